@@ -1,0 +1,88 @@
+/**
+ * `runbook lint [files|dirs]`: every problem in every note, one `file:line: message` per
+ * line, so CI finds a broken rollback before anyone needs it. Exit 1 when there are any.
+ */
+
+import { formatProblem, NoteError, UsageError, type NoteProblem } from '../errors.js';
+import type { Io } from '../io.js';
+import { lintNote, shellStepsOf } from '../lint/lint-note.js';
+import type { Note } from '../note/types.js';
+import { scriptForSyntaxCheck } from './load-plan.js';
+import { listNoteFiles, runbooksDir } from '../runbooks/find-note.js';
+import { loadNote, resolvePath } from '../runbooks/load-note.js';
+
+export interface LintOptions {
+  paths: string[];
+  runbooks?: string;
+  json?: boolean;
+}
+
+export async function lintCommand(options: LintOptions, io: Io): Promise<number> {
+  const files = await collectFiles(options.paths.length > 0 ? options.paths : [runbooksDir(options.runbooks, io)], io);
+  const problems: NoteProblem[] = [];
+  const notes: Note[] = [];
+  for (const loaded of await Promise.all(files.map((file) => loadOrProblem(file, io)))) {
+    if ('problem' in loaded) problems.push(loaded.problem);
+    else notes.push(loaded.note);
+  }
+
+  // One `bash -n` run for every script of every note.
+  const stepsByNote = notes.map((note) => shellStepsOf(note));
+  const results = await io.checkSyntax(stepsByNote.flat().map((step) => scriptForSyntaxCheck({ source: step.script })));
+  let offset = 0;
+  for (const [index, note] of notes.entries()) {
+    const count = stepsByNote[index]!.length;
+    problems.push(...lintNote(note, results.slice(offset, offset + count)));
+    offset += count;
+  }
+  problems.push(...duplicateStages(notes));
+  problems.sort((a, b) => (a.file === b.file ? (a.line ?? 0) - (b.line ?? 0) : a.file < b.file ? -1 : 1));
+
+  if (options.json) io.stdout.write(`${JSON.stringify({ files: files.length, problems }, null, 2)}\n`);
+  else for (const problem of problems) io.stdout.write(`${formatProblem(problem)}\n`);
+  const failing = new Set(problems.map((problem) => problem.file)).size;
+  io.stderr.write(
+    problems.length === 0
+      ? `runbook lint: ${files.length} note${files.length === 1 ? '' : 's'}, no problems\n`
+      : `runbook lint: ${problems.length} problem${problems.length === 1 ? '' : 's'} in ${failing} of ${files.length} note${files.length === 1 ? '' : 's'}\n`,
+  );
+  return problems.length === 0 ? 0 : 1;
+}
+
+async function collectFiles(paths: string[], io: Io): Promise<string[]> {
+  const files: string[] = [];
+  for (const path of paths) {
+    let stat;
+    try {
+      stat = await io.fs.stat(resolvePath(path, io));
+    } catch {
+      throw new UsageError(`lint: ${path} does not exist: give note files or folders of notes`);
+    }
+    if (stat.isDirectory()) files.push(...(await listNoteFiles(path, io)));
+    else files.push(path);
+  }
+  return [...new Set(files)];
+}
+
+async function loadOrProblem(file: string, io: Io): Promise<{ note: Note } | { problem: NoteProblem }> {
+  try {
+    return { note: await loadNote(file, io) };
+  } catch (error) {
+    if (!(error instanceof NoteError)) throw error;
+    return { problem: { file, line: 1, message: error.message.replace(`${file}: `, '') } };
+  }
+}
+
+function duplicateStages(notes: Note[]): NoteProblem[] {
+  const byStage = new Map<string, Note[]>();
+  for (const note of notes) if (note.stage) byStage.set(note.stage, [...(byStage.get(note.stage) ?? []), note]);
+  return [...byStage.values()]
+    .filter((group) => group.length > 1)
+    .flatMap((group) =>
+      group.map((note) => ({
+        file: note.file,
+        line: note.fields.find((field) => field.name.toLowerCase() === 'stage')?.line ?? 1,
+        message: `stage ${note.stage} is also claimed by ${group.filter((other) => other !== note).map((other) => other.file).join(', ')}: each stage needs one note`,
+      })),
+    );
+}

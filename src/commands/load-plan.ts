@@ -1,0 +1,74 @@
+/**
+ * The shared front half of every command that acts on one note: find it, read it, build
+ * the plan, check its scripts with `bash -n`, read the flags' current values. Refuses
+ * (with every problem listed) when the note cannot run.
+ */
+
+import { NoteError, type NoteProblem } from '../errors.js';
+import { readFlagValue } from '../flags/env-file.js';
+import type { Io } from '../io.js';
+import { buildPlan, type PlanOptions } from '../plan/build-plan.js';
+import { fillParameters, parseSetOptions } from '../plan/parameters.js';
+import type { Plan, PlanShellStep } from '../plan/types.js';
+import { displayPath, findNote, runbooksDir } from '../runbooks/find-note.js';
+import { loadNote } from '../runbooks/load-note.js';
+
+export interface LoadPlanOptions {
+  /** Stage id or path to a `.md` note. */
+  reference: string;
+  runbooks?: string;
+  path?: string;
+  /** `--set name=value` options as typed. */
+  set?: string[];
+  /** `--prometheus-url`; PROMETHEUS_URL from the environment comes next. */
+  prometheusUrl?: string;
+  /** Working directory of the steps (relative env files are read from here). */
+  cwd?: string;
+}
+
+export async function loadPlan(options: LoadPlanOptions, io: Io): Promise<Plan> {
+  const file = await findNote(options.reference, runbooksDir(options.runbooks, io), io);
+  const note = await loadNote(displayPath(file, io), io);
+  const plan = buildPlan(note, planOptions(options, io));
+  const problems = [...plan.problems, ...(await syntaxProblems(plan, io))];
+  if (problems.length > 0) {
+    const template = /\btemplate\b/i.test(note.title) || problems.some((problem) => problem.message.startsWith('template placeholder'));
+    throw new NoteError(`${note.file} cannot run: ${problems.length} problem${problems.length === 1 ? '' : 's'}${template ? ' (an unfilled copy of the template?)' : ''}; fix the note and try again`, problems);
+  }
+  await readFlagValues(plan, io, options.cwd ?? io.cwd);
+  return plan;
+}
+
+function planOptions(options: LoadPlanOptions, io: Io): PlanOptions {
+  const url = options.prometheusUrl
+    ? { url: options.prometheusUrl, source: 'option' as const }
+    : io.env.PROMETHEUS_URL
+      ? { url: io.env.PROMETHEUS_URL, source: 'environment' as const }
+      : undefined;
+  return { path: options.path, parameters: parseSetOptions(options.set ?? []), prometheusUrl: url };
+}
+
+/** `bash -n` over the selected path's shell steps, problems mapped back to note lines. */
+export async function syntaxProblems(plan: Plan, io: Io): Promise<NoteProblem[]> {
+  const steps = (plan.paths[plan.selectedPath]?.steps ?? []).filter((step): step is PlanShellStep => step.kind === 'shell');
+  const results = await io.checkSyntax(steps.map(scriptForSyntaxCheck));
+  return steps.flatMap((step, index) => {
+    const problem = results[index];
+    if (!problem) return [];
+    const line = step.lineMap[Math.min(problem.line, step.lineMap.length - 1)] ?? step.line;
+    return [{ file: plan.file, line, message: `bash syntax error in step ${step.number} "${step.title}": ${problem.message}` }];
+  });
+}
+
+/** Unfilled `<parameters>` would read as redirections; a stand-in word keeps `bash -n` honest. */
+export function scriptForSyntaxCheck(step: { source: string }): string {
+  return fillParameters(step.source, () => 'PARAMETER');
+}
+
+async function readFlagValues(plan: Plan, io: Io, cwd: string): Promise<void> {
+  await Promise.all(
+    plan.flags.map(async (flag) => {
+      if (flag.envFile) flag.current = await readFlagValue(flag.envFile, flag.name, io, cwd);
+    }),
+  );
+}

@@ -1,0 +1,56 @@
+/**
+ * Env files (`~/work/infra/.env.infra`): where the note's feature flags live. Parsing and
+ * path expansion are pure; `readFlagValue` reads the file through the injected file system.
+ */
+
+import { isAbsolute, resolve } from 'node:path';
+import type { Io } from '../io.js';
+
+/** `NAME=value` lines (optionally `export`ed and quoted); the last assignment wins, as in a shell. */
+export function parseEnvFile(text: string): Map<string, string> {
+  const values = new Map<string, string>();
+  for (const raw of text.replace(/\r\n?/g, '\n').split('\n')) {
+    const match = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(raw);
+    if (!match) continue;
+    let value = match[2]!;
+    const quoted = /^(['"])(.*)\1$/.exec(value);
+    if (quoted) value = quoted[2]!;
+    else value = value.replace(/\s+#.*$/, '');
+    values.set(match[1]!, value);
+  }
+  return values;
+}
+
+/**
+ * The absolute path of an env file as written in a note: `~` and `$HOME` from the given
+ * environment, relative paths from the steps' working directory. Undefined when the path
+ * uses other variables, which only the step's shell can expand.
+ */
+export function expandEnvFilePath(path: string, home: string | undefined, cwd: string): string | undefined {
+  let expanded = path;
+  if (expanded === '~' || expanded.startsWith('~/')) {
+    if (!home) return undefined;
+    expanded = home + expanded.slice(1);
+  }
+  expanded = expanded.replace(/\$\{HOME\}|\$HOME\b/g, () => home ?? '$HOME');
+  if (expanded.includes('$') || expanded.startsWith('~')) return undefined;
+  return isAbsolute(expanded) ? expanded : resolve(cwd, expanded);
+}
+
+export type FlagReading = { state: 'set'; value: string } | { state: 'unset' } | { state: 'no-file'; path: string } | { state: 'unknown'; reason: string };
+
+/** Reads one flag's current value from its env file. Never throws: the reading says what happened. */
+export async function readFlagValue(envFile: string, name: string, io: Pick<Io, 'fs' | 'env' | 'cwd'>, cwd = io.cwd): Promise<FlagReading> {
+  const path = expandEnvFilePath(envFile, io.env.HOME, cwd);
+  if (!path) return { state: 'unknown', reason: `${envFile} uses variables only the step's shell can expand` };
+  let bytes: Uint8Array;
+  try {
+    bytes = await io.fs.readFile(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { state: 'no-file', path };
+    return { state: 'unknown', reason: `${path} cannot be read (${code})` };
+  }
+  const value = parseEnvFile(new TextDecoder().decode(bytes)).get(name);
+  return value === undefined ? { state: 'unset' } : { state: 'set', value };
+}

@@ -1,0 +1,42 @@
+/**
+ * Markdown → mdast with remark-parse. Only GFM tables are added (for the Key Metrics table):
+ * the rest of GFM (autolink literals, footnotes, strikethrough) costs start-up time and
+ * changes nothing runbook reads.
+ */
+
+import type { Nodes, Root } from 'mdast';
+import { gfmTableFromMarkdown } from 'mdast-util-gfm-table';
+import { toString } from 'mdast-util-to-string';
+import { gfmTable } from 'micromark-extension-gfm-table';
+import remarkParse from 'remark-parse';
+import { type Processor, unified } from 'unified';
+
+function remarkGfmTable(this: Processor): void {
+  const data = this.data();
+  (data.micromarkExtensions ??= []).push(gfmTable());
+  (data.fromMarkdownExtensions ??= []).push(gfmTableFromMarkdown());
+}
+
+type MarkdownParser = { parse(text: string): Root };
+let processor: MarkdownParser | undefined;
+
+/** Parses markdown text (line endings already normalised to `\n`) into an mdast tree. */
+export function parseMarkdown(text: string): Root {
+  processor ??= unified().use(remarkParse).use(remarkGfmTable).freeze();
+  return processor.parse(text);
+}
+
+/** The plain text of a node, whitespace collapsed, as a person reads it. */
+export function textOf(node: Nodes | Nodes[]): string {
+  const nodes = Array.isArray(node) ? node : [node];
+  return nodes
+    .map((child) => toString(child, { includeImageAlt: false }))
+    .join('')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** The 1-based line a node starts on (remark always sets positions when parsing). */
+export function lineOf(node: Nodes): number {
+  return node.position?.start.line ?? 1;
+}

@@ -1,0 +1,124 @@
+/**
+ * Markdown text → a typed `Note`. Pure: no disk, no processes. Problems are collected, not
+ * thrown, so `lint` can report every problem of a note at once.
+ */
+
+import type { Nodes, Root, RootContent } from 'mdast';
+import type { NoteProblem } from '../errors.js';
+import { findFlagAssignments, findScriptFlags } from './flags.js';
+import { lineOf, parseMarkdown, textOf } from './markdown.js';
+import { fieldValue, readHeader } from './metadata.js';
+import { readMonitoring } from './monitoring.js';
+import { findTextMarkers } from './placeholders.js';
+import { findRollbackSection, splitPaths } from './rollback-section.js';
+import { extractSteps } from './steps.js';
+import type { FlagMention, Note, Placeholder, RollbackSection, UrlMention } from './types.js';
+
+/** Parses a note. `file` is only used to label the result and its problems. */
+export function parseNote(text: string, file: string): Note {
+  const tree = parseMarkdown(text);
+  const header = readHeader(tree);
+  const problems: NoteProblem[] = [];
+  const section = findRollbackSection(tree);
+  let rollback: RollbackSection | undefined;
+  const sectionNodes = new Set<RootContent>();
+
+  if (section) {
+    section.nodes.forEach((node) => sectionNodes.add(node));
+    const paths = splitPaths(section).map((path) => ({ title: path.title, line: path.line, steps: extractSteps(path.nodes, path.title) }));
+    const flagMentions = uniqueSteps(paths.flatMap((path) => path.steps)).flatMap((step) =>
+      step.kind === 'shell' ? findScriptFlags(step.script, step.lineMap, step.title) : [],
+    );
+    flagMentions.push(...proseFlags(section.nodes));
+    rollback = {
+      heading: section.title,
+      line: lineOf(section.heading),
+      paths,
+      flagMentions,
+      prometheusUrls: findPrometheusUrls(section.nodes),
+    };
+    for (const duplicate of section.duplicates) {
+      problems.push({ file, line: lineOf(duplicate), message: `second "${textOf(duplicate)}" section; only the one at line ${rollback.line} is used: merge them` });
+    }
+  }
+
+  const stage = fieldValue(header.fields, 'Stage')?.value || stageFromTitle(header.title);
+  return {
+    file,
+    title: header.title,
+    fields: header.fields,
+    stage: stage || undefined,
+    component: fieldValue(header.fields, 'Component')?.value || undefined,
+    status: fieldValue(header.fields, 'Status')?.value || undefined,
+    rollback,
+    declaredFlags: declaredFlags(tree, sectionNodes),
+    monitoring: readMonitoring(tree, sectionNodes),
+    placeholders: headerPlaceholders(header.title, header.titleLine, header.fields),
+    problems,
+  };
+}
+
+/** Shell steps shared by several paths (written before the first path heading) are scanned once. */
+function uniqueSteps<T>(steps: T[]): T[] {
+  return [...new Set(steps)];
+}
+
+function stageFromTitle(title: string): string | undefined {
+  return /\bStage\s+([A-Za-z0-9][\w.-]*)/.exec(title)?.[1];
+}
+
+/** Flags named in inline code or prose of the section (`USE_NEW_X=false` in a bullet). */
+function proseFlags(nodes: RootContent[]): FlagMention[] {
+  const mentions: FlagMention[] = [];
+  walk(nodes, (node) => {
+    if (node.type === 'inlineCode') {
+      for (const { name, value } of findFlagAssignments(node.value)) mentions.push({ name, value, line: lineOf(node), source: 'prose' });
+    }
+  });
+  return mentions;
+}
+
+/** `Feature flag: \`NAME=false\`` bullets outside the section (the template puts one under Breaking Changes). */
+function declaredFlags(tree: Root, sectionNodes: ReadonlySet<RootContent>): FlagMention[] {
+  const mentions: FlagMention[] = [];
+  walk(
+    tree.children.filter((node) => !sectionNodes.has(node)),
+    (node) => {
+      if (node.type !== 'paragraph' || !/^feature flags?\s*:/i.test(textOf(node))) return;
+      for (const { name, value } of findFlagAssignments(textOf(node))) mentions.push({ name, value, line: lineOf(node), source: 'declared' });
+    },
+  );
+  return mentions;
+}
+
+const PROMETHEUS_API = /\bhttps?:\/\/[^\s'"`<>()]+?(?=\/api\/v1\/(?:targets|query|query_range|series|labels|alerts|rules)\b)/g;
+
+/** Base URLs of Prometheus API calls in the section's commands, inline code, links and text. */
+function findPrometheusUrls(nodes: RootContent[]): UrlMention[] {
+  const urls: UrlMention[] = [];
+  walk(nodes, (node) => {
+    const texts: { text: string; line: number }[] = [];
+    if (node.type === 'code') node.value.split('\n').forEach((text, index) => texts.push({ text, line: lineOf(node) + 1 + index }));
+    if (node.type === 'inlineCode' || node.type === 'text') texts.push({ text: node.value, line: lineOf(node) });
+    if (node.type === 'link') texts.push({ text: node.url, line: lineOf(node) });
+    for (const { text, line } of texts) {
+      for (const match of text.matchAll(PROMETHEUS_API)) urls.push({ url: match[0], line });
+    }
+  });
+  return urls;
+}
+
+function headerPlaceholders(title: string, titleLine: number, fields: Note['fields']): Placeholder[] {
+  const found: Placeholder[] = findTextMarkers(title).map((marker) => ({ text: marker.text, line: titleLine, where: 'the title' }));
+  for (const field of fields) {
+    for (const marker of findTextMarkers(field.value)) found.push({ text: marker.text, line: field.line, where: `field **${field.name}**` });
+  }
+  return found;
+}
+
+function walk(nodes: Nodes[], visit: (node: Nodes) => void): void {
+  for (const node of nodes) {
+    visit(node);
+    if ('children' in node) walk(node.children as Nodes[], visit);
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * Finds the Rollback Procedure section and divides it into alternative paths.
+ */
+
+import type { Heading, Root, RootContent } from 'mdast';
+import { lineOf, textOf } from './markdown.js';
+
+export interface SectionNodes {
+  heading: Heading;
+  title: string;
+  /** Everything between the heading and the next heading of the same or a higher level. */
+  nodes: RootContent[];
+  /** Other headings that also read "Rollback Procedure" (only the first is used). */
+  duplicates: Heading[];
+}
+
+export interface PathNodes {
+  title: string;
+  line: number;
+  nodes: RootContent[];
+}
+
+const SECTION_TITLE = /^rollback procedures?$/i;
+// "Step 1: Disable flag", "1. Disable flag": sub-headings that are steps of one path.
+const STEP_HEADING = /^(step\s+\d+\b|\d+[.)]\s)/i;
+
+/** The heading "Rollback Procedure(s)" at any level; a bullet of that name is not a section. */
+export function findRollbackSection(tree: Root): SectionNodes | undefined {
+  const children = tree.children;
+  const matches = children.filter((node): node is Heading => node.type === 'heading' && SECTION_TITLE.test(cleanTitle(textOf(node))));
+  const heading = matches[0];
+  if (!heading) return undefined;
+  const start = children.indexOf(heading) + 1;
+  let end = start;
+  while (end < children.length) {
+    const node = children[end]!;
+    if (node.type === 'heading' && node.depth <= heading.depth) break;
+    end += 1;
+  }
+  return { heading, title: textOf(heading), nodes: children.slice(start, end), duplicates: matches.slice(1) };
+}
+
+/**
+ * Sub-headings are alternative paths ("If Issues Found Within 1 Hour" / ">1 Hour After"),
+ * unless they read like steps ("Step 1: …"), in which case the section is one path. Steps
+ * written before the first sub-heading are common to every path and come first in each.
+ */
+export function splitPaths(section: SectionNodes): PathNodes[] {
+  const subHeadings = section.nodes.filter((node): node is Heading => node.type === 'heading');
+  const pathDepth = Math.min(...subHeadings.map((heading) => heading.depth));
+  const pathHeadings = subHeadings.filter((heading) => heading.depth === pathDepth);
+  if (pathHeadings.length === 0 || pathHeadings.some((heading) => STEP_HEADING.test(textOf(heading)))) {
+    return [{ title: section.title, line: lineOf(section.heading), nodes: section.nodes }];
+  }
+  const firstPath = section.nodes.indexOf(pathHeadings[0]!);
+  const common = section.nodes.slice(0, firstPath);
+  return pathHeadings.map((heading, index) => {
+    const start = section.nodes.indexOf(heading) + 1;
+    const next = pathHeadings[index + 1];
+    const end = next ? section.nodes.indexOf(next) : section.nodes.length;
+    return { title: cleanTitle(textOf(heading)), line: lineOf(heading), nodes: [...common, ...section.nodes.slice(start, end)] };
+  });
+}
+
+/** Title text without a trailing colon or the brackets the template wraps prose in. */
+export function cleanTitle(text: string): string {
+  let title = text.trim().replace(/[:：]\s*$/, '').trim();
+  if (title.startsWith('[') && title.endsWith(']')) title = title.slice(1, -1).trim();
+  return title;
+}

@@ -1,0 +1,134 @@
+/**
+ * What a fenced code block in a Rollback Procedure is: a script runbook may run, or text
+ * (python, promql, json, output) it only shows. Also turns console transcripts into scripts
+ * and splits one block carrying `# 1. Title` markers into several steps.
+ */
+
+import { stripComment } from './shell-words.js';
+
+const SHELL_LANGUAGES = new Set(['bash', 'sh', 'shell', 'zsh', 'console', 'shell-session', 'shellsession', 'sh-session', 'terminal']);
+const TRANSCRIPT_LANGUAGES = new Set(['console', 'shell-session', 'shellsession', 'sh-session', 'terminal']);
+
+/** Commands an unlabelled block may start with and still be taken for a shell script. */
+const KNOWN_COMMANDS = new Set([
+  'ansible', 'ansible-playbook', 'aws', 'bash', 'cat', 'cd', 'chmod', 'chown', 'cp', 'curl', 'date', 'docker',
+  'docker-compose', 'echo', 'env', 'export', 'for', 'gcloud', 'git', 'grep', 'head', 'helm', 'if', 'journalctl',
+  'kill', 'kubectl', 'ln', 'ls', 'make', 'mkdir', 'mongo', 'mongosh', 'mv', 'nc', 'npm', 'npx', 'pip', 'pkill',
+  'poetry', 'printf', 'psql', 'pytest', 'python', 'python3', 'redis-cli', 'rm', 'rsync', 'scp', 'sed', 'service',
+  'set', 'sh', 'sleep', 'source', 'ssh', 'sudo', 'systemctl', 'tail', 'tee', 'terraform', 'test', 'touch',
+  'until', 'wget', 'while', 'yarn', '.', '[', '[[',
+]);
+
+export interface ScriptLines {
+  /** Script lines, in order. */
+  lines: string[];
+  /** For each script line, the 0-based line of the block it came from. */
+  origins: number[];
+}
+
+export type BlockKind = 'shell' | 'transcript' | 'other';
+
+/** Decides from the fence's language (and, when there is none, its content) what a block is. */
+export function classifyBlock(lang: string | null | undefined, code: string): BlockKind {
+  const language = (lang ?? '').toLowerCase();
+  if (TRANSCRIPT_LANGUAGES.has(language)) return 'transcript';
+  if (SHELL_LANGUAGES.has(language)) return isTranscript(code) ? 'transcript' : 'shell';
+  if (language !== '') return 'other';
+  if (isTranscript(code)) return 'transcript';
+  return looksLikeCommands(code) ? 'shell' : 'other';
+}
+
+/** A bash block written as a transcript: its first command line carries a `$ ` prompt. */
+function isTranscript(code: string): boolean {
+  const first = code.split('\n').find((line) => line.trim() !== '' && !line.trim().startsWith('#'));
+  return first !== undefined && /^\s*\$\s/.test(first);
+}
+
+function looksLikeCommands(code: string): boolean {
+  if (/^#!.*\b(ba|z)?sh\b/.test(code)) return true;
+  const first = code.split('\n').map((line) => stripComment(line).trim()).find((line) => line !== '');
+  if (first === undefined) return false;
+  const word = first.split(/\s+/)[0]!;
+  if (KNOWN_COMMANDS.has(word)) return true;
+  if (/^[A-Z_][A-Z0-9_]*=\S*$/.test(word)) return true; // `FLAG=false make restart`
+  return /^(\.{0,2}\/|~\/)\S+$/.test(word); // ./scripts/rollback.sh, /usr/local/bin/x
+}
+
+/**
+ * The lines of a block as bash should run them. For transcripts, `$ ` prompts are
+ * stripped, continuation lines (after a trailing `\` or a `> ` prompt) kept, and output
+ * lines dropped.
+ */
+export function scriptLines(code: string, kind: BlockKind): ScriptLines {
+  const raw = code.split('\n');
+  if (kind !== 'transcript') return { lines: raw, origins: raw.map((_, index) => index) };
+  const lines: string[] = [];
+  const origins: number[] = [];
+  let continuing = false;
+  raw.forEach((line, index) => {
+    const prompt = /^\s*[$%]\s?(.*)$/.exec(line);
+    const continuation = /^\s*>\s?(.*)$/.exec(line);
+    let kept: string | undefined;
+    if (prompt) kept = prompt[1]!;
+    else if (continuing) kept = continuation ? continuation[1]! : line;
+    if (kept === undefined) {
+      continuing = false;
+      return; // output of the previous command
+    }
+    lines.push(kept);
+    origins.push(index);
+    continuing = kept.endsWith('\\') || hasOpenQuote(kept);
+  });
+  return { lines, origins };
+}
+
+function hasOpenQuote(line: string): boolean {
+  const singles = (line.match(/'/g) ?? []).length;
+  const doubles = (line.replace(/\\"/g, '').match(/"/g) ?? []).length;
+  return singles % 2 === 1 || doubles % 2 === 1;
+}
+
+export interface MarkedPart {
+  /** Title from the marker (`# 2. Restart services` → "Restart services"); undefined before the first marker. */
+  title?: string;
+  lines: string[];
+  origins: number[];
+}
+
+const MARKER = /^\s*#+\s*(?:step\s+)?(\d+)\s*[.):-]\s*(\S.*?)\s*$/i;
+
+/**
+ * Splits a script on `# 1. Title` / `# Step 2: Title` comment markers. Returns one part
+ * without a title when the script has no markers. Lines before the first marker form a
+ * leading untitled part only when they hold commands.
+ */
+export function splitOnMarkers(script: ScriptLines): MarkedPart[] {
+  const parts: MarkedPart[] = [];
+  let current: MarkedPart = { lines: [], origins: [] };
+  script.lines.forEach((line, index) => {
+    const marker = MARKER.exec(line);
+    if (marker) {
+      parts.push(current);
+      current = { title: marker[2]!, lines: [], origins: [] };
+      return;
+    }
+    current.lines.push(line);
+    current.origins.push(script.origins[index]!);
+  });
+  parts.push(current);
+  return parts.filter((part, index) => index > 0 || hasCommands(part.lines) || parts.length === 1);
+}
+
+/** True when at least one line would do something (not blank, not only a comment). */
+export function hasCommands(lines: string[]): boolean {
+  return lines.some((line) => stripComment(line).trim() !== '');
+}
+
+/** Drops blank lines at both ends, keeping origins aligned. */
+export function trimBlankEnds(part: { lines: string[]; origins: number[] }): { lines: string[]; origins: number[] } {
+  let start = 0;
+  let end = part.lines.length;
+  while (start < end && part.lines[start]!.trim() === '') start += 1;
+  while (end > start && part.lines[end - 1]!.trim() === '') end -= 1;
+  return { lines: part.lines.slice(start, end), origins: part.origins.slice(start, end) };
+}

@@ -1,0 +1,145 @@
+/**
+ * A migration note as runbook understands it: plain data, produced by `parseNote` without
+ * touching the disk, the network or a process. Lines are 1-based lines of the note file.
+ */
+
+import type { NoteProblem } from '../errors.js';
+
+export interface Note {
+  file: string;
+  /** Text of the first level-1 heading, e.g. "Migration: Dialog Context Repository · Stage 21_01a". */
+  title: string;
+  /** `**Field**: value` lines at the top of the note (Component, Stage, Date, Owner, Status). */
+  fields: NoteField[];
+  stage?: string;
+  component?: string;
+  status?: string;
+  rollback?: RollbackSection;
+  /** Flags named in `Feature flag:` bullets outside the section (Breaking Changes). */
+  declaredFlags: FlagMention[];
+  monitoring: Monitoring;
+  /** Template markers such as `[YYYY-MM-DD]` outside runnable steps (metadata, titles). */
+  placeholders: Placeholder[];
+  /** Problems found while reading the note; whether they block a run is decided by the plan. */
+  problems: NoteProblem[];
+}
+
+export interface NoteField {
+  name: string;
+  value: string;
+  line: number;
+}
+
+export interface RollbackSection {
+  heading: string;
+  line: number;
+  /** Alternative ways to roll back; one untitled path when the section has no sub-headings. */
+  paths: RollbackPath[];
+  /** Every `NAME=value` flag assignment found in the section, in document order. */
+  flagMentions: FlagMention[];
+  prometheusUrls: UrlMention[];
+}
+
+export interface RollbackPath {
+  title: string;
+  line: number;
+  steps: Step[];
+}
+
+export type Step = ShellStep | ManualStep;
+
+interface StepBase {
+  title: string;
+  line: number;
+  /** Text around the commands that a person should read (nested bullets, a lead-in). */
+  notes: string[];
+}
+
+export interface ShellStep extends StepBase {
+  kind: 'shell';
+  /** The bash script as it will run (console prompts stripped, output lines dropped). */
+  script: string;
+  /** Where each script line came from, so a bash error can be reported as file:line. */
+  lineMap: number[];
+  /** Template markers left in the script: the note is not runnable while any remain. */
+  placeholders: Placeholder[];
+  /** Operator parameters such as `<incident-id>`, filled in with `--set`. */
+  parameters: ParameterMention[];
+}
+
+export interface ManualStep extends StepBase {
+  kind: 'manual';
+  /** Things the operator does by hand and acknowledges. */
+  items: string[];
+  /** Code shown to the operator but never run (python, promql, …), with its language. */
+  code?: { language: string; text: string };
+}
+
+export interface Placeholder {
+  /** The marker as written, e.g. `[COMPONENT]`. */
+  text: string;
+  line: number;
+  /** Where it was found, e.g. `step 1 "Disable feature flag"` or `field **Date**`. */
+  where: string;
+}
+
+export interface ParameterMention {
+  name: string;
+  line: number;
+}
+
+export type FlagValue = string;
+
+export interface FlagMention {
+  name: string;
+  /** The value this mention gives the flag (`false`, `0`, `off`, …) as written. */
+  value: FlagValue;
+  line: number;
+  /** How the value is set: a sed edit of a file, an append to a file, an export, or prose. */
+  source: 'sed' | 'append' | 'assignment' | 'prose' | 'declared';
+  /** The file edited, as written in the note (e.g. `~/work/infra/.env.infra`). */
+  envFile?: string;
+  /** Title of the step that sets the flag, when it is set by a step. */
+  step?: string;
+}
+
+export interface UrlMention {
+  /** Base URL of the Prometheus API, without the `/api/v1/...` path. */
+  url: string;
+  line: number;
+}
+
+export interface Monitoring {
+  checks: MetricCheck[];
+  /** Line of the "Key Metrics to Watch" table, when there is one. */
+  tableLine?: number;
+  queriesLine?: number;
+}
+
+export interface MetricCheck {
+  metric: string;
+  /** False for a query that no row of the Key Metrics table claimed (no threshold to compare with). */
+  fromTable: boolean;
+  baseline?: string;
+  target?: string;
+  /** The Alert Threshold cell as written. */
+  thresholdText?: string;
+  threshold?: Threshold;
+  query?: string;
+  /** The query's `# comment` title, when it had one. */
+  queryTitle?: string;
+  line: number;
+  queryLine?: number;
+}
+
+export type ThresholdOperator = '>' | '>=' | '<' | '<=';
+export type ThresholdUnit = 'ms' | 's' | 'm' | 'h' | '%' | '';
+
+export interface Threshold {
+  op: ThresholdOperator;
+  /** The number as written, in `unit`. */
+  value: number;
+  unit: ThresholdUnit;
+  /** The value in Prometheus base units: seconds for time, a ratio for percent. */
+  baseValue: number;
+}

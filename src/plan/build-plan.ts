@@ -1,0 +1,143 @@
+/**
+ * Note → rollback plan. Pure: chooses the path, fills in parameters, resolves the Prometheus
+ * URL and lists what stops the note from running. Nothing here touches the world.
+ */
+
+import { UsageError, type NoteProblem } from '../errors.js';
+import type { Note, Step } from '../note/types.js';
+import { fillParameters } from './parameters.js';
+import { summarizeFlags } from './summarize-flags.js';
+import type { Plan, PlanPath, PlanStep, PrometheusSource, PrometheusUrlSource } from './types.js';
+
+export const DEFAULT_PROMETHEUS_URL = 'http://127.0.0.1:9090';
+
+export interface PlanOptions {
+  /** `--path N|title`; the first path with shell steps when absent. */
+  path?: string;
+  /** `--set` values. */
+  parameters?: ReadonlyMap<string, string>;
+  /** Prometheus URL candidates in precedence order (option, environment, profile). */
+  prometheusUrl?: { url: string; source: PrometheusUrlSource };
+}
+
+export function buildPlan(note: Note, options: PlanOptions = {}): Plan {
+  const values = options.parameters ?? new Map<string, string>();
+  const problems: NoteProblem[] = [...runBlockers(note)];
+  const paths: PlanPath[] = (note.rollback?.paths ?? []).map((path, index) => {
+    const steps = path.steps.map((step, stepIndex) => planStep(step, stepIndex + 1, values));
+    return { number: index + 1, title: path.title, line: path.line, steps, shellSteps: steps.filter((step) => step.kind === 'shell').length };
+  });
+  const selectedPath = paths.length === 0 ? 0 : choosePath(paths, options.path);
+  const selected = paths[selectedPath];
+
+  const stepNumberAt = (line: number) => selected?.steps.find((step) => step.kind === 'shell' && step.lineMap.includes(line))?.number;
+  const { flags } = summarizeFlags([...(note.rollback?.flagMentions ?? []), ...note.declaredFlags], note.file, stepNumberAt);
+  for (const step of selected?.steps ?? []) {
+    if (step.kind === 'shell') step.flags = flags.filter((flag) => flag.stepNumber === step.number).map((flag) => flag.name);
+  }
+
+  const parameterLines = new Map<string, number[]>();
+  for (const step of note.rollback?.paths.flatMap((path) => path.steps) ?? []) {
+    if (step.kind !== 'shell') continue;
+    for (const parameter of step.parameters) parameterLines.set(parameter.name, [...(parameterLines.get(parameter.name) ?? []), parameter.line]);
+  }
+  for (const name of values.keys()) {
+    if (!parameterLines.has(name)) {
+      const known = [...parameterLines.keys()];
+      throw new UsageError(
+        `--set ${name}: ${note.file} has no parameter <${name}>${known.length > 0 ? `; its parameters: ${known.join(', ')}` : ' (it takes no parameters)'}`,
+      );
+    }
+  }
+
+  return {
+    stage: note.stage,
+    title: note.title,
+    file: note.file,
+    component: note.component,
+    status: note.status,
+    sectionLine: note.rollback?.line,
+    flags,
+    prometheus: prometheusSource(note, options.prometheusUrl),
+    paths,
+    selectedPath,
+    parameters: [...parameterLines].map(([name, lines]) => ({ name, lines: [...new Set(lines)], value: values.get(name) })),
+    checks: note.monitoring.checks.map((check) => ({
+      metric: check.metric,
+      query: check.query,
+      threshold: check.threshold,
+      thresholdText: check.thresholdText,
+      baseline: check.baseline,
+      target: check.target,
+      line: check.line,
+    })),
+    problems,
+  };
+}
+
+/** What makes a note impossible to run at all (lint reports more than this). */
+export function runBlockers(note: Note): NoteProblem[] {
+  const file = note.file;
+  if (!note.rollback) {
+    return [{ file, line: 1, message: 'no "Rollback Procedure" section: add a "## Rollback Procedure" heading with the rollback steps' }];
+  }
+  const steps = note.rollback.paths.flatMap((path) => path.steps);
+  if (steps.length === 0) {
+    return [{ file, line: note.rollback.line, message: 'the Rollback Procedure section is empty: add numbered steps with bash blocks' }];
+  }
+  const problems: NoteProblem[] = [];
+  for (const step of new Set(steps)) {
+    if (step.kind !== 'shell') continue;
+    const byLine = new Map<number, Set<string>>();
+    for (const { line, text } of step.placeholders) byLine.set(line, (byLine.get(line) ?? new Set()).add(text));
+    for (const [line, texts] of byLine) {
+      const list = [...texts].join(', ');
+      problems.push({ file, line, message: `template placeholder${texts.size > 1 ? 's' : ''} ${list} in step "${step.title}": replace ${texts.size > 1 ? 'them' : 'it'} with the real value` });
+    }
+  }
+  return problems;
+}
+
+function planStep(step: Step, number: number, values: ReadonlyMap<string, string>): PlanStep {
+  if (step.kind === 'manual') {
+    return { kind: 'manual', number, title: step.title, line: step.line, notes: step.notes, items: step.items, code: step.code };
+  }
+  return {
+    kind: 'shell',
+    number,
+    title: step.title,
+    line: step.line,
+    notes: step.notes,
+    script: fillParameters(step.script, (name) => values.get(name)),
+    source: step.script,
+    lineMap: step.lineMap,
+    flags: [],
+    parameters: [...new Set(step.parameters.map((parameter) => parameter.name))],
+  };
+}
+
+/** `--path 2` or `--path "1 hour"` (a case-insensitive part of the title). */
+export function choosePath(paths: PlanPath[], selector: string | undefined): number {
+  if (selector === undefined) {
+    const firstRunnable = paths.findIndex((path) => path.shellSteps > 0);
+    return firstRunnable === -1 ? 0 : firstRunnable;
+  }
+  const list = paths.map((path) => `${path.number}. ${path.title}`).join('; ');
+  if (/^\d+$/.test(selector)) {
+    const index = Number(selector) - 1;
+    if (index < 0 || index >= paths.length) throw new UsageError(`--path ${selector}: the note has ${paths.length} path(s): ${list}`);
+    return index;
+  }
+  const wanted = selector.toLowerCase();
+  const matches = paths.filter((path) => path.title.toLowerCase().includes(wanted));
+  if (matches.length === 1) return matches[0]!.number - 1;
+  if (matches.length === 0) throw new UsageError(`--path "${selector}" matches no path; the note's paths: ${list}`);
+  throw new UsageError(`--path "${selector}" matches ${matches.length} paths: ${matches.map((path) => `${path.number}. ${path.title}`).join('; ')}; give the number`);
+}
+
+function prometheusSource(note: Note, given: PlanOptions['prometheusUrl']): PrometheusSource {
+  if (given) return { url: given.url, source: given.source };
+  const fromNote = note.rollback?.prometheusUrls[0];
+  if (fromNote) return { url: fromNote.url, source: 'note', line: fromNote.line };
+  return { url: DEFAULT_PROMETHEUS_URL, source: 'default' };
+}

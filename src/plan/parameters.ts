@@ -1,0 +1,46 @@
+/**
+ * Operator parameters (`<incident-id>` in a step) and their values from `--set name=value`.
+ * Values are pasted into commands, so only characters that cannot change a command's shape
+ * are accepted.
+ */
+
+import { UsageError } from '../errors.js';
+import { PARAMETER } from '../note/placeholders.js';
+
+const NAME = /^[A-Za-z][A-Za-z0-9]*(?:[-_][A-Za-z0-9]+)*$/;
+const SAFE_VALUE = /^[A-Za-z0-9._:@%+=,/~-]+$/;
+
+/** Parses `--set` options (`name=value`, repeatable) into a map; malformed ones are usage errors. */
+export function parseSetOptions(options: string[]): Map<string, string> {
+  const values = new Map<string, string>();
+  for (const option of options) {
+    const equals = option.indexOf('=');
+    if (equals <= 0) throw new UsageError(`--set ${option}: write it as --set name=value, e.g. --set incident-id=INC-42`);
+    const name = option.slice(0, equals);
+    const value = option.slice(equals + 1);
+    if (!NAME.test(name)) throw new UsageError(`--set ${option}: "${name}" is not a parameter name (letters, digits, "-" and "_")`);
+    values.set(name, checkParameterValue(name, value));
+  }
+  return values;
+}
+
+/** Rejects values that would change the command they are pasted into (spaces, quotes, `;`, `$`). */
+export function checkParameterValue(name: string, value: string): string {
+  if (value === '') throw new UsageError(`parameter ${name} is empty: give a value, e.g. --set ${name}=INC-42`);
+  if (!SAFE_VALUE.test(value)) {
+    throw new UsageError(
+      `parameter ${name}="${value}" has characters that could change the command it is pasted into; use letters, digits and . _ : @ % + = , / ~ -`,
+    );
+  }
+  return value;
+}
+
+/** The script with `<name>` replaced by each given value; parameters without a value stay as written. */
+export function fillParameters(script: string, valueOf: (name: string) => string | undefined): string {
+  return script.replace(PARAMETER, (whole, name: string) => valueOf(name) ?? whole);
+}
+
+/** The environment variable a parameter is also exported as: incident-id → RUNBOOK_PARAM_INCIDENT_ID. */
+export function parameterEnvName(name: string): string {
+  return `RUNBOOK_PARAM_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+}

@@ -1,0 +1,37 @@
+/**
+ * One entry per feature flag: the value the rollback leaves it at, the env file a step edits
+ * and which step does it. Mentions that disagree are reported, since one of them is wrong.
+ */
+
+import type { NoteProblem } from '../errors.js';
+import type { FlagMention } from '../note/types.js';
+import type { PlanFlag } from './types.js';
+
+// A step that edits a file says more about the rollback than a bullet that names the flag.
+const AUTHORITY: Record<FlagMention['source'], number> = { sed: 4, append: 3, assignment: 2, prose: 1, declared: 0 };
+
+/** `stepNumberAt(line)` gives the number of the selected path's step holding a line, if any. */
+export function summarizeFlags(
+  mentions: FlagMention[],
+  file: string,
+  stepNumberAt: (line: number) => number | undefined,
+): { flags: PlanFlag[]; problems: NoteProblem[] } {
+  const byName = new Map<string, FlagMention[]>();
+  for (const mention of mentions) byName.set(mention.name, [...(byName.get(mention.name) ?? []), mention]);
+  const flags: PlanFlag[] = [];
+  const problems: NoteProblem[] = [];
+  for (const [name, all] of byName) {
+    const best = all.reduce((chosen, mention) => (AUTHORITY[mention.source] >= AUTHORITY[chosen.source] ? mention : chosen));
+    const stepNumber = best.step === undefined ? undefined : stepNumberAt(best.line);
+    flags.push({ name, rollbackValue: best.value, envFile: best.envFile, step: best.step, stepNumber, line: best.line });
+    for (const other of all) {
+      if (other.value.toLowerCase() === best.value.toLowerCase()) continue;
+      problems.push({
+        file,
+        line: other.line,
+        message: `flag ${name} is ${other.value} here but ${best.value} at line ${best.line}${best.step ? ` (step "${best.step}")` : ''}: make them agree`,
+      });
+    }
+  }
+  return { flags, problems };
+}

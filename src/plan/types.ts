@@ -1,0 +1,100 @@
+/**
+ * The rollback plan: what a run would do, as plain data. `--dry-run` and `show` print it,
+ * `--json` serialises it (schema in the README), the executor walks it.
+ */
+
+import type { NoteProblem } from '../errors.js';
+import type { FlagReading } from '../flags/env-file.js';
+import type { Threshold } from '../note/types.js';
+
+export interface Plan {
+  stage?: string;
+  title: string;
+  file: string;
+  component?: string;
+  status?: string;
+  /** Line of the Rollback Procedure heading. */
+  sectionLine?: number;
+  flags: PlanFlag[];
+  prometheus: PrometheusSource;
+  paths: PlanPath[];
+  /** Index into `paths` of the path a run takes. */
+  selectedPath: number;
+  parameters: PlanParameter[];
+  checks: PlanCheck[];
+  /** Problems that stop the note from running (placeholders, no section, syntax errors). */
+  problems: NoteProblem[];
+}
+
+export interface PlanFlag {
+  name: string;
+  /** The value the rollback leaves the flag at, e.g. `false`. */
+  rollbackValue: string;
+  /** The env file as written in the note (`~/work/infra/.env.infra`), when a step edits one. */
+  envFile?: string;
+  /** Title and number (in the selected path) of the step that sets it. */
+  step?: string;
+  stepNumber?: number;
+  line: number;
+  /** What the env file holds now; filled in by the command that reads the file. */
+  current?: FlagReading;
+}
+
+export type PrometheusUrlSource = 'option' | 'environment' | 'profile' | 'note' | 'default';
+
+export interface PrometheusSource {
+  url: string;
+  source: PrometheusUrlSource;
+  line?: number;
+}
+
+export interface PlanPath {
+  number: number;
+  title: string;
+  line: number;
+  steps: PlanStep[];
+  shellSteps: number;
+}
+
+export interface PlanStepBase {
+  number: number;
+  title: string;
+  line: number;
+  notes: string[];
+}
+
+export interface PlanShellStep extends PlanStepBase {
+  kind: 'shell';
+  /** The script with parameters filled in (unfilled ones stay as `<name>`). */
+  script: string;
+  /** The script as written in the note. */
+  source: string;
+  lineMap: number[];
+  /** Flags this step sets, by name. */
+  flags: string[];
+  parameters: string[];
+}
+
+export interface PlanManualStep extends PlanStepBase {
+  kind: 'manual';
+  items: string[];
+  code?: { language: string; text: string };
+}
+
+export type PlanStep = PlanShellStep | PlanManualStep;
+
+export interface PlanParameter {
+  name: string;
+  lines: number[];
+  value?: string;
+}
+
+export interface PlanCheck {
+  metric: string;
+  query?: string;
+  threshold?: Threshold;
+  thresholdText?: string;
+  baseline?: string;
+  target?: string;
+  line: number;
+}

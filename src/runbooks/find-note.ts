@@ -1,0 +1,94 @@
+/**
+ * Stage id → note file. `21_01a` is `runbooks/21_01a_*.md`, or else the note whose
+ * `**Stage**:` field says `21_01a`; a path ending in `.md` is taken as it is.
+ */
+
+import { join, relative } from 'node:path';
+import { NoteError, UsageError } from '../errors.js';
+import type { Io } from '../io.js';
+import { loadNote, resolvePath } from './load-note.js';
+
+const STAGE_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+
+/** The folder of notes: `--runbooks DIR`, else `RUNBOOK_DIR`, else `./runbooks`. */
+export function runbooksDir(option: string | undefined, io: Pick<Io, 'env'>): string {
+  return option ?? (io.env.RUNBOOK_DIR || 'runbooks');
+}
+
+/**
+ * Markdown notes under a folder and its sub-folders, sorted. README.md is documentation,
+ * not a note; hidden folders and node_modules are skipped.
+ */
+export async function listNoteFiles(dir: string, io: Io): Promise<string[]> {
+  try {
+    return await walkNotes(dir, io);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'not found' : code === 'ENOTDIR' ? 'is not a directory' : `cannot be read (${code})`;
+    throw new UsageError(`runbooks folder ${dir} ${reason}: give --runbooks DIR or set RUNBOOK_DIR, or pass a path to a .md note`);
+  }
+}
+
+async function walkNotes(dir: string, io: Io): Promise<string[]> {
+  const entries = await io.fs.readdir(resolvePath(dir, io));
+  const files: string[] = [];
+  for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) files.push(...(await walkNotes(path, io)));
+    else if (entry.isFile() && entry.name.toLowerCase().endsWith('.md') && entry.name.toLowerCase() !== 'readme.md') files.push(path);
+  }
+  return files;
+}
+
+/** Resolves what the user typed (stage id or `.md` path) to a note file path. */
+export async function findNote(reference: string, dir: string, io: Io): Promise<string> {
+  if (reference.toLowerCase().endsWith('.md')) return reference;
+  if (!STAGE_ID.test(reference) || reference.includes('..')) {
+    throw new UsageError(
+      `"${reference}" is not a stage id: use letters, digits, "_", "-" and "." only (e.g. 21_01a), or give a path ending in .md`,
+    );
+  }
+  const files = await listNoteFiles(dir, io);
+  const byName = files.filter((file) => {
+    const name = file.slice(file.lastIndexOf('/') + 1);
+    return name === `${reference}.md` || name.startsWith(`${reference}_`);
+  });
+  if (byName.length === 1) return byName[0]!;
+  if (byName.length > 1) throw ambiguous(reference, byName);
+
+  const stages = await readStages(files, io);
+  const byField = stages.filter((entry) => entry.stage === reference).map((entry) => entry.file);
+  if (byField.length === 1) return byField[0]!;
+  if (byField.length > 1) throw ambiguous(reference, byField);
+  const known = stages.map((entry) => entry.stage ?? `(no stage: ${entry.file})`);
+  throw new UsageError(
+    known.length === 0
+      ? `no note for stage "${reference}": ${dir} has no .md notes`
+      : `no note for stage "${reference}" in ${dir}; known stages: ${known.join(', ')}`,
+  );
+}
+
+function ambiguous(reference: string, files: string[]): UsageError {
+  return new UsageError(`stage "${reference}" matches ${files.length} notes: ${files.join(', ')}; pass the path of the one you mean`);
+}
+
+/** Each note's stage (from its Stage field or title); unreadable notes are listed without one. */
+export async function readStages(files: string[], io: Io): Promise<{ file: string; stage?: string }[]> {
+  return Promise.all(
+    files.map(async (file) => {
+      try {
+        return { file, stage: (await loadNote(file, io)).stage };
+      } catch (error) {
+        if (error instanceof NoteError) return { file };
+        throw error;
+      }
+    }),
+  );
+}
+
+/** A path as the user should see it: relative to the working directory when inside it. */
+export function displayPath(path: string, io: Pick<Io, 'cwd'>): string {
+  const rel = relative(io.cwd, resolvePath(path, io));
+  return rel.startsWith('..') ? path : rel;
+}

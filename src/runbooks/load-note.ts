@@ -1,0 +1,49 @@
+/**
+ * Reads a note file from disk and parses it. Every way reading can fail becomes a one-line
+ * `NoteError` naming the file and what to do.
+ */
+
+import { resolve } from 'node:path';
+import { NoteError } from '../errors.js';
+import type { Io } from '../io.js';
+import { decodeNote } from '../note/decode.js';
+import { parseNote } from '../note/parse-note.js';
+import type { Note } from '../note/types.js';
+
+/** `path` is shown in messages as given (relative paths stay relative). */
+export async function loadNote(path: string, io: Io): Promise<Note> {
+  const text = await readNoteText(path, io);
+  return parseNote(text, path);
+}
+
+export async function readNoteText(path: string, io: Io): Promise<string> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await io.fs.readFile(resolvePath(path, io));
+  } catch (error) {
+    throw new NoteError(`${path}: ${readFailure(error)}`, []);
+  }
+  const decoded = decodeNote(bytes);
+  if (!decoded.ok) throw new NoteError(`${path}: ${decoded.reason}`, []);
+  return decoded.text;
+}
+
+function readFailure(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file: check the path, or give a stage id such as 21_01a';
+    case 'EISDIR':
+      return 'is a directory, not a note: give a .md file or a stage id';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied: make the note readable for this user';
+    default:
+      return `cannot be read (${code ?? String(error)})`;
+  }
+}
+
+/** Relative paths are relative to the injected working directory, not the process's. */
+export function resolvePath(path: string, io: Pick<Io, 'cwd'>): string {
+  return resolve(io.cwd, path);
+}

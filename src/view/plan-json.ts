@@ -1,0 +1,55 @@
+/**
+ * The plan as JSON for other tools (`--json`). The shape is documented in the README and
+ * versioned by `schemaVersion`; add fields, never rename them.
+ */
+
+import type { Plan, PlanStep } from '../plan/types.js';
+
+export const PLAN_SCHEMA_VERSION = 1;
+
+export function planToJson(plan: Plan): object {
+  return {
+    schemaVersion: PLAN_SCHEMA_VERSION,
+    stage: plan.stage ?? null,
+    title: plan.title,
+    file: plan.file,
+    component: plan.component ?? null,
+    status: plan.status ?? null,
+    flags: plan.flags.map((flag) => ({
+      name: flag.name,
+      rollbackValue: flag.rollbackValue,
+      envFile: flag.envFile ?? null,
+      step: flag.stepNumber ?? null,
+      stepTitle: flag.step ?? null,
+      line: flag.line,
+      currentValue: flag.current?.state === 'set' ? flag.current.value : null,
+      currentState: flag.current?.state ?? null,
+    })),
+    prometheus: { url: plan.prometheus.url, source: plan.prometheus.source, line: plan.prometheus.line ?? null },
+    selectedPath: plan.paths.length > 0 ? plan.selectedPath + 1 : null,
+    paths: plan.paths.map((path) => ({
+      number: path.number,
+      title: path.title,
+      line: path.line,
+      selected: path.number === plan.selectedPath + 1,
+      steps: path.steps.map(stepToJson),
+    })),
+    parameters: plan.parameters.map((parameter) => ({ name: parameter.name, lines: parameter.lines, value: parameter.value ?? null })),
+    checks: plan.checks.map((check) => ({
+      metric: check.metric,
+      query: check.query ?? null,
+      threshold: check.threshold ? { op: check.threshold.op, value: check.threshold.value, unit: check.threshold.unit, baseValue: check.threshold.baseValue } : null,
+      thresholdText: check.thresholdText ?? null,
+      baseline: check.baseline ?? null,
+      target: check.target ?? null,
+      line: check.line,
+    })),
+    problems: plan.problems,
+  };
+}
+
+function stepToJson(step: PlanStep): object {
+  const common = { number: step.number, title: step.title, kind: step.kind, line: step.line, notes: step.notes };
+  if (step.kind === 'shell') return { ...common, script: step.script, flags: step.flags, parameters: step.parameters };
+  return { ...common, items: step.items, code: step.code ?? null };
+}

@@ -1,0 +1,125 @@
+/**
+ * The plan as a person checks it at a glance: the path a run takes, each numbered step with
+ * its exact commands, the flags it flips, the parameters it needs and the checks that follow.
+ */
+
+import type { FlagReading } from '../flags/env-file.js';
+import { formatThreshold } from '../note/threshold.js';
+import type { Plan, PlanCheck, PlanFlag, PlanStep } from '../plan/types.js';
+import type { Style } from './style.js';
+
+export interface PlanTextOptions {
+  style: Style;
+  /** "Dry run" footer and wording. */
+  dryRun: boolean;
+  /** Target selectors a real run would use (e.g. `job=butler`), shown with the checks. */
+  targetSelectors?: string[];
+}
+
+export function formatPlan(plan: Plan, options: PlanTextOptions): string {
+  const { style } = options;
+  const out: string[] = [];
+  const path = plan.paths[plan.selectedPath];
+  const heading = options.dryRun ? 'Dry run: rollback plan' : 'Rollback plan';
+  out.push(style.bold(`${heading} for stage ${plan.stage ?? '(no stage)'}${plan.component ? ` — ${plan.component}` : ''}`));
+  out.push(`  note    ${plan.file}${plan.sectionLine ? `:${plan.sectionLine}` : ''}`);
+  if (plan.status) out.push(`  status  ${plan.status}`);
+  if (path) {
+    const choice = plan.paths.length > 1 ? `  (${plan.paths.length} paths; choose with --path N)` : '';
+    out.push(`  path    ${path.number}. ${path.title}${choice}`);
+  }
+
+  out.push('', style.bold('Feature flags'));
+  if (plan.flags.length === 0) out.push(style.yellow('  none found in the note: check by hand what the rollback must switch off'));
+  for (const flag of plan.flags) out.push(`  ${formatFlag(flag, style)}`);
+
+  if (plan.parameters.length > 0) {
+    out.push('', style.bold('Parameters'));
+    const width = Math.max(...plan.parameters.map((parameter) => parameter.name.length));
+    for (const parameter of plan.parameters) {
+      const value = parameter.value === undefined ? style.yellow(`not set: give --set ${parameter.name}=VALUE`) : parameter.value;
+      out.push(`  ${parameter.name.padEnd(width)}  ${value}  ${style.dim(`(line ${parameter.lines.join(', ')})`)}`);
+    }
+  }
+
+  if (path) {
+    out.push('', style.bold(`Steps — path ${path.number}: ${path.title}`));
+    if (path.steps.length === 0) out.push(style.yellow('  this path has no steps'));
+    for (const step of path.steps) out.push(...formatStep(step, style));
+  }
+
+  out.push('', style.bold(`Recovery checks after the last step — Prometheus ${plan.prometheus.url} ${style.dim(`(${describeSource(plan)})`)}`));
+  const selectors = options.targetSelectors?.length ? ` matching ${options.targetSelectors.join(', ')}` : '';
+  out.push(`  targets: every active target${selectors} up, with no scrape error, scraped after the last step`);
+  for (const check of plan.checks) out.push(...formatCheck(check, style));
+  if (plan.checks.length === 0) out.push(style.yellow('  no Key Metrics table with queries in the note: only targets are checked'));
+
+  const others = plan.paths.filter((other) => other.number !== path?.number);
+  if (others.length > 0) {
+    out.push('', style.bold('Other paths (not taken; pick one with --path N)'));
+    for (const other of others) {
+      const manual = other.steps.length - other.shellSteps;
+      out.push(`  ${other.number}. ${other.title} — ${other.shellSteps} shell, ${manual} manual step${manual === 1 ? '' : 's'}`);
+    }
+  }
+  if (options.dryRun) out.push('', style.dim('Dry run: nothing was run and nothing was written.'));
+  return `${out.join('\n')}\n`;
+}
+
+function formatFlag(flag: PlanFlag, style: Style): string {
+  const now = flag.current ? describeReading(flag.current, flag, style) : '';
+  const where = flag.envFile ? ` in ${flag.envFile}` : '';
+  const by = flag.stepNumber !== undefined ? ` (step ${flag.stepNumber})` : flag.step ? ` (step "${flag.step}", another path)` : ' (named in the note; no step sets it)';
+  return `${style.bold(flag.name)} → ${flag.rollbackValue}${where}${by}${now}`;
+}
+
+function describeReading(reading: FlagReading, flag: PlanFlag, style: Style): string {
+  switch (reading.state) {
+    case 'set':
+      return reading.value === flag.rollbackValue ? style.green(`; now ${reading.value} (already rolled back)`) : `; now ${style.yellow(reading.value)}`;
+    case 'unset':
+      return style.yellow('; not in the file now');
+    case 'no-file':
+      return style.yellow(`; ${reading.path} does not exist`);
+    case 'unknown':
+      return style.dim(`; current value unknown: ${reading.reason}`);
+  }
+}
+
+function formatStep(step: PlanStep, style: Style): string[] {
+  const lines: string[] = [];
+  const label = `[${step.kind}, line ${step.line}]`;
+  lines.push(`  ${style.bold(`${step.number}. ${step.title}`)}  ${step.kind === 'manual' ? style.yellow(label) : style.dim(label)}`);
+  for (const note of step.notes) lines.push(style.dim(`       ${note}`));
+  if (step.kind === 'shell') {
+    for (const line of step.script.split('\n')) lines.push(`     ${style.cyan('│')} ${line}`);
+    if (step.flags.length > 0) lines.push(style.dim(`       sets ${step.flags.join(', ')}`));
+  } else {
+    for (const item of step.items) lines.push(`     [ ] ${item}`);
+    if (step.code) for (const line of step.code.text.split('\n')) lines.push(style.dim(`     ┆ ${line}`));
+  }
+  return lines;
+}
+
+function formatCheck(check: PlanCheck, style: Style): string[] {
+  const rule = check.threshold
+    ? `passes while not ${formatThreshold(check.threshold)}${check.threshold.unit === '' || check.threshold.unit === 's' ? '' : ` (${check.threshold.op}${check.threshold.baseValue} in Prometheus units)`}`
+    : style.yellow(check.thresholdText ? `threshold "${check.thresholdText}" not understood: not checked` : 'no alert threshold: not checked');
+  const query = check.query ? `\n      ${style.cyan('│')} ${check.query.split('\n').join(`\n      ${style.cyan('│')} `)}` : style.yellow('\n      no PromQL query for this metric: not checked');
+  return [`  ${check.metric}: ${rule}${query}`];
+}
+
+function describeSource(plan: Plan): string {
+  switch (plan.prometheus.source) {
+    case 'option':
+      return 'from --prometheus-url';
+    case 'environment':
+      return 'from PROMETHEUS_URL';
+    case 'profile':
+      return 'from the environment profile';
+    case 'note':
+      return `from the note, line ${plan.prometheus.line}`;
+    case 'default':
+      return 'default; the note names none';
+  }
+}
