@@ -41,11 +41,18 @@ function buildProgram(run: (action: Action) => Promise<void>, output: OutputConf
 
   planOptions(program.command('rollback').argument('<stage>', 'stage id (e.g. 21_01a) or path to a .md note').description('roll a stage back, step by step'))
     .option('--dry-run', 'print what would run and run nothing')
-    .action((stage: string, options: PlanFlags & { dryRun?: boolean }) =>
+    .option('-y, --yes', 'run every step without asking (rehearsals, CI); manual steps are reported as needing a person')
+    .option('--from <n>', 'start at step N (the steps before it are not run)')
+    .option('--only <n>', 'run step N only')
+    .option('--step-timeout <duration>', 'stop a step (and everything it started) after this long, e.g. 90s, 10m', '10m')
+    .option('--journal-dir <dir>', 'where run journals go (default: .runbook/runs)')
+    .option('--state-dir <dir>', 'folder for runs/ and locks/ (default: $RUNBOOK_STATE_DIR or ./.runbook)')
+    .option('--force-unlock', 'take over a stale lock left by a run whose process is gone')
+    .action((stage: string, options: PlanFlags & RunFlags & { dryRun?: boolean }) =>
       run(async (io) => {
         const planOptionsValue = planOptionsFrom(stage, options);
         if (options.dryRun) return (await import('./commands/show.js')).showCommand({ ...planOptionsValue, dryRun: true }, io);
-        throw new RunbookError('running steps is not available yet: use --dry-run', ExitCode.usage);
+        return (await import('./commands/rollback.js')).rollbackCommand({ ...planOptionsValue, ...options }, io);
       }),
     );
 
@@ -67,6 +74,16 @@ function buildProgram(run: (action: Action) => Promise<void>, output: OutputConf
     .action((options: { runbooks?: string; json?: boolean }) => run(async (io) => (await import('./commands/list.js')).listCommand(options, io)));
 
   return program;
+}
+
+interface RunFlags {
+  yes?: boolean;
+  from?: string;
+  only?: string;
+  stepTimeout?: string;
+  journalDir?: string;
+  stateDir?: string;
+  forceUnlock?: boolean;
 }
 
 interface PlanFlags {

@@ -4,6 +4,7 @@
  */
 
 import * as fs from 'node:fs/promises';
+import { hostname, userInfo } from 'node:os';
 
 export interface OutputStream {
   write(text: string): unknown;
@@ -33,14 +34,25 @@ export interface SyntaxProblem {
 /** Checks scripts with `bash -n`; the result has one entry per script (undefined when it is fine). */
 export type SyntaxChecker = (scripts: string[]) => Promise<(SyntaxProblem | undefined)[]>;
 
+export type SignalName = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
+
 export interface Io {
   cwd: string;
   env: Record<string, string | undefined>;
   stdout: OutputStream;
   stderr: OutputStream;
+  /** Whether a person can answer prompts (stdin and stdout are terminals). */
+  interactive: boolean;
   fs: FileSystem;
   checkSyntax: SyntaxChecker;
   now(): Date;
+  random(): number;
+  host: string;
+  user: string;
+  pid: number;
+  processAlive(pid: number): boolean;
+  /** Subscribes to a signal; returns the unsubscribe function. */
+  onSignal(signal: SignalName, handler: () => void): () => void;
 }
 
 export async function createNodeIo(): Promise<Io> {
@@ -51,7 +63,35 @@ export async function createNodeIo(): Promise<Io> {
     stdout: process.stdout,
     stderr: process.stderr,
     fs: { readFile: (path) => fs.readFile(path), readdir: (path) => fs.readdir(path, { withFileTypes: true }), stat: (path) => fs.stat(path) },
+    interactive: process.stdin.isTTY === true && process.stdout.isTTY === true,
     checkSyntax: checkBashSyntax,
     now: () => new Date(),
+    random: Math.random,
+    host: hostname(),
+    user: process.env.USER || safeUserName(),
+    pid: process.pid,
+    processAlive,
+    onSignal(signal, handler) {
+      process.on(signal, handler);
+      return () => process.off(signal, handler);
+    },
   };
+}
+
+function safeUserName(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** `kill -0`: ESRCH means gone; EPERM means alive but someone else's. */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

@@ -3,6 +3,7 @@
  * thrown, so `lint` can report every problem of a note at once.
  */
 
+import { createHash } from 'node:crypto';
 import type { Nodes, Root, RootContent } from 'mdast';
 import type { NoteProblem } from '../errors.js';
 import { findFlagAssignments, findScriptFlags } from './flags.js';
@@ -30,9 +31,12 @@ export function parseNote(text: string, file: string): Note {
       step.kind === 'shell' ? findScriptFlags(step.script, step.lineMap, step.title) : [],
     );
     flagMentions.push(...proseFlags(section.nodes));
+    const start = section.heading.position?.start.offset ?? 0;
+    const end = (section.nodes.at(-1) ?? section.heading).position?.end.offset ?? text.length;
     rollback = {
       heading: section.title,
       line: lineOf(section.heading),
+      hash: createHash('sha256').update(text.slice(start, end)).digest('hex'),
       paths,
       flagMentions,
       prometheusUrls: findPrometheusUrls(section.nodes),

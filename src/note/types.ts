@@ -33,6 +33,8 @@ export interface NoteField {
 export interface RollbackSection {
   heading: string;
   line: number;
+  /** sha256 of the section's text: a resumed run refuses to continue if it changed. */
+  hash: string;
   /** Alternative ways to roll back; one untitled path when the section has no sub-headings. */
   paths: RollbackPath[];
   /** Every `NAME=value` flag assignment found in the section, in document order. */

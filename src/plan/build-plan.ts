@@ -57,6 +57,7 @@ export function buildPlan(note: Note, options: PlanOptions = {}): Plan {
     component: note.component,
     status: note.status,
     sectionLine: note.rollback?.line,
+    sectionHash: note.rollback?.hash,
     flags,
     prometheus: prometheusSource(note, options.prometheusUrl),
     paths,

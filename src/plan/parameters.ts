@@ -6,6 +6,7 @@
 
 import { UsageError } from '../errors.js';
 import { PARAMETER } from '../note/placeholders.js';
+import type { Plan } from './types.js';
 
 const NAME = /^[A-Za-z][A-Za-z0-9]*(?:[-_][A-Za-z0-9]+)*$/;
 const SAFE_VALUE = /^[A-Za-z0-9._:@%+=,/~-]+$/;
@@ -43,4 +44,16 @@ export function fillParameters(script: string, valueOf: (name: string) => string
 /** The environment variable a parameter is also exported as: incident-id → RUNBOOK_PARAM_INCIDENT_ID. */
 export function parameterEnvName(name: string): string {
   return `RUNBOOK_PARAM_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+}
+
+/** The plan's shell steps with parameter values filled in (after the operator typed missing ones). */
+export function applyParameters(plan: Plan, values: ReadonlyMap<string, string>): Plan {
+  return {
+    ...plan,
+    parameters: plan.parameters.map((parameter) => ({ ...parameter, value: values.get(parameter.name) ?? parameter.value })),
+    paths: plan.paths.map((path) => ({
+      ...path,
+      steps: path.steps.map((step) => (step.kind === 'shell' ? { ...step, script: fillParameters(step.source, (name) => values.get(name)) } : step)),
+    })),
+  };
 }

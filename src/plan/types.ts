@@ -15,6 +15,8 @@ export interface Plan {
   status?: string;
   /** Line of the Rollback Procedure heading. */
   sectionLine?: number;
+  /** sha256 of the Rollback Procedure section (see RollbackSection.hash). */
+  sectionHash?: string;
   flags: PlanFlag[];
   prometheus: PrometheusSource;
   paths: PlanPath[];

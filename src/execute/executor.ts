@@ -1,0 +1,249 @@
+/**
+ * Runs a plan's steps in order, the way an on-call engineer can trust: every shell step is
+ * confirmed (unless unattended or "continue all"), manual steps are acknowledged or reported
+ * as needing a person, a failure stops the run unless the operator says otherwise, and every
+ * decision is emitted as an event for the journal, the metrics and the report.
+ */
+
+import { AbortedError, InterruptedError, StepFailedError } from '../errors.js';
+import type { FlagReading } from '../flags/env-file.js';
+import type { FlagChange, RunEvent, StepDecision, StepResult } from '../journal/events.js';
+import type { SecretMasker } from '../journal/mask-secrets.js';
+import type { PlanFlag, PlanManualStep, PlanShellStep, PlanStep } from '../plan/types.js';
+import type { ScriptResult, ScriptRun } from './run-script.js';
+import type { Choice, StepUi, StepView } from './step-view.js';
+
+export interface ExecutorDeps {
+  runScript(run: ScriptRun): Promise<ScriptResult>;
+  readFlag(envFile: string, name: string): Promise<FlagReading>;
+  now(): Date;
+  emit(event: RunEvent): void;
+  view: StepView;
+  /** A fresh signal per step run, aborted by Ctrl-C; `runAborted` is set by a second Ctrl-C. */
+  interrupts: StepInterrupts;
+  mask: SecretMasker;
+}
+
+export interface StepInterrupts {
+  beginStep(): AbortSignal;
+  endStep(): void;
+  /** True once the operator pressed Ctrl-C twice (or SIGTERM arrived): stop the run. */
+  readonly runAborted: boolean;
+}
+
+export interface ExecutorOptions {
+  steps: PlanStep[];
+  flags: PlanFlag[];
+  /** Run without asking; manual steps are reported as needing a person. */
+  unattended: boolean;
+  stepTimeoutMs: number;
+  cwd: string;
+  /** Environment of each step, before RUNBOOK_STEP is added. */
+  env: Record<string, string | undefined>;
+  /** Steps that will not run: before `--from`, other than `--only`, or finished in an earlier attempt. */
+  notSelected: Map<number, string>;
+}
+
+
+/** One try at a shell step. */
+interface Attempt {
+  ok: boolean;
+  result: StepResult;
+  fields: { durationMs: number; exitCode?: number; tail: string[]; flags: FlagChange[]; message: string };
+}
+
+const STEP_CHOICES: Choice<'run' | 'skip' | 'continue-all' | 'quit'>[] = [
+  { key: 'y', value: 'run', label: 'run it' },
+  { key: 'n', value: 'skip', label: 'skip it' },
+  { key: 'c', value: 'continue-all', label: 'run this and all remaining without asking' },
+  { key: 'q', value: 'quit', label: 'quit' },
+];
+const MANUAL_CHOICES: Choice<'done' | 'skip' | 'quit'>[] = [
+  { key: 'd', value: 'done', label: 'done' },
+  { key: 's', value: 'skip', label: 'skip' },
+  { key: 'q', value: 'quit', label: 'quit' },
+];
+const FAILURE_CHOICES: Choice<'retry' | 'skip' | 'abort'>[] = [
+  { key: 'r', value: 'retry', label: 'retry' },
+  { key: 's', value: 'skip', label: 'skip it and go on' },
+  { key: 'a', value: 'abort', label: 'abort the rollback' },
+];
+
+/** Runs the steps; what happened is told through `deps.emit` (throws to stop the run). */
+export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps): Promise<void> {
+  let continueAll = options.unattended;
+  const at = () => deps.now().toISOString();
+  const decide = (step: number, decision: StepDecision) => deps.emit({ type: 'step-decision', at: at(), step, decision });
+
+  const finish = (step: PlanStep, result: StepResult, fields: Partial<Attempt['fields']>) => {
+    deps.emit({
+      type: 'step-finished',
+      at: at(),
+      step: step.number,
+      title: step.title,
+      result,
+      exitCode: fields.exitCode ?? null,
+      durationMs: fields.durationMs ?? 0,
+      outputTail: (fields.tail ?? []).map(deps.mask),
+      flags: fields.flags ?? [],
+      message: fields.message ? deps.mask(fields.message) : null,
+    });
+  };
+
+  const runManual = async (step: PlanManualStep, ui: StepUi) => {
+    deps.emit({ type: 'step-started', at: at(), step: step.number, title: step.title, kind: 'manual', commands: step.items.join('\n'), attempt: 1 });
+    if (options.unattended) {
+      decide(step.number, 'needs-person');
+      finish(step, 'needs-person', {});
+      ui.skip(`needs a person: ${step.items.join('; ')}`);
+      return;
+    }
+    ui.show([...step.notes, ...step.items.map((item) => `[ ] ${item}`), ...(step.code ? step.code.text.split('\n') : [])]);
+    const choice = await ui.choose(`Manual step ${step.number}: do it by hand, then answer`, MANUAL_CHOICES);
+    if (choice === 'quit') {
+      decide(step.number, 'quit');
+      finish(step, 'skipped', { message: 'operator quit' });
+      throw new AbortedError(`stopped by the operator at step ${step.number} "${step.title}"`);
+    }
+    decide(step.number, choice === 'done' ? 'acknowledged' : 'skip');
+    finish(step, choice === 'done' ? 'acknowledged' : 'skipped', {});
+    if (choice === 'skip') ui.skip('skipped by the operator');
+  };
+
+  const runShell = async (step: PlanShellStep, ui: StepUi) => {
+    const commands = deps.mask(step.script);
+    if (!continueAll) {
+      ui.show([...step.notes, ...commands.split('\n').map((line) => `$ ${line}`)]);
+      const choice = await ui.choose(`Run step ${step.number}?`, STEP_CHOICES);
+      decide(step.number, choice);
+      if (choice === 'skip') {
+        finish(step, 'skipped', { message: 'skipped by the operator' });
+        ui.skip('skipped by the operator');
+        return;
+      }
+      if (choice === 'quit') {
+        finish(step, 'skipped', { message: 'operator quit before running it' });
+        throw new AbortedError(`stopped by the operator before step ${step.number} "${step.title}"`);
+      }
+      if (choice === 'continue-all') continueAll = true;
+    } else {
+      decide(step.number, 'run');
+    }
+
+    const stepFlags = options.flags.filter((flag) => flag.stepNumber === step.number && flag.envFile);
+    for (let attempt = 1; ; attempt++) {
+      deps.emit({ type: 'step-started', at: at(), step: step.number, title: step.title, kind: 'shell', commands, attempt });
+      const outcome = await runOnce(step, stepFlags, ui);
+      if (outcome.ok) {
+        finish(step, 'done', outcome.fields);
+        if (outcome.fields.flags.length > 0) ui.title(`${step.number}. ${step.title}${describeFlags(outcome.fields.flags)}`);
+        return;
+      }
+      finish(step, outcome.result, outcome.fields);
+      if (deps.interrupts.runAborted) {
+        decide(step.number, 'abort');
+        throw new InterruptedError(`interrupted during step ${step.number} "${step.title}"`);
+      }
+      if (options.unattended) {
+        throw new StepFailedError(`step ${step.number} "${step.title}" ${outcome.fields.message}`, { cause: outcome.result });
+      }
+      ui.show([outcome.fields.message, ...outcome.fields.tail.slice(-10).map(deps.mask)]);
+      const choice = await ui.choose(`Step ${step.number} ${outcome.result === 'interrupted' ? 'was interrupted' : 'failed'}: what now?`, FAILURE_CHOICES);
+      decide(step.number, choice);
+      if (choice === 'retry') continue;
+      if (choice === 'skip') {
+        finish(step, 'skipped', { ...outcome.fields, message: `${outcome.fields.message}; skipped by the operator` });
+        ui.skip('failed; skipped by the operator');
+        return;
+      }
+      throw new AbortedError(`aborted by the operator after step ${step.number} "${step.title}" ${outcome.fields.message}`);
+    }
+  };
+
+  const runOnce = async (step: PlanShellStep, stepFlags: PlanFlag[], ui: StepUi): Promise<Attempt> => {
+    const before = new Map<string, FlagReading>();
+    for (const flag of stepFlags) {
+      const reading = await deps.readFlag(flag.envFile!, flag.name);
+      if (reading.state === 'no-file' || reading.state === 'unknown') {
+        const reason = reading.state === 'no-file' ? `env file ${flag.envFile} (${reading.path}) does not exist` : reading.reason;
+        const message = `was not run: ${reason}, so it could not set ${flag.name}; check HOME and the path in the note`;
+        return { ok: false, result: 'failed', fields: { message, durationMs: 0, tail: [], flags: [] } };
+      }
+      before.set(flag.name, reading);
+    }
+    const signal = deps.interrupts.beginStep();
+    let result: ScriptResult;
+    try {
+      result = await deps.runScript({
+        script: step.script,
+        cwd: options.cwd,
+        env: { ...options.env, RUNBOOK_STEP: String(step.number) },
+        timeoutMs: options.stepTimeoutMs,
+        signal,
+        onLine: (line) => ui.output(deps.mask(line)),
+      });
+    } finally {
+      deps.interrupts.endStep();
+    }
+    const flags: FlagChange[] = [];
+    for (const flag of stepFlags) {
+      const after = await deps.readFlag(flag.envFile!, flag.name);
+      const beforeValue = valueOf(before.get(flag.name));
+      const afterValue = valueOf(after);
+      flags.push({ name: flag.name, envFile: flag.envFile!, before: beforeValue, after: afterValue, expected: flag.rollbackValue, ok: sameValue(afterValue, flag.rollbackValue) });
+    }
+    const fields = { durationMs: result.durationMs, exitCode: result.exitCode, tail: result.tail, flags, message: '' };
+    if (!result.ok) return { ok: false, result: scriptFailure(result), fields: { ...fields, message: describeFailure(result, options.stepTimeoutMs) } };
+    const unchanged = flags.filter((flag) => !flag.ok);
+    if (unchanged.length > 0) {
+      const detail = unchanged.map((flag) => `${flag.name}: ${flag.before ?? 'unset'} → ${flag.after ?? 'unset'} (expected ${flag.expected})`).join(', ');
+      return { ok: false, result: 'failed', fields: { ...fields, message: `did not set its flag: ${detail}` } };
+    }
+    return { ok: true, result: 'done', fields };
+  };
+
+  await deps.view.run(options.steps, async (step, ui) => {
+    if (deps.interrupts.runAborted) throw new InterruptedError(`interrupted before step ${step.number} "${step.title}"`);
+    const reason = options.notSelected.get(step.number);
+    if (reason !== undefined) {
+      ui.skip(reason);
+      return;
+    }
+    if (step.kind === 'manual') await runManual(step, ui);
+    else await runShell(step, ui);
+  });
+}
+
+function valueOf(reading: FlagReading | undefined): string | null {
+  return reading?.state === 'set' ? reading.value : null;
+}
+
+function sameValue(actual: string | null, expected: string): boolean {
+  return actual !== null && actual.trim().toLowerCase() === expected.trim().toLowerCase();
+}
+
+function scriptFailure(result: ScriptResult): StepResult {
+  if (result.timedOut) return 'timed-out';
+  if (result.interrupted) return 'interrupted';
+  return 'failed';
+}
+
+function describeFailure(result: ScriptResult, timeoutMs: number): string {
+  if (result.startError) return `could not start bash: ${result.startError}`;
+  if (result.timedOut) return `timed out after ${formatDuration(timeoutMs)}; its processes were stopped`;
+  if (result.interrupted) return 'was interrupted (Ctrl-C); its processes were stopped';
+  if (result.signal) return `was killed by ${result.signal}`;
+  return `failed with exit code ${result.exitCode}`;
+}
+
+function describeFlags(flags: FlagChange[]): string {
+  return flags.map((flag) => ` — ${flag.name}: ${flag.before ?? 'unset'} → ${flag.after ?? 'unset'}`).join('');
+}
+
+/** 850 ms → "0.9s", 75 s → "1m15s". */
+export function formatDuration(ms: number): string {
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
+  const minutes = Math.floor(ms / 60_000);
+  const seconds = Math.round((ms % 60_000) / 1000);
+  return `${minutes}m${String(seconds).padStart(2, '0')}s`;
+}

@@ -1,0 +1,105 @@
+/**
+ * What happens during a run, as events. The executor emits them; the journal writes each
+ * as one JSON line; the transcript, `runs` and `resume` read them back.
+ */
+
+export type StepDecision =
+  | 'run'
+  | 'skip'
+  | 'continue-all'
+  | 'quit'
+  | 'retry'
+  | 'abort'
+  | 'acknowledged'
+  | 'needs-person'
+  | 'not-selected';
+
+export type StepResult = 'done' | 'failed' | 'skipped' | 'acknowledged' | 'needs-person' | 'timed-out' | 'interrupted' | 'not-selected';
+
+export type RunResult = 'succeeded' | 'failed' | 'aborted' | 'interrupted';
+
+export interface FlagChange {
+  name: string;
+  envFile: string;
+  before: string | null;
+  after: string | null;
+  expected: string;
+  ok: boolean;
+}
+
+export interface RunStarted {
+  type: 'run-started';
+  at: string;
+  runId: string;
+  stage: string | null;
+  note: string;
+  /** sha256 of the Rollback Procedure section's text: resume refuses when it changed. */
+  sectionHash: string;
+  path: { number: number; title: string };
+  operator: string;
+  host: string;
+  pid: number;
+  cwd: string;
+  environment: string | null;
+  parameters: Record<string, string>;
+  steps: { number: number; title: string; kind: 'shell' | 'manual' }[];
+  flags: { name: string; rollbackValue: string; envFile: string | null; step: number | null }[];
+  unattended: boolean;
+}
+
+export interface RunResumed {
+  type: 'run-resumed';
+  at: string;
+  pid: number;
+  operator: string;
+  host: string;
+  fromStep: number;
+}
+
+export interface StepStarted {
+  type: 'step-started';
+  at: string;
+  step: number;
+  title: string;
+  kind: 'shell' | 'manual';
+  /** The exact script run (secrets masked), or the manual items. */
+  commands: string;
+  attempt: number;
+}
+
+export interface StepDecided {
+  type: 'step-decision';
+  at: string;
+  step: number;
+  decision: StepDecision;
+}
+
+export interface StepFinished {
+  type: 'step-finished';
+  at: string;
+  step: number;
+  title: string;
+  result: StepResult;
+  exitCode: number | null;
+  durationMs: number;
+  outputTail: string[];
+  flags: FlagChange[];
+  message: string | null;
+}
+
+export interface RunFinished {
+  type: 'run-finished';
+  at: string;
+  result: RunResult;
+  exitCode: number;
+  message: string | null;
+}
+
+/** Recovery verification results (see src/prometheus), recorded as they are measured. */
+export interface VerificationRecorded {
+  type: 'verification';
+  at: string;
+  [key: string]: unknown;
+}
+
+export type RunEvent = RunStarted | RunResumed | StepStarted | StepDecided | StepFinished | RunFinished | VerificationRecorded;
