@@ -57,6 +57,36 @@ function buildProgram(run: (action: Action) => Promise<void>, output: OutputConf
     );
 
   program
+    .command('resume')
+    .argument('<run>', 'run id (see runbook runs) or stage id: its latest run')
+    .description('continue an interrupted or aborted run after its last finished step')
+    .option('-y, --yes', 'run the remaining steps without asking')
+    .option('--step-timeout <duration>', 'stop a step (and everything it started) after this long', '10m')
+    .option('--cwd <dir>', 'working directory of the steps (default: the one the run used)')
+    .option('--journal-dir <dir>', 'where run journals are (default: .runbook/runs)')
+    .option('--state-dir <dir>', 'folder for runs/ and locks/ (default: $RUNBOOK_STATE_DIR or ./.runbook)')
+    .action((runReference: string, options: RunFlags & { cwd?: string }) =>
+      run(async (io) => (await import('./commands/resume.js')).resumeCommand({ ...options, run: runReference }, io)),
+    );
+
+  program
+    .command('log')
+    .argument('[run]', 'run id (default: the latest run)')
+    .description("print a run's transcript as markdown, for the note's Communication Log or an incident")
+    .option('--journal-dir <dir>', 'where run journals are (default: .runbook/runs)')
+    .option('--state-dir <dir>', 'folder for runs/ and locks/ (default: $RUNBOOK_STATE_DIR or ./.runbook)')
+    .action((runReference: string | undefined, options: RunFlags) => run(async (io) => (await import('./commands/log.js')).logCommand({ ...options, run: runReference }, io)));
+
+  program
+    .command('runs')
+    .description('list past runs: id, stage, start, operator, status, steps done')
+    .option('--stage <stage>', 'only runs of this stage')
+    .option('--json', 'print the list as JSON')
+    .option('--journal-dir <dir>', 'where run journals are (default: .runbook/runs)')
+    .option('--state-dir <dir>', 'folder for runs/ and locks/ (default: $RUNBOOK_STATE_DIR or ./.runbook)')
+    .action((options: RunFlags & { stage?: string; json?: boolean }) => run(async (io) => (await import('./commands/log.js')).runsCommand(options, io)));
+
+  program
     .command('lint')
     .argument('[paths...]', 'note files or folders (default: the runbooks folder)')
     .description('report every problem in every note, as file:line: message')

@@ -3,6 +3,7 @@
  * `createNodeIo()` gives the real one; tests pass their own directories, env and streams.
  */
 
+import { readFileSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 
@@ -86,12 +87,20 @@ function safeUserName(): string {
   }
 }
 
-/** `kill -0`: ESRCH means gone; EPERM means alive but someone else's. */
+/**
+ * `kill -0`: ESRCH means gone; EPERM means alive but someone else's. A zombie (killed, not
+ * yet reaped — common in containers whose init does not reap) is gone too.
+ */
 export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true; // no /proc (not Linux): kill -0 is all we know
   }
 }

@@ -44,7 +44,7 @@ export async function rollbackCommand(options: RollbackOptions, io: Io): Promise
   io.stdout.write(formatRunHeader(plan, { runId, journalDir: dirs.runsDir, unattended, style, notSelected }));
 
   const outcome = await runSteps(
-    { plan, runId, started: runStartedEvent(plan, runId, io, { unattended, cwd }), unattended, stepTimeoutMs, cwd, notSelected, forceUnlock: options.forceUnlock === true, dirs },
+    { plan, runId, opening: [runStartedEvent(plan, runId, io, { unattended, cwd })], unattended, stepTimeoutMs, cwd, notSelected, forceUnlock: options.forceUnlock === true, dirs },
     io,
   );
   try {

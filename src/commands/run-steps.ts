@@ -35,9 +35,10 @@ export function stateDirs(io: Io, options: { stateDir?: string; journalDir?: str
 export interface RunRequest {
   plan: Plan;
   runId: string;
-  /** Present for a new run; a resume appends `run-resumed` to the existing journal instead. */
-  started?: RunStarted;
-  resumed?: { fromStep: number };
+  /** Written first: `run-started` for a new run; `run-resumed` (and what it found) for a resume. */
+  opening: RunEvent[];
+  /** Set when resuming: the run may take over its own stale lock. */
+  resuming?: boolean;
   unattended: boolean;
   stepTimeoutMs: number;
   cwd: string;
@@ -74,7 +75,7 @@ export async function runSteps(request: RunRequest, io: Io): Promise<RunOutcome>
   const lock = acquireLock(
     request.dirs.locksDir,
     { pid: io.pid, host: io.host, user: io.user, startedAt: startedAt.toISOString(), runId: request.runId, stage },
-    { forceUnlock: request.forceUnlock, resumeRunId: request.resumed ? request.runId : undefined, processAlive: io.processAlive, thisHost: io.host },
+    { forceUnlock: request.forceUnlock, resumeRunId: request.resuming ? request.runId : undefined, processAlive: io.processAlive, thisHost: io.host },
   );
   // A crash or a signal between here and `finally` must not leave the stage locked.
   const releaseOnExit = () => lock.release();
@@ -90,8 +91,7 @@ export async function runSteps(request: RunRequest, io: Io): Promise<RunOutcome>
   const interrupts = createInterrupts(io.onSignal, (message) => io.stderr.write(`\n${message}\n`));
   let failure: unknown;
   try {
-    if (request.started) emit(request.started);
-    if (request.resumed) emit({ type: 'run-resumed', at: startedAt.toISOString(), pid: io.pid, operator: io.user, host: io.host, fromStep: request.resumed.fromStep });
+    for (const event of request.opening) emit(event);
     await executeSteps(
       {
         steps: path.steps,
@@ -174,6 +174,7 @@ export function runStartedEvent(plan: Plan, runId: string, io: Io, options: { un
     stage: plan.stage ?? null,
     note: plan.file,
     sectionHash: plan.sectionHash ?? '',
+    notePath: resolve(io.cwd, plan.file),
     path: { number: path.number, title: path.title },
     operator: io.user,
     host: io.host,

@@ -181,6 +181,7 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
         timeoutMs: options.stepTimeoutMs,
         signal,
         onLine: (line) => ui.output(deps.mask(line)),
+        onSpawn: (pid) => deps.emit({ type: 'step-process', at: at(), step: step.number, pid }),
       });
     } finally {
       deps.interrupts.endStep();

@@ -16,6 +16,8 @@ export interface ScriptRun {
   signal?: AbortSignal;
   /** Each complete line of output (stdout and stderr, interleaved) as it arrives. */
   onLine?: (line: string) => void;
+  /** The process group id, once bash has started. */
+  onSpawn?: (pid: number) => void;
 }
 
 export interface ScriptResult {
@@ -52,6 +54,7 @@ export async function runScript(run: ScriptRun, now: () => number = Date.now): P
     cleanup: true,
   });
 
+  if (child.pid !== undefined) run.onSpawn?.(child.pid);
   const emit = (lines: string[]) => lines.forEach((line) => run.onLine?.(line));
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => emit(tail.push(chunk)));
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => emit(tail.push(chunk)));
@@ -95,7 +98,8 @@ export async function runScript(run: ScriptRun, now: () => number = Date.now): P
   }
 }
 
-function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+/** Stops a process group and everything in it. */
+export function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
   if (pid === undefined) return;
   try {
     process.kill(-pid, signal);

@@ -32,7 +32,9 @@ export interface RunStarted {
   at: string;
   runId: string;
   stage: string | null;
+  /** The note as shown to the operator, and its absolute path (resume reads it from there). */
   note: string;
+  notePath: string;
   /** sha256 of the Rollback Procedure section's text: resume refuses when it changed. */
   sectionHash: string;
   path: { number: number; title: string };
@@ -65,6 +67,14 @@ export interface StepStarted {
   /** The exact script run (secrets masked), or the manual items. */
   commands: string;
   attempt: number;
+}
+
+/** The process group a step's script runs in: a resume stops it if a killed run left it behind. */
+export interface StepProcess {
+  type: 'step-process';
+  at: string;
+  step: number;
+  pid: number;
 }
 
 export interface StepDecided {
@@ -102,4 +112,4 @@ export interface VerificationRecorded {
   [key: string]: unknown;
 }
 
-export type RunEvent = RunStarted | RunResumed | StepStarted | StepDecided | StepFinished | RunFinished | VerificationRecorded;
+export type RunEvent = RunStarted | RunResumed | StepStarted | StepProcess | StepDecided | StepFinished | RunFinished | VerificationRecorded;

@@ -26,6 +26,8 @@ export interface RunState {
   stepResults: Map<number, StepResult>;
   /** Steps that started and never finished: the process died during them. */
   unfinished: number[];
+  /** Process group of each unfinished step, when recorded. */
+  unfinishedGroups: Map<number, number>;
   finished?: RunFinished;
   /** pid of the last process that worked on the run (it changes on resume). */
   pid: number;
@@ -41,11 +43,13 @@ export function replayRun(events: RunEvent[]): RunState | undefined {
   if (!started) return undefined;
   const stepResults = new Map<number, StepResult>();
   const open = new Set<number>();
+  const groups = new Map<number, number>();
   let finished: RunFinished | undefined;
   let pid = started.pid;
   let host = started.host;
   for (const event of events) {
     if (event.type === 'step-started') open.add(event.step);
+    if (event.type === 'step-process') groups.set(event.step, event.pid);
     if (event.type === 'step-finished') {
       open.delete(event.step);
       stepResults.set(event.step, event.result);
@@ -57,7 +61,8 @@ export function replayRun(events: RunEvent[]): RunState | undefined {
     }
     if (event.type === 'run-finished') finished = event;
   }
-  return { started, stepResults, unfinished: [...open], finished, pid, host, lastEventAt: events.at(-1)?.at ?? started.at };
+  const unfinishedGroups = new Map([...groups].filter(([step]) => open.has(step)));
+  return { started, stepResults, unfinished: [...open], unfinishedGroups, finished, pid, host, lastEventAt: events.at(-1)?.at ?? started.at };
 }
 
 /** The first step a resume runs: the first one not settled (done, skipped by decision, reported). */

@@ -16,7 +16,7 @@ export function formatRunHeader(
 ): string {
   const { style } = options;
   const path = plan.paths[plan.selectedPath]!;
-  const lines = [style.bold(`Rolling back stage ${plan.stage ?? '(no stage)'}${plan.component ? ` — ${plan.component}` : ''}`)];
+  const lines = [style.bold(`${options.resumedFrom ? 'Resuming rollback' : 'Rolling back'} stage ${plan.stage ?? '(no stage)'}${plan.component ? ` — ${plan.component}` : ''}`)];
   lines.push(`  note    ${plan.file}${plan.sectionLine ? `:${plan.sectionLine}` : ''}`);
   lines.push(`  path    ${path.number}. ${path.title}`);
   const steps = path.steps.map((step) => `${step.number}. ${step.title}${step.kind === 'manual' ? ' (manual)' : ''}${options.notSelected.has(step.number) ? ' [not run]' : ''}`);

@@ -1,0 +1,122 @@
+/**
+ * `runbook resume <run-id|stage>`: continue an interrupted or aborted run after its last
+ * finished step, in the same journal and under the same lock, provided the note's Rollback
+ * Procedure is unchanged since the run started.
+ */
+
+import { UsageError } from '../errors.js';
+import type { Io } from '../io.js';
+import type { RunEvent, StepFinished } from '../journal/events.js';
+import { readAllJournals, readJournal, type JournalFile } from '../journal/read-journal.js';
+import { isRunId } from '../journal/run-id.js';
+import { replayRun, resumeFrom, settledSteps, type RunState } from '../journal/run-state.js';
+import { findLeftovers, killLeftovers } from '../execute/leftover-processes.js';
+import { parseDuration } from '../options/duration.js';
+import { formatRunHeader, formatRunSummary } from '../view/run-summary.js';
+import { styleFor } from '../view/style.js';
+import { loadPlan } from './load-plan.js';
+import { DEFAULT_STEP_TIMEOUT } from './rollback.js';
+import { runSteps, stateDirs } from './run-steps.js';
+
+export interface ResumeOptions {
+  run: string;
+  yes?: boolean;
+  stepTimeout?: string;
+  journalDir?: string;
+  stateDir?: string;
+  cwd?: string;
+  prometheusUrl?: string;
+}
+
+export async function resumeCommand(options: ResumeOptions, io: Io): Promise<number> {
+  const unattended = options.yes === true;
+  if (!unattended && !io.interactive) {
+    throw new UsageError('no terminal to confirm steps on: run with --yes to resume unattended');
+  }
+  const stepTimeoutMs = parseDuration(options.stepTimeout ?? DEFAULT_STEP_TIMEOUT, '--step-timeout');
+  const dirs = stateDirs(io, options);
+  const journal = await findRun(options.run, dirs.runsDir);
+  const state = replayRun(journal.events);
+  if (!state) throw new UsageError(`${journal.path} has no run-started event: it is not a run journal`);
+  const { started } = state;
+
+  if (state.finished?.result === 'succeeded') {
+    io.stdout.write(`Nothing to resume: run ${journal.runId} of stage ${started.stage} succeeded at ${state.finished.at}.\n`);
+    return 0;
+  }
+  if (!state.finished && state.host === io.host && io.processAlive(state.pid) && state.pid !== io.pid) {
+    throw new UsageError(`run ${journal.runId} is still running (pid ${state.pid}): wait for it, or stop it first`);
+  }
+  if (state.host !== io.host && !state.finished) {
+    throw new UsageError(`run ${journal.runId} was started on host ${state.host}: resume it there, where its lock and processes are`);
+  }
+
+  const plan = await loadPlan(
+    { reference: started.notePath, path: String(started.path.number), set: Object.entries(started.parameters).map(([name, value]) => `${name}=${value}`), cwd: options.cwd ?? started.cwd, prometheusUrl: options.prometheusUrl },
+    io,
+  );
+  if (plan.sectionHash !== started.sectionHash) {
+    throw new UsageError(
+      `the Rollback Procedure in ${started.note} changed since run ${journal.runId} started, so its steps may no longer be the ones that ran: start a new run (runbook rollback ${started.stage ?? started.note} --from N)`,
+    );
+  }
+  const from = resumeFrom(state);
+  if (from === undefined) {
+    io.stdout.write(`Nothing to resume: every step of run ${journal.runId} is done or was skipped.\n`);
+    return 0;
+  }
+
+  const now = io.now().toISOString();
+  const opening: RunEvent[] = [
+    { type: 'run-resumed', at: now, pid: io.pid, operator: io.user, host: io.host, fromStep: from },
+    ...lostSteps(state, now),
+  ];
+  const notSelected = settledSteps(state);
+  const style = styleFor(io.stdout, io.env);
+  io.stdout.write(formatRunHeader(plan, { runId: journal.runId, journalDir: dirs.runsDir, unattended, style, notSelected, resumedFrom: from }));
+  for (const lost of state.unfinished) io.stdout.write(style.yellow(`Step ${lost} was running when the run stopped (no result recorded): it runs again.\n`));
+  for (const [step, group] of state.unfinishedGroups) {
+    const killed = killLeftovers(findLeftovers(group, journal.runId));
+    if (killed > 0) io.stdout.write(style.yellow(`Stopped ${killed} process${killed === 1 ? '' : 'es'} step ${step} left running (process group ${group}).\n`));
+  }
+
+  const outcome = await runSteps(
+    { plan, runId: journal.runId, opening, resuming: true, unattended, stepTimeoutMs, cwd: options.cwd ?? started.cwd, notSelected, forceUnlock: false, dirs },
+    io,
+  );
+  try {
+    io.stdout.write(formatRunSummary(plan, outcome, { style, cwd: io.cwd }));
+  } finally {
+    outcome.lock.release();
+  }
+  return outcome.exitCode;
+}
+
+/** A run id, or a stage: then its latest run that did not succeed. */
+async function findRun(reference: string, runsDir: string): Promise<JournalFile> {
+  if (isRunId(reference)) return readJournal(runsDir, reference);
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(reference) || reference.includes('..')) {
+    throw new UsageError(`"${reference}" is neither a run id nor a stage id: see runbook runs`);
+  }
+  const runs = (await readAllJournals(runsDir)).filter((journal) => replayRun(journal.events)?.started.stage === reference);
+  const latest = runs.at(-1);
+  if (!latest) throw new UsageError(`no runs of stage ${reference} in ${runsDir}: nothing to resume`);
+  return latest;
+}
+
+/** Steps that started but never finished (the process was killed): recorded as interrupted. */
+function lostSteps(state: RunState, at: string): StepFinished[] {
+  return state.unfinished.map((step) => ({
+    type: 'step-finished',
+    at,
+    step,
+    title: state.started.steps.find((candidate) => candidate.number === step)?.title ?? `step ${step}`,
+    result: 'interrupted',
+    exitCode: null,
+    durationMs: 0,
+    outputTail: [],
+    flags: [],
+    message: 'no result recorded: the run stopped during this step (killed?)',
+  }));
+}
+
