@@ -33,6 +33,7 @@ function buildProgram(run: (action: Action) => Promise<void>, output: OutputConf
       .option('--set <name=value>', 'value of a <parameter> in the steps (repeatable)', collect)
       .option('--prometheus-url <url>', 'Prometheus to verify against (default: $PROMETHEUS_URL, then the note)')
       .option('--cwd <dir>', 'working directory of the steps (default: the current directory)')
+      .option('--env <name>', 'an environment from <runbooks>/environments.json (Prometheus, HOME, variables, parameters)')
       .option('--json', 'print the plan as JSON (schema in the README)');
 
   planOptions(program.command('show').argument('<stage>', 'stage id (e.g. 21_01a) or path to a .md note').description('print the rollback plan of a note')).action(
@@ -48,6 +49,7 @@ function buildProgram(run: (action: Action) => Promise<void>, output: OutputConf
     .option('--journal-dir <dir>', 'where run journals go (default: .runbook/runs)')
     .option('--state-dir <dir>', 'folder for runs/ and locks/ (default: $RUNBOOK_STATE_DIR or ./.runbook)')
     .option('--force-unlock', 'take over a stale lock left by a run whose process is gone')
+    .option('--i-know-this-is-production', 'let --yes run against a production environment')
     .action((stage: string, options: PlanFlags & RunFlags & { dryRun?: boolean }) =>
       run(async (io) => {
         const planOptionsValue = planOptionsFrom(stage, options);
@@ -114,6 +116,7 @@ interface RunFlags {
   journalDir?: string;
   stateDir?: string;
   forceUnlock?: boolean;
+  iKnowThisIsProduction?: boolean;
 }
 
 interface PlanFlags {
@@ -122,6 +125,7 @@ interface PlanFlags {
   set?: string[];
   prometheusUrl?: string;
   cwd?: string;
+  env?: string;
   json?: boolean;
 }
 
@@ -133,6 +137,7 @@ function planOptionsFrom(reference: string, options: PlanFlags) {
     set: options.set ?? [],
     prometheusUrl: options.prometheusUrl,
     cwd: options.cwd,
+    environment: options.env,
     json: options.json,
   };
 }

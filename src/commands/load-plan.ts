@@ -4,6 +4,9 @@
  * (with every problem listed) when the note cannot run.
  */
 
+import { resolve } from 'node:path';
+import { loadEnvironment, ioForEnvironment } from '../environments/load-environment.js';
+import type { EnvironmentProfile } from '../environments/parse-environments.js';
 import { NoteError, type NoteProblem } from '../errors.js';
 import { readFlagValue } from '../flags/env-file.js';
 import type { Io } from '../io.js';
@@ -24,28 +27,47 @@ export interface LoadPlanOptions {
   prometheusUrl?: string;
   /** Working directory of the steps (relative env files are read from here). */
   cwd?: string;
+  /** `--env NAME`: an environment from `<runbooks>/environments.json`. */
+  environment?: string;
 }
 
-export async function loadPlan(options: LoadPlanOptions, io: Io): Promise<Plan> {
-  const file = await findNote(options.reference, runbooksDir(options.runbooks, io), io);
+/** The plan, and the world its steps run in (HOME and variables from the environment profile). */
+export interface LoadedPlan {
+  plan: Plan;
+  io: Io;
+  cwd: string;
+  environment?: EnvironmentProfile;
+}
+
+export async function loadPlan(options: LoadPlanOptions, baseIo: Io): Promise<LoadedPlan> {
+  const dir = runbooksDir(options.runbooks, baseIo);
+  const environment = options.environment ? await loadEnvironment(options.environment, dir, baseIo) : undefined;
+  const io = ioForEnvironment(baseIo, environment);
+  const file = await findNote(options.reference, dir, io);
   const note = await loadNote(displayPath(file, io), io);
-  const plan = buildPlan(note, planOptions(options, io));
+  const plan = buildPlan(note, planOptions(options, io, environment));
+  if (environment) plan.environment = { name: environment.name, production: environment.production, targets: environment.targets };
   const problems = [...plan.problems, ...(await syntaxProblems(plan, io))];
   if (problems.length > 0) {
     const template = /\btemplate\b/i.test(note.title) || problems.some((problem) => problem.message.startsWith('template placeholder'));
     throw new NoteError(`${note.file} cannot run: ${problems.length} problem${problems.length === 1 ? '' : 's'}${template ? ' (an unfilled copy of the template?)' : ''}; fix the note and try again`, problems);
   }
-  await readFlagValues(plan, io, options.cwd ?? io.cwd);
-  return plan;
+  const cwd = resolve(baseIo.cwd, options.cwd ?? environment?.cwd ?? '.');
+  await readFlagValues(plan, io, cwd);
+  return { plan, io, cwd, environment };
 }
 
-function planOptions(options: LoadPlanOptions, io: Io): PlanOptions {
+/** Precedence: command-line option > runbook's environment variables > environment profile > note. */
+function planOptions(options: LoadPlanOptions, io: Io, environment: EnvironmentProfile | undefined): PlanOptions {
   const url = options.prometheusUrl
     ? { url: options.prometheusUrl, source: 'option' as const }
     : io.env.PROMETHEUS_URL
       ? { url: io.env.PROMETHEUS_URL, source: 'environment' as const }
-      : undefined;
-  return { path: options.path, parameters: parseSetOptions(options.set ?? []), prometheusUrl: url };
+      : environment?.prometheusUrl
+        ? { url: environment.prometheusUrl, source: 'profile' as const }
+        : undefined;
+  const defaults = parseSetOptions(Object.entries(environment?.parameters ?? {}).map(([name, value]) => `${name}=${value}`));
+  return { path: options.path, parameters: parseSetOptions(options.set ?? []), defaultParameters: defaults, prometheusUrl: url };
 }
 
 /** `bash -n` over the selected path's shell steps, problems mapped back to note lines. */

@@ -26,6 +26,8 @@ export interface ResumeOptions {
   stateDir?: string;
   cwd?: string;
   prometheusUrl?: string;
+  /** Folder of notes holding environments.json, when the run used --env. */
+  runbooks?: string;
 }
 
 export async function resumeCommand(options: ResumeOptions, io: Io): Promise<number> {
@@ -51,8 +53,16 @@ export async function resumeCommand(options: ResumeOptions, io: Io): Promise<num
     throw new UsageError(`run ${journal.runId} was started on host ${state.host}: resume it there, where its lock and processes are`);
   }
 
-  const plan = await loadPlan(
-    { reference: started.notePath, path: String(started.path.number), set: Object.entries(started.parameters).map(([name, value]) => `${name}=${value}`), cwd: options.cwd ?? started.cwd, prometheusUrl: options.prometheusUrl },
+  const { plan, io: runIo } = await loadPlan(
+    {
+      reference: started.notePath,
+      path: String(started.path.number),
+      set: Object.entries(started.parameters).map(([name, value]) => `${name}=${value}`),
+      cwd: options.cwd ?? started.cwd,
+      prometheusUrl: options.prometheusUrl,
+      environment: started.environment ?? undefined,
+      runbooks: options.runbooks,
+    },
     io,
   );
   if (plan.sectionHash !== started.sectionHash) {
@@ -82,7 +92,7 @@ export async function resumeCommand(options: ResumeOptions, io: Io): Promise<num
 
   const outcome = await runSteps(
     { plan, runId: journal.runId, opening, resuming: true, unattended, stepTimeoutMs, cwd: options.cwd ?? started.cwd, notSelected, forceUnlock: false, dirs },
-    io,
+    runIo,
   );
   try {
     io.stdout.write(formatRunSummary(plan, outcome, { style, cwd: io.cwd }));

@@ -3,7 +3,7 @@
  * path's steps (confirming each on a terminal, or all with --yes), journalled and locked.
  */
 
-import { UsageError } from '../errors.js';
+import { AbortedError, UsageError } from '../errors.js';
 import type { Io } from '../io.js';
 import { createRunId } from '../journal/run-id.js';
 import { parseDuration, parsePositiveInteger } from '../options/duration.js';
@@ -22,29 +22,45 @@ export interface RollbackOptions extends LoadPlanOptions {
   journalDir?: string;
   stateDir?: string;
   forceUnlock?: boolean;
+  /** Lets `--yes` run against a production environment without typing the stage id. */
+  iKnowThisIsProduction?: boolean;
 }
 
 export const DEFAULT_STEP_TIMEOUT = '10m';
 
-export async function rollbackCommand(options: RollbackOptions, io: Io): Promise<number> {
+export async function rollbackCommand(options: RollbackOptions, baseIo: Io): Promise<number> {
   const unattended = options.yes === true;
-  if (!unattended && !io.interactive) {
+  if (!unattended && !baseIo.interactive) {
     throw new UsageError('no terminal to confirm steps on: run with --yes to run every step unattended, or --dry-run to only see the plan');
   }
   const stepTimeoutMs = parseDuration(options.stepTimeout ?? DEFAULT_STEP_TIMEOUT, '--step-timeout');
-  let plan = await loadPlan(options, io);
-  const path = plan.paths[plan.selectedPath]!;
+  const loaded = await loadPlan(options, baseIo);
+  const { io, cwd } = loaded;
+  if (loaded.environment?.production && unattended && !options.iKnowThisIsProduction) {
+    throw new UsageError(`--env ${loaded.environment.name} is production: --yes alone will not run it; add --i-know-this-is-production, or run interactively and type the stage id`);
+  }
+  const path = loaded.plan.paths[loaded.plan.selectedPath]!;
   const notSelected = selectSteps(path.steps.map((step) => step.number), options);
-  plan = await completeParameters(plan, unattended, io);
+  const plan = await completeParameters(loaded.plan, unattended, io);
 
-  const cwd = options.cwd ?? io.cwd;
   const runId = createRunId(plan.stage, io.now(), io.random);
   const dirs = stateDirs(io, options);
   const style = styleFor(io.stdout, io.env);
   io.stdout.write(formatRunHeader(plan, { runId, journalDir: dirs.runsDir, unattended, style, notSelected }));
+  if (loaded.environment?.production && !unattended) await confirmProduction(plan.stage ?? plan.file, loaded.environment.name);
 
   const outcome = await runSteps(
-    { plan, runId, opening: [runStartedEvent(plan, runId, io, { unattended, cwd })], unattended, stepTimeoutMs, cwd, notSelected, forceUnlock: options.forceUnlock === true, dirs },
+    {
+      plan,
+      runId,
+      opening: [runStartedEvent(plan, runId, io, { unattended, cwd, environment: loaded.environment?.name })],
+      unattended,
+      stepTimeoutMs,
+      cwd,
+      notSelected,
+      forceUnlock: options.forceUnlock === true,
+      dirs,
+    },
     io,
   );
   try {
@@ -74,6 +90,18 @@ export function selectSteps(numbers: number[], options: { from?: string; only?: 
     for (const number of numbers) if (number !== only) left.set(number, `not run (--only ${only})`);
   }
   return left;
+}
+
+/** Production needs the operator to type the stage id: a slip of the wrong terminal stops here. */
+async function confirmProduction(stage: string, environment: string): Promise<void> {
+  const { default: Enquirer } = await import('enquirer');
+  let typed = '';
+  try {
+    typed = (await new Enquirer<{ value: string }>().prompt({ type: 'input', name: 'value', message: `This rolls back PRODUCTION (${environment}). Type the stage id (${stage}) to go on` })).value;
+  } catch {
+    // Ctrl-C at the prompt: treated like a wrong answer below
+  }
+  if (typed.trim() !== stage) throw new AbortedError(`production confirmation did not match "${stage}": nothing was run`);
 }
 
 /** Parameters not given with --set: asked once, before the first step, or refused with --yes. */

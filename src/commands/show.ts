@@ -15,7 +15,7 @@ export interface ShowOptions extends LoadPlanOptions {
 }
 
 export async function showCommand(options: ShowOptions, io: Io): Promise<number> {
-  const plan = await loadPlan(options, io);
+  const { plan } = await loadPlan(options, io);
   if (options.json) io.stdout.write(`${JSON.stringify(planToJson(plan), null, 2)}\n`);
   else io.stdout.write(formatPlan(plan, { style: styleFor(io.stdout, io.env), dryRun: options.dryRun }));
   return 0;

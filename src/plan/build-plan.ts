@@ -14,14 +14,17 @@ export const DEFAULT_PROMETHEUS_URL = 'http://127.0.0.1:9090';
 export interface PlanOptions {
   /** `--path N|title`; the first path with shell steps when absent. */
   path?: string;
-  /** `--set` values. */
+  /** `--set` values: each must be a parameter of the note. */
   parameters?: ReadonlyMap<string, string>;
+  /** Defaults (from an environment profile), used only by notes that have the parameter. */
+  defaultParameters?: ReadonlyMap<string, string>;
   /** Prometheus URL candidates in precedence order (option, environment, profile). */
   prometheusUrl?: { url: string; source: PrometheusUrlSource };
 }
 
 export function buildPlan(note: Note, options: PlanOptions = {}): Plan {
-  const values = options.parameters ?? new Map<string, string>();
+  const given = options.parameters ?? new Map<string, string>();
+  const values = new Map([...(options.defaultParameters ?? []), ...given]);
   const problems: NoteProblem[] = [...runBlockers(note)];
   const paths: PlanPath[] = (note.rollback?.paths ?? []).map((path, index) => {
     const steps = path.steps.map((step, stepIndex) => planStep(step, stepIndex + 1, values));
@@ -41,7 +44,7 @@ export function buildPlan(note: Note, options: PlanOptions = {}): Plan {
     if (step.kind !== 'shell') continue;
     for (const parameter of step.parameters) parameterLines.set(parameter.name, [...(parameterLines.get(parameter.name) ?? []), parameter.line]);
   }
-  for (const name of values.keys()) {
+  for (const name of given.keys()) {
     if (!parameterLines.has(name)) {
       const known = [...parameterLines.keys()];
       throw new UsageError(

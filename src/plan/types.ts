@@ -26,6 +26,8 @@ export interface Plan {
   checks: PlanCheck[];
   /** Problems that stop the note from running (placeholders, no section, syntax errors). */
   problems: NoteProblem[];
+  /** The `--env` environment the plan runs in, when one was chosen. */
+  environment?: { name: string; production: boolean; targets: { jobs: string[]; labels: Record<string, string> } };
 }
 
 export interface PlanFlag {

@@ -25,6 +25,7 @@ export function planToJson(plan: Plan): object {
       currentValue: flag.current?.state === 'set' ? flag.current.value : null,
       currentState: flag.current?.state ?? null,
     })),
+    environment: plan.environment ?? null,
     prometheus: { url: plan.prometheus.url, source: plan.prometheus.source, line: plan.prometheus.line ?? null },
     selectedPath: plan.paths.length > 0 ? plan.selectedPath + 1 : null,
     paths: plan.paths.map((path) => ({

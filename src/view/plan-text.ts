@@ -24,6 +24,7 @@ export function formatPlan(plan: Plan, options: PlanTextOptions): string {
   out.push(style.bold(`${heading} for stage ${plan.stage ?? '(no stage)'}${plan.component ? ` — ${plan.component}` : ''}`));
   out.push(`  note    ${plan.file}${plan.sectionLine ? `:${plan.sectionLine}` : ''}`);
   if (plan.status) out.push(`  status  ${plan.status}`);
+  if (plan.environment) out.push(`  env     ${plan.environment.name}${plan.environment.production ? style.red(' (PRODUCTION: a real run asks you to type the stage id)') : ''}`);
   if (path) {
     const choice = plan.paths.length > 1 ? `  (${plan.paths.length} paths; choose with --path N)` : '';
     out.push(`  path    ${path.number}. ${path.title}${choice}`);
@@ -49,7 +50,9 @@ export function formatPlan(plan: Plan, options: PlanTextOptions): string {
   }
 
   out.push('', style.bold(`Recovery checks after the last step — Prometheus ${plan.prometheus.url} ${style.dim(`(${describeSource(plan)})`)}`));
-  const selectors = options.targetSelectors?.length ? ` matching ${options.targetSelectors.join(', ')}` : '';
+  const profileSelectors = plan.environment ? [...plan.environment.targets.jobs.map((job) => `job=${job}`), ...Object.entries(plan.environment.targets.labels).map(([key, value]) => `${key}=${value}`)] : [];
+  const allSelectors = options.targetSelectors?.length ? options.targetSelectors : profileSelectors;
+  const selectors = allSelectors.length ? ` matching ${allSelectors.join(', ')}` : '';
   out.push(`  targets: every active target${selectors} up, with no scrape error, scraped after the last step`);
   for (const check of plan.checks) out.push(...formatCheck(check, style));
   if (plan.checks.length === 0) out.push(style.yellow('  no Key Metrics table with queries in the note: only targets are checked'));

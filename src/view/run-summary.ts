@@ -19,6 +19,7 @@ export function formatRunHeader(
   const lines = [style.bold(`${options.resumedFrom ? 'Resuming rollback' : 'Rolling back'} stage ${plan.stage ?? '(no stage)'}${plan.component ? ` — ${plan.component}` : ''}`)];
   lines.push(`  note    ${plan.file}${plan.sectionLine ? `:${plan.sectionLine}` : ''}`);
   lines.push(`  path    ${path.number}. ${path.title}`);
+  if (plan.environment) lines.push(`  env     ${plan.environment.name}${plan.environment.production ? style.red(' (PRODUCTION)') : ''}`);
   const steps = path.steps.map((step) => `${step.number}. ${step.title}${step.kind === 'manual' ? ' (manual)' : ''}${options.notSelected.has(step.number) ? ' [not run]' : ''}`);
   lines.push(`  steps   ${steps.join(' · ')}`);
   for (const flag of plan.flags) {
