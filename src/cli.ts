@@ -58,6 +58,12 @@ function buildProgram(run: (action: Action) => Promise<void>, output: OutputConf
       }),
     );
 
+  planOptions(program.command('export').argument('<stage>', 'stage id (e.g. 21_01a) or path to a .md note').description('print the plan for another engine: an Ansible playbook'))
+    .option('--format <format>', 'output format: ansible', 'ansible')
+    .action((stage: string, options: PlanFlags & { format: string }) =>
+      run(async (io) => (await import('./commands/export.js')).exportCommand({ ...planOptionsFrom(stage, options), format: options.format }, io)),
+    );
+
   program
     .command('resume')
     .argument('<run>', 'run id (see runbook runs) or stage id: its latest run')
@@ -104,6 +110,23 @@ function buildProgram(run: (action: Action) => Promise<void>, output: OutputConf
     .addOption(runbooksOption())
     .option('--json', 'print the list as JSON')
     .action((options: { runbooks?: string; json?: boolean }) => run(async (io) => (await import('./commands/list.js')).listCommand(options, io)));
+
+  // The sandbox's butler service (see `runbook demo`); started by the sandbox's make.
+  program
+    .command('__butler', { hidden: true })
+    .requiredOption('--port <port>')
+    .requiredOption('--env-file <file>')
+    .option('--pid-file <file>')
+    .option('--startup-delay <ms>', '', '1500')
+    .option('--ops <perSecond>', '', '20')
+    .action((options: { port: string; envFile: string; pidFile?: string; startupDelay: string; ops: string }) =>
+      run(async () => {
+        const { runButlerService } = await import('./demo/butler-service.js');
+        await runButlerService({ port: Number(options.port), envFile: options.envFile, pidFile: options.pidFile, startupDelayMs: Number(options.startupDelay), operationsPerSecond: Number(options.ops) });
+        await new Promise(() => {}); // serves until stopped
+        return 0;
+      }),
+    );
 
   return program;
 }
