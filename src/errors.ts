@@ -61,7 +61,10 @@ export class UsageError extends RunbookError {
   }
 }
 
-/** A note (or other input file) that cannot be used, with every problem found in it. */
+/**
+ * A note (or other input file) that cannot be used, with every problem found in it. One
+ * problem prints as one `file:line: message` line; several print one line each, then the summary.
+ */
 export class NoteError extends RunbookError {
   readonly problems: NoteProblem[];
   constructor(summary: string, problems: NoteProblem[]) {
@@ -69,6 +72,7 @@ export class NoteError extends RunbookError {
     this.problems = problems;
   }
   override lines(): string[] {
+    if (this.problems.length === 1) return [formatProblem(this.problems[0]!)];
     return [...this.problems.map(formatProblem), this.message];
   }
 }

@@ -69,7 +69,7 @@ async function loadOrProblem(file: string, io: Io): Promise<{ note: Note } | { p
     return { note: await loadNote(file, io) };
   } catch (error) {
     if (!(error instanceof NoteError)) throw error;
-    return { problem: { file, line: 1, message: error.message.replace(`${file}: `, '') } };
+    return { problem: error.problems[0] ?? { file, line: 1, message: error.message } };
   }
 }
 

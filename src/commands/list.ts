@@ -48,6 +48,6 @@ async function describe(file: string, io: Io): Promise<ListedNote> {
     return { stage: note.stage ?? null, component: note.component ?? null, status: note.status ?? null, flags, file };
   } catch (error) {
     if (!(error instanceof NoteError)) throw error;
-    return { stage: null, component: null, status: null, flags: [], file, error: error.message.replace(`${file}: `, '') };
+    return { stage: null, component: null, status: null, flags: [], file, error: error.problems[0]?.message ?? error.message };
   }
 }

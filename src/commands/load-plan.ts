@@ -49,7 +49,7 @@ export async function loadPlan(options: LoadPlanOptions, baseIo: Io): Promise<Lo
   if (environment) plan.environment = { name: environment.name, production: environment.production, targets: environment.targets };
   const problems = [...plan.problems, ...(await syntaxProblems(plan, io))];
   if (problems.length > 0) {
-    const template = /\btemplate\b/i.test(note.title) || problems.some((problem) => problem.message.startsWith('template placeholder'));
+    const template = problems.some((problem) => problem.message.startsWith('template placeholder'));
     throw new NoteError(`${note.file} cannot run: ${problems.length} problem${problems.length === 1 ? '' : 's'}${template ? ' (an unfilled copy of the template?)' : ''}; fix the note and try again`, problems);
   }
   const cwd = resolve(baseIo.cwd, options.cwd ?? environment?.cwd ?? '.');

@@ -6,8 +6,9 @@
 import { basename } from 'node:path';
 import type { NoteProblem } from '../errors.js';
 import type { SyntaxProblem } from '../io.js';
-import type { Note, ShellStep } from '../note/types.js';
-import { runBlockers } from '../plan/build-plan.js';
+import { findStepTextMarkers } from '../note/placeholders.js';
+import type { ManualStep, Note, ShellStep } from '../note/types.js';
+import { isTemplate, runBlockers } from '../plan/build-plan.js';
 import { summarizeFlags } from '../plan/summarize-flags.js';
 
 /** Shell steps of a note, each once (steps shared by several paths appear in each). */
@@ -16,13 +17,24 @@ export function shellStepsOf(note: Note): ShellStep[] {
   return [...new Set(steps)].filter((step): step is ShellStep => step.kind === 'shell');
 }
 
+function manualStepsOf(note: Note): ManualStep[] {
+  const steps = note.rollback?.paths.flatMap((path) => path.steps) ?? [];
+  return [...new Set(steps)].filter((step): step is ManualStep => step.kind === 'manual');
+}
+
 /** `syntax[i]` is the `bash -n` result for `shellStepsOf(note)[i]`. */
 export function lintNote(note: Note, syntax: (SyntaxProblem | undefined)[]): NoteProblem[] {
   const file = note.file;
+  // Everything else about the template is expected: one line says what it is.
+  if (isTemplate(note)) return runBlockers(note);
   const problems: NoteProblem[] = [...note.problems, ...runBlockers(note)];
   const add = (line: number | undefined, message: string) => problems.push({ file, line, message });
 
   for (const placeholder of note.placeholders) add(placeholder.line, `unfilled template placeholder ${placeholder.text} in ${placeholder.where}`);
+  for (const step of manualStepsOf(note)) {
+    const markers = new Set([step.title, ...step.items].flatMap((text) => findStepTextMarkers(text).map((marker) => marker.text)));
+    if (markers.size > 0) add(step.line, `unfilled template placeholder ${[...markers].join(', ')} in manual step "${step.title}": replace it with the real value`);
+  }
 
   if (!note.stage) add(1, 'no **Stage**: field: add one (e.g. **Stage**: 21_01a) so `runbook rollback <stage>` finds the note');
   else if (!basename(file).startsWith(`${note.stage}_`) && basename(file) !== `${note.stage}.md`) {

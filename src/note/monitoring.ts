@@ -120,7 +120,9 @@ function overlap(a: Set<string>, b: Set<string>): number {
 
 /**
  * Pairs each table row with a query: first by the words a query's `# title` shares with the
- * metric name (best matches first), then the rest by order.
+ * metric name (best matches first), then the rest by order. When titles do name metrics (some
+ * matched), a titled query that matches no row is about another metric, so it is not paired
+ * by order: checking it against the wrong threshold would be worse than not checking.
  */
 function pairChecks(rows: Row[], queries: Query[]): MetricCheck[] {
   const assigned = new Map<number, number>(); // row index → query index
@@ -140,9 +142,15 @@ function pairChecks(rows: Row[], queries: Query[]): MetricCheck[] {
     assigned.set(row, query);
     usedQueries.add(query);
   }
+  const titlesNameMetrics = usedQueries.size > 0;
   const leftover = queries.map((_, index) => index).filter((index) => !usedQueries.has(index));
+  const byOrder = leftover.filter((index) => !(titlesNameMetrics && queries[index]!.title));
   rows.forEach((_, rowIndex) => {
-    if (!assigned.has(rowIndex) && leftover.length > 0) assigned.set(rowIndex, leftover.shift()!);
+    const next = byOrder[0];
+    if (assigned.has(rowIndex) || next === undefined) return;
+    byOrder.shift();
+    assigned.set(rowIndex, next);
+    usedQueries.add(next);
   });
 
   const checks: MetricCheck[] = rows.map((row, rowIndex) => {
@@ -161,7 +169,7 @@ function pairChecks(rows: Row[], queries: Query[]): MetricCheck[] {
     };
   });
   // Queries no row claimed are still worth showing: they are checked for data but have no threshold.
-  for (const index of leftover) {
+  for (const index of leftover.filter((index) => !usedQueries.has(index))) {
     const query = queries[index]!;
     checks.push({ metric: query.title ?? query.query, fromTable: false, query: query.query, queryTitle: query.title, line: query.line, queryLine: query.line });
   }

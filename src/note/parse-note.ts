@@ -50,6 +50,7 @@ export function parseNote(text: string, file: string): Note {
   return {
     file,
     title: header.title,
+    titleLine: header.titleLine,
     fields: header.fields,
     stage: stage || undefined,
     component: fieldValue(header.fields, 'Component')?.value || undefined,

@@ -19,6 +19,7 @@ export function isTemplateMarker(inner: string): boolean {
   if (inner !== inner.trim()) return false;
   if (/^e\.g\./i.test(inner) || inner.includes('...') || inner.includes('…')) return true;
   if (LOG_TAGS.has(inner.toUpperCase())) return false;
+  if (/^\^?(?:[A-Za-z0-9]-[A-Za-z0-9])+$/.test(inner)) return false; // `tr '[a-z]' '[A-Z]'`, `[A-Za-z0-9]`
   if (SHOUTED.test(inner)) return inner.length >= 3;
   if (WORDS.test(inner)) return inner.length >= 4;
   // "Planning | In Progress | Complete", "2-3 sentence overview of …"
@@ -34,6 +35,15 @@ export interface TextMatch {
 /** Template markers in one line of a script; comments are ignored since bash never runs them. */
 export function findScriptMarkers(line: string): TextMatch[] {
   return findMarkers(stripComment(line), { sentencesAreMarkers: false });
+}
+
+/**
+ * Word-like template markers (`[Name]`, `[service]`) in the text of a manual step. Bracketed
+ * sentences are left alone there: the template's own advice ("[Follow full rollback plan
+ * from …]") is often kept as written in filled-in notes, and it reads fine.
+ */
+export function findStepTextMarkers(text: string): TextMatch[] {
+  return findMarkers(text, { sentencesAreMarkers: false });
 }
 
 /** Template markers in prose (titles, metadata values). */

@@ -20,7 +20,8 @@ export interface PathNodes {
   nodes: RootContent[];
 }
 
-const SECTION_TITLE = /^rollback procedures?$/i;
+// "Rollback Procedure(s)", also numbered or decorated ("7. Rollback Procedure", "🔙 Rollback procedures").
+const SECTION_TITLE = /^[^\p{L}]*rollback procedures?$/iu;
 // "Step 1: Disable flag", "1. Disable flag": sub-headings that are steps of one path.
 const STEP_HEADING = /^(step\s+\d+\b|\d+[.)]\s)/i;
 

@@ -4,7 +4,7 @@
  * and splits one block carrying `# 1. Title` markers into several steps.
  */
 
-import { stripComment } from './shell-words.js';
+import { splitCommands, stripComment } from './shell-words.js';
 
 const SHELL_LANGUAGES = new Set(['bash', 'sh', 'shell', 'zsh', 'console', 'shell-session', 'shellsession', 'sh-session', 'terminal']);
 const TRANSCRIPT_LANGUAGES = new Set(['console', 'shell-session', 'shellsession', 'sh-session', 'terminal']);
@@ -65,11 +65,13 @@ export function scriptLines(code: string, kind: BlockKind): ScriptLines {
   const lines: string[] = [];
   const origins: number[] = [];
   let continuing = false;
+  let quote: string | undefined;
   raw.forEach((line, index) => {
     const prompt = /^\s*[$%]\s?(.*)$/.exec(line);
     const continuation = /^\s*>\s?(.*)$/.exec(line);
     let kept: string | undefined;
-    if (prompt) kept = prompt[1]!;
+    if (quote !== undefined) kept = line; // inside a quoted string, a line is data, never a prompt
+    else if (prompt) kept = prompt[1]!;
     else if (continuing) kept = continuation ? continuation[1]! : line;
     if (kept === undefined) {
       continuing = false;
@@ -77,20 +79,32 @@ export function scriptLines(code: string, kind: BlockKind): ScriptLines {
     }
     lines.push(kept);
     origins.push(index);
-    continuing = kept.endsWith('\\') || hasOpenQuote(kept);
+    quote = openQuoteAfter(kept, quote);
+    continuing = quote !== undefined || kept.endsWith('\\');
   });
   return { lines, origins };
 }
 
-function hasOpenQuote(line: string): boolean {
-  const singles = (line.match(/'/g) ?? []).length;
-  const doubles = (line.replace(/\\"/g, '').match(/"/g) ?? []).length;
-  return singles % 2 === 1 || doubles % 2 === 1;
+/** The quote still open at the end of a line, given the one open at its start. */
+function openQuoteAfter(line: string, open: string | undefined): string | undefined {
+  let quote = open;
+  for (let i = 0; i < line.length; i++) {
+    const char = line[i]!;
+    if (quote === undefined) {
+      if (char === '\\') i += 1;
+      else if (char === "'" || char === '"') quote = char;
+      else if (char === '#' && (i === 0 || /\s/.test(line[i - 1]!))) break; // a comment: its quotes do not count
+    } else if (quote === '"' && char === '\\') i += 1;
+    else if (char === quote) quote = undefined;
+  }
+  return quote;
 }
 
 export interface MarkedPart {
   /** Title from the marker (`# 2. Restart services` → "Restart services"); undefined before the first marker. */
   title?: string;
+  /** Note line of the marker comment. */
+  markerLine?: number;
   lines: string[];
   origins: number[];
 }
@@ -109,7 +123,7 @@ export function splitOnMarkers(script: ScriptLines): MarkedPart[] {
     const marker = MARKER.exec(line);
     if (marker) {
       parts.push(current);
-      current = { title: marker[2]!, lines: [], origins: [] };
+      current = { title: marker[2]!, markerLine: script.origins[index], lines: [], origins: [] };
       return;
     }
     current.lines.push(line);
@@ -131,4 +145,13 @@ export function trimBlankEnds(part: { lines: string[]; origins: number[] }): { l
   while (start < end && part.lines[start]!.trim() === '') start += 1;
   while (end > start && part.lines[end - 1]!.trim() === '') end -= 1;
   return { lines: part.lines.slice(start, end), origins: part.origins.slice(start, end) };
+}
+
+// Commands that only prepare the shell the next commands run in.
+const SETUP_COMMANDS = new Set(['set', 'shopt', 'export', 'cd', 'pushd', 'source', '.', 'umask', 'trap', 'readonly', 'declare', 'typeset', 'unset', 'alias']);
+
+/** True when every command only sets up the shell (options, variables, directory), so it can run before each step. */
+export function isShellSetup(lines: string[]): boolean {
+  const commands = splitCommands(lines.join('\n'));
+  return commands.length > 0 && commands.every((command) => SETUP_COMMANDS.has(command.words[0]!) || command.words.every((word) => /^[A-Za-z_]\w*=/.test(word)));
 }

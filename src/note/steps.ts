@@ -7,24 +7,39 @@ import type { Code, List, ListItem, Nodes, Paragraph, RootContent } from 'mdast'
 import { lineOf, textOf } from './markdown.js';
 import { findParameters, findScriptMarkers } from './placeholders.js';
 import { cleanTitle } from './rollback-section.js';
-import { classifyBlock, hasCommands, scriptLines, splitOnMarkers, trimBlankEnds } from './shell-block.js';
+import { classifyBlock, hasCommands, isShellSetup, scriptLines, splitOnMarkers, trimBlankEnds, type ScriptLines } from './shell-block.js';
 import type { ManualStep, ShellStep, Step } from './types.js';
 
 interface Lead {
   title: string;
   notes: string[];
+  /** The whole paragraph as a person reads it. */
+  text: string;
   line: number;
+  /** The title was bold (`**Disable feature flag**:`), not just the first sentence. */
+  bold: boolean;
   /** The lead ended with a colon: it introduces what follows rather than standing alone. */
   introduces: boolean;
+}
+
+/** A sub-heading inside a path ("#### Restart services"): it titles the step that follows it. */
+interface PendingHeading {
+  title: string;
+  line: number;
 }
 
 /** Steps of a path. `pathTitle` names shell blocks that have no title of their own. */
 export function extractSteps(nodes: RootContent[], pathTitle: string): Step[] {
   const steps: Step[] = [];
-  let heading: string | undefined;
+  let heading: PendingHeading | undefined;
   let lead: Lead | undefined;
+  // A plain paragraph under a step heading ("Restart the worker first:") describes the step the
+  // heading names; a bold lead is a title of its own.
+  const titleFor = (fallback: string) => (lead && (lead.bold || !heading) ? lead.title : (heading?.title ?? lead?.title ?? fallback));
+  const notesFor = () => (lead ? (lead.bold || !heading ? lead.notes : [lead.text]) : []);
   const flushLead = () => {
-    if (lead) steps.push(manualStep(lead.title, lead.line, [lead.title, ...lead.notes].filter(unique), lead.notes));
+    if (lead) steps.push(manualStep(titleFor(pathTitle), heading && !lead.bold ? heading.line : lead.line, [lead.text]));
+    if (lead) heading = undefined;
     lead = undefined;
   };
 
@@ -33,7 +48,7 @@ export function extractSteps(nodes: RootContent[], pathTitle: string): Step[] {
     switch (node.type) {
       case 'heading':
         flushLead();
-        heading = cleanTitle(textOf(node));
+        heading = { title: stepHeadingTitle(textOf(node)), line: lineOf(node) };
         break;
       case 'paragraph':
         flushLead();
@@ -42,25 +57,29 @@ export function extractSteps(nodes: RootContent[], pathTitle: string): Step[] {
       case 'code': {
         const blocks: Code[] = [node];
         while (nodes[index + 1]?.type === 'code') blocks.push(nodes[++index] as Code);
-        const title = lead?.title ?? heading ?? pathTitle;
-        steps.push(...blockSteps(blocks, title, lead?.line ?? lineOf(node), lead?.notes ?? []));
+        const line = lead && (lead.bold || !heading) ? lead.line : (heading?.line ?? lead?.line ?? lineOf(node));
+        steps.push(...blockSteps(blocks, { title: titleFor(pathTitle), line, notes: notesFor(), intro: lead?.text ?? heading?.title }));
         lead = undefined;
+        heading = undefined;
         break;
       }
       case 'list': {
-        const listSteps = stepsOfList(node, lead);
-        if (lead && listSteps.consumedLead) lead = undefined;
+        const listSteps = stepsOfList(node, lead, heading);
+        if (listSteps.consumedLead) lead = undefined;
         flushLead();
+        heading = undefined;
         steps.push(...listSteps.steps);
         break;
       }
       case 'blockquote':
         flushLead();
-        steps.push(...extractSteps(node.children, heading ?? pathTitle));
+        steps.push(...extractSteps(node.children, heading?.title ?? pathTitle));
+        heading = undefined;
         break;
       case 'table':
         flushLead();
-        steps.push(manualStep(heading ?? 'Table', lineOf(node), node.children.map((row) => row.children.map((cell) => textOf(cell)).join(' | '))));
+        steps.push(manualStep(heading?.title ?? 'Table', lineOf(node), node.children.map((row) => row.children.map((cell) => textOf(cell)).join(' | '))));
+        heading = undefined;
         break;
       default:
         // thematic breaks, html comments, link definitions: nothing to do
@@ -71,8 +90,9 @@ export function extractSteps(nodes: RootContent[], pathTitle: string): Step[] {
   return steps;
 }
 
-function unique(value: string, index: number, all: string[]): boolean {
-  return all.indexOf(value) === index;
+/** "Step 2: Restart services" → "Restart services": runbook numbers the steps itself. */
+function stepHeadingTitle(text: string): string {
+  return cleanTitle(cleanTitle(text).replace(/^(?:step\s+\d+\s*[.:)\-–—]?|\d+[.)])\s*/i, '')) || cleanTitle(text);
 }
 
 /** A paragraph read as a title: a bold lead (`**Disable feature flag**:`) or the whole text. */
@@ -80,27 +100,28 @@ function readLead(paragraph: Paragraph): Lead {
   const text = textOf(paragraph);
   const first = paragraph.children[0];
   const introduces = /[:：]\s*$/.test(text);
+  const line = lineOf(paragraph);
   if (first?.type === 'strong') {
     const title = cleanTitle(textOf(first));
     const rest = cleanTitle(textOf(paragraph.children.slice(1)).replace(/^[:：]\s*/, ''));
-    return { title, notes: rest === '' ? [] : [rest], line: lineOf(paragraph), introduces };
+    return { title, notes: rest === '' ? [] : [rest], text: cleanTitle(text), line, bold: true, introduces };
   }
-  return { title: cleanTitle(text), notes: [], line: lineOf(paragraph), introduces };
+  return { title: cleanTitle(text), notes: [], text: cleanTitle(text), line, bold: false, introduces };
 }
 
-function stepsOfList(list: List, lead: Lead | undefined): { steps: Step[]; consumedLead: boolean } {
+function stepsOfList(list: List, lead: Lead | undefined, heading: PendingHeading | undefined): { steps: Step[]; consumedLead: boolean } {
   const items = list.children;
   const isSimple = (item: ListItem) => !containsCode(item) && !item.children.some((child) => child.type === 'list');
   if (!list.ordered && items.every(isSimple)) {
     // A plain bullet list is one checklist the operator goes through.
     const texts = items.map((item) => textOf(item));
-    const title = lead?.title ?? (texts.length === 1 ? cleanTitle(texts[0]!) : 'Checklist');
-    return { steps: [manualStep(title, lead?.line ?? lineOf(list), texts, lead?.notes ?? [])], consumedLead: lead !== undefined };
+    const title = lead?.title ?? heading?.title ?? (texts.length === 1 ? cleanTitle(texts[0]!) : 'Checklist');
+    return { steps: [manualStep(title, lead?.line ?? heading?.line ?? lineOf(list), texts, lead?.notes ?? [])], consumedLead: lead !== undefined };
   }
   const steps = items.flatMap((item) => stepsOfItem(item));
   // "Run these in order:" introduces the list; keep it as a note on the first step.
   if (lead?.introduces && steps[0]) {
-    steps[0].notes.unshift(lead.title, ...lead.notes);
+    steps[0].notes.unshift(lead.text);
     return { steps, consumedLead: true };
   }
   return { steps, consumedLead: false };
@@ -113,18 +134,11 @@ function stepsOfItem(item: ListItem): Step[] {
   const line = lineOf(item);
   const body = lead ? rest : item.children;
   const codes = collectCode(body);
-  const shellBlocks = codes.filter((code) => classifyBlock(code.lang, code.value) !== 'other');
-  const otherBlocks = codes.filter((code) => !shellBlocks.includes(code));
   const texts = body.flatMap((node) => textsWithoutCode(node));
   const notes = [...(lead?.notes ?? []), ...texts];
 
-  if (shellBlocks.length > 0) {
-    return [...blockSteps(shellBlocks, title, line, notes), ...otherBlocks.map((code) => codeStep(code, `${title} (${code.lang ?? 'text'})`))];
-  }
-  if (otherBlocks.length > 0) {
-    return otherBlocks.map((code, index) => codeStep(code, index === 0 ? title : `${title} (${code.lang ?? 'text'})`, notes));
-  }
-  const items = texts.length > 0 ? texts : [lead ? [lead.title, ...lead.notes].join(' ') : textOf(item)];
+  if (codes.length > 0) return blockSteps(codes, { title, line, notes, intro: lead?.text });
+  const items = texts.length > 0 ? texts : [lead ? lead.text : textOf(item)];
   return [manualStep(title, line, items, texts.length > 0 ? (lead?.notes ?? []) : [])];
 }
 
@@ -152,41 +166,66 @@ function textsWithoutCode(node: Nodes): string[] {
   return text === '' ? [] : [text];
 }
 
+interface BlockContext {
+  title: string;
+  line: number;
+  notes: string[];
+  /** Said instead of `title` when `# 1. Title` markers title the steps (the lead that introduced the block). */
+  intro?: string;
+}
+
 /**
- * Shell blocks → steps. Adjacent blocks are one script; `# 1. Title` markers split it into
- * one step per marker; non-shell blocks in the run become manual steps.
+ * Code blocks → steps, in document order. Adjacent shell blocks are one script; `# 1. Title`
+ * markers split it into one step per marker; other blocks become manual steps.
  */
-function blockSteps(blocks: Code[], title: string, line: number, notes: string[]): Step[] {
+function blockSteps(blocks: Code[], context: BlockContext): Step[] {
+  const { title, line, notes } = context;
   const steps: Step[] = [];
-  let lines: string[] = [];
-  let noteLines: number[] = [];
+  const hasShell = blocks.some((block) => classifyBlock(block.lang, block.value) !== 'other');
+  let script: ScriptLines = { lines: [], origins: [] };
   const flushShell = () => {
-    if (lines.length === 0) return;
-    const parts = splitOnMarkers({ lines, origins: noteLines });
-    const marked = parts.some((part) => part.title !== undefined);
-    parts.forEach((part, index) => {
-      const trimmed = trimBlankEnds(part);
-      if (!hasCommands(trimmed.lines) && marked) return;
-      const stepTitle = part.title ?? title;
-      const stepLine = marked && part.title ? (trimmed.origins[0] ?? line) - 1 : line;
-      steps.push(shellStep(stepTitle, stepLine, trimmed.lines, trimmed.origins, index === 0 ? notes : []));
-    });
-    lines = [];
-    noteLines = [];
+    if (script.lines.length > 0) steps.push(...scriptSteps(script, { ...context, notes: steps.length === 0 ? notes : [] }));
+    script = { lines: [], origins: [] };
   };
   for (const block of blocks) {
     const kind = classifyBlock(block.lang, block.value);
     if (kind === 'other') {
       flushShell();
-      steps.push(codeStep(block, title, notes));
+      const language = block.lang ?? 'text';
+      steps.push(codeStep(block, hasShell ? `${title} (${language})` : title, steps.length === 0 ? notes : []));
       continue;
     }
     const firstLine = lineOf(block) + 1; // the fence itself is on lineOf(block)
-    const script = scriptLines(block.value, kind);
-    lines.push(...script.lines);
-    noteLines.push(...script.origins.map((origin) => firstLine + origin));
+    const lines = scriptLines(block.value, kind);
+    script.lines.push(...lines.lines);
+    script.origins.push(...lines.origins.map((origin) => firstLine + origin));
   }
   flushShell();
+  return steps;
+}
+
+/** One script → one step, or one step per `# N. Title` marker. */
+function scriptSteps(script: ScriptLines, context: BlockContext): Step[] {
+  const parts = splitOnMarkers(script);
+  if (!parts.some((part) => part.title !== undefined)) {
+    const trimmed = trimBlankEnds(script);
+    return [shellStep(context.title, context.line, trimmed.lines, trimmed.origins, context.notes)];
+  }
+  // Lines before the first marker that only set up the shell (`set -euo pipefail`, `export
+  // KUBECONFIG=…`, `cd`) belong to every marked step, since each step runs in its own shell.
+  // Anything else there is a step of its own, titled by the lead.
+  const preamble = parts[0]!.title === undefined ? trimBlankEnds(parts[0]!) : undefined;
+  const prelude = preamble && isShellSetup(preamble.lines) ? preamble : { lines: [], origins: [] };
+  const steps: Step[] = [];
+  if (preamble && prelude !== preamble) steps.push(shellStep(context.title, context.line, preamble.lines, preamble.origins, context.notes));
+  for (const part of parts) {
+    if (part.title === undefined) continue;
+    const body = trimBlankEnds(part);
+    if (!hasCommands(body.lines)) continue;
+    const first = steps.length === 0;
+    const notes = first ? [...(context.intro ? [context.intro] : []), ...context.notes] : [];
+    steps.push(shellStep(part.title, part.markerLine ?? context.line, [...prelude.lines, ...body.lines], [...prelude.origins, ...body.origins], notes));
+  }
   return steps;
 }
 

@@ -9,6 +9,8 @@ export interface Note {
   file: string;
   /** Text of the first level-1 heading, e.g. "Migration: Dialog Context Repository · Stage 21_01a". */
   title: string;
+  /** Line of the title heading. */
+  titleLine?: number;
   /** `**Field**: value` lines at the top of the note (Component, Stage, Date, Owner, Status). */
   fields: NoteField[];
   stage?: string;

@@ -82,6 +82,9 @@ export function buildPlan(note: Note, options: PlanOptions = {}): Plan {
 /** What makes a note impossible to run at all (lint reports more than this). */
 export function runBlockers(note: Note): NoteProblem[] {
   const file = note.file;
+  if (isTemplate(note)) {
+    return [{ file, line: note.titleLine ?? 1, message: 'this is the migration notes template, not a note: copy it to runbooks/<stage>_<name>.md, fill in every [PLACEHOLDER] and use the copy' }];
+  }
   if (!note.rollback) {
     return [{ file, line: 1, message: 'no "Rollback Procedure" section: add a "## Rollback Procedure" heading with the rollback steps' }];
   }
@@ -89,17 +92,28 @@ export function runBlockers(note: Note): NoteProblem[] {
   if (steps.length === 0) {
     return [{ file, line: note.rollback.line, message: 'the Rollback Procedure section is empty: add numbered steps with bash blocks' }];
   }
-  const problems: NoteProblem[] = [];
+  // Keyed by line: a marker in a shared preamble belongs to several steps but is one problem.
+  const byLine = new Map<number, { texts: Set<string>; step: string }>();
   for (const step of new Set(steps)) {
     if (step.kind !== 'shell') continue;
-    const byLine = new Map<number, Set<string>>();
-    for (const { line, text } of step.placeholders) byLine.set(line, (byLine.get(line) ?? new Set()).add(text));
-    for (const [line, texts] of byLine) {
-      const list = [...texts].join(', ');
-      problems.push({ file, line, message: `template placeholder${texts.size > 1 ? 's' : ''} ${list} in step "${step.title}": replace ${texts.size > 1 ? 'them' : 'it'} with the real value` });
+    for (const { line, text } of step.placeholders) {
+      const entry = byLine.get(line) ?? { texts: new Set<string>(), step: step.title };
+      byLine.set(line, { ...entry, texts: entry.texts.add(text) });
     }
   }
-  return problems;
+  return [...byLine].map(([line, { texts, step }]) => ({
+    file,
+    line,
+    message: `template placeholder${texts.size > 1 ? 's' : ''} ${[...texts].join(', ')} in step "${step}": replace ${texts.size > 1 ? 'them' : 'it'} with the real value`,
+  }));
+}
+
+/**
+ * The template itself (`migration_notes_template.md`) parses as a note with placeholders; say
+ * what it is instead. Its title says "Template" and it has no Stage of its own.
+ */
+export function isTemplate(note: Note): boolean {
+  return note.stage === undefined && /\btemplate\b/i.test(note.title);
 }
 
 function planStep(step: Step, number: number, values: ReadonlyMap<string, string>): PlanStep {

@@ -4,7 +4,7 @@
  */
 
 import { resolve } from 'node:path';
-import { NoteError } from '../errors.js';
+import { formatProblem, NoteError, type NoteProblem } from '../errors.js';
 import type { Io } from '../io.js';
 import { decodeNote } from '../note/decode.js';
 import { parseNote } from '../note/parse-note.js';
@@ -21,11 +21,15 @@ export async function readNoteText(path: string, io: Io): Promise<string> {
   try {
     bytes = await io.fs.readFile(resolvePath(path, io));
   } catch (error) {
-    throw new NoteError(`${path}: ${readFailure(error)}`, []);
+    throw unreadable({ file: path, message: readFailure(error) });
   }
   const decoded = decodeNote(bytes);
-  if (!decoded.ok) throw new NoteError(`${path}: ${decoded.reason}`, []);
+  if (!decoded.ok) throw unreadable({ file: path, line: decoded.line, message: decoded.reason });
   return decoded.text;
+}
+
+function unreadable(problem: NoteProblem): NoteError {
+  return new NoteError(formatProblem(problem), [problem]);
 }
 
 function readFailure(error: unknown): string {

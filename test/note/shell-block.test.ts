@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { classifyBlock, isShellSetup, scriptLines, splitOnMarkers } from '../../src/note/shell-block.js';
+
+describe('classifyBlock', () => {
+  it.each([
+    { lang: 'bash', code: 'make restart', kind: 'shell' },
+    { lang: 'sh', code: 'make restart', kind: 'shell' },
+    { lang: 'shell', code: 'make restart', kind: 'shell' },
+    { lang: 'zsh', code: 'make restart', kind: 'shell' },
+    { lang: 'BASH', code: 'make restart', kind: 'shell' },
+    { lang: 'console', code: '$ make restart\nok', kind: 'transcript' },
+    { lang: 'bash', code: '# restart\n$ make restart', kind: 'transcript' },
+    { lang: 'python', code: 'import os', kind: 'other' },
+    { lang: 'promql', code: 'up', kind: 'other' },
+    { lang: 'javascript', code: 'echo()', kind: 'other' },
+    { lang: 'json', code: '{}', kind: 'other' },
+    { lang: 'text', code: 'make restart', kind: 'other' },
+    { lang: null, code: 'make day-12-restart-butler', kind: 'shell' },
+    { lang: null, code: '# flip the flag\nsed -i s/a/b/ f', kind: 'shell' },
+    { lang: null, code: 'sudo systemctl restart butler', kind: 'shell' },
+    { lang: null, code: 'USE_NEW_X=false make restart', kind: 'shell' },
+    { lang: null, code: './scripts/rollback.sh', kind: 'shell' },
+    { lang: null, code: '~/bin/rollback', kind: 'shell' },
+    { lang: null, code: '#!/usr/bin/env bash\nanything', kind: 'shell' },
+    { lang: null, code: '$ make restart\nrestarted', kind: 'transcript' },
+    { lang: null, code: 'Restarting butler ... ok', kind: 'other' },
+    { lang: null, code: '{"status":"success"}', kind: 'other' },
+    { lang: null, code: '', kind: 'other' },
+  ])('$lang: $code → $kind', ({ lang, code, kind }) => {
+    expect(classifyBlock(lang, code)).toBe(kind);
+  });
+});
+
+describe('scriptLines', () => {
+  it('keeps a shell block as written', () => {
+    expect(scriptLines('a\n\n  b', 'shell')).toEqual({ lines: ['a', '', '  b'], origins: [0, 1, 2] });
+  });
+
+  it.each([
+    { name: 'prompts stripped, output dropped', code: '$ make x\nok\n$ make y', lines: ['make x', 'make y'], origins: [0, 2] },
+    { name: 'zsh % prompt', code: '% make x', lines: ['make x'], origins: [0] },
+    { name: 'backslash continuation kept', code: '$ make x \\\n  ARG=1\ndone', lines: ['make x \\', '  ARG=1'], origins: [0, 1] },
+    { name: '> continuation prompt stripped', code: '$ make x \\\n> ARG=1', lines: ['make x \\', 'ARG=1'], origins: [0, 1] },
+    { name: 'open quote continues', code: '$ echo "a\nb"\noutput', lines: ['echo "a', 'b"'], origins: [0, 1] },
+    { name: 'output that looks like a prompt-less command', code: '$ grep X f\nX=false', lines: ['grep X f'], origins: [0] },
+  ])('transcript: $name', ({ code, lines, origins }) => {
+    expect(scriptLines(code, 'transcript')).toEqual({ lines, origins });
+  });
+});
+
+describe('splitOnMarkers', () => {
+  const split = (...lines: string[]) => splitOnMarkers({ lines, origins: lines.map((_, index) => index + 10) }).map(({ title, markerLine, lines }) => ({ title, markerLine, lines }));
+
+  it('leaves a script without markers whole', () => {
+    expect(split('make a', 'make b')).toEqual([{ title: undefined, markerLine: undefined, lines: ['make a', 'make b'] }]);
+  });
+
+  it.each(['# 1. Stop', '# 1) Stop', '# Step 1: Stop', '## 1 - Stop', '#1. Stop'])('recognises %j', (marker) => {
+    expect(split(marker, 'make stop')).toEqual([{ title: 'Stop', markerLine: 10, lines: ['make stop'] }]);
+  });
+
+  it('splits on each marker and keeps a preamble with commands', () => {
+    expect(split('set -e', '# 1. Stop', 'make stop', '# 2. Start', 'make start')).toEqual([
+      { title: undefined, markerLine: undefined, lines: ['set -e'] },
+      { title: 'Stop', markerLine: 11, lines: ['make stop'] },
+      { title: 'Start', markerLine: 13, lines: ['make start'] },
+    ]);
+  });
+
+  it('drops a preamble of comments only', () => {
+    expect(split('# rollback script', '# 1. Stop', 'make stop').map((part) => part.title)).toEqual(['Stop']);
+  });
+
+  it.each(['# Check Prometheus', '# 2025 rollback', '# v1.2 release'])('%j is a comment, not a marker', (comment) => {
+    expect(split(comment, 'make x')).toHaveLength(1);
+  });
+});
+
+describe('isShellSetup', () => {
+  it.each([
+    { lines: ['set -euo pipefail'], setup: true },
+    { lines: ['export KUBECONFIG=~/.kube/prod', 'cd ~/work/infra'], setup: true },
+    { lines: ['ENV_FILE=~/work/infra/.env.infra', 'source ./lib.sh'], setup: true },
+    { lines: ['set -e', 'make stop'], setup: false },
+    { lines: ['docker compose down'], setup: false },
+    { lines: ['# only a comment'], setup: false },
+  ])('$lines → $setup', ({ lines, setup }) => {
+    expect(isShellSetup(lines)).toBe(setup);
+  });
+});
