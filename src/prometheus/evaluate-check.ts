@@ -126,12 +126,13 @@ export function formatMeasured(value: number, threshold?: Threshold): string {
   return `${base} (${formatNumber(inUnit)}${threshold.unit})`;
 }
 
-/** Up to 4 significant digits, no exponent for everyday magnitudes. */
+/** Up to 4 significant digits below 1, up to 3 decimals above; exponent only for tiny values. */
 export function formatNumber(value: number): string {
   if (value === 0) return '0';
   const magnitude = Math.abs(value);
-  if (magnitude >= 1e-4 && magnitude < 1e9) return String(Number(value.toPrecision(4)));
-  return value.toPrecision(4);
+  if (magnitude >= 1) return String(Number(value.toFixed(3)));
+  if (magnitude >= 1e-4) return String(Number(value.toPrecision(4)));
+  return value.toExponential(3).replace(/\.?0+e/, 'e');
 }
 
 /** `{instance="127.0.0.1:8001", job="butler"}`, or `` for a series without labels. */

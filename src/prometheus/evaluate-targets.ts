@@ -135,7 +135,7 @@ function targetState(target: ActiveTarget, labels: Record<string, string>, job: 
  */
 export function shortError(lastError: string): string {
   let text = lastError.replace(/^Get "[^"]*":\s*/, '');
-  const dial = /^dial tcp [^:]+(?::\d+)?:\s*(?:connect:\s*)?(.*)$/.exec(text);
+  const dial = /^dial tcp(?: \S+)?:\s*(?:connect:\s*)?(.*)$/.exec(text);
   if (dial?.[1]) text = dial[1];
   return text;
 }

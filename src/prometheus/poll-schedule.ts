@@ -18,6 +18,9 @@ export interface PollTiming {
   fallbackMs: number;
 }
 
+/** Above this many awaited targets, polls are spaced out rather than aimed at each. */
+const SPACE_OUT_ABOVE = 4;
+
 export const DEFAULT_POLL_TIMING: PollTiming = { floorMs: 100, ceilingMs: 10_000, marginMs: 40, fallbackMs: 1_000 };
 
 /** When the next scrape of a target should be visible in the API; undefined when unknown. */
@@ -39,8 +42,9 @@ export interface PollPlan {
  * - `overduePolls`: polls in a row that found the awaited scrape due but not published; the
  *   retry delay doubles with each (from `floorMs`, at most half a scrape interval).
  *
- * With many awaited targets at different offsets, polls are spaced at least a quarter of
- * their scrape interval apart: a few polls per interval, not one per target.
+ * With a few awaited targets, each poll is aimed at one of their scrapes (at most one poll
+ * per target per interval). With more, at different offsets, polls are spaced a quarter of
+ * a scrape interval apart: still at most 4 per interval, not one per target.
  */
 export function planNextPoll(awaited: readonly TargetState[], nowMs: number, timing: PollTiming, overduePolls = 0): PollPlan {
   let earliest = Infinity;
@@ -56,6 +60,6 @@ export function planNextPoll(awaited: readonly TargetState[], nowMs: number, tim
     const retry = Math.min(timing.floorMs * 2 ** overduePolls, Number.isFinite(interval) ? interval / 2 : timing.fallbackMs);
     return { delayMs: clamp(retry), overdue: true };
   }
-  const spacing = Number.isFinite(interval) ? interval / 4 : 0;
+  const spacing = awaited.length > SPACE_OUT_ABOVE && Number.isFinite(interval) ? interval / 4 : 0;
   return { delayMs: clamp(Math.max(earliest - nowMs, spacing)), overdue: false };
 }

@@ -38,7 +38,8 @@ export function parsePrometheusUrl(text: string): PrometheusEndpoint {
   try {
     url = new URL(text.trim());
   } catch {
-    throw new UsageError(`Prometheus URL "${maskUrl(text)}" is not a URL: give one such as http://127.0.0.1:9090`);
+    const hint = /^[\w.-]+:\d+(\/|$)/.test(text.trim()) ? `did you mean http://${text.trim()}?` : 'give one such as http://127.0.0.1:9090';
+    throw new UsageError(`Prometheus URL "${maskUrl(text)}" is not a URL: ${hint}`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new UsageError(`Prometheus URL "${maskUrl(text)}" must start with http:// or https://`);
