@@ -1,0 +1,187 @@
+/**
+ * The rehearsal report: proof that a rollback works before it is needed, as JSON for tools
+ * and markdown fit to paste into the note's Communication Log. Pure: built from the run's
+ * events and the verification report.
+ */
+
+import type { RunEvent, StepDecision } from '../journal/events.js';
+import { replayRun, stepOutcomes } from '../journal/run-state.js';
+import type { Plan } from '../plan/types.js';
+import { formatMs } from '../prometheus/duration.js';
+import type { VerificationReport } from '../prometheus/verify-recovery.js';
+
+export const REPORT_SCHEMA_VERSION = 1;
+
+export type RehearsalVerdict = 'passed' | 'failed' | 'not-verified';
+
+export interface RehearsalReport {
+  schemaVersion: number;
+  kind: 'rehearsal';
+  runId: string;
+  stage: string | null;
+  title: string;
+  note: string;
+  path: { number: number; title: string };
+  environment: string | null;
+  operator: string;
+  host: string;
+  journal: string;
+  startedAt: string;
+  finishedAt: string;
+  totalMs: number;
+  /** From the first step starting to Prometheus showing recovery; absent when not verified. */
+  timeToRecoverMs: number | null;
+  verdict: RehearsalVerdict;
+  /** One line: what failed first, or what was proven. */
+  summary: string;
+  steps: {
+    number: number;
+    title: string;
+    kind: 'shell' | 'manual';
+    result: string;
+    decision: StepDecision | null;
+    durationMs: number;
+    exitCode: number | null;
+    flags: { name: string; before: string | null; after: string | null; expected: string }[];
+    needsPerson: string[];
+  }[];
+  verification: {
+    verdict: string;
+    reason: string;
+    prometheusUrl: string;
+    targets: { name: string; health: string; lastError: string; timeToRecoveryMs: number | null }[];
+    checks: { metric: string; query: string | null; value: string | null; threshold: string | null; result: string; reason: string }[];
+  } | null;
+}
+
+export function buildRehearsalReport(input: {
+  plan: Plan;
+  runId: string;
+  events: RunEvent[];
+  journal: string;
+  verification?: VerificationReport;
+  finishedAt: Date;
+}): RehearsalReport {
+  const { plan, events, verification } = input;
+  const state = replayRun(events);
+  if (!state) throw new Error('a rehearsal report needs the run-started event');
+  const outcomes = stepOutcomes(events);
+  const decisions = new Map<number, StepDecision>();
+  for (const event of events) if (event.type === 'step-decision') decisions.set(event.step, event.decision);
+  const firstStep = events.find((event) => event.type === 'step-started');
+
+  const steps = state.started.steps.map((step) => {
+    const outcome = outcomes.find((candidate) => candidate.number === step.number);
+    return {
+      number: step.number,
+      title: step.title,
+      kind: step.kind,
+      result: outcome?.result ?? 'not reached',
+      decision: decisions.get(step.number) ?? null,
+      durationMs: outcome?.durationMs ?? 0,
+      exitCode: outcome?.exitCode ?? null,
+      flags: (outcome?.flags ?? []).map((flag) => ({ name: flag.name, before: flag.before, after: flag.after, expected: flag.expected })),
+      needsPerson: outcome?.result === 'needs-person' ? outcome.commands.split('\n') : [],
+    };
+  });
+
+  const runResult = state.finished;
+  const stepsOk = runResult?.result === 'succeeded';
+  const verified = verification?.verdict === 'verified';
+  const verdict: RehearsalVerdict = !stepsOk ? 'failed' : !verification ? 'not-verified' : verified ? 'passed' : 'failed';
+  const timeToRecoverMs = verified && firstStep ? Math.max(0, Date.parse(verification.finishedAt) - Date.parse(firstStep.at)) : null;
+
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    kind: 'rehearsal',
+    runId: input.runId,
+    stage: plan.stage ?? null,
+    title: plan.title,
+    note: plan.file,
+    path: state.started.path,
+    environment: state.started.environment,
+    operator: state.started.operator,
+    host: state.started.host,
+    journal: input.journal,
+    startedAt: state.started.at,
+    finishedAt: input.finishedAt.toISOString(),
+    totalMs: input.finishedAt.getTime() - Date.parse(state.started.at),
+    timeToRecoverMs,
+    verdict,
+    summary: summarize(verdict, steps, runResult?.message ?? null, verification),
+    steps,
+    verification: verification
+      ? {
+          verdict: verification.verdict,
+          reason: verification.reason,
+          prometheusUrl: verification.prometheusUrl,
+          targets: verification.targets.map((target) => ({ name: target.name, health: target.health, lastError: target.lastError, timeToRecoveryMs: target.timeToRecoveryMs ?? null })),
+          checks: verification.checks.map((check) => ({ metric: check.metric, query: check.query ?? null, value: check.value ?? null, threshold: check.threshold ?? null, result: check.result, reason: check.reason })),
+        }
+      : null,
+  };
+}
+
+function summarize(verdict: RehearsalVerdict, steps: RehearsalReport['steps'], runMessage: string | null, verification: VerificationReport | undefined): string {
+  const failedStep = steps.find((step) => ['failed', 'timed-out', 'interrupted'].includes(step.result));
+  if (failedStep) return `step ${failedStep.number} "${failedStep.title}" ${failedStep.result}${failedStep.exitCode !== null ? ` (exit ${failedStep.exitCode})` : ''}`;
+  if (verdict === 'failed' && !verification) return runMessage ?? 'the rollback did not finish';
+  if (verification && verification.verdict !== 'verified') return `recovery ${verification.verdict}: ${verification.reason}`;
+  const proven: string[] = [];
+  for (const step of steps) for (const flag of step.flags) proven.push(`${flag.name} ${flag.before ?? 'unset'} → ${flag.after ?? 'unset'}`);
+  const ran = steps.filter((step) => step.result === 'done').length;
+  proven.push(`${ran} step${ran === 1 ? '' : 's'} ran`);
+  if (verification) {
+    proven.push(`${verification.targets.length} target${verification.targets.length === 1 ? '' : 's'} recovered`);
+    const passed = verification.checks.filter((check) => check.result === 'pass').length;
+    if (verification.checks.length > 0) proven.push(`${passed}/${verification.checks.length} metric checks under threshold`);
+  } else {
+    proven.push('recovery not verified (--no-verify)');
+  }
+  return proven.join('; ');
+}
+
+export function formatRehearsalMarkdown(report: RehearsalReport): string {
+  const lines: string[] = [];
+  const verdict = report.verdict === 'passed' ? 'PASSED' : report.verdict === 'failed' ? 'FAILED' : 'NOT VERIFIED';
+  lines.push(`### ${report.startedAt.slice(0, 10)} Rollback rehearsal of ${report.stage ?? report.note}${report.environment ? ` (${report.environment})` : ''} — ${verdict}`, '');
+  lines.push(`- **Verdict**: ${verdict.toLowerCase()}: ${report.summary}`);
+  lines.push(`- **Note**: \`${report.note}\`, path ${report.path.number}: ${report.path.title}`);
+  lines.push(`- **Environment**: ${report.environment ?? 'none (no --env)'}`);
+  lines.push(`- **Operator**: ${report.operator} on ${report.host} · **Run**: \`${report.runId}\``);
+  lines.push(`- **Time to recover**: ${report.timeToRecoverMs === null ? 'not measured (not verified)' : `${formatMs(report.timeToRecoverMs)} (first step to Prometheus showing recovery)`}`);
+  lines.push(`- **Total time**: ${formatMs(report.totalMs)} (${report.startedAt} → ${report.finishedAt})`);
+  lines.push('', '#### Steps', '', '| # | Step | Decision | Result | Duration | Exit | Flag before → after |', '|---|------|----------|--------|----------|------|---------------------|');
+  for (const step of report.steps) {
+    const flags = step.flags.map((flag) => `${flag.name}: ${flag.before ?? 'unset'} → ${flag.after ?? 'unset'}`).join('<br>');
+    lines.push(`| ${step.number} | ${cell(step.title)}${step.kind === 'manual' ? ' (manual)' : ''} | ${step.decision ?? ''} | ${step.result} | ${step.kind === 'shell' ? formatMs(step.durationMs) : ''} | ${step.exitCode ?? ''} | ${cell(flags)} |`);
+  }
+  const needsPerson = report.steps.filter((step) => step.needsPerson.length > 0);
+  if (needsPerson.length > 0) {
+    lines.push('', '#### Needs a person', '');
+    for (const step of needsPerson) lines.push(`- Step ${step.number} ${step.title}: ${step.needsPerson.join('; ')}`);
+  }
+  if (report.verification) {
+    const verification = report.verification;
+    lines.push('', `#### Recovery (Prometheus ${verification.prometheusUrl}): ${verification.verdict}`, '', verification.reason, '');
+    lines.push('| Target | Health | Last error | Recovered after |', '|--------|--------|------------|-----------------|');
+    for (const target of verification.targets) {
+      lines.push(`| ${cell(target.name)} | ${target.health} | ${cell(target.lastError || '-')} | ${target.timeToRecoveryMs === null ? '-' : formatMs(target.timeToRecoveryMs)} |`);
+    }
+    if (verification.checks.length > 0) {
+      lines.push('', '| Metric | Query | Measured | Threshold | Result |', '|--------|-------|----------|-----------|--------|');
+      for (const check of verification.checks) {
+        lines.push(`| ${cell(check.metric)} | \`${cell(check.query ?? '-')}\` | ${cell(check.value ?? '-')} | ${cell(check.threshold ?? '-')} | ${check.result} |`);
+      }
+    }
+  } else {
+    lines.push('', '#### Recovery: not verified');
+  }
+  lines.push('', `Journal: \`${report.journal}\``);
+  return `${lines.join('\n')}\n`;
+}
+
+/** Table cells cannot hold pipes or line breaks. */
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
