@@ -15,17 +15,33 @@ const OUTPUT_LINES = 12;
 export interface ListrViewOptions {
   /** A person at a terminal: live redrawn list and prompts. Otherwise plain lines, no prompts. */
   interactive: boolean;
+  /** Where notices go while no step is on screen. */
+  stderr: { write(text: string): unknown };
 }
 
 type Task = ListrTaskWrapper<unknown, typeof DefaultRenderer, typeof SimpleRenderer>;
 
 export function createListrView(options: ListrViewOptions): StepView {
+  // The step on screen: notices go under it, since listr2 holds back (and then prints late)
+  // anything written to stdout or stderr while its live renderer runs.
+  let current: StepUi | undefined;
   return {
+    notice(message) {
+      if (current) current.output(`⚠ ${message}`);
+      else options.stderr.write(`\n${message}\n`);
+    },
     async run(steps: PlanStep[], work: (step: PlanStep, ui: StepUi) => Promise<void>) {
       const list = new Listr<unknown, 'default', 'simple'>(
         steps.map((step) => ({
           title: `${step.number}. ${step.title}${step.kind === 'manual' ? ' (manual)' : ''}`,
-          task: (_context: unknown, task: Task) => work(step, stepUi(task, options)),
+          task: async (_context: unknown, task: Task) => {
+            current = stepUi(task, options);
+            try {
+              await work(step, current);
+            } finally {
+              current = undefined;
+            }
+          },
           rendererOptions: { outputBar: OUTPUT_LINES, persistentOutput: false },
         })),
         {
