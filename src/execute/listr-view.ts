@@ -42,7 +42,9 @@ export function createListrView(options: ListrViewOptions): StepView {
               current = undefined;
             }
           },
-          rendererOptions: { outputBar: OUTPUT_LINES, persistentOutput: false },
+          // One output entry on screen, which stepUi keeps as a window of the last lines:
+          // listr2 counts entries, not lines, so each update replaces what was shown.
+          rendererOptions: { outputBar: 1, persistentOutput: false },
         })),
         {
           concurrent: false,
@@ -65,7 +67,7 @@ function stepUi(task: Task, options: ListrViewOptions): StepUi {
   const recent: string[] = [];
   return {
     show(lines) {
-      recent.length = 0;
+      recent.splice(0, recent.length, ...lines.slice(-OUTPUT_LINES));
       task.output = lines.join('\n');
     },
     output(line) {

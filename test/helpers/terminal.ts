@@ -2,12 +2,12 @@
  * Drives the CLI in a real terminal: a tmux server of its own (one socket per terminal, so
  * tests run in parallel), a pane of a given size running the command with exactly the given
  * environment, keys sent as a person types them, and the screen read back. The pane stays
- * after the command ends (remain-on-exit), so the last screen and the exit code can be read.
+ * after the command ends (remain-on-exit), so its last screen can be read, and its exit code.
  * tmux needs no TTY of its own: this works in CI without one.
  */
 
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
@@ -29,6 +29,7 @@ let counter = 0;
 export class Terminal {
   private readonly socket = `runbook-test-${process.pid}-${++counter}-${Math.random().toString(36).slice(2, 8)}`;
   private readonly dir = mkdtempSync(join(tmpdir(), 'runbook-tmux-'));
+  private readonly statusFile = join(this.dir, 'exit-status');
   private closed = false;
 
   /** Starts the command in a fresh tmux server; closed when the test finishes. */
@@ -45,7 +46,11 @@ export class Terminal {
     writeFileSync(config, 'set -g status off\nset -g remain-on-exit on\nset -g history-limit 10000\n');
     const env = { TERM: 'xterm-256color', ...options.env };
     const command = ['env', '-i', ...Object.entries(env).map(([name, value]) => `${name}=${value}`), process.execPath, binPath, ...options.args];
-    await this.tmux(['-f', config, 'new-session', '-d', '-s', 'run', '-x', String(options.columns ?? 120), '-y', String(options.rows ?? 40), '-c', options.cwd, '--', ...command]);
+    // tmux does not always record a dead pane's exit status, so a wrapper writes it to a file.
+    // Its Ctrl-C trap keeps it alive (and waiting) when the terminal's Ctrl-C reaches it too;
+    // the command itself gets the default Ctrl-C handling back when it starts.
+    const wrapper = ['bash', '-c', 'trap : INT; status_file=$1; shift; "$@"; echo $? > "$status_file"', 'terminal', this.statusFile, ...command];
+    await this.tmux(['-f', config, 'new-session', '-d', '-s', 'run', '-x', String(options.columns ?? 120), '-y', String(options.rows ?? 40), '-c', options.cwd, '--', ...wrapper]);
   }
 
   /** Types text literally (no key names), e.g. `y`. */
@@ -64,10 +69,14 @@ export class Terminal {
     await this.press('Enter');
   }
 
-  /** What the terminal shows, scrollback included, wrapped lines joined, trailing blank lines dropped. */
-  async screen(): Promise<string> {
-    const text = await this.tmux(['capture-pane', '-p', '-J', '-S', '-', '-t', 'run']);
-    return text.replace(/\s+$/, '\n');
+  /**
+   * What the terminal shows, scrollback included, wrapped lines joined, trailing blank lines
+   * dropped; with `escapes`, colours and attributes as escape sequences too.
+   */
+  async screen(options: { escapes?: boolean } = {}): Promise<string> {
+    const text = await this.tmux(['capture-pane', '-p', '-J', ...(options.escapes ? ['-e'] : []), '-S', '-', '-t', 'run']);
+    // tmux's own line under a finished command's last screen is not the command's output.
+    return text.replace(/\nPane is dead \(.*\)\s*$/, '').replace(/\s+$/, '\n');
   }
 
   /** Polls the screen until it matches; resolves with the screen. */
@@ -89,16 +98,11 @@ export class Terminal {
 
   /** Waits for the command to end; resolves with its exit code. */
   async waitForExit(timeoutMs = 10_000): Promise<number> {
-    const status = await waitFor(
-      'the command to exit',
-      async () => {
-        const [dead, code] = (await this.tmux(['display-message', '-p', '-t', 'run', '#{pane_dead} #{pane_dead_status}'])).trim().split(' ');
-        return dead === '1' && code;
+    const status = await waitFor('the command to exit', () => existsSync(this.statusFile) && readFileSync(this.statusFile, 'utf8').trim(), { timeoutMs, intervalMs: 50 }).catch(
+      async (error: Error) => {
+        throw new Error(`${error.message}; the screen:\n${await this.screen()}`);
       },
-      { timeoutMs, intervalMs: 50 },
-    ).catch(async (error: Error) => {
-      throw new Error(`${error.message}; the screen:\n${await this.screen()}`);
-    });
+    );
     return Number(status);
   }
 
