@@ -81,8 +81,9 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
     try {
       return await ui.choose(question, choices);
     } catch (error) {
-      if (error instanceof InterruptedError) decide(step, 'abort');
-      throw error;
+      if (!(error instanceof InterruptedError)) throw error;
+      decide(step, 'abort');
+      throw new InterruptedError(`stopped at the question "${question}": rollback stopped`);
     }
   };
 

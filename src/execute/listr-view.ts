@@ -95,7 +95,7 @@ function stepUi(task: Task, options: ListrViewOptions): StepUi {
           answer = await adapter.run<string>({ type: 'input', message: `${question} ${describeChoices(choices)}${hint}` });
         } catch {
           // Ctrl-C (or Escape) at a prompt ends the run; a closed prompt is never a yes.
-          throw new InterruptedError('prompt cancelled: rollback stopped');
+          throw new InterruptedError('prompt closed (Ctrl-C): rollback stopped');
         } finally {
           // The adapter keeps listening after its prompt is answered and, on a later
           // task.skip(), "cancels" the finished prompt, which puts the task back to running.

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createSandbox, type Sandbox } from '../helpers/sandbox.js';
@@ -143,6 +143,7 @@ Rollback of 21_01a: succeeded after <d>
     ]);
     expect(results(sandbox)).toEqual([[1, 'done']]);
     expect(sandbox.journal().events.at(-1)).toMatchObject({ type: 'run-finished', result: 'aborted', exitCode: 1 });
+    expect(existsSync(sandbox.lockPath('21_01a'))).toBe(false);
   });
 
   it('after a failure, shows the exit code and output and asks: r retries, and the retry can pass', async () => {
@@ -216,6 +217,7 @@ Rollback of 21_01a: succeeded after <d>
       [2, 'run'],
       [2, 'abort'],
     ]);
+    expect(existsSync(sandbox.lockPath('21_01a'))).toBe(false);
   });
 
   it('after a failure, s skips the failed step and goes on', async () => {
