@@ -71,9 +71,10 @@ function buildProgram(run: (action: Action) => Promise<void>, output: OutputConf
     .option('-y, --yes', 'run the remaining steps without asking')
     .option('--step-timeout <duration>', 'stop a step (and everything it started) after this long', '10m')
     .option('--cwd <dir>', 'working directory of the steps (default: the one the run used)')
+    .option('--set <name=value>', 'value of a secret <parameter> (the journal masks them)', collect)
     .option('--journal-dir <dir>', 'where run journals are (default: .runbook/runs)')
     .option('--state-dir <dir>', 'folder for runs/ and locks/ (default: $RUNBOOK_STATE_DIR or ./.runbook)')
-    .action((runReference: string, options: RunFlags & { cwd?: string }) =>
+    .action((runReference: string, options: RunFlags & { cwd?: string; set?: string[] }) =>
       run(async (io) => (await import('./commands/resume.js')).resumeCommand({ ...options, run: runReference }, io)),
     );
 

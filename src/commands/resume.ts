@@ -7,16 +7,19 @@
 import { UsageError } from '../errors.js';
 import type { Io } from '../io.js';
 import type { RunEvent, StepFinished } from '../journal/events.js';
+import { MASK } from '../journal/mask-secrets.js';
 import { readAllJournals, readJournal, type JournalFile } from '../journal/read-journal.js';
 import { isRunId } from '../journal/run-id.js';
-import { replayRun, resumeFrom, settledSteps, type RunState } from '../journal/run-state.js';
+import { replayRun, resumeFrom, settledSteps, stepOutcomes, type RunState } from '../journal/run-state.js';
 import { findLeftovers, killLeftovers } from '../execute/leftover-processes.js';
 import { parseDuration } from '../options/duration.js';
+import { parseSetOptions } from '../plan/parameters.js';
 import { formatRunHeader, formatRunSummary } from '../view/run-summary.js';
 import { styleFor } from '../view/style.js';
+import { askParameters, requireParameters } from './ask-parameters.js';
 import { loadPlan } from './load-plan.js';
-import { DEFAULT_STEP_TIMEOUT } from './rollback.js';
-import { runSteps, stateDirs } from './run-steps.js';
+import { checkDirectory, DEFAULT_STEP_TIMEOUT } from './rollback.js';
+import { describeTakeover, lockStage, runMasker, runSteps, stateDirs } from './run-steps.js';
 
 export interface ResumeOptions {
   run: string;
@@ -26,6 +29,8 @@ export interface ResumeOptions {
   stateDir?: string;
   cwd?: string;
   prometheusUrl?: string;
+  /** Values of parameters the journal does not hold (secrets are masked there). */
+  set?: string[];
   /** Folder of notes holding environments.json, when the run used --env. */
   runbooks?: string;
 }
@@ -53,11 +58,15 @@ export async function resumeCommand(options: ResumeOptions, io: Io): Promise<num
     throw new UsageError(`run ${journal.runId} was started on host ${state.host}: resume it there, where its lock and processes are`);
   }
 
-  const { plan, io: runIo } = await loadPlan(
+  const {
+    plan: loaded,
+    io: runIo,
+    cwd,
+  } = await loadPlan(
     {
       reference: started.notePath,
       path: String(started.path.number),
-      set: Object.entries(started.parameters).map(([name, value]) => `${name}=${value}`),
+      set: resumeParameters(started.parameters, options.set ?? []),
       cwd: options.cwd ?? started.cwd,
       prometheusUrl: options.prometheusUrl,
       environment: started.environment ?? undefined,
@@ -65,7 +74,8 @@ export async function resumeCommand(options: ResumeOptions, io: Io): Promise<num
     },
     io,
   );
-  if (plan.sectionHash !== started.sectionHash) {
+  await checkDirectory(cwd, options.cwd, io);
+  if (loaded.sectionHash !== started.sectionHash) {
     throw new UsageError(
       `the Rollback Procedure in ${started.note} changed since run ${journal.runId} started, so its steps may no longer be the ones that ran: start a new run (runbook rollback ${started.stage ?? started.note} --from N)`,
     );
@@ -75,34 +85,51 @@ export async function resumeCommand(options: ResumeOptions, io: Io): Promise<num
     io.stdout.write(`Nothing to resume: every step of run ${journal.runId} is done or was skipped.\n`);
     return 0;
   }
+  if (unattended) requireParameters(loaded);
 
-  const now = io.now().toISOString();
-  const opening: RunEvent[] = [
-    { type: 'run-resumed', at: now, pid: io.pid, operator: io.user, host: io.host, fromStep: from },
-    ...lostSteps(state, now),
-  ];
-  const notSelected = settledSteps(state);
-  const style = styleFor(io.stdout, io.env);
-  io.stdout.write(formatRunHeader(plan, { runId: journal.runId, journalDir: dirs.runsDir, unattended, style, notSelected, resumedFrom: from }));
-  for (const lost of state.unfinished) io.stdout.write(style.yellow(`Step ${lost} was running when the run stopped (no result recorded): it runs again.\n`));
-  for (const [step, group] of state.unfinishedGroups) {
-    const killed = killLeftovers(findLeftovers(group, journal.runId));
-    if (killed > 0) io.stdout.write(style.yellow(`Stopped ${killed} process${killed === 1 ? '' : 'es'} step ${step} left running (process group ${group}).\n`));
-  }
-
-  const outcome = await runSteps(
-    { plan, runId: journal.runId, opening, resuming: true, unattended, stepTimeoutMs, cwd: options.cwd ?? started.cwd, notSelected, forceUnlock: false, dirs },
-    runIo,
-  );
+  const lock = lockStage(io, { dirs, runId: journal.runId, stage: started.stage ?? 'note', forceUnlock: false, resuming: true });
   try {
-    io.stdout.write(formatRunSummary(plan, outcome, { style, cwd: io.cwd }));
+    const settled = settledSteps(state);
+    const style = styleFor(io.stdout, io.env);
+    const takeover = describeTakeover(lock);
+    if (takeover) io.stdout.write(style.yellow(`${takeover}\n`));
+    io.stdout.write(runMasker(io, loaded, journal.runId)(formatRunHeader(loaded, { runId: journal.runId, journalDir: dirs.runsDir, unattended, style, notSelected: settled, resumedFrom: from })));
+    for (const lost of state.unfinished) io.stdout.write(style.yellow(`Step ${lost} was running when the run stopped (no result recorded): it runs again.\n`));
+    for (const [step, group] of state.unfinishedGroups) {
+      const killed = killLeftovers(findLeftovers(group, journal.runId));
+      if (killed > 0) io.stdout.write(style.yellow(`Stopped ${killed} process${killed === 1 ? '' : 'es'} step ${step} left running (process group ${group}).\n`));
+    }
+    const plan = await askParameters(loaded);
+
+    const now = io.now().toISOString();
+    const opening: RunEvent[] = [{ type: 'run-resumed', at: now, pid: io.pid, operator: io.user, host: io.host, fromStep: from }, ...lostSteps(state, now)];
+    const outcome = await runSteps(
+      { plan, runId: journal.runId, opening, unattended, stepTimeoutMs, cwd, notSelected: new Map(), settled, dirs, mask: runMasker(runIo, plan, journal.runId) },
+      runIo,
+    );
+    // The summary covers the whole run, the steps finished before the resume included.
+    io.stdout.write(formatRunSummary(plan, { ...outcome, steps: stepOutcomes([...journal.events, ...outcome.events]) }, { style, cwd: io.cwd }));
+    return outcome.exitCode;
   } finally {
-    outcome.lock.release();
+    lock.release();
   }
-  return outcome.exitCode;
 }
 
-/** A run id, or a stage: then its latest run that did not succeed. */
+/**
+ * The run's parameters as `--set` options: those the journal holds, plus the ones given now
+ * for values it masked. A value different from the one the run used is refused.
+ */
+function resumeParameters(recorded: Record<string, string>, given: string[]): string[] {
+  const values = new Map(Object.entries(recorded).filter(([, value]) => value !== MASK));
+  for (const [name, value] of parseSetOptions(given)) {
+    const used = values.get(name);
+    if (used !== undefined && used !== value) throw new UsageError(`--set ${name}=${value}: the run used ${name}=${used}, and a resume continues it with the same values`);
+    values.set(name, value);
+  }
+  return [...values].map(([name, value]) => `${name}=${value}`);
+}
+
+/** A run id, or a stage: then its latest run. */
 async function findRun(reference: string, runsDir: string): Promise<JournalFile> {
   if (isRunId(reference)) return readJournal(runsDir, reference);
   if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(reference) || reference.includes('..')) {
@@ -129,4 +156,3 @@ function lostSteps(state: RunState, at: string): StepFinished[] {
     message: 'no result recorded: the run stopped during this step (killed?)',
   }));
 }
-

@@ -1,18 +1,18 @@
 /**
- * `runbook rollback <stage>`: show the plan, ask for missing parameters, then run the chosen
- * path's steps (confirming each on a terminal, or all with --yes), journalled and locked.
+ * `runbook rollback <stage>`: take the stage lock, show the plan, ask for missing parameters,
+ * then run the chosen path's steps (confirming each on a terminal, or all with --yes),
+ * journalled, and release the lock however the run ends.
  */
 
 import { AbortedError, UsageError } from '../errors.js';
 import type { Io } from '../io.js';
 import { createRunId } from '../journal/run-id.js';
 import { parseDuration, parsePositiveInteger } from '../options/duration.js';
-import { applyParameters, checkParameterValue } from '../plan/parameters.js';
-import type { Plan } from '../plan/types.js';
 import { formatRunSummary, formatRunHeader } from '../view/run-summary.js';
 import { styleFor } from '../view/style.js';
+import { askParameters, requireParameters } from './ask-parameters.js';
 import { loadPlan, type LoadPlanOptions } from './load-plan.js';
-import { runStartedEvent, runSteps, stateDirs } from './run-steps.js';
+import { describeTakeover, lockStage, runMasker, runStartedEvent, runSteps, stateDirs } from './run-steps.js';
 
 export interface RollbackOptions extends LoadPlanOptions {
   yes?: boolean;
@@ -34,41 +34,58 @@ export async function rollbackCommand(options: RollbackOptions, baseIo: Io): Pro
     throw new UsageError('no terminal to confirm steps on: run with --yes to run every step unattended, or --dry-run to only see the plan');
   }
   const stepTimeoutMs = parseDuration(options.stepTimeout ?? DEFAULT_STEP_TIMEOUT, '--step-timeout');
-  const loaded = await loadPlan(options, baseIo);
-  const { io, cwd } = loaded;
-  if (loaded.environment?.production && unattended && !options.iKnowThisIsProduction) {
-    throw new UsageError(`--env ${loaded.environment.name} is production: --yes alone will not run it; add --i-know-this-is-production, or run interactively and type the stage id`);
+  const { plan: loaded, io, cwd, environment } = await loadPlan(options, baseIo);
+  await checkDirectory(cwd, options.cwd, io);
+  if (environment?.production && unattended && !options.iKnowThisIsProduction) {
+    throw new UsageError(`--env ${environment.name} is production: --yes alone will not run it; add --i-know-this-is-production, or run interactively and type the stage id`);
   }
-  const path = loaded.plan.paths[loaded.plan.selectedPath]!;
+  const path = loaded.paths[loaded.selectedPath]!;
   const notSelected = selectSteps(path.steps.map((step) => step.number), options);
-  const plan = await completeParameters(loaded.plan, unattended, io);
+  if (unattended) requireParameters(loaded);
 
-  const runId = createRunId(plan.stage, io.now(), io.random);
+  const runId = createRunId(loaded.stage, io.now(), io.random);
   const dirs = stateDirs(io, options);
-  const style = styleFor(io.stdout, io.env);
-  io.stdout.write(formatRunHeader(plan, { runId, journalDir: dirs.runsDir, unattended, style, notSelected }));
-  if (loaded.environment?.production && !unattended) await confirmProduction(plan.stage ?? plan.file, loaded.environment.name);
-
-  const outcome = await runSteps(
-    {
-      plan,
-      runId,
-      opening: [runStartedEvent(plan, runId, io, { unattended, cwd, environment: loaded.environment?.name })],
-      unattended,
-      stepTimeoutMs,
-      cwd,
-      notSelected,
-      forceUnlock: options.forceUnlock === true,
-      dirs,
-    },
-    io,
-  );
+  const lock = lockStage(io, { dirs, runId, stage: loaded.stage ?? 'note', forceUnlock: options.forceUnlock === true, resuming: false });
   try {
+    const style = styleFor(io.stdout, io.env);
+    const takeover = describeTakeover(lock);
+    if (takeover) io.stdout.write(style.yellow(`${takeover}\n`));
+    io.stdout.write(runMasker(io, loaded, runId)(formatRunHeader(loaded, { runId, journalDir: dirs.runsDir, unattended, style, notSelected })));
+    if (environment?.production && !unattended) await confirmProduction(loaded.stage ?? loaded.file, environment.name);
+    const plan = await askParameters(loaded);
+    const mask = runMasker(io, plan, runId);
+    const outcome = await runSteps(
+      { plan, runId, opening: [runStartedEvent(plan, runId, io, { unattended, cwd, environment: environment?.name })], unattended, stepTimeoutMs, cwd, notSelected, dirs, mask },
+      io,
+    );
     io.stdout.write(formatRunSummary(plan, outcome, { style, cwd: io.cwd }));
+    return outcome.exitCode;
   } finally {
-    outcome.lock.release();
+    lock.release();
   }
-  return outcome.exitCode;
+}
+
+/** The steps' working directory (from --cwd or the environment) must exist. */
+export async function checkDirectory(cwd: string, option: string | undefined, io: Io): Promise<void> {
+  let isDirectory = false;
+  try {
+    isDirectory = (await io.fs.stat(cwd)).isDirectory();
+  } catch {
+    // reported below
+  }
+  if (!isDirectory) throw new UsageError(`${option === undefined ? 'working directory' : `--cwd ${option}:`} ${cwd} is not a directory: give the folder the steps should run in`);
+}
+
+/** Production needs the operator to type the stage id: a slip of the wrong terminal stops here. */
+async function confirmProduction(stage: string, environment: string): Promise<void> {
+  const { default: Enquirer } = await import('enquirer');
+  let typed = '';
+  try {
+    typed = (await new Enquirer<{ value: string }>().prompt({ type: 'input', name: 'value', message: `This rolls back PRODUCTION (${environment}). Type the stage id (${stage}) to go on` })).value;
+  } catch {
+    // Ctrl-C at the prompt: treated like a wrong answer below
+  }
+  if (typed.trim() !== stage) throw new AbortedError(`production confirmation did not match "${stage}": nothing was run`);
 }
 
 /** `--from N` / `--only N`: the steps left out, with the reason shown in the list. */
@@ -90,49 +107,4 @@ export function selectSteps(numbers: number[], options: { from?: string; only?: 
     for (const number of numbers) if (number !== only) left.set(number, `not run (--only ${only})`);
   }
   return left;
-}
-
-/** Production needs the operator to type the stage id: a slip of the wrong terminal stops here. */
-async function confirmProduction(stage: string, environment: string): Promise<void> {
-  const { default: Enquirer } = await import('enquirer');
-  let typed = '';
-  try {
-    typed = (await new Enquirer<{ value: string }>().prompt({ type: 'input', name: 'value', message: `This rolls back PRODUCTION (${environment}). Type the stage id (${stage}) to go on` })).value;
-  } catch {
-    // Ctrl-C at the prompt: treated like a wrong answer below
-  }
-  if (typed.trim() !== stage) throw new AbortedError(`production confirmation did not match "${stage}": nothing was run`);
-}
-
-/** Parameters not given with --set: asked once, before the first step, or refused with --yes. */
-async function completeParameters(plan: Plan, unattended: boolean, io: Io): Promise<Plan> {
-  const missing = plan.parameters.filter((parameter) => parameter.value === undefined);
-  if (missing.length === 0) return plan;
-  if (unattended) {
-    throw new UsageError(`the steps need ${missing.map((parameter) => `<${parameter.name}>`).join(', ')}: give ${missing.map((parameter) => `--set ${parameter.name}=VALUE`).join(' ')}`);
-  }
-  const { default: Enquirer } = await import('enquirer');
-  const values = new Map(plan.parameters.filter((parameter) => parameter.value !== undefined).map((parameter) => [parameter.name, parameter.value!]));
-  for (const parameter of missing) {
-    let answer: { value: string };
-    try {
-      answer = await new Enquirer<{ value: string }>().prompt({
-        type: 'input',
-        name: 'value',
-        message: `Value for <${parameter.name}> (used at line ${parameter.lines.join(', ')})`,
-        validate: (value: string) => {
-          try {
-            checkParameterValue(parameter.name, value);
-            return true;
-          } catch (error) {
-            return (error as Error).message;
-          }
-        },
-      });
-    } catch {
-      throw new UsageError(`no value given for <${parameter.name}>: nothing was run`);
-    }
-    values.set(parameter.name, answer.value);
-  }
-  return applyParameters(plan, values);
 }

@@ -1,7 +1,7 @@
 /**
  * The part of `rollback` and `resume` that touches the world: takes the stage lock, opens
- * the journal, wires the executor to listr2, the journal and Ctrl-C, and always releases
- * the lock. Returns what happened; the commands decide what to print and the exit code.
+ * the journal, wires the executor to listr2, the journal and Ctrl-C. Returns what happened;
+ * the commands decide what to print and the exit code, and release the lock.
  */
 
 import { join, resolve } from 'node:path';
@@ -16,7 +16,7 @@ import type { StepView } from '../execute/step-view.js';
 import type { RunEvent, RunResult, RunStarted } from '../journal/events.js';
 import { openJournal } from '../journal/journal-writer.js';
 import { acquireLock, type HeldLock } from '../journal/lock.js';
-import { createSecretMasker, type SecretMasker } from '../journal/mask-secrets.js';
+import { createSecretMasker, isSecretName, MASK, type SecretMasker } from '../journal/mask-secrets.js';
 import { lastStepFinishedAt, stepOutcomes, type StepOutcome } from '../journal/run-state.js';
 import { parameterEnvName } from '../plan/parameters.js';
 import type { Plan } from '../plan/types.js';
@@ -37,14 +37,16 @@ export interface RunRequest {
   runId: string;
   /** Written first: `run-started` for a new run; `run-resumed` (and what it found) for a resume. */
   opening: RunEvent[];
-  /** Set when resuming: the run may take over its own stale lock. */
-  resuming?: boolean;
   unattended: boolean;
   stepTimeoutMs: number;
+  /** Absolute working directory of the steps. */
   cwd: string;
   notSelected: Map<number, string>;
-  forceUnlock: boolean;
+  /** Steps a resumed run finished earlier. */
+  settled?: Map<number, string>;
   dirs: StateDirs;
+  /** Masks secrets in everything shown and journalled (see `runMasker`). */
+  mask: SecretMasker;
   /** Extra listeners (metrics, report) for every event. */
   listeners?: ((event: RunEvent) => void)[];
   /** For tests: replaces the listr2 view. */
@@ -62,24 +64,41 @@ export interface RunOutcome {
   lastStepFinishedAt: Date;
   startedAt: Date;
   finishedAt: Date;
-  lock: HeldLock;
 }
 
-export async function runSteps(request: RunRequest, io: Io): Promise<RunOutcome> {
-  const { plan } = request;
-  const path = plan.paths[plan.selectedPath]!;
-  const stage = plan.stage ?? 'note';
-  const mask = createSecretMasker(io.env);
-  const startedAt = io.now();
-
+/**
+ * Takes the stage lock before anything is shown or run, so a refusal is the first thing the
+ * operator sees. Released by `release()` and, failing that, when the process exits.
+ */
+export function lockStage(io: Io, options: { dirs: StateDirs; runId: string; stage: string; forceUnlock: boolean; resuming: boolean }): HeldLock {
   const lock = acquireLock(
-    request.dirs.locksDir,
-    { pid: io.pid, host: io.host, user: io.user, startedAt: startedAt.toISOString(), runId: request.runId, stage },
-    { forceUnlock: request.forceUnlock, resumeRunId: request.resuming ? request.runId : undefined, processAlive: io.processAlive, thisHost: io.host },
+    options.dirs.locksDir,
+    { pid: io.pid, host: io.host, user: io.user, startedAt: io.now().toISOString(), runId: options.runId, stage: options.stage },
+    { forceUnlock: options.forceUnlock, resumeRunId: options.resuming ? options.runId : undefined, processAlive: io.processAlive, thisHost: io.host },
   );
-  // A crash or a signal between here and `finally` must not leave the stage locked.
   const releaseOnExit = () => lock.release();
   process.once('exit', releaseOnExit);
+  return {
+    ...lock,
+    release: () => {
+      lock.release();
+      process.off('exit', releaseOnExit);
+    },
+  };
+}
+
+/** What a taken-over lock was, for the header: the operator should know. */
+export function describeTakeover(lock: HeldLock): string | undefined {
+  const from = lock.tookOverFrom;
+  if (!from) return undefined;
+  return `Took over the lock of run ${from.runId} (${from.user}, pid ${from.pid} on ${from.host}, since ${from.startedAt}): its process is gone.`;
+}
+
+/** Runs the plan's steps under a lock the caller holds; journals every event. */
+export async function runSteps(request: RunRequest, io: Io): Promise<RunOutcome> {
+  const { plan, mask } = request;
+  const path = plan.paths[plan.selectedPath]!;
+  const startedAt = io.now();
 
   const journal = openJournal(request.dirs.runsDir, request.runId);
   const events: RunEvent[] = [];
@@ -88,7 +107,8 @@ export async function runSteps(request: RunRequest, io: Io): Promise<RunOutcome>
     events.push(event);
     for (const listener of request.listeners ?? []) listener(event);
   };
-  const interrupts = createInterrupts(io.onSignal, (message) => io.stderr.write(`\n${message}\n`));
+  const view = request.view ?? createListrView({ interactive: !request.unattended && io.interactive, stderr: io.stderr });
+  const interrupts = createInterrupts(io.onSignal, (message) => view.notice(message));
   let failure: unknown;
   try {
     for (const event of request.opening) emit(event);
@@ -101,13 +121,14 @@ export async function runSteps(request: RunRequest, io: Io): Promise<RunOutcome>
         cwd: request.cwd,
         env: stepEnvironment(io.env, plan, request.runId),
         notSelected: request.notSelected,
+        settled: request.settled,
       },
       {
         runScript,
         readFlag: (envFile, name) => readFlagValue(envFile, name, io, request.cwd),
         now: () => io.now(),
         emit,
-        view: request.view ?? createListrView({ interactive: !request.unattended && io.interactive }),
+        view,
         interrupts,
         mask,
       },
@@ -122,11 +143,7 @@ export async function runSteps(request: RunRequest, io: Io): Promise<RunOutcome>
   const { result, exitCode, message } = classify(failure, mask);
   emit({ type: 'run-finished', at: finishedAt.toISOString(), result, exitCode, message: message ?? null });
   journal.close();
-  if (failure !== undefined && !(failure instanceof RunbookError)) {
-    lock.release();
-    process.off('exit', releaseOnExit);
-    throw failure;
-  }
+  if (failure !== undefined && !(failure instanceof RunbookError)) throw failure;
   return {
     result,
     exitCode,
@@ -137,13 +154,6 @@ export async function runSteps(request: RunRequest, io: Io): Promise<RunOutcome>
     lastStepFinishedAt: lastStepFinishedAt(events) ?? startedAt,
     startedAt,
     finishedAt,
-    lock: {
-      ...lock,
-      release: () => {
-        lock.release();
-        process.off('exit', releaseOnExit);
-      },
-    },
   };
 }
 
@@ -155,6 +165,11 @@ function classify(failure: unknown, mask: SecretMasker): { result: RunResult; ex
     return { result: aborted ? 'aborted' : 'failed', exitCode: failure.exitCode, message: mask(failure.message) };
   }
   return { result: 'failed', exitCode: ExitCode.internal, message: failure instanceof Error ? failure.message : String(failure) };
+}
+
+/** The masker of a run: secret-named variables of the steps' environment (parameters included) and secret-looking text. */
+export function runMasker(io: Io, plan: Plan, runId: string): SecretMasker {
+  return createSecretMasker(stepEnvironment(io.env, plan, runId));
 }
 
 /** The environment every step sees: runbook's own, plus what identifies the run and the parameters. */
@@ -181,7 +196,10 @@ export function runStartedEvent(plan: Plan, runId: string, io: Io, options: { un
     pid: io.pid,
     cwd: options.cwd,
     environment: options.environment ?? null,
-    parameters: Object.fromEntries(plan.parameters.filter((parameter) => parameter.value !== undefined).map((parameter) => [parameter.name, parameter.value!])),
+    // Secret values are not journalled: a resume asks for them again.
+    parameters: Object.fromEntries(
+      plan.parameters.filter((parameter) => parameter.value !== undefined).map((parameter) => [parameter.name, isSecretName(parameter.name) ? MASK : parameter.value!]),
+    ),
     steps: path.steps.map((step) => ({ number: step.number, title: step.title, kind: step.kind })),
     flags: plan.flags.map((flag) => ({ name: flag.name, rollbackValue: flag.rollbackValue, envFile: flag.envFile ?? null, step: flag.stepNumber ?? null })),
     unattended: options.unattended,

@@ -40,8 +40,10 @@ export interface ExecutorOptions {
   cwd: string;
   /** Environment of each step, before RUNBOOK_STEP is added. */
   env: Record<string, string | undefined>;
-  /** Steps that will not run: before `--from`, other than `--only`, or finished in an earlier attempt. */
+  /** Steps left out of this run (before `--from`, other than `--only`), recorded as `not-selected`. */
   notSelected: Map<number, string>;
+  /** Steps a resumed run settled earlier: shown as skipped, not recorded again. */
+  settled?: Map<number, string>;
 }
 
 
@@ -74,6 +76,16 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
   let continueAll = options.unattended;
   const at = () => deps.now().toISOString();
   const decide = (step: number, decision: StepDecision) => deps.emit({ type: 'step-decision', at: at(), step, decision });
+  /** Asks; a prompt closed by Ctrl-C is recorded as the operator's abort before the run stops. */
+  const ask = async <T extends string>(ui: StepUi, step: number, question: string, choices: Choice<T>[]): Promise<T> => {
+    try {
+      return await ui.choose(question, choices);
+    } catch (error) {
+      if (!(error instanceof InterruptedError)) throw error;
+      decide(step, 'abort');
+      throw new InterruptedError(`stopped at the question "${question}": rollback stopped`);
+    }
+  };
 
   const finish = (step: PlanStep, result: StepResult, fields: Partial<Attempt['fields']>) => {
     deps.emit({
@@ -91,49 +103,55 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
   };
 
   const runManual = async (step: PlanManualStep, ui: StepUi) => {
-    deps.emit({ type: 'step-started', at: at(), step: step.number, title: step.title, kind: 'manual', commands: step.items.join('\n'), attempt: 1 });
+    // Recorded once there is an outcome: a run stopped at the question has not done this step.
+    const started = () =>
+      deps.emit({ type: 'step-started', at: at(), step: step.number, title: step.title, kind: 'manual', commands: deps.mask(step.items.join('\n')), attempt: 1 });
     if (options.unattended) {
+      started();
       decide(step.number, 'needs-person');
       finish(step, 'needs-person', {});
       ui.skip(`needs a person: ${step.items.join('; ')}`);
       return;
     }
-    ui.show([...step.notes, ...step.items.map((item) => `[ ] ${item}`), ...(step.code ? step.code.text.split('\n') : [])]);
-    const choice = await ui.choose(`Manual step ${step.number}: do it by hand, then answer`, MANUAL_CHOICES);
+    ui.show([...step.notes, ...step.items.map((item) => `[ ] ${item}`), ...(step.code ? step.code.text.split('\n') : [])].map(deps.mask));
+    const choice = await ask(ui, step.number, `Manual step ${step.number}: do it by hand, then answer`, MANUAL_CHOICES);
     if (choice === 'quit') {
+      // Not recorded as skipped: a resume starts here.
       decide(step.number, 'quit');
-      finish(step, 'skipped', { message: 'operator quit' });
       throw new AbortedError(`stopped by the operator at step ${step.number} "${step.title}"`);
     }
+    started();
     decide(step.number, choice === 'done' ? 'acknowledged' : 'skip');
-    finish(step, choice === 'done' ? 'acknowledged' : 'skipped', {});
+    finish(step, choice === 'done' ? 'acknowledged' : 'skipped', choice === 'skip' ? { message: 'skipped by the operator' } : {});
     if (choice === 'skip') ui.skip('skipped by the operator');
   };
 
   const runShell = async (step: PlanShellStep, ui: StepUi) => {
     const commands = deps.mask(step.script);
+    // The exact commands are shown before they run, asked or not, so a log shows what ran.
+    ui.show([...step.notes.map(deps.mask), ...commands.split('\n').map((line) => `$ ${line}`)]);
     if (!continueAll) {
-      ui.show([...step.notes, ...commands.split('\n').map((line) => `$ ${line}`)]);
-      const choice = await ui.choose(`Run step ${step.number}?`, STEP_CHOICES);
+      const choice = await ask(ui, step.number, `Run step ${step.number}?`, STEP_CHOICES);
       decide(step.number, choice);
       if (choice === 'skip') {
         finish(step, 'skipped', { message: 'skipped by the operator' });
         ui.skip('skipped by the operator');
         return;
       }
-      if (choice === 'quit') {
-        finish(step, 'skipped', { message: 'operator quit before running it' });
-        throw new AbortedError(`stopped by the operator before step ${step.number} "${step.title}"`);
-      }
+      // Not recorded as skipped: the step did not run, and a resume starts here.
+      if (choice === 'quit') throw new AbortedError(`stopped by the operator before step ${step.number} "${step.title}"`);
       if (choice === 'continue-all') continueAll = true;
     } else {
       decide(step.number, 'run');
     }
 
     const stepFlags = options.flags.filter((flag) => flag.stepNumber === step.number && flag.envFile);
+    // Read once, before the first attempt: a retry after a half-done attempt still reports the
+    // value the flag had before the step (true → false, not false → false).
+    const before = new Map<string, FlagReading>();
     for (let attempt = 1; ; attempt++) {
       deps.emit({ type: 'step-started', at: at(), step: step.number, title: step.title, kind: 'shell', commands, attempt });
-      const outcome = await runOnce(step, stepFlags, ui);
+      const outcome = await runOnce(step, stepFlags, before, ui);
       if (outcome.ok) {
         finish(step, 'done', outcome.fields);
         if (outcome.fields.flags.length > 0) ui.title(`${step.number}. ${step.title}${describeFlags(outcome.fields.flags)}`);
@@ -144,11 +162,15 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
         decide(step.number, 'abort');
         throw new InterruptedError(`interrupted during step ${step.number} "${step.title}"`);
       }
+      // Nobody to ask: a Ctrl-C stops the run (130); a failure fails it (1).
+      if (options.unattended && outcome.result === 'interrupted') {
+        throw new InterruptedError(`interrupted during step ${step.number} "${step.title}"`);
+      }
       if (options.unattended) {
         throw new StepFailedError(`step ${step.number} "${step.title}" ${outcome.fields.message}`, { cause: outcome.result });
       }
       ui.show([outcome.fields.message, ...outcome.fields.tail.slice(-10).map(deps.mask)]);
-      const choice = await ui.choose(`Step ${step.number} ${outcome.result === 'interrupted' ? 'was interrupted' : 'failed'}: what now?`, FAILURE_CHOICES);
+      const choice = await ask(ui, step.number, `Step ${step.number} ${outcome.result === 'interrupted' ? 'was interrupted' : 'failed'}: what now?`, FAILURE_CHOICES);
       decide(step.number, choice);
       if (choice === 'retry') continue;
       if (choice === 'skip') {
@@ -160,8 +182,7 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
     }
   };
 
-  const runOnce = async (step: PlanShellStep, stepFlags: PlanFlag[], ui: StepUi): Promise<Attempt> => {
-    const before = new Map<string, FlagReading>();
+  const runOnce = async (step: PlanShellStep, stepFlags: PlanFlag[], before: Map<string, FlagReading>, ui: StepUi): Promise<Attempt> => {
     for (const flag of stepFlags) {
       const reading = await deps.readFlag(flag.envFile!, flag.name);
       if (reading.state === 'no-file' || reading.state === 'unknown') {
@@ -169,7 +190,7 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
         const message = `was not run: ${reason}, so it could not set ${flag.name}; check HOME and the path in the note`;
         return { ok: false, result: 'failed', fields: { message, durationMs: 0, tail: [], flags: [] } };
       }
-      before.set(flag.name, reading);
+      if (!before.has(flag.name)) before.set(flag.name, reading);
     }
     const signal = deps.interrupts.beginStep();
     let result: ScriptResult;
@@ -205,8 +226,15 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
 
   await deps.view.run(options.steps, async (step, ui) => {
     if (deps.interrupts.runAborted) throw new InterruptedError(`interrupted before step ${step.number} "${step.title}"`);
+    const settled = options.settled?.get(step.number);
+    if (settled !== undefined) {
+      ui.skip(settled);
+      return;
+    }
     const reason = options.notSelected.get(step.number);
     if (reason !== undefined) {
+      decide(step.number, 'not-selected');
+      finish(step, 'not-selected', { message: reason });
       ui.skip(reason);
       return;
     }

@@ -15,18 +15,36 @@ const OUTPUT_LINES = 12;
 export interface ListrViewOptions {
   /** A person at a terminal: live redrawn list and prompts. Otherwise plain lines, no prompts. */
   interactive: boolean;
+  /** Where notices go while no step is on screen. */
+  stderr: { write(text: string): unknown };
 }
 
 type Task = ListrTaskWrapper<unknown, typeof DefaultRenderer, typeof SimpleRenderer>;
 
 export function createListrView(options: ListrViewOptions): StepView {
+  // The step on screen: notices go under it, since listr2 holds back (and then prints late)
+  // anything written to stdout or stderr while its live renderer runs.
+  let current: StepUi | undefined;
   return {
+    notice(message) {
+      if (current) current.output(`⚠ ${message}`);
+      else options.stderr.write(`\n${message}\n`);
+    },
     async run(steps: PlanStep[], work: (step: PlanStep, ui: StepUi) => Promise<void>) {
       const list = new Listr<unknown, 'default', 'simple'>(
         steps.map((step) => ({
           title: `${step.number}. ${step.title}${step.kind === 'manual' ? ' (manual)' : ''}`,
-          task: (_context: unknown, task: Task) => work(step, stepUi(task, options)),
-          rendererOptions: { outputBar: OUTPUT_LINES, persistentOutput: false },
+          task: async (_context: unknown, task: Task) => {
+            current = stepUi(task, options);
+            try {
+              await work(step, current);
+            } finally {
+              current = undefined;
+            }
+          },
+          // One output entry on screen, which stepUi keeps as a window of the last lines:
+          // listr2 counts entries, not lines, so each update replaces what was shown.
+          rendererOptions: { outputBar: 1, persistentOutput: false },
         })),
         {
           concurrent: false,
@@ -49,7 +67,7 @@ function stepUi(task: Task, options: ListrViewOptions): StepUi {
   const recent: string[] = [];
   return {
     show(lines) {
-      recent.length = 0;
+      recent.splice(0, recent.length, ...lines.slice(-OUTPUT_LINES));
       task.output = lines.join('\n');
     },
     output(line) {
@@ -77,7 +95,7 @@ function stepUi(task: Task, options: ListrViewOptions): StepUi {
           answer = await adapter.run<string>({ type: 'input', message: `${question} ${describeChoices(choices)}${hint}` });
         } catch {
           // Ctrl-C (or Escape) at a prompt ends the run; a closed prompt is never a yes.
-          throw new InterruptedError('prompt cancelled: rollback stopped');
+          throw new InterruptedError('prompt closed (Ctrl-C): rollback stopped');
         } finally {
           // The adapter keeps listening after its prompt is answered and, on a later
           // task.skip(), "cancels" the finished prompt, which puts the task back to running.

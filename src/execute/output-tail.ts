@@ -5,7 +5,8 @@
 
 export class OutputTail {
   private lines: string[] = [];
-  private partial = '';
+  /** The unfinished last line of each stream: stdout and stderr must not splice into one line. */
+  private partials = new Map<string, string>();
   private bytes = 0;
   /** Lines dropped off the front, so readers know the tail is not the whole output. */
   dropped = 0;
@@ -15,21 +16,26 @@ export class OutputTail {
     private readonly maxBytes = 64 * 1024,
   ) {}
 
-  /** Adds a chunk of output; returns the complete lines it finished. */
-  push(chunk: string): string[] {
-    const parts = (this.partial + chunk).split(/\r?\n/);
-    this.partial = parts.pop() ?? '';
+  /** Adds a chunk of one stream's output; returns the complete lines it finished. */
+  push(chunk: string, stream = 'stdout'): string[] {
+    const parts = ((this.partials.get(stream) ?? '') + chunk).split(/\r?\n/);
+    let partial = parts.pop() ?? '';
+    // Output without newlines (a progress bar, a binary blob) is cut into lines rather than held whole.
+    while (partial.length > this.maxBytes) {
+      parts.push(partial.slice(0, this.maxBytes));
+      partial = partial.slice(this.maxBytes);
+    }
+    this.partials.set(stream, partial);
     for (const line of parts) this.add(line);
     return parts;
   }
 
   /** Ends the output: a last line without a newline counts as a line. */
   flush(): string[] {
-    if (this.partial === '') return [];
-    const line = this.partial;
-    this.partial = '';
-    this.add(line);
-    return [line];
+    const lines = [...this.partials.values()].filter((partial) => partial !== '');
+    this.partials.clear();
+    for (const line of lines) this.add(line);
+    return lines;
   }
 
   private add(line: string): void {

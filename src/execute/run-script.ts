@@ -35,6 +35,8 @@ export interface ScriptResult {
 }
 
 const KILL_GRACE_MS = 3000;
+/** How long output may keep coming after bash exited (from processes it left behind). */
+const OUTPUT_DRAIN_MS = 200;
 
 /** Runs the script; never throws for the script's own failure (the result says what happened). */
 export async function runScript(run: ScriptRun, now: () => number = Date.now): Promise<ScriptResult> {
@@ -56,8 +58,9 @@ export async function runScript(run: ScriptRun, now: () => number = Date.now): P
 
   if (child.pid !== undefined) run.onSpawn?.(child.pid);
   const emit = (lines: string[]) => lines.forEach((line) => run.onLine?.(line));
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => emit(tail.push(chunk)));
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => emit(tail.push(chunk)));
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => emit(tail.push(chunk, 'stdout')));
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => emit(tail.push(chunk, 'stderr')));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
   let killTimer: NodeJS.Timeout | undefined;
   const stopTree = () => {
@@ -75,7 +78,14 @@ export async function runScript(run: ScriptRun, now: () => number = Date.now): P
   if (run.signal?.aborted) onAbort();
   run.signal?.addEventListener('abort', onAbort, { once: true });
 
+  let drainTimer: NodeJS.Timeout | undefined;
   try {
+    // A process the step left in the background (`server &`) inherits its output and can hold
+    // it open for ever: once bash has exited, let the output drain briefly, then stop reading
+    // rather than wait for it (the step would otherwise "hang" until its timeout).
+    await Promise.race([child, exited.then(() => new Promise((resolve) => (drainTimer = setTimeout(resolve, OUTPUT_DRAIN_MS))))]);
+    child.stdout?.destroy();
+    child.stderr?.destroy();
     const result = await child;
     emit(tail.flush());
     // Children that outlived bash (backgrounded with &) belong to the step too.
@@ -94,6 +104,7 @@ export async function runScript(run: ScriptRun, now: () => number = Date.now): P
   } finally {
     clearTimeout(timeout);
     clearTimeout(killTimer);
+    clearTimeout(drainTimer);
     run.signal?.removeEventListener('abort', onAbort);
   }
 }

@@ -29,6 +29,8 @@ export interface StepUi {
 export interface StepView {
   /** Runs `work` for each step in order, showing progress; stops at the first error thrown. */
   run(steps: PlanStep[], work: (step: PlanStep, ui: StepUi) => Promise<void>): Promise<void>;
+  /** Tells the operator something at once (e.g. what Ctrl-C does), where the step list cannot draw over it. */
+  notice(message: string): void;
 }
 
 /** Maps what the operator typed to a choice; undefined when it matches none. */

@@ -50,7 +50,11 @@ export function acquireLock(locksDir: string, holder: LockHolder, options: LockO
     const current = readHolder(path);
     if (current === 'gone') continue; // released between our two calls: try again
     const stale = current === undefined || (current.host === options.thisHost && !options.processAlive(current.pid));
-    if (!stale) throw new UsageError(`${describeHolder(current!, holder.stage, options.thisHost)}: wait for it to finish (see runbook runs)${current!.host === options.thisHost ? '' : '; if that host is gone, rerun with --force-unlock'}`);
+    // Another host's process cannot be checked from here: the operator vouches with --force-unlock.
+    const otherHost = current !== undefined && current.host !== options.thisHost;
+    if (!stale && !(otherHost && options.forceUnlock)) {
+      throw new UsageError(`${describeHolder(current!, holder.stage, options.thisHost)}: wait for it to finish (see runbook runs)${otherHost ? '; if that host is gone, rerun with --force-unlock' : ''}`);
+    }
     if (current === undefined || current.runId !== options.resumeRunId) {
       if (!options.forceUnlock) {
         const resumeHint = current ? `runbook resume ${current.runId} continues that run, or ` : '';

@@ -35,8 +35,11 @@ export interface RunState {
   lastEventAt: string;
 }
 
-/** Step results after which a resume does not run the step again. */
-const SETTLED: ReadonlySet<StepResult> = new Set(['done', 'skipped', 'acknowledged', 'needs-person']);
+/**
+ * Step results after which a resume does not run the step again. `not-selected` steps were
+ * left out of the run on purpose (`--from`, `--only`), so a resume leaves them out too.
+ */
+const SETTLED: ReadonlySet<StepResult> = new Set(['done', 'skipped', 'acknowledged', 'needs-person', 'not-selected']);
 
 export function replayRun(events: RunEvent[]): RunState | undefined {
   const started = events.find((event): event is RunStarted => event.type === 'run-started');
@@ -67,13 +70,18 @@ export function replayRun(events: RunEvent[]): RunState | undefined {
 
 /** The first step a resume runs: the first one not settled (done, skipped by decision, reported). */
 export function resumeFrom(state: RunState): number | undefined {
-  return state.started.steps.find((step) => !SETTLED.has(state.stepResults.get(step.number) ?? 'not-selected'))?.number;
+  return state.started.steps.find((step) => {
+    const result = state.stepResults.get(step.number);
+    return result === undefined || !SETTLED.has(result);
+  })?.number;
 }
 
 /** Steps a resume leaves alone, with the reason shown in the step list. */
 export function settledSteps(state: RunState): Map<number, string> {
   const settled = new Map<number, string>();
-  for (const [step, result] of state.stepResults) if (SETTLED.has(result)) settled.set(step, `${result} in an earlier attempt`);
+  for (const [step, result] of state.stepResults) {
+    if (SETTLED.has(result)) settled.set(step, result === 'not-selected' ? 'not part of this run' : `${result} in an earlier attempt`);
+  }
   return settled;
 }
 

@@ -20,7 +20,7 @@ export function formatRunHeader(
   lines.push(`  note    ${plan.file}${plan.sectionLine ? `:${plan.sectionLine}` : ''}`);
   lines.push(`  path    ${path.number}. ${path.title}`);
   if (plan.environment) lines.push(`  env     ${plan.environment.name}${plan.environment.production ? style.red(' (PRODUCTION)') : ''}`);
-  const steps = path.steps.map((step) => `${step.number}. ${step.title}${step.kind === 'manual' ? ' (manual)' : ''}${options.notSelected.has(step.number) ? ' [not run]' : ''}`);
+  const steps = path.steps.map((step) => `${step.number}. ${step.title}${step.kind === 'manual' ? ' (manual)' : ''}${options.notSelected.has(step.number) ? ` [${options.notSelected.get(step.number)}]` : ''}`);
   lines.push(`  steps   ${steps.join(' · ')}`);
   for (const flag of plan.flags) {
     const now = flag.current?.state === 'set' ? flag.current.value : flag.current?.state === 'no-file' ? 'env file missing' : '?';
@@ -56,7 +56,7 @@ export function formatRunSummary(
   const width = Math.max(0, ...outcome.steps.map((step) => `${step.number}. ${step.title}`.length));
   for (const step of outcome.steps) {
     const flags = step.flags.map((flag) => `${flag.name}: ${flag.before ?? 'unset'} → ${flag.after ?? 'unset'}`).join(', ');
-    const detail = step.result === 'needs-person' ? `needs a person: ${step.commands.split('\n').join('; ')}` : [step.result, step.kind === 'shell' ? formatDuration(step.durationMs) : '', step.exitCode && step.exitCode !== 0 ? `exit ${step.exitCode}` : '', flags].filter(Boolean).join('  ');
+    const detail = describeStep(step, flags);
     lines.push(`  ${ICONS[step.result]} ${`${step.number}. ${step.title}`.padEnd(width)}  ${detail}`);
   }
   const needsPerson = outcome.steps.filter((step) => step.result === 'needs-person');
@@ -64,4 +64,12 @@ export function formatRunSummary(
   const journal = relative(options.cwd, outcome.journalPath);
   lines.push(`  journal ${journal.startsWith('..') ? outcome.journalPath : journal}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** One step's line after its title: result, duration, exit code, flag changes. */
+function describeStep(step: StepOutcome, flags: string): string {
+  if (step.result === 'needs-person') return `needs a person: ${step.commands.split('\n').join('; ')}`;
+  if (step.result === 'not-selected') return step.message ?? 'not run';
+  const ran = step.kind === 'shell' && step.result !== 'skipped';
+  return [step.result, ran ? formatDuration(step.durationMs) : '', step.exitCode ? `exit ${step.exitCode}` : '', flags].filter(Boolean).join('  ');
 }

@@ -3,7 +3,8 @@
  * and the exit code, so end-to-end tests assert all three together.
  */
 
-import { execFile } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 export const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -13,26 +14,60 @@ export const fixturesDir = `${projectRoot}test/fixtures`;
 export interface CliResult {
   stdout: string;
   stderr: string;
+  /** The exit code; 128 + n when a signal n ended the process (as a shell reports it). */
   exitCode: number;
 }
 
-export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string | undefined>; input?: string; timeoutMs?: number } = {}): Promise<CliResult> {
-  return new Promise((resolve) => {
-    const child = execFile(
-      process.execPath,
-      [binPath, ...args],
-      {
-        cwd: options.cwd ?? projectRoot,
-        env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...options.env },
-        timeout: options.timeoutMs ?? 20_000,
-        maxBuffer: 16 * 1024 * 1024,
-      },
-      (error, stdout, stderr) => {
-        const code = error && typeof (error as { code?: unknown }).code === 'number' ? ((error as { code: number }).code) : error ? -1 : 0;
-        resolve({ stdout, stderr, exitCode: code });
-      },
-    );
-    if (options.input !== undefined) child.stdin?.end(options.input);
-    else child.stdin?.end();
-  });
+export interface CliOptions {
+  cwd?: string;
+  env?: Record<string, string | undefined>;
+  input?: string;
+  timeoutMs?: number;
 }
+
+export interface RunningCli {
+  child: ChildProcess;
+  /** Output so far (grows while it runs). */
+  readonly stdout: string;
+  readonly stderr: string;
+  result: Promise<CliResult>;
+}
+
+/** Starts the CLI without waiting for it: for runs a test kills, or runs side by side. */
+export function spawnCli(args: string[], options: CliOptions = {}): RunningCli {
+  const child = spawn(process.execPath, [binPath, ...args], {
+    cwd: options.cwd ?? projectRoot,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...options.env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  child.stdin!.on('error', () => {}); // the CLI may exit before reading its input
+  child.stdin!.end(options.input);
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 20_000);
+  const result = new Promise<CliResult>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ stdout, stderr, exitCode: code ?? 128 + (signal ? constants.signals[signal] : 0) });
+    });
+  });
+  return {
+    child,
+    get stdout() {
+      return stdout;
+    },
+    get stderr() {
+      return stderr;
+    },
+    result,
+  };
+}
+
+/** Runs the CLI to the end. */
+export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  return spawnCli(args, options).result;
+}
+

@@ -1,0 +1,122 @@
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { processAlive } from '../../src/io.js';
+import { createSandbox } from '../helpers/sandbox.js';
+import { scrub } from '../helpers/scrub.js';
+
+/** The summary block at the end of stdout (from "Rollback of"), scrubbed. */
+function summaryOf(stdout: string, root: string): string {
+  return scrub(stdout.slice(stdout.indexOf('\nRollback of') + 1), root);
+}
+
+describe('runbook rollback --yes when a step goes wrong', () => {
+  it('stops at the first failing step, shows its output and exit code, and exits 1', async () => {
+    const sandbox = createSandbox();
+    sandbox.stub('poetry', 'exit', '3');
+    const result = await sandbox.run(sandbox.args('rollback', '21_01a', '--yes'));
+
+    expect(summaryOf(result.stdout, sandbox.root)).toBe(`Rollback of 21_01a: failed after <d>
+  step 2 "Validate rollback" failed with exit code 3
+  ✔ 1. Disable feature flag  done  <d>  USE_NEW_DIALOG_CONTEXT_REPO: true → false
+  ✖ 2. Validate rollback     failed  <d>  exit 3
+  journal .runbook/runs/<run-id>.jsonl
+`);
+    expect(result.stdout).toContain('› poetry: failing with exit 3\n');
+    // listr2 reports the failed step on stderr.
+    expect(result.stderr).toBe('✖ 2. Validate rollback [FAILED: step 2 "Validate rollback" failed with exit code 3]\n');
+    expect(result.exitCode).toBe(1);
+    // errexit: curl, after the failing poetry in the same step, never ran; step 3 was never reached.
+    expect(sandbox.calls()).toEqual(['make day-12-restart-butler', 'poetry run pytest tests/smoke/ -v']);
+    const events = sandbox.journal().events;
+    expect(events.find((event) => event.type === 'step-finished' && event.step === 2)).toMatchObject({
+      result: 'failed',
+      exitCode: 3,
+      outputTail: ['poetry: failing with exit 3'],
+      message: 'failed with exit code 3',
+    });
+    expect(events.some((event) => event.step === 3)).toBe(false);
+    expect(events.at(-1)).toMatchObject({ type: 'run-finished', result: 'failed', exitCode: 1, message: 'step 2 "Validate rollback" failed with exit code 3' });
+    expect(existsSync(sandbox.lockPath('21_01a'))).toBe(false);
+  });
+
+  it('a failing command in a pipeline fails the step (pipefail)', async () => {
+    const sandbox = createSandbox({ notes: ['run-notes/pipeline-fails.md'] });
+    const result = await sandbox.run(sandbox.args('rollback', '90_pipe', '--yes'));
+
+    expect(summaryOf(result.stdout, sandbox.root)).toContain('✖ 1. Pipe a failing command  failed  <d>  exit 7\n');
+    expect(result.stdout).not.toContain('› after the pipeline');
+    expect(result.stderr).toBe('✖ 1. Pipe a failing command [FAILED: step 1 "Pipe a failing command" failed with exit code 7]\n');
+    expect(result.exitCode).toBe(1);
+  });
+
+  it('kills a step that runs past --step-timeout, with everything it started, and exits 1', async () => {
+    const sandbox = createSandbox();
+    sandbox.stub('make', 'hang');
+    const started = Date.now();
+    const result = await sandbox.run(sandbox.args('rollback', '21_01a', '--yes', '--step-timeout', '1s'));
+
+    expect(Date.now() - started).toBeLessThan(8000);
+    expect(summaryOf(result.stdout, sandbox.root)).toBe(`Rollback of 21_01a: failed after <d>
+  step 1 "Disable feature flag" timed out after <d>; its processes were stopped
+  ✖ 1. Disable feature flag  timed-out  <d>  USE_NEW_DIALOG_CONTEXT_REPO: true → false
+  journal .runbook/runs/<run-id>.jsonl
+`);
+    expect(result.stdout).toContain('› make: started, waiting\n');
+    expect(scrub(result.stderr)).toBe('✖ 1. Disable feature flag [FAILED: step 1 "Disable feature flag" timed out after <d>; its processes were stopped]\n');
+    expect(result.exitCode).toBe(1);
+    const pids = await sandbox.waitForHang('make');
+    expect(pids.filter(processAlive)).toEqual([]);
+    expect(sandbox.stepProcesses()).toEqual([]);
+    expect(sandbox.journal().events.find((event) => event.type === 'step-finished')).toMatchObject({ result: 'timed-out', exitCode: null });
+  });
+
+  it('does not run a flag step when the env file is missing, and says which file', async () => {
+    const sandbox = createSandbox({ envFile: null });
+    const result = await sandbox.run(sandbox.args('rollback', '21_01a', '--yes'));
+
+    expect(result.stdout).toContain('  flag    USE_NEW_DIALOG_CONTEXT_REPO: env file missing → false (step 1) in ~/work/infra/.env.infra\n');
+    expect(summaryOf(result.stdout, sandbox.root)).toBe(`Rollback of 21_01a: failed after <d>
+  step 1 "Disable feature flag" was not run: env file ~/work/infra/.env.infra (<root>/home/work/infra/.env.infra) does not exist, so it could not set USE_NEW_DIALOG_CONTEXT_REPO; check HOME and the path in the note
+  ✖ 1. Disable feature flag  failed  <d>
+  journal .runbook/runs/<run-id>.jsonl
+`);
+    expect(scrub(result.stderr, sandbox.root)).toBe(
+      '✖ 1. Disable feature flag [FAILED: step 1 "Disable feature flag" was not run: env file ~/work/infra/.env.infra (<root>/home/work/infra/.env.infra) does not exist, so it could not set USE_NEW_DIALOG_CONTEXT_REPO; check HOME and the path in the note]\n',
+    );
+    expect(result.exitCode).toBe(1);
+    expect(sandbox.calls()).toEqual([]);
+    expect(sandbox.readEnvFile()).toBeUndefined();
+  });
+
+  it('fails the step when the flag does not hold the rollback value afterwards (NAME: true → true)', async () => {
+    // sed matches USE_…=true, not USE_…="true": the step succeeds and the flag stays on.
+    const sandbox = createSandbox({ envFile: 'USE_NEW_DIALOG_CONTEXT_REPO="true"\n' });
+    const result = await sandbox.run(sandbox.args('rollback', '21_01a', '--yes'));
+
+    expect(summaryOf(result.stdout, sandbox.root)).toBe(`Rollback of 21_01a: failed after <d>
+  step 1 "Disable feature flag" did not set its flag: USE_NEW_DIALOG_CONTEXT_REPO: true → true (expected false)
+  ✖ 1. Disable feature flag  failed  <d>  USE_NEW_DIALOG_CONTEXT_REPO: true → true
+  journal .runbook/runs/<run-id>.jsonl
+`);
+    expect(result.stderr).toBe('✖ 1. Disable feature flag [FAILED: step 1 "Disable feature flag" did not set its flag: USE_NEW_DIALOG_CONTEXT_REPO: true → true (expected false)]\n');
+    expect(result.exitCode).toBe(1);
+    expect(sandbox.calls()).toEqual(['make day-12-restart-butler']);
+    expect(sandbox.journal().events.find((event) => event.type === 'step-finished')).toMatchObject({
+      result: 'failed',
+      exitCode: 0,
+      flags: [{ name: 'USE_NEW_DIALOG_CONTEXT_REPO', before: 'true', after: 'true', expected: 'false', ok: false }],
+    });
+  });
+
+  it('does not wait for a process the step left in the background', async () => {
+    const sandbox = createSandbox({ notes: ['run-notes/background-process.md'] });
+    const started = Date.now();
+    const result = await sandbox.run(sandbox.args('rollback', '90_background', '--yes', '--step-timeout', '20s'));
+
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(summaryOf(result.stdout, sandbox.root)).toContain('✔ 1. Start a server in the background  done  <d>\n');
+    expect(result.stdout).toContain('› server started\n');
+    expect(result.stderr).toBe('');
+    expect(result.exitCode).toBe(0);
+  });
+});

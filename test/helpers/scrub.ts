@@ -1,0 +1,14 @@
+/**
+ * Makes output comparable as a whole: run ids, durations, timestamps and the sandbox's
+ * temp path vary from run to run; everything else must match exactly.
+ */
+
+export function scrub(text: string, root?: string): string {
+  let result = text;
+  if (root) result = result.split(root).join('<root>');
+  return result
+    .replace(/\d{8}T\d{6}Z-[A-Za-z0-9_.-]+-[0-9a-f]{4}/g, '<run-id>')
+    .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g, '<time>')
+    .replace(/\b\d+(\.\d)?s\b/g, '<d>')
+    .replace(/\b\d+m\d\ds\b/g, '<d>');
+}
