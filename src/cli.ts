@@ -106,6 +106,8 @@ export async function main(argv: string[] = process.argv, ioOverride?: Io): Prom
       outputError: (text) => stderr().write(`runbook: ${text.replace(/^error: /, '').trim()} (see runbook --help)\n`),
     },
   );
+  // `runbook show x | head` closes stdout early: stop quietly, as other CLIs do, not with a stack trace.
+  if (!ioOverride) process.stdout.on('error', (error: NodeJS.ErrnoException) => process.exit(error.code === 'EPIPE' ? exitCode : reportError(error, stderr(), process.env)));
   try {
     await program.parseAsync(argv);
     return exitCode;

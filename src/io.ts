@@ -44,14 +44,14 @@ export interface Io {
 }
 
 export async function createNodeIo(): Promise<Io> {
-  const { checkBashSyntax } = await import('./execute/check-syntax.js');
+  const { createBashSyntaxChecker } = await import('./execute/check-syntax.js');
   return {
     cwd: process.cwd(),
     env: process.env,
     stdout: process.stdout,
     stderr: process.stderr,
     fs: { readFile: (path) => fs.readFile(path), readdir: (path) => fs.readdir(path, { withFileTypes: true }), stat: (path) => fs.stat(path) },
-    checkSyntax: checkBashSyntax,
+    checkSyntax: createBashSyntaxChecker(),
     now: () => new Date(),
   };
 }
