@@ -103,7 +103,7 @@ export async function main(argv: string[] = process.argv, ioOverride?: Io): Prom
     {
       writeOut: (text) => (io?.stdout ?? process.stdout).write(text),
       writeErr: (text) => stderr().write(text),
-      outputError: (text) => stderr().write(`runbook: ${text.replace(/^error: /, '').trim()} (see runbook --help)\n`),
+      outputError: (text) => stderr().write(`runbook: ${text.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ')} (see runbook --help)\n`),
     },
   );
   // `runbook show x | head` closes stdout early: stop quietly, as other CLIs do, not with a stack trace.
