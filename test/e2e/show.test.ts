@@ -249,3 +249,26 @@ describe('notes with other shapes', () => {
     });
   });
 });
+
+describe('--prometheus-url and --cwd', () => {
+  it.each([
+    { args: [], env: {}, says: 'Prometheus http://127.0.0.1:9090 (from the note, line 92)' },
+    { args: [], env: { PROMETHEUS_URL: 'http://prom.internal:9090' }, says: 'Prometheus http://prom.internal:9090 (from PROMETHEUS_URL)' },
+    { args: ['--prometheus-url', 'http://other:9090'], env: { PROMETHEUS_URL: 'http://prom.internal:9090' }, says: 'Prometheus http://other:9090 (from --prometheus-url)' },
+  ])('$says', async ({ args, env, says }) => {
+    sandbox = createSandbox({ notes: samples });
+    const result = await run(['rollback', '21_01a', '--dry-run', ...args], env);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain(`Recovery checks after the last step — ${says}\n`);
+  });
+
+  it('reads a relative env file from --cwd', async () => {
+    sandbox = createSandbox({ notes: { 'note.md': 'notes/flag-forms.md' } });
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    mkdirSync(`${sandbox.root}/app/config`, { recursive: true });
+    writeFileSync(`${sandbox.root}/app/config/app.env`, 'USE_NEW_TEE=true\n');
+    const result = await run(['show', 'runbooks/note.md', '--cwd', 'app']);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('USE_NEW_TEE → false in ./config/app.env (step 1); now true\n');
+  });
+});
