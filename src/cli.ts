@@ -179,9 +179,11 @@ export async function main(argv: string[] = process.argv, ioOverride?: Io): Prom
     {
       writeOut: (text) => (io?.stdout ?? process.stdout).write(text),
       writeErr: (text) => stderr().write(text),
-      outputError: (text) => stderr().write(`runbook: ${text.replace(/^error: /, '').trim()} (see runbook --help)\n`),
+      outputError: (text) => stderr().write(`runbook: ${text.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ')} (see runbook --help)\n`),
     },
   );
+  // `runbook show x | head` closes stdout early: stop quietly, as other CLIs do, not with a stack trace.
+  if (!ioOverride) process.stdout.on('error', (error: NodeJS.ErrnoException) => process.exit(error.code === 'EPIPE' ? exitCode : reportError(error, stderr(), process.env)));
   try {
     await program.parseAsync(argv);
     return exitCode;

@@ -57,7 +57,7 @@ export interface Io {
 }
 
 export async function createNodeIo(): Promise<Io> {
-  const { checkBashSyntax } = await import('./execute/check-syntax.js');
+  const { createBashSyntaxChecker } = await import('./execute/check-syntax.js');
   return {
     cwd: process.cwd(),
     env: process.env,
@@ -65,7 +65,7 @@ export async function createNodeIo(): Promise<Io> {
     stderr: process.stderr,
     fs: { readFile: (path) => fs.readFile(path), readdir: (path) => fs.readdir(path, { withFileTypes: true }), stat: (path) => fs.stat(path) },
     interactive: process.stdin.isTTY === true && process.stdout.isTTY === true,
-    checkSyntax: checkBashSyntax,
+    checkSyntax: createBashSyntaxChecker(),
     now: () => new Date(),
     random: Math.random,
     host: hostname(),

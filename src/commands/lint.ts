@@ -3,13 +3,14 @@
  * line, so CI finds a broken rollback before anyone needs it. Exit 1 when there are any.
  */
 
-import { formatProblem, NoteError, UsageError, type NoteProblem } from '../errors.js';
+import { formatProblem, UsageError, type NoteProblem } from '../errors.js';
 import type { Io } from '../io.js';
 import { lintNote, shellStepsOf } from '../lint/lint-note.js';
 import type { Note } from '../note/types.js';
 import { scriptForSyntaxCheck } from './load-plan.js';
 import { listNoteFiles, runbooksDir } from '../runbooks/find-note.js';
-import { loadNote, resolvePath } from '../runbooks/load-note.js';
+import { resolvePath } from '../runbooks/load-note.js';
+import { loadNotes } from '../runbooks/load-notes.js';
 
 export interface LintOptions {
   paths: string[];
@@ -21,9 +22,9 @@ export async function lintCommand(options: LintOptions, io: Io): Promise<number>
   const files = await collectFiles(options.paths.length > 0 ? options.paths : [runbooksDir(options.runbooks, io)], io);
   const problems: NoteProblem[] = [];
   const notes: Note[] = [];
-  for (const loaded of await Promise.all(files.map((file) => loadOrProblem(file, io)))) {
-    if ('problem' in loaded) problems.push(loaded.problem);
-    else notes.push(loaded.note);
+  for (const loaded of await loadNotes(files, io)) {
+    if ('note' in loaded) notes.push(loaded.note);
+    else problems.push(...loaded.problems);
   }
 
   // One `bash -n` run for every script of every note.
@@ -62,15 +63,6 @@ async function collectFiles(paths: string[], io: Io): Promise<string[]> {
     else files.push(path);
   }
   return [...new Set(files)];
-}
-
-async function loadOrProblem(file: string, io: Io): Promise<{ note: Note } | { problem: NoteProblem }> {
-  try {
-    return { note: await loadNote(file, io) };
-  } catch (error) {
-    if (!(error instanceof NoteError)) throw error;
-    return { problem: error.problems[0] ?? { file, line: 1, message: error.message } };
-  }
 }
 
 function duplicateStages(notes: Note[]): NoteProblem[] {

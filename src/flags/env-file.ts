@@ -12,11 +12,9 @@ export function parseEnvFile(text: string): Map<string, string> {
   for (const raw of text.replace(/\r\n?/g, '\n').split('\n')) {
     const match = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(raw);
     if (!match) continue;
-    let value = match[2]!;
-    const quoted = /^(['"])(.*)\1$/.exec(value);
-    if (quoted) value = quoted[2]!;
-    else value = value.replace(/\s+#.*$/, '');
-    values.set(match[1]!, value);
+    // A quoted value ends at its closing quote (a `# comment` may follow); an unquoted one at a comment.
+    const quoted = /^(['"])(.*?)\1(?:\s+#.*)?$/.exec(match[2]!);
+    values.set(match[1]!, quoted ? quoted[2]! : match[2]!.replace(/(?:^|\s+)#.*$/, ''));
   }
   return values;
 }

@@ -31,7 +31,8 @@ export type BlockKind = 'shell' | 'transcript' | 'other';
 /** Decides from the fence's language (and, when there is none, its content) what a block is. */
 export function classifyBlock(lang: string | null | undefined, code: string): BlockKind {
   const language = (lang ?? '').toLowerCase();
-  if (TRANSCRIPT_LANGUAGES.has(language)) return 'transcript';
+  // A `console` block without a single prompt would lose every line as "output": read it by its content.
+  if (TRANSCRIPT_LANGUAGES.has(language)) return hasPrompt(code) ? 'transcript' : looksLikeCommands(code) ? 'shell' : 'other';
   if (SHELL_LANGUAGES.has(language)) return isTranscript(code) ? 'transcript' : 'shell';
   if (language !== '') return 'other';
   if (isTranscript(code)) return 'transcript';
@@ -42,6 +43,10 @@ export function classifyBlock(lang: string | null | undefined, code: string): Bl
 function isTranscript(code: string): boolean {
   const first = code.split('\n').find((line) => line.trim() !== '' && !line.trim().startsWith('#'));
   return first !== undefined && /^\s*\$\s/.test(first);
+}
+
+function hasPrompt(code: string): boolean {
+  return code.split('\n').some((line) => /^\s*[$%]\s/.test(line));
 }
 
 function looksLikeCommands(code: string): boolean {

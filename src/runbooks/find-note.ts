@@ -46,7 +46,8 @@ export async function findNote(reference: string, dir: string, io: Io): Promise<
   if (reference.toLowerCase().endsWith('.md')) return reference;
   if (!STAGE_ID.test(reference) || reference.includes('..')) {
     throw new UsageError(
-      `"${reference}" is not a stage id: use letters, digits, "_", "-" and "." only (e.g. 21_01a), or give a path ending in .md`,
+      // JSON quoting shows control characters as escapes, so the message stays one line.
+      `${JSON.stringify(reference)} is not a stage id: use letters, digits, "_", "-" and "." only (e.g. 21_01a), or give a path ending in .md`,
     );
   }
   const files = await listNoteFiles(dir, io);

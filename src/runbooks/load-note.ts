@@ -12,20 +12,23 @@ import type { Note } from '../note/types.js';
 
 /** `path` is shown in messages as given (relative paths stay relative). */
 export async function loadNote(path: string, io: Io): Promise<Note> {
-  const text = await readNoteText(path, io);
-  return parseNote(text, path);
+  return noteFromBytes(path, await readNoteBytes(path, io));
 }
 
-export async function readNoteText(path: string, io: Io): Promise<string> {
-  let bytes: Uint8Array;
+/** The bytes of a note file; a file that cannot be read is a `NoteError` saying why. */
+export async function readNoteBytes(path: string, io: Io): Promise<Uint8Array> {
   try {
-    bytes = await io.fs.readFile(resolvePath(path, io));
+    return await io.fs.readFile(resolvePath(path, io));
   } catch (error) {
     throw unreadable({ file: path, message: readFailure(error) });
   }
+}
+
+/** Decodes and parses a note's bytes (pure); binary or non-UTF-8 bytes are a `NoteError`. */
+export function noteFromBytes(path: string, bytes: Uint8Array): Note {
   const decoded = decodeNote(bytes);
   if (!decoded.ok) throw unreadable({ file: path, line: decoded.line, message: decoded.reason });
-  return decoded.text;
+  return parseNote(decoded.text, path);
 }
 
 function unreadable(problem: NoteProblem): NoteError {

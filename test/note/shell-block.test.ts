@@ -9,6 +9,8 @@ describe('classifyBlock', () => {
     { lang: 'zsh', code: 'make restart', kind: 'shell' },
     { lang: 'BASH', code: 'make restart', kind: 'shell' },
     { lang: 'console', code: '$ make restart\nok', kind: 'transcript' },
+    { lang: 'console', code: 'make restart', kind: 'shell' },
+    { lang: 'console', code: 'restarting... ok', kind: 'other' },
     { lang: 'bash', code: '# restart\n$ make restart', kind: 'transcript' },
     { lang: 'python', code: 'import os', kind: 'other' },
     { lang: 'promql', code: 'up', kind: 'other' },

@@ -1,0 +1,21 @@
+/**
+ * Worker thread entry: parses batches of note files sent by `load-notes.ts`. Parsing is pure
+ * and CPU-bound (micromark), so a folder of notes is spread over the machine's cores.
+ */
+
+import { parentPort } from 'node:worker_threads';
+import { NoteError } from '../errors.js';
+import type { LoadedNote, ParseJob } from './load-notes.js';
+import { noteFromBytes } from './load-note.js';
+
+parentPort?.on('message', (jobs: ParseJob[]) => {
+  const results: LoadedNote[] = jobs.map(({ file, bytes }) => {
+    try {
+      return { file, note: noteFromBytes(file, bytes) };
+    } catch (error) {
+      if (error instanceof NoteError) return { file, problems: error.problems };
+      throw error;
+    }
+  });
+  parentPort!.postMessage(results);
+});
