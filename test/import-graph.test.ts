@@ -39,6 +39,7 @@ describe('static import graph of the built CLI', () => {
     ['cli.js (--help)', 'cli.js', ['prom-client', 'listr2', 'unified']],
     ['commands/show.js', 'commands/show.js', ['prom-client', 'listr2']],
     ['commands/verify.js (prom-client only with --pushgateway or --metrics-file, listr2 only without --json)', 'commands/verify.js', ['prom-client', 'listr2']],
+    ['commands/run-verification.js (what rollback calls after its last step)', 'commands/run-verification.js', ['prom-client', 'listr2']],
   ])('%s does not load %j', (_name, entry, forbidden) => {
     const packages = staticPackages(entry);
     for (const name of forbidden) expect(packages, `${entry} reaches ${name}`).not.toContain(name);
