@@ -62,7 +62,8 @@ describe.concurrent('runbook verify (real Prometheus)', () => {
     expect(result.stdout).toContain('  Error rate: pass — 0.002 (0.2%) is not >1%\n      threshold >1.0% (>0.01)\n      │ fixture_error_ratio{job="butler"}\n');
     expect(result.stdout).toContain('  Latency (p95): pass — 0.08 (80ms) is not >150ms\n      threshold >150ms (>0.15)\n');
     // Progress, as plain lines without a terminal.
-    expect(result.stdout).toContain(`› 0/1 target up — waiting for butler (${butler.address}): no scrape since the rollback ended yet\n`);
+    expect(result.stdout).toMatch(new RegExp(`\n› butler \\(${butler.address}\\) up: first good scrape \\d+(ms|\\.\\ds) after the check started\n`));
+    expect(result.stdout).toContain('› 1/1 target up — confirming: 1 good scrape in a row so far\n');
     expect(result.stdout).toContain('✔ targets: 1/1 targets up, 2 good scrapes in a row\n');
     expect(result.stdout).not.toMatch(/\u001b\[/);
   });
