@@ -94,6 +94,22 @@ function buildProgram(run: (action: Action) => Promise<void>, output: OutputConf
     .option('--journal-dir <dir>', 'where run journals are (default: .runbook/runs)')
     .option('--state-dir <dir>', 'folder for runs/ and locks/ (default: $RUNBOOK_STATE_DIR or ./.runbook)')
     .action((options: RunFlags & { stage?: string; json?: boolean }) => run(async (io) => (await import('./commands/log.js')).runsCommand(options, io)));
+  const verifyCommand = program
+    .command('verify')
+    .argument('<stage>', 'stage id (e.g. 21_01a) or path to a .md note')
+    .description("check in Prometheus that the stage's targets are up and its metrics under their thresholds")
+    .addOption(runbooksOption())
+    .option('--prometheus-url <url>', 'Prometheus to ask (default: $PROMETHEUS_URL, then the note, then http://127.0.0.1:9090)')
+    .option('--since <time>', 'ISO time the rollback ended: scrapes before it do not count (default: now)')
+    .option('--json', 'print the verification report as JSON (schema in the README)');
+  verifyOptions(verifyCommand).action((stage: string, options: VerifyCommandFlags) =>
+    run(async (io) =>
+      (await import('./commands/verify.js')).verifyCommand(
+        { reference: stage, runbooks: options.runbooks, prometheusUrl: options.prometheusUrl, json: options.json, flags: options },
+        io,
+      ),
+    ),
+  );
 
   program
     .command('lint')
@@ -141,6 +157,35 @@ interface RunFlags {
   stateDir?: string;
   forceUnlock?: boolean;
   iKnowThisIsProduction?: boolean;
+}
+
+/**
+ * The recovery-check options, shared by `verify` and (after its last step) `rollback`.
+ * Values are checked by `parseVerifyFlags` in `commands/verify-flags.ts`.
+ */
+export function verifyOptions(command: Command): Command {
+  return command
+    .option('--job <name>', 'only targets of this scrape job (repeatable)', collect)
+    .option('--target-label <key=value>', 'only targets with this label (repeatable; a repeated key matches any of its values)', collect)
+    .option('--stable <n>', 'consecutive good scrapes each target needs (default: 2)')
+    .option('--recovery-timeout <duration>', 'how long to wait for recovery, e.g. 90s, 5m, or seconds (default: 5m)')
+    .option('--no-data <policy>', 'what an empty result, NaN or ±Inf counts as: fail, inconclusive or pass (default: inconclusive)')
+    .option('--pushgateway <url>', "push the run's metrics to this Pushgateway (job runbook, grouped by stage)")
+    .option('--metrics-file <path>', "write the run's metrics in text format, for node_exporter's textfile collector");
+}
+
+interface VerifyCommandFlags {
+  runbooks?: string;
+  prometheusUrl?: string;
+  since?: string;
+  json?: boolean;
+  job?: string[];
+  targetLabel?: string[];
+  stable?: string;
+  recoveryTimeout?: string;
+  data?: string | boolean;
+  pushgateway?: string;
+  metricsFile?: string;
 }
 
 interface PlanFlags {

@@ -14,6 +14,7 @@ import { rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { Counter, Gauge, Histogram, Pushgateway, Registry } from 'prom-client';
 import { maskUrl } from '../prometheus/url.js';
+import type { VerificationReport } from '../prometheus/verify-recovery.js';
 
 export { Registry } from 'prom-client';
 
@@ -81,6 +82,27 @@ export function createRunMetrics(registry: Registry, stage: string): RunMetrics 
       checks.set({ stage, check, result }, result === 'pass' ? 1 : 0);
     },
   };
+}
+
+/**
+ * Records a recovery verification: each check's result, and the time to recovery when it
+ * was verified. (`runFinished` stays the caller's: a rollback succeeds only if its steps did.)
+ */
+export function recordVerification(metrics: RunMetrics, report: Pick<VerificationReport, 'verdict' | 'checks' | 'timeToRecoveryMs'>): void {
+  for (const check of report.checks) metrics.checkResult(check.metric, check.result);
+  if (report.verdict === 'verified' && report.timeToRecoveryMs !== undefined) metrics.recovered(report.timeToRecoveryMs / 1000);
+}
+
+/**
+ * `--pushgateway` and `--metrics-file` at the end of a run: both, concurrently. Resolves to
+ * the warnings to show (empty when all went well); never rejects.
+ */
+export async function exportRunMetrics(registry: Registry, stage: string, targets: { pushgateway?: string; metricsFile?: string }): Promise<string[]> {
+  const outcomes = await Promise.all([
+    targets.pushgateway ? pushMetrics(targets.pushgateway, registry, stage) : undefined,
+    targets.metricsFile ? writeMetricsFile(targets.metricsFile, registry) : undefined,
+  ]);
+  return outcomes.flatMap((outcome) => (outcome && !outcome.ok ? [outcome.warning] : []));
 }
 
 /** How pushing or writing the metrics went; never an exception. */

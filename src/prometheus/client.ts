@@ -28,7 +28,7 @@ export interface PrometheusClientOptions {
   timeoutMs?: number;
   /** Consecutive failed attempts of one request before giving up (default 4). */
   errorLimit?: number;
-  /** Delay before the first retry, doubled for each next one (default 250 ms)… */
+  /** Delay before the first retry, doubled for each next one (default 500 ms: 0.5 + 1 + 2 s of patience)… */
   backoffMs?: number;
   /** …up to this (default 4 s). */
   maxBackoffMs?: number;
@@ -60,7 +60,7 @@ export interface PrometheusApi {
   query(promql: string, time?: Date, signal?: AbortSignal): Promise<QueryResult>;
 }
 
-const DEFAULTS = { timeoutMs: 10_000, errorLimit: 4, backoffMs: 250, maxBackoffMs: 4_000 };
+const DEFAULTS = { timeoutMs: 10_000, errorLimit: 4, backoffMs: 500, maxBackoffMs: 4_000 };
 
 export const realSleep: Sleep = (ms, signal) => delay(ms, undefined, { signal });
 
@@ -252,6 +252,8 @@ export function describeNetworkError(error: unknown): { reason: string; transien
       return { reason: 'host unreachable', transient: true };
     default: {
       const message = cause?.message ?? (error instanceof Error ? error.message : String(error));
+      // fetch refuses some ports outright (https://fetch.spec.whatwg.org/#port-blocking).
+      if (message === 'bad port') return { reason: 'fetch refuses to connect to this port (a "bad port" in the fetch standard)', transient: false };
       return { reason: code ? `${message} (${code})` : message, transient: true };
     }
   }

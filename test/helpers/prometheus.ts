@@ -33,17 +33,48 @@ export async function stopAll(): Promise<void> {
   tempDirs.clear();
 }
 
-/** A free TCP port on 127.0.0.1 (free when asked; the caller binds it right away). */
+/**
+ * A free TCP port on 127.0.0.1, picked at random below the kernel's ephemeral range: test
+ * files run in parallel, and two of them asking the kernel for "any port" at the same moment
+ * can be handed the same one. Servers started here also confirm they got it (see `launch`).
+ */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const free = await new Promise<boolean>((resolve) => {
+      const server = createServer();
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
     });
-  });
+    if (free) return port;
+  }
+}
+
+/**
+ * Starts a server process on a free port and waits until it answers as itself (`isOurs`
+ * sees our unique temp path in its flags: a server another test started on the same port
+ * does not count). Tries another port when the process exits early (port taken).
+ */
+async function launch(what: string, binary: string, packageName: string, args: (port: number) => string[], isOurs: (url: string) => Promise<boolean>, timeoutMs: number): Promise<{ child: ChildProcess; port: number; url: string; log: () => string }> {
+  for (let attempt = 1; ; attempt += 1) {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    let log = '';
+    const child = track(spawn(binary, args(port), { stdio: ['ignore', 'ignore', 'pipe'] }));
+    child.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString()));
+    const exited = new Promise<never>((_, reject) => {
+      child.once('error', (error) => reject(new Error(`cannot start ${binary}: ${error.message} (install the Debian package "${packageName}")`)));
+      child.once('exit', (code) => reject(new Error(`${binary} exited with ${code} during start-up:\n${log.trim()}`)));
+    });
+    exited.catch(() => {});
+    try {
+      await Promise.race([exited, waitFor(`${what} on port ${port}`, async () => ((await isOurs(url)) ? true : undefined), timeoutMs)]);
+      return { child, port, url, log: () => log };
+    } catch (error) {
+      await stopProcess(child);
+      if (attempt >= 3 || /cannot start/.test(String(error))) throw error;
+    }
+  }
 }
 
 function tempDir(prefix: string): string {
@@ -215,7 +246,6 @@ export const prometheusBinary = process.env.PROMETHEUS_BIN ?? 'prometheus';
  */
 export async function startPrometheus(options: { jobs: ScrapeJob[]; scrapeInterval?: string; waitForTargets?: boolean }): Promise<PrometheusServer> {
   const dir = tempDir('runbook-prometheus-');
-  const port = await freePort();
   const interval = options.scrapeInterval ?? '1s';
   const config = [
     'global:',
@@ -232,30 +262,20 @@ export async function startPrometheus(options: { jobs: ScrapeJob[]; scrapeInterv
     ]),
   ].join('\n');
   writeFileSync(join(dir, 'prometheus.yml'), `${config}\n`);
-  const logFile = join(dir, 'prometheus.log');
-  let log = '';
-  const child = track(
-    spawn(
-      prometheusBinary,
-      [
-        `--config.file=${join(dir, 'prometheus.yml')}`,
-        `--storage.tsdb.path=${join(dir, 'data')}`,
-        `--web.listen-address=127.0.0.1:${port}`,
-        '--log.level=warn',
-      ],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    ),
+  const storage = join(dir, 'data');
+  const { child, port, url, log } = await launch(
+    'Prometheus',
+    prometheusBinary,
+    'prometheus',
+    (port) => [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${storage}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'],
+    async (url) => {
+      const response = await fetch(`${url}/api/v1/status/flags`);
+      return response.ok && ((await response.json()) as { data: Record<string, string> }).data['storage.tsdb.path'] === storage;
+    },
+    30_000,
   );
-  child.stderr!.on('data', (chunk: Buffer) => {
-    log += chunk.toString();
-    writeFileSync(logFile, log);
-  });
-  const spawnError = new Promise<never>((_, reject) => {
-    child.once('error', (error) => reject(new Error(`cannot start ${prometheusBinary}: ${error.message} (install the Debian package "prometheus", or set PROMETHEUS_BIN)`)));
-    child.once('exit', (code) => reject(new Error(`${prometheusBinary} exited with ${code} during start-up:\n${log.trim()}`)));
-  });
+  const spawnError = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`${prometheusBinary} exited with ${code}:\n${log().trim()}`))));
   spawnError.catch(() => {});
-  const url = `http://127.0.0.1:${port}`;
 
   const api = async <T>(path: string): Promise<T> => {
     const response = await fetch(`${url}${path}`);
@@ -282,7 +302,7 @@ export async function startPrometheus(options: { jobs: ScrapeJob[]; scrapeInterv
         }, timeoutMs),
       ]),
     stop: () => stopProcess(child),
-    log: () => log,
+    log,
   };
 
   const expected = options.jobs.reduce((count, job) => count + job.targets.length, 0);
@@ -316,16 +336,18 @@ export interface PushgatewayServer {
 }
 
 export async function startPushgateway(): Promise<PushgatewayServer> {
-  const port = await freePort();
-  let log = '';
-  const child = track(spawn(pushgatewayBinary, [`--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'], { stdio: ['ignore', 'ignore', 'pipe'] }));
-  child.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString()));
-  const spawnError = new Promise<never>((_, reject) => {
-    child.once('error', (error) => reject(new Error(`cannot start ${pushgatewayBinary}: ${error.message} (install the Debian package "prometheus-pushgateway")`)));
-    child.once('exit', (code) => reject(new Error(`${pushgatewayBinary} exited with ${code}:\n${log.trim()}`)));
-  });
-  spawnError.catch(() => {});
-  const url = `http://127.0.0.1:${port}`;
-  await Promise.race([spawnError, waitFor('the Pushgateway to be ready', async () => ((await fetch(`${url}/-/ready`)).ok ? true : undefined), 15_000)]);
+  const dir = tempDir('runbook-pushgateway-');
+  const store = join(dir, 'metrics.store');
+  const { child, port, url } = await launch(
+    'the Pushgateway',
+    pushgatewayBinary,
+    'prometheus-pushgateway',
+    (port) => [`--web.listen-address=127.0.0.1:${port}`, `--persistence.file=${store}`, '--log.level=warn'],
+    async (url) => {
+      const response = await fetch(`${url}/api/v1/status`);
+      return response.ok && ((await response.json()) as { data: { flags: Record<string, string> } }).data.flags['persistence.file'] === store;
+    },
+    15_000,
+  );
   return { url, address: `127.0.0.1:${port}`, port, stop: () => stopProcess(child) };
 }

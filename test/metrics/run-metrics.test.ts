@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRunMetrics, pushMetrics, Registry, writeMetricsFile } from '../../src/metrics/run-metrics.js';
+import { createRunMetrics, pushMetrics, recordVerification, Registry, writeMetricsFile } from '../../src/metrics/run-metrics.js';
 import { freePort, startPrometheus, startPushgateway, stopAll, waitFor, type PrometheusServer, type PushgatewayServer } from '../helpers/prometheus.js';
 
 function sampleRun(stage = '21_01a') {
@@ -49,6 +49,18 @@ describe('run metrics', () => {
     const { register } = await import('prom-client');
     sampleRun();
     expect(await register.metrics()).not.toContain('runbook_');
+  });
+
+  it('records a verification: every check, and time to recovery only when verified', async () => {
+    const check = (metric: string, result: 'pass' | 'fail') => ({ metric, result, reason: '', series: [], attempts: 1, line: 1 });
+    const verified = new Registry();
+    recordVerification(createRunMetrics(verified, 's1'), { verdict: 'verified', timeToRecoveryMs: 12_345, checks: [check('Error rate', 'pass')] });
+    const failed = new Registry();
+    recordVerification(createRunMetrics(failed, 's2'), { verdict: 'failed', timeToRecoveryMs: undefined, checks: [check('Error rate', 'fail')] });
+    expect(await verified.metrics()).toContain('runbook_time_to_recovery_seconds{stage="s1"} 12.345');
+    expect(await verified.metrics()).toContain('runbook_recovery_checks{stage="s1",check="Error rate",result="pass"} 1');
+    expect(await failed.metrics()).not.toMatch(/runbook_time_to_recovery_seconds\{/);
+    expect(await failed.metrics()).toContain('runbook_recovery_checks{stage="s2",check="Error rate",result="fail"} 0');
   });
 
   it('reports a failed run as 0', async () => {

@@ -122,7 +122,7 @@ describe('verifyRecovery against a real Prometheus', () => {
     expect(recovered.recoveredAt.getTime()).toBeGreaterThanOrEqual(restartedAt - 50);
     expect(recovered.recoveredAt.getTime()).toBeLessThanOrEqual(restartedAt + 1_100);
     // …and runbook notices it promptly after it.
-    expect(recovered.at.getTime() - recovered.recoveredAt.getTime()).toBeLessThan(600);
+    expect(recovered.at.getTime() - recovered.recoveredAt.getTime()).toBeLessThan(800);
     expect(report.targets[0]!.timeToRecoveryMs).toBe(recovered.timeToRecoveryMs);
     expect(report.targets[0]!.timeToRecoveryMs).toBeGreaterThanOrEqual(1_400);
   });
@@ -158,7 +158,7 @@ describe('verifyRecovery against a real Prometheus', () => {
       const data = (await prometheus.query('fixture_latency_seconds')) as { result: { value: [number, string] }[] };
       return data.result[0]?.value[1] === '0.3' ? true : undefined;
     });
-    const { report } = await verify({ jobs: ['butler'], checks: [latency], recoveryTimeoutMs: 3_500 });
+    const { report } = await verify({ jobs: ['butler'], checks: [latency], recoveryTimeoutMs: 3_000 });
     await butler.set({ fixture_latency_seconds: 0.08 });
 
     expect(report.verdict).toBe('failed');
@@ -168,15 +168,18 @@ describe('verifyRecovery against a real Prometheus', () => {
 
   it('calls a query without data inconclusive, or what --no-data says', async () => {
     const missing = check('Queue latency', 'fixture_metric_nobody_exports', '>1s');
-    const inconclusive = await verify({ jobs: ['butler'], checks: [missing], recoveryTimeoutMs: 2_500 });
+    const [inconclusive, failed, passed] = await Promise.all([
+      verify({ jobs: ['butler'], checks: [missing], recoveryTimeoutMs: 2_500 }),
+      verify({ jobs: ['butler'], checks: [missing], recoveryTimeoutMs: 2_500, noData: 'fail' }),
+      verify({ jobs: ['butler'], checks: [missing], noData: 'pass' }),
+    ]);
     expect(inconclusive.report.verdict).toBe('inconclusive');
     expect(inconclusive.report.reason).toBe('Queue latency: no data (empty result)');
+    expect(inconclusive.report.checks[0]!.attempts).toBeGreaterThanOrEqual(2);
 
-    const failed = await verify({ jobs: ['butler'], checks: [missing], recoveryTimeoutMs: 2_500, noData: 'fail' });
     expect(failed.report.verdict).toBe('failed');
     expect(failed.report.reason).toBe('Queue latency: no data (empty result), counted as a failure (--no-data=fail)');
 
-    const passed = await verify({ jobs: ['butler'], checks: [missing], noData: 'pass' });
     expect(passed.report.verdict).toBe('verified');
     expect(passed.report.checks[0]).toMatchObject({ result: 'pass', reason: 'no data (empty result), counted as a pass (--no-data=pass)' });
   });

@@ -1,0 +1,150 @@
+/**
+ * Live progress of a recovery check as a listr2 task list: one task for the targets ("3/4
+ * targets up — waiting for butler (127.0.0.1:8001): connection refused"), then one per metric
+ * check. It only listens to `verifyRecovery`'s events; on a terminal the list redraws in
+ * place, elsewhere listr2's simple renderer prints plain lines (colour off with NO_COLOR).
+ */
+
+import { Listr, ListrLogger, ProcessOutput, type DefaultRenderer, type ListrTaskWrapper, type SimpleRenderer } from 'listr2';
+import type { Io } from '../io.js';
+import type { PlanCheck } from '../plan/types.js';
+import { formatMs } from '../prometheus/duration.js';
+import type { CheckOutcome, VerificationEvent } from '../prometheus/verify-recovery.js';
+
+type Task = ListrTaskWrapper<unknown, typeof DefaultRenderer, typeof SimpleRenderer>;
+
+interface Deferred<T> {
+  promise: Promise<T>;
+  resolve(value: T): void;
+  reject(error: unknown): void;
+}
+
+function deferred<T>(): Deferred<T> {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  promise.catch(() => {});
+  return { promise, resolve, reject };
+}
+
+export interface VerifyProgressOptions {
+  /** Title of the targets task. */
+  title: string;
+  /** What `since` was, for "first good scrape 1.2s after <since>" (default: "the last step finished"). */
+  sinceLabel?: string;
+}
+
+/**
+ * Runs `work` (which calls `verifyRecovery` with the given event listener) while showing
+ * its progress; resolves or rejects as `work` does, once the list has drawn its last frame.
+ */
+export async function withVerifyProgress<T>(io: Io, checks: readonly PlanCheck[], options: VerifyProgressOptions, work: (onEvent: (event: VerificationEvent) => void) => Promise<T>): Promise<T> {
+  const sinceLabel = options.sinceLabel ?? 'the last step finished';
+  const tty = io.stdout.isTTY === true;
+  const targetsDone = deferred<{ result: string; message: string }>();
+  const checksDone = deferred<CheckOutcome[]>();
+  let targetsTask: Task | undefined;
+  let targetsOutput = '';
+  const checkTasks = new Map<number, Task>();
+  const checkOutput = new Map<number, string>();
+
+  const indexOf = (outcome: CheckOutcome) => checks.findIndex((check) => check.metric === outcome.metric && check.line === outcome.line);
+  const setOutput = (task: Task | undefined, text: string) => {
+    if (task && task.output !== text) task.output = text;
+  };
+
+  const onEvent = (event: VerificationEvent) => {
+    switch (event.type) {
+      case 'targets-polled':
+        // Plain-line output repeats nothing: only a changed message is shown.
+        if (event.message !== targetsOutput) {
+          targetsOutput = event.message;
+          setOutput(targetsTask, targetsOutput);
+        }
+        break;
+      case 'target-recovered':
+        targetsOutput = `${event.target.name} up: first good scrape ${formatMs(event.timeToRecoveryMs)} after ${sinceLabel}`;
+        setOutput(targetsTask, targetsOutput);
+        break;
+      case 'request-retry':
+        setOutput(targetsTask, event.message);
+        break;
+      case 'targets-finished':
+        targetsDone.resolve({ result: event.result, message: event.message });
+        break;
+      case 'check-measured': {
+        const index = indexOf(event.check);
+        const text = `${event.check.result}: ${event.check.reason}`;
+        if (checkOutput.get(index) !== text) {
+          checkOutput.set(index, text);
+          setOutput(checkTasks.get(index), text);
+        }
+        break;
+      }
+      case 'checks-finished':
+        checksDone.resolve(event.checks);
+        break;
+      case 'error':
+      case 'target-lost':
+        break;
+    }
+  };
+
+  const processOutput = new ProcessOutput(io.stdout as NodeJS.WriteStream, io.stderr as NodeJS.WriteStream, { leaveEmptyLine: false });
+  const listr = new Listr<unknown, 'default', 'simple'>(
+    [
+      {
+        title: options.title,
+        task: async (_context, task) => {
+          targetsTask = task;
+          if (targetsOutput) task.output = targetsOutput;
+          const { result, message } = await targetsDone.promise;
+          if (result !== 'up') throw new Error(`targets ${result === 'failed' ? 'down' : result}: ${message}`);
+          task.title = `targets: ${message}`;
+        },
+      },
+      ...checks.map((check, index) => ({
+        title: `${check.metric}${check.thresholdText ? ` (alert ${check.thresholdText})` : ''}`,
+        task: async (_context: unknown, task: Task) => {
+          checkTasks.set(index, task);
+          const pending = checkOutput.get(index);
+          if (pending) task.output = pending;
+          const outcome = (await checksDone.promise)[index];
+          if (!outcome || outcome.result === 'skipped') {
+            task.skip(`${check.metric}: ${outcome?.reason ?? 'not checked'}`);
+            return;
+          }
+          if (outcome.result !== 'pass') throw new Error(`${check.metric}: ${outcome.result} — ${outcome.reason}`);
+          task.title = `${check.metric}: ${outcome.reason}`;
+        },
+      })),
+    ],
+    {
+      concurrent: false,
+      exitOnError: false,
+      // Ctrl-C is the command's to handle (exit code 130), not listr2's.
+      registerSignalListeners: false,
+      renderer: tty ? 'default' : 'simple',
+      rendererOptions: tty
+        ? { processOutput, collapseErrors: false, formatOutput: 'wrap' }
+        : // Plain lines on stdout, failures included: stderr is for runbook's own one-line verdict.
+          { logger: new ListrLogger({ processOutput, useIcons: true, toStderr: [] }) },
+      forceTTY: tty,
+    } as never,
+  );
+
+  const listing = listr.run().catch(() => {});
+  try {
+    const result = await work(onEvent);
+    await listing;
+    return result;
+  } catch (error) {
+    targetsDone.reject(error);
+    checksDone.reject(error);
+    await listing;
+    throw error;
+  }
+}
