@@ -18,10 +18,11 @@ import { formatRunHeader, formatRunSummary } from '../view/run-summary.js';
 import { styleFor } from '../view/style.js';
 import { askParameters, requireParameters } from './ask-parameters.js';
 import { loadPlan } from './load-plan.js';
+import { checkRecovery, recoverySettings, type RecoveryFlags } from './recovery-check.js';
 import { checkDirectory, DEFAULT_STEP_TIMEOUT } from './rollback.js';
 import { describeTakeover, lockStage, runMasker, runSteps, stateDirs } from './run-steps.js';
 
-export interface ResumeOptions {
+export interface ResumeOptions extends RecoveryFlags {
   run: string;
   yes?: boolean;
   stepTimeout?: string;
@@ -86,6 +87,7 @@ export async function resumeCommand(options: ResumeOptions, io: Io): Promise<num
     return 0;
   }
   if (unattended) requireParameters(loaded);
+  const settings = recoverySettings(options, loaded, io.now());
 
   const lock = lockStage(io, { dirs, runId: journal.runId, stage: started.stage ?? 'note', forceUnlock: false, resuming: true });
   try {
@@ -104,7 +106,19 @@ export async function resumeCommand(options: ResumeOptions, io: Io): Promise<num
     const now = io.now().toISOString();
     const opening: RunEvent[] = [{ type: 'run-resumed', at: now, pid: io.pid, operator: io.user, host: io.host, fromStep: from }, ...lostSteps(state, now)];
     const outcome = await runSteps(
-      { plan, runId: journal.runId, opening, unattended, stepTimeoutMs, cwd, notSelected: new Map(), settled, dirs, mask: runMasker(runIo, plan, journal.runId) },
+      {
+        plan,
+        runId: journal.runId,
+        opening,
+        unattended,
+        stepTimeoutMs,
+        cwd,
+        notSelected: new Map(),
+        settled,
+        dirs,
+        mask: runMasker(runIo, plan, journal.runId),
+        afterSteps: checkRecovery(plan, options.verify === false ? undefined : settings, runIo),
+      },
       runIo,
     );
     // The summary covers the whole run, the steps finished before the resume included.

@@ -12,9 +12,11 @@ import { formatRunSummary, formatRunHeader } from '../view/run-summary.js';
 import { styleFor } from '../view/style.js';
 import { askParameters, requireParameters } from './ask-parameters.js';
 import { loadPlan, type LoadPlanOptions } from './load-plan.js';
-import { describeTakeover, lockStage, runMasker, runStartedEvent, runSteps, stateDirs } from './run-steps.js';
+import type { Plan } from '../plan/types.js';
+import { checkRecovery, recoverySettings, runMetricsRecorder, type RecoveryFlags } from './recovery-check.js';
+import { describeTakeover, lockStage, runMasker, runStartedEvent, runSteps, stateDirs, type RunOutcome } from './run-steps.js';
 
-export interface RollbackOptions extends LoadPlanOptions {
+export interface RollbackOptions extends LoadPlanOptions, RecoveryFlags {
   yes?: boolean;
   from?: string;
   only?: string;
@@ -29,6 +31,21 @@ export interface RollbackOptions extends LoadPlanOptions {
 export const DEFAULT_STEP_TIMEOUT = '10m';
 
 export async function rollbackCommand(options: RollbackOptions, baseIo: Io): Promise<number> {
+  return (await performRollback(options, baseIo)).outcome.exitCode;
+}
+
+export interface PerformedRollback {
+  plan: Plan;
+  runId: string;
+  outcome: RunOutcome;
+  io: Io;
+}
+
+/**
+ * The whole rollback: plan, lock, steps, recovery check, summary, metrics. `rehearse` runs
+ * the same, then writes its report.
+ */
+export async function performRollback(options: RollbackOptions, baseIo: Io): Promise<PerformedRollback> {
   const unattended = options.yes === true;
   if (!unattended && !baseIo.interactive) {
     throw new UsageError('no terminal to confirm steps on: run with --yes to run every step unattended, or --dry-run to only see the plan');
@@ -42,6 +59,9 @@ export async function rollbackCommand(options: RollbackOptions, baseIo: Io): Pro
   const path = loaded.paths[loaded.selectedPath]!;
   const notSelected = selectSteps(path.steps.map((step) => step.number), options);
   if (unattended) requireParameters(loaded);
+  // Checked before anything runs: a typo in --recovery-timeout must not surface after the rollback.
+  const settings = recoverySettings(options, loaded, io.now());
+  const metrics = await runMetricsRecorder(loaded.stage ?? 'note', settings);
 
   const runId = createRunId(loaded.stage, io.now(), io.random);
   const dirs = stateDirs(io, options);
@@ -55,11 +75,24 @@ export async function rollbackCommand(options: RollbackOptions, baseIo: Io): Pro
     const plan = await askParameters(loaded);
     const mask = runMasker(io, plan, runId);
     const outcome = await runSteps(
-      { plan, runId, opening: [runStartedEvent(plan, runId, io, { unattended, cwd, environment: environment?.name })], unattended, stepTimeoutMs, cwd, notSelected, dirs, mask },
+      {
+        plan,
+        runId,
+        opening: [runStartedEvent(plan, runId, io, { unattended, cwd, environment: environment?.name })],
+        unattended,
+        stepTimeoutMs,
+        cwd,
+        notSelected,
+        dirs,
+        mask,
+        listeners: metrics ? [metrics.listener] : [],
+        afterSteps: checkRecovery(plan, options.verify === false ? undefined : settings, io),
+      },
       io,
     );
     io.stdout.write(formatRunSummary(plan, outcome, { style, cwd: io.cwd }));
-    return outcome.exitCode;
+    for (const warning of (await metrics?.finish(outcome.exitCode, outcome.verification)) ?? []) io.stderr.write(`runbook: warning: ${warning}\n`);
+    return { plan, runId, outcome, io };
   } finally {
     lock.release();
   }

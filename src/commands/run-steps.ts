@@ -20,16 +20,18 @@ import { createSecretMasker, isSecretName, MASK, type SecretMasker } from '../jo
 import { lastStepFinishedAt, stepOutcomes, type StepOutcome } from '../journal/run-state.js';
 import { parameterEnvName } from '../plan/parameters.js';
 import type { Plan } from '../plan/types.js';
+import type { VerificationReport } from '../prometheus/verify-recovery.js';
 
 export interface StateDirs {
   runsDir: string;
   locksDir: string;
+  reportsDir: string;
 }
 
 /** `.runbook/` in the current directory unless told otherwise. */
 export function stateDirs(io: Io, options: { stateDir?: string; journalDir?: string }): StateDirs {
   const root = resolve(io.cwd, options.stateDir ?? io.env.RUNBOOK_STATE_DIR ?? '.runbook');
-  return { runsDir: options.journalDir ? resolve(io.cwd, options.journalDir) : join(root, 'runs'), locksDir: join(root, 'locks') };
+  return { runsDir: options.journalDir ? resolve(io.cwd, options.journalDir) : join(root, 'runs'), locksDir: join(root, 'locks'), reportsDir: join(root, 'reports') };
 }
 
 export interface RunRequest {
@@ -51,6 +53,18 @@ export interface RunRequest {
   listeners?: ((event: RunEvent) => void)[];
   /** For tests: replaces the listr2 view. */
   view?: StepView;
+  /**
+   * Runs when every step is done, before `run-finished` (the recovery check): what it emits
+   * goes to the journal, and its verdict decides how the run ends.
+   */
+  afterSteps?: (context: { emit: (event: RunEvent) => void; lastStepFinishedAt: Date }) => Promise<AfterSteps>;
+}
+
+export interface AfterSteps {
+  exitCode: number;
+  result: RunResult;
+  message?: string;
+  verification?: VerificationReport;
 }
 
 export interface RunOutcome {
@@ -64,6 +78,8 @@ export interface RunOutcome {
   lastStepFinishedAt: Date;
   startedAt: Date;
   finishedAt: Date;
+  /** The recovery check's report, when one ran. */
+  verification?: VerificationReport;
 }
 
 /**
@@ -110,6 +126,7 @@ export async function runSteps(request: RunRequest, io: Io): Promise<RunOutcome>
   const view = request.view ?? createListrView({ interactive: !request.unattended && io.interactive, stderr: io.stderr });
   const interrupts = createInterrupts(io.onSignal, (message) => view.notice(message));
   let failure: unknown;
+  let after: AfterSteps | undefined;
   try {
     for (const event of request.opening) emit(event);
     await executeSteps(
@@ -133,6 +150,8 @@ export async function runSteps(request: RunRequest, io: Io): Promise<RunOutcome>
         mask,
       },
     );
+    interrupts.dispose(); // the recovery check handles Ctrl-C itself
+    after = await request.afterSteps?.({ emit, lastStepFinishedAt: lastStepFinishedAt(events) ?? startedAt });
   } catch (error) {
     failure = interrupts.runAborted && !(error instanceof InterruptedError) ? new InterruptedError(`interrupted (${interrupts.stoppedBy})`) : error;
   } finally {
@@ -140,7 +159,7 @@ export async function runSteps(request: RunRequest, io: Io): Promise<RunOutcome>
   }
 
   const finishedAt = io.now();
-  const { result, exitCode, message } = classify(failure, mask);
+  const { result, exitCode, message } = after && failure === undefined ? { ...after, message: after.message && mask(after.message) } : classify(failure, mask);
   emit({ type: 'run-finished', at: finishedAt.toISOString(), result, exitCode, message: message ?? null });
   journal.close();
   if (failure !== undefined && !(failure instanceof RunbookError)) throw failure;
@@ -154,6 +173,7 @@ export async function runSteps(request: RunRequest, io: Io): Promise<RunOutcome>
     lastStepFinishedAt: lastStepFinishedAt(events) ?? startedAt,
     startedAt,
     finishedAt,
+    verification: after?.verification,
   };
 }
 

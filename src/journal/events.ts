@@ -16,7 +16,8 @@ export type StepDecision =
 
 export type StepResult = 'done' | 'failed' | 'skipped' | 'acknowledged' | 'needs-person' | 'timed-out' | 'interrupted' | 'not-selected';
 
-export type RunResult = 'succeeded' | 'failed' | 'aborted' | 'interrupted';
+/** `not-recovered`: every step done, but Prometheus did not show recovery (failed or inconclusive). */
+export type RunResult = 'succeeded' | 'failed' | 'aborted' | 'interrupted' | 'not-recovered';
 
 export interface FlagChange {
   name: string;
@@ -105,10 +106,16 @@ export interface RunFinished {
   message: string | null;
 }
 
-/** Recovery verification results (see src/prometheus), recorded as they are measured. */
+/**
+ * The recovery check after the last step (see src/prometheus): every measurement as it is
+ * taken (`measurement`), then the outcome (`report`), or `skipped` with --no-verify.
+ */
 export interface VerificationRecorded {
   type: 'verification';
   at: string;
+  phase: 'measurement' | 'report' | 'skipped';
+  verdict?: string;
+  summary?: string;
   [key: string]: unknown;
 }
 

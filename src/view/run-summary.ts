@@ -43,6 +43,14 @@ const ICONS: Record<StepOutcome['result'], string> = {
   'not-selected': '·',
 };
 
+const HEADLINES: Record<RunResult, string> = {
+  succeeded: 'succeeded',
+  failed: 'failed',
+  aborted: 'aborted',
+  interrupted: 'interrupted',
+  'not-recovered': 'steps done, but recovery NOT verified',
+};
+
 export function formatRunSummary(
   plan: Plan,
   outcome: { result: RunResult; message?: string; steps: StepOutcome[]; journalPath: string; runIdOf?: string; startedAt: Date; finishedAt: Date },
@@ -51,7 +59,8 @@ export function formatRunSummary(
   const { style } = options;
   const total = formatDuration(outcome.finishedAt.getTime() - outcome.startedAt.getTime());
   const colour = outcome.result === 'succeeded' ? style.green : style.red;
-  const lines = ['', colour(style.bold(`Rollback of ${plan.stage ?? plan.file}: ${outcome.result} after ${total}`))];
+  const headline = HEADLINES[outcome.result];
+  const lines = ['', colour(style.bold(`Rollback of ${plan.stage ?? plan.file}: ${headline} after ${total}`))];
   if (outcome.message) lines.push(`  ${outcome.message}`);
   const width = Math.max(0, ...outcome.steps.map((step) => `${step.number}. ${step.title}`.length));
   for (const step of outcome.steps) {

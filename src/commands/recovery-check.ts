@@ -1,0 +1,118 @@
+/**
+ * What a rollback does after its last step: the recovery check against Prometheus (or, with
+ * --no-verify, a record that it was skipped), journalled measurement by measurement, and the
+ * run's own metrics, exported when asked. Shared by `rollback`, `resume` and `rehearse`.
+ */
+
+import { ExitCode, InterruptedError } from '../errors.js';
+import type { Io } from '../io.js';
+import type { RunEvent } from '../journal/events.js';
+import type { Plan } from '../plan/types.js';
+import type { VerificationReport } from '../prometheus/verify-recovery.js';
+import { formatVerification, verificationFailureMessage } from '../view/verification-text.js';
+import { styleFor } from '../view/style.js';
+import type { AfterSteps } from './run-steps.js';
+import { runVerification } from './run-verification.js';
+import { parseVerifyFlags, type VerifyFlags, type VerifySettings } from './verify-flags.js';
+
+/** The recovery-check options of a run: `verify: false` is --no-verify. */
+export interface RecoveryFlags extends VerifyFlags {
+  verify?: boolean;
+}
+
+/**
+ * Checks the flags before anything runs (a typo in --recovery-timeout must not surface after
+ * the rollback). Selectors the operator did not give come from the environment profile.
+ */
+export function recoverySettings(flags: RecoveryFlags, plan: Plan, now: Date): VerifySettings {
+  const settings = parseVerifyFlags(flags, now);
+  const profile = plan.environment?.targets;
+  if (profile && settings.jobs.length === 0 && settings.targetLabels.length === 0) {
+    return { ...settings, jobs: profile.jobs, targetLabels: Object.entries(profile.labels) };
+  }
+  return settings;
+}
+
+/** The `afterSteps` hook of a run; `settings` undefined means --no-verify. */
+export function checkRecovery(plan: Plan, settings: VerifySettings | undefined, io: Io) {
+  return async ({ emit, lastStepFinishedAt }: { emit: (event: RunEvent) => void; lastStepFinishedAt: Date }): Promise<AfterSteps> => {
+    const at = () => io.now().toISOString();
+    if (!settings) {
+      emit({ type: 'verification', at: at(), phase: 'skipped', verdict: 'not verified', summary: 'recovery not checked (--no-verify)' });
+      io.stdout.write(`\n${styleFor(io.stdout, io.env).yellow('Recovery not verified (--no-verify): check Prometheus by hand, or run runbook verify.')}\n`);
+      return { exitCode: ExitCode.ok, result: 'succeeded', message: 'recovery not verified (--no-verify)' };
+    }
+    const controller = new AbortController();
+    const stop = () => controller.abort();
+    const unsubscribe = [io.onSignal('SIGINT', stop), io.onSignal('SIGTERM', stop)];
+    let report: VerificationReport;
+    try {
+      io.stdout.write('\n');
+      report = await runVerification(
+        {
+          plan,
+          settings,
+          since: lastStepFinishedAt,
+          onEvent: (event) => {
+            if ('measurement' in event) emit({ type: 'verification', at: at(), phase: 'measurement', measurement: event.measurement });
+          },
+          signal: controller.signal,
+        },
+        io,
+      );
+    } catch (error) {
+      if (controller.signal.aborted) throw new InterruptedError('interrupted during the recovery check');
+      throw error;
+    } finally {
+      for (const off of unsubscribe) off();
+    }
+    emit({
+      type: 'verification',
+      at: at(),
+      phase: 'report',
+      verdict: report.verdict,
+      summary: report.reason,
+      prometheusUrl: report.prometheusUrl,
+      since: report.since,
+      timeToRecoveryMs: report.timeToRecoveryMs ?? null,
+      targets: report.targets.map((target) => ({ name: target.name, health: target.health, lastError: target.lastError, timeToRecoveryMs: target.timeToRecoveryMs ?? null })),
+      checks: report.checks.map((check) => ({ metric: check.metric, query: check.query ?? null, value: check.value ?? null, threshold: check.threshold ?? null, result: check.result, reason: check.reason })),
+      requests: report.requests,
+    });
+    io.stdout.write(`\n${formatVerification(report, { style: styleFor(io.stdout, io.env), stage: plan.stage })}`);
+    if (report.verdict === 'verified') return { exitCode: ExitCode.ok, result: 'succeeded', verification: report };
+    return { exitCode: ExitCode.verifyFailed, result: 'not-recovered', message: verificationFailureMessage(report), verification: report };
+  };
+}
+
+/**
+ * The run's own metrics (prom-client), when --pushgateway or --metrics-file asks for them:
+ * a listener for the run's events, and `finish` to record the verdict and export. Failing
+ * to export is a warning, never a failed rollback.
+ */
+export async function runMetricsRecorder(stage: string, settings: { pushgateway?: string; metricsFile?: string } | undefined) {
+  if (!settings?.pushgateway && !settings?.metricsFile) return undefined;
+  const { Registry, createRunMetrics, exportRunMetrics, recordVerification } = await import('../metrics/run-metrics.js');
+  const registry = new Registry();
+  const metrics = createRunMetrics(registry, stage);
+  const results: Record<string, 'success' | 'failed' | 'skipped' | 'aborted'> = {
+    done: 'success',
+    acknowledged: 'success',
+    failed: 'failed',
+    'timed-out': 'failed',
+    interrupted: 'aborted',
+    skipped: 'skipped',
+    'needs-person': 'skipped',
+    'not-selected': 'skipped',
+  };
+  return {
+    listener(event: RunEvent) {
+      if (event.type === 'step-finished') metrics.stepFinished({ step: `${event.step} ${event.title}`, result: results[event.result] ?? 'failed', durationSeconds: event.durationMs / 1000 });
+    },
+    async finish(exitCode: number, verification: VerificationReport | undefined): Promise<string[]> {
+      if (verification) recordVerification(metrics, verification);
+      metrics.runFinished(exitCode === ExitCode.ok);
+      return exportRunMetrics(registry, stage, settings);
+    },
+  };
+}
