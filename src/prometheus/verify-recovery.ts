@@ -289,7 +289,7 @@ export async function verifyRecovery(options: VerifyRecoveryOptions, deps: Verif
     if (down.length > 0) {
       return { ...base, result: 'failed' as const, message: `${list(down.map((target) => `${target.name} is down: ${describeTargetProblem(target)}`))} ${after}` };
     }
-    const pending = evaluation.targets.filter((target) => notStable.some((outcome) => outcome.name === target.name));
+    const pending = evaluation.targets.filter((_target, index) => outcomes[index]!.goodScrapes < stable);
     return {
       ...base,
       result: 'inconclusive' as const,

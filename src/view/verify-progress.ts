@@ -77,7 +77,8 @@ export async function withVerifyProgress<T>(io: Io, checks: readonly PlanCheck[]
         break;
       case 'check-measured': {
         const index = indexOf(event.check);
-        const text = `${event.check.result}: ${event.check.reason}`;
+        // Checks run side by side: plain lines must say which one they are about.
+        const text = `${event.check.metric}: ${event.check.result} — ${event.check.reason}`;
         if (checkOutput.get(index) !== text) {
           checkOutput.set(index, text);
           setOutput(checkTasks.get(index), text);
@@ -106,21 +107,30 @@ export async function withVerifyProgress<T>(io: Io, checks: readonly PlanCheck[]
           task.title = `targets: ${message}`;
         },
       },
-      ...checks.map((check, index) => ({
-        title: `${check.metric}${check.thresholdText ? ` (alert ${check.thresholdText})` : ''}`,
-        task: async (_context: unknown, task: Task) => {
-          checkTasks.set(index, task);
-          const pending = checkOutput.get(index);
-          if (pending) task.output = pending;
-          const outcome = (await checksDone.promise)[index];
-          if (!outcome || outcome.result === 'skipped') {
-            task.skip(`${check.metric}: ${outcome?.reason ?? 'not checked'}`);
-            return;
-          }
-          if (outcome.result !== 'pass') throw new Error(`${check.metric}: ${outcome.result} — ${outcome.reason}`);
-          task.title = `${check.metric}: ${outcome.reason}`;
-        },
-      })),
+      {
+        title: 'metric checks',
+        enabled: checks.length > 0,
+        // Side by side: each check shows its latest measurement while they are retried.
+        task: (_context, parent) =>
+          parent.newListr(
+            checks.map((check, index) => ({
+              title: `${check.metric}${check.thresholdText ? ` (alert ${check.thresholdText})` : ''}`,
+              task: async (_context: unknown, task: Task) => {
+                checkTasks.set(index, task);
+                const pending = checkOutput.get(index);
+                if (pending) task.output = pending;
+                const outcome = (await checksDone.promise)[index];
+                if (!outcome || outcome.result === 'skipped') {
+                  task.skip(`${check.metric}: ${outcome?.reason ?? 'not checked'}`);
+                  return;
+                }
+                if (outcome.result !== 'pass') throw new Error(`${check.metric}: ${outcome.result} — ${outcome.reason}`);
+                task.title = `${check.metric}: ${outcome.reason}`;
+              },
+            })),
+            { concurrent: true, exitOnError: false },
+          ),
+      },
     ],
     {
       concurrent: false,

@@ -163,6 +163,8 @@ describe.sequential('runbook verify (real Prometheus), targets and metrics chang
       expect(result.stderr).toBe('runbook: recovery not verified: Latency (p95): 0.3 (300ms) is >150ms\n');
       expect(result.exitCode).toBe(3);
       expect(result.stdout).toContain('  Latency (p95): FAIL — 0.3 (300ms) is >150ms\n');
+      expect(result.stdout).toContain('› Latency (p95): fail — 0.3 (300ms) is >150ms\n');
+      expect(result.stdout).toContain('✖ Latency (p95) (alert >150ms) [FAILED: Latency (p95): fail — 0.3 (300ms) is >150ms]\n');
     } finally {
       await butler.set({ fixture_latency_seconds: 0.08 });
     }

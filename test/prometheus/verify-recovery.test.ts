@@ -115,6 +115,14 @@ describe('verifyRecovery: endings', () => {
     expect(report.reason).toBe('butler (127.0.0.1:8001): no scrape since the rollback ended yet after 5s');
   });
 
+  it('is inconclusive when a target is up but not yet for --stable scrapes in a row', async () => {
+    const clock = new FakeClock(START + 250);
+    const { report } = await run(clock, [butler(START)], { stable: 5, recoveryTimeoutMs: 2_500 });
+    expect(report.verdict).toBe('inconclusive');
+    expect(report.reason).toBe('butler (127.0.0.1:8001): only 3 of 5 good scrapes after 2.5s');
+    expect(report.targets[0]).toMatchObject({ status: 'up', goodScrapes: 3 });
+  });
+
   it('stops with an InterruptedError when the signal aborts', async () => {
     const clock = new FakeClock(START + 50);
     const controller = new AbortController();
