@@ -40,23 +40,45 @@ function buildProgram(run: (action: Action) => Promise<void>, output: OutputConf
     (stage: string, options: PlanFlags) => run(async (io) => (await import('./commands/show.js')).showCommand({ ...planOptionsFrom(stage, options), dryRun: false }, io)),
   );
 
-  planOptions(program.command('rollback').argument('<stage>', 'stage id (e.g. 21_01a) or path to a .md note').description('roll a stage back, step by step'))
-    .option('--dry-run', 'print what would run and run nothing')
-    .option('-y, --yes', 'run every step without asking (rehearsals, CI); manual steps are reported as needing a person')
-    .option('--from <n>', 'start at step N (the steps before it are not run)')
-    .option('--only <n>', 'run step N only')
-    .option('--step-timeout <duration>', 'stop a step (and everything it started) after this long, e.g. 90s, 10m', '10m')
-    .option('--journal-dir <dir>', 'where run journals go (default: .runbook/runs)')
-    .option('--state-dir <dir>', 'folder for runs/ and locks/ (default: $RUNBOOK_STATE_DIR or ./.runbook)')
-    .option('--force-unlock', 'take over a stale lock left by a run whose process is gone')
-    .option('--i-know-this-is-production', 'let --yes run against a production environment')
-    .action((stage: string, options: PlanFlags & RunFlags & { dryRun?: boolean }) =>
-      run(async (io) => {
-        const planOptionsValue = planOptionsFrom(stage, options);
-        if (options.dryRun) return (await import('./commands/show.js')).showCommand({ ...planOptionsValue, dryRun: true }, io);
-        return (await import('./commands/rollback.js')).rollbackCommand({ ...planOptionsValue, ...options }, io);
-      }),
+  const runOptions = (command: Command) =>
+    verifyOptions(
+      command
+        .option('--from <n>', 'start at step N (the steps before it are not run)')
+        .option('--only <n>', 'run step N only')
+        .option('--step-timeout <duration>', 'stop a step (and everything it started) after this long, e.g. 90s, 10m', '10m')
+        .option('--journal-dir <dir>', 'where run journals go (default: .runbook/runs)')
+        .option('--state-dir <dir>', 'folder for runs/, locks/ and reports/ (default: $RUNBOOK_STATE_DIR or ./.runbook)')
+        .option('--force-unlock', 'take over a stale lock left by a run whose process is gone')
+        .option('--i-know-this-is-production', 'let an unattended run go ahead against a production environment')
+        .option('--no-verify', 'skip the recovery check after the last step (the run is reported "not verified")'),
     );
+
+  runOptions(
+    planOptions(program.command('rollback').argument('<stage>', 'stage id (e.g. 21_01a) or path to a .md note').description('roll a stage back, step by step, then verify recovery'))
+      .option('--dry-run', 'print what would run and run nothing')
+      .option('-y, --yes', 'run every step without asking (rehearsals, CI); manual steps are reported as needing a person'),
+  ).action((stage: string, options: PlanFlags & RunFlags & { dryRun?: boolean }) =>
+    run(async (io) => {
+      const planOptionsValue = planOptionsFrom(stage, options);
+      if (options.dryRun) return (await import('./commands/show.js')).showCommand({ ...planOptionsValue, dryRun: true }, io);
+      return (await import('./commands/rollback.js')).rollbackCommand({ ...options, ...planOptionsValue }, io);
+    }),
+  );
+
+  runOptions(
+    planOptions(program.command('rehearse').argument('<stage>', 'stage id (e.g. 21_01a) or path to a .md note').description('rehearse a rollback unattended, verify recovery, write a report'))
+      .option('--interactive', 'confirm each step instead of running unattended')
+      .option('--report <path>', 'markdown report path; the JSON goes next to it (default: .runbook/reports/<run-id>.md)'),
+  ).action((stage: string, options: PlanFlags & RunFlags & { interactive?: boolean; report?: string }) =>
+    run(async (io) => (await import('./commands/rehearse.js')).rehearseCommand({ ...options, ...planOptionsFrom(stage, options) }, io)),
+  );
+
+  program
+    .command('demo')
+    .description('start a local staging sandbox (real Prometheus, a butler service) and rehearse 21_01a in it')
+    .option('--keep', 'leave the sandbox folder in place for a look afterwards')
+    .option('--recovery-timeout <duration>', 'how long the recovery check may take (the note checks 5-minute rates)', '8m')
+    .action((options: { keep?: boolean; recoveryTimeout: string }) => run(async (io) => (await import('./commands/demo.js')).demoCommand(options, io)));
 
   planOptions(program.command('export').argument('<stage>', 'stage id (e.g. 21_01a) or path to a .md note').description('print the plan for another engine: an Ansible playbook'))
     .option('--format <format>', 'output format: ansible', 'ansible')
@@ -64,7 +86,7 @@ function buildProgram(run: (action: Action) => Promise<void>, output: OutputConf
       run(async (io) => (await import('./commands/export.js')).exportCommand({ ...planOptionsFrom(stage, options), format: options.format }, io)),
     );
 
-  program
+  const resumeCommand = program
     .command('resume')
     .argument('<run>', 'run id (see runbook runs) or stage id: its latest run')
     .description('continue an interrupted or aborted run after its last finished step')
@@ -74,7 +96,10 @@ function buildProgram(run: (action: Action) => Promise<void>, output: OutputConf
     .option('--set <name=value>', 'value of a secret <parameter> (the journal masks them)', collect)
     .option('--journal-dir <dir>', 'where run journals are (default: .runbook/runs)')
     .option('--state-dir <dir>', 'folder for runs/ and locks/ (default: $RUNBOOK_STATE_DIR or ./.runbook)')
-    .action((runReference: string, options: RunFlags & { cwd?: string; set?: string[] }) =>
+    .option('--runbooks <dir>', 'folder of notes holding environments.json, if the run used --env')
+    .option('--prometheus-url <url>', 'Prometheus for the recovery check (default: as the run had it)')
+    .option('--no-verify', 'skip the recovery check after the last step');
+  verifyOptions(resumeCommand).action((runReference: string, options: RunFlags & { cwd?: string; set?: string[]; runbooks?: string; prometheusUrl?: string }) =>
       run(async (io) => (await import('./commands/resume.js')).resumeCommand({ ...options, run: runReference }, io)),
     );
 
@@ -101,11 +126,12 @@ function buildProgram(run: (action: Action) => Promise<void>, output: OutputConf
     .addOption(runbooksOption())
     .option('--prometheus-url <url>', 'Prometheus to ask (default: $PROMETHEUS_URL, then the note, then http://127.0.0.1:9090)')
     .option('--since <time>', 'ISO time the rollback ended: scrapes before it do not count (default: now)')
+    .option('--env <name>', 'an environment from <runbooks>/environments.json (Prometheus URL, targets)')
     .option('--json', 'print the verification report as JSON (schema in the README)');
   verifyOptions(verifyCommand).action((stage: string, options: VerifyCommandFlags) =>
     run(async (io) =>
       (await import('./commands/verify.js')).verifyCommand(
-        { reference: stage, runbooks: options.runbooks, prometheusUrl: options.prometheusUrl, json: options.json, flags: options },
+        { reference: stage, runbooks: options.runbooks, prometheusUrl: options.prometheusUrl, json: options.json, environment: options.env, flags: options },
         io,
       ),
     ),
@@ -148,7 +174,9 @@ function buildProgram(run: (action: Action) => Promise<void>, output: OutputConf
   return program;
 }
 
-interface RunFlags {
+interface RunFlags extends Pick<VerifyCommandFlags, 'job' | 'targetLabel' | 'stable' | 'recoveryTimeout' | 'data' | 'pushgateway' | 'metricsFile'> {
+  /** False with --no-verify. */
+  verify?: boolean;
   yes?: boolean;
   from?: string;
   only?: string;
@@ -176,6 +204,7 @@ export function verifyOptions(command: Command): Command {
 
 interface VerifyCommandFlags {
   runbooks?: string;
+  env?: string;
   prometheusUrl?: string;
   since?: string;
   json?: boolean;

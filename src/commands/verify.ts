@@ -12,6 +12,7 @@ import { styleFor } from '../view/style.js';
 import { verificationToJson } from '../view/verification-json.js';
 import { formatVerification, verificationFailureMessage } from '../view/verification-text.js';
 import { loadPlan } from './load-plan.js';
+import { recoverySettings } from './recovery-check.js';
 import { runVerification } from './run-verification.js';
 import { parseVerifyFlags, type VerifyFlags, type VerifySettings } from './verify-flags.js';
 
@@ -28,8 +29,10 @@ export interface VerifyCommandOptions {
 
 export async function verifyCommand(options: VerifyCommandOptions, io: Io): Promise<number> {
   // Bad options fail before anything is read or asked.
-  const settings = parseVerifyFlags(options.flags, io.now());
+  parseVerifyFlags(options.flags, io.now());
   const { plan } = await loadPlan({ reference: options.reference, runbooks: options.runbooks, prometheusUrl: options.prometheusUrl, environment: options.environment }, io);
+  // Target selectors not given on the command line come from the environment profile.
+  const settings = recoverySettings(options.flags, plan, io.now());
   const stage = plan.stage ?? options.reference;
 
   const controller = new AbortController();
