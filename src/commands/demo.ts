@@ -103,7 +103,7 @@ async function showChecksBefore(client: PrometheusApi, runbooks: string, io: Io)
 }
 
 function pause(ms: number, checkInterrupt: () => void): Promise<void> {
-  return new Promise((resolveWait) => {
+  return new Promise<void>((resolveWait) => {
     const started = Date.now();
     const timer = setInterval(() => {
       try {

@@ -35,7 +35,9 @@ export async function runButlerService(options: ButlerOptions): Promise<void> {
     buckets: [0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 1],
     registers: [registry],
   });
+  // Both series exist from the start, as in a well-instrumented service: a rate over no errors is 0, not "no data".
   operations.inc({ status: 'ok' }, 0);
+  operations.inc({ status: 'error' }, 0);
 
   // The new repository (the migration being rolled back) fails 30% of operations and is slow.
   const tick = setInterval(() => {

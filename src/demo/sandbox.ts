@@ -22,7 +22,7 @@ export interface Sandbox extends SandboxLayout {
 }
 
 export async function createSandbox(options: { runbookBin: string; prometheus: string; curl: string }): Promise<Sandbox> {
-  const root = mkdtempSync(join(tmpdir(), 'runbook-sandbox-'));
+  const root = mkdtempSync(join(tmpdir(), 'runbook-demo-'));
   const home = join(root, 'home');
   const bin = join(root, 'bin');
   mkdirSync(join(home, 'work/infra'), { recursive: true });

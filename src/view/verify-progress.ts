@@ -30,6 +30,8 @@ function deferred<T>(): Deferred<T> {
   return { promise, resolve, reject };
 }
 
+const PLAIN_REPEAT_MS = 15_000;
+
 export interface VerifyProgressOptions {
   /** Title of the targets task. */
   title: string;
@@ -50,6 +52,7 @@ export async function withVerifyProgress<T>(io: Io, checks: readonly PlanCheck[]
   let targetsOutput = '';
   const checkTasks = new Map<number, Task>();
   const checkOutput = new Map<number, string>();
+  const checkPrinted = new Map<number, { result: string; at: number }>();
 
   const indexOf = (outcome: CheckOutcome) => checks.findIndex((check) => check.metric === outcome.metric && check.line === outcome.line);
   const setOutput = (task: Task | undefined, text: string) => {
@@ -79,10 +82,15 @@ export async function withVerifyProgress<T>(io: Io, checks: readonly PlanCheck[]
         const index = indexOf(event.check);
         // Checks run side by side: plain lines must say which one they are about.
         const text = `${event.check.metric}: ${event.check.result} — ${event.check.reason}`;
-        if (checkOutput.get(index) !== text) {
-          checkOutput.set(index, text);
-          setOutput(checkTasks.get(index), text);
-        }
+        if (checkOutput.get(index) === text) break;
+        checkOutput.set(index, text);
+        // A value that drifts every scrape would print a line a second in a CI log: plain
+        // output shows a check when its result changes, otherwise every 15 seconds.
+        const last = checkPrinted.get(index);
+        const at = event.at.getTime();
+        if (!tty && last && last.result === event.check.result && at - last.at < PLAIN_REPEAT_MS) break;
+        checkPrinted.set(index, { result: event.check.result, at });
+        setOutput(checkTasks.get(index), text);
         break;
       }
       case 'checks-finished':
