@@ -47,7 +47,7 @@ function buildProgram(run: (action: Action) => Promise<void>, output: OutputConf
     .option('--step-timeout <duration>', 'stop a step (and everything it started) after this long, e.g. 90s, 10m', '10m')
     .option('--journal-dir <dir>', 'where run journals go (default: .runbook/runs)')
     .option('--state-dir <dir>', 'folder for runs/ and locks/ (default: $RUNBOOK_STATE_DIR or ./.runbook)')
-    .option('--force-unlock', 'take over a stale lock left by a run whose process is gone')
+    .option('--force-unlock', "take over the stage lock of a run that is gone (its process ended, or its host is down)")
     .action((stage: string, options: PlanFlags & RunFlags & { dryRun?: boolean }) =>
       run(async (io) => {
         const planOptionsValue = planOptionsFrom(stage, options);

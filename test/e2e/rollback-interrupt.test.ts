@@ -110,3 +110,19 @@ describe('Ctrl-C during a rollback', () => {
     expect(sandbox.journal().events.at(-1)).toMatchObject({ type: 'run-finished', result: 'interrupted', exitCode: 130 });
   });
 });
+
+describe('Ctrl-C before the first step', () => {
+  it('at the question for a parameter stops with 130, runs nothing and releases the lock', async () => {
+    const sandbox = createSandbox({ notes: ['run-notes/step-environment.md'] });
+    const terminal = await startRollback(sandbox, '90_env');
+
+    await terminal.waitForText('Value for <incident-id>');
+    expect(existsSync(sandbox.lockPath('90_env'))).toBe(true);
+    await terminal.press('C-c');
+
+    expect(await terminal.waitForExit()).toBe(130);
+    expect(await terminal.screen()).toContain('runbook: stopped at the question for <incident-id>: nothing was run\n');
+    expect(existsSync(sandbox.lockPath('90_env'))).toBe(false);
+    expect(sandbox.journals()).toEqual([]);
+  });
+});
