@@ -2,15 +2,9 @@ import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { processAlive } from '../../src/io.js';
 import { createSandbox, type Sandbox } from '../helpers/sandbox.js';
-import { Terminal } from '../helpers/terminal.js';
+import type { Terminal } from '../helpers/terminal.js';
 
-function startRollback(sandbox: Sandbox, stage: string, ...options: string[]): Promise<Terminal> {
-  return Terminal.start({ args: sandbox.args('rollback', stage, ...options), cwd: sandbox.work, env: sandbox.env });
-}
-
-function decisions(sandbox: Sandbox): [unknown, unknown][] {
-  return sandbox.journal().events.filter((event) => event.type === 'step-decision').map((event) => [event.step, event.decision]);
-}
+const startRollback = (sandbox: Sandbox, stage: string, ...options: string[]): Promise<Terminal> => sandbox.openTerminal(sandbox.args('rollback', stage, ...options));
 
 describe('Ctrl-C during a rollback', () => {
   it('stops the running step and its whole process tree, then asks: retry, skip or abort', async () => {
@@ -40,7 +34,7 @@ describe('Ctrl-C during a rollback', () => {
     expect(screen).toContain('Rollback of 21_01a: succeeded after');
     // The notice was drawn under the step, not printed late below the summary.
     expect(screen.slice(screen.indexOf('Rollback of'))).not.toContain('Ctrl-C');
-    expect(decisions(sandbox)).toEqual([
+    expect(sandbox.decisions()).toEqual([
       [1, 'run'],
       [1, 'retry'],
       [2, 'continue-all'],
@@ -67,7 +61,7 @@ describe('Ctrl-C during a rollback', () => {
     expect(sandbox.calls()).toEqual(['make day-12-restart-butler']);
     expect(sandbox.stepProcesses()).toEqual([]);
     expect(existsSync(sandbox.lockPath('21_01a'))).toBe(false);
-    expect(decisions(sandbox)).toEqual([
+    expect(sandbox.decisions()).toEqual([
       [1, 'run'],
       [1, 'abort'],
     ]);
