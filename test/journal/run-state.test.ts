@@ -1,30 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { RunEvent, RunStarted, StepResult } from '../../src/journal/events.js';
+import type { RunEvent, StepResult } from '../../src/journal/events.js';
 import { replayRun, resumeFrom, runStatus, settledSteps, stepOutcomes } from '../../src/journal/run-state.js';
+import { runStarted } from '../helpers/events.js';
 
-const started: RunStarted = {
-  type: 'run-started',
-  at: '2026-11-25T03:00:00.000Z',
-  runId: '20261125T030000Z-21_01a-beef',
-  stage: '21_01a',
-  note: 'runbooks/21_01a.md',
-  notePath: '/srv/runbooks/21_01a.md',
-  sectionHash: 'abc',
-  path: { number: 1, title: 'Within 1 hour' },
-  operator: 'alice',
-  host: 'bastion',
-  pid: 100,
-  cwd: '/srv',
-  environment: null,
-  parameters: {},
-  steps: [
-    { number: 1, title: 'Flip', kind: 'shell' },
-    { number: 2, title: 'Validate', kind: 'shell' },
-    { number: 3, title: 'Communicate', kind: 'manual' },
-  ],
-  flags: [],
-  unattended: true,
-};
+const started = runStarted();
 
 let clock = 0;
 const at = () => new Date(Date.parse('2026-11-25T03:00:00Z') + ++clock * 1000).toISOString();

@@ -1,31 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../src/journal/events.js';
 import { formatTranscript } from '../../src/journal/transcript.js';
+import { runStarted } from '../helpers/events.js';
 
 const events: RunEvent[] = [
-  {
-    type: 'run-started',
-    at: '2026-11-25T03:00:00.000Z',
-    runId: '20261125T030000Z-21_01a-beef',
-    stage: '21_01a',
-    note: 'runbooks/21_01a.md',
-    notePath: '/srv/runbooks/21_01a.md',
-    sectionHash: 'abc',
-    path: { number: 1, title: 'Within 1 hour' },
-    operator: 'alice',
-    host: 'bastion',
-    pid: 100,
-    cwd: '/srv',
-    environment: null,
+  runStarted({
     parameters: { 'incident-id': 'INC-42' },
     steps: [
       { number: 1, title: 'Flip | restart', kind: 'shell' },
       { number: 2, title: 'Validate', kind: 'shell' },
       { number: 3, title: 'Communicate', kind: 'manual' },
     ],
-    flags: [],
     unattended: false,
-  },
+  }),
   { type: 'step-started', at: '2026-11-25T03:00:01.000Z', step: 1, title: 'Flip | restart', kind: 'shell', commands: 'sed -i s/x/y/ f\nmake restart', attempt: 1 },
   {
     type: 'step-finished',
