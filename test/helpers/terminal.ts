@@ -31,6 +31,7 @@ export class Terminal {
   private readonly dir = mkdtempSync(join(tmpdir(), 'runbook-tmux-'));
   private readonly statusFile = join(this.dir, 'exit-status');
   private closed = false;
+  private socketPath: string | undefined;
 
   /** Starts the command in a fresh tmux server; closed when the test finishes. */
   static async start(options: TerminalOptions): Promise<Terminal> {
@@ -51,6 +52,7 @@ export class Terminal {
     // the command itself gets the default Ctrl-C handling back when it starts.
     const wrapper = ['bash', '-c', 'trap : INT; status_file=$1; shift; "$@"; echo $? > "$status_file"', 'terminal', this.statusFile, ...command];
     await this.tmux(['-f', config, 'new-session', '-d', '-s', 'run', '-x', String(options.columns ?? 120), '-y', String(options.rows ?? 40), '-c', options.cwd, '--', ...wrapper]);
+    this.socketPath = (await this.tmux(['display-message', '-p', '#{socket_path}'])).trim();
   }
 
   /** Types text literally (no key names), e.g. `y`. */
@@ -111,6 +113,8 @@ export class Terminal {
     if (this.closed) return;
     this.closed = true;
     await this.tmux(['kill-server']).catch(() => {});
+    // tmux leaves its socket file behind.
+    if (this.socketPath) rmSync(this.socketPath, { force: true });
     rmSync(this.dir, { recursive: true, force: true });
   }
 
