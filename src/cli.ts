@@ -48,7 +48,7 @@ function buildProgram(run: (action: Action) => Promise<void>, output: OutputConf
         .option('--step-timeout <duration>', 'stop a step (and everything it started) after this long, e.g. 90s, 10m', '10m')
         .option('--journal-dir <dir>', 'where run journals go (default: .runbook/runs)')
         .option('--state-dir <dir>', 'folder for runs/, locks/ and reports/ (default: $RUNBOOK_STATE_DIR or ./.runbook)')
-        .option('--force-unlock', 'take over a stale lock left by a run whose process is gone')
+        .option('--force-unlock', 'take over the stage lock of a run that is gone (its process ended, or its host is down)')
         .option('--i-know-this-is-production', 'let an unattended run go ahead against a production environment')
         .option('--no-verify', 'skip the recovery check after the last step (the run is reported "not verified")'),
     );

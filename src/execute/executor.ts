@@ -110,7 +110,7 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
       started();
       decide(step.number, 'needs-person');
       finish(step, 'needs-person', {});
-      ui.skip(`needs a person: ${step.items.join('; ')}`);
+      ui.skip(deps.mask(`needs a person: ${step.items.join('; ')}`));
       return;
     }
     ui.show([...step.notes, ...step.items.map((item) => `[ ] ${item}`), ...(step.code ? step.code.text.split('\n') : [])].map(deps.mask));

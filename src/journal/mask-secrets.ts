@@ -12,7 +12,7 @@ const SECRET_NAME = /(TOKEN|SECRET|PASSWORD|PASSWD|KEY)/i;
 const ASSIGNMENT = /((?:--)?[A-Za-z_][A-Za-z0-9_-]*)(\s*[=:]\s*|"\s*:\s*")(?:"([^"\n]*)"|'([^'\n]*)'|([^\s"'&;,}]+))/g;
 // --password hunter2, --token abc: an option named like a secret, its value the next word.
 const SECRET_OPTION = /(--[A-Za-z0-9-]*(?:token|secret|password|passwd|key)[A-Za-z0-9-]*)(\s+)(?!-)("[^"\n]*"|'[^'\n]*'|[^\s"'&;|]+)/gi;
-const BEARER = /\b(Bearer|Basic|token)(\s+)([A-Za-z0-9._~+/=-]{8,})/gi;
+const BEARER = /\b(Bearer|Basic|token)(\s+)(?!-)([A-Za-z0-9._~+/=-]{8,})/gi;
 const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)([^\s@/]+)(@)/gi;
 
 /** Literal values shorter than this are not masked everywhere: too likely to be ordinary text. */

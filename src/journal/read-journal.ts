@@ -42,7 +42,10 @@ export async function readJournal(runsDir: string, runId: string): Promise<Journ
   return { runId, path, events: parseJournal(text, path) };
 }
 
-/** Every run in the folder, oldest first (run ids sort by start time). */
+/**
+ * Every run in the folder, oldest first. Run ids sort by start time only to the second, so
+ * two runs started in the same second are ordered by their first event's millisecond time.
+ */
 export async function readAllJournals(runsDir: string): Promise<JournalFile[]> {
   let names: string[];
   try {
@@ -50,6 +53,8 @@ export async function readAllJournals(runsDir: string): Promise<JournalFile[]> {
   } catch {
     return [];
   }
-  const ids = names.filter((name) => name.endsWith('.jsonl')).map((name) => name.slice(0, -'.jsonl'.length)).filter(isRunId).sort();
-  return Promise.all(ids.map((id) => readJournal(runsDir, id)));
+  const ids = names.filter((name) => name.endsWith('.jsonl')).map((name) => name.slice(0, -'.jsonl'.length)).filter(isRunId);
+  const journals = await Promise.all(ids.map((id) => readJournal(runsDir, id)));
+  const key = (journal: JournalFile) => `${journal.events[0]?.at ?? ''} ${journal.runId}`;
+  return journals.sort((a, b) => (key(a) < key(b) ? -1 : 1));
 }

@@ -32,7 +32,8 @@ export function formatTranscript(runId: string, events: RunEvent[], status: stri
   for (const step of started.steps) {
     const outcome = outcomes.find((candidate) => candidate.number === step.number);
     const flags = (outcome?.flags ?? []).map((flag) => `${flag.name}: ${flag.before ?? 'unset'} → ${flag.after ?? 'unset'}`);
-    const details = [...flags, outcome?.message ?? '', outcome && outcome.attempts > 1 ? `${outcome.attempts} attempts` : ''].filter(Boolean).join('; ');
+    const needs = outcome?.result === 'needs-person' ? `needs a person: ${outcome.commands.split('\n').join('; ')}` : '';
+    const details = [...flags, needs, outcome?.message ?? '', outcome && outcome.attempts > 1 ? `${outcome.attempts} attempts` : ''].filter(Boolean).join('; ');
     lines.push(`| ${step.number} | ${cell(step.title)} | ${outcome?.result ?? 'not reached'} | ${outcome && step.kind === 'shell' ? formatDuration(outcome.durationMs) : ''} | ${cell(details)} |`);
   }
   for (const verification of events.filter((event) => event.type === 'verification')) {
@@ -41,7 +42,8 @@ export function formatTranscript(runId: string, events: RunEvent[], status: stri
   for (const event of events) {
     if (event.type !== 'step-finished' || event.result === 'not-selected' || (event.outputTail.length === 0 && !event.message)) continue;
     const commands = events.findLast((candidate) => candidate.type === 'step-started' && candidate.step === event.step && candidate.at <= event.at);
-    lines.push('', `<details><summary>Step ${event.step}: ${event.title} — ${event.result}</summary>`, '');
+    lines.push('', `<details><summary>Step ${event.step}: ${event.title} — ${event.result}${event.exitCode ? ` (exit ${event.exitCode})` : ''}</summary>`, '');
+    if (event.message) lines.push(event.message, '');
     if (commands?.type === 'step-started' && commands.kind === 'shell') lines.push('```bash', commands.commands, '```', '');
     if (event.outputTail.length > 0) lines.push('```text', ...event.outputTail, '```', '');
     lines.push('</details>');

@@ -2,27 +2,10 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createSandbox, type Sandbox } from '../helpers/sandbox.js';
-import { scrub } from '../helpers/scrub.js';
-import { Terminal } from '../helpers/terminal.js';
+import { scrub, summaryOf } from '../helpers/scrub.js';
+import type { Terminal } from '../helpers/terminal.js';
 
-function startRollback(sandbox: Sandbox, ...options: string[]): Promise<Terminal> {
-  return Terminal.start({ args: sandbox.args('rollback', '21_01a', ...options), cwd: sandbox.work, env: sandbox.env });
-}
-
-/** [step, decision] in the order the journal recorded them. */
-function decisions(sandbox: Sandbox): [unknown, unknown][] {
-  return sandbox.journal().events.filter((event) => event.type === 'step-decision').map((event) => [event.step, event.decision]);
-}
-
-/** [step, result] of every step-finished event. */
-function results(sandbox: Sandbox): [unknown, unknown][] {
-  return sandbox.journal().events.filter((event) => event.type === 'step-finished').map((event) => [event.step, event.result]);
-}
-
-/** The part of the final screen from the summary on. */
-function summaryOf(screen: string): string {
-  return scrub(screen.slice(screen.indexOf('Rollback of')));
-}
+const startRollback = (sandbox: Sandbox, ...options: string[]): Promise<Terminal> => sandbox.openTerminal(sandbox.args('rollback', '21_01a', ...options));
 
 describe('runbook rollback on a terminal', () => {
   it('asks before each step: y runs it, d acknowledges the manual step', async () => {
@@ -62,7 +45,7 @@ Rollback of 21_01a: succeeded after <d>
   journal .runbook/runs/<run-id>.jsonl
 `);
     expect(sandbox.readEnvFile()).toBe('USE_NEW_DIALOG_CONTEXT_REPO=false\n');
-    expect(decisions(sandbox)).toEqual([
+    expect(sandbox.decisions()).toEqual([
       [1, 'run'],
       [2, 'run'],
       [3, 'acknowledged'],
@@ -90,12 +73,12 @@ Rollback of 21_01a: succeeded after <d>
 `);
     expect(sandbox.calls()).toEqual(['poetry run pytest tests/smoke/ -v', 'curl -s http://127.0.0.1:9090/api/v1/targets']);
     expect(sandbox.readEnvFile()).toBe('USE_NEW_DIALOG_CONTEXT_REPO=true\n');
-    expect(decisions(sandbox)).toEqual([
+    expect(sandbox.decisions()).toEqual([
       [1, 'skip'],
       [2, 'run'],
       [3, 'skip'],
     ]);
-    expect(results(sandbox)).toEqual([
+    expect(sandbox.stepResults()).toEqual([
       [1, 'skipped'],
       [2, 'done'],
       [3, 'skipped'],
@@ -114,7 +97,7 @@ Rollback of 21_01a: succeeded after <d>
     await terminal.answer('d');
 
     expect(await terminal.waitForExit()).toBe(0);
-    expect(decisions(sandbox)).toEqual([
+    expect(sandbox.decisions()).toEqual([
       [1, 'continue-all'],
       [2, 'run'],
       [3, 'acknowledged'],
@@ -137,11 +120,11 @@ Rollback of 21_01a: succeeded after <d>
   journal .runbook/runs/<run-id>.jsonl
 `);
     expect(sandbox.calls()).toEqual(['make day-12-restart-butler']);
-    expect(decisions(sandbox)).toEqual([
+    expect(sandbox.decisions()).toEqual([
       [1, 'run'],
       [2, 'quit'],
     ]);
-    expect(results(sandbox)).toEqual([[1, 'done']]);
+    expect(sandbox.stepResults()).toEqual([[1, 'done']]);
     expect(sandbox.journal().events.at(-1)).toMatchObject({ type: 'run-finished', result: 'aborted', exitCode: 1 });
     expect(existsSync(sandbox.lockPath('21_01a'))).toBe(false);
   });
@@ -171,13 +154,13 @@ Rollback of 21_01a: succeeded after <d>
       'poetry run pytest tests/smoke/ -v',
       'curl -s http://127.0.0.1:9090/api/v1/targets',
     ]);
-    expect(decisions(sandbox)).toEqual([
+    expect(sandbox.decisions()).toEqual([
       [1, 'run'],
       [1, 'retry'],
       [2, 'run'],
       [3, 'acknowledged'],
     ]);
-    expect(results(sandbox)).toEqual([
+    expect(sandbox.stepResults()).toEqual([
       [1, 'failed'],
       [1, 'done'],
       [2, 'done'],
@@ -212,7 +195,7 @@ Rollback of 21_01a: succeeded after <d>
   journal .runbook/runs/<run-id>.jsonl
 `);
     expect(sandbox.calls()).toEqual(['make day-12-restart-butler', 'poetry run pytest tests/smoke/ -v']);
-    expect(decisions(sandbox)).toEqual([
+    expect(sandbox.decisions()).toEqual([
       [1, 'run'],
       [2, 'run'],
       [2, 'abort'],
@@ -234,7 +217,7 @@ Rollback of 21_01a: succeeded after <d>
 
     expect(await terminal.waitForExit()).toBe(0);
     expect(summaryOf(await terminal.screen())).toContain('  ↓ 2. Validate rollback     skipped  exit 3\n');
-    expect(results(sandbox)).toEqual([
+    expect(sandbox.stepResults()).toEqual([
       [1, 'done'],
       [2, 'failed'],
       [2, 'skipped'],
@@ -257,7 +240,7 @@ Rollback of 21_01a: succeeded after <d>
   it('asks for a missing <parameter> before the first step, and records the answer', async () => {
     const sandbox = createSandbox({ notes: ['run-notes/step-environment.md'] });
     writeFileSync(join(sandbox.home, 'marker.txt'), 'home marker\n');
-    const terminal = await Terminal.start({ args: sandbox.args('rollback', '90_env'), cwd: sandbox.work, env: sandbox.env });
+    const terminal = await sandbox.openTerminal(sandbox.args('rollback', '90_env'));
 
     const asked = await terminal.waitForText('Value for <incident-id>');
     expect(asked).toContain('  param   incident-id=(not set)\n');
@@ -279,7 +262,7 @@ Rollback of 21_01a: succeeded after <d>
     expect(await plain.waitForExit()).toBe(0);
     expect(await plain.screen({ escapes: true })).not.toMatch(/\u001b\[3\dm/);
 
-    const coloured = await Terminal.start({ args: sandbox.args('rollback', '21_01a', '--yes', '--force-unlock'), cwd: sandbox.work, env: { ...sandbox.env, NO_COLOR: '' } });
+    const coloured = await sandbox.openTerminal(sandbox.args('rollback', '21_01a', '--yes'), { env: { NO_COLOR: '' } });
     expect(await coloured.waitForExit()).toBe(0);
     expect(await coloured.screen({ escapes: true })).toMatch(/\u001b\[3\dm/);
   });

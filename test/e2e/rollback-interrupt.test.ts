@@ -2,15 +2,9 @@ import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { processAlive } from '../../src/io.js';
 import { createSandbox, type Sandbox } from '../helpers/sandbox.js';
-import { Terminal } from '../helpers/terminal.js';
+import type { Terminal } from '../helpers/terminal.js';
 
-function startRollback(sandbox: Sandbox, stage: string, ...options: string[]): Promise<Terminal> {
-  return Terminal.start({ args: sandbox.args('rollback', stage, ...options), cwd: sandbox.work, env: sandbox.env });
-}
-
-function decisions(sandbox: Sandbox): [unknown, unknown][] {
-  return sandbox.journal().events.filter((event) => event.type === 'step-decision').map((event) => [event.step, event.decision]);
-}
+const startRollback = (sandbox: Sandbox, stage: string, ...options: string[]): Promise<Terminal> => sandbox.openTerminal(sandbox.args('rollback', stage, ...options));
 
 describe('Ctrl-C during a rollback', () => {
   it('stops the running step and its whole process tree, then asks: retry, skip or abort', async () => {
@@ -40,7 +34,7 @@ describe('Ctrl-C during a rollback', () => {
     expect(screen).toContain('Rollback of 21_01a: succeeded after');
     // The notice was drawn under the step, not printed late below the summary.
     expect(screen.slice(screen.indexOf('Rollback of'))).not.toContain('Ctrl-C');
-    expect(decisions(sandbox)).toEqual([
+    expect(sandbox.decisions()).toEqual([
       [1, 'run'],
       [1, 'retry'],
       [2, 'continue-all'],
@@ -67,7 +61,7 @@ describe('Ctrl-C during a rollback', () => {
     expect(sandbox.calls()).toEqual(['make day-12-restart-butler']);
     expect(sandbox.stepProcesses()).toEqual([]);
     expect(existsSync(sandbox.lockPath('21_01a'))).toBe(false);
-    expect(decisions(sandbox)).toEqual([
+    expect(sandbox.decisions()).toEqual([
       [1, 'run'],
       [1, 'abort'],
     ]);
@@ -80,7 +74,8 @@ describe('Ctrl-C during a rollback', () => {
 
     await terminal.waitForText('Run step 1?');
     await terminal.answer('y');
-    await terminal.waitForText('draining, ignoring SIGTERM');
+    // The step's output line, not the echo command shown before it.
+    await terminal.waitForText(/^ +draining, ignoring SIGTERM$/m);
     await terminal.press('C-c');
     await terminal.waitForText('⚠ Ctrl-C: stopping this step (press Ctrl-C again to abort the rollback)');
     await terminal.press('C-c');
@@ -107,5 +102,21 @@ describe('Ctrl-C during a rollback', () => {
     expect(sandbox.stepProcesses()).toEqual([]);
     expect(existsSync(sandbox.lockPath('21_01a'))).toBe(false);
     expect(sandbox.journal().events.at(-1)).toMatchObject({ type: 'run-finished', result: 'interrupted', exitCode: 130 });
+  });
+});
+
+describe('Ctrl-C before the first step', () => {
+  it('at the question for a parameter stops with 130, runs nothing and releases the lock', async () => {
+    const sandbox = createSandbox({ notes: ['run-notes/step-environment.md'] });
+    const terminal = await startRollback(sandbox, '90_env');
+
+    await terminal.waitForText('Value for <incident-id>');
+    expect(existsSync(sandbox.lockPath('90_env'))).toBe(true);
+    await terminal.press('C-c');
+
+    expect(await terminal.waitForExit()).toBe(130);
+    expect(await terminal.screen()).toContain('runbook: stopped at the question for <incident-id>: nothing was run\n');
+    expect(existsSync(sandbox.lockPath('90_env'))).toBe(false);
+    expect(sandbox.journals()).toEqual([]);
   });
 });

@@ -21,7 +21,10 @@ export interface CliResult {
 export interface CliOptions {
   cwd?: string;
   env?: Record<string, string | undefined>;
+  /** Text on stdin, which is then closed. */
   input?: string;
+  /** Leave stdin open (a pipe nobody writes to), as a CI job's stdin may be. */
+  stdinOpen?: boolean;
   timeoutMs?: number;
 }
 
@@ -45,12 +48,13 @@ export function spawnCli(args: string[], options: CliOptions = {}): RunningCli {
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   child.stdin!.on('error', () => {}); // the CLI may exit before reading its input
-  child.stdin!.end(options.input);
+  if (!options.stdinOpen) child.stdin!.end(options.input);
   const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 20_000);
   const result = new Promise<CliResult>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      child.stdin!.destroy();
       resolve({ stdout, stderr, exitCode: code ?? 128 + (signal ? constants.signals[signal] : 0) });
     });
   });

@@ -14,7 +14,9 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { onTestFinished } from 'vitest';
 import { waitFor, type PollOptions } from './poll.js';
+import { liveProcesses } from './processes.js';
 import { fixturesDir, runCli, spawnCli, type CliOptions, type CliResult, type RunningCli } from './run-cli.js';
+import { Terminal, type TerminalOptions } from './terminal.js';
 
 export const DEFAULT_ENV_FILE = 'USE_NEW_DIALOG_CONTEXT_REPO=true\n';
 export const DIALOG_NOTE = '21_01a_dialog_context_repo.md';
@@ -41,10 +43,14 @@ export interface JournalFile {
   events: Record<string, unknown>[];
 }
 
-export interface LiveProcess {
-  pid: number;
-  /** The command name, as in `ps -o comm` (`sleep`, `make`, `bash`). */
-  comm: string;
+/**
+ * The sandbox has no Prometheus: its runs test the steps, so `rollback` and `resume` skip the
+ * recovery check (tested against a real Prometheus elsewhere) unless a test asks for it.
+ */
+export function withoutRecoveryCheck(args: string[]): string[] {
+  const runs = args[0] === 'rollback' || args[0] === 'resume';
+  if (!runs || args.includes('--dry-run') || args.includes('--no-verify') || args.includes('--prometheus-url')) return args;
+  return [...args, '--no-verify'];
 }
 
 export class Sandbox {
@@ -104,12 +110,17 @@ export class Sandbox {
 
   /** Runs the CLI in the work directory with the sandbox environment, to the end. */
   run(args: string[], options: CliOptions = {}): Promise<CliResult> {
-    return runCli(args, this.cliOptions(options));
+    return runCli(withoutRecoveryCheck(args), this.cliOptions(options));
   }
 
   /** Starts the CLI without waiting (to kill it, or run another beside it). */
   start(args: string[], options: CliOptions = {}): RunningCli {
-    return spawnCli(args, this.cliOptions(options));
+    return spawnCli(withoutRecoveryCheck(args), this.cliOptions(options));
+  }
+
+  /** Starts the CLI in a real terminal (tmux) in the work directory with the sandbox environment. */
+  openTerminal(args: string[], options: Partial<Omit<TerminalOptions, 'args'>> = {}): Promise<Terminal> {
+    return Terminal.start({ args, cwd: this.work, ...options, env: { ...this.env, ...options.env } });
   }
 
   private cliOptions(options: CliOptions): CliOptions {
@@ -176,8 +187,18 @@ export class Sandbox {
     return journals[0]!;
   }
 
+  /** `[step, decision]` of the one journal, in order. */
+  decisions(): [unknown, unknown][] {
+    return this.journal().events.filter((event) => event.type === 'step-decision').map((event) => [event.step, event.decision]);
+  }
+
+  /** `[step, result]` of every step-finished event of the one journal, in order. */
+  stepResults(): [unknown, unknown][] {
+    return this.journal().events.filter((event) => event.type === 'step-finished').map((event) => [event.step, event.result]);
+  }
+
   /** Live (not zombie) processes started from this sandbox, other than runbook itself (node). */
-  stepProcesses(): LiveProcess[] {
+  stepProcesses(): { pid: number; comm: string }[] {
     return sandboxProcesses(this.root).filter((process) => process.comm !== 'node');
   }
 
@@ -199,19 +220,10 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
   return new Sandbox(options);
 }
 
-/** Processes whose environment holds `RUNBOOK_SANDBOX=<root>`, read from /proc. */
-function sandboxProcesses(root: string): LiveProcess[] {
+/** Processes whose environment holds `RUNBOOK_SANDBOX=<root>`. */
+function sandboxProcesses(root: string): { pid: number; comm: string }[] {
   const marker = `RUNBOOK_SANDBOX=${root}`;
-  return readdirSync('/proc')
-    .filter((name) => /^\d+$/.test(name))
-    .flatMap((name) => {
-      try {
-        const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-        if (stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z') return [];
-        if (!readFileSync(`/proc/${name}/environ`, 'utf8').split('\0').includes(marker)) return [];
-        return [{ pid: Number(name), comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) }];
-      } catch {
-        return []; // gone meanwhile, or not ours to read
-      }
-    });
+  return liveProcesses()
+    .filter((process) => process.environ().includes(marker))
+    .map(({ pid, comm }) => ({ pid, comm }));
 }

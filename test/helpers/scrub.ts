@@ -12,3 +12,8 @@ export function scrub(text: string, root?: string): string {
     .replace(/\b\d+(\.\d)?s\b/g, '<d>')
     .replace(/\b\d+m\d\ds\b/g, '<d>');
 }
+
+/** The run summary at the end of a run's output (from "Rollback of" on), scrubbed. */
+export function summaryOf(output: string, root?: string): string {
+  return scrub(output.slice(output.lastIndexOf('Rollback of')), root);
+}

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
 import { waitFor } from './poll.js';
 import { binPath } from './run-cli.js';
+import { withoutRecoveryCheck } from './sandbox.js';
 
 export interface TerminalOptions {
   /** Arguments of `runbook` (the command run is `node bin/runbook.js …`). */
@@ -31,6 +32,7 @@ export class Terminal {
   private readonly dir = mkdtempSync(join(tmpdir(), 'runbook-tmux-'));
   private readonly statusFile = join(this.dir, 'exit-status');
   private closed = false;
+  private socketPath: string | undefined;
 
   /** Starts the command in a fresh tmux server; closed when the test finishes. */
   static async start(options: TerminalOptions): Promise<Terminal> {
@@ -45,12 +47,13 @@ export class Terminal {
     // No status line: the pane is the whole terminal. Keep the pane when the command exits.
     writeFileSync(config, 'set -g status off\nset -g remain-on-exit on\nset -g history-limit 10000\n');
     const env = { TERM: 'xterm-256color', ...options.env };
-    const command = ['env', '-i', ...Object.entries(env).map(([name, value]) => `${name}=${value}`), process.execPath, binPath, ...options.args];
+    const command = ['env', '-i', ...Object.entries(env).map(([name, value]) => `${name}=${value}`), process.execPath, binPath, ...withoutRecoveryCheck(options.args)];
     // tmux does not always record a dead pane's exit status, so a wrapper writes it to a file.
     // Its Ctrl-C trap keeps it alive (and waiting) when the terminal's Ctrl-C reaches it too;
     // the command itself gets the default Ctrl-C handling back when it starts.
     const wrapper = ['bash', '-c', 'trap : INT; status_file=$1; shift; "$@"; echo $? > "$status_file"', 'terminal', this.statusFile, ...command];
     await this.tmux(['-f', config, 'new-session', '-d', '-s', 'run', '-x', String(options.columns ?? 120), '-y', String(options.rows ?? 40), '-c', options.cwd, '--', ...wrapper]);
+    this.socketPath = (await this.tmux(['display-message', '-p', '#{socket_path}'])).trim();
   }
 
   /** Types text literally (no key names), e.g. `y`. */
@@ -111,6 +114,8 @@ export class Terminal {
     if (this.closed) return;
     this.closed = true;
     await this.tmux(['kill-server']).catch(() => {});
+    // tmux leaves its socket file behind.
+    if (this.socketPath) rmSync(this.socketPath, { force: true });
     rmSync(this.dir, { recursive: true, force: true });
   }
 

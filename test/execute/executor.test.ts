@@ -1,0 +1,279 @@
+import { describe, expect, it } from 'vitest';
+import { AbortedError, InterruptedError, StepFailedError } from '../../src/errors.js';
+import { executeSteps, type ExecutorDeps, type ExecutorOptions, type StepInterrupts } from '../../src/execute/executor.js';
+import type { ScriptResult, ScriptRun } from '../../src/execute/run-script.js';
+import type { Choice, StepUi, StepView } from '../../src/execute/step-view.js';
+import type { FlagReading } from '../../src/flags/env-file.js';
+import type { RunEvent } from '../../src/journal/events.js';
+import { createSecretMasker } from '../../src/journal/mask-secrets.js';
+import type { PlanFlag, PlanManualStep, PlanShellStep, PlanStep } from '../../src/plan/types.js';
+
+const shell = (number: number, script: string): PlanShellStep => ({
+  kind: 'shell',
+  number,
+  title: `Step ${number}`,
+  line: number * 10,
+  notes: [],
+  script,
+  source: script,
+  lineMap: [number * 10 + 1],
+  flags: [],
+  parameters: [],
+});
+const manual = (number: number, items: string[]): PlanManualStep => ({ kind: 'manual', number, title: `Step ${number}`, line: number * 10, notes: [], items });
+
+/** A StepView double: answers each question from a script (by choice value) and records what it was shown. */
+function scriptedView(answers: (string | Error)[]) {
+  const shown: string[] = [];
+  const asked: string[] = [];
+  const view: StepView = {
+    notice: (message) => shown.push(`notice: ${message}`),
+    async run(steps: PlanStep[], work: (step: PlanStep, ui: StepUi) => Promise<void>) {
+      for (const step of steps) {
+        const ui: StepUi = {
+          show: (lines) => shown.push(...lines.map((line) => `${step.number} show: ${line}`)),
+          output: (line) => shown.push(`${step.number} output: ${line}`),
+          title: (text) => shown.push(`${step.number} title: ${text}`),
+          skip: (reason) => shown.push(`${step.number} skip: ${reason}`),
+          async choose<T extends string>(question: string, choices: Choice<T>[]): Promise<T> {
+            asked.push(question);
+            const answer = answers.shift();
+            if (answer === undefined) throw new Error(`unexpected question: ${question}`);
+            if (answer instanceof Error) throw answer;
+            if (!choices.some((choice) => choice.value === answer)) throw new Error(`"${answer}" is not a choice of: ${question}`);
+            return answer as T;
+          },
+        };
+        await work(step, ui);
+      }
+    },
+  };
+  return { view, shown, asked, unanswered: answers };
+}
+
+const ok = (fields: Partial<ScriptResult> = {}): ScriptResult => ({ exitCode: 0, timedOut: false, interrupted: false, durationMs: 5, tail: [], ok: true, ...fields });
+const failed = (exitCode: number, tail: string[] = []): ScriptResult => ({ exitCode, timedOut: false, interrupted: false, durationMs: 5, tail, ok: false });
+
+interface Harness {
+  options?: Partial<ExecutorOptions>;
+  answers?: (string | Error)[];
+  /** Results of successive runScript calls (default: success). */
+  results?: (ScriptResult | ((run: ScriptRun) => ScriptResult))[];
+  flags?: Map<string, FlagReading>;
+  interrupts?: StepInterrupts;
+}
+
+async function execute(steps: PlanStep[], harness: Harness = {}) {
+  const events: RunEvent[] = [];
+  const runs: ScriptRun[] = [];
+  const { view, shown, asked, unanswered } = scriptedView([...(harness.answers ?? [])]);
+  const results = [...(harness.results ?? [])];
+  const flags = harness.flags ?? new Map<string, FlagReading>();
+  let clock = Date.parse('2026-11-25T03:00:00Z');
+  const deps: ExecutorDeps = {
+    async runScript(run) {
+      runs.push(run);
+      run.onSpawn?.(4242);
+      const next = results.shift() ?? ok();
+      const result = typeof next === 'function' ? next(run) : next;
+      for (const line of result.tail) run.onLine?.(line);
+      return result;
+    },
+    readFlag: async (_envFile, name) => flags.get(name) ?? { state: 'unset' },
+    now: () => new Date((clock += 1000)),
+    emit: (event) => events.push(event),
+    view,
+    interrupts: harness.interrupts ?? { beginStep: () => new AbortController().signal, endStep: () => {}, runAborted: false },
+    mask: createSecretMasker({ API_TOKEN: 'tok-secret-123' }),
+  };
+  const options: ExecutorOptions = { steps, flags: [], unattended: false, stepTimeoutMs: 60_000, cwd: '/work', env: { HOME: '/home/op' }, notSelected: new Map(), ...harness.options };
+  let error: unknown;
+  try {
+    await executeSteps(options, deps);
+  } catch (caught) {
+    error = caught;
+  }
+  const summary = events.filter((event) => event.type === 'step-decision' || event.type === 'step-finished').map((event) => (event.type === 'step-decision' ? `${event.step} ${event.decision}` : `${event.step} → ${event.result}`));
+  return { events, runs, shown, asked, unanswered, error, summary };
+}
+
+describe('executeSteps', () => {
+  it('asks before each shell step and runs it on "run"; a manual step is acknowledged', async () => {
+    const result = await execute([shell(1, 'make restart'), manual(2, ['Post to #ops'])], { answers: ['run', 'done'] });
+
+    expect(result.error).toBeUndefined();
+    expect(result.asked).toEqual(['Run step 1?', 'Manual step 2: do it by hand, then answer']);
+    expect(result.summary).toEqual(['1 run', '1 → done', '2 acknowledged', '2 → acknowledged']);
+    expect(result.runs).toHaveLength(1);
+    expect(result.runs[0]).toMatchObject({ script: 'make restart', cwd: '/work', timeoutMs: 60_000, env: { HOME: '/home/op', RUNBOOK_STEP: '1' } });
+    expect(result.shown).toContain('1 show: $ make restart');
+    expect(result.shown).toContain('2 show: [ ] Post to #ops');
+    expect(result.events.find((event) => event.type === 'step-process')).toMatchObject({ step: 1, pid: 4242 });
+  });
+
+  it('skips a step on "skip" without running it', async () => {
+    const result = await execute([shell(1, 'a'), shell(2, 'b')], { answers: ['skip', 'run'] });
+    expect(result.summary).toEqual(['1 skip', '1 → skipped', '2 run', '2 → done']);
+    expect(result.runs.map((run) => run.script)).toEqual(['b']);
+  });
+
+  it('stops asking for shell steps after "continue-all", but still asks at manual steps', async () => {
+    const result = await execute([shell(1, 'a'), shell(2, 'b'), manual(3, ['check']), shell(4, 'd')], { answers: ['continue-all', 'done'] });
+    expect(result.asked).toEqual(['Run step 1?', 'Manual step 3: do it by hand, then answer']);
+    expect(result.summary).toEqual(['1 continue-all', '1 → done', '2 run', '2 → done', '3 acknowledged', '3 → acknowledged', '4 run', '4 → done']);
+  });
+
+  it('on "quit" stops the run (AbortedError) without recording the step as finished', async () => {
+    const result = await execute([shell(1, 'a'), shell(2, 'b')], { answers: ['run', 'quit'] });
+    expect(result.error).toBeInstanceOf(AbortedError);
+    expect((result.error as Error).message).toBe('stopped by the operator before step 2 "Step 2"');
+    expect(result.summary).toEqual(['1 run', '1 → done', '2 quit']);
+    expect(result.runs).toHaveLength(1);
+  });
+
+  it('on "quit" at a manual step records neither a start nor a result for it', async () => {
+    const result = await execute([manual(1, ['check'])], { answers: ['quit'] });
+    expect(result.error).toBeInstanceOf(AbortedError);
+    expect(result.events.map((event) => event.type)).toEqual(['step-decision']);
+  });
+
+  it('after a failure shows the message and the tail, then retries on "retry"', async () => {
+    const result = await execute([shell(1, 'make restart')], { answers: ['run', 'retry'], results: [failed(2, ['boom']), ok()] });
+    expect(result.error).toBeUndefined();
+    expect(result.asked).toEqual(['Run step 1?', 'Step 1 failed: what now?']);
+    expect(result.shown).toContain('1 show: failed with exit code 2');
+    expect(result.shown).toContain('1 output: boom');
+    expect(result.summary).toEqual(['1 run', '1 → failed', '1 retry', '1 → done']);
+    expect(result.events.filter((event) => event.type === 'step-started').map((event) => (event.type === 'step-started' ? event.attempt : 0))).toEqual([1, 2]);
+  });
+
+  it('after a failure skips the step on "skip" and goes on', async () => {
+    const result = await execute([shell(1, 'a'), shell(2, 'b')], { answers: ['run', 'skip', 'run'], results: [failed(1)] });
+    expect(result.summary).toEqual(['1 run', '1 → failed', '1 skip', '1 → skipped', '2 run', '2 → done']);
+    expect(result.events.filter((event) => event.type === 'step-finished' && event.step === 1).at(-1)).toMatchObject({ message: 'failed with exit code 1; skipped by the operator', exitCode: 1 });
+  });
+
+  it('after a failure aborts on "abort": AbortedError, nothing more runs', async () => {
+    const result = await execute([shell(1, 'a'), shell(2, 'b')], { answers: ['run', 'abort'], results: [failed(3)] });
+    expect(result.error).toBeInstanceOf(AbortedError);
+    expect((result.error as Error).message).toBe('aborted by the operator after step 1 "Step 1" failed with exit code 3');
+    expect(result.runs).toHaveLength(1);
+  });
+
+  it('unattended: runs every step without asking, reports manual steps as needing a person, stops at the first failure', async () => {
+    const result = await execute([shell(1, 'a'), manual(2, ['check']), shell(3, 'c'), shell(4, 'd')], { options: { unattended: true }, results: [ok(), failed(5)] });
+    expect(result.asked).toEqual([]);
+    expect(result.error).toBeInstanceOf(StepFailedError);
+    expect((result.error as Error).message).toBe('step 3 "Step 3" failed with exit code 5');
+    expect(result.summary).toEqual(['1 run', '1 → done', '2 needs-person', '2 → needs-person', '3 run', '3 → failed']);
+    expect(result.shown).toContain('2 skip: needs a person: check');
+  });
+
+  it('unattended: an interrupted step stops the run as interrupted (130), not as a failure', async () => {
+    const result = await execute([shell(1, 'a')], { options: { unattended: true }, results: [{ ...failed(0), exitCode: undefined, signal: 'SIGTERM', interrupted: true }] });
+    expect(result.error).toBeInstanceOf(InterruptedError);
+    expect(result.summary).toEqual(['1 run', '1 → interrupted']);
+  });
+
+  it('a Ctrl-C at a question is recorded as an abort and stops the run', async () => {
+    const result = await execute([shell(1, 'a')], { answers: [new InterruptedError('prompt closed')] });
+    expect(result.error).toBeInstanceOf(InterruptedError);
+    expect((result.error as Error).message).toBe('stopped at the question "Run step 1?": rollback stopped');
+    expect(result.summary).toEqual(['1 abort']);
+  });
+
+  it('after a second Ctrl-C (run aborted) stops without asking', async () => {
+    const interrupts = { beginStep: () => new AbortController().signal, endStep: () => {}, runAborted: false };
+    const result = await execute([shell(1, 'a'), shell(2, 'b')], {
+      answers: ['continue-all'],
+      interrupts,
+      results: [
+        () => {
+          interrupts.runAborted = true;
+          return { ...failed(0), exitCode: undefined, interrupted: true };
+        },
+      ],
+    });
+    expect(result.error).toBeInstanceOf(InterruptedError);
+    expect(result.summary).toEqual(['1 continue-all', '1 → interrupted', '1 abort']);
+    expect(result.runs).toHaveLength(1);
+  });
+
+  it('records steps left out by --from/--only as not selected, and passes over settled steps silently', async () => {
+    const result = await execute([shell(1, 'a'), shell(2, 'b'), shell(3, 'c')], {
+      options: { unattended: true, notSelected: new Map([[1, 'not run (--from 2)']]), settled: new Map([[2, 'done in an earlier attempt']]) },
+    });
+    expect(result.summary).toEqual(['1 not-selected', '1 → not-selected', '3 run', '3 → done']);
+    expect(result.shown).toContain('1 skip: not run (--from 2)');
+    expect(result.shown).toContain('2 skip: done in an earlier attempt');
+    expect(result.runs.map((run) => run.script)).toEqual(['c']);
+  });
+
+  describe('flags', () => {
+    const flag: PlanFlag = { name: 'USE_NEW_X', rollbackValue: 'false', envFile: '~/.env', stepNumber: 1, line: 3 };
+
+    it('reads the flag before and after the step and passes when it holds the rollback value', async () => {
+      const flags = new Map<string, FlagReading>([['USE_NEW_X', { state: 'set', value: 'true' }]]);
+      const result = await execute([shell(1, 'flip')], {
+        options: { unattended: true, flags: [flag] },
+        flags,
+        results: [() => (flags.set('USE_NEW_X', { state: 'set', value: 'false' }), ok())],
+      });
+      expect(result.error).toBeUndefined();
+      expect(result.events.find((event) => event.type === 'step-finished')).toMatchObject({
+        result: 'done',
+        flags: [{ name: 'USE_NEW_X', envFile: '~/.env', before: 'true', after: 'false', expected: 'false', ok: true }],
+      });
+      expect(result.shown).toContain('1 title: 1. Step 1 — USE_NEW_X: true → false');
+    });
+
+    it('fails a step that succeeded but left the flag unchanged', async () => {
+      const flags = new Map<string, FlagReading>([['USE_NEW_X', { state: 'set', value: 'true' }]]);
+      const result = await execute([shell(1, 'noop')], { options: { unattended: true, flags: [flag] }, flags });
+      expect((result.error as Error).message).toBe('step 1 "Step 1" did not set its flag: USE_NEW_X: true → true (expected false)');
+    });
+
+    it('compares values without regard to case and surrounding space', async () => {
+      const flags = new Map<string, FlagReading>([['USE_NEW_X', { state: 'set', value: 'true' }]]);
+      const result = await execute([shell(1, 'flip')], {
+        options: { unattended: true, flags: [flag] },
+        flags,
+        results: [() => (flags.set('USE_NEW_X', { state: 'set', value: ' False' }), ok())],
+      });
+      expect(result.error).toBeUndefined();
+    });
+
+    it('does not run the step when the env file is missing', async () => {
+      const flags = new Map<string, FlagReading>([['USE_NEW_X', { state: 'no-file', path: '/home/op/.env' }]]);
+      const result = await execute([shell(1, 'flip')], { options: { unattended: true, flags: [flag] }, flags });
+      expect(result.runs).toEqual([]);
+      expect((result.error as Error).message).toBe(
+        'step 1 "Step 1" was not run: env file ~/.env (/home/op/.env) does not exist, so it could not set USE_NEW_X; check HOME and the path in the note',
+      );
+    });
+
+    it('reports the value from before the first attempt when a retry follows a half-done attempt', async () => {
+      const flags = new Map<string, FlagReading>([['USE_NEW_X', { state: 'set', value: 'true' }]]);
+      const result = await execute([shell(1, 'flip; restart')], {
+        options: { flags: [flag] },
+        flags,
+        answers: ['run', 'retry'],
+        results: [() => (flags.set('USE_NEW_X', { state: 'set', value: 'false' }), failed(1)), ok()],
+      });
+      expect(result.events.filter((event) => event.type === 'step-finished').map((event) => (event.type === 'step-finished' ? event.flags[0] : undefined))).toEqual([
+        expect.objectContaining({ before: 'true', after: 'false' }),
+        expect.objectContaining({ before: 'true', after: 'false' }),
+      ]);
+    });
+  });
+
+  it('masks secrets in the commands, output and messages it records and shows', async () => {
+    const result = await execute([shell(1, 'curl -H "Authorization: Bearer abcdefgh12345678" --token=tok-secret-123 x')], {
+      options: { unattended: true },
+      results: [failed(1, ['token is tok-secret-123', 'PASSWORD=hunter22'])],
+    });
+    const text = JSON.stringify(result.events) + result.shown.join('\n') + (result.error as Error).message;
+    expect(text).not.toMatch(/abcdefgh12345678|tok-secret-123|hunter22/);
+    expect(result.events.find((event) => event.type === 'step-finished')).toMatchObject({ outputTail: ['token is ***', 'PASSWORD=***'] });
+  });
+});
