@@ -39,8 +39,7 @@ export function checkRecovery(plan: Plan, settings: VerifySettings | undefined, 
     const at = () => io.now().toISOString();
     if (!settings) {
       emit({ type: 'verification', at: at(), phase: 'skipped', verdict: 'not verified', summary: 'recovery not checked (--no-verify)' });
-      io.stdout.write(`\n${styleFor(io.stdout, io.env).yellow('Recovery not verified (--no-verify): check Prometheus by hand, or run runbook verify.')}\n`);
-      return { exitCode: ExitCode.ok, result: 'succeeded', message: 'recovery not verified (--no-verify)' };
+      return { exitCode: ExitCode.ok, result: 'succeeded', message: 'recovery not verified (--no-verify): check Prometheus by hand, or run runbook verify' };
     }
     const controller = new AbortController();
     const stop = () => controller.abort();

@@ -36,7 +36,8 @@ export function formatTranscript(runId: string, events: RunEvent[], status: stri
     const details = [...flags, needs, outcome?.message ?? '', outcome && outcome.attempts > 1 ? `${outcome.attempts} attempts` : ''].filter(Boolean).join('; ');
     lines.push(`| ${step.number} | ${cell(step.title)} | ${outcome?.result ?? 'not reached'} | ${outcome && step.kind === 'shell' ? formatDuration(outcome.durationMs) : ''} | ${cell(details)} |`);
   }
-  for (const verification of events.filter((event) => event.type === 'verification')) {
+  // The outcome only: the measurements taken on the way stay in the journal.
+  for (const verification of events.filter((event) => event.type === 'verification' && event.phase !== 'measurement')) {
     lines.push('', `**Recovery check** (${verification.at}): ${String(verification.verdict ?? 'recorded')}${verification.summary ? ` — ${String(verification.summary)}` : ''}`);
   }
   for (const event of events) {

@@ -20,13 +20,15 @@ describe('runbook log and runbook runs', () => {
 - **Started**: <time> · **Last event**: <time> (<d>)
 - **Mode**: unattended (--yes)
 - **Resumed**: <time> by operator at step 2
-- **Result**: succeeded (exit 0)
+- **Result**: succeeded (exit 0): recovery not verified (--no-verify): check Prometheus by hand, or run runbook verify
 
 | # | Step | Result | Duration | Details |
 |---|------|--------|----------|---------|
 | 1 | Disable feature flag | done | <d> | USE_NEW_DIALOG_CONTEXT_REPO: true → false |
 | 2 | Validate rollback | done | <d> |  |
 | 3 | Communicate | needs-person |  | needs a person: Post to #ops-shared; Update incident log; Schedule post-mortem |
+
+**Recovery check** (<time>): not verified — recovery not checked (--no-verify)
 
 <details><summary>Step 1: Disable feature flag — done</summary>
 

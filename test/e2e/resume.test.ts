@@ -53,6 +53,7 @@ Stopped 5 processes step 2 left running (process group ${group}).
 ↓ 3. Communicate (manual) [SKIPPED: needs a person: Post to #ops-shared; Update incident log; Schedule post-mortem]
 
 Rollback of 21_01a: succeeded after <d>
+  recovery not verified (--no-verify): check Prometheus by hand, or run runbook verify
   ✔ 1. Disable feature flag  done  <d>  USE_NEW_DIALOG_CONTEXT_REPO: true → false
   ✔ 2. Validate rollback     done  <d>
   ! 3. Communicate           needs a person: Post to #ops-shared; Update incident log; Schedule post-mortem
@@ -84,6 +85,7 @@ Rollback of 21_01a: succeeded after <d>
       'step-started 3',
       'step-decision 3',
       'step-finished 3 needs-person',
+      'verification',
       'run-finished succeeded',
     ]);
     expect((await sandbox.run(['runs'])).stdout).toMatch(new RegExp(`^${runId} .* succeeded +2/3 `, 'm'));

@@ -31,6 +31,7 @@ describe('runbook rollback --yes', () => {
 ↓ 3. Communicate (manual) [SKIPPED: needs a person: Post to #ops-shared; Update incident log; Schedule post-mortem]
 
 Rollback of 21_01a: succeeded after <d>
+  recovery not verified (--no-verify): check Prometheus by hand, or run runbook verify
   ✔ 1. Disable feature flag  done  <d>  USE_NEW_DIALOG_CONTEXT_REPO: true → false
   ✔ 2. Validate rollback     done  <d>
   ! 3. Communicate           needs a person: Post to #ops-shared; Update incident log; Schedule post-mortem
@@ -58,8 +59,10 @@ Rollback of 21_01a: succeeded after <d>
       ['step-started', 3, null],
       ['step-decision', 3, 'needs-person'],
       ['step-finished', 3, 'needs-person'],
+      ['verification', null, null],
       ['run-finished', null, 'succeeded'],
     ]);
+    expect(journal.events.at(-2)).toMatchObject({ type: 'verification', phase: 'skipped', verdict: 'not verified' });
     const [started] = journal.events;
     expect(started).toMatchObject({
       runId: journal.runId,
@@ -88,7 +91,7 @@ Rollback of 21_01a: succeeded after <d>
       commands: "sed -i 's/USE_NEW_DIALOG_CONTEXT_REPO=true/USE_NEW_DIALOG_CONTEXT_REPO=false/' ~/work/infra/.env.infra\nmake day-12-restart-butler",
       attempt: 1,
     });
-    expect(journal.events.at(-1)).toMatchObject({ type: 'run-finished', result: 'succeeded', exitCode: 0, message: null });
+    expect(journal.events.at(-1)).toMatchObject({ type: 'run-finished', result: 'succeeded', exitCode: 0, message: 'recovery not verified (--no-verify): check Prometheus by hand, or run runbook verify' });
     expect(existsSync(sandbox.lockPath('21_01a'))).toBe(false);
   });
 });
