@@ -12,7 +12,7 @@ let sandbox: Sandbox;
 afterEach(() => sandbox?.cleanup());
 
 const samples = { '21_01a_dialog_context_repo.md': '21_01a_dialog_context_repo.md', '21_01b_metrics_exporter.md': '21_01b_metrics_exporter.md' };
-const run = (args: string[], env: Record<string, string> = {}) => runCli(args, { cwd: sandbox.root, env: { ...sandbox.env, ...env } });
+const run = (args: string[], env: Record<string, string | undefined> = {}) => runCli(args, { cwd: sandbox.root, env: { ...sandbox.env, ...env } });
 
 describe('rollback --dry-run (text)', () => {
   it('prints the plan of 21_01a: the path taken, steps with their commands, the flag and its current value, the checks', async () => {
