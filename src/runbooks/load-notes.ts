@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { NoteError, type NoteProblem } from '../errors.js';
 import type { Io } from '../io.js';
+import { loadParseNote, type ParseNote } from '../note/compiled-parser.js';
 import type { Note } from '../note/types.js';
 import { noteFromBytes, readNoteBytes } from './load-note.js';
 
@@ -39,19 +40,21 @@ export async function loadNotes(files: string[], io: Io): Promise<LoadedNote[]> 
   );
   const jobs = read.filter((entry): entry is ParseJob => 'bytes' in entry);
   const workers = Math.min(availableParallelism(), Math.floor(jobs.length / MIN_FILES_PER_WORKER));
-  const parsed = workers >= 2 && existsSync(fileURLToPath(WORKER_URL)) ? await parseInWorkers(jobs, workers) : jobs.map(parseHere);
+  const parsed = workers >= 2 && existsSync(fileURLToPath(WORKER_URL)) ? await parseInWorkers(jobs, workers) : jobs.map(parseHere(await loadParseNote()));
   const byFile = new Map(parsed.map((entry) => [entry.file, entry]));
   return read.map((entry) => ('bytes' in entry ? byFile.get(entry.file)! : entry));
 }
 
-function parseHere({ file, bytes }: ParseJob): LoadedNote {
-  try {
-    return { file, note: noteFromBytes(file, bytes) };
-  } catch (error) {
-    if (error instanceof NoteError) return { file, problems: error.problems };
-    throw error;
-  }
-}
+const parseHere =
+  (parse: ParseNote) =>
+  ({ file, bytes }: ParseJob): LoadedNote => {
+    try {
+      return { file, note: noteFromBytes(file, bytes, parse) };
+    } catch (error) {
+      if (error instanceof NoteError) return { file, problems: error.problems };
+      throw error;
+    }
+  };
 
 /** Hands out small batches so a slow worker does not leave the other idle at the end. */
 async function parseInWorkers(jobs: ParseJob[], count: number): Promise<LoadedNote[]> {

@@ -5,13 +5,16 @@
 
 import { parentPort } from 'node:worker_threads';
 import { NoteError } from '../errors.js';
+import { loadParseNote } from '../note/compiled-parser.js';
 import type { LoadedNote, ParseJob } from './load-notes.js';
 import { noteFromBytes } from './load-note.js';
+
+const parse = await loadParseNote();
 
 parentPort?.on('message', (jobs: ParseJob[]) => {
   const results: LoadedNote[] = jobs.map(({ file, bytes }) => {
     try {
-      return { file, note: noteFromBytes(file, bytes) };
+      return { file, note: noteFromBytes(file, bytes, parse) };
     } catch (error) {
       if (error instanceof NoteError) return { file, problems: error.problems };
       throw error;
