@@ -8,8 +8,9 @@
  * loads, only slower. Nothing here writes at run time.
  */
 
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
 import type { parseNote } from './parse-note.js';
@@ -27,14 +28,18 @@ export function loadParseNote(): Promise<ParseNote> {
   return loaded;
 }
 
-/** Build step: parses the sample notes so V8 compiles what a parse runs, then saves the code cache. */
-export function writeParserCache(samples: string[]): { bytes: number } {
+/**
+ * Build step: parses the notes in `sampleDir` (if it exists) so V8 compiles what a parse runs,
+ * then saves the code cache next to the parser.
+ */
+export function writeParserCache(sampleDir: string): { bytes: number; samples: number } {
   const compiled = compileParser(undefined);
   if (!compiled) throw new Error(`${fileURLToPath(SOURCE)} is missing: bundle the parser first`);
-  for (const text of samples) compiled.parseNote(text, 'sample.md');
+  const samples = existsSync(sampleDir) ? readdirSync(sampleDir).filter((name) => name.endsWith('.md')) : [];
+  for (const name of samples) compiled.parseNote(readFileSync(join(sampleDir, name), 'utf8'), name);
   const data = compiled.script.createCachedData();
   writeFileSync(CACHE, data);
-  return { bytes: data.length };
+  return { bytes: data.length, samples: samples.length };
 }
 
 function readCache(): Buffer | undefined {
