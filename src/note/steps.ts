@@ -37,10 +37,12 @@ export function extractSteps(nodes: RootContent[], pathTitle: string): Step[] {
   // heading names; a bold lead is a title of its own.
   const titleFor = (fallback: string) => (lead && (lead.bold || !heading) ? lead.title : (heading?.title ?? lead?.title ?? fallback));
   const notesFor = () => (lead ? (lead.bold || !heading ? lead.notes : [lead.text]) : []);
+  // A paragraph nothing followed up on is a manual step of its own.
   const flushLead = () => {
-    if (lead) steps.push(manualStep(titleFor(pathTitle), heading && !lead.bold ? heading.line : lead.line, [lead.text]));
-    if (lead) heading = undefined;
+    if (!lead) return;
+    steps.push(manualStep(titleFor(pathTitle), heading && !lead.bold ? heading.line : lead.line, [lead.text]));
     lead = undefined;
+    heading = undefined;
   };
 
   for (let index = 0; index < nodes.length; index++) {
