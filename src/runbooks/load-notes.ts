@@ -62,8 +62,7 @@ async function parseInWorkers(jobs: ParseJob[], count: number): Promise<LoadedNo
   let next = 0;
   const run = () =>
     new Promise<void>((resolve, reject) => {
-      // A larger young generation: parsing makes much short-lived garbage, and scavenges dominate otherwise.
-      const worker = new Worker(WORKER_URL, { resourceLimits: { maxYoungGenerationSizeMb: 64 } });
+      const worker = new Worker(WORKER_URL);
       const send = () => {
         if (next >= jobs.length) {
           void worker.terminate().then(() => resolve());
