@@ -11,7 +11,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -92,7 +92,9 @@ const rows = [
 const header = ['benchmark', 'median', 'ratio', 'target', 'result'];
 const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
 const line = (cells) => cells.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd();
-process.stdout.write(`node ${process.version}, ${ROUNDS} interleaved runs each after ${WARMUP} warm-up runs; lint: median of ${LINT_RUNS}\n\n`);
+// Other work on the machine skews every number: say how busy it was.
+const load = loadavg().map((value) => value.toFixed(2)).join(' ');
+process.stdout.write(`node ${process.version}, ${availableParallelism()} cores, load average ${load}; ${ROUNDS} interleaved runs each after ${WARMUP} warm-up runs; lint: median of ${LINT_RUNS}\n\n`);
 process.stdout.write(`${[header, widths.map((width) => '-'.repeat(width)), ...rows].map(line).join('\n')}\n`);
 
 // --- generated notes ----------------------------------------------------------------------------

@@ -5,12 +5,11 @@
 
 import { formatProblem, UsageError, type NoteProblem } from '../errors.js';
 import type { Io } from '../io.js';
-import { lintNote, shellStepsOf } from '../lint/lint-note.js';
-import type { Note } from '../note/types.js';
+import { finishLint, type PreparedLint } from '../lint/lint-note.js';
+import { prepareNotes } from '../lint/prepare-notes.js';
 import { scriptForSyntaxCheck } from './load-plan.js';
 import { listNoteFiles, runbooksDir } from '../runbooks/find-note.js';
 import { resolvePath } from '../runbooks/load-note.js';
-import { loadNotes } from '../runbooks/load-notes.js';
 
 export interface LintOptions {
   paths: string[];
@@ -21,20 +20,18 @@ export interface LintOptions {
 export async function lintCommand(options: LintOptions, io: Io): Promise<number> {
   const files = await collectFiles(options.paths.length > 0 ? options.paths : [runbooksDir(options.runbooks, io)], io);
   const problems: NoteProblem[] = [];
-  const notes: Note[] = [];
-  for (const loaded of await loadNotes(files, io)) {
-    if ('note' in loaded) notes.push(loaded.note);
-    else problems.push(...loaded.problems);
+  const notes: PreparedLint[] = [];
+  for (const prepared of await prepareNotes(files, io)) {
+    if ('lint' in prepared) notes.push(prepared.lint);
+    else problems.push(...prepared.problems);
   }
 
   // One `bash -n` run for every script of every note.
-  const stepsByNote = notes.map((note) => shellStepsOf(note));
-  const results = await io.checkSyntax(stepsByNote.flat().map((step) => scriptForSyntaxCheck({ source: step.script })));
+  const results = await io.checkSyntax(notes.flatMap((note) => note.scripts.map((step) => scriptForSyntaxCheck({ source: step.script }))));
   let offset = 0;
-  for (const [index, note] of notes.entries()) {
-    const count = stepsByNote[index]!.length;
-    problems.push(...lintNote(note, results.slice(offset, offset + count)));
-    offset += count;
+  for (const note of notes) {
+    problems.push(...finishLint(note, results.slice(offset, offset + note.scripts.length)));
+    offset += note.scripts.length;
   }
   problems.push(...duplicateStages(notes));
   problems.sort((a, b) => (a.file === b.file ? (a.line ?? 0) - (b.line ?? 0) : a.file < b.file ? -1 : 1));
@@ -65,15 +62,15 @@ async function collectFiles(paths: string[], io: Io): Promise<string[]> {
   return [...new Set(files)];
 }
 
-function duplicateStages(notes: Note[]): NoteProblem[] {
-  const byStage = new Map<string, Note[]>();
+function duplicateStages(notes: PreparedLint[]): NoteProblem[] {
+  const byStage = new Map<string, PreparedLint[]>();
   for (const note of notes) if (note.stage) byStage.set(note.stage, [...(byStage.get(note.stage) ?? []), note]);
   return [...byStage.values()]
     .filter((group) => group.length > 1)
     .flatMap((group) =>
       group.map((note) => ({
         file: note.file,
-        line: note.fields.find((field) => field.name.toLowerCase() === 'stage')?.line ?? 1,
+        line: note.stageLine,
         message: `stage ${note.stage} is also claimed by ${group.filter((other) => other !== note).map((other) => other.file).join(', ')}: each stage needs one note`,
       })),
     );

@@ -90,7 +90,7 @@ export function scriptForSyntaxCheck(step: { source: string }): string {
 async function readFlagValues(plan: Plan, io: Io, cwd: string): Promise<void> {
   await Promise.all(
     plan.flags.map(async (flag) => {
-      if (flag.envFile) flag.current = await readFlagValue(flag.envFile, flag.name, io, cwd);
+      if (flag.envFile) flag.current = await readFlagValue(flag.envFile, flag.name, io, cwd, flag.sedPattern);
     }),
   );
 }

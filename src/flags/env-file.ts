@@ -5,6 +5,7 @@
 
 import { isAbsolute, resolve } from 'node:path';
 import type { Io } from '../io.js';
+import { sedPatternToRegExp } from './sed-pattern.js';
 
 /** `NAME=value` lines (optionally `export`ed and quoted); the last assignment wins, as in a shell. */
 export function parseEnvFile(text: string): Map<string, string> {
@@ -35,10 +36,19 @@ export function expandEnvFilePath(path: string, home: string | undefined, cwd: s
   return isAbsolute(expanded) ? expanded : resolve(cwd, expanded);
 }
 
-export type FlagReading = { state: 'set'; value: string } | { state: 'unset' } | { state: 'no-file'; path: string } | { state: 'unknown'; reason: string };
+/**
+ * What the env file says about a flag now. `sedMatches` tells whether the step's `sed -i` pattern
+ * finds a line of the file (false: the step would leave the file as it is); absent when there is
+ * no pattern or it cannot be judged.
+ */
+export type FlagReading =
+  | { state: 'set'; value: string; sedMatches?: boolean }
+  | { state: 'unset' }
+  | { state: 'no-file'; path: string }
+  | { state: 'unknown'; reason: string };
 
 /** Reads one flag's current value from its env file. Never throws: the reading says what happened. */
-export async function readFlagValue(envFile: string, name: string, io: Pick<Io, 'fs' | 'env' | 'cwd'>, cwd = io.cwd): Promise<FlagReading> {
+export async function readFlagValue(envFile: string, name: string, io: Pick<Io, 'fs' | 'env' | 'cwd'>, cwd = io.cwd, sedPattern?: string): Promise<FlagReading> {
   const path = expandEnvFilePath(envFile, io.env.HOME, cwd);
   if (!path) return { state: 'unknown', reason: `${envFile} uses variables only the step's shell can expand` };
   let bytes: Uint8Array;
@@ -49,6 +59,10 @@ export async function readFlagValue(envFile: string, name: string, io: Pick<Io, 
     if (code === 'ENOENT') return { state: 'no-file', path };
     return { state: 'unknown', reason: `${path} cannot be read (${code})` };
   }
-  const value = parseEnvFile(new TextDecoder().decode(bytes)).get(name);
-  return value === undefined ? { state: 'unset' } : { state: 'set', value };
+  const text = new TextDecoder().decode(bytes);
+  const value = parseEnvFile(text).get(name);
+  if (value === undefined) return { state: 'unset' };
+  const pattern = sedPattern === undefined ? undefined : sedPatternToRegExp(sedPattern);
+  if (!pattern) return { state: 'set', value };
+  return { state: 'set', value, sedMatches: text.replace(/\r\n?/g, '\n').split('\n').some((line) => pattern.test(line)) };
 }

@@ -22,11 +22,27 @@ function manualStepsOf(note: Note): ManualStep[] {
   return [...new Set(steps)].filter((step): step is ManualStep => step.kind === 'manual');
 }
 
+/** What lint needs of a note, small enough to send from a worker thread: its problems so far and its scripts. */
+export interface PreparedLint {
+  file: string;
+  stage?: string;
+  stageLine: number;
+  /** Every problem but bash syntax errors, which need `bash -n` over `scripts`. */
+  problems: NoteProblem[];
+  scripts: { title: string; line: number; script: string; lineMap: number[] }[];
+}
+
 /** `syntax[i]` is the `bash -n` result for `shellStepsOf(note)[i]`. */
 export function lintNote(note: Note, syntax: (SyntaxProblem | undefined)[]): NoteProblem[] {
+  return finishLint(prepareLint(note), syntax);
+}
+
+/** Everything wrong with a note that can be seen without running `bash -n`. Pure. */
+export function prepareLint(note: Note): PreparedLint {
   const file = note.file;
+  const prepared: PreparedLint = { file, stage: note.stage, stageLine: stageLine(note), problems: [], scripts: [] };
   // Everything else about the template is expected: one line says what it is.
-  if (isTemplate(note)) return runBlockers(note);
+  if (isTemplate(note)) return { ...prepared, problems: runBlockers(note) };
   const problems: NoteProblem[] = [...note.problems, ...runBlockers(note)];
   const add = (line: number | undefined, message: string) => problems.push({ file, line, message });
 
@@ -42,18 +58,28 @@ export function lintNote(note: Note, syntax: (SyntaxProblem | undefined)[]): Not
   }
 
   const section = note.rollback;
+  const scripts: PreparedLint['scripts'] = [];
   if (section && section.paths.some((path) => path.steps.length > 0)) {
     for (const path of section.paths) if (path.steps.length === 0) add(path.line, `path "${path.title}" has no steps: add them or remove the heading`);
-    shellStepsOf(note).forEach((step, index) => {
-      const problem = syntax[index];
-      if (problem) add(step.lineMap[Math.min(problem.line, step.lineMap.length - 1)] ?? step.line, `bash syntax error in step "${step.title}": ${problem.message}`);
-    });
+    for (const step of shellStepsOf(note)) scripts.push({ title: step.title, line: step.line, script: step.script, lineMap: step.lineMap });
     problems.push(...flagProblems(note));
     if (section.prometheusUrls.length === 0) {
       add(section.line, 'no Prometheus URL in the Rollback Procedure: add a check such as `curl -s http://127.0.0.1:9090/api/v1/targets`');
     }
   }
   problems.push(...monitoringProblems(note));
+  return { ...prepared, problems, scripts };
+}
+
+/** Adds the bash syntax errors (`syntax[i]` is the result for `prepared.scripts[i]`), sorted by line. */
+export function finishLint(prepared: PreparedLint, syntax: (SyntaxProblem | undefined)[]): NoteProblem[] {
+  const problems = [...prepared.problems];
+  prepared.scripts.forEach((step, index) => {
+    const problem = syntax[index];
+    if (!problem) return;
+    const line = step.lineMap[Math.min(problem.line, step.lineMap.length - 1)] ?? step.line;
+    problems.push({ file: prepared.file, line, message: `bash syntax error in step "${step.title}": ${problem.message}` });
+  });
   return problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
 }
 

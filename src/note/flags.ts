@@ -53,6 +53,7 @@ function sedFlags(command: SimpleCommand, line: number, step: string): FlagMenti
   const scripts: string[] = [];
   const files: string[] = [];
   let inPlace = false;
+  let extended = false;
   const words = command.words.slice(1);
   for (let i = 0; i < words.length; i++) {
     const word = words[i]!;
@@ -60,15 +61,20 @@ function sedFlags(command: SimpleCommand, line: number, step: string): FlagMenti
     else if (word.startsWith('--expression=')) scripts.push(word.slice('--expression='.length));
     else if (word === '-f' || word === '--file') i += 1;
     else if (word === '-i' || /^-i\S/.test(word) || word.startsWith('--in-place')) inPlace = true;
-    else if (/^-[a-zA-Z]+$/.test(word)) inPlace ||= word.includes('i');
+    else if (/^-[a-zA-Z]+$/.test(word)) {
+      inPlace ||= word.includes('i');
+      extended ||= /[Er]/.test(word);
+    } else if (word === '--regexp-extended') extended = true;
     else if (word.startsWith('--')) continue;
     else if (scripts.length === 0) scripts.push(word);
     else files.push(word);
   }
   const mentions: FlagMention[] = [];
   for (const script of scripts) {
-    for (const { name, value } of sedReplacements(script)) {
-      mentions.push(inPlace && files[0] ? { name, value, line, source: 'sed', envFile: files[0], step } : { name, value, line, source: 'assignment', step });
+    for (const { name, value, pattern } of sedReplacements(script)) {
+      // Only a basic regular expression is judged against the file later (`-E` patterns are not).
+      const sedPattern = pattern && !extended ? { sedPattern: pattern } : {};
+      mentions.push(inPlace && files[0] ? { name, value, line, source: 'sed', envFile: files[0], step, ...sedPattern } : { name, value, line, source: 'assignment', step });
     }
   }
   return mentions;
@@ -78,14 +84,16 @@ function sedFlags(command: SimpleCommand, line: number, step: string): FlagMenti
  * Flag assignments a sed script writes: those on the replacement side of each `s` command
  * (`s/X=true/X=false/` → X=false). `/X/s/=true/=false/` names the flag in its address.
  */
-function sedReplacements(script: string): { name: string; value: string }[] {
-  const found: { name: string; value: string }[] = [];
-  const substitution = /s(.)((?:\\.|(?!\1).)*)\1((?:\\.|(?!\1).)*)\1/g;
+function sedReplacements(script: string): { name: string; value: string; pattern?: string }[] {
+  const found: { name: string; value: string; pattern?: string }[] = [];
+  const substitution = /s(.)((?:\\.|(?!\1).)*)\1((?:\\.|(?!\1).)*)\1([a-zA-Z0-9]*)/g;
   for (const match of script.matchAll(substitution)) {
-    const [, , pattern = '', replacement = ''] = match;
+    const [, , pattern = '', replacement = '', options = ''] = match;
     const direct = findFlagAssignments(replacement);
     if (direct.length > 0) {
-      found.push(...direct);
+      // With one flag in `s/X=true/X=false/`, the pattern is what must be in the file for the edit to happen.
+      const judged = direct.length === 1 && !/[iIM]/.test(options); // case-insensitive or multi-line matches are not judged
+      found.push(...direct.map((assignment) => (judged ? { ...assignment, pattern: unescapeDelimiter(pattern, match[1]!) } : assignment)));
       continue;
     }
     const value = /^=(true|false|on|off|0|1)$/i.exec(replacement)?.[1];
@@ -93,4 +101,9 @@ function sedReplacements(script: string): { name: string; value: string }[] {
     if (value && name) found.push({ name, value });
   }
   return found;
+}
+
+/** `s|a\|b|…|` → `a|b`: the delimiter escaped inside the pattern is a plain character. */
+function unescapeDelimiter(pattern: string, delimiter: string): string {
+  return pattern.replaceAll(`\\${delimiter}`, delimiter);
 }

@@ -89,8 +89,11 @@ function declaredFlags(tree: Root, sectionNodes: ReadonlySet<RootContent>): Flag
   walk(
     tree.children.filter((node) => !sectionNodes.has(node)),
     (node) => {
-      if (node.type !== 'paragraph' || !/^feature flags?\s*:/i.test(textOf(node))) return;
-      for (const { name, value } of findFlagAssignments(textOf(node))) mentions.push({ name, value, line: lineOf(node), source: 'declared' });
+      // Most paragraphs are prose: look at the first words before building the whole text.
+      if (node.type !== 'paragraph' || !/^\W*feature/i.test(firstText(node))) return;
+      const text = textOf(node);
+      if (!/^feature flags?\s*:/i.test(text)) return;
+      for (const { name, value } of findFlagAssignments(text)) mentions.push({ name, value, line: lineOf(node), source: 'declared' });
     },
   );
   return mentions;
@@ -107,6 +110,7 @@ function findPrometheusUrls(nodes: RootContent[]): UrlMention[] {
     if (node.type === 'inlineCode' || node.type === 'text') texts.push({ text: node.value, line: lineOf(node) });
     if (node.type === 'link') texts.push({ text: node.url, line: lineOf(node) });
     for (const { text, line } of texts) {
+      if (!text.includes('/api/v1/')) continue;
       for (const match of text.matchAll(PROMETHEUS_API)) urls.push({ url: match[0], line });
     }
   });
@@ -119,6 +123,13 @@ function headerPlaceholders(title: string, titleLine: number, fields: Note['fiel
     for (const marker of findTextMarkers(field.value)) found.push({ text: marker.text, line: field.line, where: `field **${field.name}**` });
   }
   return found;
+}
+
+/** The first piece of text in a node, however deeply it is nested (`**Feature flag**:` → "Feature flag"). */
+function firstText(node: Nodes): string {
+  if ('value' in node && typeof node.value === 'string') return node.value;
+  const first = 'children' in node ? (node.children as Nodes[])[0] : undefined;
+  return first ? firstText(first) : '';
 }
 
 function walk(nodes: Nodes[], visit: (node: Nodes) => void): void {

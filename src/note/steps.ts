@@ -37,10 +37,12 @@ export function extractSteps(nodes: RootContent[], pathTitle: string): Step[] {
   // heading names; a bold lead is a title of its own.
   const titleFor = (fallback: string) => (lead && (lead.bold || !heading) ? lead.title : (heading?.title ?? lead?.title ?? fallback));
   const notesFor = () => (lead ? (lead.bold || !heading ? lead.notes : [lead.text]) : []);
+  // A paragraph nothing followed up on is a manual step of its own.
   const flushLead = () => {
-    if (lead) steps.push(manualStep(titleFor(pathTitle), heading && !lead.bold ? heading.line : lead.line, [lead.text]));
-    if (lead) heading = undefined;
+    if (!lead) return;
+    steps.push(manualStep(titleFor(pathTitle), heading && !lead.bold ? heading.line : lead.line, [lead.text]));
     lead = undefined;
+    heading = undefined;
   };
 
   for (let index = 0; index < nodes.length; index++) {
@@ -133,13 +135,70 @@ function stepsOfItem(item: ListItem): Step[] {
   const title = lead?.title ?? 'Untitled step';
   const line = lineOf(item);
   const body = lead ? rest : item.children;
-  const codes = collectCode(body);
-  const texts = body.flatMap((node) => textsWithoutCode(node));
-  const notes = [...(lead?.notes ?? []), ...texts];
+  if (!body.some(containsCode)) {
+    const texts = body.flatMap((node) => textsWithoutCode(node));
+    const items = texts.length > 0 ? texts : [lead ? lead.text : textOf(item)];
+    return [manualStep(title, line, items, texts.length > 0 ? (lead?.notes ?? []) : [])];
+  }
+  const segments = segmentItem(body);
+  let shellSegments = 0;
+  return segments.flatMap((segment) => {
+    if (segment.kind === 'manual') return [manualStep(`${title} (by hand)`, segment.line, segment.items)];
+    const first = shellSegments++ === 0;
+    return blockSteps(segment.blocks, {
+      title: first ? title : `${title} (continued)`,
+      line: first ? line : lineOf(segment.blocks[0]!),
+      notes: [...(first ? (lead?.notes ?? []) : []), ...segment.notes],
+      intro: lead?.text,
+    });
+  });
+}
 
-  if (codes.length > 0) return blockSteps(codes, { title, line, notes, intro: lead?.text });
-  const items = texts.length > 0 ? texts : [lead ? lead.text : textOf(item)];
-  return [manualStep(title, line, items, texts.length > 0 ? (lead?.notes ?? []) : [])];
+type Segment = { kind: 'code'; blocks: Code[]; notes: string[] } | { kind: 'manual'; items: string[]; line: number };
+
+/**
+ * The body of a list item with code, in order: runs of code blocks, and runs of bullets without
+ * code. Such bullets ("Restart: `make restart`") are things to do by hand, so they become manual
+ * steps in their place rather than notes a reader might skim past. A bullet that introduces a
+ * block ("Edit the env file:") and paragraphs are notes of the blocks they go with.
+ */
+function segmentItem(body: Nodes[]): Segment[] {
+  const segments: Segment[] = [];
+  let pendingNotes: string[] = [];
+  const addCode = (blocks: Code[], notes: string[]) => {
+    if (blocks.length === 0) {
+      pendingNotes.push(...notes);
+      return;
+    }
+    const last = segments.at(-1);
+    if (last?.kind === 'code') {
+      last.blocks.push(...blocks);
+      last.notes.push(...pendingNotes, ...notes);
+    } else {
+      segments.push({ kind: 'code', blocks, notes: [...pendingNotes, ...notes] });
+    }
+    pendingNotes = [];
+  };
+  const addByHand = (text: string, line: number) => {
+    const last = segments.at(-1);
+    if (last?.kind === 'manual') last.items.push(text);
+    else segments.push({ kind: 'manual', items: [text], line });
+  };
+  for (const node of body) {
+    if (node.type !== 'list') {
+      addCode(collectCode([node]), textsWithoutCode(node));
+      continue;
+    }
+    for (const child of node.children) {
+      const text = textsWithoutCode(child).join(' ');
+      if (containsCode(child) || /[:：]$/.test(text)) addCode(collectCode([child]), text === '' ? [] : [cleanTitle(text)]);
+      else if (text !== '') addByHand(text, lineOf(child));
+    }
+  }
+  // Notes after the last block still belong to the step.
+  const lastCode = segments.findLast((segment): segment is Extract<Segment, { kind: 'code' }> => segment.kind === 'code');
+  lastCode?.notes.push(...pendingNotes);
+  return segments;
 }
 
 function containsCode(node: Nodes): boolean {

@@ -105,6 +105,8 @@ export interface FlagMention {
   envFile?: string;
   /** Title of the step that sets the flag, when it is set by a step. */
   step?: string;
+  /** For `sed -i 's/X=true/X=false/' FILE`: the pattern (`X=true`) a line of the file must match for the edit to happen. */
+  sedPattern?: string;
 }
 
 export interface UrlMention {

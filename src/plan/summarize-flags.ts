@@ -23,7 +23,7 @@ export function summarizeFlags(
   for (const [name, all] of byName) {
     const best = all.reduce((chosen, mention) => (AUTHORITY[mention.source] >= AUTHORITY[chosen.source] ? mention : chosen));
     const stepNumber = best.step === undefined ? undefined : stepNumberAt(best.line);
-    flags.push({ name, rollbackValue: best.value, envFile: best.envFile, step: best.step, stepNumber, line: best.line });
+    flags.push({ name, rollbackValue: best.value, envFile: best.envFile, step: best.step, stepNumber, line: best.line, sedPattern: best.sedPattern });
     for (const other of all) {
       if (other.value.toLowerCase() === best.value.toLowerCase()) continue;
       problems.push({

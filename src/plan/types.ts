@@ -40,6 +40,8 @@ export interface PlanFlag {
   step?: string;
   stepNumber?: number;
   line: number;
+  /** The `sed -i` pattern the step needs to find in the env file, when it edits it that way. */
+  sedPattern?: string;
   /** What the env file holds now; filled in by the command that reads the file. */
   current?: FlagReading;
 }

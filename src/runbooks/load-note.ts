@@ -7,12 +7,13 @@ import { resolve } from 'node:path';
 import { formatProblem, NoteError, type NoteProblem } from '../errors.js';
 import type { Io } from '../io.js';
 import { decodeNote } from '../note/decode.js';
-import { parseNote } from '../note/parse-note.js';
+import { loadParseNote, type ParseNote } from '../note/compiled-parser.js';
 import type { Note } from '../note/types.js';
 
 /** `path` is shown in messages as given (relative paths stay relative). */
 export async function loadNote(path: string, io: Io): Promise<Note> {
-  return noteFromBytes(path, await readNoteBytes(path, io));
+  const [bytes, parse] = await Promise.all([readNoteBytes(path, io), loadParseNote()]);
+  return noteFromBytes(path, bytes, parse);
 }
 
 /** The bytes of a note file; a file that cannot be read is a `NoteError` saying why. */
@@ -25,10 +26,10 @@ export async function readNoteBytes(path: string, io: Io): Promise<Uint8Array> {
 }
 
 /** Decodes and parses a note's bytes (pure); binary or non-UTF-8 bytes are a `NoteError`. */
-export function noteFromBytes(path: string, bytes: Uint8Array): Note {
+export function noteFromBytes(path: string, bytes: Uint8Array, parse: ParseNote): Note {
   const decoded = decodeNote(bytes);
   if (!decoded.ok) throw unreadable({ file: path, line: decoded.line, message: decoded.reason });
-  return parseNote(decoded.text, path);
+  return parse(decoded.text, path);
 }
 
 function unreadable(problem: NoteProblem): NoteError {

@@ -24,6 +24,8 @@ export function planToJson(plan: Plan): object {
       line: flag.line,
       currentValue: flag.current?.state === 'set' ? flag.current.value : null,
       currentState: flag.current?.state ?? null,
+      sedPattern: flag.sedPattern ?? null,
+      sedMatches: flag.current?.state === 'set' ? (flag.current.sedMatches ?? null) : null,
     })),
     environment: plan.environment ?? null,
     prometheus: { url: plan.prometheus.url, source: plan.prometheus.source, line: plan.prometheus.line ?? null },

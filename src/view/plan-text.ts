@@ -79,7 +79,9 @@ function formatFlag(flag: PlanFlag, style: Style): string {
 function describeReading(reading: FlagReading, flag: PlanFlag, style: Style): string {
   switch (reading.state) {
     case 'set':
-      return reading.value === flag.rollbackValue ? style.green(`; now ${reading.value} (already rolled back)`) : `; now ${style.yellow(reading.value)}`;
+      if (reading.value === flag.rollbackValue) return style.green(`; now ${reading.value} (already rolled back)`);
+      if (reading.sedMatches === false) return `; now ${style.yellow(reading.value)}${style.red(`, but no line of the file matches the step's sed pattern ${flag.sedPattern}: the step would change nothing`)}`;
+      return `; now ${style.yellow(reading.value)}`;
     case 'unset':
       return style.yellow('; not in the file now');
     case 'no-file':

@@ -106,3 +106,14 @@ describe('help and version', () => {
     expect(await runCli(['--version'])).toEqual({ exitCode: 0, stdout: `${version}\n`, stderr: '' });
   });
 });
+
+describe('the machine', () => {
+  it('says so when bash is missing, since steps cannot be checked or run without it', async () => {
+    sandbox = createSandbox({ notes: { '21_01a_dialog_context_repo.md': '21_01a_dialog_context_repo.md' } });
+    expect(await runCli(['rollback', '21_01a', '--dry-run'], { cwd: sandbox.root, env: { ...sandbox.env, PATH: sandbox.home } })).toEqual({
+      exitCode: 2,
+      stdout: '',
+      stderr: 'runbook: bash was not found on PATH: runbook needs bash to check and run steps\n',
+    });
+  });
+});

@@ -59,7 +59,11 @@ Dry run: nothing was run and nothing was written.
 
   it.each([
     { envFile: 'USE_NEW_DIALOG_CONTEXT_REPO=false\n', says: '(step 1); now false (already rolled back)' },
-    { envFile: 'export USE_NEW_DIALOG_CONTEXT_REPO="true" # set by deploy\n', says: '(step 1); now true' },
+    { envFile: 'export USE_NEW_DIALOG_CONTEXT_REPO=true # set by deploy\n', says: '(step 1); now true\n' },
+    {
+      envFile: 'USE_NEW_DIALOG_CONTEXT_REPO="true"\n',
+      says: "(step 1); now true, but no line of the file matches the step's sed pattern USE_NEW_DIALOG_CONTEXT_REPO=true: the step would change nothing",
+    },
     { envFile: 'OTHER=1\n', says: '(step 1); not in the file now' },
     { envFile: undefined, says: '(step 1); HOME/work/infra/.env.infra does not exist' },
   ])('reads the flag from the env file, read only: $says', async ({ envFile, says }) => {
@@ -176,6 +180,8 @@ describe('--json', () => {
         line: 43,
         currentValue: 'true',
         currentState: 'set',
+        sedPattern: 'USE_NEW_METRICS_EXPORTER=true',
+        sedMatches: true,
       },
     ]);
     expect(plan.paths.map((path: { number: number; title: string; line: number; selected: boolean; steps: unknown[] }) => [path.number, path.title, path.line, path.selected, path.steps.length])).toEqual([

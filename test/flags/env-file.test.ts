@@ -59,4 +59,14 @@ describe('readFlagValue', () => {
   ])('$reading.state', async ({ files, error, reading }) => {
     expect(await readFlagValue('~/.env', 'USE_NEW_X', io(files, error))).toEqual(reading);
   });
+
+  it.each([
+    { text: 'USE_NEW_X=true\n', pattern: 'USE_NEW_X=true', sedMatches: true },
+    { text: 'USE_NEW_X="true"\n', pattern: 'USE_NEW_X=true', sedMatches: false },
+    { text: 'USE_NEW_X=true\r\n', pattern: 'USE_NEW_X=true$', sedMatches: true },
+    { text: 'USE_NEW_X=true\n', pattern: 'USE_NEW_X=\\(true\\)', sedMatches: undefined },
+  ])('says whether the sed pattern $pattern finds a line: $sedMatches', async ({ text, pattern, sedMatches }) => {
+    const reading = await readFlagValue('~/.env', 'USE_NEW_X', io({ '/home/op/.env': text }), '/srv/app', pattern);
+    expect(reading).toEqual(sedMatches === undefined ? { state: 'set', value: 'true' } : { state: 'set', value: 'true', sedMatches });
+  });
 });

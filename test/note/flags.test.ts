@@ -24,7 +24,7 @@ describe('findScriptFlags', () => {
     {
       form: 'sed -i on an env file',
       script: "sed -i 's/USE_NEW_X=true/USE_NEW_X=false/' ~/work/infra/.env.infra",
-      expected: { name: 'USE_NEW_X', value: 'false', source: 'sed', envFile: '~/work/infra/.env.infra' },
+      expected: { name: 'USE_NEW_X', value: 'false', source: 'sed', envFile: '~/work/infra/.env.infra', sedPattern: 'USE_NEW_X=true' },
     },
     {
       form: 'sudo sed -i -e with the flag in the address',
@@ -34,7 +34,22 @@ describe('findScriptFlags', () => {
     {
       form: 'sed -i.bak with another delimiter',
       script: 'sed -i.bak "s|USE_NEW_X=1|USE_NEW_X=0|g" .env',
-      expected: { name: 'USE_NEW_X', value: '0', source: 'sed', envFile: '.env' },
+      expected: { name: 'USE_NEW_X', value: '0', source: 'sed', envFile: '.env', sedPattern: 'USE_NEW_X=1' },
+    },
+    {
+      form: 'sed -i -E: an extended pattern is not judged later',
+      script: "sed -i -E 's/USE_NEW_X=(true|1)/USE_NEW_X=false/' .env",
+      expected: { name: 'USE_NEW_X', value: 'false', source: 'sed', envFile: '.env' },
+    },
+    {
+      form: 'sed -i with a case-insensitive s///I: not judged later',
+      script: "sed -i 's/use_new_x=true/USE_NEW_X=false/I' .env",
+      expected: { name: 'USE_NEW_X', value: 'false', source: 'sed', envFile: '.env' },
+    },
+    {
+      form: 'sed -i with an escaped delimiter in the pattern',
+      script: "sed -i 's/^USE_NEW_X=true\\/x/USE_NEW_X=false/' .env",
+      expected: { name: 'USE_NEW_X', value: 'false', source: 'sed', envFile: '.env', sedPattern: '^USE_NEW_X=true/x' },
     },
     {
       form: 'sed without -i only prints',

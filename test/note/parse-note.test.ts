@@ -36,7 +36,17 @@ describe('parseNote: feature flags', () => {
 
   it('reads the flag, its rollback value, the env file from the sed -i target and the step (21_01a)', () => {
     expect(mentions('21_01a_dialog_context_repo.md', samplesDir)).toEqual({
-      section: [{ name: 'USE_NEW_DIALOG_CONTEXT_REPO', value: 'false', line: 85, source: 'sed', envFile: '~/work/infra/.env.infra', step: 'Disable feature flag' }],
+      section: [
+        {
+          name: 'USE_NEW_DIALOG_CONTEXT_REPO',
+          value: 'false',
+          line: 85,
+          source: 'sed',
+          envFile: '~/work/infra/.env.infra',
+          step: 'Disable feature flag',
+          sedPattern: 'USE_NEW_DIALOG_CONTEXT_REPO=true',
+        },
+      ],
       declared: [{ name: 'USE_NEW_DIALOG_CONTEXT_REPO', value: 'false', line: 51, source: 'declared' }],
     });
   });
@@ -58,8 +68,12 @@ describe('parseNote: feature flags', () => {
   });
 
   it('finds flags in a CRLF note and in a step split by markers', () => {
-    expect(mentions('crlf-endings.md').section).toEqual([{ name: 'USE_NEW_CRLF', value: 'false', line: 11, source: 'sed', envFile: '~/work/infra/.env.infra', step: 'Disable feature flag' }]);
-    expect(mentions('step-markers.md').section).toEqual([{ name: 'USE_NEW_MARKERS', value: 'false', line: 15, source: 'sed', envFile: '~/work/infra/.env.infra', step: 'Disable feature flag' }]);
+    expect(mentions('crlf-endings.md').section).toEqual([
+      { name: 'USE_NEW_CRLF', value: 'false', line: 11, source: 'sed', envFile: '~/work/infra/.env.infra', step: 'Disable feature flag', sedPattern: 'USE_NEW_CRLF=true' },
+    ]);
+    expect(mentions('step-markers.md').section).toEqual([
+      { name: 'USE_NEW_MARKERS', value: 'false', line: 15, source: 'sed', envFile: '~/work/infra/.env.infra', step: 'Disable feature flag', sedPattern: 'USE_NEW_MARKERS=true' },
+    ]);
   });
 });
 

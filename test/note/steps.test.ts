@@ -185,6 +185,22 @@ const cases: Case[] = [
     ],
   },
   {
+    fixture: 'bullets-beside-code.md',
+    scenario: 'a bullet without code beside blocks is done by hand in its place, never hidden in the notes; inline code is not run',
+    paths: [
+      {
+        title: 'Rollback Procedure',
+        line: 7,
+        steps: [
+          shell('Disable feature flag', 9, SED('USE_NEW_BESIDE')),
+          manual('Disable feature flag (by hand)', 14, 'Restart: make day-12-restart-beside'),
+          shell('Disable feature flag (continued)', 16, TARGETS),
+          manual('Restart the worker too: make day-12-restart-beside-worker', 19, 'Restart the worker too: make day-12-restart-beside-worker'),
+        ],
+      },
+    ],
+  },
+  {
     fixture: 'crlf-endings.md',
     scenario: 'CRLF line endings: no \\r reaches a script, lines are unchanged',
     paths: [
@@ -286,6 +302,7 @@ describe('steps of a rollback path', () => {
     expect(steps.find((step) => step.title === 'Restart services')?.notes).toEqual(['(scheduler first, then butler)']);
     expect(parseFixture('plain-lead-item.md').rollback!.paths[0]!.steps[1]!.notes).toEqual(['Wait until the health check is green.']);
     expect(parseFixture('step-markers.md').rollback!.paths[0]!.steps[0]!.notes).toEqual(['Run this block; each marked part is its own step']);
+    expect(parseFixture('bullets-beside-code.md').rollback!.paths[0]!.steps.map((step) => step.notes)).toEqual([['Edit the env file'], [], ['Then check the targets'], []]);
   });
 
   it('gives the code of a manual code step so the operator can read it', () => {
