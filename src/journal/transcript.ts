@@ -4,7 +4,7 @@
  */
 
 import { formatDuration } from '../execute/executor.js';
-import type { RunEvent } from './events.js';
+import type { RunEvent, VerificationRecorded } from './events.js';
 import { replayRun, stepOutcomes } from './run-state.js';
 
 export function formatTranscript(runId: string, events: RunEvent[], status: string): string {
@@ -37,7 +37,7 @@ export function formatTranscript(runId: string, events: RunEvent[], status: stri
     lines.push(`| ${step.number} | ${cell(step.title)} | ${outcome?.result ?? 'not reached'} | ${outcome && step.kind === 'shell' ? formatDuration(outcome.durationMs) : ''} | ${cell(details)} |`);
   }
   // The outcome only: the measurements taken on the way stay in the journal.
-  for (const verification of events.filter((event) => event.type === 'verification' && event.phase !== 'measurement')) {
+  for (const verification of events.filter((event): event is VerificationRecorded => event.type === 'verification' && event.phase !== 'measurement')) {
     lines.push('', `**Recovery check** (${verification.at}): ${String(verification.verdict ?? 'recorded')}${verification.summary ? ` — ${String(verification.summary)}` : ''}`);
   }
   for (const event of events) {
