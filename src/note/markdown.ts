@@ -1,22 +1,28 @@
 /**
- * Markdown → mdast with mdast-util-from-markdown (micromark), the parser remark-parse wraps;
- * calling it directly leaves unified and vfile out of start-up. Only GFM tables are added
- * (for the Key Metrics table): the rest of GFM (autolink literals, footnotes, strikethrough)
- * costs start-up time and changes nothing runbook reads.
+ * Markdown → mdast with unified and remark-parse. Only GFM tables are added (for the Key
+ * Metrics table), the way remark-gfm registers them: the rest of GFM (autolink literals,
+ * footnotes, strikethrough) costs start-up time and changes nothing runbook reads.
  */
 
 import type { Nodes, Root } from 'mdast';
-import { fromMarkdown, type Options } from 'mdast-util-from-markdown';
 import { gfmTableFromMarkdown } from 'mdast-util-gfm-table';
 import { toString } from 'mdast-util-to-string';
 import { gfmTable } from 'micromark-extension-gfm-table';
+import remarkParse from 'remark-parse';
+import { unified, type Processor } from 'unified';
 
-let options: Options | undefined;
+function remarkGfmTable(this: Processor): void {
+  const data = this.data();
+  (data.micromarkExtensions ??= []).push(gfmTable());
+  (data.fromMarkdownExtensions ??= []).push(gfmTableFromMarkdown());
+}
+
+let processor: { parse(text: string): Root } | undefined;
 
 /** Parses markdown text (line endings already normalised to `\n`) into an mdast tree. */
 export function parseMarkdown(text: string): Root {
-  options ??= { extensions: [gfmTable()], mdastExtensions: [gfmTableFromMarkdown()] };
-  return fromMarkdown(text, options);
+  processor ??= unified().use(remarkParse).use(remarkGfmTable).freeze();
+  return processor.parse(text);
 }
 
 /** The plain text of a node, whitespace collapsed, as a person reads it. */
@@ -29,7 +35,7 @@ export function textOf(node: Nodes | Nodes[]): string {
     .trim();
 }
 
-/** The 1-based line a node starts on (micromark always sets positions). */
+/** The 1-based line a node starts on (remark always sets positions when parsing). */
 export function lineOf(node: Nodes): number {
   return node.position?.start.line ?? 1;
 }
