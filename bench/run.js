@@ -97,6 +97,18 @@ const load = loadavg().map((value) => value.toFixed(2)).join(' ');
 process.stdout.write(`node ${process.version}, ${availableParallelism()} cores, load average ${load}; ${ROUNDS} interleaved runs each after ${WARMUP} warm-up runs; lint: median of ${LINT_RUNS}\n\n`);
 process.stdout.write(`${[header, widths.map((width) => '-'.repeat(width)), ...rows].map(line).join('\n')}\n`);
 
+// --- running steps: a 20-step note with --yes against plain bash running the same blocks ---------
+
+process.stdout.write('\n');
+const { measureStepOverhead, formatStepOverhead } = await import('./steps.js');
+process.stdout.write(`${formatStepOverhead(measureStepOverhead())}\n`);
+
+// --- recovery check: 10,000 targets, and detection latency against a real Prometheus -------------
+
+process.stdout.write('\n');
+const { runPrometheusBench } = await import('./prometheus.js');
+await runPrometheusBench({ log: (text) => process.stdout.write(`${text}\n`) });
+
 // --- generated notes ----------------------------------------------------------------------------
 
 /** A filled-in note in the template's shape, varied so the parser meets its usual shapes. */
