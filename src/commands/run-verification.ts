@@ -10,6 +10,7 @@ import type { Plan } from '../plan/types.js';
 import { createPrometheusClient } from '../prometheus/client.js';
 import { describeSelector } from '../prometheus/evaluate-targets.js';
 import { verifyRecovery, type VerificationEvent, type VerificationReport } from '../prometheus/verify-recovery.js';
+import { describeUrlSource } from '../view/plan-text.js';
 import { styleFor } from '../view/style.js';
 import type { VerifySettings } from './verify-flags.js';
 
@@ -59,20 +60,4 @@ export async function runVerification(options: RunVerificationOptions, io: Io): 
 function targetsTitle(settings: VerifySettings, since: Date): string {
   const selector = describeSelector({ jobs: settings.jobs, labels: settings.targetLabels });
   return `targets${selector ? ` matching ${selector}` : ''}: up and scraped after ${since.toISOString()}, ${settings.stable} time${settings.stable === 1 ? '' : 's'} in a row`;
-}
-
-/** Where the Prometheus URL came from, for the header. */
-export function describeUrlSource(plan: Pick<Plan, 'prometheus'>): string {
-  switch (plan.prometheus.source) {
-    case 'option':
-      return 'from --prometheus-url';
-    case 'environment':
-      return 'from PROMETHEUS_URL';
-    case 'note':
-      return `from the note, line ${plan.prometheus.line}`;
-    case 'profile':
-      return 'from the environment profile';
-    case 'default':
-      return 'the default';
-  }
 }

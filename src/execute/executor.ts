@@ -5,6 +5,7 @@
  * decision is emitted as an event for the journal, the metrics and the report.
  */
 
+import { formatMs } from '../prometheus/duration.js';
 import { AbortedError, InterruptedError, StepFailedError } from '../errors.js';
 import type { FlagReading } from '../flags/env-file.js';
 import type { FlagChange, RunEvent, StepDecision, StepResult } from '../journal/events.js';
@@ -259,7 +260,7 @@ function scriptFailure(result: ScriptResult): StepResult {
 
 function describeFailure(result: ScriptResult, timeoutMs: number): string {
   if (result.startError) return `could not start bash: ${result.startError}`;
-  if (result.timedOut) return `timed out after ${formatDuration(timeoutMs)}; its processes were stopped`;
+  if (result.timedOut) return `timed out after ${formatMs(timeoutMs)}; its processes were stopped`;
   if (result.interrupted) return 'was interrupted (Ctrl-C); its processes were stopped';
   if (result.signal) return `was killed by ${result.signal}`;
   return `failed with exit code ${result.exitCode}`;
@@ -269,10 +270,3 @@ function describeFlags(flags: FlagChange[]): string {
   return flags.map((flag) => ` — ${flag.name}: ${flag.before ?? 'unset'} → ${flag.after ?? 'unset'}`).join('');
 }
 
-/** 850 ms → "0.9s", 75 s → "1m15s". */
-export function formatDuration(ms: number): string {
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
-  const minutes = Math.floor(ms / 60_000);
-  const seconds = Math.round((ms % 60_000) / 1000);
-  return `${minutes}m${String(seconds).padStart(2, '0')}s`;
-}

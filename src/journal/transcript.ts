@@ -3,7 +3,7 @@
  * incident: who, when, which path, each step with its result, commands and output tail.
  */
 
-import { formatDuration } from '../execute/executor.js';
+import { formatMs } from '../prometheus/duration.js';
 import type { RunEvent, VerificationRecorded } from './events.js';
 import { replayRun, stepOutcomes } from './run-state.js';
 
@@ -12,7 +12,7 @@ export function formatTranscript(runId: string, events: RunEvent[], status: stri
   if (!state) return `Run ${runId}: no run-started event in its journal.\n`;
   const { started } = state;
   const end = events.at(-1)!.at;
-  const elapsed = formatDuration(new Date(end).getTime() - new Date(started.at).getTime());
+  const elapsed = formatMs(new Date(end).getTime() - new Date(started.at).getTime());
   const lines: string[] = [];
   lines.push(`### ${started.at.slice(0, 10)} Rollback of ${started.stage ?? started.note} — ${status}`, '');
   lines.push(`- **Run**: \`${runId}\``);
@@ -34,7 +34,7 @@ export function formatTranscript(runId: string, events: RunEvent[], status: stri
     const flags = (outcome?.flags ?? []).map((flag) => `${flag.name}: ${flag.before ?? 'unset'} → ${flag.after ?? 'unset'}`);
     const needs = outcome?.result === 'needs-person' ? `needs a person: ${outcome.commands.split('\n').join('; ')}` : '';
     const details = [...flags, needs, outcome?.message ?? '', outcome && outcome.attempts > 1 ? `${outcome.attempts} attempts` : ''].filter(Boolean).join('; ');
-    lines.push(`| ${step.number} | ${cell(step.title)} | ${outcome?.result ?? 'not reached'} | ${outcome && step.kind === 'shell' ? formatDuration(outcome.durationMs) : ''} | ${cell(details)} |`);
+    lines.push(`| ${step.number} | ${cell(step.title)} | ${outcome?.result ?? 'not reached'} | ${outcome && step.kind === 'shell' ? formatMs(outcome.durationMs) : ''} | ${cell(details)} |`);
   }
   // The outcome only: the measurements taken on the way stay in the journal.
   for (const verification of events.filter((event): event is VerificationRecorded => event.type === 'verification' && event.phase !== 'measurement')) {

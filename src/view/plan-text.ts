@@ -49,7 +49,7 @@ export function formatPlan(plan: Plan, options: PlanTextOptions): string {
     for (const step of path.steps) out.push(...formatStep(step, style));
   }
 
-  out.push('', style.bold(`Recovery checks after the last step — Prometheus ${plan.prometheus.url} ${style.dim(`(${describeSource(plan)})`)}`));
+  out.push('', style.bold(`Recovery checks after the last step — Prometheus ${plan.prometheus.url} ${style.dim(`(${describeUrlSource(plan)})`)}`));
   const profileSelectors = plan.environment ? [...plan.environment.targets.jobs.map((job) => `job=${job}`), ...Object.entries(plan.environment.targets.labels).map(([key, value]) => `${key}=${value}`)] : [];
   const allSelectors = options.targetSelectors?.length ? options.targetSelectors : profileSelectors;
   const selectors = allSelectors.length ? ` matching ${allSelectors.join(', ')}` : '';
@@ -114,7 +114,8 @@ function formatCheck(check: PlanCheck, style: Style): string[] {
   return [`  ${check.metric}: ${rule}${query}`];
 }
 
-function describeSource(plan: Plan): string {
+/** Where the Prometheus URL came from, shown next to it. */
+export function describeUrlSource(plan: Pick<Plan, 'prometheus'>): string {
   switch (plan.prometheus.source) {
     case 'option':
       return 'from --prometheus-url';

@@ -4,7 +4,7 @@
  */
 
 import { relative } from 'node:path';
-import { formatDuration } from '../execute/executor.js';
+import { formatMs } from '../prometheus/duration.js';
 import type { StepOutcome } from '../journal/run-state.js';
 import type { RunResult } from '../journal/events.js';
 import type { Plan } from '../plan/types.js';
@@ -57,7 +57,7 @@ export function formatRunSummary(
   options: { style: Style; cwd: string },
 ): string {
   const { style } = options;
-  const total = formatDuration(outcome.finishedAt.getTime() - outcome.startedAt.getTime());
+  const total = formatMs(outcome.finishedAt.getTime() - outcome.startedAt.getTime());
   const colour = outcome.result === 'succeeded' ? style.green : style.red;
   const headline = HEADLINES[outcome.result];
   const lines = ['', colour(style.bold(`Rollback of ${plan.stage ?? plan.file}: ${headline} after ${total}`))];
@@ -80,5 +80,5 @@ function describeStep(step: StepOutcome, flags: string): string {
   if (step.result === 'needs-person') return `needs a person: ${step.commands.split('\n').join('; ')}`;
   if (step.result === 'not-selected') return step.message ?? 'not run';
   const ran = step.kind === 'shell' && step.result !== 'skipped';
-  return [step.result, ran ? formatDuration(step.durationMs) : '', step.exitCode ? `exit ${step.exitCode}` : '', flags].filter(Boolean).join('  ');
+  return [step.result, ran ? formatMs(step.durationMs) : '', step.exitCode ? `exit ${step.exitCode}` : '', flags].filter(Boolean).join('  ');
 }

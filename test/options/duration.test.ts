@@ -16,9 +16,9 @@ describe('parseDuration', () => {
   });
 
   it.each([
-    ['soon', '--step-timeout soon: not a duration; write e.g. 90s, 5m or 600 (seconds)'],
-    ['5 m', '--step-timeout 5 m: not a duration; write e.g. 90s, 5m or 600 (seconds)'],
-    ['-1s', '--step-timeout -1s: not a duration; write e.g. 90s, 5m or 600 (seconds)'],
+    ['soon', '--step-timeout soon: not a duration; write e.g. 90s, 5m, 1m30s or 600 (seconds)'],
+    ['5 m', '--step-timeout 5 m: not a duration; write e.g. 90s, 5m, 1m30s or 600 (seconds)'],
+    ['-1s', '--step-timeout -1s: not a duration; write e.g. 90s, 5m, 1m30s or 600 (seconds)'],
     ['0', '--step-timeout 0: must be more than zero'],
     ['600h', '--step-timeout 600h: at most 24d'],
   ])('refuses %s', (text, message) => {
