@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Benchmarks of the recovery check (issue 4), against the built CLI modules in dist/:
+// Benchmarks of the recovery check (issue 4), against runbook's modules (bundled from src/):
 //   1. evaluating a 10,000-target /api/v1/targets answer (target ≤ 150 ms), parse included,
 //      and the same through the HTTP client from a local server;
 //   2. against a real Prometheus (1 s scrape interval) scraping a target that is killed and
@@ -20,7 +20,24 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const dist = (path) => import(pathToFileURL(join(root, 'dist', path)).href);
+// The CLI is one bundle, so the modules measured here are bundled from src/ for the bench.
+const bundles = mkdtempSync(join(tmpdir(), 'runbook-bench-modules-'));
+process.on('exit', () => rmSync(bundles, { recursive: true, force: true }));
+const dist = async (path) => {
+  const { build } = await import('esbuild');
+  const outfile = join(bundles, path.replace(/\//g, '-').replace(/\.js$/, '.mjs'));
+  await build({
+    entryPoints: [join(root, 'src', path.replace(/\.js$/, '.ts'))],
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    outfile,
+    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    logLevel: 'warning',
+  });
+  return import(pathToFileURL(outfile).href);
+};
 
 const TARGETS = 10_000;
 const RECOVERIES = 5;
