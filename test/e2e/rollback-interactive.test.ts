@@ -55,7 +55,10 @@ describe('runbook rollback on a terminal', () => {
 ✔ 2. Validate rollback [<d>]
 ✔ 3. Communicate (manual) [<d>]
 
+Recovery not verified (--no-verify): check Prometheus by hand, or run runbook verify.
+
 Rollback of 21_01a: succeeded after <d>
+  recovery not verified (--no-verify)
   ✔ 1. Disable feature flag  done  <d>  USE_NEW_DIALOG_CONTEXT_REPO: true → false
   ✔ 2. Validate rollback     done  <d>
   ✔ 3. Communicate           acknowledged
@@ -83,6 +86,7 @@ Rollback of 21_01a: succeeded after <d>
 
     expect(await terminal.waitForExit()).toBe(0);
     expect(summaryOf(await terminal.screen())).toBe(`Rollback of 21_01a: succeeded after <d>
+  recovery not verified (--no-verify)
   ↓ 1. Disable feature flag  skipped
   ✔ 2. Validate rollback     done  <d>
   ↓ 3. Communicate           skipped

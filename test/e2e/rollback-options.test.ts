@@ -47,6 +47,7 @@ describe('runbook rollback: what a step sees, and which steps run', () => {
 
     expect(result.stdout).toContain('  steps   1. Disable feature flag [not run (--from 2)] · 2. Validate rollback · 3. Communicate (manual)\n');
     expect(scrub(result.stdout.slice(result.stdout.indexOf('Rollback of')))).toBe(`Rollback of 21_01a: succeeded after <d>
+  recovery not verified (--no-verify)
   · 1. Disable feature flag  not run (--from 2)
   ✔ 2. Validate rollback     done  <d>
   ! 3. Communicate           needs a person: Post to #ops-shared; Update incident log; Schedule post-mortem

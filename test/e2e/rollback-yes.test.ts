@@ -30,7 +30,10 @@ describe('runbook rollback --yes', () => {
 ❯ 3. Communicate (manual)
 ↓ 3. Communicate (manual) [SKIPPED: needs a person: Post to #ops-shared; Update incident log; Schedule post-mortem]
 
+Recovery not verified (--no-verify): check Prometheus by hand, or run runbook verify.
+
 Rollback of 21_01a: succeeded after <d>
+  recovery not verified (--no-verify)
   ✔ 1. Disable feature flag  done  <d>  USE_NEW_DIALOG_CONTEXT_REPO: true → false
   ✔ 2. Validate rollback     done  <d>
   ! 3. Communicate           needs a person: Post to #ops-shared; Update incident log; Schedule post-mortem
@@ -58,6 +61,7 @@ Rollback of 21_01a: succeeded after <d>
       ['step-started', 3, null],
       ['step-decision', 3, 'needs-person'],
       ['step-finished', 3, 'needs-person'],
+      ['verification', null, null],
       ['run-finished', null, 'succeeded'],
     ]);
     const [started] = journal.events;
@@ -88,7 +92,7 @@ Rollback of 21_01a: succeeded after <d>
       commands: "sed -i 's/USE_NEW_DIALOG_CONTEXT_REPO=true/USE_NEW_DIALOG_CONTEXT_REPO=false/' ~/work/infra/.env.infra\nmake day-12-restart-butler",
       attempt: 1,
     });
-    expect(journal.events.at(-1)).toMatchObject({ type: 'run-finished', result: 'succeeded', exitCode: 0, message: null });
+    expect(journal.events.at(-1)).toMatchObject({ type: 'run-finished', result: 'succeeded', exitCode: 0, message: 'recovery not verified (--no-verify)' });
     expect(existsSync(sandbox.lockPath('21_01a'))).toBe(false);
   });
 });
