@@ -36,9 +36,11 @@ export async function demoCommand(options: DemoOptions, io: Io): Promise<number>
   const runbooks = options.runbooks ?? join(dirname(dirname(runbookBin)), 'runbooks');
   if (!existsSync(join(runbooks, 'environments.json'))) throw new UsageError(`the demo needs ${join(runbooks, 'environments.json')} with a "sandbox" environment: give --runbooks DIR`);
 
-  // Ctrl-C while the sandbox starts stops it; during the rehearsal the run handles it.
+  // Ctrl-C while the sandbox starts stops it; during the rehearsal the run handles it. The
+  // demo listens until the end: between the run's own listeners, a signal must not kill
+  // runbook by default and leave the sandbox's processes behind.
   let interrupted = false;
-  const offSignals = [io.onSignal('SIGINT', () => (interrupted = true)), io.onSignal('SIGTERM', () => (interrupted = true))];
+  const offSignals = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((signal) => io.onSignal(signal, () => (interrupted = true)));
   const checkInterrupt = () => {
     if (interrupted) throw new InterruptedError('demo interrupted while starting the sandbox');
   };
@@ -49,11 +51,11 @@ export async function demoCommand(options: DemoOptions, io: Io): Promise<number>
     sandbox = await createSandbox({ runbookBin, prometheus, curl });
     io.stdout.write(`  sandbox     ${sandbox.root}\n  prometheus  ${sandbox.prometheusUrl} (scrapes every second)\n  butler      http://127.0.0.1:${sandbox.butlerPort}/metrics (reads ${sandbox.envFile})\n`);
     const client = createPrometheusClient({ url: sandbox.prometheusUrl });
-    await waitForButler(client, checkInterrupt);
+    await waitForButler(client, sandbox, checkInterrupt);
     io.stdout.write('  butler target is up; letting it serve with the new repository for a while…\n');
     await pause(12_000, checkInterrupt);
     await showChecksBefore(client, options.runbooks ?? runbooks, io);
-    for (const off of offSignals) off();
+    checkInterrupt();
 
     const demoIo: Io = { ...io, env: { ...io.env, ...sandbox.environment } };
     io.stdout.write(`\n${style.bold(`Rehearsing the rollback: runbook rehearse ${DEMO_STAGE} --env sandbox`)}\n`);
@@ -76,10 +78,12 @@ export async function demoCommand(options: DemoOptions, io: Io): Promise<number>
 }
 
 /** Targets appear a few seconds after Prometheus starts: wait for the butler's to be up. */
-async function waitForButler(client: PrometheusApi, checkInterrupt: () => void): Promise<void> {
+async function waitForButler(client: PrometheusApi, sandbox: Sandbox, checkInterrupt: () => void): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     checkInterrupt();
+    const exit = sandbox.prometheusExit();
+    if (exit) throw new UsageError(`the sandbox Prometheus ${exit}`);
     try {
       const targets = await client.targets('active');
       if (targets.activeTargets.some((target) => target.labels.job === 'butler' && target.health === 'up')) return;

@@ -64,7 +64,7 @@ export function expandProfile(profile: EnvironmentProfile, env: Record<string, s
     cwd: optional(profile.cwd, 'cwd'),
     env: expandMap(profile.env, 'env'),
     parameters: expandMap(profile.parameters, 'parameters'),
-    targets: { jobs: profile.targets.jobs.map((job) => expand(job, 'targets.jobs')), labels: expandMap(profile.targets.labels, 'targets.labels') },
+    targets: { ...profile.targets, jobs: profile.targets.jobs.map((job) => expand(job, 'targets.jobs')), labels: expandMap(profile.targets.labels, 'targets.labels') },
   };
   if (problems.length > 0) return { profile: expanded, problems };
 

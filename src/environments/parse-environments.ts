@@ -20,8 +20,8 @@ export interface EnvironmentProfile {
   env: Record<string, string>;
   /** Default values of `<parameters>` (after --set). */
   parameters: Record<string, string>;
-  /** Which targets the recovery check looks at. */
-  targets: { jobs: string[]; labels: Record<string, string> };
+  /** Which targets the recovery check looks at; `check: false` (`"targets": false`): none, metric checks only. */
+  targets: { jobs: string[]; labels: Record<string, string>; check: boolean };
   /** A production environment: the operator types the stage id before the first step. */
   production: boolean;
   /** Line of the environment's name. */
@@ -117,10 +117,12 @@ export function parseEnvironments(text: string, file: string): { environments: M
 }
 
 function parseTargets(value: unknown, key: string, at: (...path: JsonPath) => number, problem: (line: number, message: string) => void): EnvironmentProfile['targets'] {
-  const targets = { jobs: [] as string[], labels: {} as Record<string, string> };
+  const targets = { jobs: [] as string[], labels: {} as Record<string, string>, check: true };
   if (value === undefined) return targets;
+  // For a Prometheus-compatible server that does not scrape (Mimir, Thanos Query): metric checks only.
+  if (value === false) return { ...targets, check: false };
   if (!isObject(value)) {
-    problem(at('targets'), `${key}.targets: expected {"jobs": [...], "labels": {...}}`);
+    problem(at('targets'), `${key}.targets: expected {"jobs": [...], "labels": {...}}, or false for no target check`);
     return targets;
   }
   for (const setting of Object.keys(value)) if (setting !== 'jobs' && setting !== 'labels') problem(at('targets', setting), `${key}.targets.${setting}: unknown setting${suggest(setting, ['jobs', 'labels'])}; known: jobs, labels`);

@@ -80,7 +80,8 @@ describe('Ctrl-C during a rollback', () => {
 
     await terminal.waitForText('Run step 1?');
     await terminal.answer('y');
-    await terminal.waitForText('draining, ignoring SIGTERM');
+    // The step's output line, not the echo command shown before it.
+    await terminal.waitForText(/^ +draining, ignoring SIGTERM$/m);
     await terminal.press('C-c');
     await terminal.waitForText('⚠ Ctrl-C: stopping this step (press Ctrl-C again to abort the rollback)');
     await terminal.press('C-c');

@@ -29,7 +29,7 @@ describe('parseEnvironments', () => {
       cwd: '/srv/butler',
       env: { KUBECONTEXT: 'staging' },
       parameters: { 'incident-id': 'REHEARSAL' },
-      targets: { jobs: ['butler', 'scheduler'], labels: { env: 'staging' } },
+      targets: { jobs: ['butler', 'scheduler'], labels: { env: 'staging' }, check: true },
       production: false,
       line: 3,
       lines: expect.objectContaining({ prometheusUrl: 5, home: 6, 'env.KUBECONTEXT': 8, 'parameters.incident-id': 9, 'targets.labels.env': 10 }),
@@ -89,12 +89,22 @@ describe('parseEnvironments', () => {
     ['jobs as a string', '"staging": {\n "targets": {\n "jobs": "butler"\n }\n}', '4: environments.staging.targets.jobs: expected a list of job names, e.g. ["butler"]'],
     ['an empty job name', '"staging": {\n "targets": {\n "jobs": [""]\n }\n}', '4: environments.staging.targets.jobs: expected a list of job names, e.g. ["butler"]'],
     ['labels as a list', '"staging": {\n "targets": {\n "labels": ["env"]\n }\n}', '4: environments.staging.targets.labels: expected an object of label values, e.g. {"env": "staging"}'],
-    ['targets as a list', '"staging": {\n "targets": ["butler"]\n}', '3: environments.staging.targets: expected {"jobs": [...], "labels": {...}}'],
+    ['targets as a list', '"staging": {\n "targets": ["butler"]\n}', '3: environments.staging.targets: expected {"jobs": [...], "labels": {...}}, or false for no target check'],
     ['settings as a string', '"staging": "http://p:9090"', '2: environments.staging: expected an object of settings'],
     ['a name with a space', '"stag ing": {}', '2: environments.stag ing: environment names are a letter, then letters, digits, "-" and "_"'],
     ['a name starting with a digit', '"1staging": {}', '2: environments.1staging: environment names are a letter, then letters, digits, "-" and "_"'],
   ])('reports %s with its line and key', (_name, entry, expected) => {
     expect(problemsOf(`{"environments": {\n${entry}\n}}`)).toEqual([expected]);
+  });
+
+  it.each([
+    ['no targets setting: every target', undefined, { jobs: [], labels: {}, check: true }],
+    ['targets false: no target check (Thanos Query, Mimir)', false, { jobs: [], labels: {}, check: false }],
+    ['jobs only', { jobs: ['butler'] }, { jobs: ['butler'], labels: {}, check: true }],
+  ])('reads %s', (_name, targets, expected) => {
+    const { environments, problems } = parseEnvironments(JSON.stringify({ environments: { mimir: { targets } } }), FILE);
+    expect(problems).toEqual([]);
+    expect(environments.get('mimir')!.targets).toEqual(expected);
   });
 
   it('points at the setting itself, not at an earlier key of the same name', () => {
