@@ -61,10 +61,12 @@ export async function demoCommand(options: DemoOptions, io: Io): Promise<number>
     io.stdout.write(`\n${style.bold(`Rehearsing the rollback: runbook rehearse ${DEMO_STAGE} --env sandbox`)}\n`);
     io.stdout.write(style.dim("  (the note's checks are 5-minute rates: the errors from before the rollback take five minutes to leave the window)\n\n"));
     const reportPath = join(stateDirs(io, {}).reportsDir, `demo-${DEMO_STAGE}.md`);
+    const rehearsalStarted = Date.now();
     const exitCode = await rehearseCommand(
       { reference: DEMO_STAGE, runbooks, environment: 'sandbox', recoveryTimeout: options.recoveryTimeout, report: reportPath },
       demoIo,
     );
+    io.stdout.write(await describeRestart(client, rehearsalStarted));
     io.stdout.write(`\n${style.bold('The report')}\n\n${readFileSync(reportPath, 'utf8')}\n`);
     io.stdout.write(`Report: ${relative(io.cwd, reportPath)} (JSON next to it)${options.keep ? `; sandbox kept in ${sandbox.root}` : ''}\n`);
     return exitCode;
@@ -93,6 +95,29 @@ async function waitForButler(client: PrometheusApi, sandbox: Sandbox, checkInter
     await pause(500, checkInterrupt);
   }
   throw new UsageError('the sandbox Prometheus did not report the butler target up within a minute: see the sandbox logs (--keep)');
+}
+
+/**
+ * Whether the butler really restarted, as Prometheus saw it: failed scrapes of its target
+ * during the rehearsal (it is down for over a second while it starts), and up now.
+ */
+async function describeRestart(client: PrometheusApi, sinceMs: number): Promise<string> {
+  const window = `${Math.ceil((Date.now() - sinceMs) / 1000) + 1}s`;
+  const value = async (promql: string) => {
+    const data = (await client.query(promql)).data;
+    return data.resultType === 'vector' && data.result[0] ? Number(data.result[0].value[1]) : undefined;
+  };
+  try {
+    const failed = await value(`count_over_time(up{job="butler"}[${window}]) - sum_over_time(up{job="butler"}[${window}])`);
+    const up = await value('up{job="butler"}');
+    if (failed === undefined || up === undefined) return '';
+    const state = up === 1 ? 'up again' : 'still DOWN';
+    return failed > 0
+      ? `Butler restart seen by Prometheus: ${failed} failed scrape${failed === 1 ? '' : 's'} of its target during the rehearsal, ${state} now\n`
+      : `Butler restart NOT seen by Prometheus: no failed scrape of its target during the rehearsal; ${state} now\n`;
+  } catch {
+    return ''; // only a note for the reader: the rehearsal's verdict stands without it
+  }
 }
 
 /** The note's checks before the rollback: they should fail while the flag is on. */

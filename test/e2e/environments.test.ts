@@ -51,6 +51,27 @@ describe('--env: the Prometheus URL, flag > environment variable > profile > not
   });
 });
 
+describe('--env: the recovery check a real run would make, in the dry run', () => {
+  it.each([
+    ['the profile’s target selectors', ['--env', 'staging'], 'every active target matching job=butler, env=staging up, with no scrape error, scraped after the last step'],
+    ['--job over the profile’s selectors', ['--env', 'staging', '--job', 'api'], 'every active target matching job=api up, with no scrape error, scraped after the last step'],
+    ['no target check for "targets": false', ['--env', 'mimir'], 'not checked (environment mimir has "targets": false)'],
+    ['no target check with --no-targets', ['--env', 'staging', '--no-targets'], 'not checked (--no-targets)'],
+  ])('shows %s', async (_name, args, targets) => {
+    const sandbox = sandboxWith({ staging: { targets: { jobs: ['butler'], labels: { env: 'staging' } } }, mimir: { prometheusUrl: 'https://mimir.example/prometheus', targets: false } });
+    const result = await sandbox.run(sandbox.args('rollback', '21_01a', '--dry-run', ...args));
+    expect([result.exitCode, result.stderr]).toEqual([0, '']);
+    expect(result.stdout).toContain(`\n  targets: ${targets}\n`);
+  });
+
+  it('shows no recovery check with --no-verify', async () => {
+    const sandbox = sandboxWith({ staging: {} });
+    const result = await sandbox.run(sandbox.args('rollback', '21_01a', '--dry-run', '--env', 'staging', '--no-verify'));
+    expect([result.exitCode, result.stderr]).toEqual([0, '']);
+    expect(result.stdout).toContain('\nRecovery checks after the last step: none (--no-verify)\n\nOther paths');
+  });
+});
+
 describe('--env: parameters, HOME, working directory and variables of the steps', () => {
   it('gives its parameter defaults to notes that have the parameter, and only to them; --set wins', async () => {
     const sandbox = sandboxWith({ staging: { parameters: { 'incident-id': 'REHEARSAL' } } });

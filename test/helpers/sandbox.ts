@@ -182,6 +182,11 @@ export class Sandbox {
     return journals[0]!;
   }
 
+  /** Every live (not zombie) process started from this sandbox, node processes included. */
+  processes(): LiveProcess[] {
+    return sandboxProcesses(this.root);
+  }
+
   /** Live (not zombie) processes started from this sandbox, other than runbook itself (node). */
   stepProcesses(): LiveProcess[] {
     return sandboxProcesses(this.root).filter((process) => process.comm !== 'node');
