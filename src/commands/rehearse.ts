@@ -23,8 +23,11 @@ export interface RehearseOptions extends RollbackOptions {
 export async function rehearseCommand(options: RehearseOptions, baseIo: Io): Promise<number> {
   const { plan, runId, outcome, io } = await performRollback({ ...options, yes: options.interactive !== true }, baseIo);
   const report = buildRehearsalReport({ plan, runId, events: outcome.events, journal: relative(io.cwd, outcome.journalPath), verification: outcome.verification, finishedAt: outcome.finishedAt });
-  const markdownPath = resolve(io.cwd, options.report ?? `${stateDirs(io, options).reportsDir}/${runId}.md`);
-  const jsonPath = markdownPath.replace(/\.md$/i, '') + '.json';
+  // Either file may be named: `report.md` puts the JSON in report.json, and `report.json` the markdown in report.md.
+  const named = resolve(io.cwd, options.report ?? `${stateDirs(io, options).reportsDir}/${runId}.md`);
+  const base = named.replace(/\.(md|json)$/i, '');
+  const markdownPath = /\.json$/i.test(named) ? `${base}.md` : named;
+  const jsonPath = `${base}.json`;
   writeAtomically(markdownPath, formatRehearsalMarkdown(report));
   writeAtomically(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
   io.stdout.write(`\n${describeVerdict(report, styleFor(io.stdout, io.env))}\n`);

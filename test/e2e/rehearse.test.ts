@@ -8,6 +8,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startFakeHttp, type FakeHttpServer } from '../helpers/fake-http.js';
 import { startMetricsTarget, startPrometheus, stopAll, waitFor, type MetricsTarget, type PrometheusServer } from '../helpers/prometheus.js';
 import { createSandbox, type Sandbox } from '../helpers/sandbox.js';
 
@@ -38,6 +39,8 @@ function rehearsalSandbox(): Sandbox {
       env: { FIXTURE_TARGET_URL: '${REHEARSAL_TARGET_URL}' },
       targets: { jobs: ['rehearse'] },
     },
+    // A query-only server, as Mimir is: no target check.
+    mimir: { prometheusUrl: '${REHEARSAL_MIMIR_URL:-http://127.0.0.1:1}/prometheus', env: { FIXTURE_TARGET_URL: '${REHEARSAL_TARGET_URL}' }, targets: false },
   };
   writeFileSync(join(sandbox.runbooks, 'environments.json'), JSON.stringify({ environments }, null, 2));
   return sandbox;
@@ -153,6 +156,12 @@ describe('runbook rehearse (real Prometheus)', () => {
     expect(readFileSync(join(sandbox.work, 'reports/92_rehearse-staging.md'), 'utf8')).toContain('— PASSED\n');
     expect(JSON.parse(readFileSync(join(sandbox.work, 'reports/92_rehearse-staging.json'), 'utf8')).verdict).toBe('passed');
     expect(existsSync(join(sandbox.work, '.runbook/reports'))).toBe(false);
+
+    // Naming the JSON puts the markdown next to it.
+    const byJson = await rehearse(sandbox, ['--report', 'reports/by-json.json', '--no-verify']);
+    expect([byJson.exitCode, byJson.stderr]).toEqual([0, '']);
+    expect(byJson.stdout).toContain('\nRehearsal report: reports/by-json.md (JSON: reports/by-json.json)\n');
+    expect(JSON.parse(readFileSync(join(sandbox.work, 'reports/by-json.json'), 'utf8')).verdict).toBe('not-verified');
   });
 
   it('is "not verified" with --no-verify: exit 0, the steps ran, no recovery check', async () => {
@@ -168,5 +177,58 @@ describe('runbook rehearse (real Prometheus)', () => {
     expect(markdown).toContain('— NOT VERIFIED\n');
     expect(markdown).toContain('- **Time to recover**: not measured (not verified)\n');
     expect(markdown).toContain('\n#### Recovery: not verified\n');
+  });
+});
+
+describe('against a server that answers queries but does not scrape (as Mimir)', () => {
+  let mimir: FakeHttpServer;
+  beforeAll(async () => {
+    mimir = await startFakeHttp();
+    // Mimir's Prometheus API under /prometheus: queries go to the real Prometheus; there is no /api/v1/targets.
+    mimir.handler = (request, response) => {
+      const url = new URL(request.url ?? '/', 'http://mimir');
+      if (url.pathname !== '/prometheus/api/v1/query') {
+        response.writeHead(404, { 'Content-Type': 'text/plain' }).end('404 page not found\n');
+        return;
+      }
+      void fetch(`${prometheus.url}/api/v1/query${url.search}`).then(async (answer) => response.writeHead(answer.status, { 'Content-Type': 'application/json' }).end(await answer.text()));
+    };
+  });
+  afterAll(() => mimir.close());
+
+  const verify = (sandbox: Sandbox, ...args: string[]) => sandbox.run(sandbox.args('verify', '92_rehearse', '--prometheus-url', `${mimir.url}/prometheus`, '--recovery-timeout', '5s', ...args));
+
+  it('verify says to use --no-targets, and shows the check anyway; with --no-targets the check decides', async () => {
+    const sandbox = rehearsalSandbox();
+    await target.set({ fixture_error_ratio: 0.001 });
+    await waitFor(`${QUERY} to be 0.001`, async () => ((await prometheus.query(QUERY)) as { result: { value: [number, string] }[] }).result[0]?.value[1] === '0.001' || undefined);
+
+    const withTargets = await verify(sandbox);
+    expect(withTargets.exitCode).toBe(3);
+    expect(withTargets.stderr).toBe(
+      `runbook: recovery inconclusive (not shown either way): Prometheus at ${mimir.url}/prometheus answered /api/v1/targets with invalid JSON (HTTP 404, 19 bytes: Unexpected non-whitespace character after JSON at position 4): "404 page not found"; for a server without /api/v1/targets (Mimir, Thanos Query) check metrics only with --no-targets\n`,
+    );
+    expect(withTargets.stdout).toContain('  Error rate: pass — 0.001 (0.1%) is not >1%\n');
+
+    const checksOnly = await verify(sandbox, '--no-targets');
+    expect([checksOnly.exitCode, checksOnly.stderr]).toEqual([0, '']);
+    expect(checksOnly.stdout).toContain(`Recovery of stage 92_rehearse verified — Prometheus ${mimir.url}/prometheus\n  targets not checked (--no-targets); 1 check under threshold\n`);
+    expect(checksOnly.stdout).toContain('\nTargets\n  not checked (--no-targets): only the metric checks below show recovery\n');
+    // The targets were asked for once, by the first run only.
+    expect(mimir.requests.filter((request) => request.url.includes('/api/v1/targets'))).toHaveLength(1);
+  });
+
+  it('rehearses in an environment with "targets": false: the metric check alone shows recovery', async () => {
+    const sandbox = rehearsalSandbox();
+    mimir.requests.length = 0;
+    const result = await sandbox.run(sandbox.args('rehearse', '92_rehearse', '--env', 'mimir'), {
+      env: { REHEARSAL_MIMIR_URL: mimir.url, REHEARSAL_TARGET_URL: `http://${target.address}` },
+      timeoutMs: 60_000,
+    });
+    expect([result.exitCode, result.stderr]).toEqual([0, '']);
+    expect(result.stdout).toContain(`Verifying recovery of stage 92_rehearse — Prometheus ${mimir.url}/prometheus (from the environment profile)\n`);
+    expect(result.stdout).toContain('↓ targets: not checked (--no-targets) [SKIPPED: targets not checked (--no-targets)]\n');
+    expect(result.stdout).toMatch(/\nRehearsal PASSED: USE_REHEARSAL_FIXTURE true → false; 2 steps ran; targets not checked \(--no-targets\); 1\/1 metric checks under threshold; time to recover /);
+    expect(mimir.requests.some((request) => request.url.includes('/api/v1/targets'))).toBe(false);
   });
 });
