@@ -60,7 +60,11 @@ function buildProgram(run: (action: Action) => Promise<void>, output: OutputConf
   ).action((stage: string, options: PlanFlags & RunFlags & { dryRun?: boolean }) =>
     run(async (io) => {
       const planOptionsValue = planOptionsFrom(stage, options);
-      if (options.dryRun) return (await import('./commands/show.js')).showCommand({ ...planOptionsValue, dryRun: true }, io);
+      if (options.dryRun) {
+        // The recovery check as the real run would make it.
+        const targetSelectors = [...(options.job ?? []).map((job) => `job=${job}`), ...(options.targetLabel ?? [])];
+        return (await import('./commands/show.js')).showCommand({ ...planOptionsValue, dryRun: true, targetSelectors, checkTargets: options.targets, verify: options.verify }, io);
+      }
       return (await import('./commands/rollback.js')).rollbackCommand({ ...options, ...planOptionsValue }, io);
     }),
   );
@@ -98,6 +102,7 @@ function buildProgram(run: (action: Action) => Promise<void>, output: OutputConf
     .option('--state-dir <dir>', 'folder for runs/ and locks/ (default: $RUNBOOK_STATE_DIR or ./.runbook)')
     .option('--runbooks <dir>', 'folder of notes holding environments.json, if the run used --env')
     .option('--prometheus-url <url>', 'Prometheus for the recovery check (default: as the run had it)')
+    .option('--i-know-this-is-production', 'let an unattended resume go ahead in a production environment')
     .option('--no-verify', 'skip the recovery check after the last step');
   verifyOptions(resumeCommand).action((runReference: string, options: RunFlags & { cwd?: string; set?: string[]; runbooks?: string; prometheusUrl?: string }) =>
       run(async (io) => (await import('./commands/resume.js')).resumeCommand({ ...options, run: runReference }, io)),
@@ -174,7 +179,7 @@ function buildProgram(run: (action: Action) => Promise<void>, output: OutputConf
   return program;
 }
 
-interface RunFlags extends Pick<VerifyCommandFlags, 'job' | 'targetLabel' | 'stable' | 'recoveryTimeout' | 'data' | 'pushgateway' | 'metricsFile'> {
+interface RunFlags extends Pick<VerifyCommandFlags, 'job' | 'targetLabel' | 'targets' | 'stable' | 'recoveryTimeout' | 'data' | 'pushgateway' | 'metricsFile'> {
   /** False with --no-verify. */
   verify?: boolean;
   yes?: boolean;
@@ -195,6 +200,7 @@ export function verifyOptions(command: Command): Command {
   return command
     .option('--job <name>', 'only targets of this scrape job (repeatable)', collect)
     .option('--target-label <key=value>', 'only targets with this label (repeatable; a repeated key matches any of its values)', collect)
+    .option('--no-targets', 'no target check, metric checks only (for Thanos Query or Mimir, which do not scrape)')
     .option('--stable <n>', 'consecutive good scrapes each target needs (default: 2)')
     .option('--recovery-timeout <duration>', 'how long to wait for recovery, e.g. 90s, 5m, or seconds (default: 5m)')
     .option('--no-data <policy>', 'what an empty result, NaN or ±Inf counts as: fail, inconclusive or pass (default: inconclusive)')
@@ -204,6 +210,8 @@ export function verifyOptions(command: Command): Command {
 
 interface VerifyCommandFlags {
   runbooks?: string;
+  /** False with --no-targets. */
+  targets?: boolean;
   env?: string;
   prometheusUrl?: string;
   since?: string;

@@ -36,9 +36,11 @@ export async function demoCommand(options: DemoOptions, io: Io): Promise<number>
   const runbooks = options.runbooks ?? join(dirname(dirname(runbookBin)), 'runbooks');
   if (!existsSync(join(runbooks, 'environments.json'))) throw new UsageError(`the demo needs ${join(runbooks, 'environments.json')} with a "sandbox" environment: give --runbooks DIR`);
 
-  // Ctrl-C while the sandbox starts stops it; during the rehearsal the run handles it.
+  // Ctrl-C while the sandbox starts stops it; during the rehearsal the run handles it. The
+  // demo listens until the end: between the run's own listeners, a signal must not kill
+  // runbook by default and leave the sandbox's processes behind.
   let interrupted = false;
-  const offSignals = [io.onSignal('SIGINT', () => (interrupted = true)), io.onSignal('SIGTERM', () => (interrupted = true))];
+  const offSignals = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((signal) => io.onSignal(signal, () => (interrupted = true)));
   const checkInterrupt = () => {
     if (interrupted) throw new InterruptedError('demo interrupted while starting the sandbox');
   };
@@ -49,20 +51,22 @@ export async function demoCommand(options: DemoOptions, io: Io): Promise<number>
     sandbox = await createSandbox({ runbookBin, prometheus, curl });
     io.stdout.write(`  sandbox     ${sandbox.root}\n  prometheus  ${sandbox.prometheusUrl} (scrapes every second)\n  butler      http://127.0.0.1:${sandbox.butlerPort}/metrics (reads ${sandbox.envFile})\n`);
     const client = createPrometheusClient({ url: sandbox.prometheusUrl });
-    await waitForButler(client, checkInterrupt);
+    await waitForButler(client, sandbox, checkInterrupt);
     io.stdout.write('  butler target is up; letting it serve with the new repository for a while…\n');
     await pause(12_000, checkInterrupt);
     await showChecksBefore(client, options.runbooks ?? runbooks, io);
-    for (const off of offSignals) off();
+    checkInterrupt();
 
     const demoIo: Io = { ...io, env: { ...io.env, ...sandbox.environment } };
     io.stdout.write(`\n${style.bold(`Rehearsing the rollback: runbook rehearse ${DEMO_STAGE} --env sandbox`)}\n`);
     io.stdout.write(style.dim("  (the note's checks are 5-minute rates: the errors from before the rollback take five minutes to leave the window)\n\n"));
     const reportPath = join(stateDirs(io, {}).reportsDir, `demo-${DEMO_STAGE}.md`);
+    const rehearsalStarted = Date.now();
     const exitCode = await rehearseCommand(
       { reference: DEMO_STAGE, runbooks, environment: 'sandbox', recoveryTimeout: options.recoveryTimeout, report: reportPath },
       demoIo,
     );
+    io.stdout.write(await describeRestart(client, rehearsalStarted));
     io.stdout.write(`\n${style.bold('The report')}\n\n${readFileSync(reportPath, 'utf8')}\n`);
     io.stdout.write(`Report: ${relative(io.cwd, reportPath)} (JSON next to it)${options.keep ? `; sandbox kept in ${sandbox.root}` : ''}\n`);
     return exitCode;
@@ -76,10 +80,12 @@ export async function demoCommand(options: DemoOptions, io: Io): Promise<number>
 }
 
 /** Targets appear a few seconds after Prometheus starts: wait for the butler's to be up. */
-async function waitForButler(client: PrometheusApi, checkInterrupt: () => void): Promise<void> {
+async function waitForButler(client: PrometheusApi, sandbox: Sandbox, checkInterrupt: () => void): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     checkInterrupt();
+    const exit = sandbox.prometheusExit();
+    if (exit) throw new UsageError(`the sandbox Prometheus ${exit}`);
     try {
       const targets = await client.targets('active');
       if (targets.activeTargets.some((target) => target.labels.job === 'butler' && target.health === 'up')) return;
@@ -89,6 +95,29 @@ async function waitForButler(client: PrometheusApi, checkInterrupt: () => void):
     await pause(500, checkInterrupt);
   }
   throw new UsageError('the sandbox Prometheus did not report the butler target up within a minute: see the sandbox logs (--keep)');
+}
+
+/**
+ * Whether the butler really restarted, as Prometheus saw it: failed scrapes of its target
+ * during the rehearsal (it is down for over a second while it starts), and up now.
+ */
+async function describeRestart(client: PrometheusApi, sinceMs: number): Promise<string> {
+  const window = `${Math.ceil((Date.now() - sinceMs) / 1000) + 1}s`;
+  const value = async (promql: string) => {
+    const data = (await client.query(promql)).data;
+    return data.resultType === 'vector' && data.result[0] ? Number(data.result[0].value[1]) : undefined;
+  };
+  try {
+    const failed = await value(`count_over_time(up{job="butler"}[${window}]) - sum_over_time(up{job="butler"}[${window}])`);
+    const up = await value('up{job="butler"}');
+    if (failed === undefined || up === undefined) return '';
+    const state = up === 1 ? 'up again' : 'still DOWN';
+    return failed > 0
+      ? `Butler restart seen by Prometheus: ${failed} failed scrape${failed === 1 ? '' : 's'} of its target during the rehearsal, ${state} now\n`
+      : `Butler restart NOT seen by Prometheus: no failed scrape of its target during the rehearsal; ${state} now\n`;
+  } catch {
+    return ''; // only a note for the reader: the rehearsal's verdict stands without it
+  }
 }
 
 /** The note's checks before the rollback: they should fail while the flag is on. */

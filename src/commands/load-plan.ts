@@ -45,7 +45,8 @@ export async function loadPlan(options: LoadPlanOptions, baseIo: Io): Promise<Lo
   const io = ioForEnvironment(baseIo, environment);
   const file = await findNote(options.reference, dir, io);
   const note = await loadNote(displayPath(file, io), io);
-  const plan = buildPlan(note, planOptions(options, io, environment));
+  // runbook's own PROMETHEUS_URL, not one the profile sets for its steps (it ranks below the profile's prometheusUrl).
+  const plan = buildPlan(note, planOptions(options, baseIo, environment));
   if (environment) plan.environment = { name: environment.name, production: environment.production, targets: environment.targets };
   const problems = [...plan.problems, ...(await syntaxProblems(plan, io))];
   if (problems.length > 0) {

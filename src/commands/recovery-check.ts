@@ -27,10 +27,9 @@ export interface RecoveryFlags extends VerifyFlags {
 export function recoverySettings(flags: RecoveryFlags, plan: Plan, now: Date): VerifySettings {
   const settings = parseVerifyFlags(flags, now);
   const profile = plan.environment?.targets;
-  if (profile && settings.jobs.length === 0 && settings.targetLabels.length === 0) {
-    return { ...settings, jobs: profile.jobs, targetLabels: Object.entries(profile.labels) };
-  }
-  return settings;
+  // Selectors on the command line replace the profile's, and so turn the target check on.
+  if (!profile || !settings.checkTargets || settings.jobs.length > 0 || settings.targetLabels.length > 0) return settings;
+  return { ...settings, jobs: profile.jobs, targetLabels: Object.entries(profile.labels), checkTargets: profile.check };
 }
 
 /** The `afterSteps` hook of a run; `settings` undefined means --no-verify. */
@@ -43,7 +42,8 @@ export function checkRecovery(plan: Plan, settings: VerifySettings | undefined, 
     }
     const controller = new AbortController();
     const stop = () => controller.abort();
-    const unsubscribe = [io.onSignal('SIGINT', stop), io.onSignal('SIGTERM', stop)];
+    // As during the steps: Ctrl-C, SIGTERM and a closed terminal (SIGHUP) stop the run.
+    const unsubscribe = [io.onSignal('SIGINT', stop), io.onSignal('SIGTERM', stop), io.onSignal('SIGHUP', stop)];
     let report: VerificationReport;
     try {
       io.stdout.write('\n');

@@ -6,6 +6,7 @@
 
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
+import { ExitCode } from '../errors.js';
 import type { Io } from '../io.js';
 import { formatMs } from '../prometheus/duration.js';
 import { buildRehearsalReport, formatRehearsalMarkdown, type RehearsalReport } from '../report/rehearsal-report.js';
@@ -22,12 +23,17 @@ export interface RehearseOptions extends RollbackOptions {
 export async function rehearseCommand(options: RehearseOptions, baseIo: Io): Promise<number> {
   const { plan, runId, outcome, io } = await performRollback({ ...options, yes: options.interactive !== true }, baseIo);
   const report = buildRehearsalReport({ plan, runId, events: outcome.events, journal: relative(io.cwd, outcome.journalPath), verification: outcome.verification, finishedAt: outcome.finishedAt });
-  const markdownPath = resolve(io.cwd, options.report ?? `${stateDirs(io, options).reportsDir}/${runId}.md`);
-  const jsonPath = markdownPath.replace(/\.md$/i, '') + '.json';
+  // Either file may be named: `report.md` puts the JSON in report.json, and `report.json` the markdown in report.md.
+  const named = resolve(io.cwd, options.report ?? `${stateDirs(io, options).reportsDir}/${runId}.md`);
+  const base = named.replace(/\.(md|json)$/i, '');
+  const markdownPath = /\.json$/i.test(named) ? `${base}.md` : named;
+  const jsonPath = `${base}.json`;
   writeAtomically(markdownPath, formatRehearsalMarkdown(report));
   writeAtomically(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
   io.stdout.write(`\n${describeVerdict(report, styleFor(io.stdout, io.env))}\n`);
   io.stdout.write(`Rehearsal report: ${relative(io.cwd, markdownPath)} (JSON: ${relative(io.cwd, jsonPath)})\n`);
+  // As `verify` does: recovery not shown is one line on stderr (a failed step is already there).
+  if (outcome.exitCode === ExitCode.verifyFailed && outcome.message) io.stderr.write(`runbook: ${outcome.message}\n`);
   return outcome.exitCode;
 }
 

@@ -19,7 +19,7 @@ import { styleFor } from '../view/style.js';
 import { askParameters, requireParameters } from './ask-parameters.js';
 import { loadPlan } from './load-plan.js';
 import { checkRecovery, recoverySettings, type RecoveryFlags } from './recovery-check.js';
-import { checkDirectory, DEFAULT_STEP_TIMEOUT } from './rollback.js';
+import { checkDirectory, confirmProduction, DEFAULT_STEP_TIMEOUT, refuseUnattendedProduction } from './rollback.js';
 import { describeTakeover, lockStage, runMasker, runSteps, stateDirs } from './run-steps.js';
 
 export interface ResumeOptions extends RecoveryFlags {
@@ -34,6 +34,8 @@ export interface ResumeOptions extends RecoveryFlags {
   set?: string[];
   /** Folder of notes holding environments.json, when the run used --env. */
   runbooks?: string;
+  /** Lets `--yes` resume a run in a production environment without typing the stage id. */
+  iKnowThisIsProduction?: boolean;
 }
 
 export async function resumeCommand(options: ResumeOptions, io: Io): Promise<number> {
@@ -63,6 +65,7 @@ export async function resumeCommand(options: ResumeOptions, io: Io): Promise<num
     plan: loaded,
     io: runIo,
     cwd,
+    environment,
   } = await loadPlan(
     {
       reference: started.notePath,
@@ -76,6 +79,8 @@ export async function resumeCommand(options: ResumeOptions, io: Io): Promise<num
     io,
   );
   await checkDirectory(cwd, options.cwd, io);
+  // A resume runs steps against the same environment: production is guarded as for a new run.
+  refuseUnattendedProduction(environment, unattended, options.iKnowThisIsProduction);
   if (loaded.sectionHash !== started.sectionHash) {
     throw new UsageError(
       `the Rollback Procedure in ${started.note} changed since run ${journal.runId} started, so its steps may no longer be the ones that ran: start a new run (runbook rollback ${started.stage ?? started.note} --from N)`,
@@ -101,6 +106,7 @@ export async function resumeCommand(options: ResumeOptions, io: Io): Promise<num
       const killed = killLeftovers(findLeftovers(group, journal.runId));
       if (killed > 0) io.stdout.write(style.yellow(`Stopped ${killed} process${killed === 1 ? '' : 'es'} step ${step} left running (process group ${group}).\n`));
     }
+    if (environment?.production && !unattended) await confirmProduction(started.stage ?? started.note, environment.name);
     const plan = await askParameters(loaded);
 
     const now = io.now().toISOString();

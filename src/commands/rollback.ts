@@ -53,9 +53,7 @@ export async function performRollback(options: RollbackOptions, baseIo: Io): Pro
   const stepTimeoutMs = parseDuration(options.stepTimeout ?? DEFAULT_STEP_TIMEOUT, '--step-timeout');
   const { plan: loaded, io, cwd, environment } = await loadPlan(options, baseIo);
   await checkDirectory(cwd, options.cwd, io);
-  if (environment?.production && unattended && !options.iKnowThisIsProduction) {
-    throw new UsageError(`--env ${environment.name} is production: --yes alone will not run it; add --i-know-this-is-production, or run interactively and type the stage id`);
-  }
+  refuseUnattendedProduction(environment, unattended, options.iKnowThisIsProduction);
   const path = loaded.paths[loaded.selectedPath]!;
   const notSelected = selectSteps(path.steps.map((step) => step.number), options);
   if (unattended) requireParameters(loaded);
@@ -109,8 +107,15 @@ export async function checkDirectory(cwd: string, option: string | undefined, io
   if (!isDirectory) throw new UsageError(`${option === undefined ? 'working directory' : `--cwd ${option}:`} ${cwd} is not a directory: give the folder the steps should run in`);
 }
 
+/** An unattended run against production needs `--i-know-this-is-production` as well as `--yes`. */
+export function refuseUnattendedProduction(environment: { name: string; production: boolean } | undefined, unattended: boolean, iKnowThisIsProduction: boolean | undefined): void {
+  if (environment?.production && unattended && !iKnowThisIsProduction) {
+    throw new UsageError(`--env ${environment.name} is production: --yes alone will not run it; add --i-know-this-is-production, or run interactively and type the stage id`);
+  }
+}
+
 /** Production needs the operator to type the stage id: a slip of the wrong terminal stops here. */
-async function confirmProduction(stage: string, environment: string): Promise<void> {
+export async function confirmProduction(stage: string, environment: string): Promise<void> {
   const { default: Enquirer } = await import('enquirer');
   let typed = '';
   try {

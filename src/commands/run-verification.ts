@@ -45,7 +45,7 @@ export async function runVerification(options: RunVerificationOptions, io: Io): 
   const run = (listener: (event: VerificationEvent) => void) => {
     show = listener;
     return verifyRecovery(
-      { since, jobs: settings.jobs, targetLabels: settings.targetLabels, stable: settings.stable, recoveryTimeoutMs: settings.recoveryTimeoutMs, noData: settings.noData, checks: plan.checks },
+      { since, jobs: settings.jobs, targetLabels: settings.targetLabels, stable: settings.stable, recoveryTimeoutMs: settings.recoveryTimeoutMs, noData: settings.noData, checks: plan.checks, checkTargets: settings.checkTargets },
       { client, now: () => io.now(), onEvent: tell, signal: options.signal },
     );
   };
@@ -58,6 +58,7 @@ export async function runVerification(options: RunVerificationOptions, io: Io): 
 }
 
 function targetsTitle(settings: VerifySettings, since: Date): string {
+  if (!settings.checkTargets) return 'targets: not checked (--no-targets)';
   const selector = describeSelector({ jobs: settings.jobs, labels: settings.targetLabels });
   return `targets${selector ? ` matching ${selector}` : ''}: up and scraped after ${since.toISOString()}, ${settings.stable} time${settings.stable === 1 ? '' : 's'} in a row`;
 }

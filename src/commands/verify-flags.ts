@@ -1,5 +1,5 @@
 /**
- * The recovery-check options as typed (`--job`, `--target-label`, `--stable`,
+ * The recovery-check options as typed (`--job`, `--target-label`, `--no-targets`, `--stable`,
  * `--recovery-timeout`, `--no-data`, `--since`, `--pushgateway`, `--metrics-file`), checked
  * and normalised once, for `verify` and for `rollback` after its last step. A bad value is a
  * `UsageError` with a one-line message.
@@ -19,6 +19,8 @@ export interface VerifyFlags {
   since?: string;
   pushgateway?: string;
   metricsFile?: string;
+  /** False with `--no-targets`. */
+  targets?: boolean;
 }
 
 export interface VerifySettings {
@@ -31,6 +33,8 @@ export interface VerifySettings {
   since?: Date;
   pushgateway?: string;
   metricsFile?: string;
+  /** False: metric checks only (`--no-targets`, or an environment with `"targets": false`). */
+  checkTargets: boolean;
 }
 
 export const VERIFY_DEFAULTS = { stable: 2, recoveryTimeoutMs: 5 * 60_000, noData: 'inconclusive' as NoDataPolicy };
@@ -82,5 +86,7 @@ export function parseVerifyFlags(flags: VerifyFlags, now: Date): VerifySettings 
   }
   if (flags.metricsFile !== undefined && flags.metricsFile.trim() === '') throw new UsageError('--metrics-file needs a path, e.g. /var/lib/node_exporter/textfile/runbook.prom');
 
-  return { jobs, targetLabels, stable, recoveryTimeoutMs, noData, since, pushgateway: flags.pushgateway, metricsFile: flags.metricsFile };
+  if (flags.targets === false && (jobs.length > 0 || targetLabels.length > 0)) throw new UsageError('--no-targets and --job/--target-label contradict each other: the target check is either off or selects targets');
+
+  return { jobs, targetLabels, stable, recoveryTimeoutMs, noData, since, pushgateway: flags.pushgateway, metricsFile: flags.metricsFile, checkTargets: flags.targets !== false };
 }

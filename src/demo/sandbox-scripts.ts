@@ -37,7 +37,8 @@ case "\${1:-}" in
     # setsid: the service outlives this step's process group, as a real service would.
     setsid ${quote(layout.node)} ${quote(layout.runbookBin)} __butler --port "$port" --env-file ${quote(layout.envFile)} --pid-file "$pid_file" \\
       >>${quote(`${layout.root}/butler.log`)} 2>&1 </dev/null &
-    for _ in $(seq 200); do
+    # Up to 30 s: node starting the service on a busy machine (a test run) can be slow.
+    for _ in $(seq 600); do
       if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
         echo "butler started (pid $(cat "$pid_file" 2>/dev/null || echo '?'), port $port)"
         exit 0

@@ -5,6 +5,7 @@
  */
 
 import type { NoteProblem } from '../errors.js';
+import { JsonSyntaxError, parseJson, type JsonPath } from './parse-json.js';
 
 export interface EnvironmentProfile {
   name: string;
@@ -19,119 +20,143 @@ export interface EnvironmentProfile {
   env: Record<string, string>;
   /** Default values of `<parameters>` (after --set). */
   parameters: Record<string, string>;
-  /** Which targets the recovery check looks at. */
-  targets: { jobs: string[]; labels: Record<string, string> };
+  /** Which targets the recovery check looks at; `check: false` (`"targets": false`): none, metric checks only. */
+  targets: { jobs: string[]; labels: Record<string, string>; check: boolean };
   /** A production environment: the operator types the stage id before the first step. */
   production: boolean;
+  /** Line of the environment's name. */
   line: number;
+  /** Line of each setting that holds text (`home`, `env.PATH`, `targets.labels.env`), for messages. */
+  lines: Record<string, number>;
 }
 
-const KEYS = ['description', 'prometheusUrl', 'home', 'cwd', 'env', 'parameters', 'targets', 'production'] as const;
+export const ENVIRONMENT_KEYS = ['description', 'prometheusUrl', 'home', 'cwd', 'env', 'parameters', 'targets', 'production'] as const;
 const NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
+const VARIABLE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+// As `<parameter>` names in notes (see note/placeholders.ts).
+const PARAMETER = /^[A-Za-z][A-Za-z0-9]*(?:[-_][A-Za-z0-9]+)*$/;
 
 export function parseEnvironments(text: string, file: string): { environments: Map<string, EnvironmentProfile>; problems: NoteProblem[] } {
   const problems: NoteProblem[] = [];
   const environments = new Map<string, EnvironmentProfile>();
   const problem = (line: number, message: string) => problems.push({ file, line, message });
 
-  let data: unknown;
+  let json: ReturnType<typeof parseJson>;
   try {
-    data = JSON.parse(text);
+    json = parseJson(text);
   } catch (error) {
-    const position = Number(/position (\d+)/.exec((error as Error).message)?.[1] ?? 0);
-    problem(lineAt(text, position), `not valid JSON (${(error as Error).message.replace(/ in JSON at position \d+.*$/, '')}): fix the syntax`);
+    if (!(error instanceof JsonSyntaxError)) throw error;
+    problem(error.line, `not valid JSON: ${error.message}`);
     return { environments, problems };
   }
-  const root = data as { environments?: unknown };
+  const lineOf = (...path: JsonPath) => json.lineOf(path) ?? 1;
+  for (const duplicate of json.duplicates) problem(duplicate.line, `${duplicate.path.join('.')}: given twice; only the last would count: remove one`);
+  const root = json.value;
   if (!isObject(root) || !isObject(root.environments)) {
-    problem(1, 'expected an object with an "environments" object, e.g. {"environments": {"staging": {...}}}');
+    problem(isObject(root) && 'environments' in root ? lineOf('environments') : 1, 'expected an object with an "environments" object, e.g. {"environments": {"staging": {...}}}');
     return { environments, problems };
   }
+  for (const key of Object.keys(root)) if (key !== 'environments') problem(lineOf(key), `${key}: unknown setting; the file holds one "environments" object`);
+
   for (const [name, value] of Object.entries(root.environments)) {
-    const line = keyLine(text, name);
-    const at = (key: string) => keyLine(text, key, text.indexOf(`"${name}"`));
-    if (!NAME.test(name)) problem(line, `environments.${name}: environment names are letters, digits, "-" and "_"`);
+    const key = `environments.${name}`;
+    const line = lineOf('environments', name);
+    const at = (...path: JsonPath) => lineOf('environments', name, ...path);
+    if (!NAME.test(name)) problem(line, `${key}: environment names are a letter, then letters, digits, "-" and "_"`);
     if (!isObject(value)) {
-      problem(line, `environments.${name}: expected an object of settings`);
+      problem(line, `${key}: expected an object of settings`);
       continue;
     }
-    for (const key of Object.keys(value)) {
-      if (!(KEYS as readonly string[]).includes(key)) problem(at(key), `environments.${name}.${key}: unknown setting${suggest(key)}; known: ${KEYS.join(', ')}`);
+    for (const setting of Object.keys(value)) {
+      if (!(ENVIRONMENT_KEYS as readonly string[]).includes(setting)) problem(at(setting), `${key}.${setting}: unknown setting${suggest(setting)}; known: ${ENVIRONMENT_KEYS.join(', ')}`);
     }
-    const string = (key: (typeof KEYS)[number]) => {
-      const entry = value[key];
+    const string = (setting: 'description' | 'prometheusUrl' | 'home' | 'cwd') => {
+      const entry = value[setting];
       if (entry === undefined) return undefined;
       if (typeof entry !== 'string' || entry.trim() === '') {
-        problem(at(key), `environments.${name}.${key}: expected a non-empty string`);
+        problem(at(setting), `${key}.${setting}: expected a non-empty string`);
         return undefined;
       }
       return entry;
     };
-    const map = (key: 'env' | 'parameters') => {
-      const entry = value[key];
+    const map = (setting: 'env' | 'parameters', names: RegExp, what: string) => {
+      const entry = value[setting];
       if (entry === undefined) return {};
-      if (!isObject(entry) || Object.values(entry).some((item) => typeof item !== 'string')) {
-        problem(at(key), `environments.${name}.${key}: expected an object of string values`);
+      if (!isObject(entry)) {
+        problem(at(setting), `${key}.${setting}: expected an object of string values, e.g. {"${setting === 'env' ? 'KUBECONTEXT' : 'incident-id'}": "…"}`);
         return {};
       }
-      return entry as Record<string, string>;
+      const good: Record<string, string> = {};
+      for (const [entryName, entryValue] of Object.entries(entry)) {
+        if (!names.test(entryName)) problem(at(setting, entryName), `${key}.${setting}.${entryName}: not ${what}`);
+        else if (typeof entryValue !== 'string') problem(at(setting, entryName), `${key}.${setting}.${entryName}: expected a string, e.g. "${String(entryValue)}" in quotes`);
+        else good[entryName] = entryValue;
+      }
+      return good;
     };
     const prometheusUrl = string('prometheusUrl');
-    if (prometheusUrl && !/^https?:\/\/|^\$\{/.test(prometheusUrl)) problem(at('prometheusUrl'), `environments.${name}.prometheusUrl: expected an http(s) URL`);
+    if (prometheusUrl && !/^https?:\/\/|^\$\{/.test(prometheusUrl)) problem(at('prometheusUrl'), `${key}.prometheusUrl: expected an http(s) URL, e.g. http://prometheus:9090`);
     const production = value.production;
-    if (production !== undefined && typeof production !== 'boolean') problem(at('production'), `environments.${name}.production: expected true or false`);
+    if (production !== undefined && typeof production !== 'boolean') problem(at('production'), `${key}.production: expected true or false (without quotes)`);
     environments.set(name, {
       name,
       description: string('description'),
       prometheusUrl,
       home: string('home'),
       cwd: string('cwd'),
-      env: map('env'),
-      parameters: map('parameters'),
-      targets: parseTargets(value.targets, name, at('targets'), problem),
-      // Safer default: an environment called production is treated as one unless it says otherwise.
+      env: map('env', VARIABLE, 'an environment variable name (letters, digits and "_", not starting with a digit)'),
+      parameters: map('parameters', PARAMETER, 'a parameter name (as <incident-id> in a note: letters and digits, joined by "-" or "_")'),
+      targets: parseTargets(value.targets, key, at, problem),
+      // Safer default: an environment called production (or prod) is treated as one unless it says otherwise.
       production: typeof production === 'boolean' ? production : /^prod(uction)?$/i.test(name),
       line,
+      lines: settingLines(value, at),
     });
   }
   return { environments, problems };
 }
 
-function parseTargets(value: unknown, name: string, line: number, problem: (line: number, message: string) => void): EnvironmentProfile['targets'] {
-  const targets = { jobs: [] as string[], labels: {} as Record<string, string> };
+function parseTargets(value: unknown, key: string, at: (...path: JsonPath) => number, problem: (line: number, message: string) => void): EnvironmentProfile['targets'] {
+  const targets = { jobs: [] as string[], labels: {} as Record<string, string>, check: true };
   if (value === undefined) return targets;
+  // For a Prometheus-compatible server that does not scrape (Mimir, Thanos Query): metric checks only.
+  if (value === false) return { ...targets, check: false };
   if (!isObject(value)) {
-    problem(line, `environments.${name}.targets: expected {"jobs": [...], "labels": {...}}`);
+    problem(at('targets'), `${key}.targets: expected {"jobs": [...], "labels": {...}}, or false for no target check`);
     return targets;
   }
-  for (const key of Object.keys(value)) if (key !== 'jobs' && key !== 'labels') problem(line, `environments.${name}.targets.${key}: unknown setting; known: jobs, labels`);
+  for (const setting of Object.keys(value)) if (setting !== 'jobs' && setting !== 'labels') problem(at('targets', setting), `${key}.targets.${setting}: unknown setting${suggest(setting, ['jobs', 'labels'])}; known: jobs, labels`);
   if (value.jobs !== undefined) {
-    if (Array.isArray(value.jobs) && value.jobs.every((job) => typeof job === 'string')) targets.jobs = value.jobs as string[];
-    else problem(line, `environments.${name}.targets.jobs: expected a list of job names`);
+    if (Array.isArray(value.jobs) && value.jobs.every((job) => typeof job === 'string' && job !== '')) targets.jobs = value.jobs as string[];
+    else problem(at('targets', 'jobs'), `${key}.targets.jobs: expected a list of job names, e.g. ["butler"]`);
   }
   if (value.labels !== undefined) {
     if (isObject(value.labels) && Object.values(value.labels).every((label) => typeof label === 'string')) targets.labels = value.labels as Record<string, string>;
-    else problem(line, `environments.${name}.targets.labels: expected an object of label values`);
+    else problem(at('targets', 'labels'), `${key}.targets.labels: expected an object of label values, e.g. {"env": "staging"}`);
   }
   return targets;
+}
+
+/** `home` → its line, `env.PATH` → the line of PATH in env, and so on, for every key under the environment. */
+function settingLines(value: Record<string, unknown>, at: (...path: JsonPath) => number): Record<string, number> {
+  const lines: Record<string, number> = {};
+  const walk = (entry: unknown, path: string[]) => {
+    if (!isObject(entry)) return;
+    for (const [key, child] of Object.entries(entry)) {
+      lines[[...path, key].join('.')] = at(...path, key);
+      walk(child, [...path, key]);
+    }
+  };
+  walk(value, []);
+  return lines;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function lineAt(text: string, position: number): number {
-  return text.slice(0, position).split('\n').length;
-}
-
-/** Line of the first `"key"` at or after `from`: close enough to point an editor at it. */
-function keyLine(text: string, key: string, from = 0): number {
-  const index = text.indexOf(`"${key}"`, Math.max(0, from));
-  return index === -1 ? 1 : lineAt(text, index);
-}
-
-function suggest(key: string): string {
-  const close = KEYS.find((known) => known.toLowerCase() === key.toLowerCase() || levenshtein(known.toLowerCase(), key.toLowerCase()) <= 2);
+function suggest(key: string, known: readonly string[] = ENVIRONMENT_KEYS): string {
+  const close = known.find((candidate) => candidate.toLowerCase() === key.toLowerCase() || levenshtein(candidate.toLowerCase(), key.toLowerCase()) <= 2);
   return close ? ` (did you mean ${close}?)` : '';
 }
 

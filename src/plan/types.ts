@@ -27,7 +27,7 @@ export interface Plan {
   /** Problems that stop the note from running (placeholders, no section, syntax errors). */
   problems: NoteProblem[];
   /** The `--env` environment the plan runs in, when one was chosen. */
-  environment?: { name: string; production: boolean; targets: { jobs: string[]; labels: Record<string, string> } };
+  environment?: { name: string; production: boolean; targets: { jobs: string[]; labels: Record<string, string>; check: boolean } };
 }
 
 export interface PlanFlag {

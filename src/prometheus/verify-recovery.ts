@@ -19,6 +19,8 @@ import { describeSelector, describeTargetProblem, evaluateTargets, type TargetSe
 import { DEFAULT_POLL_TIMING, planNextPoll, type PollTiming } from './poll-schedule.js';
 
 export type Verdict = 'verified' | 'failed' | 'inconclusive';
+/** `skipped`: not checked (`--no-targets`). */
+export type TargetsResult = 'up' | 'failed' | 'inconclusive' | 'skipped';
 export type CheckResult = 'pass' | 'fail' | 'inconclusive' | 'error' | 'skipped';
 
 export interface VerifyRecoveryOptions {
@@ -39,6 +41,11 @@ export interface VerifyRecoveryOptions {
   /** What an empty result, NaN or ±Inf counts as (default inconclusive). */
   noData?: NoDataPolicy;
   checks: PlanCheck[];
+  /**
+   * False: no target check, metric checks only (`--no-targets`), for servers that answer
+   * queries but do not scrape, such as Thanos Query or Mimir (no `/api/v1/targets`).
+   */
+  checkTargets?: boolean;
   /** Poll floor/ceiling/margin; the defaults suit scrape intervals from 1 s to minutes. */
   pollTiming?: Partial<PollTiming>;
 }
@@ -114,6 +121,8 @@ export interface VerificationReport {
   stable: number;
   recoveryTimeoutMs: number;
   noData: NoDataPolicy;
+  /** False with `--no-targets`: `targets` is empty because they were not asked for. */
+  targetsChecked: boolean;
   targets: TargetOutcome[];
   /** Every active job Prometheus knows (to spot a mistyped `--job`). */
   knownJobs: string[];
@@ -131,7 +140,7 @@ export type VerificationEvent =
   | { type: 'targets-polled'; at: Date; up: number; total: number; message: string; measurement: Measurement }
   | { type: 'target-recovered'; at: Date; target: TargetState; recoveredAt: Date; timeToRecoveryMs: number }
   | { type: 'target-lost'; at: Date; target: TargetState }
-  | { type: 'targets-finished'; at: Date; result: 'up' | 'failed' | 'inconclusive'; message: string; targets: TargetOutcome[] }
+  | { type: 'targets-finished'; at: Date; result: TargetsResult; message: string; targets: TargetOutcome[] }
   | { type: 'check-measured'; at: Date; check: CheckOutcome; measurement: Measurement }
   | { type: 'checks-finished'; at: Date; checks: CheckOutcome[] }
   | { type: 'request-retry'; at: Date; retry: RetryInfo; message: string }
@@ -186,23 +195,27 @@ export async function verifyRecovery(options: VerifyRecoveryOptions, deps: Verif
   const pause = (ms: number) => guard(() => sleep(Math.max(0, ms), deps.signal));
 
   let error: string | undefined;
-  let targetsResult: { result: 'up' | 'failed' | 'inconclusive'; message: string; outcomes: TargetOutcome[]; knownJobs: string[]; intervalMs?: number };
+  let targetsResult: { result: TargetsResult; message: string; outcomes: TargetOutcome[]; knownJobs: string[]; intervalMs?: number };
+  const checkTargets = options.checkTargets !== false;
+  let noTargetsApi = false;
   try {
-    targetsResult = await waitForTargets();
+    targetsResult = checkTargets ? await waitForTargets() : { result: 'skipped', message: 'targets not checked (--no-targets)', outcomes: [], knownJobs: [] };
   } catch (caught) {
     if (!(caught instanceof PrometheusError)) throw caught;
-    error = caught.message;
+    // A server that answers queries but has no targets API (Mimir): say what to do, and still show the checks.
+    noTargetsApi = caught.status === 404;
+    error = noTargetsApi ? `${caught.message}; for a server without /api/v1/targets (Mimir, Thanos Query) check metrics only with --no-targets` : caught.message;
     emit({ type: 'error', at: now(), message: error, measurement: record({ kind: 'error', at: now().toISOString(), during: 'targets', message: error }) });
     targetsResult = { result: 'inconclusive', message: `could not read the targets: ${error}`, outcomes: [], knownJobs: [] };
   }
   emit({ type: 'targets-finished', at: now(), result: targetsResult.result, message: targetsResult.message, targets: targetsResult.outcomes });
 
   let checks: CheckOutcome[];
-  if (error) checks = options.checks.map((check) => notChecked(check, 'not checked: Prometheus could not be asked'));
+  if (error && !noTargetsApi) checks = options.checks.map((check) => notChecked(check, 'not checked: Prometheus could not be asked'));
   else {
     try {
       // After failed targets the checks still run once, so the report shows their values.
-      checks = await runChecks(targetsResult.result === 'up', targetsResult.intervalMs);
+      checks = await runChecks(targetsResult.result === 'up' || targetsResult.result === 'skipped', targetsResult.intervalMs);
     } catch (caught) {
       if (!(caught instanceof PrometheusError)) throw caught;
       error = caught.message;
@@ -227,6 +240,7 @@ export async function verifyRecovery(options: VerifyRecoveryOptions, deps: Verif
     finishedAt: finishedAt.toISOString(),
     selector: { jobs: selector.jobs, targetLabels: selector.labels },
     stable,
+    targetsChecked: checkTargets,
     recoveryTimeoutMs,
     noData,
     targets: targetsResult.outcomes,
@@ -362,7 +376,7 @@ export async function verifyRecovery(options: VerifyRecoveryOptions, deps: Verif
 }
 
 function decide(
-  targets: { result: 'up' | 'failed' | 'inconclusive'; message: string; outcomes: TargetOutcome[] },
+  targets: { result: TargetsResult; message: string; outcomes: TargetOutcome[] },
   checks: CheckOutcome[],
   error: string | undefined,
 ): { verdict: Verdict; reason: string } {
@@ -374,6 +388,8 @@ function decide(
   const unclear = checks.filter((check) => check.result === 'inconclusive' || check.result === 'error');
   if (unclear.length > 0) return { verdict: 'inconclusive', reason: list(unclear.map((check) => `${check.metric}: ${check.reason}`)) };
   const passed = checks.filter((check) => check.result === 'pass').length;
+  // Without the target check, only passing checks show recovery.
+  if (targets.result === 'skipped' && passed === 0) return { verdict: 'inconclusive', reason: `nothing to verify: ${targets.message} and no metric check ran` };
   return { verdict: 'verified', reason: `${targets.message}${passed > 0 ? `; ${passed} check${passed === 1 ? '' : 's'} under threshold` : ''}` };
 }
 

@@ -8,6 +8,7 @@ import type { RunEvent, StepDecision } from '../journal/events.js';
 import { replayRun, stepOutcomes } from '../journal/run-state.js';
 import type { Plan } from '../plan/types.js';
 import { formatMs } from '../prometheus/duration.js';
+import { shortError } from '../prometheus/evaluate-targets.js';
 import type { VerificationReport } from '../prometheus/verify-recovery.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
@@ -49,7 +50,16 @@ export interface RehearsalReport {
     verdict: string;
     reason: string;
     prometheusUrl: string;
-    targets: { name: string; health: string; lastError: string; timeToRecoveryMs: number | null }[];
+    /** False with --no-targets (or an environment with "targets": false). */
+    targetsChecked: boolean;
+    targets: {
+      name: string;
+      health: string;
+      lastError: string;
+      /** The first problem the recovery check saw (e.g. "down: connection refused" while it restarted), null when it was up throughout. */
+      seenDown: string | null;
+      timeToRecoveryMs: number | null;
+    }[];
     checks: { metric: string; query: string | null; value: string | null; threshold: string | null; result: string; reason: string }[];
   } | null;
 }
@@ -89,7 +99,9 @@ export function buildRehearsalReport(input: {
   const stepsOk = runResult?.result === 'succeeded';
   const verified = verification?.verdict === 'verified';
   const verdict: RehearsalVerdict = !stepsOk ? 'failed' : !verification ? 'not-verified' : verified ? 'passed' : 'failed';
-  const timeToRecoverMs = verified && firstStep ? Math.max(0, Date.parse(verification.finishedAt) - Date.parse(firstStep.at)) : null;
+  // Recovery is shown at `since` + its time to recovery (the check may go on a moment longer).
+  const recoveredAt = verified ? (verification.timeToRecoveryMs !== undefined ? Date.parse(verification.since) + verification.timeToRecoveryMs : Date.parse(verification.finishedAt)) : undefined;
+  const timeToRecoverMs = recoveredAt !== undefined && firstStep ? Math.max(0, recoveredAt - Date.parse(firstStep.at)) : null;
 
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
@@ -115,11 +127,28 @@ export function buildRehearsalReport(input: {
           verdict: verification.verdict,
           reason: verification.reason,
           prometheusUrl: verification.prometheusUrl,
-          targets: verification.targets.map((target) => ({ name: target.name, health: target.health, lastError: target.lastError, timeToRecoveryMs: target.timeToRecoveryMs ?? null })),
+          targetsChecked: verification.targetsChecked,
+          targets: verification.targets.map((target) => ({
+            name: target.name,
+            health: target.health,
+            lastError: target.lastError,
+            seenDown: firstProblem(verification, target.name),
+            timeToRecoveryMs: target.timeToRecoveryMs ?? null,
+          })),
           checks: verification.checks.map((check) => ({ metric: check.metric, query: check.query ?? null, value: check.value ?? null, threshold: check.threshold ?? null, result: check.result, reason: check.reason })),
         }
       : null,
   };
+}
+
+/** The first time the check saw this target not up for a reason other than waiting for a scrape. */
+function firstProblem(verification: VerificationReport, name: string): string | null {
+  for (const measurement of verification.measurements) {
+    if (measurement.kind !== 'targets') continue;
+    const target = measurement.notUp.find((candidate) => candidate.name === name && candidate.status !== 'stale');
+    if (target) return `${target.status}${target.lastError ? `: ${shortError(target.lastError)}` : ` (health ${target.health})`}`;
+  }
+  return null;
 }
 
 function summarize(verdict: RehearsalVerdict, steps: RehearsalReport['steps'], runMessage: string | null, verification: VerificationReport | undefined): string {
@@ -131,8 +160,11 @@ function summarize(verdict: RehearsalVerdict, steps: RehearsalReport['steps'], r
   for (const step of steps) for (const flag of step.flags) proven.push(`${flag.name} ${flag.before ?? 'unset'} → ${flag.after ?? 'unset'}`);
   const ran = steps.filter((step) => step.result === 'done').length;
   proven.push(`${ran} step${ran === 1 ? '' : 's'} ran`);
+  // A rehearsal that left steps out proves less than the whole procedure: say which.
+  const left = steps.filter((step) => step.kind === 'shell' && ['skipped', 'not-selected'].includes(step.result));
+  if (left.length > 0) proven.push(`not run: ${left.map((step) => `step ${step.number} (${step.result})`).join(', ')}`);
   if (verification) {
-    proven.push(`${verification.targets.length} target${verification.targets.length === 1 ? '' : 's'} recovered`);
+    proven.push(verification.targetsChecked ? `${verification.targets.length} target${verification.targets.length === 1 ? '' : 's'} recovered` : 'targets not checked (--no-targets)');
     const passed = verification.checks.filter((check) => check.result === 'pass').length;
     if (verification.checks.length > 0) proven.push(`${passed}/${verification.checks.length} metric checks under threshold`);
   } else {
@@ -164,9 +196,11 @@ export function formatRehearsalMarkdown(report: RehearsalReport): string {
   if (report.verification) {
     const verification = report.verification;
     lines.push('', `#### Recovery (Prometheus ${verification.prometheusUrl}): ${verification.verdict}`, '', verification.reason, '');
-    lines.push('| Target | Health | Last error | Recovered after |', '|--------|--------|------------|-----------------|');
+    if (!verification.targetsChecked) lines.push('Targets: not checked (--no-targets): the metric checks below show recovery.');
+    else lines.push('| Target | Seen during the check | Health | Last error | Recovered after |', '|--------|-----------------------|--------|------------|-----------------|');
     for (const target of verification.targets) {
-      lines.push(`| ${cell(target.name)} | ${target.health} | ${cell(target.lastError || '-')} | ${target.timeToRecoveryMs === null ? '-' : formatMs(target.timeToRecoveryMs)} |`);
+      const seen = target.seenDown ? (target.health === 'up' ? `${target.seenDown}, then up` : target.seenDown) : target.health;
+      lines.push(`| ${cell(target.name)} | ${cell(seen)} | ${target.health} | ${cell(target.lastError || '-')} | ${target.timeToRecoveryMs === null ? '-' : formatMs(target.timeToRecoveryMs)} |`);
     }
     if (verification.checks.length > 0) {
       lines.push('', '| Metric | Query | Measured | Threshold | Result |', '|--------|-------|----------|-----------|--------|');

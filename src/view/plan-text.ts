@@ -14,6 +14,10 @@ export interface PlanTextOptions {
   dryRun: boolean;
   /** Target selectors a real run would use (e.g. `job=butler`), shown with the checks. */
   targetSelectors?: string[];
+  /** False: `--no-targets`. */
+  checkTargets?: boolean;
+  /** False: `--no-verify`, no recovery check after the last step. */
+  verify?: boolean;
 }
 
 export function formatPlan(plan: Plan, options: PlanTextOptions): string {
@@ -49,13 +53,14 @@ export function formatPlan(plan: Plan, options: PlanTextOptions): string {
     for (const step of path.steps) out.push(...formatStep(step, style));
   }
 
-  out.push('', style.bold(`Recovery checks after the last step — Prometheus ${plan.prometheus.url} ${style.dim(`(${describeUrlSource(plan)})`)}`));
-  const profileSelectors = plan.environment ? [...plan.environment.targets.jobs.map((job) => `job=${job}`), ...Object.entries(plan.environment.targets.labels).map(([key, value]) => `${key}=${value}`)] : [];
-  const allSelectors = options.targetSelectors?.length ? options.targetSelectors : profileSelectors;
-  const selectors = allSelectors.length ? ` matching ${allSelectors.join(', ')}` : '';
-  out.push(`  targets: every active target${selectors} up, with no scrape error, scraped after the last step`);
-  for (const check of plan.checks) out.push(...formatCheck(check, style));
-  if (plan.checks.length === 0) out.push(style.yellow('  no Key Metrics table with queries in the note: only targets are checked'));
+  if (options.verify === false) {
+    out.push('', style.bold('Recovery checks after the last step: none (--no-verify)'));
+  } else {
+    out.push('', style.bold(`Recovery checks after the last step — Prometheus ${plan.prometheus.url} ${style.dim(`(${describeUrlSource(plan)})`)}`));
+    out.push(`  targets: ${describeTargetCheck(plan, options)}`);
+  }
+  for (const check of options.verify === false ? [] : plan.checks) out.push(...formatCheck(check, style));
+  if (plan.checks.length === 0 && options.verify !== false) out.push(style.yellow('  no Key Metrics table with queries in the note: only targets are checked'));
 
   const others = plan.paths.filter((other) => other.number !== path?.number);
   if (others.length > 0) {
@@ -67,6 +72,16 @@ export function formatPlan(plan: Plan, options: PlanTextOptions): string {
   }
   if (options.dryRun) out.push('', style.dim('Dry run: nothing was run and nothing was written.'));
   return `${out.join('\n')}\n`;
+}
+
+/** Which targets the check after the last step waits for: options first, then the environment profile. */
+function describeTargetCheck(plan: Plan, options: PlanTextOptions): string {
+  if (options.checkTargets === false) return 'not checked (--no-targets)';
+  const profile = plan.environment?.targets;
+  if (!options.targetSelectors?.length && profile?.check === false) return `not checked (environment ${plan.environment!.name} has "targets": false)`;
+  const profileSelectors = profile ? [...profile.jobs.map((job) => `job=${job}`), ...Object.entries(profile.labels).map(([key, value]) => `${key}=${value}`)] : [];
+  const selectors = options.targetSelectors?.length ? options.targetSelectors : profileSelectors;
+  return `every active target${selectors.length ? ` matching ${selectors.join(', ')}` : ''} up, with no scrape error, scraped after the last step`;
 }
 
 function formatFlag(flag: PlanFlag, style: Style): string {

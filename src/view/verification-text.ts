@@ -18,8 +18,11 @@ export function formatVerification(report: VerificationReport, options: { style:
   out.push(headline(report, stage, style));
 
   const selector = describeSelector({ jobs: report.selector.jobs, labels: report.selector.targetLabels });
-  out.push('', style.bold(`Targets${selector ? ` matching ${selector}` : ''} — up, without scrape error, scraped after ${report.since}`));
-  if (report.targets.length === 0 && report.error) out.push(style.yellow('  not read: Prometheus could not be asked'));
+  if (!report.targetsChecked) out.push('', style.bold('Targets'), style.yellow('  not checked (--no-targets): only the metric checks below show recovery'));
+  else out.push('', style.bold(`Targets${selector ? ` matching ${selector}` : ''} — up, without scrape error, scraped after ${report.since}`));
+  if (!report.targetsChecked) {
+    // nothing more to say about targets
+  } else if (report.targets.length === 0 && report.error) out.push(style.yellow('  not read: Prometheus could not be asked'));
   else if (report.targets.length === 0) out.push(style.yellow(`  none${report.knownJobs.length > 0 ? ` (jobs Prometheus knows: ${report.knownJobs.join(', ')})` : ''}`));
   // Plain cells: colour codes would throw the column widths off.
   else out.push(...indent(formatTable(['target', 'health', 'recovery', 'last error'], report.targets.map((target) => targetRow(target, report.stable))).trimEnd().split('\n')));

@@ -111,6 +111,10 @@ export async function withVerifyProgress<T>(io: Io, checks: readonly PlanCheck[]
           targetsTask = task;
           if (targetsOutput) task.output = targetsOutput;
           const { result, message } = await targetsDone.promise;
+          if (result === 'skipped') {
+            task.skip(message);
+            return;
+          }
           if (result !== 'up') throw new Error(`targets ${result === 'failed' ? 'down' : result}: ${message}`);
           task.title = `targets: ${message}`;
         },

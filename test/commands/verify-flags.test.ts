@@ -15,6 +15,7 @@ describe('parseVerifyFlags', () => {
       since: undefined,
       pushgateway: undefined,
       metricsFile: undefined,
+      checkTargets: true,
     });
   });
 
@@ -30,6 +31,8 @@ describe('parseVerifyFlags', () => {
     [{ since: '2025-11-25T09:58:30Z' }, { since: new Date('2025-11-25T09:58:30Z') }],
     [{ since: '2025-11-25T10:58:30+01:00' }, { since: new Date('2025-11-25T09:58:30Z') }],
     [{ pushgateway: 'http://127.0.0.1:9091' }, { pushgateway: 'http://127.0.0.1:9091' }],
+    [{ targets: false }, { checkTargets: false, jobs: [] }],
+    [{ targets: true }, { checkTargets: true }],
   ] as [VerifyFlags, object][])('%j', (flags, expected) => {
     expect(parseVerifyFlags(flags, NOW)).toMatchObject(expected);
   });
@@ -43,6 +46,8 @@ describe('parseVerifyFlags', () => {
     [{ since: '2025-11-25' }, '--since must be an ISO time such as 2025-11-25T10:00:00Z (got "2025-11-25")'],
     [{ since: '2025-11-25T12:00:00Z' }, '--since 2025-11-25T12:00:00Z is in the future: give the time the last rollback step finished'],
     [{ metricsFile: ' ' }, '--metrics-file needs a path, e.g. /var/lib/node_exporter/textfile/runbook.prom'],
+    [{ targets: false, job: ['butler'] }, '--no-targets and --job/--target-label contradict each other: the target check is either off or selects targets'],
+    [{ targets: false, targetLabel: ['env=staging'] }, '--no-targets and --job/--target-label contradict each other: the target check is either off or selects targets'],
   ] as [VerifyFlags, string][])('rejects %j', (flags, message) => {
     expect(() => parseVerifyFlags(flags, NOW)).toThrow(new UsageError(message));
   });

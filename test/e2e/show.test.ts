@@ -258,7 +258,7 @@ describe('notes with other shapes', () => {
 
 describe('--prometheus-url and --cwd', () => {
   it.each([
-    { args: [], env: {}, says: 'Prometheus http://127.0.0.1:9090 (from the note, line 92)' },
+    { args: [], env: {} as Record<string, string>, says: 'Prometheus http://127.0.0.1:9090 (from the note, line 92)' },
     { args: [], env: { PROMETHEUS_URL: 'http://prom.internal:9090' }, says: 'Prometheus http://prom.internal:9090 (from PROMETHEUS_URL)' },
     { args: ['--prometheus-url', 'http://other:9090'], env: { PROMETHEUS_URL: 'http://prom.internal:9090' }, says: 'Prometheus http://other:9090 (from --prometheus-url)' },
   ])('$says', async ({ args, env, says }) => {

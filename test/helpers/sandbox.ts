@@ -45,7 +45,8 @@ export interface JournalFile {
 
 /**
  * The sandbox has no Prometheus: its runs test the steps, so `rollback` and `resume` skip the
- * recovery check (tested against a real Prometheus elsewhere) unless a test asks for it.
+ * recovery check unless a test points them at one with `--prometheus-url` (the check has tests
+ * of its own against a real Prometheus; one against 127.0.0.1:9090 would depend on the machine).
  */
 export function withoutRecoveryCheck(args: string[]): string[] {
   const runs = args[0] === 'rollback' || args[0] === 'resume';
@@ -103,7 +104,10 @@ export class Sandbox {
     return target;
   }
 
-  /** `--runbooks <dir>` plus the given arguments, e.g. `rollbackArgs('21_01a', '--yes')`. */
+  /**
+   * `--runbooks <dir>` plus the given arguments, e.g. `args('rollback', '21_01a', '--yes')`.
+   * (`run`, `start` and the terminal add `--no-verify` to runs: see `withoutRecoveryCheck`.)
+   */
   args(command: string, ...rest: string[]): string[] {
     return [command, ...rest, '--runbooks', this.runbooks];
   }
@@ -195,6 +199,11 @@ export class Sandbox {
   /** `[step, result]` of every step-finished event of the one journal, in order. */
   stepResults(): [unknown, unknown][] {
     return this.journal().events.filter((event) => event.type === 'step-finished').map((event) => [event.step, event.result]);
+  }
+
+  /** Every live (not zombie) process started from this sandbox, node processes included. */
+  processes(): { pid: number; comm: string }[] {
+    return sandboxProcesses(this.root);
   }
 
   /** Live (not zombie) processes started from this sandbox, other than runbook itself (node). */

@@ -201,3 +201,59 @@ describe('verifyRecovery: endings', () => {
     expect(report.timeToRecoveryMs).toBe(measured.at(-1)![0]);
   });
 });
+
+describe('verifyRecovery: servers that answer queries but do not scrape (Thanos Query, Mimir)', () => {
+  const check = { metric: 'Error rate', query: 'rate(errors[5m])', threshold: parseThreshold('>1.0%'), thresholdText: '>1.0%', line: 3 };
+  /** Answers queries with `value`; `/api/v1/targets` as Mimir does: 404. */
+  function mimir(value: string): PrometheusApi & { targetRequests: number } {
+    let requests = 0;
+    return {
+      url: 'http://mimir/prometheus',
+      targetRequests: 0,
+      get requests() {
+        return requests;
+      },
+      async targets() {
+        requests += 1;
+        this.targetRequests += 1;
+        throw new PrometheusError('Prometheus at http://mimir/prometheus answered /api/v1/targets with invalid JSON (HTTP 404, 19 bytes)', { kind: 'not-prometheus', transient: false, status: 404 });
+      },
+      async query() {
+        requests += 1;
+        return { data: { resultType: 'vector', result: [{ metric: {}, value: [START / 1000, value] }] }, warnings: [] } as never;
+      },
+    };
+  }
+
+  it('with checkTargets false, asks for no targets and is verified by the checks alone', async () => {
+    const clock = new FakeClock(START);
+    const client = mimir('0.002');
+    const report = await verifyRecovery({ since: new Date(START), checks: [check], checkTargets: false }, { client, now: clock.now, sleep: clock.sleep });
+    expect(client.targetRequests).toBe(0);
+    expect(report).toMatchObject({ verdict: 'verified', reason: 'targets not checked (--no-targets); 1 check under threshold', targetsChecked: false, targets: [] });
+  });
+
+  it('with checkTargets false, fails on a check over its threshold, retried until the timeout', async () => {
+    const clock = new FakeClock(START);
+    const report = await verifyRecovery({ since: new Date(START), checks: [check], checkTargets: false, recoveryTimeoutMs: 10_000 }, { client: mimir('0.05'), now: clock.now, sleep: clock.sleep });
+    expect(report).toMatchObject({ verdict: 'failed', reason: 'Error rate: 0.05 (5%) is >1%' });
+    expect(report.checks[0]!.attempts).toBeGreaterThan(1);
+  });
+
+  it('with checkTargets false and no check to run, verifies nothing: inconclusive', async () => {
+    const clock = new FakeClock(START);
+    const report = await verifyRecovery({ since: new Date(START), checks: [], checkTargets: false }, { client: mimir('0'), now: clock.now, sleep: clock.sleep });
+    expect(report).toMatchObject({ verdict: 'inconclusive', reason: 'nothing to verify: targets not checked (--no-targets) and no metric check ran' });
+  });
+
+  it('without it, a 404 for the targets says to use --no-targets, and the checks still show their values', async () => {
+    const clock = new FakeClock(START);
+    const report = await verifyRecovery({ since: new Date(START), checks: [check] }, { client: mimir('0.002'), now: clock.now, sleep: clock.sleep });
+    expect(report).toMatchObject({
+      verdict: 'inconclusive',
+      reason: 'Prometheus at http://mimir/prometheus answered /api/v1/targets with invalid JSON (HTTP 404, 19 bytes); for a server without /api/v1/targets (Mimir, Thanos Query) check metrics only with --no-targets',
+      targetsChecked: true,
+    });
+    expect(report.checks[0]).toMatchObject({ result: 'pass', value: '0.002 (0.2%)', attempts: 1 });
+  });
+});

@@ -1,0 +1,72 @@
+/**
+ * `runbook demo`, the whole product on one machine, run as a new user would run it: a real
+ * Prometheus, the butler service (a real process), a real restart, and a rehearsal of the
+ * 21_01a rollback whose checks are the note's own 5-minute rates — so this test takes about
+ * six minutes. It has this file to itself, so it runs beside the rest of the suite.
+ */
+
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { createSandbox } from '../helpers/sandbox.js';
+
+const NINE_MINUTES = 9 * 60_000;
+
+it(
+  'starts the sandbox, shows the checks failing, rehearses the rollback to a PASSED report, and leaves nothing behind',
+  async () => {
+    // No fake commands: the demo brings its own make/poetry/curl. Its sandbox goes under our TMPDIR.
+    const sandbox = createSandbox({ notes: [], stubs: [], envFile: null });
+    const tmp = join(sandbox.root, 'tmp');
+    mkdirSync(tmp);
+    const started = Date.now();
+    const result = await sandbox.run(['demo'], { env: { TMPDIR: tmp }, timeoutMs: NINE_MINUTES });
+    const seconds = Math.round((Date.now() - started) / 1000);
+
+    expect(result.stderr).toBe('');
+    expect(result.exitCode).toBe(0);
+    const out = result.stdout;
+    const root = new RegExp(`\\n  sandbox     (${tmp}/runbook-demo-\\w+)\\n`).exec(out)?.[1];
+    expect(root, `the sandbox folder is named (${seconds} s)`).toBeDefined();
+    expect(out).toMatch(/\n  prometheus  http:\/\/127\.0\.0\.1:\d+ \(scrapes every second\)\n  butler      http:\/\/127\.0\.0\.1:\d+\/metrics/);
+
+    // Before the rollback the flag is on, and the note's checks fail.
+    expect(out).toMatch(/\nBefore the rollback, the note's checks read:\n  Dialog context latency \(p95\): FAILING — .* is >150ms\n  Error rate: FAILING — .* is >1%\n/);
+
+    // The rehearsal: the flag flipped, the butler really restarted (another process), the steps ran unattended.
+    expect(out).toContain('\n  env     sandbox\n');
+    expect(out).toContain('✔ 1. Disable feature flag — USE_NEW_DIALOG_CONTEXT_REPO: true → false');
+    const stopped = /\n› butler stopped \(pid (\d+)\)\n› butler started \(pid (\d+), port \d+\)\n/.exec(out);
+    expect(stopped, 'make day-12-restart-butler stops and starts the butler').not.toBeNull();
+    expect(stopped![2]).not.toBe(stopped![1]);
+    expect(out).toContain('› 1 passed\n');
+    // Prometheus saw the target go down during the restart, and up again.
+    expect(out).toMatch(/\nButler restart seen by Prometheus: \d+ failed scrapes? of its target during the rehearsal, up again now\n/);
+
+    // The verdict, and the report printed and written.
+    expect(out).toMatch(/\nRehearsal PASSED: USE_NEW_DIALOG_CONTEXT_REPO true → false; 2 steps ran; 1 target recovered; 2\/2 metric checks under threshold; time to recover \d+m\d*s?\n/);
+    const reportFile = join(sandbox.work, '.runbook/reports/demo-21_01a.md');
+    const report = readFileSync(reportFile, 'utf8');
+    expect(out).toContain(`\nThe report\n\n${report}\n`);
+    expect(out).toContain('\nReport: .runbook/reports/demo-21_01a.md (JSON next to it)\n');
+    expect(report).toMatch(/^### \d{4}-\d{2}-\d{2} Rollback rehearsal of 21_01a \(sandbox\) — PASSED\n/);
+    expect(report).toMatch(/\n\| 1 \| Disable feature flag \| run \| done \| [\d.]+m?s \| 0 \| USE_NEW_DIALOG_CONTEXT_REPO: true → false \|\n/);
+    expect(report).toMatch(/\n\| butler \(127\.0\.0\.1:\d+\) \| [^|]+ \| up \| - \| [\d.]+m?s \|\n/);
+
+    // The error-rate check passed, measured under its threshold (>1% is >0.01 in Prometheus units).
+    const errorRate = /\n\| Error rate \| `rate\(dialog_context_repository_operations_total\{status="error"\}\[5m\]\)` \| ([\d.e-]+) \([\d.e-]+%\) \| >1\.0% \| pass \|\n/.exec(report);
+    expect(errorRate, 'the Error rate row').not.toBeNull();
+    expect(Number(errorRate![1])).toBeLessThan(0.01);
+    const json = JSON.parse(readFileSync(join(sandbox.work, '.runbook/reports/demo-21_01a.json'), 'utf8'));
+    expect(json).toMatchObject({ verdict: 'passed', environment: 'sandbox', verification: { verdict: 'verified', checks: [{ result: 'pass' }, { metric: 'Error rate', result: 'pass', threshold: '>1.0%' }] } });
+    // Time to recover: the 5-minute window the note's rates look back over, and a little more.
+    expect(json.timeToRecoverMs).toBeGreaterThan(4 * 60_000);
+
+    // Everything the demo started is gone, its folder too.
+    expect(out).toMatch(/\nStopping the sandbox \(Prometheus, butler\) and removing its folder…\n$/);
+    expect(sandbox.processes()).toEqual([]);
+    expect(existsSync(root!)).toBe(false);
+    expect(readdirSync(tmp)).toEqual([]);
+  },
+  NINE_MINUTES + 30_000,
+);
