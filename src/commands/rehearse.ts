@@ -6,12 +6,11 @@
 
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
-import { ExitCode } from '../errors.js';
 import type { Io } from '../io.js';
 import { formatMs } from '../prometheus/duration.js';
 import { buildRehearsalReport, formatRehearsalMarkdown, type RehearsalReport } from '../report/rehearsal-report.js';
 import { styleFor } from '../view/style.js';
-import { performRollback, type RollbackOptions } from './rollback.js';
+import { performRollback, reportNotRecovered, type RollbackOptions } from './rollback.js';
 import { stateDirs } from './run-steps.js';
 
 export interface RehearseOptions extends RollbackOptions {
@@ -32,8 +31,7 @@ export async function rehearseCommand(options: RehearseOptions, baseIo: Io): Pro
   writeAtomically(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
   io.stdout.write(`\n${describeVerdict(report, styleFor(io.stdout, io.env))}\n`);
   io.stdout.write(`Rehearsal report: ${relative(io.cwd, markdownPath)} (JSON: ${relative(io.cwd, jsonPath)})\n`);
-  // As `verify` does: recovery not shown is one line on stderr (a failed step is already there).
-  if (outcome.exitCode === ExitCode.verifyFailed && outcome.message) io.stderr.write(`runbook: ${outcome.message}\n`);
+  reportNotRecovered(outcome, io);
   return outcome.exitCode;
 }
 

@@ -19,7 +19,7 @@ import { styleFor } from '../view/style.js';
 import { askParameters, requireParameters } from './ask-parameters.js';
 import { loadPlan } from './load-plan.js';
 import { checkRecovery, recoverySettings, type RecoveryFlags } from './recovery-check.js';
-import { checkDirectory, confirmProduction, DEFAULT_STEP_TIMEOUT, refuseUnattendedProduction } from './rollback.js';
+import { checkDirectory, confirmProduction, DEFAULT_STEP_TIMEOUT, refuseUnattendedProduction, reportNotRecovered } from './rollback.js';
 import { describeTakeover, lockStage, runMasker, runSteps, stateDirs } from './run-steps.js';
 
 export interface ResumeOptions extends RecoveryFlags {
@@ -129,6 +129,7 @@ export async function resumeCommand(options: ResumeOptions, io: Io): Promise<num
     );
     // The summary covers the whole run, the steps finished before the resume included.
     io.stdout.write(formatRunSummary(plan, { ...outcome, steps: stepOutcomes([...journal.events, ...outcome.events]) }, { style, cwd: io.cwd }));
+    reportNotRecovered(outcome, runIo);
     return outcome.exitCode;
   } finally {
     lock.release();

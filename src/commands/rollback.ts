@@ -4,7 +4,7 @@
  * journalled, and release the lock however the run ends.
  */
 
-import { AbortedError, UsageError } from '../errors.js';
+import { AbortedError, ExitCode, UsageError } from '../errors.js';
 import type { Io } from '../io.js';
 import { createRunId } from '../journal/run-id.js';
 import { parseDuration, parsePositiveInteger } from '../options/duration.js';
@@ -31,7 +31,14 @@ export interface RollbackOptions extends LoadPlanOptions, RecoveryFlags {
 export const DEFAULT_STEP_TIMEOUT = '10m';
 
 export async function rollbackCommand(options: RollbackOptions, baseIo: Io): Promise<number> {
-  return (await performRollback(options, baseIo)).outcome.exitCode;
+  const { outcome, io } = await performRollback(options, baseIo);
+  reportNotRecovered(outcome, io);
+  return outcome.exitCode;
+}
+
+/** As `verify` does: recovery not shown is one line on stderr (a failed step is already there). */
+export function reportNotRecovered(outcome: Pick<RunOutcome, 'exitCode' | 'message'>, io: Io): void {
+  if (outcome.exitCode === ExitCode.verifyFailed && outcome.message) io.stderr.write(`runbook: ${outcome.message}\n`);
 }
 
 export interface PerformedRollback {
