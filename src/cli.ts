@@ -7,6 +7,8 @@
 import { Command, CommanderError, Option, type OutputConfiguration } from 'commander';
 import { createRequire } from 'node:module';
 import { ExitCode, RunbookError } from './errors.js';
+import type { LoadPlanOptions } from './commands/load-plan.js';
+import type { RollbackOptions } from './commands/rollback.js';
 import type { Io } from './io.js';
 
 type Action = (io: Io) => Promise<number>;
@@ -179,18 +181,8 @@ function buildProgram(run: (action: Action) => Promise<void>, output: OutputConf
   return program;
 }
 
-interface RunFlags extends Pick<VerifyCommandFlags, 'job' | 'targetLabel' | 'targets' | 'stable' | 'recoveryTimeout' | 'data' | 'pushgateway' | 'metricsFile'> {
-  /** False with --no-verify. */
-  verify?: boolean;
-  yes?: boolean;
-  from?: string;
-  only?: string;
-  stepTimeout?: string;
-  journalDir?: string;
-  stateDir?: string;
-  forceUnlock?: boolean;
-  iKnowThisIsProduction?: boolean;
-}
+/** What commander hands a run's action: the rollback options that are not the plan's. */
+type RunFlags = Omit<RollbackOptions, keyof LoadPlanOptions>;
 
 /**
  * The recovery-check options, shared by `verify` and (after its last step) `rollback`.

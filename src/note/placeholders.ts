@@ -73,8 +73,3 @@ export const PARAMETER = /(?<![<\w])<([A-Za-z][A-Za-z0-9]*(?:[-_][A-Za-z0-9]+)*)
 export function findParameters(line: string): TextMatch[] {
   return [...stripComment(line).matchAll(PARAMETER)].map((match) => ({ text: match[1]!, column: match.index }));
 }
-
-/** `<incident-id>` style parameters in prose. */
-export function findTextParameters(text: string): string[] {
-  return [...text.matchAll(PARAMETER)].map((match) => match[1]!);
-}
