@@ -7,27 +7,15 @@
 
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeHttp, type FakeHttpServer } from '../helpers/fake-http.js';
-import { startMetricsTarget, startPrometheus, stopAll, waitFor, type MetricsTarget, type PrometheusServer } from '../helpers/prometheus.js';
+import { ERROR_RATIO_QUERY, useErrorRatioWorld } from '../helpers/error-ratio-fixture.js';
+import { waitFor } from '../helpers/prometheus.js';
 import { createSandbox, type Sandbox } from '../helpers/sandbox.js';
 
 const NOTE = 'run-notes/rehearsal.md';
-const QUERY = 'fixture_error_ratio{job="rehearse"}';
-let prometheus: PrometheusServer;
-let target: MetricsTarget;
-
-beforeAll(async () => {
-  target = await startMetricsTarget({ values: { fixture_error_ratio: 0.2 } });
-  prometheus = await startPrometheus({ jobs: [{ job: 'rehearse', targets: [target.address] }] });
-});
-afterAll(() => stopAll());
-
-// Before each rehearsal the service is "broken" again, and Prometheus has seen it.
-beforeEach(async () => {
-  await target.set({ fixture_error_ratio: 0.2 });
-  await waitFor(`${QUERY} to be 0.2`, async () => ((await prometheus.query(QUERY)) as { result: { value: [number, string] }[] }).result[0]?.value[1] === '0.2' || undefined);
-});
+const QUERY = ERROR_RATIO_QUERY;
+const world = useErrorRatioWorld();
 
 /** The rehearsal note, the flag on, and a `rehearsal` environment pointing at this file's Prometheus and target. */
 function rehearsalSandbox(): Sandbox {
@@ -48,7 +36,7 @@ function rehearsalSandbox(): Sandbox {
 
 function rehearse(sandbox: Sandbox, args: string[] = [], env: Record<string, string> = {}) {
   return sandbox.run(sandbox.args('rehearse', '92_rehearse', '--env', 'rehearsal', ...args), {
-    env: { REHEARSAL_PROMETHEUS_URL: prometheus.url, REHEARSAL_TARGET_URL: `http://${target.address}`, ...env },
+    env: { REHEARSAL_PROMETHEUS_URL: world.prometheus.url, REHEARSAL_TARGET_URL: `http://${world.target.address}`, ...env },
     timeoutMs: 60_000,
   });
 }
@@ -68,7 +56,7 @@ describe('runbook rehearse (real Prometheus)', () => {
     expect(result.stderr).toBe('');
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain('  mode    unattended (--yes): every step runs without asking\n');
-    expect(result.stdout).toContain(`Verifying recovery of stage 92_rehearse — Prometheus ${prometheus.url} (from the environment profile)\n`);
+    expect(result.stdout).toContain(`Verifying recovery of stage 92_rehearse — Prometheus ${world.prometheus.url} (from the environment profile)\n`);
     expect(result.stdout).toMatch(/\nRehearsal PASSED: USE_REHEARSAL_FIXTURE true → false; 2 steps ran; 1 target recovered; 1\/1 metric checks under threshold; time to recover \d+(ms|\.\ds|s)\n/);
     expect(sandbox.readEnvFile()).toBe('USE_REHEARSAL_FIXTURE=false\n');
 
@@ -93,9 +81,9 @@ describe('runbook rehearse (real Prometheus)', () => {
       ],
       verification: {
         verdict: 'verified',
-        prometheusUrl: prometheus.url,
+        prometheusUrl: world.prometheus.url,
         targetsChecked: true,
-        targets: [{ name: `rehearse (${target.address})`, health: 'up', lastError: '', seenDown: null }],
+        targets: [{ name: `rehearse (${world.target.address})`, health: 'up', lastError: '', seenDown: null }],
         checks: [{ metric: 'Error rate', query: QUERY, value: '0.001 (0.1%)', threshold: '>1.0%', result: 'pass' }],
       },
     });
@@ -110,7 +98,7 @@ describe('runbook rehearse (real Prometheus)', () => {
     expect(markdown).toContain(`- **Verdict**: passed: ${report.summary}\n`);
     expect(markdown).toMatch(/\n\| 1 \| Disable feature flag \| run \| done \| \d+(ms|\.\ds|s) \| 0 \| USE_REHEARSAL_FIXTURE: true → false \|\n/);
     expect(markdown).toContain('\n#### Needs a person\n\n- Step 3 Communicate: Post to #ops-shared\n');
-    expect(markdown).toMatch(new RegExp(`\\n\\| rehearse \\(${target.address}\\) \\| up \\| up \\| - \\| \\d+(ms|\\.\\ds|s) \\|\\n`));
+    expect(markdown).toMatch(new RegExp(`\\n\\| rehearse \\(${world.target.address}\\) \\| up \\| up \\| - \\| \\d+(ms|\\.\\ds|s) \\|\\n`));
     expect(markdown).toContain('\n| Error rate | `fixture_error_ratio{job="rehearse"}` | 0.001 (0.1%) | >1.0% | pass |\n');
   });
 
@@ -127,7 +115,7 @@ describe('runbook rehearse (real Prometheus)', () => {
     expect(report).toMatchObject({ verdict: 'failed', summary: 'step 1 "Disable feature flag" failed (exit 2)', timeToRecoverMs: null, verification: null });
     expect(report.steps.map((step: { result: string }) => step.result)).toEqual(['failed', 'not reached', 'not reached']);
     // The error ratio was never cleared: step 2 did not run.
-    expect(((await prometheus.query(QUERY)) as { result: { value: [number, string] }[] }).result[0]!.value[1]).toBe('0.2');
+    expect((await world.ratio())).toBe('0.2');
   });
 
   it('fails at a check: exit 3, names the check with its measured value and threshold', async () => {
@@ -191,7 +179,7 @@ describe('against a server that answers queries but does not scrape (as Mimir)',
         response.writeHead(404, { 'Content-Type': 'text/plain' }).end('404 page not found\n');
         return;
       }
-      void fetch(`${prometheus.url}/api/v1/query${url.search}`).then(async (answer) => response.writeHead(answer.status, { 'Content-Type': 'application/json' }).end(await answer.text()));
+      void fetch(`${world.prometheus.url}/api/v1/query${url.search}`).then(async (answer) => response.writeHead(answer.status, { 'Content-Type': 'application/json' }).end(await answer.text()));
     };
   });
   afterAll(() => mimir.close());
@@ -200,8 +188,8 @@ describe('against a server that answers queries but does not scrape (as Mimir)',
 
   it('verify says to use --no-targets, and shows the check anyway; with --no-targets the check decides', async () => {
     const sandbox = rehearsalSandbox();
-    await target.set({ fixture_error_ratio: 0.001 });
-    await waitFor(`${QUERY} to be 0.001`, async () => ((await prometheus.query(QUERY)) as { result: { value: [number, string] }[] }).result[0]?.value[1] === '0.001' || undefined);
+    await world.target.set({ fixture_error_ratio: 0.001 });
+    await waitFor(`${QUERY} to be 0.001`, async () => ((await world.ratio()) === '0.001' ? true : undefined));
 
     const withTargets = await verify(sandbox);
     expect(withTargets.exitCode).toBe(3);
@@ -222,7 +210,7 @@ describe('against a server that answers queries but does not scrape (as Mimir)',
     const sandbox = rehearsalSandbox();
     mimir.requests.length = 0;
     const result = await sandbox.run(sandbox.args('rehearse', '92_rehearse', '--env', 'mimir'), {
-      env: { REHEARSAL_MIMIR_URL: mimir.url, REHEARSAL_TARGET_URL: `http://${target.address}` },
+      env: { REHEARSAL_MIMIR_URL: mimir.url, REHEARSAL_TARGET_URL: `http://${world.target.address}` },
       timeoutMs: 60_000,
     });
     expect([result.exitCode, result.stderr]).toEqual([0, '']);

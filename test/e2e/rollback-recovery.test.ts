@@ -6,24 +6,11 @@
 
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startMetricsTarget, startPrometheus, stopAll, waitFor, type MetricsTarget, type PrometheusServer } from '../helpers/prometheus.js';
+import { describe, expect, it } from 'vitest';
+import { useErrorRatioWorld } from '../helpers/error-ratio-fixture.js';
 import { createSandbox, type Sandbox } from '../helpers/sandbox.js';
 
-const QUERY = 'fixture_error_ratio{job="rehearse"}';
-let prometheus: PrometheusServer;
-let target: MetricsTarget;
-
-beforeAll(async () => {
-  target = await startMetricsTarget({ values: { fixture_error_ratio: 0.2 } });
-  prometheus = await startPrometheus({ jobs: [{ job: 'rehearse', targets: [target.address] }] });
-});
-afterAll(() => stopAll());
-
-beforeEach(async () => {
-  await target.set({ fixture_error_ratio: 0.2 });
-  await waitFor(`${QUERY} to be 0.2`, async () => ((await prometheus.query(QUERY)) as { result: { value: [number, string] }[] }).result[0]?.value[1] === '0.2' || undefined);
-});
+const world = useErrorRatioWorld();
 
 function sandboxWithNote(): Sandbox {
   // The real curl: step 2 of the note sets the target's error ratio.
@@ -33,8 +20,8 @@ function sandboxWithNote(): Sandbox {
 }
 
 function rollback(sandbox: Sandbox, args: string[] = [], env: Record<string, string> = {}) {
-  return sandbox.run(sandbox.args('rollback', '92_rehearse', '--yes', '--prometheus-url', prometheus.url, '--job', 'rehearse', ...args), {
-    env: { FIXTURE_TARGET_URL: `http://${target.address}`, ...env },
+  return sandbox.run(sandbox.args('rollback', '92_rehearse', '--yes', '--prometheus-url', world.prometheus.url, '--job', 'rehearse', ...args), {
+    env: { FIXTURE_TARGET_URL: `http://${world.target.address}`, ...env },
     timeoutMs: 60_000,
   });
 }
@@ -46,7 +33,7 @@ describe('runbook rollback then the recovery check (real Prometheus)', () => {
 
     expect(result.exitCode).toBe(0);
     expect(result.stderr).toBe('');
-    expect(result.stdout).toContain(`Verifying recovery of stage 92_rehearse — Prometheus ${prometheus.url} (from --prometheus-url)\n`);
+    expect(result.stdout).toContain(`Verifying recovery of stage 92_rehearse — Prometheus ${world.prometheus.url} (from --prometheus-url)\n`);
     expect(result.stdout).toMatch(/\nRecovery of stage 92_rehearse verified/);
     expect(result.stdout).toMatch(/\nRollback of 92_rehearse: succeeded after /);
     const events = sandbox.journal().events;
