@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { ExitCode, RunbookError } from './errors.js';
 import type { LoadPlanOptions } from './commands/load-plan.js';
 import type { RollbackOptions } from './commands/rollback.js';
+import type { VerifyFlags } from './commands/verify-flags.js';
 import type { Io } from './io.js';
 
 type Action = (io: Io) => Promise<number>;
@@ -200,21 +201,11 @@ export function verifyOptions(command: Command): Command {
     .option('--metrics-file <path>', "write the run's metrics in text format, for node_exporter's textfile collector");
 }
 
-interface VerifyCommandFlags {
+interface VerifyCommandFlags extends VerifyFlags {
   runbooks?: string;
-  /** False with --no-targets. */
-  targets?: boolean;
   env?: string;
   prometheusUrl?: string;
-  since?: string;
   json?: boolean;
-  job?: string[];
-  targetLabel?: string[];
-  stable?: string;
-  recoveryTimeout?: string;
-  data?: string | boolean;
-  pushgateway?: string;
-  metricsFile?: string;
 }
 
 interface PlanFlags {
