@@ -27,12 +27,17 @@ export function isSecretName(name: string): boolean {
   return SECRET_NAME.test(name);
 }
 
-/** A masker that also hides the literal values of secret-named variables in `env`. */
-export function createSecretMasker(env: Record<string, string | undefined> = {}): SecretMasker {
-  const literals = Object.entries(env)
-    .filter(([name, value]) => isSecretName(name) && value !== undefined && value.length >= MIN_LITERAL)
-    .map(([, value]) => value!)
-    .sort((a, b) => b.length - a.length);
+/**
+ * A masker that also hides the literal values of secret-named variables in `env`, and the
+ * `secrets` given (a webhook URL, whose name says nothing).
+ */
+export function createSecretMasker(env: Record<string, string | undefined> = {}, secrets: string[] = []): SecretMasker {
+  const literals = [
+    ...Object.entries(env)
+      .filter(([name, value]) => isSecretName(name) && value !== undefined && value.length >= MIN_LITERAL)
+      .map(([, value]) => value!),
+    ...secrets.filter((secret) => secret.length >= MIN_LITERAL),
+  ].sort((a, b) => b.length - a.length);
   return (text: string) => {
     let masked = text
       .replace(ASSIGNMENT, (whole, name: string, separator: string, doubleQuoted?: string, singleQuoted?: string, bare?: string) => {
