@@ -20,10 +20,11 @@ import { askParameters, requireParameters } from './ask-parameters.js';
 import { loadPlan } from './load-plan.js';
 import { warnAbout } from './log.js';
 import { checkRecovery, recoverySettings, type RecoveryFlags } from './recovery-check.js';
+import { alertingSecrets, alertingSettings, startAlerting, type AlertingFlags } from './run-alerting.js';
 import { checkDirectory, confirmProduction, DEFAULT_STEP_TIMEOUT, refuseUnattendedProduction, reportNotRecovered } from './rollback.js';
 import { describeTakeover, lockStage, runMasker, runSteps, stateDirs } from './run-steps.js';
 
-export interface ResumeOptions extends RecoveryFlags {
+export interface ResumeOptions extends RecoveryFlags, AlertingFlags {
   run: string;
   yes?: boolean;
   stepTimeout?: string;
@@ -99,6 +100,7 @@ export async function resumeCommand(options: ResumeOptions, io: Io): Promise<num
   }
   if (unattended) requireParameters(loaded);
   const settings = recoverySettings(options, loaded, io.now());
+  const alerting = alertingSettings(options, io.env, environment);
 
   const lock = lockStage(io, { dirs, runId: journal.runId, stage: started.stage ?? 'note', forceUnlock: false, resuming: true });
   try {
@@ -106,7 +108,7 @@ export async function resumeCommand(options: ResumeOptions, io: Io): Promise<num
     const style = styleFor(io.stdout, io.env);
     const takeover = describeTakeover(lock);
     if (takeover) io.stdout.write(style.yellow(`${takeover}\n`));
-    io.stdout.write(runMasker(io, loaded, journal.runId)(formatRunHeader(loaded, { runId: journal.runId, journalDir: dirs.runsDir, unattended, style, notSelected: settled, resumedFrom: from })));
+    io.stdout.write(runMasker(io, loaded, journal.runId, alertingSecrets(alerting))(formatRunHeader(loaded, { runId: journal.runId, journalDir: dirs.runsDir, unattended, style, notSelected: settled, resumedFrom: from })));
     for (const lost of state.unfinished) io.stdout.write(style.yellow(`Step ${lost} was running when the run stopped (no result recorded): it runs again.\n`));
     for (const [step, group] of state.unfinishedGroups) {
       const killed = killLeftovers(findLeftovers(group, journal.runId));
@@ -115,8 +117,11 @@ export async function resumeCommand(options: ResumeOptions, io: Io): Promise<num
     if (environment?.production && !unattended) await confirmProduction(started.stage ?? started.note, environment.name);
     const plan = await askParameters(loaded);
 
+    const mask = runMasker(runIo, plan, journal.runId, alertingSecrets(alerting));
+    // The silence of the run before is taken over when it is still active (see run-alerting.ts).
+    const around = await startAlerting(alerting, { started: { runId: journal.runId, stage: started.stage, note: started.note }, unattended, mask, history: journal.events }, runIo);
     const now = io.now().toISOString();
-    const opening: RunEvent[] = [{ type: 'run-resumed', at: now, pid: io.pid, operator: io.user, host: io.host, fromStep: from }, ...lostSteps(state, now)];
+    const opening: RunEvent[] = [{ type: 'run-resumed', at: now, pid: io.pid, operator: io.user, host: io.host, fromStep: from }, ...lostSteps(state, now), ...(around?.opening ?? [])];
     const outcome = await runSteps(
       {
         plan,
@@ -128,7 +133,9 @@ export async function resumeCommand(options: ResumeOptions, io: Io): Promise<num
         notSelected: new Map(),
         settled,
         dirs,
-        mask: runMasker(runIo, plan, journal.runId),
+        mask,
+        listeners: around ? [around.listener] : [],
+        atEnd: around ? [around.finish] : [],
         afterSteps: checkRecovery(plan, options.verify === false ? undefined : settings, runIo),
       },
       runIo,

@@ -58,6 +58,20 @@ export interface RunRequest {
    * goes to the journal, and its verdict decides how the run ends.
    */
   afterSteps?: (context: { emit: (event: RunEvent) => void; lastStepFinishedAt: Date }) => Promise<AfterSteps>;
+  /**
+   * "Around the run" hooks for the end, however the run ends (notifications, the silence):
+   * awaited before `run-finished`, so what they emit is journalled. Never fail the run.
+   */
+  atEnd?: ((end: RunEnd, emit: (event: RunEvent) => void) => Promise<void>)[];
+}
+
+export interface RunEnd {
+  at: string;
+  result: RunResult;
+  exitCode: number;
+  message: string | null;
+  /** True when every step is done and the recovery check verified recovery. */
+  verified: boolean;
 }
 
 export interface AfterSteps {
@@ -160,8 +174,15 @@ export async function runSteps(request: RunRequest, io: Io): Promise<RunOutcome>
     interrupts.dispose();
   }
 
-  const finishedAt = io.now();
   const { result, exitCode, message } = after && failure === undefined ? { ...after, message: after.message && mask(after.message) } : classify(failure, mask);
+  for (const hook of request.atEnd ?? []) {
+    try {
+      await hook({ at: io.now().toISOString(), result, exitCode, message: message ?? null, verified: result === 'succeeded' && after?.verification?.verdict === 'verified' }, emit);
+    } catch (error) {
+      io.stderr.write(`runbook: warning: ${mask(error instanceof Error ? error.message : String(error))}\n`);
+    }
+  }
+  const finishedAt = io.now();
   emit({ type: 'run-finished', at: finishedAt.toISOString(), result, exitCode, message: message ?? null });
   journal.close();
   if (failure !== undefined && !(failure instanceof RunbookError)) throw failure;
@@ -189,10 +210,13 @@ function classify(failure: unknown, mask: SecretMasker): { result: RunResult; ex
   return { result: 'failed', exitCode: ExitCode.internal, message: failure instanceof Error ? failure.message : String(failure) };
 }
 
-/** The masker of a run: secret-named variables of the steps' environment (parameters included) and secret-looking text. */
-export function runMasker(io: Io, plan: Plan, runId: string): SecretMasker {
+/**
+ * The masker of a run: secret-named variables of the steps' environment (parameters included),
+ * secret-looking text, and `secrets` (webhook URLs).
+ */
+export function runMasker(io: Io, plan: Plan, runId: string, secrets: string[] = []): SecretMasker {
   // The Prometheus URL may come from a flag or environments.json, not the environment: its user info too.
-  return createSecretMasker({ ...stepEnvironment(io.env, plan, runId), RUNBOOK_PROMETHEUS_URL: plan.prometheus?.url });
+  return createSecretMasker({ ...stepEnvironment(io.env, plan, runId), RUNBOOK_PROMETHEUS_URL: plan.prometheus?.url }, secrets);
 }
 
 /** The environment every step sees: runbook's own, plus what identifies the run and the parameters. */

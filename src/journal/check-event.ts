@@ -33,6 +33,8 @@ const FIELDS: Record<RunEvent['type'], Record<string, FieldType>> = {
   'step-finished': { step: 'number', title: 'string', result: 'string', exitCode: 'number?', durationMs: 'number', outputTail: 'strings', flags: 'array', message: 'string?' },
   'run-finished': { result: 'string', exitCode: 'number', message: 'string?' },
   verification: { phase: 'string' },
+  silence: { action: 'string', id: 'string?', alertmanagerUrl: 'string', matchers: 'strings', endsAt: 'string?', reason: 'string?' },
+  notification: { event: 'string', target: 'string', ok: 'boolean', reason: 'string?', attempts: 'number' },
 };
 
 /** Why `value` is not a replayable event, or undefined when it is one. */

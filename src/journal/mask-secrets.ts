@@ -38,8 +38,8 @@ export function isSecretName(name: string): boolean {
 
 /**
  * A masker that also hides the literal values of secret-named variables in `env`, the
- * passwords of URLs in any of its values, `extraSecrets` (e.g. a Prometheus URL's basic
- * auth), and each of those in base64 and URL-encoded form.
+ * passwords of URLs in any of its values, `extraSecrets` (a webhook URL, whose name says
+ * nothing; a Prometheus URL's basic auth), and each of those in base64 and URL-encoded form.
  */
 export function createSecretMasker(env: Record<string, string | undefined> = {}, extraSecrets: string[] = []): SecretMasker {
   const secrets = new Set(extraSecrets);
