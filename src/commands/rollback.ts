@@ -15,7 +15,7 @@ import { loadPlan, type LoadPlanOptions } from './load-plan.js';
 import type { Plan } from '../plan/types.js';
 import { checkRecovery, recoverySettings, runMetricsRecorder, type RecoveryFlags } from './recovery-check.js';
 import { alertingSecrets, alertingSettings, startAlerting, type AlertingFlags } from './run-alerting.js';
-import { describeTakeover, lockStage, runMasker, runStartedEvent, runSteps, stateDirs, type RunOutcome } from './run-steps.js';
+import { describeTakeover, lockStage, stopTakenOverRun, runMasker, runStartedEvent, runSteps, stateDirs, type RunOutcome } from './run-steps.js';
 
 export interface RollbackOptions extends LoadPlanOptions, RecoveryFlags, AlertingFlags {
   yes?: boolean;
@@ -77,6 +77,7 @@ export async function performRollback(options: RollbackOptions, baseIo: Io): Pro
     const style = styleFor(io.stdout, io.env);
     const takeover = describeTakeover(lock);
     if (takeover) io.stdout.write(style.yellow(`${takeover}\n`));
+    for (const stopped of await stopTakenOverRun(lock, dirs)) io.stdout.write(style.yellow(`${stopped}\n`));
     io.stdout.write(runMasker(io, loaded, runId, alertingSecrets(alerting))(formatRunHeader(loaded, { runId, journalDir: dirs.runsDir, unattended, style, notSelected })));
     if (environment?.production && !unattended) await confirmProduction(loaded.stage ?? loaded.file, environment.name);
     const plan = await askParameters(loaded);
