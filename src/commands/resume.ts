@@ -18,6 +18,7 @@ import { formatRunHeader, formatRunSummary } from '../view/run-summary.js';
 import { styleFor } from '../view/style.js';
 import { askParameters, requireParameters } from './ask-parameters.js';
 import { loadPlan } from './load-plan.js';
+import { warnAbout } from './log.js';
 import { checkRecovery, recoverySettings, type RecoveryFlags } from './recovery-check.js';
 import { alertingSecrets, alertingSettings, startAlerting, type AlertingFlags } from './run-alerting.js';
 import { checkDirectory, confirmProduction, DEFAULT_STEP_TIMEOUT, refuseUnattendedProduction, reportNotRecovered } from './rollback.js';
@@ -46,7 +47,7 @@ export async function resumeCommand(options: ResumeOptions, io: Io): Promise<num
   }
   const stepTimeoutMs = parseDuration(options.stepTimeout ?? DEFAULT_STEP_TIMEOUT, '--step-timeout');
   const dirs = stateDirs(io, options);
-  const journal = await findRun(options.run, dirs.runsDir);
+  const journal = await findRun(options.run, dirs.runsDir, io);
   const state = replayRun(journal.events);
   if (!state) throw new UsageError(`${journal.path} has no run-started event: it is not a run journal`);
   const { started } = state;
@@ -85,6 +86,11 @@ export async function resumeCommand(options: ResumeOptions, io: Io): Promise<num
   if (loaded.sectionHash !== started.sectionHash) {
     throw new UsageError(
       `the Rollback Procedure in ${started.note} changed since run ${journal.runId} started, so its steps may no longer be the ones that ran: start a new run (runbook rollback ${started.stage ?? started.note} --from N)`,
+    );
+  }
+  if (journal.tornStep !== undefined) {
+    throw new UsageError(
+      `${journal.path}: the result of step ${journal.tornStep} was cut off (a full disk or a crash while writing it): step ${journal.tornStep} ran, but how it ended is unknown; check it by hand, then runbook rollback ${started.stage ?? started.note} --from ${journal.tornStep + 1} (or --from ${journal.tornStep} to run it again)`,
     );
   }
   const from = resumeFrom(state);
@@ -158,13 +164,18 @@ function resumeParameters(recorded: Record<string, string>, given: string[]): st
 }
 
 /** A run id, or a stage: then its latest run. */
-async function findRun(reference: string, runsDir: string): Promise<JournalFile> {
-  if (isRunId(reference)) return readJournal(runsDir, reference);
+async function findRun(reference: string, runsDir: string, io: Io): Promise<JournalFile> {
+  if (isRunId(reference)) {
+    const journal = await readJournal(runsDir, reference);
+    warnAbout(journal.problems, io);
+    return journal;
+  }
   if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(reference) || reference.includes('..')) {
     throw new UsageError(`"${reference}" is neither a run id nor a stage id: see runbook runs`);
   }
   const runs = (await readAllJournals(runsDir)).filter((journal) => replayRun(journal.events)?.started.stage === reference);
   const latest = runs.at(-1);
+  if (latest) warnAbout(latest.problems, io);
   if (!latest) throw new UsageError(`no runs of stage ${reference} in ${runsDir}: nothing to resume`);
   return latest;
 }

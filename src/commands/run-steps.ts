@@ -16,7 +16,7 @@ import type { StepView } from '../execute/step-view.js';
 import type { RunEvent, RunResult, RunStarted } from '../journal/events.js';
 import { openJournal } from '../journal/journal-writer.js';
 import { acquireLock, type HeldLock } from '../journal/lock.js';
-import { createSecretMasker, isSecretName, MASK, type SecretMasker } from '../journal/mask-secrets.js';
+import { createSecretMasker, isSecretName, MASK, maskEvent, type SecretMasker } from '../journal/mask-secrets.js';
 import { lastStepFinishedAt, stepOutcomes, type StepOutcome } from '../journal/run-state.js';
 import { parameterEnvName } from '../plan/parameters.js';
 import type { Plan } from '../plan/types.js';
@@ -132,7 +132,9 @@ export async function runSteps(request: RunRequest, io: Io): Promise<RunOutcome>
 
   const journal = openJournal(request.dirs.runsDir, request.runId);
   const events: RunEvent[] = [];
-  const emit = (event: RunEvent) => {
+  // Every event, every field: a measurement or a message can quote a secret as well as the output.
+  const emit = (raw: RunEvent) => {
+    const event = maskEvent(raw, mask);
     journal.write(event);
     events.push(event);
     for (const listener of request.listeners ?? []) listener(event);
@@ -213,7 +215,8 @@ function classify(failure: unknown, mask: SecretMasker): { result: RunResult; ex
  * secret-looking text, and `secrets` (webhook URLs).
  */
 export function runMasker(io: Io, plan: Plan, runId: string, secrets: string[] = []): SecretMasker {
-  return createSecretMasker(stepEnvironment(io.env, plan, runId), secrets);
+  // The Prometheus URL may come from a flag or environments.json, not the environment: its user info too.
+  return createSecretMasker({ ...stepEnvironment(io.env, plan, runId), RUNBOOK_PROMETHEUS_URL: plan.prometheus?.url }, secrets);
 }
 
 /** The environment every step sees: runbook's own, plus what identifies the run and the parameters. */
