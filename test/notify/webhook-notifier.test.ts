@@ -26,7 +26,7 @@ const failedStep: StepFinished = {
   exitCode: 2,
   durationMs: 1200,
   outputTail: ['make: *** [restart] Error 2', '<!channel> API_TOKEN=hunter2secret'],
-  flags: [{ name: 'USE_NEW_REPO', envFile: '~/.env', before: 'true', after: 'false', expected: 'false' }],
+  flags: [{ name: 'USE_NEW_REPO', envFile: '~/.env', before: 'true', after: 'false', expected: 'false', ok: true }],
   message: 'exit 2',
 };
 
