@@ -5,6 +5,7 @@
  */
 
 import { ExitCode, InterruptedError } from '../errors.js';
+import { checkWritablePath } from '../files/write-file-safely.js';
 import type { Io } from '../io.js';
 import type { RunEvent } from '../journal/events.js';
 import type { Plan } from '../plan/types.js';
@@ -91,6 +92,8 @@ export function checkRecovery(plan: Plan, settings: VerifySettings | undefined, 
  */
 export async function runMetricsRecorder(stage: string, settings: { pushgateway?: string; metricsFile?: string } | undefined) {
   if (!settings?.pushgateway && !settings?.metricsFile) return undefined;
+  // Checked before the run: `--metrics-file /dev/null` must not become a regular file after it.
+  if (settings.metricsFile) checkWritablePath(settings.metricsFile, { what: '--metrics-file' });
   const { Registry, createRunMetrics, exportRunMetrics, recordVerification } = await import('../metrics/run-metrics.js');
   const registry = new Registry();
   const metrics = createRunMetrics(registry, stage);

@@ -4,8 +4,8 @@
  * the rollback works — or says which step or check failed first.
  */
 
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
+import { checkWritablePath, writeFileSafely } from '../files/write-file-safely.js';
 import type { Io } from '../io.js';
 import { formatMs } from '../prometheus/duration.js';
 import { buildRehearsalReport, formatRehearsalMarkdown, type RehearsalReport } from '../report/rehearsal-report.js';
@@ -20,15 +20,14 @@ export interface RehearseOptions extends RollbackOptions {
 }
 
 export async function rehearseCommand(options: RehearseOptions, baseIo: Io): Promise<number> {
+  // A --report that is a device, a FIFO or a folder stops the rehearsal before anything runs.
+  if (options.report !== undefined) for (const path of reportPaths(resolve(baseIo.cwd, options.report))) checkWritablePath(path, { what: '--report', createFolder: true });
   const { plan, runId, outcome, io } = await performRollback({ ...options, yes: options.interactive !== true }, baseIo);
   const report = buildRehearsalReport({ plan, runId, events: outcome.events, journal: relative(io.cwd, outcome.journalPath), verification: outcome.verification, finishedAt: outcome.finishedAt });
-  // Either file may be named: `report.md` puts the JSON in report.json, and `report.json` the markdown in report.md.
-  const named = resolve(io.cwd, options.report ?? `${stateDirs(io, options).reportsDir}/${runId}.md`);
-  const base = named.replace(/\.(md|json)$/i, '');
-  const markdownPath = /\.json$/i.test(named) ? `${base}.md` : named;
-  const jsonPath = `${base}.json`;
-  writeAtomically(markdownPath, formatRehearsalMarkdown(report));
-  writeAtomically(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
+  const [markdownPath, jsonPath] = reportPaths(resolve(io.cwd, options.report ?? `${stateDirs(io, options).reportsDir}/${runId}.md`));
+  const what = options.report === undefined ? 'the report' : '--report';
+  writeFileSafely(markdownPath, formatRehearsalMarkdown(report), { what, createFolder: true });
+  writeFileSafely(jsonPath, `${JSON.stringify(report, null, 2)}\n`, { what, createFolder: true });
   io.stdout.write(`\n${describeVerdict(report, styleFor(io.stdout, io.env))}\n`);
   io.stdout.write(`Rehearsal report: ${relative(io.cwd, markdownPath)} (JSON: ${relative(io.cwd, jsonPath)})\n`);
   reportNotRecovered(outcome, io);
@@ -42,10 +41,8 @@ function describeVerdict(report: RehearsalReport, style: ReturnType<typeof style
   return style.red(style.bold(`Rehearsal FAILED: ${report.summary}`));
 }
 
-/** A report is written whole or not at all: temp file, then rename. */
-function writeAtomically(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, text);
-  renameSync(temporary, path);
+/** Either file may be named: `report.md` puts the JSON in report.json, and `report.json` the markdown in report.md. */
+function reportPaths(named: string): [markdown: string, json: string] {
+  const base = named.replace(/\.(md|json)$/i, '');
+  return [/\.json$/i.test(named) ? `${base}.md` : named, `${base}.json`];
 }

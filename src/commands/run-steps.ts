@@ -4,7 +4,8 @@
  * the commands decide what to print and the exit code, and release the lock.
  */
 
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { makeFolder } from '../files/make-folder.js';
 import { ExitCode, InterruptedError, RunbookError } from '../errors.js';
 import { readFlagValue } from '../flags/env-file.js';
 import type { Io } from '../io.js';
@@ -104,6 +105,8 @@ export interface RunOutcome {
  * operator sees. Released by `release()` and, failing that, when the process exits.
  */
 export function lockStage(io: Io, options: { dirs: StateDirs; runId: string; stage: string; forceUnlock: boolean; resuming: boolean }): HeldLock {
+  // A --journal-dir that cannot be a folder stops the run here, before the header.
+  makeFolder(options.dirs.runsDir, options.dirs.runsDir === join(dirname(options.dirs.locksDir), 'runs') ? '--state-dir' : '--journal-dir');
   const lock = acquireLock(
     options.dirs.locksDir,
     { pid: io.pid, host: io.host, user: io.user, startedAt: io.now().toISOString(), runId: options.runId, stage: options.stage },
