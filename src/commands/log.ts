@@ -9,7 +9,7 @@ import { readAllJournals, readJournal } from '../journal/read-journal.js';
 import { replayRun, runStatus, stepOutcomes } from '../journal/run-state.js';
 import { formatTranscript } from '../journal/transcript.js';
 import { formatTable } from '../view/table.js';
-import { stateDirs } from './run-steps.js';
+import { stateDirs } from '../run/state-dirs.js';
 
 export interface JournalOptions {
   journalDir?: string;
