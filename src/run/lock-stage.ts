@@ -5,7 +5,11 @@
  */
 
 import type { Io } from '../io.js';
-import { acquireLock, type HeldLock } from '../journal/lock.js';
+import { findLeftovers, killLeftovers } from '../execute/leftover-processes.js';
+import { acquireLock, releaseOnExit, type HeldLock } from '../journal/lock.js';
+import { readJournal } from '../journal/read-journal.js';
+import { isRunId } from '../journal/run-id.js';
+import { replayRun, type RunState } from '../journal/run-state.js';
 import type { StateDirs } from './state-dirs.js';
 
 export function lockStage(io: Io, options: { dirs: StateDirs; runId: string; stage: string; forceUnlock: boolean; resuming: boolean }): HeldLock {
@@ -14,15 +18,35 @@ export function lockStage(io: Io, options: { dirs: StateDirs; runId: string; sta
     { pid: io.pid, host: io.host, user: io.user, startedAt: io.now().toISOString(), runId: options.runId, stage: options.stage },
     { forceUnlock: options.forceUnlock, resumeRunId: options.resuming ? options.runId : undefined, processAlive: io.processAlive, thisHost: io.host },
   );
-  const releaseOnExit = () => lock.release();
-  process.once('exit', releaseOnExit);
+  const undo = releaseOnExit(lock);
   return {
     ...lock,
     release: () => {
       lock.release();
-      process.off('exit', releaseOnExit);
+      undo();
     },
   };
+}
+
+/**
+ * After `--force-unlock` took a dead run's lock: stop the step processes it left running
+ * (as `resume` does), so two rollbacks never run side by side. Returns what was stopped.
+ */
+export async function stopTakenOverRun(lock: HeldLock, dirs: StateDirs): Promise<string[]> {
+  const from = lock.tookOverFrom;
+  if (!from || !isRunId(from.runId)) return [];
+  let state: RunState | undefined;
+  try {
+    state = replayRun((await readJournal(dirs.runsDir, from.runId)).events);
+  } catch {
+    return []; // no journal of that run here: nothing recorded to stop
+  }
+  const stopped: string[] = [];
+  for (const [step, group] of state?.unfinishedGroups ?? []) {
+    const killed = killLeftovers(findLeftovers(group, from.runId));
+    if (killed > 0) stopped.push(`Stopped ${killed} process${killed === 1 ? '' : 'es'} step ${step} of run ${from.runId} left running (process group ${group}).`);
+  }
+  return stopped;
 }
 
 /** What a taken-over lock was, for the header: the operator should know. */

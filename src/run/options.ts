@@ -4,6 +4,7 @@
  * `RunSettings`. The typed form is journalled, so a resume continues with the same options.
  */
 
+import type { AlertingFlags } from '../commands/run-alerting.js';
 import type { VerifyFlags } from '../commands/verify-flags.js';
 import { UsageError } from '../errors.js';
 import { parseDuration, parsePositiveInteger } from '../options/duration.js';
@@ -14,7 +15,7 @@ export interface RecoveryFlags extends VerifyFlags {
 }
 
 /** A run's options other than which note (see `LoadPlanOptions`). */
-export interface RunOptions extends RecoveryFlags {
+export interface RunOptions extends RecoveryFlags, AlertingFlags {
   yes?: boolean;
   from?: string;
   only?: string;

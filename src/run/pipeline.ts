@@ -9,7 +9,9 @@
  */
 
 import { resolve } from 'node:path';
+import { alertingJson, alertingSecrets, describeAlerting } from '../commands/run-alerting.js';
 import { ExitCode } from '../errors.js';
+import type { RunEvent } from '../journal/events.js';
 import { runbooksDir } from '../runbooks/find-note.js';
 import { stepOutcomes } from '../journal/run-state.js';
 import type { Io } from '../io.js';
@@ -23,7 +25,8 @@ import { runMasker, runSteps, runStartedEvent, type RunOutcome } from './execute
 import { requireTerminal } from './guard.js';
 import type { RunContext, RunHooks } from './hooks.js';
 import type { LoadPlanOptions } from './load-plan.js';
-import { describeTakeover, lockStage } from './lock-stage.js';
+import { describeTakeover, lockStage, stopTakenOverRun } from './lock-stage.js';
+import { alertingHook } from './alerting-hook.js';
 import { createMetricsHook } from './metrics-hook.js';
 import { recordOptions, type RunOptions } from './options.js';
 import { askParameters } from './parameters.js';
@@ -64,15 +67,20 @@ export async function runPipeline(request: RunRequest, baseIo: Io): Promise<RunR
     const style = styleFor(baseIo.stdout, baseIo.env);
     const takeover = describeTakeover(lock);
     if (takeover) baseIo.stdout.write(style.yellow(`${takeover}\n`));
-    baseIo.stdout.write(runMasker(io, plan, runId)(formatRunHeader(plan, { runId, journalDir: dirs.runsDir, unattended, style, notSelected: request.resume?.settled ?? prepared.notSelected, resumedFrom: request.resume?.from, predicted: prepared.predicted })));
+    for (const stopped of await stopTakenOverRun(lock, dirs)) baseIo.stdout.write(style.yellow(`${stopped}\n`));
+    const secrets = alertingSecrets(prepared.alerting);
+    baseIo.stdout.write(runMasker(io, plan, runId, secrets)(formatRunHeader(plan, { runId, journalDir: dirs.runsDir, unattended, style, notSelected: request.resume?.settled ?? prepared.notSelected, resumedFrom: request.resume?.from, predicted: prepared.predicted })));
     const opening = request.resume ? resumeOpening(request.resume, io, { overrides: request.overrides, say: (text) => baseIo.stdout.write(style.yellow(text)) }) : undefined;
 
     // confirm
     if (environment?.production && !unattended) await confirmProduction(plan.stage ?? plan.file, environment.name);
     const final = await askParameters(plan);
-    const hooks = [...(request.hooks ?? []), ...[await createMetricsHook(final.stage ?? 'note', prepared.recovery ?? request.options)].filter((hook) => hook !== undefined)];
+    const mask = runMasker(io, final, runId, secrets);
+    const metrics = await createMetricsHook(final.stage ?? 'note', prepared.recovery ?? request.options);
+    const hooks = [...(request.hooks ?? []), ...(metrics ? [metrics] : []), alertingHook(prepared.alerting, io, { mask, history: request.resume?.events })];
     const context: RunContext = { plan: final, runId, dirs, environment, unattended, resumed: request.resume !== undefined };
-    for (const hook of hooks) await hook.beforeSteps?.(context);
+    const first = opening ?? [runStartedEvent(final, runId, io, { unattended, cwd: prepared.cwd, environment: environment?.name, options: recordedOptionsOf(request, baseIo) })];
+    for (const hook of hooks) first.push(...((await hook.beforeSteps?.(context)) ?? []));
 
     // execute, then verify
     const earlier = request.resume?.events ?? [];
@@ -81,15 +89,16 @@ export async function runPipeline(request: RunRequest, baseIo: Io): Promise<RunR
       {
         plan: final,
         runId,
-        opening: opening ?? [runStartedEvent(final, runId, io, { unattended, cwd: prepared.cwd, environment: environment?.name, options: recordedOptionsOf(request, baseIo) })],
+        opening: first,
         unattended,
         stepTimeoutMs: prepared.stepTimeoutMs,
         cwd: prepared.cwd,
         notSelected: prepared.notSelected,
         settled: request.resume?.settled,
         dirs,
-        mask: runMasker(io, final, runId),
-        listeners: hooks.flatMap((hook) => (hook.onEvent ? [(event: Parameters<NonNullable<RunHooks['onEvent']>>[0]) => hook.onEvent!(event, context)] : [])),
+        mask,
+        listeners: hooks.flatMap((hook) => (hook.onEvent ? [(event: RunEvent) => hook.onEvent!(event, context)] : [])),
+        atEnd: hooks.flatMap((hook) => (hook.beforeFinish ? [hook.beforeFinish.bind(hook)] : [])),
         view: request.view,
         afterSteps: async (run) => {
           // Success needs every shell step done and every flag at its rollback value.
@@ -131,13 +140,13 @@ async function showDryRun(prepared: PreparedRun, request: RunRequest, io: Io): P
   const { plan, recovery, predicted } = prepared;
   if (request.json) {
     const { planToJson } = await import('../view/plan-json.js');
-    io.stdout.write(`${JSON.stringify(planToJson(plan), null, 2)}\n`);
+    io.stdout.write(`${JSON.stringify({ ...planToJson(plan), alerting: alertingJson(prepared.alerting) }, null, 2)}\n`);
   } else {
     // The selectors as given: the plan text names the environment profile's itself.
     const { options } = request;
     const targetSelectors = [...(options.job ?? []).map((job) => `job=${job}`), ...(options.targetLabel ?? [])];
     io.stdout.write(
-      formatPlan(plan, { style: styleFor(io.stdout, io.env), dryRun: true, targetSelectors, checkTargets: options.targets, verify: recovery !== undefined, notSelected: prepared.notSelected, predicted }),
+      formatPlan(plan, { style: styleFor(io.stdout, io.env), dryRun: true, targetSelectors, checkTargets: options.targets, verify: recovery !== undefined, notSelected: prepared.notSelected, predicted, around: describeAlerting(prepared.alerting) }),
     );
   }
   // Predicted failures are the dry run's findings, printed above; its exit code says whether the run may start.

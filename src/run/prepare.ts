@@ -5,6 +5,7 @@
  * exactly what a run refuses.
  */
 
+import { alertingSettings, type AlertingSettings } from '../commands/run-alerting.js';
 import { parseVerifyFlags, type VerifySettings } from '../commands/verify-flags.js';
 import type { EnvironmentProfile } from '../environments/parse-environments.js';
 import { UsageError } from '../errors.js';
@@ -46,6 +47,8 @@ export interface PreparedRun {
   notSelected: Map<number, string>;
   /** Undefined with --no-verify. */
   recovery?: VerifySettings;
+  /** Notifications and the silence (see commands/run-alerting.ts). */
+  alerting: AlertingSettings;
   /** Step number → why it will fail (see predict.ts). */
   predicted: Map<number, string>;
   resume?: ResumeSource;
@@ -69,8 +72,9 @@ export async function prepareRun(note: LoadPlanOptions, options: RunOptions, bas
   const notSelected = resume ? new Map<number, string>() : selectSteps(path.steps.map((step) => step.number), options);
   if (unattended) requireParameters(plan);
   const recovery = options.verify === false ? undefined : recoverySettings(options, plan, io.now());
+  const alerting = alertingSettings(options, io.env, environment);
   const dirs = stateDirs(baseIo, { ...options, runbooks: note.runbooks, noteFile: plan.file });
   const runId = resume?.runId ?? createRunId(plan.stage, io.now(), io.random);
   const predicted = predictFailures(plan, new Map([...notSelected, ...(resume?.settled ?? [])]));
-  return { plan, io, cwd, environment, runId, dirs, unattended, stepTimeoutMs: timeoutMs, notSelected, recovery, predicted, resume };
+  return { plan, io, cwd, environment, runId, dirs, unattended, stepTimeoutMs: timeoutMs, notSelected, recovery, alerting, predicted, resume };
 }

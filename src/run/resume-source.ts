@@ -14,6 +14,7 @@ import { readAllJournals, readJournal, type JournalFile } from '../journal/read-
 import { isRunId } from '../journal/run-id.js';
 import { replayRun, resumeFrom, settledSteps, type RunState } from '../journal/run-state.js';
 import { parseSetOptions } from '../plan/parameters.js';
+import { warnAbout } from '../commands/log.js';
 import type { LoadPlanOptions } from './load-plan.js';
 import { recordOptions, type RecordedOptions, type RunOptions } from './options.js';
 import type { PreparedRun, ResumeSource } from './prepare.js';
@@ -37,6 +38,7 @@ export type ResumeRequest =
 export async function loadResume(options: ResumeOptions, io: Io): Promise<ResumeRequest> {
   const { runsDir } = stateDirs(io, options);
   const journal = await findRun(options.run, runsDir);
+  warnAbout(journal.problems, io);
   const state = replayRun(journal.events);
   if (!state) throw new UsageError(`${journal.path} has no run-started event: it is not a run journal`);
   const { started } = state;
@@ -46,6 +48,11 @@ export async function loadResume(options: ResumeOptions, io: Io): Promise<Resume
   }
   if (state.host !== io.host && !state.finished) {
     throw new UsageError(`run ${journal.runId} was started on host ${state.host}: resume it there, where its lock and processes are`);
+  }
+  if (journal.tornStep !== undefined) {
+    throw new UsageError(
+      `${journal.path}: the result of step ${journal.tornStep} was cut off (a full disk or a crash while writing it): step ${journal.tornStep} ran, but how it ended is unknown; check it by hand, then runbook rollback ${started.stage ?? started.note} --from ${journal.tornStep + 1} (or --from ${journal.tornStep} to run it again)`,
+    );
   }
   const from = resumeFrom(state);
   if (from === undefined) return { kind: 'nothing', message: `Nothing to resume: every step of run ${journal.runId} is done or was skipped (run a skipped step with runbook rollback ${started.stage ?? started.note} --only N).\n` };

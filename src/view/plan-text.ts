@@ -22,6 +22,8 @@ export interface PlanTextOptions {
   notSelected?: ReadonlyMap<number, string>;
   /** Steps that would fail, with the reason (see run/predict.ts). */
   predicted?: ReadonlyMap<number, string>;
+  /** What goes on around the run (notifications, the silence), one line each. */
+  around?: string[];
 }
 
 export function formatPlan(plan: Plan, options: PlanTextOptions): string {
@@ -78,6 +80,7 @@ export function formatPlan(plan: Plan, options: PlanTextOptions): string {
     out.push('');
     for (const [step, reason] of options.predicted) out.push(style.red(`step ${step} will fail: ${reason}`));
   }
+  if (options.around?.length) out.push('', style.bold('Around the run'), ...options.around);
   if (options.dryRun) out.push('', style.dim('Dry run: nothing was run and nothing was written.'));
   return `${out.join('\n')}\n`;
 }
