@@ -67,7 +67,8 @@ export async function runPipeline(request: RunRequest, baseIo: Io): Promise<RunR
     const style = styleFor(baseIo.stdout, baseIo.env);
     const takeover = describeTakeover(lock);
     if (takeover) baseIo.stdout.write(style.yellow(`${takeover}\n`));
-    for (const stopped of await stopTakenOverRun(lock, dirs)) baseIo.stdout.write(style.yellow(`${stopped}\n`));
+    // A resume stops its own run's leftovers itself (resumeOpening).
+    if (!request.resume) for (const stopped of await stopTakenOverRun(lock, dirs)) baseIo.stdout.write(style.yellow(`${stopped}\n`));
     const secrets = alertingSecrets(prepared.alerting);
     baseIo.stdout.write(runMasker(io, plan, runId, secrets)(formatRunHeader(plan, { runId, journalDir: dirs.runsDir, unattended, style, notSelected: request.resume?.settled ?? prepared.notSelected, resumedFrom: request.resume?.from, predicted: prepared.predicted })));
     const opening = request.resume ? resumeOpening(request.resume, io, { overrides: request.overrides, say: (text) => baseIo.stdout.write(style.yellow(text)) }) : undefined;
@@ -140,7 +141,9 @@ async function showDryRun(prepared: PreparedRun, request: RunRequest, io: Io): P
   const { plan, recovery, predicted } = prepared;
   if (request.json) {
     const { planToJson } = await import('../view/plan-json.js');
-    io.stdout.write(`${JSON.stringify({ ...planToJson(plan), alerting: alertingJson(prepared.alerting) }, null, 2)}\n`);
+    // The plan schema, plus `alerting` when the run would notify or silence.
+    const alerting = prepared.alerting.webhooks.length > 0 || prepared.alerting.silence ? { alerting: alertingJson(prepared.alerting) } : {};
+    io.stdout.write(`${JSON.stringify({ ...planToJson(plan), ...alerting }, null, 2)}\n`);
   } else {
     // The selectors as given: the plan text names the environment profile's itself.
     const { options } = request;

@@ -71,7 +71,20 @@ export async function loadResume(options: ResumeOptions, io: Io): Promise<Resume
       environment: started.environment ?? undefined,
       runbooks: recorded.runbooks,
     },
-    options: { ...recorded, yes: options.yes, iKnowThisIsProduction: options.iKnowThisIsProduction, journalDir: options.journalDir, stateDir: options.stateDir },
+    options: {
+      ...recorded,
+      yes: options.yes,
+      iKnowThisIsProduction: options.iKnowThisIsProduction,
+      journalDir: options.journalDir,
+      stateDir: options.stateDir,
+      // Notifications and the silence as given now (webhook URLs are secrets: never journalled).
+      notify: options.notify,
+      notifyFormat: options.notifyFormat,
+      silence: options.silence,
+      alertmanagerUrl: options.alertmanagerUrl,
+      silenceGrace: options.silenceGrace,
+      requireSilence: options.requireSilence,
+    },
     overrides,
     source: { runId: journal.runId, events: journal.events, state, from, settled: settledSteps(state) },
   };
