@@ -3,6 +3,8 @@
  * as one JSON line; the transcript, `runs` and `resume` read them back.
  */
 
+import type { RecordedOptions } from '../run/options.js';
+
 export type StepDecision =
   | 'run'
   | 'skip'
@@ -17,7 +19,8 @@ export type StepDecision =
 export type StepResult = 'done' | 'failed' | 'skipped' | 'acknowledged' | 'needs-person' | 'timed-out' | 'interrupted' | 'not-selected';
 
 /** `not-recovered`: every step done, but Prometheus did not show recovery (failed or inconclusive). */
-export type RunResult = 'succeeded' | 'failed' | 'aborted' | 'interrupted' | 'not-recovered';
+/** `incomplete`: the steps ended, but a shell step did not run or a flag does not hold its rollback value. */
+export type RunResult = 'succeeded' | 'failed' | 'aborted' | 'interrupted' | 'incomplete' | 'not-recovered';
 
 export interface FlagChange {
   name: string;
@@ -48,6 +51,8 @@ export interface RunStarted {
   steps: { number: number; title: string; kind: 'shell' | 'manual' }[];
   flags: { name: string; rollbackValue: string; envFile: string | null; step: number | null }[];
   unattended: boolean;
+  /** The options a resume continues with (see `run/options.ts`); absent in older journals. */
+  options?: RecordedOptions;
 }
 
 export interface RunResumed {
@@ -57,6 +62,8 @@ export interface RunResumed {
   operator: string;
   host: string;
   fromStep: number;
+  /** Options given again on resume: they override the run's from here on. */
+  options?: RecordedOptions;
 }
 
 export interface StepStarted {
@@ -119,4 +126,29 @@ export interface VerificationRecorded {
   [key: string]: unknown;
 }
 
-export type RunEvent = RunStarted | RunResumed | StepStarted | StepProcess | StepDecided | StepFinished | RunFinished | VerificationRecorded;
+/** The Alertmanager silence kept while the run goes on (see src/alertmanager/silence-keeper.ts). */
+export interface SilenceRecorded {
+  type: 'silence';
+  at: string;
+  /** `lapsing`: left to end after the grace period; `not-expired`: it lapses at `endsAt` by itself. */
+  action: 'created' | 'taken-over' | 'replaced' | 'expired' | 'lapsing' | 'not-created' | 'not-expired';
+  id: string | null;
+  alertmanagerUrl: string;
+  /** As Alertmanager prints them: `job="butler"`, `alertname=~"Butler.*"`. */
+  matchers: string[];
+  endsAt: string | null;
+  reason: string | null;
+}
+
+/** One chat notification (see src/notify/): the webhook masked, never its URL. */
+export interface NotificationSent {
+  type: 'notification';
+  at: string;
+  event: 'run-started' | 'run-resumed' | 'step-failed' | 'run-finished' | 'recovery-verified' | 'recovery-not-verified';
+  target: string;
+  ok: boolean;
+  reason: string | null;
+  attempts: number;
+}
+
+export type RunEvent = RunStarted | RunResumed | StepStarted | StepProcess | StepDecided | StepFinished | RunFinished | VerificationRecorded | SilenceRecorded | NotificationSent;

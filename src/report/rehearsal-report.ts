@@ -60,7 +60,7 @@ export interface RehearsalReport {
       seenDown: string | null;
       timeToRecoveryMs: number | null;
     }[];
-    checks: { metric: string; query: string | null; sentQuery: string | null; value: string | null; threshold: string | null; result: string; reason: string }[];
+    checks: { metric: string; query: string | null; /** Set when the query sent differed from the note's (ranges since the rollback). */ sentQuery?: string; value: string | null; threshold: string | null; result: string; reason: string }[];
   } | null;
 }
 
@@ -135,7 +135,7 @@ export function buildRehearsalReport(input: {
             seenDown: firstProblem(verification, target.name),
             timeToRecoveryMs: target.timeToRecoveryMs ?? null,
           })),
-          checks: verification.checks.map((check) => ({ metric: check.metric, query: check.query ?? null, sentQuery: check.sentQuery ?? null, value: check.value ?? null, threshold: check.threshold ?? null, result: check.result, reason: check.reason })),
+          checks: verification.checks.map((check) => ({ metric: check.metric, query: check.query ?? null, ...(check.sentQuery && check.sentQuery !== check.query ? { sentQuery: check.sentQuery } : {}), value: check.value ?? null, threshold: check.threshold ?? null, result: check.result, reason: check.reason })),
         }
       : null,
   };
@@ -203,10 +203,11 @@ export function formatRehearsalMarkdown(report: RehearsalReport): string {
       lines.push(`| ${cell(target.name)} | ${cell(seen)} | ${target.health} | ${cell(target.lastError || '-')} | ${target.timeToRecoveryMs === null ? '-' : formatMs(target.timeToRecoveryMs)} |`);
     }
     if (verification.checks.length > 0) {
-      lines.push('', '| Metric | Query (the note\'s) | Query sent | Measured | Threshold | Result |', '|--------|-------|------------|----------|-----------|--------|');
+      lines.push('', '| Metric | Query | Measured | Threshold | Result |', '|--------|-------|----------|-----------|--------|');
       for (const check of verification.checks) {
-        const sent = !check.sentQuery ? '-' : check.sentQuery === check.query ? 'as written' : `\`${cell(check.sentQuery)}\``;
-        lines.push(`| ${cell(check.metric)} | \`${cell(check.query ?? '-')}\` | ${sent} | ${cell(check.value ?? '-')} | ${cell(check.threshold ?? '-')} | ${check.result} |`);
+        // The note's query, then the one sent when its ranges were measured since the rollback.
+        const sent = check.sentQuery ? ` → sent as \`${cell(check.sentQuery)}\`` : '';
+        lines.push(`| ${cell(check.metric)} | \`${cell(check.query ?? '-')}\`${sent} | ${cell(check.value ?? '-')} | ${cell(check.threshold ?? '-')} | ${check.result} |`);
       }
     }
   } else {
