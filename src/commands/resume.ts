@@ -163,8 +163,8 @@ function resumeParameters(recorded: Record<string, string>, given: string[]): st
   return [...values].map(([name, value]) => `${name}=${value}`);
 }
 
-/** A run id, or a stage: then its latest run. */
-async function findRun(reference: string, runsDir: string, io: Io): Promise<JournalFile> {
+/** A run id, or a stage: then its latest run (`runbook report` finds its run the same way). */
+export async function findRun(reference: string, runsDir: string, io: Io, nothing = 'nothing to resume'): Promise<JournalFile> {
   if (isRunId(reference)) {
     const journal = await readJournal(runsDir, reference);
     warnAbout(journal.problems, io);
@@ -176,7 +176,7 @@ async function findRun(reference: string, runsDir: string, io: Io): Promise<Jour
   const runs = (await readAllJournals(runsDir)).filter((journal) => replayRun(journal.events)?.started.stage === reference);
   const latest = runs.at(-1);
   if (latest) warnAbout(latest.problems, io);
-  if (!latest) throw new UsageError(`no runs of stage ${reference} in ${runsDir}: nothing to resume`);
+  if (!latest) throw new UsageError(`no runs of stage ${reference} in ${runsDir}: ${nothing}`);
   return latest;
 }
 
