@@ -1,7 +1,8 @@
 /**
- * `runbook rehearse <stage> --env staging`: the whole rollback, unattended (or with
- * --interactive), then the recovery check, then a report in markdown, JSON and HTML that proves
- * the rollback works — or says which step or check failed first.
+ * `runbook rehearse <stage> --env staging`: the run pipeline unattended (or with
+ * --interactive), then a report in markdown, JSON and HTML that proves the rollback works — or says
+ * which step or check failed first. The report is an `afterRun` hook, so it is written however
+ * the run ends.
  */
 
 import { relative, resolve } from 'node:path';
@@ -9,33 +10,38 @@ import type { Io } from '../io.js';
 import { formatMs } from '../prometheus/duration.js';
 import { buildRehearsalReport, type RehearsalReport } from '../report/rehearsal-report.js';
 import { writeReportFile } from '../report/write-report-file.js';
-import { formatReport } from './report.js';
+import type { RunHooks } from '../run/hooks.js';
+import { runPipeline } from '../run/pipeline.js';
 import { styleFor } from '../view/style.js';
-import { performRollback, reportNotRecovered, type RollbackOptions } from './rollback.js';
-import { stateDirs } from './run-steps.js';
+import { formatReport } from './report.js';
+import type { RollbackOptions } from './rollback.js';
 
 export interface RehearseOptions extends RollbackOptions {
   interactive?: boolean;
-  /** Report path (.md, .json or .html); the other two go next to it. Default `.runbook/reports/<run-id>.md`. */
+  /** Report path (.md, .json or .html); the other two go next to it. Default `<state dir>/reports/<run-id>.md`. */
   report?: string;
 }
 
-export async function rehearseCommand(options: RehearseOptions, baseIo: Io): Promise<number> {
-  const { plan, runId, outcome, io } = await performRollback({ ...options, yes: options.interactive !== true }, baseIo);
-  const report = buildRehearsalReport({ plan, runId, events: outcome.events, journal: relative(io.cwd, outcome.journalPath), verification: outcome.verification, finishedAt: outcome.finishedAt });
-  // Any of the three may be named: `report.md`, `report.json` or `report.html`; the others go beside it.
-  const named = resolve(io.cwd, options.report ?? `${stateDirs(io, options).reportsDir}/${runId}.md`);
-  const base = named.replace(/\.(md|json|html)$/i, '');
-  const markdownPath = /\.(json|html)$/i.test(named) ? `${base}.md` : named;
-  const jsonPath = `${base}.json`;
-  const htmlPath = `${base}.html`;
-  writeReportFile(markdownPath, await formatReport(report, 'md'));
-  writeReportFile(jsonPath, await formatReport(report, 'json'));
-  writeReportFile(htmlPath, await formatReport(report, 'html'));
-  io.stdout.write(`\n${describeVerdict(report, styleFor(io.stdout, io.env))}\n`);
-  io.stdout.write(`Rehearsal report: ${relative(io.cwd, markdownPath)} (JSON: ${relative(io.cwd, jsonPath)}, page: ${relative(io.cwd, htmlPath)})\n`);
-  reportNotRecovered(outcome, io);
-  return outcome.exitCode;
+export async function rehearseCommand(options: RehearseOptions, io: Io): Promise<number> {
+  const { reference, runbooks, path, set, prometheusUrl, cwd, environment, interactive, report: reportOption, ...run } = options;
+  const report: RunHooks = {
+    async afterRun({ plan, runId, dirs }, outcome) {
+      const rehearsal = buildRehearsalReport({ plan, runId, events: outcome.events, journal: relative(io.cwd, outcome.journalPath), verification: outcome.verification, finishedAt: outcome.finishedAt });
+      // Any of the three may be named: `report.md`, `report.json` or `report.html`; the others go beside it.
+      const named = resolve(io.cwd, reportOption ?? `${dirs.reportsDir}/${runId}.md`);
+      const base = named.replace(/\.(md|json|html)$/i, '');
+      const markdownPath = /\.(json|html)$/i.test(named) ? `${base}.md` : named;
+      const jsonPath = `${base}.json`;
+      const htmlPath = `${base}.html`;
+      writeReportFile(markdownPath, await formatReport(rehearsal, 'md'));
+      writeReportFile(jsonPath, await formatReport(rehearsal, 'json'));
+      writeReportFile(htmlPath, await formatReport(rehearsal, 'html'));
+      io.stdout.write(`\n${describeVerdict(rehearsal, styleFor(io.stdout, io.env))}\n`);
+      io.stdout.write(`Rehearsal report: ${relative(io.cwd, markdownPath)} (JSON: ${relative(io.cwd, jsonPath)}, page: ${relative(io.cwd, htmlPath)})\n`);
+    },
+  };
+  const result = await runPipeline({ mode: 'run', note: { reference, runbooks, path, set, prometheusUrl, cwd, environment }, options: { ...run, yes: interactive !== true }, hooks: [report] }, io);
+  return result.exitCode;
 }
 
 function describeVerdict(report: RehearsalReport, style: ReturnType<typeof styleFor>): string {

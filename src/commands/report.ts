@@ -10,8 +10,8 @@ import { readAllJournals } from '../journal/read-journal.js';
 import { buildRehearsalReport, formatRehearsalMarkdown, type RehearsalReport } from '../report/rehearsal-report.js';
 import { writeReportFile } from '../report/write-report-file.js';
 import { warnAbout } from './log.js';
-import { findRun } from './resume.js';
-import { stateDirs } from './run-steps.js';
+import { findRun } from '../run/resume-source.js';
+import { stateDirs } from '../run/state-dirs.js';
 
 export const REPORT_FORMATS = ['md', 'json', 'html'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -27,9 +27,9 @@ export interface ReportOptions {
 export async function reportCommand(options: ReportOptions, io: Io): Promise<number> {
   const format = reportFormat(options.format, options.out);
   const { runsDir } = stateDirs(io, options);
-  const journal = options.run ? await findRun(options.run, runsDir, io, 'no report to write') : (await readAllJournals(runsDir)).at(-1);
+  const journal = options.run ? await findRun(options.run, runsDir, 'no report to write') : (await readAllJournals(runsDir)).at(-1);
   if (!journal) throw new UsageError(`no runs in ${runsDir} yet: a real (not --dry-run) rollback or rehearse writes one`);
-  if (!options.run) warnAbout(journal.problems, io);
+  warnAbout(journal.problems, io);
   if (!journal.events.some((event) => event.type === 'run-started')) throw new UsageError(`${journal.path} has no run-started event: it is not a run journal`);
   const report = buildRehearsalReport({ runId: journal.runId, events: journal.events, journal: relative(io.cwd, journal.path), kind: 'run' });
   const text = await formatReport(report, format);

@@ -11,6 +11,7 @@ import type { FlagReading } from '../flags/env-file.js';
 import type { FlagChange, RunEvent, StepDecision, StepResult } from '../journal/events.js';
 import type { SecretMasker } from '../journal/mask-secrets.js';
 import type { PlanFlag, PlanManualStep, PlanShellStep, PlanStep } from '../plan/types.js';
+import { predictFlagFailure } from '../run/predict.js';
 import type { ScriptResult, ScriptRun } from './run-script.js';
 import type { Choice, StepUi, StepView } from './step-view.js';
 
@@ -186,9 +187,11 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
   const runOnce = async (step: PlanShellStep, stepFlags: PlanFlag[], before: Map<string, FlagReading>, ui: StepUi): Promise<Attempt> => {
     for (const flag of stepFlags) {
       const reading = await deps.readFlag(flag.envFile!, flag.name);
-      if (reading.state === 'no-file' || reading.state === 'unknown') {
-        const reason = reading.state === 'no-file' ? `env file ${flag.envFile} (${reading.path}) does not exist` : reading.reason;
-        const message = `was not run: ${reason}, so it could not set ${flag.name}; check HOME and the path in the note`;
+      // Refused before anything of the step runs: it could not succeed (see run/predict.ts).
+      const reason = predictFlagFailure(flag, reading);
+      if (reason !== undefined) {
+        const hint = reading.state === 'set' ? 'fix the line in the env file or the sed pattern in the note' : 'check HOME and the path in the note';
+        const message = `was not run: ${reason}, so it could not set ${flag.name}; ${hint}`;
         return { ok: false, result: 'failed', fields: { message, durationMs: 0, tail: [], flags: [] } };
       }
       if (!before.has(flag.name)) before.set(flag.name, reading);

@@ -3,6 +3,8 @@
  * as one JSON line; the transcript, `runs` and `resume` read them back.
  */
 
+import type { RecordedOptions } from '../run/options.js';
+
 export type StepDecision =
   | 'run'
   | 'skip'
@@ -17,7 +19,8 @@ export type StepDecision =
 export type StepResult = 'done' | 'failed' | 'skipped' | 'acknowledged' | 'needs-person' | 'timed-out' | 'interrupted' | 'not-selected';
 
 /** `not-recovered`: every step done, but Prometheus did not show recovery (failed or inconclusive). */
-export type RunResult = 'succeeded' | 'failed' | 'aborted' | 'interrupted' | 'not-recovered';
+/** `incomplete`: the steps ended, but a shell step did not run or a flag does not hold its rollback value. */
+export type RunResult = 'succeeded' | 'failed' | 'aborted' | 'interrupted' | 'incomplete' | 'not-recovered';
 
 export interface FlagChange {
   name: string;
@@ -48,6 +51,8 @@ export interface RunStarted {
   steps: { number: number; title: string; kind: 'shell' | 'manual' }[];
   flags: { name: string; rollbackValue: string; envFile: string | null; step: number | null }[];
   unattended: boolean;
+  /** The options a resume continues with (see `run/options.ts`); absent in older journals. */
+  options?: RecordedOptions;
 }
 
 export interface RunResumed {
@@ -57,6 +62,8 @@ export interface RunResumed {
   operator: string;
   host: string;
   fromStep: number;
+  /** Options given again on resume: they override the run's from here on. */
+  options?: RecordedOptions;
 }
 
 export interface StepStarted {

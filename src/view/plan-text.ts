@@ -18,6 +18,10 @@ export interface PlanTextOptions {
   checkTargets?: boolean;
   /** False: `--no-verify`, no recovery check after the last step. */
   verify?: boolean;
+  /** Steps a run would leave out (`--from`, `--only`), with the reason. */
+  notSelected?: ReadonlyMap<number, string>;
+  /** Steps that would fail, with the reason (see run/predict.ts). */
+  predicted?: ReadonlyMap<number, string>;
   /** What goes on around the run (notifications, the silence), one line each. */
   around?: string[];
 }
@@ -52,7 +56,7 @@ export function formatPlan(plan: Plan, options: PlanTextOptions): string {
   if (path) {
     out.push('', style.bold(`Steps — path ${path.number}: ${path.title}`));
     if (path.steps.length === 0) out.push(style.yellow('  this path has no steps'));
-    for (const step of path.steps) out.push(...formatStep(step, style));
+    for (const step of path.steps) out.push(...formatStep(step, style, options));
   }
 
   if (options.verify === false) {
@@ -71,6 +75,10 @@ export function formatPlan(plan: Plan, options: PlanTextOptions): string {
       const manual = other.steps.length - other.shellSteps;
       out.push(`  ${other.number}. ${other.title} — ${other.shellSteps} shell, ${manual} manual step${manual === 1 ? '' : 's'}`);
     }
+  }
+  if (options.predicted && options.predicted.size > 0) {
+    out.push('');
+    for (const [step, reason] of options.predicted) out.push(style.red(`step ${step} will fail: ${reason}`));
   }
   if (options.around?.length) out.push('', style.bold('Around the run'), ...options.around);
   if (options.dryRun) out.push('', style.dim('Dry run: nothing was run and nothing was written.'));
@@ -109,10 +117,13 @@ function describeReading(reading: FlagReading, flag: PlanFlag, style: Style): st
   }
 }
 
-function formatStep(step: PlanStep, style: Style): string[] {
+function formatStep(step: PlanStep, style: Style, options: PlanTextOptions): string[] {
   const lines: string[] = [];
   const label = `[${step.kind}, line ${step.line}]`;
-  lines.push(`  ${style.bold(`${step.number}. ${step.title}`)}  ${step.kind === 'manual' ? style.yellow(label) : style.dim(label)}`);
+  const left = options.notSelected?.get(step.number);
+  const failing = options.predicted?.get(step.number);
+  lines.push(`  ${style.bold(`${step.number}. ${step.title}`)}  ${step.kind === 'manual' ? style.yellow(label) : style.dim(label)}${left ? `  ${style.yellow(left)}` : ''}`);
+  if (failing && !left) lines.push(style.red(`       will fail: ${failing}`));
   for (const note of step.notes) lines.push(style.dim(`       ${note}`));
   if (step.kind === 'shell') {
     for (const line of step.script.split('\n')) lines.push(`     ${style.cyan('│')} ${line}`);
