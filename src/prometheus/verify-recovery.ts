@@ -136,7 +136,8 @@ export interface VerificationReport {
   finishedAt: string;
   selector: { jobs: string[]; targetLabels: [string, string][] };
   stable: number;
-  window: CheckWindow;
+  /** How the checks' ranges were measured (absent in a report rebuilt from a journal). */
+  window?: CheckWindow;
   recoveryTimeoutMs: number;
   noData: NoDataPolicy;
   /** False with `--no-targets`: `targets` is empty because they were not asked for. */
