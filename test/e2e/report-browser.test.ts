@@ -13,7 +13,7 @@ import type { RunEvent, RunStarted } from '../../src/journal/events.js';
 import { pngColours, renderDom, screenshot, type Rendered } from '../helpers/chromium.js';
 import { fixturesDir, runCli } from '../helpers/run-cli.js';
 
-const DEMO_RUN = '20261201T234241Z-21_01a-0f3a';
+const DEMO_RUN = '20261201T234215Z-21_01a-1594';
 const dir = mkdtempSync(join(tmpdir(), 'runbook-report-browser-'));
 const runsDir = join(dir, 'runs');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -30,7 +30,7 @@ function hostileJournal(): string {
   });
   return `${events.map((event) => JSON.stringify(event)).join('\n')}\n`;
 }
-const HOSTILE_RUN = DEMO_RUN.replace('0f3a', 'bad0');
+const HOSTILE_RUN = DEMO_RUN.replace('1594', 'bad0');
 
 let demo: Rendered;
 let hostile: Rendered;
