@@ -79,12 +79,14 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
   const at = () => deps.now().toISOString();
   const decide = (step: number, decision: StepDecision) => deps.emit({ type: 'step-decision', at: at(), step, decision });
   /** Asks; a prompt closed by Ctrl-C is recorded as the operator's abort before the run stops. */
-  const ask = async <T extends string>(ui: StepUi, step: number, question: string, choices: Choice<T>[]): Promise<T> => {
+  const ask = async <T extends string>(ui: StepUi, step: number, question: string, choices: Choice<T>[], before = false): Promise<T> => {
     try {
       return await ui.choose(question, choices);
     } catch (error) {
       if (!(error instanceof InterruptedError)) throw error;
       decide(step, 'abort');
+      // Stopped before the step ran: shown as not run, never as failed.
+      if (before) ui.skip('not run (Ctrl-C at its question)');
       throw new InterruptedError(`stopped at the question "${question}": rollback stopped`);
     }
   };
@@ -116,10 +118,11 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
       return;
     }
     ui.show([...step.notes, ...step.items.map((item) => `[ ] ${item}`), ...(step.code ? step.code.text.split('\n') : [])].map(deps.mask));
-    const choice = await ask(ui, step.number, `Manual step ${step.number}: do it by hand, then answer`, MANUAL_CHOICES);
+    const choice = await ask(ui, step.number, `Manual step ${step.number}: do it by hand, then answer`, MANUAL_CHOICES, true);
     if (choice === 'quit') {
       // Not recorded as skipped: a resume starts here.
       decide(step.number, 'quit');
+      ui.skip('not run (quit)');
       throw new AbortedError(`stopped by the operator at step ${step.number} "${step.title}"`);
     }
     started();
@@ -133,7 +136,7 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
     // The exact commands are shown before they run, asked or not, so a log shows what ran.
     ui.show([...step.notes.map(deps.mask), ...commands.split('\n').map((line) => `$ ${line}`)]);
     if (!continueAll) {
-      const choice = await ask(ui, step.number, `Run step ${step.number}?`, STEP_CHOICES);
+      const choice = await ask(ui, step.number, `Run step ${step.number}?`, STEP_CHOICES, true);
       decide(step.number, choice);
       if (choice === 'skip') {
         finish(step, 'skipped', { message: 'skipped by the operator' });
@@ -141,7 +144,10 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
         return;
       }
       // Not recorded as skipped: the step did not run, and a resume starts here.
-      if (choice === 'quit') throw new AbortedError(`stopped by the operator before step ${step.number} "${step.title}"`);
+      if (choice === 'quit') {
+        ui.skip('not run (quit)');
+        throw new AbortedError(`stopped by the operator before step ${step.number} "${step.title}"`);
+      }
       if (choice === 'continue-all') continueAll = true;
     } else {
       decide(step.number, 'run');
@@ -172,7 +178,9 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
         throw new StepFailedError(`step ${step.number} "${step.title}" ${outcome.fields.message}`, { cause: outcome.result });
       }
       ui.show([outcome.fields.message, ...outcome.fields.tail.slice(-10).map(deps.mask)]);
-      const choice = await ask(ui, step.number, `Step ${step.number} ${outcome.result === 'interrupted' ? 'was interrupted' : 'failed'}: what now?`, FAILURE_CHOICES);
+      // The question says it all again (a small pane may have scrolled the step's header away).
+      const what = outcome.result === 'interrupted' ? 'was interrupted' : outcome.fields.exitCode ? `failed (exit code ${outcome.fields.exitCode})` : 'failed';
+      const choice = await ask(ui, step.number, `Step ${step.number} "${step.title}" ${what}: what now?`, FAILURE_CHOICES);
       decide(step.number, choice);
       if (choice === 'retry') continue;
       if (choice === 'skip') {
