@@ -34,6 +34,8 @@ function buildProgram(run: (action: Action) => Promise<void>, output: OutputConf
       .addOption(runbooksOption())
       .option('--path <n|title>', 'which rollback path to take: its number or part of its title')
       .option('--set <name=value>', 'value of a <parameter> in the steps (repeatable)', collect)
+      .option('--choose <step=option>', 'option a choice step takes: its letter, number or part of its title (repeatable)', collect)
+      .option('--with-data-rollback', 'also run the optional "Rollback Data Migration" step when unattended')
       .option('--prometheus-url <url>', 'Prometheus to verify against (default: $PROMETHEUS_URL, then the note)')
       .option('--cwd <dir>', 'working directory of the steps (default: the current directory)')
       .option('--env <name>', 'an environment from <runbooks>/environments.json (Prometheus, HOME, variables, parameters)')
@@ -212,6 +214,8 @@ interface PlanFlags {
   runbooks?: string;
   path?: string;
   set?: string[];
+  choose?: string[];
+  withDataRollback?: boolean;
   prometheusUrl?: string;
   cwd?: string;
   env?: string;
@@ -224,6 +228,8 @@ function planOptionsFrom(reference: string, options: PlanFlags) {
     runbooks: options.runbooks,
     path: options.path,
     set: options.set ?? [],
+    choose: options.choose ?? [],
+    withDataRollback: options.withDataRollback === true,
     prometheusUrl: options.prometheusUrl,
     cwd: options.cwd,
     environment: options.env,
