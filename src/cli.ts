@@ -46,7 +46,7 @@ function buildProgram(run: (action: Action) => Promise<void>, output: OutputConf
   );
 
   const runOptions = (command: Command) =>
-    verifyOptions(
+    alertingOptions(verifyOptions(
       command
         .option('--from <n>', 'start at step N (the steps before it are not run)')
         .option('--only <n>', 'run step N only')
@@ -56,7 +56,7 @@ function buildProgram(run: (action: Action) => Promise<void>, output: OutputConf
         .option('--force-unlock', 'take over the stage lock of a run that is gone (its process ended, or its host is down)')
         .option('--i-know-this-is-production', 'let an unattended run go ahead against a production environment')
         .option('--no-verify', 'skip the recovery check after the last step (the run is reported "not verified")'),
-    );
+    ));
 
   runOptions(
     planOptions(program.command('rollback').argument('<stage>', 'stage id (e.g. 21_01a) or path to a .md note').description('roll a stage back, step by step, then verify recovery'))
@@ -68,7 +68,7 @@ function buildProgram(run: (action: Action) => Promise<void>, output: OutputConf
       if (options.dryRun) {
         // The recovery check as the real run would make it.
         const targetSelectors = [...(options.job ?? []).map((job) => `job=${job}`), ...(options.targetLabel ?? [])];
-        return (await import('./commands/show.js')).showCommand({ ...planOptionsValue, dryRun: true, targetSelectors, checkTargets: options.targets, verify: options.verify }, io);
+        return (await import('./commands/show.js')).showCommand({ ...planOptionsValue, dryRun: true, targetSelectors, checkTargets: options.targets, verify: options.verify, alerting: options }, io);
       }
       return (await import('./commands/rollback.js')).rollbackCommand({ ...options, ...planOptionsValue }, io);
     }),
@@ -109,7 +109,7 @@ function buildProgram(run: (action: Action) => Promise<void>, output: OutputConf
     .option('--prometheus-url <url>', 'Prometheus for the recovery check (default: as the run had it)')
     .option('--i-know-this-is-production', 'let an unattended resume go ahead in a production environment')
     .option('--no-verify', 'skip the recovery check after the last step');
-  verifyOptions(resumeCommand).action((runReference: string, options: RunFlags & { cwd?: string; set?: string[]; runbooks?: string; prometheusUrl?: string }) =>
+  alertingOptions(verifyOptions(resumeCommand)).action((runReference: string, options: RunFlags & { cwd?: string; set?: string[]; runbooks?: string; prometheusUrl?: string }) =>
       run(async (io) => (await import('./commands/resume.js')).resumeCommand({ ...options, run: runReference }, io)),
     );
 
@@ -201,6 +201,17 @@ export function verifyOptions(command: Command): Command {
     .option('--no-data <policy>', 'what an empty result, NaN or ±Inf counts as: fail, inconclusive or pass (default: inconclusive)')
     .option('--pushgateway <url>', "push the run's metrics to this Pushgateway (job runbook, grouped by stage)")
     .option('--metrics-file <path>', "write the run's metrics in text format, for node_exporter's textfile collector");
+}
+
+/** Chat notifications and the Alertmanager silence of a run (see commands/run-alerting.ts). */
+export function alertingOptions(command: Command): Command {
+  return command
+    .option('--notify <url>', 'post to this chat webhook (Slack-compatible) when the run starts, a step fails, recovery is checked, the run ends (repeatable; also $RUNBOOK_NOTIFY_URL)', collect)
+    .option('--notify-format <format>', 'webhook body: slack (text and blocks) or json (the run event)')
+    .option('--silence <matcher>', 'silence alerts matching this in Alertmanager while the run goes on, e.g. job=butler or alertname=~"Butler.*" (repeatable)', collect)
+    .option('--alertmanager-url <url>', 'Alertmanager for the silence (default: $ALERTMANAGER_URL, then the environment)')
+    .option('--silence-grace <duration>', 'keep the silence this long after recovery is verified (default: expire it at once)')
+    .option('--require-silence', 'run nothing when the silence cannot be created');
 }
 
 interface VerifyCommandFlags extends VerifyFlags {

@@ -14,6 +14,8 @@ export const ExitCode = {
   verifyFailed: 3,
   /** A bug in runbook itself (EX_SOFTWARE from sysexits.h). */
   internal: 70,
+  /** The journal (or another file runbook keeps) cannot be written: disk full, I/O error (EX_IOERR). */
+  ioError: 74,
   /** Interrupted by Ctrl-C (128 + SIGINT). */
   interrupted: 130,
 } as const;
@@ -102,5 +104,12 @@ export class VerificationError extends RunbookError {
 export class InterruptedError extends RunbookError {
   constructor(message: string) {
     super(message, ExitCode.interrupted);
+  }
+}
+
+/** The journal cannot be written (disk full, I/O error): the run stops before its next step. */
+export class JournalError extends RunbookError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, ExitCode.ioError, options);
   }
 }

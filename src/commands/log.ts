@@ -5,7 +5,7 @@
 
 import { UsageError } from '../errors.js';
 import type { Io } from '../io.js';
-import { readAllJournals, readJournal } from '../journal/read-journal.js';
+import { journalProblems, readAllJournals, readJournal } from '../journal/read-journal.js';
 import { replayRun, runStatus, stepOutcomes } from '../journal/run-state.js';
 import { formatTranscript } from '../journal/transcript.js';
 import { formatTable } from '../view/table.js';
@@ -18,7 +18,9 @@ export interface JournalOptions {
 
 export async function logCommand(options: JournalOptions & { run?: string }, io: Io): Promise<number> {
   const { runsDir } = stateDirs(io, options);
-  const journal = options.run ? await readJournal(runsDir, options.run) : (await readAllJournals(runsDir)).at(-1);
+  const journals = options.run ? [await readJournal(runsDir, options.run)] : (await readAllJournals(runsDir)).slice(-1);
+  const journal = journals[0];
+  warnAbout(journalProblems(journals), io);
   if (!journal) throw new UsageError(`no runs in ${runsDir} yet: a real (not --dry-run) rollback writes one`);
   const state = replayRun(journal.events);
   const status = state ? runStatus(state, io.processAlive, io.host) : 'unknown';
@@ -28,7 +30,9 @@ export async function logCommand(options: JournalOptions & { run?: string }, io:
 
 export async function runsCommand(options: JournalOptions & { stage?: string; json?: boolean }, io: Io): Promise<number> {
   const { runsDir } = stateDirs(io, options);
-  const runs = (await readAllJournals(runsDir)).flatMap((journal) => {
+  const journals = await readAllJournals(runsDir);
+  warnAbout(journalProblems(journals), io);
+  const runs = journals.flatMap((journal) => {
     const state = replayRun(journal.events);
     if (!state || (options.stage && state.started.stage !== options.stage)) return [];
     const outcomes = stepOutcomes(journal.events);
@@ -55,4 +59,9 @@ export async function runsCommand(options: JournalOptions & { stage?: string; js
   const rows = runs.map((run) => [run.runId, run.stage ?? '-', run.started.replace('T', ' ').replace(/\.\d+Z$/, 'Z'), run.operator, run.status, `${run.stepsDone}/${run.steps}`, run.note]);
   io.stdout.write(formatTable(['RUN', 'STAGE', 'STARTED', 'OPERATOR', 'STATUS', 'DONE', 'NOTE'], rows));
   return 0;
+}
+
+/** Damaged lines and unreadable journals are named, never fatal: the other runs still count. */
+export function warnAbout(problems: string[], io: Io): void {
+  for (const problem of problems) io.stderr.write(`runbook: warning: ${problem}\n`);
 }

@@ -18,11 +18,13 @@ import { formatRunHeader, formatRunSummary } from '../view/run-summary.js';
 import { styleFor } from '../view/style.js';
 import { askParameters, requireParameters } from './ask-parameters.js';
 import { loadPlan } from './load-plan.js';
+import { warnAbout } from './log.js';
 import { checkRecovery, recoverySettings, type RecoveryFlags } from './recovery-check.js';
+import { alertingSecrets, alertingSettings, startAlerting, type AlertingFlags } from './run-alerting.js';
 import { checkDirectory, confirmProduction, DEFAULT_STEP_TIMEOUT, refuseUnattendedProduction, reportNotRecovered } from './rollback.js';
 import { describeTakeover, lockStage, runMasker, runSteps, stateDirs } from './run-steps.js';
 
-export interface ResumeOptions extends RecoveryFlags {
+export interface ResumeOptions extends RecoveryFlags, AlertingFlags {
   run: string;
   yes?: boolean;
   stepTimeout?: string;
@@ -45,7 +47,7 @@ export async function resumeCommand(options: ResumeOptions, io: Io): Promise<num
   }
   const stepTimeoutMs = parseDuration(options.stepTimeout ?? DEFAULT_STEP_TIMEOUT, '--step-timeout');
   const dirs = stateDirs(io, options);
-  const journal = await findRun(options.run, dirs.runsDir);
+  const journal = await findRun(options.run, dirs.runsDir, io);
   const state = replayRun(journal.events);
   if (!state) throw new UsageError(`${journal.path} has no run-started event: it is not a run journal`);
   const { started } = state;
@@ -86,6 +88,11 @@ export async function resumeCommand(options: ResumeOptions, io: Io): Promise<num
       `the Rollback Procedure in ${started.note} changed since run ${journal.runId} started, so its steps may no longer be the ones that ran: start a new run (runbook rollback ${started.stage ?? started.note} --from N)`,
     );
   }
+  if (journal.tornStep !== undefined) {
+    throw new UsageError(
+      `${journal.path}: the result of step ${journal.tornStep} was cut off (a full disk or a crash while writing it): step ${journal.tornStep} ran, but how it ended is unknown; check it by hand, then runbook rollback ${started.stage ?? started.note} --from ${journal.tornStep + 1} (or --from ${journal.tornStep} to run it again)`,
+    );
+  }
   const from = resumeFrom(state);
   if (from === undefined) {
     io.stdout.write(`Nothing to resume: every step of run ${journal.runId} is done or was skipped.\n`);
@@ -93,6 +100,7 @@ export async function resumeCommand(options: ResumeOptions, io: Io): Promise<num
   }
   if (unattended) requireParameters(loaded);
   const settings = recoverySettings(options, loaded, io.now());
+  const alerting = alertingSettings(options, io.env, environment);
 
   const lock = lockStage(io, { dirs, runId: journal.runId, stage: started.stage ?? 'note', forceUnlock: false, resuming: true });
   try {
@@ -100,7 +108,7 @@ export async function resumeCommand(options: ResumeOptions, io: Io): Promise<num
     const style = styleFor(io.stdout, io.env);
     const takeover = describeTakeover(lock);
     if (takeover) io.stdout.write(style.yellow(`${takeover}\n`));
-    io.stdout.write(runMasker(io, loaded, journal.runId)(formatRunHeader(loaded, { runId: journal.runId, journalDir: dirs.runsDir, unattended, style, notSelected: settled, resumedFrom: from })));
+    io.stdout.write(runMasker(io, loaded, journal.runId, alertingSecrets(alerting))(formatRunHeader(loaded, { runId: journal.runId, journalDir: dirs.runsDir, unattended, style, notSelected: settled, resumedFrom: from })));
     for (const lost of state.unfinished) io.stdout.write(style.yellow(`Step ${lost} was running when the run stopped (no result recorded): it runs again.\n`));
     for (const [step, group] of state.unfinishedGroups) {
       const killed = killLeftovers(findLeftovers(group, journal.runId));
@@ -109,8 +117,11 @@ export async function resumeCommand(options: ResumeOptions, io: Io): Promise<num
     if (environment?.production && !unattended) await confirmProduction(started.stage ?? started.note, environment.name);
     const plan = await askParameters(loaded);
 
+    const mask = runMasker(runIo, plan, journal.runId, alertingSecrets(alerting));
+    // The silence of the run before is taken over when it is still active (see run-alerting.ts).
+    const around = await startAlerting(alerting, { started: { runId: journal.runId, stage: started.stage, note: started.note }, unattended, mask, history: journal.events }, runIo);
     const now = io.now().toISOString();
-    const opening: RunEvent[] = [{ type: 'run-resumed', at: now, pid: io.pid, operator: io.user, host: io.host, fromStep: from }, ...lostSteps(state, now)];
+    const opening: RunEvent[] = [{ type: 'run-resumed', at: now, pid: io.pid, operator: io.user, host: io.host, fromStep: from }, ...lostSteps(state, now), ...(around?.opening ?? [])];
     const outcome = await runSteps(
       {
         plan,
@@ -122,7 +133,9 @@ export async function resumeCommand(options: ResumeOptions, io: Io): Promise<num
         notSelected: new Map(),
         settled,
         dirs,
-        mask: runMasker(runIo, plan, journal.runId),
+        mask,
+        listeners: around ? [around.listener] : [],
+        atEnd: around ? [around.finish] : [],
         afterSteps: checkRecovery(plan, options.verify === false ? undefined : settings, runIo),
       },
       runIo,
@@ -151,13 +164,18 @@ function resumeParameters(recorded: Record<string, string>, given: string[]): st
 }
 
 /** A run id, or a stage: then its latest run. */
-async function findRun(reference: string, runsDir: string): Promise<JournalFile> {
-  if (isRunId(reference)) return readJournal(runsDir, reference);
+async function findRun(reference: string, runsDir: string, io: Io): Promise<JournalFile> {
+  if (isRunId(reference)) {
+    const journal = await readJournal(runsDir, reference);
+    warnAbout(journal.problems, io);
+    return journal;
+  }
   if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(reference) || reference.includes('..')) {
     throw new UsageError(`"${reference}" is neither a run id nor a stage id: see runbook runs`);
   }
   const runs = (await readAllJournals(runsDir)).filter((journal) => replayRun(journal.events)?.started.stage === reference);
   const latest = runs.at(-1);
+  if (latest) warnAbout(latest.problems, io);
   if (!latest) throw new UsageError(`no runs of stage ${reference} in ${runsDir}: nothing to resume`);
   return latest;
 }

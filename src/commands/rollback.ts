@@ -14,9 +14,10 @@ import { askParameters, requireParameters } from './ask-parameters.js';
 import { loadPlan, type LoadPlanOptions } from './load-plan.js';
 import type { Plan } from '../plan/types.js';
 import { checkRecovery, recoverySettings, runMetricsRecorder, type RecoveryFlags } from './recovery-check.js';
+import { alertingSecrets, alertingSettings, startAlerting, type AlertingFlags } from './run-alerting.js';
 import { describeTakeover, lockStage, runMasker, runStartedEvent, runSteps, stateDirs, type RunOutcome } from './run-steps.js';
 
-export interface RollbackOptions extends LoadPlanOptions, RecoveryFlags {
+export interface RollbackOptions extends LoadPlanOptions, RecoveryFlags, AlertingFlags {
   yes?: boolean;
   from?: string;
   only?: string;
@@ -67,6 +68,7 @@ export async function performRollback(options: RollbackOptions, baseIo: Io): Pro
   // Checked before anything runs: a typo in --recovery-timeout must not surface after the rollback.
   const settings = recoverySettings(options, loaded, io.now());
   const metrics = await runMetricsRecorder(loaded.stage ?? 'note', settings);
+  const alerting = alertingSettings(options, io.env, environment);
 
   const runId = createRunId(loaded.stage, io.now(), io.random);
   const dirs = stateDirs(io, options);
@@ -75,22 +77,24 @@ export async function performRollback(options: RollbackOptions, baseIo: Io): Pro
     const style = styleFor(io.stdout, io.env);
     const takeover = describeTakeover(lock);
     if (takeover) io.stdout.write(style.yellow(`${takeover}\n`));
-    io.stdout.write(runMasker(io, loaded, runId)(formatRunHeader(loaded, { runId, journalDir: dirs.runsDir, unattended, style, notSelected })));
+    io.stdout.write(runMasker(io, loaded, runId, alertingSecrets(alerting))(formatRunHeader(loaded, { runId, journalDir: dirs.runsDir, unattended, style, notSelected })));
     if (environment?.production && !unattended) await confirmProduction(loaded.stage ?? loaded.file, environment.name);
     const plan = await askParameters(loaded);
-    const mask = runMasker(io, plan, runId);
+    const mask = runMasker(io, plan, runId, alertingSecrets(alerting));
+    const around = await startAlerting(alerting, { started: { runId, stage: plan.stage ?? null, note: plan.file }, unattended, mask }, io);
     const outcome = await runSteps(
       {
         plan,
         runId,
-        opening: [runStartedEvent(plan, runId, io, { unattended, cwd, environment: environment?.name })],
+        opening: [runStartedEvent(plan, runId, io, { unattended, cwd, environment: environment?.name }), ...(around?.opening ?? [])],
         unattended,
         stepTimeoutMs,
         cwd,
         notSelected,
         dirs,
         mask,
-        listeners: metrics ? [metrics.listener] : [],
+        listeners: [...(metrics ? [metrics.listener] : []), ...(around ? [around.listener] : [])],
+        atEnd: around ? [around.finish] : [],
         afterSteps: checkRecovery(plan, options.verify === false ? undefined : settings, io),
       },
       io,

@@ -16,7 +16,7 @@ import type { StepView } from '../execute/step-view.js';
 import type { RunEvent, RunResult, RunStarted } from '../journal/events.js';
 import { openJournal } from '../journal/journal-writer.js';
 import { acquireLock, type HeldLock } from '../journal/lock.js';
-import { createSecretMasker, isSecretName, MASK, type SecretMasker } from '../journal/mask-secrets.js';
+import { createSecretMasker, isSecretName, MASK, maskEvent, type SecretMasker } from '../journal/mask-secrets.js';
 import { lastStepFinishedAt, stepOutcomes, type StepOutcome } from '../journal/run-state.js';
 import { parameterEnvName } from '../plan/parameters.js';
 import type { Plan } from '../plan/types.js';
@@ -58,6 +58,20 @@ export interface RunRequest {
    * goes to the journal, and its verdict decides how the run ends.
    */
   afterSteps?: (context: { emit: (event: RunEvent) => void; lastStepFinishedAt: Date }) => Promise<AfterSteps>;
+  /**
+   * "Around the run" hooks for the end, however the run ends (notifications, the silence):
+   * awaited before `run-finished`, so what they emit is journalled. Never fail the run.
+   */
+  atEnd?: ((end: RunEnd, emit: (event: RunEvent) => void) => Promise<void>)[];
+}
+
+export interface RunEnd {
+  at: string;
+  result: RunResult;
+  exitCode: number;
+  message: string | null;
+  /** True when every step is done and the recovery check verified recovery. */
+  verified: boolean;
 }
 
 export interface AfterSteps {
@@ -118,7 +132,9 @@ export async function runSteps(request: RunRequest, io: Io): Promise<RunOutcome>
 
   const journal = openJournal(request.dirs.runsDir, request.runId);
   const events: RunEvent[] = [];
-  const emit = (event: RunEvent) => {
+  // Every event, every field: a measurement or a message can quote a secret as well as the output.
+  const emit = (raw: RunEvent) => {
+    const event = maskEvent(raw, mask);
     journal.write(event);
     events.push(event);
     for (const listener of request.listeners ?? []) listener(event);
@@ -158,8 +174,15 @@ export async function runSteps(request: RunRequest, io: Io): Promise<RunOutcome>
     interrupts.dispose();
   }
 
-  const finishedAt = io.now();
   const { result, exitCode, message } = after && failure === undefined ? { ...after, message: after.message && mask(after.message) } : classify(failure, mask);
+  for (const hook of request.atEnd ?? []) {
+    try {
+      await hook({ at: io.now().toISOString(), result, exitCode, message: message ?? null, verified: result === 'succeeded' && after?.verification?.verdict === 'verified' }, emit);
+    } catch (error) {
+      io.stderr.write(`runbook: warning: ${mask(error instanceof Error ? error.message : String(error))}\n`);
+    }
+  }
+  const finishedAt = io.now();
   emit({ type: 'run-finished', at: finishedAt.toISOString(), result, exitCode, message: message ?? null });
   journal.close();
   if (failure !== undefined && !(failure instanceof RunbookError)) throw failure;
@@ -187,9 +210,13 @@ function classify(failure: unknown, mask: SecretMasker): { result: RunResult; ex
   return { result: 'failed', exitCode: ExitCode.internal, message: failure instanceof Error ? failure.message : String(failure) };
 }
 
-/** The masker of a run: secret-named variables of the steps' environment (parameters included) and secret-looking text. */
-export function runMasker(io: Io, plan: Plan, runId: string): SecretMasker {
-  return createSecretMasker(stepEnvironment(io.env, plan, runId));
+/**
+ * The masker of a run: secret-named variables of the steps' environment (parameters included),
+ * secret-looking text, and `secrets` (webhook URLs).
+ */
+export function runMasker(io: Io, plan: Plan, runId: string, secrets: string[] = []): SecretMasker {
+  // The Prometheus URL may come from a flag or environments.json, not the environment: its user info too.
+  return createSecretMasker({ ...stepEnvironment(io.env, plan, runId), RUNBOOK_PROMETHEUS_URL: plan.prometheus?.url }, secrets);
 }
 
 /** The environment every step sees: runbook's own, plus what identifies the run and the parameters. */

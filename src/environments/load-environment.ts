@@ -64,12 +64,18 @@ export function expandProfile(profile: EnvironmentProfile, env: Record<string, s
     cwd: optional(profile.cwd, 'cwd'),
     env: expandMap(profile.env, 'env'),
     parameters: expandMap(profile.parameters, 'parameters'),
+    notify: profile.notify.map((url) => expand(url, 'notify')),
+    silence: profile.silence.map((matcher) => expand(matcher, 'silence')),
+    alertmanagerUrl: optional(profile.alertmanagerUrl, 'alertmanagerUrl'),
     targets: { ...profile.targets, jobs: profile.targets.jobs.map((job) => expand(job, 'targets.jobs')), labels: expandMap(profile.targets.labels, 'targets.labels') },
   };
   if (problems.length > 0) return { profile: expanded, problems };
 
   // What a variable put in must still make sense where it is used.
   if (expanded.prometheusUrl !== undefined && !/^https?:\/\/[^\s/]/.test(expanded.prometheusUrl)) problem('prometheusUrl', `"${expanded.prometheusUrl}" is not an http(s) URL`);
+  if (expanded.alertmanagerUrl !== undefined && !/^https?:\/\/[^\s/]/.test(expanded.alertmanagerUrl)) problem('alertmanagerUrl', `"${expanded.alertmanagerUrl}" is not an http(s) URL`);
+  // A webhook URL is a secret: the message names the setting, never the value.
+  for (const url of expanded.notify) if (!/^https?:\/\/[^\s/]/.test(url)) problem('notify', 'not an http(s) URL (value not shown: it may hold a token)');
   for (const key of ['home', 'cwd'] as const) {
     if (expanded[key]?.startsWith('~')) problem(key, 'write ${HOME}/… rather than ~/…: no shell reads this file');
   }

@@ -5,6 +5,7 @@
  */
 
 import type { NoteProblem } from '../errors.js';
+import { parseMatchers } from '../alertmanager/matchers.js';
 import { JsonSyntaxError, parseJson, type JsonPath } from './parse-json.js';
 
 export interface EnvironmentProfile {
@@ -24,13 +25,19 @@ export interface EnvironmentProfile {
   targets: { jobs: string[]; labels: Record<string, string>; check: boolean };
   /** A production environment: the operator types the stage id before the first step. */
   production: boolean;
+  /** Chat webhooks told about the run (after --notify); `${VAR}` keeps their tokens out of the file. */
+  notify: string[];
+  /** Alertmanager matchers silenced while the run goes on (after --silence). */
+  silence: string[];
+  /** Alertmanager holding that silence (after --alertmanager-url and ALERTMANAGER_URL). */
+  alertmanagerUrl?: string;
   /** Line of the environment's name. */
   line: number;
   /** Line of each setting that holds text (`home`, `env.PATH`, `targets.labels.env`), for messages. */
   lines: Record<string, number>;
 }
 
-export const ENVIRONMENT_KEYS = ['description', 'prometheusUrl', 'home', 'cwd', 'env', 'parameters', 'targets', 'production'] as const;
+export const ENVIRONMENT_KEYS = ['description', 'prometheusUrl', 'home', 'cwd', 'env', 'parameters', 'targets', 'production', 'notify', 'silence', 'alertmanagerUrl'] as const;
 const NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
 const VARIABLE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 // As `<parameter>` names in notes (see note/placeholders.ts).
@@ -70,7 +77,7 @@ export function parseEnvironments(text: string, file: string): { environments: M
     for (const setting of Object.keys(value)) {
       if (!(ENVIRONMENT_KEYS as readonly string[]).includes(setting)) problem(at(setting), `${key}.${setting}: unknown setting${suggest(setting)}; known: ${ENVIRONMENT_KEYS.join(', ')}`);
     }
-    const string = (setting: 'description' | 'prometheusUrl' | 'home' | 'cwd') => {
+    const string = (setting: 'description' | 'prometheusUrl' | 'home' | 'cwd' | 'alertmanagerUrl') => {
       const entry = value[setting];
       if (entry === undefined) return undefined;
       if (typeof entry !== 'string' || entry.trim() === '') {
@@ -94,6 +101,26 @@ export function parseEnvironments(text: string, file: string): { environments: M
       }
       return good;
     };
+    const strings = (setting: 'notify' | 'silence', example: string) => {
+      const entry = value[setting];
+      if (entry === undefined) return [];
+      const list = typeof entry === 'string' ? [entry] : entry;
+      if (!Array.isArray(list) || !list.every((item) => typeof item === 'string' && item.trim() !== '')) {
+        problem(at(setting), `${key}.${setting}: expected a string or a list of strings, e.g. ${example}`);
+        return [];
+      }
+      return list as string[];
+    };
+    const silence = strings('silence', '["job=butler"]');
+    for (const matcher of silence) {
+      try {
+        parseMatchers(matcher, `${key}.silence`);
+      } catch (error) {
+        problem(at('silence'), (error as Error).message);
+      }
+    }
+    const alertmanagerUrl = string('alertmanagerUrl');
+    if (alertmanagerUrl && !/^https?:\/\/|^\$\{/.test(alertmanagerUrl)) problem(at('alertmanagerUrl'), `${key}.alertmanagerUrl: expected an http(s) URL, e.g. http://alertmanager:9093`);
     const prometheusUrl = string('prometheusUrl');
     if (prometheusUrl && !/^https?:\/\/|^\$\{/.test(prometheusUrl)) problem(at('prometheusUrl'), `${key}.prometheusUrl: expected an http(s) URL, e.g. http://prometheus:9090`);
     const production = value.production;
@@ -109,6 +136,9 @@ export function parseEnvironments(text: string, file: string): { environments: M
       targets: parseTargets(value.targets, key, at, problem),
       // Safer default: an environment called production (or prod) is treated as one unless it says otherwise.
       production: typeof production === 'boolean' ? production : /^prod(uction)?$/i.test(name),
+      notify: strings('notify', '"${SLACK_WEBHOOK_URL}"'),
+      silence,
+      alertmanagerUrl,
       line,
       lines: settingLines(value, at),
     });

@@ -119,4 +119,29 @@ export interface VerificationRecorded {
   [key: string]: unknown;
 }
 
-export type RunEvent = RunStarted | RunResumed | StepStarted | StepProcess | StepDecided | StepFinished | RunFinished | VerificationRecorded;
+/** The Alertmanager silence kept while the run goes on (see src/alertmanager/silence-keeper.ts). */
+export interface SilenceRecorded {
+  type: 'silence';
+  at: string;
+  /** `lapsing`: left to end after the grace period; `not-expired`: it lapses at `endsAt` by itself. */
+  action: 'created' | 'taken-over' | 'replaced' | 'expired' | 'lapsing' | 'not-created' | 'not-expired';
+  id: string | null;
+  alertmanagerUrl: string;
+  /** As Alertmanager prints them: `job="butler"`, `alertname=~"Butler.*"`. */
+  matchers: string[];
+  endsAt: string | null;
+  reason: string | null;
+}
+
+/** One chat notification (see src/notify/): the webhook masked, never its URL. */
+export interface NotificationSent {
+  type: 'notification';
+  at: string;
+  event: 'run-started' | 'run-resumed' | 'step-failed' | 'run-finished' | 'recovery-verified' | 'recovery-not-verified';
+  target: string;
+  ok: boolean;
+  reason: string | null;
+  attempts: number;
+}
+
+export type RunEvent = RunStarted | RunResumed | StepStarted | StepProcess | StepDecided | StepFinished | RunFinished | VerificationRecorded | SilenceRecorded | NotificationSent;

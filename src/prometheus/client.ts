@@ -12,6 +12,7 @@ import { formatMs } from './duration.js';
 import { PrometheusError, type PrometheusErrorKind } from './errors.js';
 import type { ApiResponse, QueryData, TargetsData } from './types.js';
 import { maskUrl, parsePrometheusUrl } from './url.js';
+import { createSecretMasker } from '../journal/mask-secrets.js';
 
 export { maskUrl } from './url.js';
 
@@ -78,8 +79,12 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
   if (token) headers.Authorization = `Bearer ${token}`;
   else if (endpoint.basicAuth) headers.Authorization = `Basic ${Buffer.from(`${endpoint.basicAuth.username}:${endpoint.basicAuth.password}`).toString('base64')}`;
   // Belt and braces: no message may carry a credential, even one echoed back by a proxy.
-  const secrets = [token, endpoint.basicAuth?.password].filter((secret): secret is string => !!secret && secret.length >= 4);
-  const redact = (text: string) => secrets.reduce((out, secret) => out.split(secret).join('***'), maskUrl(text));
+  // The base64 of user:password too: a proxy that echoes the Authorization header leaks it so.
+  const secrets = [token, endpoint.basicAuth?.password, endpoint.basicAuth && `${endpoint.basicAuth.username}:${endpoint.basicAuth.password}`].filter(
+    (secret): secret is string => !!secret && secret.length >= 4,
+  );
+  const maskSecrets = createSecretMasker({}, secrets);
+  const redact = (text: string) => secrets.reduce((out, secret) => out.split(secret).join('***'), maskSecrets(maskUrl(text)));
   let requests = 0;
 
   const fail = (message: string, details: ConstructorParameters<typeof PrometheusError>[1]) => new PrometheusError(redact(message), details);

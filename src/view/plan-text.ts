@@ -18,6 +18,8 @@ export interface PlanTextOptions {
   checkTargets?: boolean;
   /** False: `--no-verify`, no recovery check after the last step. */
   verify?: boolean;
+  /** What goes on around the run (notifications, the silence), one line each. */
+  around?: string[];
 }
 
 export function formatPlan(plan: Plan, options: PlanTextOptions): string {
@@ -70,6 +72,7 @@ export function formatPlan(plan: Plan, options: PlanTextOptions): string {
       out.push(`  ${other.number}. ${other.title} — ${other.shellSteps} shell, ${manual} manual step${manual === 1 ? '' : 's'}`);
     }
   }
+  if (options.around?.length) out.push('', style.bold('Around the run'), ...options.around);
   if (options.dryRun) out.push('', style.dim('Dry run: nothing was run and nothing was written.'));
   return `${out.join('\n')}\n`;
 }

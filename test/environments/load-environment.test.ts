@@ -116,7 +116,7 @@ describe('loadEnvironment', () => {
     const error = (await result.catch((caught: unknown) => caught)) as NoteError;
     expect(error).toBeInstanceOf(NoteError);
     expect(error.lines()).toEqual([
-      'runbooks/environments.json:2: environments.staging.hme: unknown setting (did you mean home?); known: description, prometheusUrl, home, cwd, env, parameters, targets, production',
+      'runbooks/environments.json:2: environments.staging.hme: unknown setting (did you mean home?); known: description, prometheusUrl, home, cwd, env, parameters, targets, production, notify, silence, alertmanagerUrl',
       'runbooks/environments.json:3: environments.production.production: expected true or false (without quotes)',
       'runbooks/environments.json has 2 problems: fix them and try again',
     ]);

@@ -15,7 +15,10 @@ describe('parseEnvironments', () => {
       "cwd": "/srv/butler",
       "env": { "KUBECONTEXT": "staging" },
       "parameters": { "incident-id": "REHEARSAL" },
-      "targets": { "jobs": ["butler", "scheduler"], "labels": { "env": "staging" } }
+      "targets": { "jobs": ["butler", "scheduler"], "labels": { "env": "staging" } },
+      "notify": "\${STAGING_WEBHOOK_URL}",
+      "silence": ["job=butler", "alertname=~\\"Butler.*\\""],
+      "alertmanagerUrl": "http://alertmanager.staging:9093"
     }
   }
 }`;
@@ -31,9 +34,21 @@ describe('parseEnvironments', () => {
       parameters: { 'incident-id': 'REHEARSAL' },
       targets: { jobs: ['butler', 'scheduler'], labels: { env: 'staging' }, check: true },
       production: false,
+      notify: ['${STAGING_WEBHOOK_URL}'],
+      silence: ['job=butler', 'alertname=~"Butler.*"'],
+      alertmanagerUrl: 'http://alertmanager.staging:9093',
       line: 3,
       lines: expect.objectContaining({ prometheusUrl: 5, home: 6, 'env.KUBECONTEXT': 8, 'parameters.incident-id': 9, 'targets.labels.env': 10 }),
     });
+  });
+
+  it.each([
+    ['a silence that is not a matcher', '"staging": { "silence": ["job"] }', '2: environments.staging.silence "job": expected =, !=, =~ or !~ after "job"; write e.g. job=butler, job="butler" or alertname=~"Butler.*"'],
+    ['a silence that is not a list of strings', '"staging": { "silence": [1] }', '2: environments.staging.silence: expected a string or a list of strings, e.g. ["job=butler"]'],
+    ['a notify that is not a string', '"staging": { "notify": true }', '2: environments.staging.notify: expected a string or a list of strings, e.g. "${SLACK_WEBHOOK_URL}"'],
+    ['an alertmanagerUrl that is not a URL', '"staging": { "alertmanagerUrl": "alertmanager:9093" }', '2: environments.staging.alertmanagerUrl: expected an http(s) URL, e.g. http://alertmanager:9093'],
+  ])('reports %s', (_name, entry, expected) => {
+    expect(problemsOf(`{"environments": {\n${entry}\n}}`)).toEqual([expected]);
   });
 
   it.each([
@@ -74,9 +89,9 @@ describe('parseEnvironments', () => {
   });
 
   it.each([
-    ['a misspelt setting', '"staging": {\n "prometeusUrl": "http://p:9090"\n}', '3: environments.staging.prometeusUrl: unknown setting (did you mean prometheusUrl?); known: description, prometheusUrl, home, cwd, env, parameters, targets, production'],
-    ['a setting in the wrong case', '"staging": {\n "Home": "/srv"\n}', '3: environments.staging.Home: unknown setting (did you mean home?); known: description, prometheusUrl, home, cwd, env, parameters, targets, production'],
-    ['an unknown setting', '"staging": {\n "replicas": 3\n}', '3: environments.staging.replicas: unknown setting; known: description, prometheusUrl, home, cwd, env, parameters, targets, production'],
+    ['a misspelt setting', '"staging": {\n "prometeusUrl": "http://p:9090"\n}', '3: environments.staging.prometeusUrl: unknown setting (did you mean prometheusUrl?); known: description, prometheusUrl, home, cwd, env, parameters, targets, production, notify, silence, alertmanagerUrl'],
+    ['a setting in the wrong case', '"staging": {\n "Home": "/srv"\n}', '3: environments.staging.Home: unknown setting (did you mean home?); known: description, prometheusUrl, home, cwd, env, parameters, targets, production, notify, silence, alertmanagerUrl'],
+    ['an unknown setting', '"staging": {\n "replicas": 3\n}', '3: environments.staging.replicas: unknown setting; known: description, prometheusUrl, home, cwd, env, parameters, targets, production, notify, silence, alertmanagerUrl'],
     ['a misspelt target setting', '"staging": {\n "targets": {\n "job": ["butler"]\n }\n}', '4: environments.staging.targets.job: unknown setting (did you mean jobs?); known: jobs, labels'],
     ['a number for a URL', '"staging": {\n "prometheusUrl": 9090\n}', '3: environments.staging.prometheusUrl: expected a non-empty string'],
     ['an empty home', '"staging": {\n "home": " "\n}', '3: environments.staging.home: expected a non-empty string'],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSecretMasker, isSecretName } from '../../src/journal/mask-secrets.js';
+import { createSecretMasker, isSecretName, maskEvent } from '../../src/journal/mask-secrets.js';
 
 describe('createSecretMasker', () => {
   const mask = createSecretMasker({ DEPLOY_KEY: 'dk-9876543210', GITHUB_TOKEN: 'short', HOME: '/home/operator-1234' });
@@ -43,5 +43,39 @@ describe('isSecretName', () => {
     ['USE_NEW_DIALOG_CONTEXT_REPO', false],
   ])('%s → %s', (name, secret) => {
     expect(isSecretName(name)).toBe(secret);
+  });
+});
+
+describe('encoded forms of every secret', () => {
+  const basic = (text: string) => Buffer.from(text).toString('base64');
+  const mask = createSecretMasker({ SERVICE_URL: 'https://deploy:p%40ss-word@proxy.example/', DB_PASSWORD: 'hunter2-long' }, ['extra-secret-1']);
+
+  it.each([
+    [`you sent ${basic('deploy:p@ss-word')}`, 'you sent ***'],
+    [`unpadded ${basic('deploy:p@ss-word').replace(/=+$/, '')}`, 'unpadded ***'],
+    ['the password p@ss-word and p%40ss-word', 'the password *** and ***'],
+    [`b64 ${basic('hunter2-long')} url ${encodeURIComponent('hunter2-long')}`, 'b64 *** url ***'],
+    [`extra ${basic('extra-secret-1')}`, 'extra ***'],
+  ])('%s → %s', (input, expected) => {
+    expect(mask(input)).toBe(expected);
+  });
+});
+
+describe('maskEvent', () => {
+  it('masks every string of an event, however deep', () => {
+    const mask = createSecretMasker({ API_TOKEN: 'tok-123456' });
+    expect(maskEvent({ type: 'verification', measurement: { message: ['got tok-123456'] }, n: 1 }, mask)).toEqual({ type: 'verification', measurement: { message: ['got ***'] }, n: 1 });
+  });
+});
+
+describe('the secret masker is quadratic on long output lines: now linear', () => {
+  // Not a timing test: inputs that took minutes before finish at all (vitest's 5 s timeout).
+  it.each([
+    ['a 1 MB hex line', '0123456789abcdef'.repeat(65_536)],
+    ['a 1 MB word of option dashes', '--token'.repeat(150_000)],
+    ['dotted words', 'a.'.repeat(500_000)],
+    ['an unclosed scheme', 'x+'.repeat(500_000)],
+  ])('%s', (_name, text) => {
+    expect(createSecretMasker({ API_TOKEN: 'tok-123456' })(text)).toBe(text);
   });
 });
