@@ -17,7 +17,8 @@ export type StepDecision =
 export type StepResult = 'done' | 'failed' | 'skipped' | 'acknowledged' | 'needs-person' | 'timed-out' | 'interrupted' | 'not-selected';
 
 /** `not-recovered`: every step done, but Prometheus did not show recovery (failed or inconclusive). */
-export type RunResult = 'succeeded' | 'failed' | 'aborted' | 'interrupted' | 'not-recovered';
+/** `incomplete`: the run stopped at a gate or a step that needs a person (nothing failed). */
+export type RunResult = 'succeeded' | 'failed' | 'aborted' | 'interrupted' | 'not-recovered' | 'incomplete';
 
 export interface FlagChange {
   name: string;
@@ -45,7 +46,7 @@ export interface RunStarted {
   cwd: string;
   environment: string | null;
   parameters: Record<string, string>;
-  steps: { number: number; title: string; kind: 'shell' | 'manual' }[];
+  steps: { number: number; title: string; kind: 'shell' | 'manual' | 'choice' }[];
   flags: { name: string; rollbackValue: string; envFile: string | null; step: number | null }[];
   unattended: boolean;
 }
@@ -64,7 +65,7 @@ export interface StepStarted {
   at: string;
   step: number;
   title: string;
-  kind: 'shell' | 'manual';
+  kind: 'shell' | 'manual' | 'choice';
   /** The exact script run (secrets masked), or the manual items. */
   commands: string;
   attempt: number;

@@ -16,7 +16,7 @@ const VARIANT_TERMS = [
 /** Role words: variants only in a list of labelled items ("Server nodes:", "Agent nodes:"), not in headings. */
 const ROLE_TERMS = ['server', 'agent', 'manual', 'automatic', 'source', 'binary', 'tarball', 'package', 'standalone', 'cluster', 'primary', 'replica', 'leader', 'worker', 'master', 'controller'];
 
-const CONDITION = /^(?:if|when|whenever|in case|unless|otherwise|for\s+(?:\S+\s+){0,3}?(?:installs?|installations?|deployments?|instances?|clusters?|users?|setups?|nodes?)\b|(?:with|without)\s)/i;
+const CONDITION = /^(?:if|when|in case|unless|otherwise|for\s+(?:\S+\s+){0,3}?(?:installs?|installations?|deployments?|instances?|clusters?|users?|setups?|nodes?)\b|(?:with|without)\s)/i;
 const OPTION = /^(?:option|method|approach|plan|alternative|variant|scenario|case|choice|route)\s*(?:[A-Z]|\d+|[IVX]+)\b/i;
 /** "Fast path: flip the flag", "Full rollback", "Emergency revert": one of several ways, named by how. */
 const KIND_OF_WAY = /\b(?:fast|quick|full|complete|partial|emergency|minimal|slow|safe)\s+(?:path|rollback|roll[- ]?back|route|revert|downgrade|restore|recovery|fix)\b/i;
@@ -25,7 +25,9 @@ const ALTERNATIVELY = /^(?:alternatively|or else|instead|as an alternative|or,|o
 const PHASE = /^(?:prerequisites?|pre-?requisites?|requirements|before you (?:begin|start)|preparation|prepare|important considerations?|considerations?|notes?|background|overview|verification|verify|validation|validate|post[- ]\w+|after the rollback|clean ?up|checks?|summary|references?)\b/i;
 /** "Roll back a Linux instance", "Rolling back to v1.25.0", "Multiversion downgrades": a whole way of rolling back. */
 const WHOLE_ROLLBACK = /\b(?:roll(?:ing|ed)?[ -]?backs?|downgrad\w*|revert(?:ing)?|restor(?:e|ing))\b.*\b(?:a|an|to|from|with|without|for|of|via|using|by)\b|\b(?:downgrades|rollbacks)\b/i;
-const ONE_OF = /\b(?:one of the following|either\b.*\bor\b|pick one|choose (?:one|the)|depending on|whichever)\b/i;
+const ONE_OF = /\b(?:one of the following|one of these|pick one|choose one|choose (?:the|an?) (?:option|method|approach|way)|depending on|whichever applies)\b|\beither\b[^.]*\bor\b[^.]*:\s*$/i;
+/** "Step 1: …", "1. …": numbered headings are a sequence, whatever they say. */
+const NUMBERED = /^(?:step\s+\d+\b|\d+[.)]\s)/i;
 
 /** The variant terms a title names (whole words), for telling siblings apart. */
 export function variantTerms(text: string, roles = false): string[] {
@@ -80,6 +82,7 @@ export interface Candidate {
  * does not start…" after "Restore Command"). Phases (Prerequisites, Verification) never count.
  */
 export function alternativeRuns(candidates: Candidate[], introduced = false): [number, number][] {
+  if (candidates.some((candidate) => NUMBERED.test(candidate.title))) return [];
   const phase = candidates.map((candidate) => readsAsPhase(candidate.title));
   const conditional = candidates.map(
     (candidate, index) =>

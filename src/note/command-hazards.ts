@@ -53,7 +53,18 @@ function safeSplit(script: string): SimpleCommand[] {
   }
 }
 
+/** Programs a wrapper (`docker compose exec svc …`, `kubectl exec pod -- …`, `ssh host …`) runs. */
+const INNER = new Set([...PAGERS, ...Object.keys(CONSOLES), 'mariadb-upgrade', 'mysql_upgrade', 'mysqladmin', 'mysqldump', 'pg_restore', 'pg_dump', 'apt', 'apt-get', 'yum', 'dnf']);
+
 function hazardOf(command: SimpleCommand): Finding | undefined {
+  const own = ownHazard(command);
+  if (own) return own;
+  // The program a wrapper runs: `docker compose exec mariadb mariadb-upgrade -uroot -p`.
+  const inner = command.words.findIndex((word, index) => index > 0 && INNER.has(word.split('/').pop()!));
+  return inner > 0 ? ownHazard({ ...command, words: command.words.slice(inner) }) : undefined;
+}
+
+function ownHazard(command: SimpleCommand): Finding | undefined {
   const [name = '', ...args] = command.words;
   const base = name.split('/').pop()!;
   const has = (...flags: string[]) => args.some((arg) => flags.includes(arg));

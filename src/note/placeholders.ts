@@ -127,7 +127,9 @@ export function normaliseParameters(line: string, examples: ReadonlyMap<string, 
   }
   for (const [example, parameter] of examples) {
     const escaped = example.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    text = text.replace(new RegExp(`(?<![\\w.<])${escaped}(?![\\w>])`, 'g'), () => {
+    // `py3_1.3.0+stretch1_amd64`: inside a file name too, but not inside a longer number or word.
+    const after = /^v?\d/.test(example) ? '(?![\\d]|\\.\\d)' : '(?![a-z])';
+    text = text.replace(new RegExp(`(?<![A-Za-z0-9.<])${escaped}${after}`, 'g'), () => {
       rewritten.push({ name: parameter, text: example });
       return `<${parameter}>`;
     });

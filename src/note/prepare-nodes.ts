@@ -43,6 +43,10 @@ export function prepareNodes(nodes: readonly RootContent[], depth: number): Root
       continue;
     }
     if (node.type === 'heading') tabDepth = Math.max(tabDepth, node.depth + 1);
+    if (node.type === 'list') {
+      out.push(taskList(node));
+      continue;
+    }
     if (node.type === 'paragraph') {
       const text = textOf(node);
       // Hugo shortcodes: `{{< alert type="warning" >}}` … `{{< /alert >}}` wrap a note.
@@ -94,6 +98,24 @@ export function prepareNodes(nodes: readonly RootContent[], depth: number): Root
   }
   if (inShortcode) out.push(...inShortcode.nodes);
   return out;
+}
+
+/**
+ * GFM task lists (`- [ ] Page the IMOC`) without loading all of GFM: the `[ ]` / `[x]` becomes
+ * the item's `checked`, as remark-gfm would make it.
+ */
+function taskList(list: List): List {
+  let changed = false;
+  const children = list.children.map((item) => {
+    const first = item.children[0];
+    const text = first?.type === 'paragraph' ? first.children[0] : undefined;
+    const match = text?.type === 'text' ? /^\[([ xX])\]\s+/.exec(text.value) : null;
+    if (!match || first?.type !== 'paragraph' || text?.type !== 'text') return item;
+    changed = true;
+    const stripped: Paragraph = { ...first, children: [{ ...text, value: text.value.slice(match[0].length) }, ...first.children.slice(1)] };
+    return { ...item, checked: match[1] !== ' ', children: [stripped, ...item.children.slice(1)] };
+  });
+  return changed ? { ...list, children } : list;
 }
 
 function syntheticHeading(depth: number, title: string, at: RootContent, data: NodeData): Heading {

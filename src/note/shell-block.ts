@@ -17,6 +17,10 @@ const KNOWN_COMMANDS = new Set([
   'poetry', 'printf', 'psql', 'pytest', 'python', 'python3', 'redis-cli', 'rm', 'rsync', 'scp', 'sed', 'service',
   'set', 'sh', 'sleep', 'source', 'ssh', 'sudo', 'systemctl', 'tail', 'tee', 'terraform', 'test', 'touch',
   'until', 'wget', 'while', 'yarn', '.', '[', '[[',
+  'podman', 'podman-compose', 'k3s', 'gitlab-ctl', 'gitlab-backup', 'apt', 'apt-get', 'yum', 'dnf', 'dpkg', 'rpm', 'pg_restore',
+  'pg_dump', 'mysql', 'mysqldump', 'mariadb', 'jq', 'oc', 'argo', 'argocd', 'vault', 'consul', 'nomad', 'az', 'gsutil', 'brew',
+  'pip3', 'pipx', 'go', 'cargo', 'node', 'tar', 'unzip', 'etcdctl', 'patronictl', 'sqlite3', 'crictl', 'ctr', 'virsh', 'nerdctl',
+  'kustomize', 'flux', 'istioctl', 'linkerd', 'velero', 'restic', 'borg', 'rclone', 'cray', 'gh', 'glab', 'heroku', 'fly', 'doctl',
 ]);
 
 export interface ScriptLines {

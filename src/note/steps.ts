@@ -53,11 +53,29 @@ export function readPaths(nodes: RootContent[], sectionTitle: string, sectionLin
   const tree = sectionTree(prepareNodes(nodes, depth + 1));
   const candidates = tree.children.map(candidateOf);
   const runs = alternativeRuns(candidates, introducesAlternatives(lastText(tree.body)));
+  // One sub-heading holding everything: the path is named after it.
+  const only = tree.children.length === 1 && !tree.body.some((node) => node.type !== 'html' && node.type !== 'thematicBreak') ? tree.children[0] : undefined;
+  if (only) return [{ title: only.title, line: only.line, steps: stepsOfTree(only, only.title) }];
   if (runs.length === 0) return [{ title: sectionTitle, line: sectionLine, steps: stepsOfTree(tree, sectionTitle) }];
   const [start, end] = runs[0]!;
-  const before = [...flowSteps(tree.body, sectionTitle), ...stepsOfChildren(tree.children.slice(0, start))];
+  const carry: string[] = [];
+  const before = [...flowSteps(tree.body, sectionTitle, carry), ...stepsOfChildren(tree.children.slice(0, start))];
+  attachNotes(before, carry);
   const after = stepsOfChildren(tree.children.slice(end));
-  return optionsOf(tree.children.slice(start, end)).map((option) => ({ title: option.title, line: option.line, steps: [...before, ...option.steps, ...after] }));
+  return optionsOf(tree.children.slice(start, end)).map((option) => {
+    const steps = [...before, ...option.steps, ...after];
+    // Notes before the paths go with each path's first step (a copy: each path is its own list).
+    if (before.length === 0 && carry.length > 0 && steps[0]) steps[0] = { ...steps[0], notes: [...carry, ...steps[0].notes] };
+    return { title: option.title, line: option.line, steps };
+  });
+}
+
+/** Notes read before any step of a section go with its first step. */
+function attachNotes(steps: Step[], notes: string[]): void {
+  if (steps[0] && notes.length > 0) {
+    steps[0].notes.unshift(...notes);
+    notes.length = 0;
+  }
 }
 
 /** Steps of a run of nodes (a path, a blockquote): sub-headings become steps or choices. */
@@ -66,8 +84,11 @@ export function extractSteps(nodes: RootContent[], pathTitle: string): Step[] {
 }
 
 function stepsOfTree(tree: SectionTree, title: string): Step[] {
-  const steps = flowSteps(tree.body, title);
+  const carry: string[] = [];
+  const steps = flowSteps(tree.body, title, tree.children.length > 0 ? carry : undefined);
   steps.push(...stepsOfChildren(tree.children, introducesAlternatives(lastText(tree.body))));
+  attachNotes(steps, carry);
+  if (steps.length === 0 && carry.length > 0) steps.push(manualStep(title, tree.children[0]?.line ?? 1, carry));
   return steps;
 }
 
@@ -89,8 +110,10 @@ function stepsOfChildren(children: Section[], introduced = false): Step[] {
 
 /** A section read as a step of a sequence: its heading titles its first step. */
 function stepsOfSection(section: Section): Step[] {
-  const steps = flowSteps([section.heading, ...section.body], section.title);
+  const carry: string[] = [];
+  const steps = flowSteps([section.heading, ...section.body], section.title, section.children.length > 0 ? carry : undefined);
   steps.push(...stepsOfChildren(section.children, introducesAlternatives(lastText(section.body))));
+  attachNotes(steps, carry);
   if (steps.length === 0) steps.push(manualStep(section.title, section.line, [section.title]));
   return steps;
 }
@@ -112,7 +135,8 @@ function candidateOf(section: Section): Candidate {
 }
 
 function choiceTitle(group: Section[]): string {
-  return `Choose one: ${group.map((section) => section.title).join(' / ')}`;
+  const tail = subOptionTail(group.map((section) => section.title));
+  return `Choose one: ${(tail ? group.slice(0, tail[0]) : group).map((section) => section.title).join(' / ')}`;
 }
 
 function choiceStep(title: string, line: number, options: ChoiceOption[]): ChoiceStep {
@@ -128,7 +152,7 @@ function lastText(nodes: readonly RootContent[]): string {
  * The flat part of a section: paragraphs, blocks, lists, quotes and tables in order. A heading
  * may only come first (it titles the first step).
  */
-function flowSteps(nodes: readonly RootContent[], pathTitle: string): Step[] {
+function flowSteps(nodes: readonly RootContent[], pathTitle: string, carry?: string[]): Step[] {
   const flow: Flow = { steps: [], pending: [] };
   let heading: PendingHeading | undefined;
   let lead: Lead | undefined;
@@ -156,7 +180,7 @@ function flowSteps(nodes: readonly RootContent[], pathTitle: string): Step[] {
     if (GATE.test(text)) push(gateStep(text, lead.line));
     else if (readsAsAlternatively(text) && flow.steps.length > anchor) {
       alternative([manualStep(cleanTitle(text.split(/(?<=[.!?])\s/)[0]!), lead.line, [text])], text, lead.line);
-    } else if (IMPERATIVE.test(text) || lead.bold || (flow.steps.length === 0 && heading !== undefined && isLast(lead))) {
+    } else if ((IMPERATIVE.test(text) && sentences(text) <= 2) || lead.bold || (flow.steps.length === 0 && heading !== undefined && isLast(lead))) {
       push(manualStep(titleFor(pathTitle), heading && !lead.bold ? heading.line : lead.line, [text], lead.bold ? lead.notes : []));
     } else addNote(text);
     lead = undefined;
@@ -213,7 +237,7 @@ function flowSteps(nodes: readonly RootContent[], pathTitle: string): Step[] {
         const steps = blockSteps(blocks, { title: titleFor(pathTitle), line, notes: notesFor(), intro: lead?.text ?? heading?.title });
         if (alternativeLead) alternative(steps, lead!.text, lead!.line);
         else {
-          if (lead && !GATE.test(lead.text) && !lead.bold && readsAsCondition(lead.text) && flow.steps.length > 0) anchor = flow.steps.length;
+          if (lead && !GATE.test(lead.text) && !lead.bold && (readsAsCondition(lead.text) || readsAsVariantLead(lead.text)) && flow.steps.length > 0) anchor = flow.steps.length;
           push(...steps);
         }
         lead = undefined;
@@ -257,21 +281,40 @@ function flowSteps(nodes: readonly RootContent[], pathTitle: string): Step[] {
     }
   }
   flushLead();
-  // A section of notes only (prose, a warning) is a step to read and acknowledge.
-  if (flow.steps.length === 0 && flow.pending.length > 0) flow.steps.push(manualStep(heading?.title ?? pathTitle, heading?.line ?? lineOf(nodes[0]!), [...flow.pending]));
+  // A section of notes only (prose, a warning) is a step to read and acknowledge, unless
+  // sub-sections follow that the notes introduce.
+  if (flow.steps.length === 0 && carry) carry.push(...flow.pending);
+  else if (flow.steps.length === 0 && flow.pending.length > 0) flow.steps.push(manualStep(heading?.title ?? pathTitle, heading?.line ?? lineOf(nodes[0]!), [...flow.pending]));
   else if (flow.pending.length > 0) flow.steps.at(-1)!.notes.push(...flow.pending);
   return flow.steps;
+}
+
+/** "For PostgreSQL run:", "On macOS:", "With Helm:": the block is for one platform or tool. */
+function readsAsVariantLead(text: string): boolean {
+  return /^(?:for|on|with|using|in|if (?:you(?:'re| are)? )?(?:on|using))\s/i.test(text.trim()) && variantTerms(text).length > 0 && text.split(/\s+/).length <= 10;
 }
 
 /** "When you run Podman …:", "Alternatively, …", "you can also …": this block replaces the one before. */
 function isAlternativeLead(text: string, previous: Step): boolean {
   if (readsAsAlternatively(text) || /\byou can also\b|\binstead\b/i.test(text)) return true;
+  if (readsAsVariantLead(text) && previous.title.length > 0 && readsAsVariantLead(previous.title)) return true;
   return previous.kind !== 'manual' && /^(?:when|if)\s+(?:you(?:'re| are)?\s+(?:run|use|using|on|have|deploy)|on\s|using\s)/i.test(text.trim());
+}
+
+/** "with backup copies of both folders, the simplest route is …" → "with backup copies of both folders". */
+function shortTitle(text: string): string {
+  if (text.length <= 60) return text;
+  const clause = text.split(/[,;:(]\s/)[0]!;
+  return clause.length <= 80 ? clause : `${clause.slice(0, 77)}…`;
 }
 
 function optionTitle(text: string, steps: Step[]): string {
   const sentence = cleanTitle(text.split(/(?<=[.!?])\s/)[0]!);
   return sentence.length <= 80 ? sentence : (steps[0]?.title ?? sentence.slice(0, 77) + '…');
+}
+
+function sentences(text: string): number {
+  return text.split(/(?<=[.!?])\s+(?=[A-Z])/).length;
 }
 
 function gateStep(text: string, line: number): ManualStep {
@@ -343,7 +386,7 @@ function alternativeItems(list: List, intro: string | undefined): boolean {
 
 function optionOfItem(item: ListItem): ChoiceOption {
   const first = item.children[0] as Paragraph;
-  const title = cleanTitle(textOf(first));
+  const title = shortTitle(cleanTitle(textOf(first)));
   const body = item.children.slice(1);
   const steps = body.length === 0 ? [manualStep(title, lineOf(item), [textOf(item)])] : flowSteps([{ type: 'heading', depth: 6, children: [{ type: 'text', value: title }], position: first.position }, ...prepareNodes(body, 6)], title);
   return { title, line: lineOf(item), steps };
@@ -365,7 +408,8 @@ function stepsOfItem(item: ListItem): Step[] {
     return [step];
   }
   // Sub-lists that are alternatives or a sequence of their own: read the body as a flow.
-  const nested = body.some((node) => node.type === 'list' && (alternativeItems(node, lead?.text) || (node.ordered === true && node.children.some(containsCode))));
+  const variantLeads = body.filter((node) => node.type === 'paragraph' && readsAsVariantLead(textOf(node))).length;
+  const nested = variantLeads >= 2 || body.some((node) => node.type === 'list' && (alternativeItems(node, lead?.text) || (node.ordered === true && node.children.some(containsCode))));
   if (nested) {
     const intro = lead ? [manualOrNote(lead)] : [];
     const steps = flowSteps(body, title);
@@ -395,7 +439,8 @@ function stepsOfItem(item: ListItem): Step[] {
       outputs: segment.outputs,
     });
   });
-  if (gate && steps[0]) steps[0].gate = gate;
+  // The go/no-go comes after the item's commands (compare, then decide).
+  if (gate && steps.at(-1)) steps.at(-1)!.gate = gate;
   return steps;
 }
 
@@ -691,7 +736,10 @@ function makeShellStep(title: string, line: number, raw: string[], lineMap: numb
   });
   const placeholders = lines.flatMap((text, index) => findScriptMarkers(text).map((marker) => ({ text: marker.text, line: lineMap[index]!, where })));
   const parameters = lines.flatMap((text, index) =>
-    findParameters(text).map((parameter) => ({ name: parameter.text, line: lineMap[index]!, text: rewritten.find((entry) => entry.name === parameter.text && entry.line === lineMap[index])?.text ?? `<${parameter.text}>` })),
+    findParameters(text).map((parameter) => {
+      const spelled = rewritten.find((entry) => entry.name === parameter.text && entry.line === lineMap[index])?.text;
+      return spelled ? { name: parameter.text, line: lineMap[index]!, text: spelled } : { name: parameter.text, line: lineMap[index]! };
+    }),
   );
   const script = lines.join('\n');
   return { kind: 'shell', title, line, notes, script, lineMap, placeholders, parameters, hazards: findHazards(script, lineMap), destructive: findDestructive(script, lineMap) };

@@ -49,6 +49,7 @@ const HEADLINES: Record<RunResult, string> = {
   aborted: 'aborted',
   interrupted: 'interrupted',
   'not-recovered': 'steps done, but recovery NOT verified',
+  incomplete: 'incomplete: stopped where it needs a person',
 };
 
 export function formatRunSummary(
