@@ -7,9 +7,8 @@
 import { Command, CommanderError, Option, type OutputConfiguration } from 'commander';
 import { createRequire } from 'node:module';
 import { ExitCode, RunbookError } from './errors.js';
-import type { LoadPlanOptions } from './commands/load-plan.js';
-import type { RollbackOptions } from './commands/rollback.js';
 import type { VerifyFlags } from './commands/verify-flags.js';
+import type { RunOptions } from './run/options.js';
 import type { Io } from './io.js';
 
 type Action = (io: Io) => Promise<number>;
@@ -42,7 +41,7 @@ function buildProgram(run: (action: Action) => Promise<void>, output: OutputConf
       .option('--json', 'print the plan as JSON (schema in the README)');
 
   planOptions(program.command('show').argument('<stage>', 'stage id (e.g. 21_01a) or path to a .md note').description('print the rollback plan of a note')).action(
-    (stage: string, options: PlanFlags) => run(async (io) => (await import('./commands/show.js')).showCommand({ ...planOptionsFrom(stage, options), dryRun: false }, io)),
+    (stage: string, options: PlanFlags) => run(async (io) => (await import('./commands/show.js')).showCommand({ ...planOptionsFrom(stage, options), json: options.json }, io)),
   );
 
   const runOptions = (command: Command) =>
@@ -50,9 +49,9 @@ function buildProgram(run: (action: Action) => Promise<void>, output: OutputConf
       command
         .option('--from <n>', 'start at step N (the steps before it are not run)')
         .option('--only <n>', 'run step N only')
-        .option('--step-timeout <duration>', 'stop a step (and everything it started) after this long, e.g. 90s, 10m', '10m')
-        .option('--journal-dir <dir>', 'where run journals go (default: .runbook/runs)')
-        .option('--state-dir <dir>', 'folder for runs/, locks/ and reports/ (default: $RUNBOOK_STATE_DIR or ./.runbook)')
+        .option('--step-timeout <duration>', 'stop a step (and everything it started) after this long, e.g. 90s (default: 10m)')
+        .option('--journal-dir <dir>', 'where run journals go (default: <state dir>/runs)')
+        .option('--state-dir <dir>', 'folder for runs/, locks/ and reports/ (default: $RUNBOOK_STATE_DIR, else .runbook next to the runbooks folder)')
         .option('--force-unlock', 'take over the stage lock of a run that is gone (its process ended, or its host is down)')
         .option('--i-know-this-is-production', 'let an unattended run go ahead against a production environment')
         .option('--no-verify', 'skip the recovery check after the last step (the run is reported "not verified")'),
@@ -63,15 +62,7 @@ function buildProgram(run: (action: Action) => Promise<void>, output: OutputConf
       .option('--dry-run', 'print what would run and run nothing')
       .option('-y, --yes', 'run every step without asking (rehearsals, CI); manual steps are reported as needing a person'),
   ).action((stage: string, options: PlanFlags & RunFlags & { dryRun?: boolean }) =>
-    run(async (io) => {
-      const planOptionsValue = planOptionsFrom(stage, options);
-      if (options.dryRun) {
-        // The recovery check as the real run would make it.
-        const targetSelectors = [...(options.job ?? []).map((job) => `job=${job}`), ...(options.targetLabel ?? [])];
-        return (await import('./commands/show.js')).showCommand({ ...planOptionsValue, dryRun: true, targetSelectors, checkTargets: options.targets, verify: options.verify, alerting: options }, io);
-      }
-      return (await import('./commands/rollback.js')).rollbackCommand({ ...options, ...planOptionsValue }, io);
-    }),
+    run(async (io) => (await import('./commands/rollback.js')).rollbackCommand({ ...options, ...planOptionsFrom(stage, options) }, io)),
   );
 
   runOptions(
@@ -100,12 +91,12 @@ function buildProgram(run: (action: Action) => Promise<void>, output: OutputConf
     .argument('<run>', 'run id (see runbook runs) or stage id: its latest run')
     .description('continue an interrupted or aborted run after its last finished step')
     .option('-y, --yes', 'run the remaining steps without asking')
-    .option('--step-timeout <duration>', 'stop a step (and everything it started) after this long', '10m')
+    .option('--step-timeout <duration>', 'stop a step (and everything it started) after this long (default: as the run had it)')
     .option('--cwd <dir>', 'working directory of the steps (default: the one the run used)')
     .option('--set <name=value>', 'value of a secret <parameter> (the journal masks them)', collect)
-    .option('--journal-dir <dir>', 'where run journals are (default: .runbook/runs)')
-    .option('--state-dir <dir>', 'folder for runs/ and locks/ (default: $RUNBOOK_STATE_DIR or ./.runbook)')
-    .option('--runbooks <dir>', 'folder of notes holding environments.json, if the run used --env')
+    .option('--journal-dir <dir>', 'where run journals are (default: <state dir>/runs)')
+    .option('--state-dir <dir>', 'folder for runs/ and locks/ (default: $RUNBOOK_STATE_DIR, else .runbook next to the runbooks folder)')
+    .option('--runbooks <dir>', 'folder of notes: where the state dir is, and environments.json (default: as the run had it)')
     .option('--prometheus-url <url>', 'Prometheus for the recovery check (default: as the run had it)')
     .option('--i-know-this-is-production', 'let an unattended resume go ahead in a production environment')
     .option('--no-verify', 'skip the recovery check after the last step');
@@ -117,8 +108,9 @@ function buildProgram(run: (action: Action) => Promise<void>, output: OutputConf
     .command('log')
     .argument('[run]', 'run id (default: the latest run)')
     .description("print a run's transcript as markdown, for the note's Communication Log or an incident")
-    .option('--journal-dir <dir>', 'where run journals are (default: .runbook/runs)')
-    .option('--state-dir <dir>', 'folder for runs/ and locks/ (default: $RUNBOOK_STATE_DIR or ./.runbook)')
+    .addOption(runbooksOption())
+    .option('--journal-dir <dir>', 'where run journals are (default: <state dir>/runs)')
+    .option('--state-dir <dir>', 'folder for runs/ and locks/ (default: $RUNBOOK_STATE_DIR, else .runbook next to the runbooks folder)')
     .action((runReference: string | undefined, options: RunFlags) => run(async (io) => (await import('./commands/log.js')).logCommand({ ...options, run: runReference }, io)));
 
   program
@@ -126,8 +118,9 @@ function buildProgram(run: (action: Action) => Promise<void>, output: OutputConf
     .description('list past runs: id, stage, start, operator, status, steps done')
     .option('--stage <stage>', 'only runs of this stage')
     .option('--json', 'print the list as JSON')
-    .option('--journal-dir <dir>', 'where run journals are (default: .runbook/runs)')
-    .option('--state-dir <dir>', 'folder for runs/ and locks/ (default: $RUNBOOK_STATE_DIR or ./.runbook)')
+    .addOption(runbooksOption())
+    .option('--journal-dir <dir>', 'where run journals are (default: <state dir>/runs)')
+    .option('--state-dir <dir>', 'folder for runs/ and locks/ (default: $RUNBOOK_STATE_DIR, else .runbook next to the runbooks folder)')
     .action((options: RunFlags & { stage?: string; json?: boolean }) => run(async (io) => (await import('./commands/log.js')).runsCommand(options, io)));
   const verifyCommand = program
     .command('verify')
@@ -185,7 +178,7 @@ function buildProgram(run: (action: Action) => Promise<void>, output: OutputConf
 }
 
 /** What commander hands a run's action: the rollback options that are not the plan's. */
-type RunFlags = Omit<RollbackOptions, keyof LoadPlanOptions>;
+type RunFlags = RunOptions & { runbooks?: string };
 
 /**
  * The recovery-check options, shared by `verify` and (after its last step) `rollback`.

@@ -12,8 +12,6 @@ export const ExitCode = {
   usage: 2,
   /** The rollback ran but Prometheus does not show recovery (failed or inconclusive). */
   verifyFailed: 3,
-  /** The run stopped at a gate or a step that needs a person: nothing failed, the rollback is not finished. */
-  incomplete: 4,
   /** A bug in runbook itself (EX_SOFTWARE from sysexits.h). */
   internal: 70,
   /** The journal (or another file runbook keeps) cannot be written: disk full, I/O error (EX_IOERR). */
@@ -98,7 +96,7 @@ export class AbortedError extends RunbookError {
 /** The run stopped where it needs a person (a gate, a command that needs a terminal): incomplete, not failed. */
 export class IncompleteError extends RunbookError {
   constructor(message: string) {
-    super(message, ExitCode.incomplete);
+    super(message, ExitCode.stepFailed);
   }
 }
 

@@ -56,6 +56,13 @@ export interface Io {
   onSignal(signal: SignalName, handler: () => void): () => void;
 }
 
+/**
+ * Marks the signal listeners runbook's own code subscribed through `onSignal`: while one is
+ * there, a signal is handled (the run stops gracefully); without one, the lock's exit
+ * handler releases the lock and lets the signal end the process (see journal/lock.ts).
+ */
+export const HANDLES_SIGNAL = Symbol.for('runbook.handlesSignal');
+
 export async function createNodeIo(): Promise<Io> {
   const { createBashSyntaxChecker } = await import('./execute/check-syntax.js');
   return {
@@ -73,8 +80,9 @@ export async function createNodeIo(): Promise<Io> {
     pid: process.pid,
     processAlive,
     onSignal(signal, handler) {
-      process.on(signal, handler);
-      return () => process.off(signal, handler);
+      const listener = Object.assign(() => handler(), { [HANDLES_SIGNAL]: true });
+      process.on(signal, listener);
+      return () => process.off(signal, listener);
     },
   };
 }

@@ -37,7 +37,7 @@ export function parseMatchers(text: string, source = '--silence'): SilenceMatche
     const operator = OPERATORS.find((candidate) => rest.startsWith(candidate));
     if (!operator) fail(`expected =, !=, =~ or !~ after "${name}"`);
     rest = rest.slice(operator!.length).trimStart();
-    const { value, remaining } = rest.startsWith('"') ? quoted(rest, fail) : bare(rest, braced);
+    const { value, remaining } = rest.startsWith('"') ? quoted(rest, fail) : bare(rest);
     rest = remaining.trimStart();
     const isRegex = operator!.endsWith('~');
     if (isRegex) checkRegex(value, fail);
@@ -85,9 +85,9 @@ function quoted(text: string, fail: (why: string) => never): { value: string; re
   return fail('a quoted value without its closing quote');
 }
 
-function bare(text: string, braced: boolean): { value: string; remaining: string } {
-  // Unquoted, a value runs to the end (or, in braces, to the next comma).
-  const end = braced ? text.search(/,/) : -1;
+function bare(text: string): { value: string; remaining: string } {
+  // Unquoted, a value runs to the next comma (quote a value that holds one).
+  const end = text.indexOf(',');
   return end === -1 ? { value: text.trim(), remaining: '' } : { value: text.slice(0, end).trim(), remaining: text.slice(end) };
 }
 

@@ -92,6 +92,12 @@ export function createSilenceKeeper(options: SilenceKeeperOptions): SilenceKeepe
         return posted;
       }
       id = posted.value;
+      // Alertmanager starts a new silence at its own "now"; an update must repeat that exact
+      // start, or it is answered with a replacement silence (a new id) instead.
+      if (action === 'created') {
+        const read = await api.getSilence(id);
+        if (read.ok && read.value?.startsAt) startsAt = read.value.startsAt;
+      }
       record(action, { endsAt: endsAt.toISOString() });
       cancel = every(Math.max(100, Math.floor(leaseMs / 3)), () => {
         renewing = renewing.then(renew);

@@ -13,9 +13,9 @@ import type { Io } from '../io.js';
 import { createPrometheusClient, type PrometheusApi } from '../prometheus/client.js';
 import { evaluateCheck } from '../prometheus/evaluate-check.js';
 import { styleFor } from '../view/style.js';
-import { loadPlan } from './load-plan.js';
+import { loadPlan } from '../run/load-plan.js';
 import { rehearseCommand } from './rehearse.js';
-import { stateDirs } from './run-steps.js';
+import { stateDirs } from '../run/state-dirs.js';
 
 export const DEMO_STAGE = '21_01a';
 

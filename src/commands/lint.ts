@@ -7,7 +7,7 @@ import { formatProblem, UsageError, type NoteProblem } from '../errors.js';
 import type { Io } from '../io.js';
 import { finishLint, type PreparedLint } from '../lint/lint-note.js';
 import { prepareNotes } from '../lint/prepare-notes.js';
-import { scriptForSyntaxCheck } from './load-plan.js';
+import { scriptForSyntaxCheck } from '../run/load-plan.js';
 import { listNoteFiles, runbooksDir } from '../runbooks/find-note.js';
 import { resolvePath } from '../runbooks/load-note.js';
 

@@ -1,7 +1,8 @@
 /**
- * `runbook rehearse <stage> --env staging`: the whole rollback, unattended (or with
- * --interactive), then the recovery check, then a report in markdown and JSON that proves
- * the rollback works — or says which step or check failed first.
+ * `runbook rehearse <stage> --env staging`: the run pipeline unattended (or with
+ * --interactive), then a report in markdown and JSON that proves the rollback works — or says
+ * which step or check failed first. The report is an `afterRun` hook, so it is written however
+ * the run ends.
  */
 
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
@@ -9,30 +10,35 @@ import { dirname, relative, resolve } from 'node:path';
 import type { Io } from '../io.js';
 import { formatMs } from '../prometheus/duration.js';
 import { buildRehearsalReport, formatRehearsalMarkdown, type RehearsalReport } from '../report/rehearsal-report.js';
+import type { RunHooks } from '../run/hooks.js';
+import { runPipeline } from '../run/pipeline.js';
 import { styleFor } from '../view/style.js';
-import { performRollback, reportNotRecovered, type RollbackOptions } from './rollback.js';
-import { stateDirs } from './run-steps.js';
+import type { RollbackOptions } from './rollback.js';
 
 export interface RehearseOptions extends RollbackOptions {
   interactive?: boolean;
-  /** Markdown report path; the JSON goes next to it. Default `.runbook/reports/<run-id>.md`. */
+  /** Markdown report path; the JSON goes next to it. Default `<state dir>/reports/<run-id>.md`. */
   report?: string;
 }
 
-export async function rehearseCommand(options: RehearseOptions, baseIo: Io): Promise<number> {
-  const { plan, runId, outcome, io } = await performRollback({ ...options, yes: options.interactive !== true }, baseIo);
-  const report = buildRehearsalReport({ plan, runId, events: outcome.events, journal: relative(io.cwd, outcome.journalPath), verification: outcome.verification, finishedAt: outcome.finishedAt });
-  // Either file may be named: `report.md` puts the JSON in report.json, and `report.json` the markdown in report.md.
-  const named = resolve(io.cwd, options.report ?? `${stateDirs(io, options).reportsDir}/${runId}.md`);
-  const base = named.replace(/\.(md|json)$/i, '');
-  const markdownPath = /\.json$/i.test(named) ? `${base}.md` : named;
-  const jsonPath = `${base}.json`;
-  writeAtomically(markdownPath, formatRehearsalMarkdown(report));
-  writeAtomically(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
-  io.stdout.write(`\n${describeVerdict(report, styleFor(io.stdout, io.env))}\n`);
-  io.stdout.write(`Rehearsal report: ${relative(io.cwd, markdownPath)} (JSON: ${relative(io.cwd, jsonPath)})\n`);
-  reportNotRecovered(outcome, io);
-  return outcome.exitCode;
+export async function rehearseCommand(options: RehearseOptions, io: Io): Promise<number> {
+  const { reference, runbooks, path, set, prometheusUrl, cwd, environment, interactive, report: reportOption, ...run } = options;
+  const report: RunHooks = {
+    afterRun({ plan, runId, dirs }, outcome) {
+      const rehearsal = buildRehearsalReport({ plan, runId, events: outcome.events, journal: relative(io.cwd, outcome.journalPath), verification: outcome.verification, finishedAt: outcome.finishedAt });
+      // Either file may be named: `report.md` puts the JSON in report.json, and `report.json` the markdown in report.md.
+      const named = resolve(io.cwd, reportOption ?? `${dirs.reportsDir}/${runId}.md`);
+      const base = named.replace(/\.(md|json)$/i, '');
+      const markdownPath = /\.json$/i.test(named) ? `${base}.md` : named;
+      const jsonPath = `${base}.json`;
+      writeAtomically(markdownPath, formatRehearsalMarkdown(rehearsal));
+      writeAtomically(jsonPath, `${JSON.stringify(rehearsal, null, 2)}\n`);
+      io.stdout.write(`\n${describeVerdict(rehearsal, styleFor(io.stdout, io.env))}\n`);
+      io.stdout.write(`Rehearsal report: ${relative(io.cwd, markdownPath)} (JSON: ${relative(io.cwd, jsonPath)})\n`);
+    },
+  };
+  const result = await runPipeline({ mode: 'run', note: { reference, runbooks, path, set, prometheusUrl, cwd, environment }, options: { ...run, yes: interactive !== true }, hooks: [report] }, io);
+  return result.exitCode;
 }
 
 function describeVerdict(report: RehearsalReport, style: ReturnType<typeof styleFor>): string {

@@ -11,9 +11,9 @@ import type { VerificationReport } from '../prometheus/verify-recovery.js';
 import { styleFor } from '../view/style.js';
 import { verificationToJson } from '../view/verification-json.js';
 import { formatVerification, verificationFailureMessage } from '../view/verification-text.js';
-import { loadPlan } from './load-plan.js';
-import { recoverySettings } from './recovery-check.js';
-import { runVerification } from './run-verification.js';
+import { loadPlan } from '../run/load-plan.js';
+import { recoverySettings } from '../run/verify.js';
+import { runVerification } from '../run/run-verification.js';
 import { parseVerifyFlags, type VerifyFlags, type VerifySettings } from './verify-flags.js';
 
 export interface VerifyCommandOptions {

@@ -12,6 +12,7 @@ import type { FlagChange, RunEvent, StepDecision, StepResult } from '../journal/
 import type { SecretMasker } from '../journal/mask-secrets.js';
 import { optionLetter } from '../plan/choose.js';
 import type { PlanChoiceStep, PlanFlag, PlanManualStep, PlanShellStep, PlanStep } from '../plan/types.js';
+import { predictFlagFailure } from '../run/predict.js';
 import type { ScriptResult, ScriptRun } from './run-script.js';
 import type { Choice, StepUi, StepView } from './step-view.js';
 
@@ -104,7 +105,7 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
     }
   };
 
-  const finish = (step: PlanStep, result: StepResult, fields: Partial<Attempt['fields']>) => {
+  const finish = (step: PlanStep, result: StepResult, fields: Partial<Attempt['fields']> & { option?: number }) => {
     deps.emit({
       type: 'step-finished',
       at: at(),
@@ -116,6 +117,7 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
       outputTail: (fields.tail ?? []).map(deps.mask),
       flags: fields.flags ?? [],
       message: fields.message ? deps.mask(fields.message) : null,
+      ...(fields.option !== undefined ? { option: fields.option } : {}),
     });
   };
 
@@ -279,7 +281,7 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
     decide(step.number, options.unattended ? 'run' : 'acknowledged');
     const notTaken = step.options.flatMap((option, position) => (position === index ? [] : [`${optionLetter(position)}) ${option.title}`]));
     const message = `took ${optionLetter(index)}) ${step.options[index]!.title}${notTaken.length > 0 ? `; not taken: ${notTaken.join(', ')}` : ''}`;
-    finish(step, 'done', { message });
+    finish(step, 'done', { message, option: index });
     ui.title(deps.mask(`${step.number}. ${step.title} — ${optionLetter(index)}) ${step.options[index]!.title}`));
   };
   const taken = new Map<number, number | 'skip'>();
@@ -299,9 +301,11 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
   const runOnce = async (step: PlanShellStep, stepFlags: PlanFlag[], before: Map<string, FlagReading>, ui: StepUi): Promise<Attempt> => {
     for (const flag of stepFlags) {
       const reading = await deps.readFlag(flag.envFile!, flag.name);
-      if (reading.state === 'no-file' || reading.state === 'unknown') {
-        const reason = reading.state === 'no-file' ? `env file ${flag.envFile} (${reading.path}) does not exist` : reading.reason;
-        const message = `was not run: ${reason}, so it could not set ${flag.name}; check HOME and the path in the note`;
+      // Refused before anything of the step runs: it could not succeed (see run/predict.ts).
+      const reason = predictFlagFailure(flag, reading);
+      if (reason !== undefined) {
+        const hint = reading.state === 'set' ? 'fix the line in the env file or the sed pattern in the note' : 'check HOME and the path in the note';
+        const message = `was not run: ${reason}, so it could not set ${flag.name}; ${hint}`;
         return { ok: false, result: 'failed', fields: { message, durationMs: 0, tail: [], flags: [] } };
       }
       if (!before.has(flag.name)) before.set(flag.name, reading);

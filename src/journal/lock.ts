@@ -1,12 +1,18 @@
 /**
- * One rollback of a stage at a time: `<locks dir>/<stage>.lock`, created atomically
- * (O_EXCL), holding who holds it. A lock whose process is gone on this host is stale: the
- * same run takes it back on resume; anyone else needs --force-unlock.
+ * One rollback of a stage at a time: `<locks dir>/<stage>.lock`, holding who holds it.
+ *
+ * Created whole or not at all: the holder is written to a temp file that is then hard-linked
+ * to the lock's name (atomic, fails if it exists), so a full disk never leaves an empty lock
+ * (issue #9). The holder records its process's start time (`/proc/<pid>/stat`, with the boot
+ * id), so a lock whose pid now belongs to another process — pid reuse, pid 1 in a new
+ * container — is known to be stale. A stale lock is taken back by a resume of the same run;
+ * anyone else needs --force-unlock.
  */
 
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UsageError } from '../errors.js';
+import { JournalError, UsageError } from '../errors.js';
+import { HANDLES_SIGNAL } from '../io.js';
 
 export interface LockHolder {
   pid: number;
@@ -15,6 +21,8 @@ export interface LockHolder {
   startedAt: string;
   runId: string;
   stage: string;
+  /** `<boot id>:<start time in clock ticks>` of the holding process: tells it apart from a later one with the same pid. */
+  pidStart?: string;
 }
 
 export interface HeldLock {
@@ -26,50 +34,89 @@ export interface HeldLock {
   tookOverFrom?: LockHolder;
 }
 
+/** What /proc says about a live process: its identity and when it started. */
+export interface ProcessInfo {
+  pidStart: string;
+  startedAt: Date;
+}
+
 export interface LockOptions {
   forceUnlock: boolean;
   /** A resume may take over the stale lock of its own run. */
   resumeRunId?: string;
   processAlive(pid: number): boolean;
+  /** Defaults to reading /proc; undefined when it cannot be known (not Linux). */
+  processInfo?(pid: number): ProcessInfo | undefined;
   thisHost: string;
 }
+
+/** A lock written by a process that started this much after the lock says it did is not that process. */
+const CLOCK_SLACK_MS = 5_000;
 
 export function acquireLock(locksDir: string, holder: LockHolder, options: LockOptions): HeldLock {
   mkdirSync(locksDir, { recursive: true });
   const path = join(locksDir, `${holder.stage}.lock`);
-  const content = `${JSON.stringify(holder)}\n`;
+  const info = options.processInfo ?? readProcessInfo;
+  const mine: LockHolder = { ...holder, pidStart: holder.pidStart ?? info(holder.pid)?.pidStart };
+  const content = `${JSON.stringify(mine)}\n`;
   for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      const fd = openSync(path, 'wx');
-      writeSync(fd, content);
-      closeSync(fd);
-      return held(path, holder);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
+    if (createWhole(path, content, mine.pid)) return held(path, mine);
     const current = readHolder(path);
     if (current === 'gone') continue; // released between our two calls: try again
-    const stale = current === undefined || (current.host === options.thisHost && !options.processAlive(current.pid));
-    // Another host's process cannot be checked from here: the operator vouches with --force-unlock.
-    const otherHost = current !== undefined && current.host !== options.thisHost;
-    if (!stale && !(otherHost && options.forceUnlock)) {
-      throw new UsageError(`${describeHolder(current!, holder.stage, options.thisHost)}: wait for it to finish (see runbook runs)${otherHost ? '; if that host is gone, rerun with --force-unlock' : ''}`);
+    const holderState = current === undefined ? 'unreadable' : current.host !== options.thisHost ? 'elsewhere' : isRunning(current, options, info) ? 'running' : 'stale';
+    if (holderState === 'running') throw new UsageError(`${describeHolder(current!, mine.stage, options.thisHost)}: wait for it to finish (see runbook runs)`);
+    if (holderState === 'elsewhere' && !options.forceUnlock) {
+      throw new UsageError(`${describeHolder(current!, mine.stage, options.thisHost)}: wait for it to finish (see runbook runs); if that host is gone, rerun with --force-unlock`);
     }
-    if (current === undefined || current.runId !== options.resumeRunId) {
-      if (!options.forceUnlock) {
-        const resumeHint = current ? `runbook resume ${current.runId} continues that run, or ` : '';
-        throw new UsageError(`stale lock ${path}: ${current ? `held by pid ${current.pid} (${current.user}, run ${current.runId}, since ${current.startedAt}), a process that is gone` : 'unreadable'}; ${resumeHint}rerun with --force-unlock to take it`);
-      }
+    // Only a resume of the very run that held it takes a stale lock back by itself.
+    const ownRun = current !== undefined && options.resumeRunId !== undefined && current.runId === options.resumeRunId;
+    if (!ownRun && !options.forceUnlock) {
+      const resumeHint = current ? `runbook resume ${current.runId} continues that run, or ` : '';
+      const who = current ? `held by pid ${current.pid} (${current.user}, run ${current.runId}, since ${current.startedAt}), a process that is gone` : 'unreadable (damaged, or written by something else)';
+      throw new UsageError(`stale lock ${path}: ${who}; ${resumeHint}rerun with --force-unlock to take it`);
     }
     // Take it over: replace the file in one rename so no one sees it half written.
-    const temporary = `${path}.${holder.pid}.tmp`;
-    writeFileSync(temporary, content);
-    renameSync(temporary, path);
-    const lock = held(path, holder);
+    const temporary = `${path}.${mine.pid}.tmp`;
+    try {
+      writeFileSync(temporary, content);
+      renameSync(temporary, path);
+    } catch (error) {
+      removeQuietly(temporary);
+      throw lockError(path, error);
+    }
+    const lock = held(path, mine);
     if (current) lock.tookOverFrom = current;
     return lock;
   }
   throw new UsageError(`could not create ${path}: it keeps changing; another runbook is starting? try again`);
+}
+
+/** Writes the lock whole under a temp name, then links it into place: false when a lock exists. */
+function createWhole(path: string, content: string, pid: number): boolean {
+  const temporary = `${path}.${pid}.new`;
+  try {
+    writeFileSync(temporary, content, { flag: 'w' });
+    linkSync(temporary, path);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw lockError(path, error);
+  } finally {
+    removeQuietly(temporary);
+  }
+}
+
+/**
+ * Whether the holder's process is the one that wrote the lock and still runs. A pid that is
+ * alive may be someone else's now: its start time says so (or, for a lock without one, a
+ * process that started after the lock was taken).
+ */
+function isRunning(current: LockHolder, options: LockOptions, info: (pid: number) => ProcessInfo | undefined): boolean {
+  if (!options.processAlive(current.pid)) return false;
+  const now = info(current.pid);
+  if (!now) return true; // nothing more to know: alive is alive
+  if (current.pidStart !== undefined) return current.pidStart === now.pidStart;
+  return now.startedAt.getTime() <= Date.parse(current.startedAt) + CLOCK_SLACK_MS;
 }
 
 /** When the holder may still be running: refuse, naming it. */
@@ -78,20 +125,27 @@ function describeHolder(current: LockHolder, stage: string, thisHost: string): s
   return `stage ${stage} is being rolled back by ${current.user} (${where}, run ${current.runId}, since ${current.startedAt})`;
 }
 
+/** The lock's holder; undefined for a file that is not a whole, valid holder (no "by undefined"). */
 function readHolder(path: string): LockHolder | undefined | 'gone' {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'gone';
-    throw error;
+    return undefined;
   }
+  let parsed: Partial<LockHolder> | null;
   try {
-    const parsed = JSON.parse(text) as LockHolder;
-    return typeof parsed.pid === 'number' ? parsed : undefined;
+    parsed = JSON.parse(text) as Partial<LockHolder> | null;
   } catch {
-    return undefined; // crashed between creating and writing it
+    return undefined;
   }
+  if (typeof parsed !== 'object' || parsed === null) return undefined;
+  const { pid, host, user, startedAt, runId, stage } = parsed;
+  // pid 0 and -1 mean "every process" to kill(2): never a holder.
+  if (typeof pid !== 'number' || !Number.isSafeInteger(pid) || pid <= 0) return undefined;
+  if (![host, user, startedAt, runId, stage].every((field) => typeof field === 'string' && field !== '')) return undefined;
+  return parsed as LockHolder;
 }
 
 function held(path: string, holder: LockHolder): HeldLock {
@@ -103,13 +157,64 @@ function held(path: string, holder: LockHolder): HeldLock {
       if (released) return;
       released = true;
       const current = readHolder(path);
-      if (current && current !== 'gone' && current.pid === holder.pid && current.runId === holder.runId) {
-        try {
-          unlinkSync(path);
-        } catch {
-          // already removed
-        }
-      }
+      if (current && current !== 'gone' && current.pid === holder.pid && current.runId === holder.runId) removeQuietly(path);
     },
   };
+}
+
+/**
+ * Releases the lock however the process ends: a normal exit, or SIGTERM/SIGHUP/SIGINT while
+ * nothing else handles them (after the steps, during a Pushgateway push, at a prompt) — then
+ * the signal is raised again, so the exit code still says which. Returns the undo.
+ */
+export function releaseOnExit(lock: HeldLock): () => void {
+  const onExit = () => lock.release();
+  const signals = ['SIGTERM', 'SIGHUP', 'SIGINT'] as const;
+  const handlers = signals.map((signal) => {
+    const handler = () => {
+      // The step runner or the recovery check handles it and decides how the run ends.
+      if (process.listeners(signal).some((listener) => HANDLES_SIGNAL in listener)) return;
+      lock.release();
+      undo();
+      process.kill(process.pid, signal);
+    };
+    process.on(signal, handler);
+    return [signal, handler] as const;
+  });
+  process.once('exit', onExit);
+  const undo = () => {
+    process.off('exit', onExit);
+    for (const [signal, handler] of handlers) process.off(signal, handler);
+  };
+  return undo;
+}
+
+/** Linux: `/proc/<pid>/stat` field 22 (start time in clock ticks since boot), with the boot id. */
+export function readProcessInfo(pid: number): ProcessInfo | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[19]);
+    const bootId = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    const btime = Number(/^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1]);
+    if (!Number.isFinite(ticks) || !Number.isFinite(btime)) return undefined;
+    // USER_HZ is 100 on every Linux architecture runbook runs on.
+    return { pidStart: `${bootId}:${ticks}`, startedAt: new Date((btime + ticks / 100) * 1000) };
+  } catch {
+    return undefined;
+  }
+}
+
+function removeQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // already gone
+  }
+}
+
+function lockError(path: string, error: unknown): JournalError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const reason = code === 'ENOSPC' || code === 'EDQUOT' ? 'disk full' : (error as Error).message;
+  return new JournalError(`cannot take the lock ${path}: ${reason}; nothing was run: free space and run again`, { cause: error });
 }

@@ -19,6 +19,10 @@ export interface PlanTextOptions {
   checkTargets?: boolean;
   /** False: `--no-verify`, no recovery check after the last step. */
   verify?: boolean;
+  /** Steps a run would leave out (`--from`, `--only`), with the reason. */
+  notSelected?: ReadonlyMap<number, string>;
+  /** Steps that would fail, with the reason (see run/predict.ts). */
+  predicted?: ReadonlyMap<number, string>;
   /** What goes on around the run (notifications, the silence), one line each. */
   around?: string[];
 }
@@ -58,7 +62,7 @@ export function formatPlan(plan: Plan, options: PlanTextOptions): string {
   if (path) {
     out.push('', style.bold(`Steps — path ${path.number}: ${path.title}`));
     if (path.steps.length === 0) out.push(style.yellow('  this path has no steps'));
-    for (const step of path.steps) out.push(...formatStep(step, path.steps, style));
+    for (const step of path.steps) out.push(...formatStep(step, path.steps, style, options));
   }
 
   if (options.verify === false) {
@@ -77,6 +81,10 @@ export function formatPlan(plan: Plan, options: PlanTextOptions): string {
       const manual = other.steps.length - other.shellSteps;
       out.push(`  ${other.number}. ${other.title} — ${other.shellSteps} shell, ${manual} manual step${manual === 1 ? '' : 's'}`);
     }
+  }
+  if (options.predicted && options.predicted.size > 0) {
+    out.push('');
+    for (const [step, reason] of options.predicted) out.push(style.red(`step ${step} will fail: ${reason}`));
   }
   if (options.around?.length) out.push('', style.bold('Around the run'), ...options.around);
   if (options.dryRun) out.push('', style.dim('Dry run: nothing was run and nothing was written.'));
@@ -116,7 +124,7 @@ function describeReading(reading: FlagReading, flag: PlanFlag, style: Style): st
 }
 
 /** One step, indented under the option of each choice it sits in. */
-function formatStep(step: PlanStep, steps: readonly PlanStep[], style: Style): string[] {
+function formatStep(step: PlanStep, steps: readonly PlanStep[], style: Style, options: PlanTextOptions): string[] {
   const lines: string[] = [];
   const indent = '    '.repeat(step.within.length);
   const option = step.within.at(-1);
@@ -137,8 +145,11 @@ function formatStep(step: PlanStep, steps: readonly PlanStep[], style: Style): s
   ];
   const label = `[${marks.join(', ')}]`;
   const attention = step.kind === 'manual' || step.gate !== undefined || (step.kind === 'shell' && (step.destructive.length > 0 || step.hazards.length > 0));
-  lines.push(`${indent}  ${style.bold(`${step.number}. ${step.title}`)}  ${attention ? style.yellow(label) : style.dim(label)}`);
+  const left = options.notSelected?.get(step.number);
+  const failing = options.predicted?.get(step.number);
+  lines.push(`${indent}  ${style.bold(`${step.number}. ${step.title}`)}  ${attention ? style.yellow(label) : style.dim(label)}${left ? `  ${style.yellow(left)}` : ''}`);
   const pad = `${indent}       `;
+  if (failing && !left) lines.push(style.red(`${pad}will fail: ${failing}`));
   for (const note of step.notes) lines.push(style.dim(`${pad}${note}`));
   if (step.kind === 'shell') {
     for (const line of step.script.split('\n')) lines.push(`${indent}     ${style.cyan('│')} ${line}`);

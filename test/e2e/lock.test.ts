@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readProcessInfo } from '../../src/journal/lock.js';
 import { createSandbox, type Sandbox } from '../helpers/sandbox.js';
 import { scrub } from '../helpers/scrub.js';
 
@@ -11,7 +12,7 @@ function deadPid(): number {
   return spawnSync('true').pid!;
 }
 
-function writeLock(sandbox: Sandbox, holder: { pid: number; host: string }): void {
+function writeLock(sandbox: Sandbox, holder: { pid: number; host: string; pidStart?: string }): void {
   const path = sandbox.lockPath('21_01a');
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, `${JSON.stringify({ ...holder, user: 'alice', startedAt: '2026-11-25T03:12:00.000Z', runId: '20261125T031200Z-21_01a-beef', stage: '21_01a' })}\n`);
@@ -87,13 +88,14 @@ describe('the stage lock', () => {
 
     const taken = await sandbox.run(sandbox.args('rollback', '21_01a', '--yes', '--from', '3', '--force-unlock'));
     expect(taken.stdout).toMatch(/^Took over the lock of run 20261125T031200Z-21_01a-beef \(alice, pid \d+ on bastion-2, /);
-    expect(taken.exitCode).toBe(0);
+    expect(taken.exitCode).toBe(1); // --from 3: steps 1 and 2 not run, so the run is incomplete
     expect(existsSync(sandbox.lockPath('21_01a'))).toBe(false);
   });
 
   it('never takes a lock whose process is alive on this host, even with --force-unlock', async () => {
     const sandbox = createSandbox();
-    writeLock(sandbox, { pid: process.pid, host: hostname() });
+    // The holder's start time says the live pid is the very process that took the lock.
+    writeLock(sandbox, { pid: process.pid, host: hostname(), pidStart: readProcessInfo(process.pid)?.pidStart });
 
     const refused = await sandbox.run(sandbox.args('rollback', '21_01a', '--yes', '--force-unlock'));
     expect(refused.stdout).toBe('');

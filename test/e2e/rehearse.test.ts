@@ -62,7 +62,7 @@ describe('runbook rehearse (real Prometheus)', () => {
 
     const runId = sandbox.journal().runId;
     const paths = reportPaths(sandbox, result.stdout);
-    expect(paths).toEqual({ markdown: join(sandbox.work, `.runbook/reports/${runId}.md`), json: join(sandbox.work, `.runbook/reports/${runId}.json`) });
+    expect(paths).toEqual({ markdown: join(sandbox.stateDir, `reports/${runId}.md`), json: join(sandbox.stateDir, `reports/${runId}.json`) });
 
     const report = JSON.parse(readFileSync(paths.json, 'utf8'));
     expect(report).toMatchObject({
@@ -73,7 +73,7 @@ describe('runbook rehearse (real Prometheus)', () => {
       environment: 'rehearsal',
       operator: 'operator',
       verdict: 'passed',
-      journal: `.runbook/runs/${runId}.jsonl`,
+      journal: `../.runbook/runs/${runId}.jsonl`,
       steps: [
         { number: 1, title: 'Disable feature flag', kind: 'shell', decision: 'run', result: 'done', exitCode: 0, flags: [{ name: 'USE_REHEARSAL_FIXTURE', before: 'true', after: 'false', expected: 'false' }], needsPerson: [] },
         { number: 2, title: 'Clear the errors', kind: 'shell', decision: 'run', result: 'done', exitCode: 0, flags: [], needsPerson: [] },
@@ -143,7 +143,7 @@ describe('runbook rehearse (real Prometheus)', () => {
     expect(result.stdout).toContain('\nRehearsal report: reports/92_rehearse-staging.md (JSON: reports/92_rehearse-staging.json)\n');
     expect(readFileSync(join(sandbox.work, 'reports/92_rehearse-staging.md'), 'utf8')).toContain('— PASSED\n');
     expect(JSON.parse(readFileSync(join(sandbox.work, 'reports/92_rehearse-staging.json'), 'utf8')).verdict).toBe('passed');
-    expect(existsSync(join(sandbox.work, '.runbook/reports'))).toBe(false);
+    expect(existsSync(join(sandbox.stateDir, 'reports'))).toBe(false);
 
     // Naming the JSON puts the markdown next to it.
     const byJson = await rehearse(sandbox, ['--report', 'reports/by-json.json', '--no-verify']);

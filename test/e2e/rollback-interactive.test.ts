@@ -43,7 +43,7 @@ Rollback of 21_01a: succeeded after <d>
   ✔ 1. Disable feature flag  done  <d>  USE_NEW_DIALOG_CONTEXT_REPO: true → false
   ✔ 2. Validate rollback     done  <d>
   ✔ 3. Communicate           acknowledged
-  journal .runbook/runs/<run-id>.jsonl
+  journal <root>/.runbook/runs/<run-id>.jsonl
 `);
     expect(sandbox.readEnvFile()).toBe('USE_NEW_DIALOG_CONTEXT_REPO=false\n');
     expect(sandbox.decisions()).toEqual([
@@ -65,13 +65,18 @@ Rollback of 21_01a: succeeded after <d>
     await terminal.waitForText('Manual step 3');
     await terminal.answer('s');
 
-    expect(await terminal.waitForExit()).toBe(0);
-    expect(summaryOf(await terminal.screen())).toBe(`Rollback of 21_01a: succeeded after <d>
-  recovery not verified (--no-verify): check Prometheus by hand, or run runbook verify
+    // A skipped flag step leaves the flag on: incomplete (exit 1), never "succeeded".
+    expect(await terminal.waitForExit()).toBe(1);
+    expect(summaryOf(await terminal.screen(), sandbox.root)).toBe(`Rollback of 21_01a: INCOMPLETE after <d>
+  the rollback is not complete: step not run: 1 (skipped); flag unchanged: USE_NEW_DIALOG_CONTEXT_REPO is true (rollback value false)
   ↓ 1. Disable feature flag  skipped
   ✔ 2. Validate rollback     done  <d>
   ↓ 3. Communicate           skipped
-  journal .runbook/runs/<run-id>.jsonl
+  journal <root>/.runbook/runs/<run-id>.jsonl
+  Where this leaves the system:
+    flag USE_NEW_DIALOG_CONTEXT_REPO = true  NOT rolled back (rollback value false)
+    steps done: 2
+    not run: 1. Disable feature flag (skipped)
 `);
     expect(sandbox.calls()).toEqual(['poetry run pytest tests/smoke/ -v', 'curl -s http://127.0.0.1:9090/api/v1/targets']);
     expect(sandbox.readEnvFile()).toBe('USE_NEW_DIALOG_CONTEXT_REPO=true\n');
@@ -116,10 +121,15 @@ Rollback of 21_01a: succeeded after <d>
     await terminal.answer('q');
 
     expect(await terminal.waitForExit()).toBe(1);
-    expect(summaryOf(await terminal.screen())).toBe(`Rollback of 21_01a: aborted after <d>
+    expect(summaryOf(await terminal.screen(), sandbox.root)).toBe(`Rollback of 21_01a: aborted after <d>
   stopped by the operator before step 2 "Validate rollback"
   ✔ 1. Disable feature flag  done  <d>  USE_NEW_DIALOG_CONTEXT_REPO: true → false
-  journal .runbook/runs/<run-id>.jsonl
+  journal <root>/.runbook/runs/<run-id>.jsonl
+  Where this leaves the system:
+    flag USE_NEW_DIALOG_CONTEXT_REPO = false  rolled back
+    steps done: 1
+    not run: 2. Validate rollback (quit at its question)
+  To continue: runbook resume <run-id>
 `);
     expect(sandbox.calls()).toEqual(['make day-12-restart-butler']);
     expect(sandbox.decisions()).toEqual([
@@ -149,7 +159,7 @@ Rollback of 21_01a: succeeded after <d>
     await terminal.answer('d');
 
     expect(await terminal.waitForExit()).toBe(0);
-    expect(summaryOf(await terminal.screen())).toContain('  ✔ 1. Disable feature flag  done  <d>  USE_NEW_DIALOG_CONTEXT_REPO: true → false\n');
+    expect(summaryOf(await terminal.screen(), sandbox.root)).toContain('  ✔ 1. Disable feature flag  done  <d>  USE_NEW_DIALOG_CONTEXT_REPO: true → false\n');
     expect(sandbox.calls()).toEqual([
       'make day-12-restart-butler',
       'make day-12-restart-butler',
@@ -190,11 +200,16 @@ Rollback of 21_01a: succeeded after <d>
     await terminal.answer('a');
 
     expect(await terminal.waitForExit()).toBe(1);
-    expect(summaryOf(await terminal.screen())).toBe(`Rollback of 21_01a: aborted after <d>
+    expect(summaryOf(await terminal.screen(), sandbox.root)).toBe(`Rollback of 21_01a: aborted after <d>
   aborted by the operator after step 2 "Validate rollback" failed with exit code 3
   ✔ 1. Disable feature flag  done  <d>  USE_NEW_DIALOG_CONTEXT_REPO: true → false
   ✖ 2. Validate rollback     failed  <d>  exit 3
-  journal .runbook/runs/<run-id>.jsonl
+  journal <root>/.runbook/runs/<run-id>.jsonl
+  Where this leaves the system:
+    flag USE_NEW_DIALOG_CONTEXT_REPO = false  rolled back
+    steps done: 1
+    not run: 2. Validate rollback (failed)
+  To continue: runbook resume <run-id>
 `);
     expect(sandbox.calls()).toEqual(['make day-12-restart-butler', 'poetry run pytest tests/smoke/ -v']);
     expect(sandbox.decisions()).toEqual([
@@ -217,8 +232,10 @@ Rollback of 21_01a: succeeded after <d>
     await terminal.waitForText('Manual step 3');
     await terminal.answer('d');
 
-    expect(await terminal.waitForExit()).toBe(0);
-    expect(summaryOf(await terminal.screen())).toContain('  ↓ 2. Validate rollback     skipped  exit 3\n');
+    // Step 2 did not do its work: the run is incomplete, not a success.
+    expect(await terminal.waitForExit()).toBe(1);
+    expect(summaryOf(await terminal.screen(), sandbox.root)).toContain('  ↓ 2. Validate rollback     skipped  exit 3\n');
+    expect(summaryOf(await terminal.screen(), sandbox.root)).toContain('Rollback of 21_01a: INCOMPLETE after <d>\n  the rollback is not complete: step not run: 2 (skipped)\n');
     expect(sandbox.stepResults()).toEqual([
       [1, 'done'],
       [2, 'failed'],

@@ -351,3 +351,60 @@ export async function startPushgateway(): Promise<PushgatewayServer> {
   );
   return { url, address: `127.0.0.1:${port}`, port, stop: () => stopProcess(child) };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Alertmanager
+
+export const alertmanagerBinary = process.env.ALERTMANAGER_BIN ?? 'prometheus-alertmanager';
+
+export interface AlertmanagerSilence {
+  id: string;
+  status: { state: string };
+  matchers: { name: string; value: string; isRegex: boolean; isEqual: boolean }[];
+  startsAt: string;
+  endsAt: string;
+  createdBy: string;
+  comment: string;
+}
+
+export interface AlertmanagerServer {
+  url: string;
+  port: number;
+  /** Every silence Alertmanager holds (active, pending and expired). */
+  silences(): Promise<AlertmanagerSilence[]>;
+  silence(id: string): Promise<AlertmanagerSilence>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a real Alertmanager on a free loopback port: a temp config (one route to one
+ * receiver, named uniquely so the helper knows its own server), temp storage, clustering off.
+ */
+export async function startAlertmanager(): Promise<AlertmanagerServer> {
+  const dir = tempDir('runbook-alertmanager-');
+  const receiver = `runbook-test-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
+  writeFileSync(join(dir, 'alertmanager.yml'), `route:\n  receiver: ${receiver}\nreceivers:\n  - name: ${receiver}\n`);
+  const { child, port, url } = await launch(
+    'Alertmanager',
+    alertmanagerBinary,
+    'prometheus-alertmanager',
+    (port) => [`--config.file=${join(dir, 'alertmanager.yml')}`, `--storage.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address=', '--log.level=warn'],
+    async (url) => {
+      const response = await fetch(`${url}/api/v2/status`);
+      return response.ok && ((await response.json()) as { config: { original: string } }).config.original.includes(receiver);
+    },
+    15_000,
+  );
+  const get = async <T>(path: string): Promise<T> => {
+    const response = await fetch(`${url}${path}`);
+    if (!response.ok) throw new Error(`Alertmanager ${path}: HTTP ${response.status} ${await response.text()}`);
+    return (await response.json()) as T;
+  };
+  return {
+    url,
+    port,
+    silences: () => get('/api/v2/silences'),
+    silence: (id) => get(`/api/v2/silence/${id}`),
+    stop: () => stopProcess(child),
+  };
+}

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -19,7 +19,14 @@ const holder = (pid: number, runId = `20261125T03000${pid % 10}Z-21_01a-000${pid
   runId,
   stage: '21_01a',
 });
-const options = (alive: number[], extra: Partial<LockOptions> = {}): LockOptions => ({ forceUnlock: false, processAlive: (pid) => alive.includes(pid), thisHost: 'bastion', ...extra });
+// processInfo: nothing known beyond "alive" unless a test says so.
+const options = (alive: number[], extra: Partial<LockOptions> = {}): LockOptions => ({
+  forceUnlock: false,
+  processAlive: (pid) => alive.includes(pid),
+  processInfo: () => undefined,
+  thisHost: 'bastion',
+  ...extra,
+});
 const lockFile = () => join(dir, '21_01a.lock');
 
 describe('acquireLock', () => {
@@ -66,7 +73,7 @@ describe('acquireLock', () => {
   it('treats an unreadable lock file as stale', () => {
     mkdirSync(dir, { recursive: true });
     writeFileSync(lockFile(), '');
-    expect(() => acquireLock(dir, holder(2), options([2]))).toThrow(/: unreadable; rerun with --force-unlock to take it$/);
+    expect(() => acquireLock(dir, holder(2), options([2]))).toThrow(/: unreadable \(damaged, or written by something else\); rerun with --force-unlock to take it$/);
     expect(acquireLock(dir, holder(2), options([2], { forceUnlock: true })).tookOverFrom).toBeUndefined();
   });
 
@@ -75,5 +82,56 @@ describe('acquireLock', () => {
     acquireLock(dir, holder(2), options([2], { forceUnlock: true }));
     first.release();
     expect(JSON.parse(readFileSync(lockFile(), 'utf8'))).toEqual(holder(2));
+  });
+
+  it('a lock whose pid is alive but unrelated (pid reuse): another start time means stale, and --force-unlock is not refused', () => {
+    const started = (pidStart: string) => () => ({ pidStart, startedAt: new Date('2026-11-25T02:59:59Z') });
+    acquireLock(dir, holder(1), options([1], { processInfo: started('boot-a:100') }));
+    expect(JSON.parse(readFileSync(lockFile(), 'utf8'))).toMatchObject({ pid: 1, pidStart: 'boot-a:100' });
+    const reused = options([1, 2], { processInfo: started('boot-a:999') });
+    expect(() => acquireLock(dir, holder(2), reused)).toThrow(/^stale lock .*held by pid 1 .*a process that is gone; runbook resume/);
+    expect(acquireLock(dir, holder(2), { ...reused, forceUnlock: true }).tookOverFrom?.pid).toBe(1);
+  });
+
+  it('pid 1 in a container: a lock without a start time, its pid now a process that started after the lock, is stale', () => {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(lockFile(), JSON.stringify(holder(1)));
+    const later = options([1, 2], { processInfo: () => ({ pidStart: 'b:1', startedAt: new Date('2026-11-26T00:00:00Z') }) });
+    expect(() => acquireLock(dir, holder(2), later)).toThrow(/^stale lock /);
+    const earlier = options([1, 2], { processInfo: () => ({ pidStart: 'b:1', startedAt: new Date('2026-11-24T00:00:00Z') }) });
+    expect(() => acquireLock(dir, holder(2), earlier)).toThrow(/is being rolled back by user1/);
+  });
+
+  it.each([
+    ['pid -1', { pid: -1 }],
+    ['pid 0', { pid: 0 }],
+    ['no user', { user: undefined }],
+    ['no runId', { runId: undefined }],
+    ['null', null],
+  ])('a lock with %s never prints "by undefined": it is damaged, taken only with --force-unlock', (_name, change) => {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(lockFile(), JSON.stringify(change === null ? null : { ...holder(1), ...change }));
+    const error = (() => {
+      try {
+        acquireLock(dir, holder(2), options([-1, 0, 1, 2]));
+      } catch (caught) {
+        return caught as Error;
+      }
+    })();
+    expect(error?.message).toMatch(/^stale lock .*: unreadable \(damaged, or written by something else\); rerun with --force-unlock to take it$/);
+    expect(error?.message).not.toContain('undefined');
+    expect(acquireLock(dir, holder(2), options([2], { forceUnlock: true })).holder.pid).toBe(2);
+  });
+
+  it('a lock without runId and a dead pid is not taken over without --force-unlock, not even by a resume', () => {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(lockFile(), JSON.stringify({ ...holder(1), runId: undefined }));
+    expect(() => acquireLock(dir, holder(2), options([2]))).toThrow(/^stale lock /);
+    expect(() => acquireLock(dir, holder(2), options([2], { resumeRunId: holder(2).runId }))).toThrow(/^stale lock /);
+  });
+
+  it('takes the lock whole or not at all: no temp files left beside it', () => {
+    acquireLock(dir, holder(1), options([1])).release();
+    expect(readdirSync(dir)).toEqual([]);
   });
 });

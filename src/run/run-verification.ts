@@ -12,7 +12,7 @@ import { describeSelector } from '../prometheus/evaluate-targets.js';
 import { verifyRecovery, type VerificationEvent, type VerificationReport } from '../prometheus/verify-recovery.js';
 import { describeUrlSource } from '../view/plan-text.js';
 import { styleFor } from '../view/style.js';
-import type { VerifySettings } from './verify-flags.js';
+import type { VerifySettings } from '../commands/verify-flags.js';
 
 export interface RunVerificationOptions {
   plan: Plan;

@@ -1,7 +1,6 @@
 /**
- * What a rollback does after its last step: the recovery check against Prometheus (or, with
- * --no-verify, a record that it was skipped), journalled measurement by measurement, and the
- * run's own metrics, exported when asked. Shared by `rollback`, `resume` and `rehearse`.
+ * The pipeline's verify stage: after the last step, the recovery check against Prometheus (or,
+ * with --no-verify, a record that it was skipped), journalled measurement by measurement.
  */
 
 import { ExitCode, InterruptedError } from '../errors.js';
@@ -11,14 +10,10 @@ import type { Plan } from '../plan/types.js';
 import type { VerificationReport } from '../prometheus/verify-recovery.js';
 import { formatVerification, verificationFailureMessage } from '../view/verification-text.js';
 import { styleFor } from '../view/style.js';
-import type { AfterSteps } from './run-steps.js';
+import type { AfterSteps } from './execute.js';
 import { runVerification } from './run-verification.js';
-import { parseVerifyFlags, type VerifyFlags, type VerifySettings } from './verify-flags.js';
-
-/** The recovery-check options of a run: `verify: false` is --no-verify. */
-export interface RecoveryFlags extends VerifyFlags {
-  verify?: boolean;
-}
+import { parseVerifyFlags, type VerifySettings } from '../commands/verify-flags.js';
+import type { RecoveryFlags } from './options.js';
 
 /**
  * Checks the flags before anything runs (a typo in --recovery-timeout must not surface after
@@ -81,37 +76,5 @@ export function checkRecovery(plan: Plan, settings: VerifySettings | undefined, 
     io.stdout.write(`\n${formatVerification(report, { style: styleFor(io.stdout, io.env), stage: plan.stage })}`);
     if (report.verdict === 'verified') return { exitCode: ExitCode.ok, result: 'succeeded', verification: report };
     return { exitCode: ExitCode.verifyFailed, result: 'not-recovered', message: verificationFailureMessage(report), verification: report };
-  };
-}
-
-/**
- * The run's own metrics (prom-client), when --pushgateway or --metrics-file asks for them:
- * a listener for the run's events, and `finish` to record the verdict and export. Failing
- * to export is a warning, never a failed rollback.
- */
-export async function runMetricsRecorder(stage: string, settings: { pushgateway?: string; metricsFile?: string } | undefined) {
-  if (!settings?.pushgateway && !settings?.metricsFile) return undefined;
-  const { Registry, createRunMetrics, exportRunMetrics, recordVerification } = await import('../metrics/run-metrics.js');
-  const registry = new Registry();
-  const metrics = createRunMetrics(registry, stage);
-  const results: Record<string, 'success' | 'failed' | 'skipped' | 'aborted'> = {
-    done: 'success',
-    acknowledged: 'success',
-    failed: 'failed',
-    'timed-out': 'failed',
-    interrupted: 'aborted',
-    skipped: 'skipped',
-    'needs-person': 'skipped',
-    'not-selected': 'skipped',
-  };
-  return {
-    listener(event: RunEvent) {
-      if (event.type === 'step-finished') metrics.stepFinished({ step: `${event.step} ${event.title}`, result: results[event.result] ?? 'failed', durationSeconds: event.durationMs / 1000 });
-    },
-    async finish(exitCode: number, verification: VerificationReport | undefined): Promise<string[]> {
-      if (verification) recordVerification(metrics, verification);
-      metrics.runFinished(exitCode === ExitCode.ok);
-      return exportRunMetrics(registry, stage, settings);
-    },
   };
 }
