@@ -114,6 +114,18 @@ function buildProgram(run: (action: Action) => Promise<void>, output: OutputConf
     .action((runReference: string | undefined, options: RunFlags) => run(async (io) => (await import('./commands/log.js')).logCommand({ ...options, run: runReference }, io)));
 
   program
+    .command('report')
+    .argument('[run]', 'run id or stage id (its latest run); default: the latest run')
+    .description("write a run's report from its journal: markdown, JSON, or a self-contained HTML page")
+    .option('--format <format>', 'md, json or html (default: from --out, else md)')
+    .option('--out <file>', 'write the report to this file instead of stdout')
+    .option('--journal-dir <dir>', 'where run journals are (default: .runbook/runs)')
+    .option('--state-dir <dir>', 'folder for runs/ and locks/ (default: $RUNBOOK_STATE_DIR or ./.runbook)')
+    .action((runReference: string | undefined, options: { format?: string; out?: string; journalDir?: string; stateDir?: string }) =>
+      run(async (io) => (await import('./commands/report.js')).reportCommand({ ...options, run: runReference }, io)),
+    );
+
+  program
     .command('runs')
     .description('list past runs: id, stage, start, operator, status, steps done')
     .option('--stage <stage>', 'only runs of this stage')

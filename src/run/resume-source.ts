@@ -133,15 +133,15 @@ function resumeParameters(recorded: Record<string, string>, given: string[]): st
   return [...values].map(([name, value]) => `${name}=${value}`);
 }
 
-/** A run id, or a stage: then its latest run. */
-async function findRun(reference: string, runsDir: string): Promise<JournalFile> {
+/** A run id, or a stage: then its latest run (`runbook report` finds its run the same way). */
+export async function findRun(reference: string, runsDir: string, nothing = 'nothing to resume'): Promise<JournalFile> {
   if (isRunId(reference)) return readJournal(runsDir, reference);
   if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(reference) || reference.includes('..')) {
     throw new UsageError(`"${reference}" is neither a run id nor a stage id: see runbook runs`);
   }
   const runs = (await readAllJournals(runsDir)).filter((journal) => replayRun(journal.events)?.started.stage === reference);
   const latest = runs.at(-1);
-  if (!latest) throw new UsageError(`no runs of stage ${reference} in ${runsDir}: nothing to resume`);
+  if (!latest) throw new UsageError(`no runs of stage ${reference} in ${runsDir}: ${nothing}`);
   return latest;
 }
 
