@@ -77,7 +77,7 @@ function buildProgram(run: (action: Action) => Promise<void>, output: OutputConf
     .command('demo')
     .description('start a local staging sandbox (real Prometheus, a butler service) and rehearse 21_01a in it')
     .option('--keep', 'leave the sandbox folder in place for a look afterwards')
-    .option('--recovery-timeout <duration>', 'how long the recovery check may take (the note checks 5-minute rates)', '8m')
+    .option('--recovery-timeout <duration>', 'how long the recovery check may take (its checks are measured since the rollback)', '90s')
     .action((options: { keep?: boolean; recoveryTimeout: string }) => run(async (io) => (await import('./commands/demo.js')).demoCommand(options, io)));
 
   planOptions(program.command('export').argument('<stage>', 'stage id (e.g. 21_01a) or path to a .md note').description('print the plan for another engine: an Ansible playbook'))
@@ -140,7 +140,7 @@ function buildProgram(run: (action: Action) => Promise<void>, output: OutputConf
     .description("check in Prometheus that the stage's targets are up and its metrics under their thresholds")
     .addOption(runbooksOption())
     .option('--prometheus-url <url>', 'Prometheus to ask (default: $PROMETHEUS_URL, then the note, then http://127.0.0.1:9090)')
-    .option('--since <time>', 'ISO time the rollback ended: scrapes before it do not count (default: now)')
+    .option('--since <time>', "ISO time the rollback ended, or now: scrapes before it do not count, and the checks' ranges are measured since then (default: now, with the note's ranges)")
     .option('--env <name>', 'an environment from <runbooks>/environments.json (Prometheus URL, targets)')
     .option('--json', 'print the verification report as JSON (schema in the README)');
   verifyOptions(verifyCommand).action((stage: string, options: VerifyCommandFlags) =>
@@ -201,7 +201,8 @@ export function verifyOptions(command: Command): Command {
     .option('--job <name>', 'only targets of this scrape job (repeatable)', collect)
     .option('--target-label <key=value>', 'only targets with this label (repeatable; a repeated key matches any of its values)', collect)
     .option('--no-targets', 'no target check, metric checks only (for Thanos Query or Mimir, which do not scrape)')
-    .option('--stable <n>', 'consecutive good scrapes each target needs (default: 2)')
+    .option('--stable <n>', 'consecutive good scrapes each target needs, and passing evaluations each check needs (default: 2)')
+    .option('--window <ranges>', "ranges in the checks: since-rollback (measured since the last step) or note (as written) (default: since-rollback after a rollback, note for verify without --since)")
     .option('--recovery-timeout <duration>', 'how long to wait for recovery, e.g. 90s, 5m, or seconds (default: 5m)')
     .option('--no-data <policy>', 'what an empty result, NaN or ±Inf counts as: fail, inconclusive or pass (default: inconclusive)')
     .option('--pushgateway <url>', "push the run's metrics to this Pushgateway (job runbook, grouped by stage)")

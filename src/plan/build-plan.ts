@@ -85,6 +85,7 @@ export function buildPlan(note: Note, options: PlanOptions = {}): Plan {
       baseline: check.baseline,
       target: check.target,
       line: check.line,
+      queryLine: check.queryLine,
     })),
     problems,
   };

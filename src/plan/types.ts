@@ -143,4 +143,6 @@ export interface PlanCheck {
   baseline?: string;
   target?: string;
   line: number;
+  /** Where the query starts in the note. */
+  queryLine?: number;
 }

@@ -7,6 +7,8 @@ import type { FlagReading } from '../flags/env-file.js';
 import { formatThreshold } from '../note/threshold.js';
 import { optionLetter } from '../plan/choose.js';
 import type { Plan, PlanCheck, PlanFlag, PlanStep } from '../plan/types.js';
+import { promqlProblemsOf } from '../prometheus/check-queries.js';
+import { sinceRollbackQuery } from '../prometheus/promql-windows.js';
 import type { Style } from './style.js';
 
 export interface PlanTextOptions {
@@ -19,6 +21,8 @@ export interface PlanTextOptions {
   checkTargets?: boolean;
   /** False: `--no-verify`, no recovery check after the last step. */
   verify?: boolean;
+  /** `--window`: how a run measures the checks' ranges (default since the rollback). */
+  window?: 'since-rollback' | 'note';
   /** Steps a run would leave out (`--from`, `--only`), with the reason. */
   notSelected?: ReadonlyMap<number, string>;
   /** Steps that would fail, with the reason (see run/predict.ts). */
@@ -71,7 +75,7 @@ export function formatPlan(plan: Plan, options: PlanTextOptions): string {
     out.push('', style.bold(`Recovery checks after the last step — Prometheus ${plan.prometheus.url} ${style.dim(`(${describeUrlSource(plan)})`)}`));
     out.push(`  targets: ${describeTargetCheck(plan, options)}`);
   }
-  for (const check of options.verify === false ? [] : plan.checks) out.push(...formatCheck(check, style));
+  for (const check of options.verify === false ? [] : plan.checks) out.push(...formatCheck(check, style, plan.file, options.window ?? 'since-rollback'));
   if (plan.checks.length === 0 && options.verify !== false) out.push(style.yellow('  no Key Metrics table with queries in the note: only targets are checked'));
 
   const others = plan.paths.filter((other) => other.number !== path?.number);
@@ -172,12 +176,18 @@ function formatStep(step: PlanStep, steps: readonly PlanStep[], style: Style, op
   return lines;
 }
 
-function formatCheck(check: PlanCheck, style: Style): string[] {
+function formatCheck(check: PlanCheck, style: Style, file: string, window: 'since-rollback' | 'note'): string[] {
   const rule = check.threshold
     ? `passes while not ${formatThreshold(check.threshold)}${check.threshold.unit === '' || check.threshold.unit === 's' ? '' : ` (${check.threshold.op}${check.threshold.baseValue} in Prometheus units)`}`
     : style.yellow(check.thresholdText ? `threshold "${check.thresholdText}" not understood: not checked` : 'no alert threshold: not checked');
   const query = check.query ? `\n      ${style.cyan('│')} ${check.query.split('\n').join(`\n      ${style.cyan('│')} `)}` : style.yellow('\n      no PromQL query for this metric: not checked');
-  return [`  ${check.metric}: ${rule}${query}`];
+  const problems = promqlProblemsOf(check).map((problem) => style.red(`      ✗ ${file}:${problem.line}: ${problem.message}`));
+  const ranges = check.query && problems.length === 0 ? sinceRollbackQuery(check.query, { elapsedMs: 0, minMs: 1000 }).ranges.map((range) => `[${range.note}]`) : [];
+  const measured =
+    ranges.length === 0
+      ? []
+      : [style.dim(window === 'note' ? `      ranges ${[...new Set(ranges)].join(', ')} as written (--window note)` : `      ranges ${[...new Set(ranges)].join(', ')} measured since the last step finished (at least 4 scrape intervals, at most as written)`)];
+  return [`  ${check.metric}: ${rule}${query}`, ...problems, ...measured];
 }
 
 /** Where the Prometheus URL came from, shown next to it. */

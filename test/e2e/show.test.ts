@@ -46,8 +46,10 @@ Recovery checks after the last step — Prometheus http://127.0.0.1:9090 (from t
   targets: every active target up, with no scrape error, scraped after the last step
   Dialog context latency (p95): passes while not >150ms (>0.15 in Prometheus units)
       │ histogram_quantile(0.95, rate(dialog_context_repository_latency_seconds_bucket[5m]))
+      ranges [5m] measured since the last step finished (at least 4 scrape intervals, at most as written)
   Error rate: passes while not >1% (>0.01 in Prometheus units)
-      │ rate(dialog_context_repository_operations_total{status="error"}[5m])
+      │ sum(rate(dialog_context_repository_operations_total{status="error"}[5m])) / sum(rate(dialog_context_repository_operations_total[5m]))
+      ranges [5m] measured since the last step finished (at least 4 scrape intervals, at most as written)
 
 Other paths (not taken; pick one with --path N)
   2. If Issues Found >1 Hour After Deployment — 0 shell, 1 manual step
