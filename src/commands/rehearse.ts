@@ -1,40 +1,43 @@
 /**
  * `runbook rehearse <stage> --env staging`: the run pipeline unattended (or with
- * --interactive), then a report in markdown and JSON that proves the rollback works — or says
+ * --interactive), then a report in markdown, JSON and HTML that proves the rollback works — or says
  * which step or check failed first. The report is an `afterRun` hook, so it is written however
  * the run ends.
  */
 
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import type { Io } from '../io.js';
 import { formatMs } from '../prometheus/duration.js';
-import { buildRehearsalReport, formatRehearsalMarkdown, type RehearsalReport } from '../report/rehearsal-report.js';
+import { buildRehearsalReport, type RehearsalReport } from '../report/rehearsal-report.js';
+import { writeReportFile } from '../report/write-report-file.js';
 import type { RunHooks } from '../run/hooks.js';
 import { runPipeline } from '../run/pipeline.js';
 import { styleFor } from '../view/style.js';
+import { formatReport } from './report.js';
 import type { RollbackOptions } from './rollback.js';
 
 export interface RehearseOptions extends RollbackOptions {
   interactive?: boolean;
-  /** Markdown report path; the JSON goes next to it. Default `<state dir>/reports/<run-id>.md`. */
+  /** Report path (.md, .json or .html); the other two go next to it. Default `<state dir>/reports/<run-id>.md`. */
   report?: string;
 }
 
 export async function rehearseCommand(options: RehearseOptions, io: Io): Promise<number> {
   const { reference, runbooks, path, set, prometheusUrl, cwd, environment, interactive, report: reportOption, ...run } = options;
   const report: RunHooks = {
-    afterRun({ plan, runId, dirs }, outcome) {
+    async afterRun({ plan, runId, dirs }, outcome) {
       const rehearsal = buildRehearsalReport({ plan, runId, events: outcome.events, journal: relative(io.cwd, outcome.journalPath), verification: outcome.verification, finishedAt: outcome.finishedAt });
-      // Either file may be named: `report.md` puts the JSON in report.json, and `report.json` the markdown in report.md.
+      // Any of the three may be named: `report.md`, `report.json` or `report.html`; the others go beside it.
       const named = resolve(io.cwd, reportOption ?? `${dirs.reportsDir}/${runId}.md`);
-      const base = named.replace(/\.(md|json)$/i, '');
-      const markdownPath = /\.json$/i.test(named) ? `${base}.md` : named;
+      const base = named.replace(/\.(md|json|html)$/i, '');
+      const markdownPath = /\.(json|html)$/i.test(named) ? `${base}.md` : named;
       const jsonPath = `${base}.json`;
-      writeAtomically(markdownPath, formatRehearsalMarkdown(rehearsal));
-      writeAtomically(jsonPath, `${JSON.stringify(rehearsal, null, 2)}\n`);
+      const htmlPath = `${base}.html`;
+      writeReportFile(markdownPath, await formatReport(rehearsal, 'md'));
+      writeReportFile(jsonPath, await formatReport(rehearsal, 'json'));
+      writeReportFile(htmlPath, await formatReport(rehearsal, 'html'));
       io.stdout.write(`\n${describeVerdict(rehearsal, styleFor(io.stdout, io.env))}\n`);
-      io.stdout.write(`Rehearsal report: ${relative(io.cwd, markdownPath)} (JSON: ${relative(io.cwd, jsonPath)})\n`);
+      io.stdout.write(`Rehearsal report: ${relative(io.cwd, markdownPath)} (JSON: ${relative(io.cwd, jsonPath)}, page: ${relative(io.cwd, htmlPath)})\n`);
     },
   };
   const result = await runPipeline({ mode: 'run', note: { reference, runbooks, path, set, prometheusUrl, cwd, environment }, options: { ...run, yes: interactive !== true }, hooks: [report] }, io);
@@ -46,12 +49,4 @@ function describeVerdict(report: RehearsalReport, style: ReturnType<typeof style
   if (report.verdict === 'passed') return style.green(style.bold(`Rehearsal PASSED: ${report.summary}${time}`));
   if (report.verdict === 'not-verified') return style.yellow(style.bold(`Rehearsal NOT VERIFIED: ${report.summary}`));
   return style.red(style.bold(`Rehearsal FAILED: ${report.summary}`));
-}
-
-/** A report is written whole or not at all: temp file, then rename. */
-function writeAtomically(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, text);
-  renameSync(temporary, path);
 }

@@ -107,8 +107,11 @@ export function resumeOpening(source: ResumeSource, io: Io, options: { overrides
 }
 
 /** The exact command that continues a stopped run; undefined when a resume would find nothing to do. */
-export function resumeCommandFor(result: RunResult, prepared: PreparedRun, io: Io): string | undefined {
-  if (result === 'succeeded' || result === 'not-recovered' || result === 'incomplete') return undefined;
+export function resumeCommandFor(result: RunResult, prepared: PreparedRun, io: Io, events: RunEvent[]): string | undefined {
+  if (result === 'succeeded' || result === 'not-recovered') return undefined;
+  // Skipped steps stay skipped on resume: only a run with a step still to do can continue.
+  const state = replayRun(events);
+  if (!state || resumeFrom(state) === undefined) return undefined;
   // A bare `runbook resume` from here looks where `stateDirs` points without options.
   const here = stateDirs(io, {});
   const where = here.runsDir === prepared.dirs.runsDir ? '' : prepared.dirs.runsDir === `${prepared.dirs.root}/runs` ? ` --state-dir ${shellWord(prepared.dirs.root)}` : ` --journal-dir ${shellWord(prepared.dirs.runsDir)}`;
@@ -133,15 +136,15 @@ function resumeParameters(recorded: Record<string, string>, given: string[]): st
   return [...values].map(([name, value]) => `${name}=${value}`);
 }
 
-/** A run id, or a stage: then its latest run. */
-async function findRun(reference: string, runsDir: string): Promise<JournalFile> {
+/** A run id, or a stage: then its latest run (`runbook report` finds its run the same way). */
+export async function findRun(reference: string, runsDir: string, nothing = 'nothing to resume'): Promise<JournalFile> {
   if (isRunId(reference)) return readJournal(runsDir, reference);
   if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(reference) || reference.includes('..')) {
     throw new UsageError(`"${reference}" is neither a run id nor a stage id: see runbook runs`);
   }
   const runs = (await readAllJournals(runsDir)).filter((journal) => replayRun(journal.events)?.started.stage === reference);
   const latest = runs.at(-1);
-  if (!latest) throw new UsageError(`no runs of stage ${reference} in ${runsDir}: nothing to resume`);
+  if (!latest) throw new UsageError(`no runs of stage ${reference} in ${runsDir}: ${nothing}`);
   return latest;
 }
 

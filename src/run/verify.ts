@@ -47,6 +47,7 @@ export function checkRecovery(plan: Plan, settings: VerifySettings | undefined, 
           plan,
           settings,
           since: lastStepFinishedAt,
+          window: settings.window ?? 'since-rollback',
           onEvent: (event) => {
             if ('measurement' in event) emit({ type: 'verification', at: at(), phase: 'measurement', measurement: event.measurement });
           },
@@ -68,9 +69,13 @@ export function checkRecovery(plan: Plan, settings: VerifySettings | undefined, 
       summary: report.reason,
       prometheusUrl: report.prometheusUrl,
       since: report.since,
+      startedAt: report.startedAt,
+      finishedAt: report.finishedAt,
+      targetsChecked: report.targetsChecked,
       timeToRecoveryMs: report.timeToRecoveryMs ?? null,
-      targets: report.targets.map((target) => ({ name: target.name, health: target.health, lastError: target.lastError, timeToRecoveryMs: target.timeToRecoveryMs ?? null })),
-      checks: report.checks.map((check) => ({ metric: check.metric, query: check.query ?? null, value: check.value ?? null, threshold: check.threshold ?? null, result: check.result, reason: check.reason })),
+      // Read back by `runbook report` (see verificationFromJournal in report/rehearsal-report.ts).
+      targets: report.targets.map((target) => ({ name: target.name, health: target.health, lastError: target.lastError, timeToRecoveryMs: target.timeToRecoveryMs ?? null, recoveredAt: target.recoveredAt ?? null })),
+      checks: report.checks.map((check) => ({ metric: check.metric, query: check.query ?? null, value: check.value ?? null, threshold: check.threshold ?? null, baseThreshold: check.baseThreshold ?? null, result: check.result, reason: check.reason })),
       requests: report.requests,
     });
     io.stdout.write(`\n${formatVerification(report, { style: styleFor(io.stdout, io.env), stage: plan.stage })}`);

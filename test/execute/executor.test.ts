@@ -19,8 +19,11 @@ const shell = (number: number, script: string): PlanShellStep => ({
   lineMap: [number * 10 + 1],
   flags: [],
   parameters: [],
+  within: [],
+  hazards: [],
+  destructive: [],
 });
-const manual = (number: number, items: string[]): PlanManualStep => ({ kind: 'manual', number, title: `Step ${number}`, line: number * 10, notes: [], items });
+const manual = (number: number, items: string[]): PlanManualStep => ({ kind: 'manual', number, title: `Step ${number}`, line: number * 10, notes: [], items, within: [] });
 
 /** A StepView double: answers each question from a script (by choice value) and records what it was shown. */
 function scriptedView(answers: (string | Error)[]) {
