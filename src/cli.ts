@@ -15,7 +15,7 @@ type Action = (io: Io) => Promise<number>;
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-function buildProgram(run: (action: Action) => Promise<void>, output: OutputConfiguration): Command {
+function buildProgram(run: (action: Action, options?: { checksPlans?: boolean }) => Promise<void>, output: OutputConfiguration): Command {
   const version = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
   const program = new Command('runbook')
     .description("Turn a migration note's Rollback Procedure into a safe, rehearsable, verifiable rollback.")
@@ -33,6 +33,8 @@ function buildProgram(run: (action: Action) => Promise<void>, output: OutputConf
       .addOption(runbooksOption())
       .option('--path <n|title>', 'which rollback path to take: its number or part of its title')
       .option('--set <name=value>', 'value of a <parameter> in the steps (repeatable)', collect)
+      .option('--choose <step=option>', 'option a choice step takes: its letter, number or part of its title (repeatable)', collect)
+      .option('--with-data-rollback', 'also run the optional "Rollback Data Migration" step when unattended')
       .option('--prometheus-url <url>', 'Prometheus to verify against (default: $PROMETHEUS_URL, then the note)')
       .option('--cwd <dir>', 'working directory of the steps (default: the current directory)')
       .option('--env <name>', 'an environment from <runbooks>/environments.json (Prometheus, HOME, variables, parameters)')
@@ -75,7 +77,7 @@ function buildProgram(run: (action: Action) => Promise<void>, output: OutputConf
     .command('demo')
     .description('start a local staging sandbox (real Prometheus, a butler service) and rehearse 21_01a in it')
     .option('--keep', 'leave the sandbox folder in place for a look afterwards')
-    .option('--recovery-timeout <duration>', 'how long the recovery check may take (the note checks 5-minute rates)', '8m')
+    .option('--recovery-timeout <duration>', 'how long the recovery check may take (its checks are measured since the rollback)', '90s')
     .action((options: { keep?: boolean; recoveryTimeout: string }) => run(async (io) => (await import('./commands/demo.js')).demoCommand(options, io)));
 
   planOptions(program.command('export').argument('<stage>', 'stage id (e.g. 21_01a) or path to a .md note').description('print the plan for another engine: an Ansible playbook'))
@@ -109,7 +111,7 @@ function buildProgram(run: (action: Action) => Promise<void>, output: OutputConf
     .addOption(runbooksOption())
     .option('--journal-dir <dir>', 'where run journals are (default: <state dir>/runs)')
     .option('--state-dir <dir>', 'folder for runs/ and locks/ (default: $RUNBOOK_STATE_DIR, else .runbook next to the runbooks folder)')
-    .action((runReference: string | undefined, options: RunFlags) => run(async (io) => (await import('./commands/log.js')).logCommand({ ...options, run: runReference }, io)));
+    .action((runReference: string | undefined, options: RunFlags) => run(async (io) => (await import('./commands/log.js')).logCommand({ ...options, run: runReference }, io), { checksPlans: false }));
 
   program
     .command('report')
@@ -131,14 +133,14 @@ function buildProgram(run: (action: Action) => Promise<void>, output: OutputConf
     .addOption(runbooksOption())
     .option('--journal-dir <dir>', 'where run journals are (default: <state dir>/runs)')
     .option('--state-dir <dir>', 'folder for runs/ and locks/ (default: $RUNBOOK_STATE_DIR, else .runbook next to the runbooks folder)')
-    .action((options: RunFlags & { stage?: string; json?: boolean }) => run(async (io) => (await import('./commands/log.js')).runsCommand(options, io)));
+    .action((options: RunFlags & { stage?: string; json?: boolean }) => run(async (io) => (await import('./commands/log.js')).runsCommand(options, io), { checksPlans: false }));
   const verifyCommand = program
     .command('verify')
     .argument('<stage>', 'stage id (e.g. 21_01a) or path to a .md note')
     .description("check in Prometheus that the stage's targets are up and its metrics under their thresholds")
     .addOption(runbooksOption())
     .option('--prometheus-url <url>', 'Prometheus to ask (default: $PROMETHEUS_URL, then the note, then http://127.0.0.1:9090)')
-    .option('--since <time>', 'ISO time the rollback ended: scrapes before it do not count (default: now)')
+    .option('--since <time>', "ISO time the rollback ended, or now: scrapes before it do not count, and the checks' ranges are measured since then (default: now, with the note's ranges)")
     .option('--env <name>', 'an environment from <runbooks>/environments.json (Prometheus URL, targets)')
     .option('--json', 'print the verification report as JSON (schema in the README)');
   verifyOptions(verifyCommand).action((stage: string, options: VerifyCommandFlags) =>
@@ -165,7 +167,7 @@ function buildProgram(run: (action: Action) => Promise<void>, output: OutputConf
     .description('list the notes: stage, component, status, flags, file')
     .addOption(runbooksOption())
     .option('--json', 'print the list as JSON')
-    .action((options: { runbooks?: string; json?: boolean }) => run(async (io) => (await import('./commands/list.js')).listCommand(options, io)));
+    .action((options: { runbooks?: string; json?: boolean }) => run(async (io) => (await import('./commands/list.js')).listCommand(options, io), { checksPlans: false }));
 
   // The sandbox's butler service (see `runbook demo`); started by the sandbox's make.
   program
@@ -199,7 +201,8 @@ export function verifyOptions(command: Command): Command {
     .option('--job <name>', 'only targets of this scrape job (repeatable)', collect)
     .option('--target-label <key=value>', 'only targets with this label (repeatable; a repeated key matches any of its values)', collect)
     .option('--no-targets', 'no target check, metric checks only (for Thanos Query or Mimir, which do not scrape)')
-    .option('--stable <n>', 'consecutive good scrapes each target needs (default: 2)')
+    .option('--stable <n>', 'consecutive good scrapes each target needs, and passing evaluations each check needs (default: 2)')
+    .option('--window <ranges>', "ranges in the checks: since-rollback (measured since the last step) or note (as written) (default: since-rollback after a rollback, note for verify without --since)")
     .option('--recovery-timeout <duration>', 'how long to wait for recovery, e.g. 90s, 5m, or seconds (default: 5m)')
     .option('--no-data <policy>', 'what an empty result, NaN or ±Inf counts as: fail, inconclusive or pass (default: inconclusive)')
     .option('--pushgateway <url>', "push the run's metrics to this Pushgateway (job runbook, grouped by stage)")
@@ -228,6 +231,8 @@ interface PlanFlags {
   runbooks?: string;
   path?: string;
   set?: string[];
+  choose?: string[];
+  withDataRollback?: boolean;
   prometheusUrl?: string;
   cwd?: string;
   env?: string;
@@ -240,6 +245,8 @@ function planOptionsFrom(reference: string, options: PlanFlags) {
     runbooks: options.runbooks,
     path: options.path,
     set: options.set ?? [],
+    choose: options.choose ?? [],
+    withDataRollback: options.withDataRollback === true,
     prometheusUrl: options.prometheusUrl,
     cwd: options.cwd,
     environment: options.env,
@@ -253,8 +260,8 @@ export async function main(argv: string[] = process.argv, ioOverride?: Io): Prom
   let io: Io | undefined = ioOverride;
   const stderr = () => io?.stderr ?? process.stderr;
   const program = buildProgram(
-    async (action) => {
-      io ??= await (await import('./io.js')).createNodeIo();
+    async (action, options = {}) => {
+      io ??= await (await import('./io.js')).createNodeIo({ checksPlans: options.checksPlans ?? true });
       exitCode = await action(io);
     },
     {

@@ -43,7 +43,7 @@ export interface RehearsalReport {
   steps: {
     number: number;
     title: string;
-    kind: 'shell' | 'manual';
+    kind: 'shell' | 'manual' | 'choice';
     result: string;
     decision: StepDecision | null;
     durationMs: number;
@@ -77,6 +77,8 @@ export interface RehearsalReport {
     checks: {
       metric: string;
       query: string | null;
+      /** Set when the query sent differed from the note's (ranges since the rollback). */
+      sentQuery?: string;
       value: string | null;
       threshold: string | null;
       result: string;
@@ -187,6 +189,7 @@ export function buildRehearsalReport(input: {
           checks: verification.checks.map((check) => ({
             metric: check.metric,
             query: check.query ?? null,
+            ...(check.sentQuery && check.sentQuery !== check.query ? { sentQuery: check.sentQuery } : {}),
             value: check.value ?? null,
             threshold: check.threshold ?? null,
             result: check.result,
@@ -338,7 +341,9 @@ export function formatRehearsalMarkdown(report: RehearsalReport): string {
     if (verification.checks.length > 0) {
       lines.push('', '| Metric | Query | Measured | Threshold | Result |', '|--------|-------|----------|-----------|--------|');
       for (const check of verification.checks) {
-        lines.push(`| ${cell(check.metric)} | \`${cell(check.query ?? '-')}\` | ${cell(check.value ?? '-')} | ${cell(check.threshold ?? '-')} | ${check.result} |`);
+        // The note's query, then the one sent when its ranges were measured since the rollback.
+        const sent = check.sentQuery ? ` → sent as \`${cell(check.sentQuery)}\`` : '';
+        lines.push(`| ${cell(check.metric)} | \`${cell(check.query ?? '-')}\`${sent} | ${cell(check.value ?? '-')} | ${cell(check.threshold ?? '-')} | ${check.result} |`);
       }
     }
   } else {

@@ -120,7 +120,7 @@ export async function runPipeline(request: RunRequest, baseIo: Io): Promise<RunR
     baseIo.stdout.write(formatRunSummary(final, whole, { style, cwd: baseIo.cwd }));
     if (outcome.result !== 'succeeded' && outcome.result !== 'not-recovered') {
       const end = await readEndState(final, all, io, prepared.cwd);
-      baseIo.stdout.write(formatStopState(end, { style, resumeCommand: resumeCommandFor(outcome.result, prepared, baseIo) }));
+      baseIo.stdout.write(formatStopState(end, { style, resumeCommand: resumeCommandFor(outcome.result, prepared, baseIo, all) }));
     }
     for (const hook of hooks) {
       try {
@@ -149,7 +149,7 @@ async function showDryRun(prepared: PreparedRun, request: RunRequest, io: Io): P
     const { options } = request;
     const targetSelectors = [...(options.job ?? []).map((job) => `job=${job}`), ...(options.targetLabel ?? [])];
     io.stdout.write(
-      formatPlan(plan, { style: styleFor(io.stdout, io.env), dryRun: true, targetSelectors, checkTargets: options.targets, verify: recovery !== undefined, notSelected: prepared.notSelected, predicted, around: describeAlerting(prepared.alerting) }),
+      formatPlan(plan, { style: styleFor(io.stdout, io.env), dryRun: true, targetSelectors, checkTargets: options.targets, verify: recovery !== undefined, window: recovery?.window, notSelected: prepared.notSelected, predicted, around: describeAlerting(prepared.alerting) }),
     );
   }
   // Predicted failures are the dry run's findings, printed above; its exit code says whether the run may start.

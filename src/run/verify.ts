@@ -47,6 +47,7 @@ export function checkRecovery(plan: Plan, settings: VerifySettings | undefined, 
           plan,
           settings,
           since: lastStepFinishedAt,
+          window: settings.window ?? 'since-rollback',
           onEvent: (event) => {
             if ('measurement' in event) emit({ type: 'verification', at: at(), phase: 'measurement', measurement: event.measurement });
           },

@@ -51,7 +51,7 @@ function check(overrides: Partial<CheckOutcome> = {}): CheckOutcome {
 function verification(overrides: Partial<VerificationReport> = {}): VerificationReport {
   return {
     verdict: 'verified', reason: '1/1 targets up, 2 good scrapes in a row; 1 check under threshold', prometheusUrl: 'http://prom:9090', since: at(4), startedAt: at(4), finishedAt: at(30),
-    selector: { jobs: ['butler'], targetLabels: [] }, stable: 2, targetsChecked: true, recoveryTimeoutMs: 300_000, noData: 'inconclusive', targets: [target({ timeToRecoveryMs: 1500 })], knownJobs: ['butler'],
+    selector: { jobs: ['butler'], targetLabels: [] }, stable: 2, window: 'since-rollback', targetsChecked: true, recoveryTimeoutMs: 300_000, noData: 'inconclusive', targets: [target({ timeToRecoveryMs: 1500 })], knownJobs: ['butler'],
     checks: [check()], timeToRecoveryMs: 20_000, measurements: [], requests: 12, ...overrides,
   };
 }
