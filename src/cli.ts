@@ -15,7 +15,7 @@ type Action = (io: Io) => Promise<number>;
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-function buildProgram(run: (action: Action) => Promise<void>, output: OutputConfiguration): Command {
+function buildProgram(run: (action: Action, options?: { checksPlans?: boolean }) => Promise<void>, output: OutputConfiguration): Command {
   const version = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
   const program = new Command('runbook')
     .description("Turn a migration note's Rollback Procedure into a safe, rehearsable, verifiable rollback.")
@@ -33,6 +33,8 @@ function buildProgram(run: (action: Action) => Promise<void>, output: OutputConf
       .addOption(runbooksOption())
       .option('--path <n|title>', 'which rollback path to take: its number or part of its title')
       .option('--set <name=value>', 'value of a <parameter> in the steps (repeatable)', collect)
+      .option('--choose <step=option>', 'option a choice step takes: its letter, number or part of its title (repeatable)', collect)
+      .option('--with-data-rollback', 'also run the optional "Rollback Data Migration" step when unattended')
       .option('--prometheus-url <url>', 'Prometheus to verify against (default: $PROMETHEUS_URL, then the note)')
       .option('--cwd <dir>', 'working directory of the steps (default: the current directory)')
       .option('--env <name>', 'an environment from <runbooks>/environments.json (Prometheus, HOME, variables, parameters)')
@@ -109,7 +111,7 @@ function buildProgram(run: (action: Action) => Promise<void>, output: OutputConf
     .addOption(runbooksOption())
     .option('--journal-dir <dir>', 'where run journals are (default: <state dir>/runs)')
     .option('--state-dir <dir>', 'folder for runs/ and locks/ (default: $RUNBOOK_STATE_DIR, else .runbook next to the runbooks folder)')
-    .action((runReference: string | undefined, options: RunFlags) => run(async (io) => (await import('./commands/log.js')).logCommand({ ...options, run: runReference }, io)));
+    .action((runReference: string | undefined, options: RunFlags) => run(async (io) => (await import('./commands/log.js')).logCommand({ ...options, run: runReference }, io), { checksPlans: false }));
 
   program
     .command('report')
@@ -131,7 +133,7 @@ function buildProgram(run: (action: Action) => Promise<void>, output: OutputConf
     .addOption(runbooksOption())
     .option('--journal-dir <dir>', 'where run journals are (default: <state dir>/runs)')
     .option('--state-dir <dir>', 'folder for runs/ and locks/ (default: $RUNBOOK_STATE_DIR, else .runbook next to the runbooks folder)')
-    .action((options: RunFlags & { stage?: string; json?: boolean }) => run(async (io) => (await import('./commands/log.js')).runsCommand(options, io)));
+    .action((options: RunFlags & { stage?: string; json?: boolean }) => run(async (io) => (await import('./commands/log.js')).runsCommand(options, io), { checksPlans: false }));
   const verifyCommand = program
     .command('verify')
     .argument('<stage>', 'stage id (e.g. 21_01a) or path to a .md note')
@@ -165,7 +167,7 @@ function buildProgram(run: (action: Action) => Promise<void>, output: OutputConf
     .description('list the notes: stage, component, status, flags, file')
     .addOption(runbooksOption())
     .option('--json', 'print the list as JSON')
-    .action((options: { runbooks?: string; json?: boolean }) => run(async (io) => (await import('./commands/list.js')).listCommand(options, io)));
+    .action((options: { runbooks?: string; json?: boolean }) => run(async (io) => (await import('./commands/list.js')).listCommand(options, io), { checksPlans: false }));
 
   // The sandbox's butler service (see `runbook demo`); started by the sandbox's make.
   program
@@ -229,6 +231,8 @@ interface PlanFlags {
   runbooks?: string;
   path?: string;
   set?: string[];
+  choose?: string[];
+  withDataRollback?: boolean;
   prometheusUrl?: string;
   cwd?: string;
   env?: string;
@@ -241,6 +245,8 @@ function planOptionsFrom(reference: string, options: PlanFlags) {
     runbooks: options.runbooks,
     path: options.path,
     set: options.set ?? [],
+    choose: options.choose ?? [],
+    withDataRollback: options.withDataRollback === true,
     prometheusUrl: options.prometheusUrl,
     cwd: options.cwd,
     environment: options.env,
@@ -254,8 +260,8 @@ export async function main(argv: string[] = process.argv, ioOverride?: Io): Prom
   let io: Io | undefined = ioOverride;
   const stderr = () => io?.stderr ?? process.stderr;
   const program = buildProgram(
-    async (action) => {
-      io ??= await (await import('./io.js')).createNodeIo();
+    async (action, options = {}) => {
+      io ??= await (await import('./io.js')).createNodeIo({ checksPlans: options.checksPlans ?? true });
       exitCode = await action(io);
     },
     {

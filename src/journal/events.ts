@@ -19,7 +19,10 @@ export type StepDecision =
 export type StepResult = 'done' | 'failed' | 'skipped' | 'acknowledged' | 'needs-person' | 'timed-out' | 'interrupted' | 'not-selected';
 
 /** `not-recovered`: every step done, but Prometheus did not show recovery (failed or inconclusive). */
-/** `incomplete`: the steps ended, but a shell step did not run or a flag does not hold its rollback value. */
+/**
+ * `incomplete`: the steps ended, but a shell step did not run or a flag does not hold its rollback
+ * value; or the run stopped at a gate or a step that needs a person (nothing failed).
+ */
 export type RunResult = 'succeeded' | 'failed' | 'aborted' | 'interrupted' | 'incomplete' | 'not-recovered';
 
 export interface FlagChange {
@@ -48,7 +51,7 @@ export interface RunStarted {
   cwd: string;
   environment: string | null;
   parameters: Record<string, string>;
-  steps: { number: number; title: string; kind: 'shell' | 'manual' }[];
+  steps: { number: number; title: string; kind: 'shell' | 'manual' | 'choice' }[];
   flags: { name: string; rollbackValue: string; envFile: string | null; step: number | null }[];
   unattended: boolean;
   /** The options a resume continues with (see `run/options.ts`); absent in older journals. */
@@ -71,7 +74,7 @@ export interface StepStarted {
   at: string;
   step: number;
   title: string;
-  kind: 'shell' | 'manual';
+  kind: 'shell' | 'manual' | 'choice';
   /** The exact script run (secrets masked), or the manual items. */
   commands: string;
   attempt: number;
@@ -103,6 +106,8 @@ export interface StepFinished {
   outputTail: string[];
   flags: FlagChange[];
   message: string | null;
+  /** For a choice step: the option taken (0-based), so a reader knows which steps were meant to run. */
+  option?: number;
 }
 
 export interface RunFinished {

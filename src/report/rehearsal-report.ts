@@ -43,7 +43,7 @@ export interface RehearsalReport {
   steps: {
     number: number;
     title: string;
-    kind: 'shell' | 'manual';
+    kind: 'shell' | 'manual' | 'choice';
     result: string;
     decision: StepDecision | null;
     durationMs: number;

@@ -26,12 +26,16 @@ export async function readEndState(plan: Plan, events: RunEvent[], io: Pick<Io, 
   const decisions = new Map(events.flatMap((event) => (event.type === 'step-decision' ? [[event.step, event.decision] as const] : [])));
   const notRun: EndState['notRun'] = [];
   const done: number[] = [];
-  for (const step of path.steps) {
+  // Only the steps of the options the run took count; the optional data rollback never does.
+  const taken = new Map(events.flatMap((event) => (event.type === 'step-finished' && event.option !== undefined ? [[event.step, event.option] as const] : [])));
+  const onPath = path.steps.filter((step) => step.within.every(({ choice, option }) => taken.get(choice) === option));
+  for (const step of onPath) {
+    if (step.dataRollback && outcomes.get(step.number)?.result !== 'done') continue;
     const outcome = outcomes.get(step.number);
     if (outcome?.result === 'done' || outcome?.result === 'acknowledged') done.push(step.number);
     else if (step.kind === 'shell') notRun.push({ number: step.number, title: step.title, why: describeNotRun(outcome?.result, outcome?.message, decisions.get(step.number)) });
   }
-  const numbers = new Set(path.steps.map((step) => step.number));
+  const numbers = new Set(onPath.map((step) => step.number));
   const flags = await Promise.all(
     plan.flags
       .filter((flag) => flag.envFile && flag.stepNumber !== undefined && numbers.has(flag.stepNumber))

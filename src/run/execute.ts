@@ -7,7 +7,7 @@
 import { resolve } from 'node:path';
 import type { StateDirs } from './state-dirs.js';
 import type { RecordedOptions } from './options.js';
-import { ExitCode, InterruptedError, RunbookError } from '../errors.js';
+import { ExitCode, IncompleteError, InterruptedError, RunbookError } from '../errors.js';
 import { readFlagValue } from '../flags/env-file.js';
 import type { Io } from '../io.js';
 import { executeSteps } from '../execute/executor.js';
@@ -100,7 +100,7 @@ export async function runSteps(request: RunRequest, io: Io): Promise<RunOutcome>
     events.push(event);
     for (const listener of request.listeners ?? []) listener(event);
   };
-  const view = request.view ?? createListrView({ interactive: !request.unattended && io.interactive, stderr: io.stderr });
+  const view = request.view ?? createListrView({ interactive: !request.unattended && io.interactive, stderr: io.stderr, columns: () => (io.stdout.isTTY ? io.stdout.columns : undefined) });
   const interrupts = createInterrupts(io.onSignal, (message) => view.notice(message));
   let failure: unknown;
   let after: AfterSteps | undefined;
@@ -165,6 +165,7 @@ export async function runSteps(request: RunRequest, io: Io): Promise<RunOutcome>
 function classify(failure: unknown, mask: SecretMasker): { result: RunResult; exitCode: number; message?: string } {
   if (failure === undefined) return { result: 'succeeded', exitCode: ExitCode.ok };
   if (failure instanceof InterruptedError) return { result: 'interrupted', exitCode: ExitCode.interrupted, message: mask(failure.message) };
+  if (failure instanceof IncompleteError) return { result: 'incomplete', exitCode: failure.exitCode, message: mask(failure.message) };
   if (failure instanceof RunbookError) {
     const aborted = failure.name === 'AbortedError';
     return { result: aborted ? 'aborted' : 'failed', exitCode: failure.exitCode, message: mask(failure.message) };

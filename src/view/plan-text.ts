@@ -5,6 +5,7 @@
 
 import type { FlagReading } from '../flags/env-file.js';
 import { formatThreshold } from '../note/threshold.js';
+import { optionLetter } from '../plan/choose.js';
 import type { Plan, PlanCheck, PlanFlag, PlanStep } from '../plan/types.js';
 import { promqlProblemsOf } from '../prometheus/check-queries.js';
 import { sinceRollbackQuery } from '../prometheus/promql-windows.js';
@@ -53,14 +54,19 @@ export function formatPlan(plan: Plan, options: PlanTextOptions): string {
     const width = Math.max(...plan.parameters.map((parameter) => parameter.name.length));
     for (const parameter of plan.parameters) {
       const value = parameter.value === undefined ? style.yellow(`not set: give --set ${parameter.name}=VALUE`) : parameter.value;
-      out.push(`  ${parameter.name.padEnd(width)}  ${value}  ${style.dim(`(line ${parameter.lines.join(', ')})`)}`);
+      const manual = parameter.manualOnly ? style.dim(' (only in text you paste by hand)') : '';
+      out.push(`  ${parameter.name.padEnd(width)}  ${value}${manual}  ${style.dim(`(line ${parameter.lines.join(', ')})`)}`);
     }
+  }
+  if (plan.unsetVariables.length > 0) {
+    out.push('', style.bold('Variables the steps use but no step sets'));
+    for (const variable of plan.unsetVariables) out.push(`  ${style.yellow(`$${variable.name}`)}  ${style.dim(`(line ${variable.lines.join(', ')})`)}: set it in the environment (or --env), or it expands to nothing`);
   }
 
   if (path) {
     out.push('', style.bold(`Steps — path ${path.number}: ${path.title}`));
     if (path.steps.length === 0) out.push(style.yellow('  this path has no steps'));
-    for (const step of path.steps) out.push(...formatStep(step, style, options));
+    for (const step of path.steps) out.push(...formatStep(step, path.steps, style, options));
   }
 
   if (options.verify === false) {
@@ -121,20 +127,51 @@ function describeReading(reading: FlagReading, flag: PlanFlag, style: Style): st
   }
 }
 
-function formatStep(step: PlanStep, style: Style, options: PlanTextOptions): string[] {
+/** One step, indented under the option of each choice it sits in. */
+function formatStep(step: PlanStep, steps: readonly PlanStep[], style: Style, options: PlanTextOptions): string[] {
   const lines: string[] = [];
-  const label = `[${step.kind}, line ${step.line}]`;
+  const indent = '    '.repeat(step.within.length);
+  const option = step.within.at(-1);
+  const owner = option ? steps.find((candidate) => candidate.number === option.choice) : undefined;
+  if (owner?.kind === 'choice' && owner.options[option!.option]?.steps[0] === step.number) {
+    const taken = owner.chosen === option!.option;
+    const head = `${'    '.repeat(step.within.length - 1)}   ${optionLetter(option!.option)}) ${owner.options[option!.option]!.title}`;
+    lines.push(taken ? style.bold(`${head}  ${style.green(`← taken${owner.chosenBy === 'option' ? ' (--choose)' : ' unless you choose another'}`)}`) : style.dim(`${head}  (not taken)`));
+  }
+  const marks = [
+    step.kind,
+    `line ${step.line}`,
+    ...(step.gate ? ['gate'] : []),
+    ...(step.kind === 'shell' && step.destructive.length > 0 ? ['destructive'] : []),
+    ...(step.kind === 'shell' && step.hazards.length > 0 ? ['flagged'] : []),
+    ...(step.dataRollback ? [step.dataRollback.requested ? 'data rollback: runs (--with-data-rollback)' : 'data rollback: optional, off unless asked'] : []),
+    ...(step.linkedFrom ? [`from ${step.linkedFrom}`] : []),
+  ];
+  const label = `[${marks.join(', ')}]`;
+  const attention = step.kind === 'manual' || step.gate !== undefined || (step.kind === 'shell' && (step.destructive.length > 0 || step.hazards.length > 0));
   const left = options.notSelected?.get(step.number);
   const failing = options.predicted?.get(step.number);
-  lines.push(`  ${style.bold(`${step.number}. ${step.title}`)}  ${step.kind === 'manual' ? style.yellow(label) : style.dim(label)}${left ? `  ${style.yellow(left)}` : ''}`);
-  if (failing && !left) lines.push(style.red(`       will fail: ${failing}`));
-  for (const note of step.notes) lines.push(style.dim(`       ${note}`));
+  lines.push(`${indent}  ${style.bold(`${step.number}. ${step.title}`)}  ${attention ? style.yellow(label) : style.dim(label)}${left ? `  ${style.yellow(left)}` : ''}`);
+  const pad = `${indent}       `;
+  if (failing && !left) lines.push(style.red(`${pad}will fail: ${failing}`));
+  for (const note of step.notes) lines.push(style.dim(`${pad}${note}`));
   if (step.kind === 'shell') {
-    for (const line of step.script.split('\n')) lines.push(`     ${style.cyan('│')} ${line}`);
-    if (step.flags.length > 0) lines.push(style.dim(`       sets ${step.flags.join(', ')}`));
+    for (const line of step.script.split('\n')) lines.push(`${indent}     ${style.cyan('│')} ${line}`);
+    if (step.flags.length > 0) lines.push(style.dim(`${pad}sets ${step.flags.join(', ')}`));
+    for (const hazard of step.destructive) lines.push(style.red(`${pad}destructive (line ${hazard.line}): ${hazard.command} — ${hazard.reason}; asked for on its own`));
+    for (const hazard of step.hazards) lines.push(style.yellow(`${pad}flagged (line ${hazard.line}): ${hazard.command} — ${hazard.reason}; ${hazard.fix}`));
+  } else if (step.kind === 'manual') {
+    for (const item of step.items) lines.push(`${indent}     [ ] ${item}`);
+    if (step.code) for (const line of step.code.text.split('\n')) lines.push(style.dim(`${indent}     ┆ ${line}`));
+    if (step.mislabelled) lines.push(style.yellow(`${pad}the ${step.mislabelled.language} block (line ${step.mislabelled.line}) holds a shell command: not run; label it bash if it should run`));
   } else {
-    for (const item of step.items) lines.push(`     [ ] ${item}`);
-    if (step.code) for (const line of step.code.text.split('\n')) lines.push(style.dim(`     ┆ ${line}`));
+    lines.push(style.dim(`${pad}one of ${step.options.length} options runs: ${step.options.map((choice, index) => `${optionLetter(index)}) ${choice.title}`).join(', ')}; pick with --choose ${step.number}=<letter>`));
+  }
+  if (step.gate) lines.push(style.yellow(`${pad}gate: ${step.gate} — a run stops here until you answer yes; unattended runs stop here`));
+  if (step.output?.length) {
+    lines.push(style.dim(`${pad}output shown in the note (not run):`));
+    for (const line of step.output.slice(0, 12)) lines.push(style.dim(`${pad}  ${line}`));
+    if (step.output.length > 12) lines.push(style.dim(`${pad}  … ${step.output.length - 12} more lines`));
   }
   return lines;
 }

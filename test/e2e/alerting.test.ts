@@ -157,6 +157,27 @@ describe('notifications and the silence around a run', () => {
     expect(strict.journals()).toEqual([]);
   });
 
+  it('Alertmanager down on a terminal: asks whether to go on without the silence; no stops before the first step, yes goes on', async () => {
+    const down = `http://127.0.0.1:${await freePort()}`;
+    const question = `Could not create the Alertmanager silence (Alertmanager at ${down}: connection refused (2 attempts)). Go on without it?`;
+    const refusing = createSandbox();
+    const terminal = await refusing.openTerminal([...refusing.args('rollback', '21_01a', '--silence', 'job=x', '--alertmanager-url', down), '--no-verify']);
+    await terminal.waitForText(question);
+    await terminal.answer('n');
+    expect(await terminal.waitForExit()).toBe(1);
+    expect(await terminal.screen()).toContain('runbook: no Alertmanager silence and the operator chose not to go on without it: nothing was run');
+    expect(refusing.calls()).toEqual([]);
+
+    const going = createSandbox();
+    const second = await going.openTerminal([...going.args('rollback', '21_01a', '--silence', 'job=x', '--alertmanager-url', down), '--no-verify']);
+    await second.waitForText(question);
+    await second.answer('y');
+    await second.waitForText('Run step 1?');
+    await second.answer('q');
+    expect(await second.waitForExit()).toBe(1);
+    expect(going.calls()).toEqual([]);
+  });
+
   it('a webhook answering 500 is a warning; the rollback succeeds', async () => {
     webhook.mode = 500;
     const sandbox = createSandbox();

@@ -159,7 +159,7 @@ describe('--json', () => {
     expect(result.exitCode).toBe(0);
     expect(result.stderr).toBe('');
     const plan = JSON.parse(result.stdout);
-    expect(Object.keys(plan)).toEqual(['schemaVersion', 'stage', 'title', 'file', 'component', 'status', 'flags', 'environment', 'prometheus', 'selectedPath', 'paths', 'parameters', 'checks', 'problems']);
+    expect(Object.keys(plan)).toEqual(['schemaVersion', 'stage', 'title', 'file', 'component', 'status', 'flags', 'environment', 'prometheus', 'selectedPath', 'paths', 'parameters', 'unsetVariables', 'checks', 'problems']);
     expect(plan).toMatchObject({
       schemaVersion: 1,
       stage: '21_01b',
@@ -169,7 +169,8 @@ describe('--json', () => {
       status: 'Complete',
       prometheus: { url: 'http://127.0.0.1:9090', source: 'note', line: 57 },
       selectedPath: 1,
-      parameters: [{ name: 'incident-id', lines: [38], value: 'INC-42' }],
+      parameters: [{ name: 'incident-id', lines: [38], value: 'INC-42', manualOnly: false }],
+      unsetVariables: [],
       problems: [],
     });
     expect(plan.flags).toEqual([
@@ -196,12 +197,32 @@ describe('--json', () => {
       kind: 'shell',
       line: 41,
       notes: [],
+      output: [],
+      gate: null,
+      dataRollback: null,
+      linkedFrom: null,
       script: "sed -i 's/USE_NEW_METRICS_EXPORTER=true/USE_NEW_METRICS_EXPORTER=false/' ~/work/infra/.env.infra\ngrep USE_NEW_METRICS_EXPORTER ~/work/infra/.env.infra",
       flags: ['USE_NEW_METRICS_EXPORTER'],
       parameters: [],
+      destructive: [],
+      hazards: [],
     });
     expect(plan.paths[0].steps[0].script).toContain('started for INC-42');
-    expect(plan.paths[0].steps[4]).toEqual({ number: 5, title: 'Communicate', kind: 'manual', line: 60, notes: [], items: ['Post to #ops-shared with the incident id', 'Update incident log'], code: null });
+    expect(plan.paths[0].steps[4]).toEqual({
+      number: 5,
+      title: 'Communicate',
+      kind: 'manual',
+      line: 60,
+      notes: [],
+      output: [],
+      gate: null,
+      dataRollback: null,
+      linkedFrom: null,
+      items: ['Post to #ops-shared with the incident id', 'Update incident log'],
+      code: null,
+      mislabelled: null,
+      parameters: [],
+    });
     expect(plan.checks).toEqual([
       {
         metric: 'Scrape success (butler, scheduler)',
