@@ -200,7 +200,7 @@ function generateNote(i) {
     '',
     '```promql',
     '# Error rate',
-    `rate(${slug}_operations_total{status="error"}[5m])`,
+    `sum(rate(${slug}_operations_total{status="error"}[5m])) / sum(rate(${slug}_operations_total[5m]))`,
     '',
     '# Latency p95',
     `histogram_quantile(0.95, rate(${slug}_latency_seconds_bucket[5m]))`,

@@ -7,23 +7,22 @@
 import { Command, CommanderError, Option, type OutputConfiguration } from 'commander';
 import { createRequire } from 'node:module';
 import { ExitCode, RunbookError } from './errors.js';
-import type { LoadPlanOptions } from './commands/load-plan.js';
-import type { RollbackOptions } from './commands/rollback.js';
 import type { VerifyFlags } from './commands/verify-flags.js';
+import type { RunOptions } from './run/options.js';
 import type { Io } from './io.js';
 
 type Action = (io: Io) => Promise<number>;
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-function buildProgram(run: (action: Action) => Promise<void>, output: OutputConfiguration): Command {
+function buildProgram(run: (action: Action, options?: { checksPlans?: boolean }) => Promise<void>, output: OutputConfiguration): Command {
   const version = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
   const program = new Command('runbook')
     .description("Turn a migration note's Rollback Procedure into a safe, rehearsable, verifiable rollback.")
-    .version(version, '-V, --version')
+    .version(version, '-v, --version')
     .showSuggestionAfterError(true)
     .configureHelp({ sortSubcommands: false })
-    .addHelpText('after', '\nExit codes: 0 ok, 1 a step failed or aborted, 2 bad usage or bad note, 3 recovery not verified, 130 interrupted.')
+    .addHelpText('after', '\nExit codes: 0 ok, 1 a step failed, the run was aborted or is incomplete, 2 bad usage or bad note, 3 recovery not verified, 70 a bug in runbook, 74 cannot write state, 130 interrupted.')
     // Set before the subcommands are added, so they inherit both.
     .exitOverride()
     .configureOutput(output);
@@ -34,13 +33,15 @@ function buildProgram(run: (action: Action) => Promise<void>, output: OutputConf
       .addOption(runbooksOption())
       .option('--path <n|title>', 'which rollback path to take: its number or part of its title')
       .option('--set <name=value>', 'value of a <parameter> in the steps (repeatable)', collect)
+      .option('--choose <step=option>', 'option a choice step takes: its letter, number or part of its title (repeatable)', collect)
+      .option('--with-data-rollback', 'also run the optional "Rollback Data Migration" step when unattended')
       .option('--prometheus-url <url>', 'Prometheus to verify against (default: $PROMETHEUS_URL, then the note)')
       .option('--cwd <dir>', 'working directory of the steps (default: the current directory)')
       .option('--env <name>', 'an environment from <runbooks>/environments.json (Prometheus, HOME, variables, parameters)')
       .option('--json', 'print the plan as JSON (schema in the README)');
 
   planOptions(program.command('show').argument('<stage>', 'stage id (e.g. 21_01a) or path to a .md note').description('print the rollback plan of a note')).action(
-    (stage: string, options: PlanFlags) => run(async (io) => (await import('./commands/show.js')).showCommand({ ...planOptionsFrom(stage, options), dryRun: false }, io)),
+    (stage: string, options: PlanFlags) => run(async (io) => (await import('./commands/show.js')).showCommand({ ...planOptionsFrom(stage, options), json: options.json }, io)),
   );
 
   const runOptions = (command: Command) =>
@@ -48,9 +49,9 @@ function buildProgram(run: (action: Action) => Promise<void>, output: OutputConf
       command
         .option('--from <n>', 'start at step N (the steps before it are not run)')
         .option('--only <n>', 'run step N only')
-        .option('--step-timeout <duration>', 'stop a step (and everything it started) after this long, e.g. 90s, 10m', '10m')
-        .option('--journal-dir <dir>', 'where run journals go (default: .runbook/runs)')
-        .option('--state-dir <dir>', 'folder for runs/, locks/ and reports/ (default: $RUNBOOK_STATE_DIR or ./.runbook)')
+        .option('--step-timeout <duration>', 'stop a step (and everything it started) after this long, e.g. 90s (default: 10m)')
+        .option('--journal-dir <dir>', 'where run journals go (default: <state dir>/runs)')
+        .option('--state-dir <dir>', 'folder for runs/, locks/ and reports/ (default: $RUNBOOK_STATE_DIR, else .runbook next to the runbooks folder)')
         .option('--force-unlock', 'take over the stage lock of a run that is gone (its process ended, or its host is down)')
         .option('--i-know-this-is-production', 'let an unattended run go ahead against a production environment')
         .option('--no-verify', 'skip the recovery check after the last step (the run is reported "not verified")'),
@@ -61,15 +62,7 @@ function buildProgram(run: (action: Action) => Promise<void>, output: OutputConf
       .option('--dry-run', 'print what would run and run nothing')
       .option('-y, --yes', 'run every step without asking (rehearsals, CI); manual steps are reported as needing a person'),
   ).action((stage: string, options: PlanFlags & RunFlags & { dryRun?: boolean }) =>
-    run(async (io) => {
-      const planOptionsValue = planOptionsFrom(stage, options);
-      if (options.dryRun) {
-        // The recovery check as the real run would make it.
-        const targetSelectors = [...(options.job ?? []).map((job) => `job=${job}`), ...(options.targetLabel ?? [])];
-        return (await import('./commands/show.js')).showCommand({ ...planOptionsValue, dryRun: true, targetSelectors, checkTargets: options.targets, verify: options.verify, alerting: options }, io);
-      }
-      return (await import('./commands/rollback.js')).rollbackCommand({ ...options, ...planOptionsValue }, io);
-    }),
+    run(async (io) => (await import('./commands/rollback.js')).rollbackCommand({ ...options, ...planOptionsFrom(stage, options) }, io)),
   );
 
   runOptions(
@@ -84,13 +77,13 @@ function buildProgram(run: (action: Action) => Promise<void>, output: OutputConf
     .command('demo')
     .description('start a local staging sandbox (real Prometheus, a butler service) and rehearse 21_01a in it')
     .option('--keep', 'leave the sandbox folder in place for a look afterwards')
-    .option('--recovery-timeout <duration>', 'how long the recovery check may take (the note checks 5-minute rates)', '8m')
-    .action((options: { keep?: boolean; recoveryTimeout: string }) => run(async (io) => (await import('./commands/demo.js')).demoCommand(options, io)));
+    .option('--recovery-timeout <duration>', 'how long the recovery check may take (its checks are measured since the rollback) (default: 90s)')
+    .action((options: { keep?: boolean; recoveryTimeout?: string }) => run(async (io) => (await import('./commands/demo.js')).demoCommand({ ...options, recoveryTimeout: options.recoveryTimeout ?? '90s' }, io)));
 
   planOptions(program.command('export').argument('<stage>', 'stage id (e.g. 21_01a) or path to a .md note').description('print the plan for another engine: an Ansible playbook'))
-    .option('--format <format>', 'output format: ansible', 'ansible')
-    .action((stage: string, options: PlanFlags & { format: string }) =>
-      run(async (io) => (await import('./commands/export.js')).exportCommand({ ...planOptionsFrom(stage, options), format: options.format }, io)),
+    .option('--format <format>', 'output format: ansible (default: ansible)')
+    .action((stage: string, options: PlanFlags & { format?: string }) =>
+      run(async (io) => (await import('./commands/export.js')).exportCommand({ ...planOptionsFrom(stage, options), format: options.format ?? 'ansible' }, io)),
     );
 
   const resumeCommand = program
@@ -98,12 +91,12 @@ function buildProgram(run: (action: Action) => Promise<void>, output: OutputConf
     .argument('<run>', 'run id (see runbook runs) or stage id: its latest run')
     .description('continue an interrupted or aborted run after its last finished step')
     .option('-y, --yes', 'run the remaining steps without asking')
-    .option('--step-timeout <duration>', 'stop a step (and everything it started) after this long', '10m')
+    .option('--step-timeout <duration>', 'stop a step (and everything it started) after this long (default: as the run had it)')
     .option('--cwd <dir>', 'working directory of the steps (default: the one the run used)')
     .option('--set <name=value>', 'value of a secret <parameter> (the journal masks them)', collect)
-    .option('--journal-dir <dir>', 'where run journals are (default: .runbook/runs)')
-    .option('--state-dir <dir>', 'folder for runs/ and locks/ (default: $RUNBOOK_STATE_DIR or ./.runbook)')
-    .option('--runbooks <dir>', 'folder of notes holding environments.json, if the run used --env')
+    .option('--journal-dir <dir>', 'where run journals are (default: <state dir>/runs)')
+    .option('--state-dir <dir>', 'folder for runs/ and locks/ (default: $RUNBOOK_STATE_DIR, else .runbook next to the runbooks folder)')
+    .option('--runbooks <dir>', 'folder of notes: where the state dir is, and environments.json (default: as the run had it)')
     .option('--prometheus-url <url>', 'Prometheus for the recovery check (default: as the run had it)')
     .option('--i-know-this-is-production', 'let an unattended resume go ahead in a production environment')
     .option('--no-verify', 'skip the recovery check after the last step');
@@ -115,25 +108,39 @@ function buildProgram(run: (action: Action) => Promise<void>, output: OutputConf
     .command('log')
     .argument('[run]', 'run id (default: the latest run)')
     .description("print a run's transcript as markdown, for the note's Communication Log or an incident")
+    .addOption(runbooksOption())
+    .option('--journal-dir <dir>', 'where run journals are (default: <state dir>/runs)')
+    .option('--state-dir <dir>', 'folder for runs/ and locks/ (default: $RUNBOOK_STATE_DIR, else .runbook next to the runbooks folder)')
+    .action((runReference: string | undefined, options: RunFlags) => run(async (io) => (await import('./commands/log.js')).logCommand({ ...options, run: runReference }, io), { checksPlans: false }));
+
+  program
+    .command('report')
+    .argument('[run]', 'run id or stage id (its latest run); default: the latest run')
+    .description("write a run's report from its journal: markdown, JSON, or a self-contained HTML page")
+    .option('--format <format>', 'md, json or html (default: from --out, else md)')
+    .option('--out <file>', 'write the report to this file instead of stdout')
     .option('--journal-dir <dir>', 'where run journals are (default: .runbook/runs)')
     .option('--state-dir <dir>', 'folder for runs/ and locks/ (default: $RUNBOOK_STATE_DIR or ./.runbook)')
-    .action((runReference: string | undefined, options: RunFlags) => run(async (io) => (await import('./commands/log.js')).logCommand({ ...options, run: runReference }, io)));
+    .action((runReference: string | undefined, options: { format?: string; out?: string; journalDir?: string; stateDir?: string }) =>
+      run(async (io) => (await import('./commands/report.js')).reportCommand({ ...options, run: runReference }, io)),
+    );
 
   program
     .command('runs')
     .description('list past runs: id, stage, start, operator, status, steps done')
     .option('--stage <stage>', 'only runs of this stage')
     .option('--json', 'print the list as JSON')
-    .option('--journal-dir <dir>', 'where run journals are (default: .runbook/runs)')
-    .option('--state-dir <dir>', 'folder for runs/ and locks/ (default: $RUNBOOK_STATE_DIR or ./.runbook)')
-    .action((options: RunFlags & { stage?: string; json?: boolean }) => run(async (io) => (await import('./commands/log.js')).runsCommand(options, io)));
+    .addOption(runbooksOption())
+    .option('--journal-dir <dir>', 'where run journals are (default: <state dir>/runs)')
+    .option('--state-dir <dir>', 'folder for runs/ and locks/ (default: $RUNBOOK_STATE_DIR, else .runbook next to the runbooks folder)')
+    .action((options: RunFlags & { stage?: string; json?: boolean }) => run(async (io) => (await import('./commands/log.js')).runsCommand(options, io), { checksPlans: false }));
   const verifyCommand = program
     .command('verify')
     .argument('<stage>', 'stage id (e.g. 21_01a) or path to a .md note')
     .description("check in Prometheus that the stage's targets are up and its metrics under their thresholds")
     .addOption(runbooksOption())
     .option('--prometheus-url <url>', 'Prometheus to ask (default: $PROMETHEUS_URL, then the note, then http://127.0.0.1:9090)')
-    .option('--since <time>', 'ISO time the rollback ended: scrapes before it do not count (default: now)')
+    .option('--since <time>', "ISO time the rollback ended, or now: scrapes before it do not count, and the checks' ranges are measured since then (default: now, with the note's ranges)")
     .option('--env <name>', 'an environment from <runbooks>/environments.json (Prometheus URL, targets)')
     .option('--json', 'print the verification report as JSON (schema in the README)');
   verifyOptions(verifyCommand).action((stage: string, options: VerifyCommandFlags) =>
@@ -160,7 +167,7 @@ function buildProgram(run: (action: Action) => Promise<void>, output: OutputConf
     .description('list the notes: stage, component, status, flags, file')
     .addOption(runbooksOption())
     .option('--json', 'print the list as JSON')
-    .action((options: { runbooks?: string; json?: boolean }) => run(async (io) => (await import('./commands/list.js')).listCommand(options, io)));
+    .action((options: { runbooks?: string; json?: boolean }) => run(async (io) => (await import('./commands/list.js')).listCommand(options, io), { checksPlans: false }));
 
   // The sandbox's butler service (see `runbook demo`); started by the sandbox's make.
   program
@@ -183,7 +190,7 @@ function buildProgram(run: (action: Action) => Promise<void>, output: OutputConf
 }
 
 /** What commander hands a run's action: the rollback options that are not the plan's. */
-type RunFlags = Omit<RollbackOptions, keyof LoadPlanOptions>;
+type RunFlags = RunOptions & { runbooks?: string };
 
 /**
  * The recovery-check options, shared by `verify` and (after its last step) `rollback`.
@@ -194,7 +201,8 @@ export function verifyOptions(command: Command): Command {
     .option('--job <name>', 'only targets of this scrape job (repeatable)', collect)
     .option('--target-label <key=value>', 'only targets with this label (repeatable; a repeated key matches any of its values)', collect)
     .option('--no-targets', 'no target check, metric checks only (for Thanos Query or Mimir, which do not scrape)')
-    .option('--stable <n>', 'consecutive good scrapes each target needs (default: 2)')
+    .option('--stable <n>', 'consecutive good scrapes each target needs, and passing evaluations each check needs (default: 2)')
+    .option('--window <ranges>', "ranges in the checks: since-rollback (measured since the last step) or note (as written) (default: since-rollback after a rollback, note for verify without --since)")
     .option('--recovery-timeout <duration>', 'how long to wait for recovery, e.g. 90s, 5m, or seconds (default: 5m)')
     .option('--no-data <policy>', 'what an empty result, NaN or ±Inf counts as: fail, inconclusive or pass (default: inconclusive)')
     .option('--pushgateway <url>', "push the run's metrics to this Pushgateway (job runbook, grouped by stage)")
@@ -223,6 +231,8 @@ interface PlanFlags {
   runbooks?: string;
   path?: string;
   set?: string[];
+  choose?: string[];
+  withDataRollback?: boolean;
   prometheusUrl?: string;
   cwd?: string;
   env?: string;
@@ -235,6 +245,8 @@ function planOptionsFrom(reference: string, options: PlanFlags) {
     runbooks: options.runbooks,
     path: options.path,
     set: options.set ?? [],
+    choose: options.choose ?? [],
+    withDataRollback: options.withDataRollback === true,
     prometheusUrl: options.prometheusUrl,
     cwd: options.cwd,
     environment: options.env,
@@ -248,8 +260,8 @@ export async function main(argv: string[] = process.argv, ioOverride?: Io): Prom
   let io: Io | undefined = ioOverride;
   const stderr = () => io?.stderr ?? process.stderr;
   const program = buildProgram(
-    async (action) => {
-      io ??= await (await import('./io.js')).createNodeIo();
+    async (action, options = {}) => {
+      io ??= await (await import('./io.js')).createNodeIo({ checksPlans: options.checksPlans ?? true });
       exitCode = await action(io);
     },
     {
@@ -261,7 +273,12 @@ export async function main(argv: string[] = process.argv, ioOverride?: Io): Prom
   // `runbook show x | head` closes stdout early: stop quietly, as other CLIs do, not with a stack trace.
   if (!ioOverride) process.stdout.on('error', (error: NodeJS.ErrnoException) => process.exit(error.code === 'EPIPE' ? exitCode : reportError(error, stderr(), process.env)));
   try {
-    await program.parseAsync(argv);
+    // Bare `runbook`: the help, on stdout, exit 0 (exit 1 means a step failed). `-V` as `-v`.
+    if (argv.length <= 2) {
+      program.outputHelp();
+      return ExitCode.ok;
+    }
+    await program.parseAsync(argv.map((arg, index) => (index === 2 && arg === '-V' ? '-v' : arg)));
     return exitCode;
   } catch (error) {
     return reportError(error, stderr(), io?.env ?? process.env);

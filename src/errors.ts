@@ -93,6 +93,13 @@ export class AbortedError extends RunbookError {
   }
 }
 
+/** The run stopped where it needs a person (a gate, a command that needs a terminal): incomplete, not failed. */
+export class IncompleteError extends RunbookError {
+  constructor(message: string) {
+    super(message, ExitCode.stepFailed);
+  }
+}
+
 /** The rollback ran but recovery was not shown (failed or inconclusive). */
 export class VerificationError extends RunbookError {
   constructor(message: string) {

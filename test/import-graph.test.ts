@@ -55,7 +55,7 @@ describe('static import graph of the built CLI', () => {
     ['cli.js (--help)', 'cli.js', ['prom-client', 'listr2', 'unified']],
     ['commands/show.js', 'src/commands/show.ts', ['prom-client', 'listr2']],
     ['commands/verify.js (prom-client only with --pushgateway or --metrics-file, listr2 only without --json)', 'src/commands/verify.ts', ['prom-client', 'listr2']],
-    ['commands/run-verification.js (what rollback calls after its last step)', 'src/commands/run-verification.ts', ['prom-client', 'listr2']],
+    ['run/run-verification.js (what rollback calls after its last step)', 'src/run/run-verification.ts', ['prom-client', 'listr2']],
     ['commands/export.js', 'src/commands/export.ts', ['prom-client', 'listr2']],
   ])('%s does not load %j', (_name, entry, forbidden) => {
     const packages = staticPackages(entry);

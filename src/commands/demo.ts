@@ -13,9 +13,9 @@ import type { Io } from '../io.js';
 import { createPrometheusClient, type PrometheusApi } from '../prometheus/client.js';
 import { evaluateCheck } from '../prometheus/evaluate-check.js';
 import { styleFor } from '../view/style.js';
-import { loadPlan } from './load-plan.js';
+import { loadPlan } from '../run/load-plan.js';
 import { rehearseCommand } from './rehearse.js';
-import { stateDirs } from './run-steps.js';
+import { stateDirs } from '../run/state-dirs.js';
 
 export const DEMO_STAGE = '21_01a';
 
@@ -53,13 +53,13 @@ export async function demoCommand(options: DemoOptions, io: Io): Promise<number>
     const client = createPrometheusClient({ url: sandbox.prometheusUrl });
     await waitForButler(client, sandbox, checkInterrupt);
     io.stdout.write('  butler target is up; letting it serve with the new repository for a while…\n');
-    await pause(12_000, checkInterrupt);
+    await pause(6_000, checkInterrupt);
     await showChecksBefore(client, options.runbooks ?? runbooks, io);
     checkInterrupt();
 
     const demoIo: Io = { ...io, env: { ...io.env, ...sandbox.environment } };
     io.stdout.write(`\n${style.bold(`Rehearsing the rollback: runbook rehearse ${DEMO_STAGE} --env sandbox`)}\n`);
-    io.stdout.write(style.dim("  (the note's checks are 5-minute rates: the errors from before the rollback take five minutes to leave the window)\n\n"));
+    io.stdout.write(style.dim("  (the note's checks are 5-minute rates; after the rollback they are measured over the time since its last step, so the errors from before it do not count)\n\n"));
     const reportPath = join(stateDirs(io, {}).reportsDir, `demo-${DEMO_STAGE}.md`);
     const rehearsalStarted = Date.now();
     const exitCode = await rehearseCommand(

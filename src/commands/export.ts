@@ -5,7 +5,7 @@
 import { UsageError } from '../errors.js';
 import { planToAnsible } from '../export/ansible.js';
 import type { Io } from '../io.js';
-import { loadPlan, type LoadPlanOptions } from './load-plan.js';
+import { loadPlan, type LoadPlanOptions } from '../run/load-plan.js';
 
 export const EXPORT_FORMATS = ['ansible'] as const;
 

@@ -7,7 +7,7 @@ import { formatProblem, UsageError, type NoteProblem } from '../errors.js';
 import type { Io } from '../io.js';
 import { finishLint, type PreparedLint } from '../lint/lint-note.js';
 import { prepareNotes } from '../lint/prepare-notes.js';
-import { scriptForSyntaxCheck } from './load-plan.js';
+import { scriptForSyntaxCheck } from '../run/load-plan.js';
 import { listNoteFiles, runbooksDir } from '../runbooks/find-note.js';
 import { resolvePath } from '../runbooks/load-note.js';
 
@@ -50,7 +50,7 @@ export async function lintCommand(options: LintOptions, io: Io): Promise<number>
 async function collectFiles(paths: string[], io: Io): Promise<string[]> {
   const files: string[] = [];
   for (const path of paths) {
-    let stat;
+    let stat: Awaited<ReturnType<Io['fs']['stat']>>;
     try {
       stat = await io.fs.stat(resolvePath(path, io));
     } catch {

@@ -9,7 +9,7 @@ import { journalProblems, readAllJournals, readJournal } from '../journal/read-j
 import { replayRun, runStatus, stepOutcomes } from '../journal/run-state.js';
 import { formatTranscript } from '../journal/transcript.js';
 import { formatTable } from '../view/table.js';
-import { stateDirs } from './run-steps.js';
+import { stateDirs } from '../run/state-dirs.js';
 
 export interface JournalOptions {
   journalDir?: string;

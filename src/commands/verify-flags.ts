@@ -8,6 +8,7 @@
 import { UsageError } from '../errors.js';
 import { parseDurationOption } from '../prometheus/duration.js';
 import { NO_DATA_POLICIES, type NoDataPolicy } from '../prometheus/evaluate-check.js';
+import type { CheckWindow } from '../prometheus/verify-recovery.js';
 
 /** Commander's view of the options. `--no-data <policy>` arrives as `data` (true when absent). */
 export interface VerifyFlags {
@@ -17,6 +18,7 @@ export interface VerifyFlags {
   recoveryTimeout?: string;
   data?: string | boolean;
   since?: string;
+  window?: string;
   pushgateway?: string;
   metricsFile?: string;
   /** False with `--no-targets`. */
@@ -31,6 +33,8 @@ export interface VerifySettings {
   noData: NoDataPolicy;
   /** Only from `--since`; a rollback uses the end of its last step. */
   since?: Date;
+  /** `--window`; undefined: the command's default (since the rollback after one, the note's for `verify` without `--since`). */
+  window?: CheckWindow;
   pushgateway?: string;
   metricsFile?: string;
   /** False: metric checks only (`--no-targets`, or an environment with `"targets": false`). */
@@ -72,8 +76,15 @@ export function parseVerifyFlags(flags: VerifyFlags, now: Date): VerifySettings 
     noData = flags.data as NoDataPolicy;
   }
 
+  let window: CheckWindow | undefined;
+  if (flags.window !== undefined) {
+    if (flags.window !== 'note' && flags.window !== 'since-rollback') throw new UsageError(`--window must be since-rollback or note (got "${flags.window}")`);
+    window = flags.window;
+  }
+
   let since: Date | undefined;
-  if (flags.since !== undefined) {
+  if (flags.since?.trim() === 'now') since = now;
+  else if (flags.since !== undefined) {
     // An ISO 8601 date-time; a bare date would silently mean midnight UTC.
     const time = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(flags.since.trim()) ? Date.parse(flags.since.trim()) : NaN;
     if (!Number.isFinite(time)) throw new UsageError(`--since must be an ISO time such as 2025-11-25T10:00:00Z (got "${flags.since}")`);
@@ -88,5 +99,5 @@ export function parseVerifyFlags(flags: VerifyFlags, now: Date): VerifySettings 
 
   if (flags.targets === false && (jobs.length > 0 || targetLabels.length > 0)) throw new UsageError('--no-targets and --job/--target-label contradict each other: the target check is either off or selects targets');
 
-  return { jobs, targetLabels, stable, recoveryTimeoutMs, noData, since, pushgateway: flags.pushgateway, metricsFile: flags.metricsFile, checkTargets: flags.targets !== false };
+  return { jobs, targetLabels, stable, recoveryTimeoutMs, noData, since, window, pushgateway: flags.pushgateway, metricsFile: flags.metricsFile, checkTargets: flags.targets !== false };
 }

@@ -11,9 +11,9 @@ import type { VerificationReport } from '../prometheus/verify-recovery.js';
 import { styleFor } from '../view/style.js';
 import { verificationToJson } from '../view/verification-json.js';
 import { formatVerification, verificationFailureMessage } from '../view/verification-text.js';
-import { loadPlan } from './load-plan.js';
-import { recoverySettings } from './recovery-check.js';
-import { runVerification } from './run-verification.js';
+import { loadPlan } from '../run/load-plan.js';
+import { recoverySettings } from '../run/verify.js';
+import { runVerification } from '../run/run-verification.js';
 import { parseVerifyFlags, type VerifyFlags, type VerifySettings } from './verify-flags.js';
 
 export interface VerifyCommandOptions {
@@ -42,7 +42,7 @@ export async function verifyCommand(options: VerifyCommandOptions, io: Io): Prom
   let report: VerificationReport;
   try {
     report = await runVerification(
-      { plan, settings, since: settings.since ?? io.now(), quiet: options.json, sinceLabel: settings.since ? '--since' : 'the check started', signal: controller.signal },
+      { plan, settings, since: settings.since ?? io.now(), window: settings.window ?? (settings.since ? 'since-rollback' : 'note'), quiet: options.json, sinceLabel: settings.since ? '--since' : 'the check started', signal: controller.signal },
       io,
     );
   } finally {

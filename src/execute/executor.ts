@@ -6,11 +6,13 @@
  */
 
 import { formatMs } from '../prometheus/duration.js';
-import { AbortedError, InterruptedError, StepFailedError } from '../errors.js';
+import { AbortedError, IncompleteError, InterruptedError, StepFailedError } from '../errors.js';
 import type { FlagReading } from '../flags/env-file.js';
 import type { FlagChange, RunEvent, StepDecision, StepResult } from '../journal/events.js';
 import type { SecretMasker } from '../journal/mask-secrets.js';
-import type { PlanFlag, PlanManualStep, PlanShellStep, PlanStep } from '../plan/types.js';
+import { optionLetter } from '../plan/choose.js';
+import type { PlanChoiceStep, PlanFlag, PlanManualStep, PlanShellStep, PlanStep } from '../plan/types.js';
+import { predictFlagFailure } from '../run/predict.js';
 import type { ScriptResult, ScriptRun } from './run-script.js';
 import type { Choice, StepUi, StepView } from './step-view.js';
 
@@ -66,6 +68,21 @@ const MANUAL_CHOICES: Choice<'done' | 'skip' | 'quit'>[] = [
   { key: 's', value: 'skip', label: 'skip' },
   { key: 'q', value: 'quit', label: 'quit' },
 ];
+// Explicit: a gate is passed only by typing "yes".
+const GATE_CHOICES: Choice<'yes' | 'stop'>[] = [
+  { key: 'yes', value: 'yes', label: 'yes, go on' },
+  { key: 'n', value: 'stop', label: 'no, stop here' },
+];
+const ON_ITS_OWN_CHOICES: Choice<'run' | 'skip' | 'quit'>[] = [
+  { key: 'y', value: 'run', label: 'run it' },
+  { key: 'n', value: 'skip', label: 'skip it' },
+  { key: 'q', value: 'quit', label: 'quit' },
+];
+const DATA_ROLLBACK_CHOICES: Choice<'skip' | 'run' | 'quit'>[] = [
+  { key: 'n', value: 'skip', label: "don't roll the data back (default)" },
+  { key: 'y', value: 'run', label: 'roll the data migration back' },
+  { key: 'q', value: 'quit', label: 'quit' },
+];
 const FAILURE_CHOICES: Choice<'retry' | 'skip' | 'abort'>[] = [
   { key: 'r', value: 'retry', label: 'retry' },
   { key: 's', value: 'skip', label: 'skip it and go on' },
@@ -78,17 +95,19 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
   const at = () => deps.now().toISOString();
   const decide = (step: number, decision: StepDecision) => deps.emit({ type: 'step-decision', at: at(), step, decision });
   /** Asks; a prompt closed by Ctrl-C is recorded as the operator's abort before the run stops. */
-  const ask = async <T extends string>(ui: StepUi, step: number, question: string, choices: Choice<T>[]): Promise<T> => {
+  const ask = async <T extends string>(ui: StepUi, step: number, question: string, choices: Choice<T>[], before = false): Promise<T> => {
     try {
       return await ui.choose(question, choices);
     } catch (error) {
       if (!(error instanceof InterruptedError)) throw error;
       decide(step, 'abort');
+      // Stopped before the step ran: shown as not run, never as failed.
+      if (before) ui.skip('not run (Ctrl-C at its question)');
       throw new InterruptedError(`stopped at the question "${question}": rollback stopped`);
     }
   };
 
-  const finish = (step: PlanStep, result: StepResult, fields: Partial<Attempt['fields']>) => {
+  const finish = (step: PlanStep, result: StepResult, fields: Partial<Attempt['fields']> & { option?: number }) => {
     deps.emit({
       type: 'step-finished',
       at: at(),
@@ -100,6 +119,7 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
       outputTail: (fields.tail ?? []).map(deps.mask),
       flags: fields.flags ?? [],
       message: fields.message ? deps.mask(fields.message) : null,
+      ...(fields.option !== undefined ? { option: fields.option } : {}),
     });
   };
 
@@ -110,15 +130,21 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
     if (options.unattended) {
       started();
       decide(step.number, 'needs-person');
-      finish(step, 'needs-person', {});
+      finish(step, 'needs-person', step.gate ? { message: `gate: ${step.gate}` } : {});
       ui.skip(deps.mask(`needs a person: ${step.items.join('; ')}`));
+      if (step.gate) stopAtGate(step);
       return;
     }
     ui.show([...step.notes, ...step.items.map((item) => `[ ] ${item}`), ...(step.code ? step.code.text.split('\n') : [])].map(deps.mask));
-    const choice = await ask(ui, step.number, `Manual step ${step.number}: do it by hand, then answer`, MANUAL_CHOICES);
+    if (step.gate) {
+      await passGate(step, ui, started);
+      return;
+    }
+    const choice = await ask(ui, step.number, `Manual step ${step.number}: do it by hand, then answer`, MANUAL_CHOICES, true);
     if (choice === 'quit') {
       // Not recorded as skipped: a resume starts here.
       decide(step.number, 'quit');
+      ui.skip('not run (quit)');
       throw new AbortedError(`stopped by the operator at step ${step.number} "${step.title}"`);
     }
     started();
@@ -130,9 +156,40 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
   const runShell = async (step: PlanShellStep, ui: StepUi) => {
     const commands = deps.mask(step.script);
     // The exact commands are shown before they run, asked or not, so a log shows what ran.
-    ui.show([...step.notes.map(deps.mask), ...commands.split('\n').map((line) => `$ ${line}`)]);
-    if (!continueAll) {
-      const choice = await ask(ui, step.number, `Run step ${step.number}?`, STEP_CHOICES);
+    const warnings = [
+      ...step.destructive.map((hazard) => `DESTRUCTIVE (line ${hazard.line}): ${hazard.command} — ${hazard.reason}`),
+      ...step.hazards.map((hazard) => `FLAGGED (line ${hazard.line}): ${hazard.command} — ${hazard.reason}; ${hazard.fix}`),
+    ];
+    ui.show([...step.notes.map(deps.mask), ...commands.split('\n').map((line) => `$ ${line}`), ...warnings.map(deps.mask)]);
+    if (options.unattended && step.hazards.length > 0) {
+      // Never run unattended as written: it would hang, or wait on a terminal nobody watches.
+      const hazard = step.hazards[0]!;
+      decide(step.number, 'needs-person');
+      finish(step, 'needs-person', { message: `not run unattended: ${hazard.command} ${hazard.reason}` });
+      ui.skip(deps.mask(`needs a person: ${hazard.reason}`));
+      throw new IncompleteError(`stopped before step ${step.number} "${step.title}": ${hazard.command} ${hazard.reason}; ${hazard.fix}, or run the rollback interactively`);
+    }
+    // Asked on its own, even after "continue all": optional data rollback, destructive and flagged commands.
+    const ownQuestion = step.dataRollback
+      ? { question: `Step ${step.number} rolls the data migration back: run it?`, choices: DATA_ROLLBACK_CHOICES }
+      : step.destructive.length > 0 || step.hazards.length > 0
+        ? { question: `Step ${step.number} ${step.destructive.length > 0 ? 'deletes or overwrites data or state' : 'needs a terminal'}: run it?`, choices: ON_ITS_OWN_CHOICES }
+        : undefined;
+    if (!options.unattended && ownQuestion) {
+      const choice = await ask(ui, step.number, ownQuestion.question, ownQuestion.choices, true);
+      decide(step.number, choice);
+      if (choice === 'skip') {
+        const message = step.dataRollback ? 'data migration not rolled back (the operator chose not to)' : 'skipped by the operator';
+        finish(step, 'skipped', { message });
+        ui.skip(message);
+        return;
+      }
+      if (choice === 'quit') {
+        ui.skip('not run (quit)');
+        throw new AbortedError(`stopped by the operator before step ${step.number} "${step.title}"`);
+      }
+    } else if (!continueAll) {
+      const choice = await ask(ui, step.number, `Run step ${step.number}?`, STEP_CHOICES, true);
       decide(step.number, choice);
       if (choice === 'skip') {
         finish(step, 'skipped', { message: 'skipped by the operator' });
@@ -140,7 +197,10 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
         return;
       }
       // Not recorded as skipped: the step did not run, and a resume starts here.
-      if (choice === 'quit') throw new AbortedError(`stopped by the operator before step ${step.number} "${step.title}"`);
+      if (choice === 'quit') {
+        ui.skip('not run (quit)');
+        throw new AbortedError(`stopped by the operator before step ${step.number} "${step.title}"`);
+      }
       if (choice === 'continue-all') continueAll = true;
     } else {
       decide(step.number, 'run');
@@ -156,6 +216,7 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
       if (outcome.ok) {
         finish(step, 'done', outcome.fields);
         if (outcome.fields.flags.length > 0) ui.title(`${step.number}. ${step.title}${describeFlags(outcome.fields.flags)}`);
+        if (step.gate) await passGate(step, ui);
         return;
       }
       finish(step, outcome.result, outcome.fields);
@@ -171,7 +232,9 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
         throw new StepFailedError(`step ${step.number} "${step.title}" ${outcome.fields.message}`, { cause: outcome.result });
       }
       ui.show([outcome.fields.message, ...outcome.fields.tail.slice(-10).map(deps.mask)]);
-      const choice = await ask(ui, step.number, `Step ${step.number} ${outcome.result === 'interrupted' ? 'was interrupted' : 'failed'}: what now?`, FAILURE_CHOICES);
+      // The question says it all again (a small pane may have scrolled the step's header away).
+      const what = outcome.result === 'interrupted' ? 'was interrupted' : outcome.fields.exitCode ? `failed (exit code ${outcome.fields.exitCode})` : 'failed';
+      const choice = await ask(ui, step.number, `Step ${step.number} "${step.title}" ${what}: what now?`, FAILURE_CHOICES);
       decide(step.number, choice);
       if (choice === 'retry') continue;
       if (choice === 'skip') {
@@ -183,12 +246,79 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
     }
   };
 
+  /** A gate: passed only by an explicit yes; "no" stops the run as incomplete. */
+  const passGate = async (step: PlanStep, ui: StepUi, started?: () => void) => {
+    const answer = await ask(ui, step.number, `Gate at step ${step.number}: ${step.gate} — go on?`, GATE_CHOICES, true);
+    if (answer === 'yes') {
+      started?.();
+      decide(step.number, 'acknowledged');
+      if (started) finish(step, 'acknowledged', { message: `gate passed: ${step.gate}` });
+      return;
+    }
+    decide(step.number, 'quit');
+    ui.skip('not run (stopped at the gate)');
+    stopAtGate(step);
+  };
+  const stopAtGate = (step: PlanStep): never => {
+    throw new IncompleteError(`stopped at the gate of step ${step.number} "${step.title}": ${step.gate}; go on only with an operator's explicit yes (run interactively, or resume --from ${step.number + 1})`);
+  };
+
+  /** Which option a choice takes: `chosen` unattended, else the operator's answer. */
+  const runChoice = async (step: PlanChoiceStep, ui: StepUi) => {
+    const list = step.options.map((option, index) => `${optionLetter(index)}) ${option.title}`);
+    ui.show([...step.notes, ...list].map(deps.mask));
+    let index: number | 'skip' = step.chosen;
+    if (!options.unattended) {
+      const choices: Choice<string>[] = [
+        ...step.options.map((option, position) => ({ key: optionLetter(position), value: String(position + 1), label: option.title })),
+        { key: 's', value: 'skip', label: 'skip all of them' },
+        { key: 'q', value: 'quit', label: 'quit' },
+      ];
+      const answer = await ask(ui, step.number, `Step ${step.number}: which one? (letter or number)`, choices, true);
+      if (answer === 'quit') {
+        decide(step.number, 'quit');
+        ui.skip('not run (quit)');
+        throw new AbortedError(`stopped by the operator at step ${step.number} "${step.title}"`);
+      }
+      index = answer === 'skip' ? 'skip' : Number(answer) - 1;
+    }
+    deps.emit({ type: 'step-started', at: at(), step: step.number, title: step.title, kind: 'choice', commands: deps.mask(list.join('\n')), attempt: 1 });
+    if (index === 'skip') {
+      taken.set(step.number, 'skip');
+      decide(step.number, 'skip');
+      finish(step, 'skipped', { message: 'no option taken: skipped by the operator' });
+      ui.skip('no option taken');
+      return;
+    }
+    taken.set(step.number, index);
+    decide(step.number, options.unattended ? 'run' : 'acknowledged');
+    const notTaken = step.options.flatMap((option, position) => (position === index ? [] : [`${optionLetter(position)}) ${option.title}`]));
+    const message = `took ${optionLetter(index)}) ${step.options[index]!.title}${notTaken.length > 0 ? `; not taken: ${notTaken.join(', ')}` : ''}`;
+    finish(step, 'done', { message, option: index });
+    ui.title(deps.mask(`${step.number}. ${step.title} — ${optionLetter(index)}) ${step.options[index]!.title}`));
+  };
+  const taken = new Map<number, number | 'skip'>();
+  /** Why a step is off the path the choices took, or undefined when it is on it. */
+  const offPath = (step: PlanStep): string | undefined => {
+    for (const { choice, option } of step.within) {
+      const took = taken.get(choice);
+      const owner = options.steps.find((candidate) => candidate.number === choice);
+      const title = owner?.kind === 'choice' ? owner.options[option]?.title : undefined;
+      if (took === undefined) return `step ${choice} was not run, so option ${optionLetter(option)} was not taken`;
+      if (took === 'skip') return `step ${choice} was skipped: no option taken`;
+      if (took !== option) return `option ${optionLetter(option)}${title ? ` "${title}"` : ''} of step ${choice} not taken`;
+    }
+    return undefined;
+  };
+
   const runOnce = async (step: PlanShellStep, stepFlags: PlanFlag[], before: Map<string, FlagReading>, ui: StepUi): Promise<Attempt> => {
     for (const flag of stepFlags) {
       const reading = await deps.readFlag(flag.envFile!, flag.name);
-      if (reading.state === 'no-file' || reading.state === 'unknown') {
-        const reason = reading.state === 'no-file' ? `env file ${flag.envFile} (${reading.path}) does not exist` : reading.reason;
-        const message = `was not run: ${reason}, so it could not set ${flag.name}; check HOME and the path in the note`;
+      // Refused before anything of the step runs: it could not succeed (see run/predict.ts).
+      const reason = predictFlagFailure(flag, reading);
+      if (reason !== undefined) {
+        const hint = reading.state === 'set' ? 'fix the line in the env file or the sed pattern in the note' : 'check HOME and the path in the note';
+        const message = `was not run: ${reason}, so it could not set ${flag.name}; ${hint}`;
         return { ok: false, result: 'failed', fields: { message, durationMs: 0, tail: [], flags: [] } };
       }
       if (!before.has(flag.name)) before.set(flag.name, reading);
@@ -232,7 +362,10 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
       ui.skip(settled);
       return;
     }
-    const reason = options.notSelected.get(step.number);
+    const reason =
+      options.notSelected.get(step.number) ??
+      offPath(step) ??
+      (options.unattended && step.dataRollback && !step.dataRollback.requested ? 'data migration not rolled back: optional, pass --with-data-rollback to run it unattended' : undefined);
     if (reason !== undefined) {
       decide(step.number, 'not-selected');
       finish(step, 'not-selected', { message: reason });
@@ -240,6 +373,7 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
       return;
     }
     if (step.kind === 'manual') await runManual(step, ui);
+    else if (step.kind === 'choice') await runChoice(step, ui);
     else await runShell(step, ui);
   });
 }

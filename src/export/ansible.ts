@@ -8,7 +8,8 @@
 
 import { PARAMETER } from '../note/placeholders.js';
 import { parameterEnvName } from '../plan/parameters.js';
-import type { Plan, PlanFlag, PlanManualStep, PlanShellStep } from '../plan/types.js';
+import { optionLetter } from '../plan/choose.js';
+import type { Plan, PlanChoiceStep, PlanFlag, PlanManualStep, PlanShellStep, PlanStep } from '../plan/types.js';
 
 /** YAML double-quoted scalar (JSON strings are valid YAML). */
 const scalar = (text: string) => JSON.stringify(text);
@@ -37,7 +38,18 @@ export function planToAnsible(plan: Plan): string {
     const variable = ansibleVariable(parameter.name);
     lines.push(parameter.value === undefined ? `    # ${variable}: give it with -e ${variable}=VALUE` : `    ${variable}: ${scalar(parameter.value)}`);
   }
-  const tasks = [...parameterCheck(plan), ...path.steps.flatMap((step) => (step.kind === 'shell' ? shellTask(step, plan) : manualTask(step)))];
+  // A choice is a variable: only the tasks of the option it names run (-e runbook_choose_2=b).
+  for (const step of path.steps) {
+    if (step.kind === 'choice') {
+      lines.push(`    # step ${step.number} "${literal(step.title).replace(/\n/g, ' ')}": ${step.options.map((option, index) => `${optionLetter(index)}) ${literal(option.title)}`).join(', ')}`);
+      lines.push(`    runbook_choose_${step.number}: ${scalar(optionLetter(step.chosen))}`);
+    }
+  }
+  if (path.steps.some((step) => step.dataRollback)) lines.push(`    runbook_with_data_rollback: ${path.steps.some((step) => step.dataRollback?.requested) ? 'true' : 'false'}`);
+  const tasks = [
+    ...parameterCheck(plan),
+    ...path.steps.flatMap((step) => withConditions(step, step.kind === 'shell' ? shellTask(step, plan) : step.kind === 'manual' ? manualTask(step) : choiceTask(step))),
+  ];
   if (tasks.some((line) => line.includes(LITERAL_BRACE))) lines.splice(3, 0, `# ${LITERAL_BRACE} is a "{" of the note's own text, kept from Jinja.`);
   lines.push('  tasks:', ...tasks);
   return `${lines.join('\n')}\n`;
@@ -48,13 +60,14 @@ export function planToAnsible(plan: Plan): string {
  * rule — before the first step, also in check mode, and for values given with `-e`.
  */
 function parameterCheck(plan: Plan): string[] {
-  if (plan.parameters.length === 0) return [];
+  const parameters = plan.parameters.filter((parameter) => !parameter.manualOnly);
+  if (parameters.length === 0) return [];
   const lines = ['    - name: "Check the parameters (as runbook would: set, and no characters that change a command)"', '      ansible.builtin.assert:', '        that:'];
-  for (const parameter of plan.parameters) {
+  for (const parameter of parameters) {
     const variable = ansibleVariable(parameter.name);
     lines.push(`          - ${scalar(`${variable} is defined and ${variable} | string is match('${SAFE_VALUE}')`)}`);
   }
-  const names = plan.parameters.map((parameter) => `-e ${ansibleVariable(parameter.name)}=VALUE`).join(' ');
+  const names = parameters.map((parameter) => `-e ${ansibleVariable(parameter.name)}=VALUE`).join(' ');
   lines.push(`        fail_msg: ${scalar(`give every parameter (${names}); values may hold letters, digits and . _ : @ % + = , / ~ -`)}`);
   lines.push('        quiet: true');
   return lines;
@@ -90,6 +103,32 @@ function flagCheck(step: PlanShellStep, flag: PlanFlag): string[] {
     ...script.map((line) => `          ${literal(line)}`),
     '        executable: /bin/bash',
     '      changed_when: false',
+  ];
+}
+
+/** `when:` for a step inside choices (every option it sits in must be the chosen one) and for the data rollback. */
+function withConditions(step: PlanStep, task: string[]): string[] {
+  const conditions = [
+    ...step.within.map(({ choice, option }) => `runbook_choose_${choice} | string == '${optionLetter(option)}'`),
+    ...(step.dataRollback ? ['runbook_with_data_rollback | bool'] : []),
+  ];
+  if (conditions.length === 0 || task.length === 0) return task;
+  // Every task a step makes (the flag check too) carries the conditions.
+  const out: string[] = [];
+  for (const line of task) {
+    if (line.startsWith('    - name: ') && out.length > 0) out.push('      when:', ...conditions.map((condition) => `        - ${scalar(condition)}`));
+    out.push(line);
+  }
+  out.push('      when:', ...conditions.map((condition) => `        - ${scalar(condition)}`));
+  return out;
+}
+
+/** A choice leaves a trace in the play: which option runs, and how to pick another. */
+function choiceTask(step: PlanChoiceStep): string[] {
+  return [
+    `    - name: ${scalar(literal(`${step.number}. ${step.title} (choice)`))}`,
+    '      ansible.builtin.debug:',
+    `        msg: ${scalar(`step ${step.number} takes option {{ runbook_choose_${step.number} }}; options: ${step.options.map((option, index) => `${optionLetter(index)}) ${literal(option.title)}`).join(', ')}; pick one with -e runbook_choose_${step.number}=<letter>`)}`,
   ];
 }
 

@@ -49,7 +49,9 @@ export type FlagReading =
 
 /** Reads one flag's current value from its env file. Never throws: the reading says what happened. */
 export async function readFlagValue(envFile: string, name: string, io: Pick<Io, 'fs' | 'env' | 'cwd'>, cwd = io.cwd, sedPattern?: string): Promise<FlagReading> {
-  const path = expandEnvFilePath(envFile, io.env.HOME, cwd);
+  const unset = unsetVariable(envFile, io.env);
+  if (unset) return { state: 'unknown', reason: `${envFile} uses $${unset}, which is not set` };
+  const path = expandEnvFilePath(expandVariables(envFile, io.env), io.env.HOME, cwd);
   if (!path) return { state: 'unknown', reason: `${envFile} uses variables only the step's shell can expand` };
   let bytes: Uint8Array;
   try {
@@ -65,4 +67,20 @@ export async function readFlagValue(envFile: string, name: string, io: Pick<Io, 
   const pattern = sedPattern === undefined ? undefined : sedPatternToRegExp(sedPattern);
   if (!pattern) return { state: 'set', value };
   return { state: 'set', value, sedMatches: text.replace(/\r\n?/g, '\n').split('\n').some((line) => pattern.test(line)) };
+}
+
+const VARIABLE = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g;
+
+/** The first `$NAME` of a path that the environment does not set (the step's shell would make it empty). */
+function unsetVariable(path: string, env: Record<string, string | undefined>): string | undefined {
+  for (const match of path.matchAll(VARIABLE)) {
+    const name = match[1] ?? match[2]!;
+    if (env[name] === undefined || env[name] === '') return name;
+  }
+  return undefined;
+}
+
+/** `$NAME` and `${NAME}` from the environment, as the step's shell would expand them. */
+function expandVariables(path: string, env: Record<string, string | undefined>): string {
+  return path.replace(VARIABLE, (_all, braced: string | undefined, bare: string | undefined) => env[braced ?? bare!] ?? '');
 }

@@ -3,6 +3,8 @@
  * as one JSON line; the transcript, `runs` and `resume` read them back.
  */
 
+import type { RecordedOptions } from '../run/options.js';
+
 export type StepDecision =
   | 'run'
   | 'skip'
@@ -17,7 +19,11 @@ export type StepDecision =
 export type StepResult = 'done' | 'failed' | 'skipped' | 'acknowledged' | 'needs-person' | 'timed-out' | 'interrupted' | 'not-selected';
 
 /** `not-recovered`: every step done, but Prometheus did not show recovery (failed or inconclusive). */
-export type RunResult = 'succeeded' | 'failed' | 'aborted' | 'interrupted' | 'not-recovered';
+/**
+ * `incomplete`: the steps ended, but a shell step did not run or a flag does not hold its rollback
+ * value; or the run stopped at a gate or a step that needs a person (nothing failed).
+ */
+export type RunResult = 'succeeded' | 'failed' | 'aborted' | 'interrupted' | 'incomplete' | 'not-recovered';
 
 export interface FlagChange {
   name: string;
@@ -45,9 +51,11 @@ export interface RunStarted {
   cwd: string;
   environment: string | null;
   parameters: Record<string, string>;
-  steps: { number: number; title: string; kind: 'shell' | 'manual' }[];
+  steps: { number: number; title: string; kind: 'shell' | 'manual' | 'choice' }[];
   flags: { name: string; rollbackValue: string; envFile: string | null; step: number | null }[];
   unattended: boolean;
+  /** The options a resume continues with (see `run/options.ts`); absent in older journals. */
+  options?: RecordedOptions;
 }
 
 export interface RunResumed {
@@ -57,6 +65,8 @@ export interface RunResumed {
   operator: string;
   host: string;
   fromStep: number;
+  /** Options given again on resume: they override the run's from here on. */
+  options?: RecordedOptions;
 }
 
 export interface StepStarted {
@@ -64,7 +74,7 @@ export interface StepStarted {
   at: string;
   step: number;
   title: string;
-  kind: 'shell' | 'manual';
+  kind: 'shell' | 'manual' | 'choice';
   /** The exact script run (secrets masked), or the manual items. */
   commands: string;
   attempt: number;
@@ -96,6 +106,8 @@ export interface StepFinished {
   outputTail: string[];
   flags: FlagChange[];
   message: string | null;
+  /** For a choice step: the option taken (0-based), so a reader knows which steps were meant to run. */
+  option?: number;
 }
 
 export interface RunFinished {

@@ -9,7 +9,7 @@ import type { FlagChange, RunEvent, RunFinished, RunStarted, StepResult } from '
 export interface StepOutcome {
   number: number;
   title: string;
-  kind: 'shell' | 'manual';
+  kind: 'shell' | 'manual' | 'choice';
   result: StepResult;
   durationMs: number;
   exitCode?: number;
@@ -95,7 +95,7 @@ export function runStatus(state: RunState, processAlive: (pid: number) => boolea
 /** Each step's last result, in step order; steps with no result yet are left out. */
 export function stepOutcomes(events: RunEvent[]): StepOutcome[] {
   const outcomes = new Map<number, StepOutcome>();
-  const commands = new Map<number, { kind: 'shell' | 'manual'; commands: string; attempts: number }>();
+  const commands = new Map<number, { kind: 'shell' | 'manual' | 'choice'; commands: string; attempts: number }>();
   for (const event of events) {
     if (event.type === 'step-started') commands.set(event.step, { kind: event.kind, commands: event.commands, attempts: event.attempt });
     if (event.type !== 'step-finished') continue;

@@ -10,6 +10,7 @@ import { findStepTextMarkers } from '../note/placeholders.js';
 import type { ManualStep, Note, ShellStep } from '../note/types.js';
 import { isTemplate, runBlockers } from '../plan/build-plan.js';
 import { summarizeFlags } from '../plan/summarize-flags.js';
+import { lintPromql } from './lint-promql.js';
 
 /** Shell steps of a note, each once (steps shared by several paths appear in each). */
 export function shellStepsOf(note: Note): ShellStep[] {
@@ -67,7 +68,7 @@ export function prepareLint(note: Note): PreparedLint {
       add(section.line, 'no Prometheus URL in the Rollback Procedure: add a check such as `curl -s http://127.0.0.1:9090/api/v1/targets`');
     }
   }
-  problems.push(...monitoringProblems(note));
+  problems.push(...monitoringProblems(note), ...lintPromql(note));
   return { ...prepared, problems, scripts };
 }
 

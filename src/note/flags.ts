@@ -6,6 +6,9 @@
 import { splitCommands, type SimpleCommand } from './shell-words.js';
 import type { FlagMention } from './types.js';
 
+/** Names that say they are feature flags. */
+const FLAG_NAME = /^(?:USE_|ENABLE_|DISABLE_|FEATURE_|FF_|FLAG_)|_(?:ENABLED|DISABLED|FLAG|FEATURE)$/;
+
 const FLAG_ASSIGNMENT = /(?<![\w$])([A-Z][A-Z0-9_]*[A-Z0-9])=(true|false|on|off|0|1)(?![\w.-])/gi;
 
 /** Every `NAME=value` flag assignment in a piece of text. */
@@ -31,8 +34,12 @@ export function findScriptFlags(script: string, lineMap: number[], step: string)
       continue;
     }
     const fileTargets = writtenFiles(command, commands);
+    // `INSTALL_K3S_SKIP_START=true sh -`: the environment of one command, not a feature flag,
+    // unless its name says it is one (USE_NEW_X, X_ENABLED, FEATURE_X).
+    const prefixOnly = command.words.some((word) => !/^[A-Za-z_]\w*=/.test(word)) && command.words[0] !== 'export';
     for (const word of command.words) {
       for (const { name: flag, value } of findFlagAssignments(word)) {
+        if (prefixOnly && fileTargets.length === 0 && !FLAG_NAME.test(flag) && command.words.indexOf(word) < command.words.findIndex((other) => !/^[A-Za-z_]\w*=/.test(other))) continue;
         const envFile = fileTargets[0];
         mentions.push(envFile ? { name: flag, value, line, source: 'append', envFile, step } : { name: flag, value, line, source: 'assignment', step });
       }

@@ -11,8 +11,9 @@ import { lineOf, parseMarkdown, textOf } from './markdown.js';
 import { fieldValue, readHeader } from './metadata.js';
 import { readMonitoring } from './monitoring.js';
 import { findTextMarkers } from './placeholders.js';
-import { findRollbackSection, splitPaths } from './rollback-section.js';
-import { extractSteps } from './steps.js';
+import { findDataRollback, findRollbackSection } from './rollback-section.js';
+import { extractSteps, readPaths } from './steps.js';
+import { flattenSteps } from './walk-steps.js';
 import type { FlagMention, Note, Placeholder, RollbackSection, UrlMention } from './types.js';
 
 /** Parses a note. `file` is only used to label the result and its problems. */
@@ -26,8 +27,20 @@ export function parseNote(text: string, file: string): Note {
 
   if (section) {
     section.nodes.forEach((node) => sectionNodes.add(node));
-    const paths = splitPaths(section).map((path) => ({ title: path.title, line: path.line, steps: extractSteps(path.nodes, path.title) }));
-    const flagMentions = uniqueSteps(paths.flatMap((path) => path.steps)).flatMap((step) =>
+    // "Rollback Data Migration", wherever it is: the optional last step of every path.
+    const data = findDataRollback(tree);
+    const pathNodes = data ? section.nodes.filter((node) => !data.nodes.includes(node) && node !== data.heading) : section.nodes;
+    const paths = readPaths(pathNodes, section.title, lineOf(section.heading), section.heading.depth);
+    if (data) {
+      data.nodes.forEach((node) => sectionNodes.add(node));
+      const steps = extractSteps(data.nodes, data.title).filter((step) => step.kind !== 'manual' || step.code === undefined || step.code.language !== 'text');
+      for (const step of steps) {
+        step.dataRollback = true;
+        step.title = step.title === data.title ? data.title : `${data.title}: ${step.title}`;
+      }
+      for (const path of paths) path.steps.push(...steps);
+    }
+    const flagMentions = uniqueSteps(flattenSteps(paths.flatMap((path) => path.steps))).flatMap((step) =>
       step.kind === 'shell' ? findScriptFlags(step.script, step.lineMap, step.title) : [],
     );
     flagMentions.push(...proseFlags(section.nodes));

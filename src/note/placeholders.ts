@@ -32,9 +32,20 @@ export interface TextMatch {
   column: number;
 }
 
+/**
+ * Bracketed names the migration notes template itself uses: left in a runnable step, they mean
+ * the note was never filled in. Any other bracketed name there (`[filename]`) is a parameter.
+ */
+const TEMPLATE_FIELDS = new Set(['component', 'component_name', 'service', 'name', 'names', 'value', 'use case', 'another use case', 'date', 'owner', 'stage', 'stage_id', 'placeholder', 'placeholders', 'metric 1', 'metric 2']);
+
 /** Template markers in one line of a script; comments are ignored since bash never runs them. */
 export function findScriptMarkers(line: string): TextMatch[] {
-  return findMarkers(stripComment(line), { sentencesAreMarkers: false });
+  return findMarkers(stripComment(line), { sentencesAreMarkers: false }).filter((match) => isTemplateField(match.text.slice(1, -1)));
+}
+
+/** Shouted names (`[COMPONENT]`, `[YYYY-MM-DD]`), the template's own fields, sentences and `e.g.` stay template markers. */
+function isTemplateField(inner: string): boolean {
+  return SHOUTED.test(inner) || TEMPLATE_FIELDS.has(inner.toLowerCase()) || !WORDS.test(inner);
 }
 
 /**
@@ -66,10 +77,78 @@ function findMarkers(text: string, options: { sentencesAreMarkers: boolean }): T
   return found;
 }
 
-/** `<incident-id>`: a value the operator gives at run time. */
-export const PARAMETER = /(?<![<\w])<([A-Za-z][A-Za-z0-9]*(?:[-_][A-Za-z0-9]+)*)>/g;
+/**
+ * `<incident-id>`, `<SNAPSHOT.db>`, `<x.y.z>`, `<Issue or doc link>`: a value the operator gives
+ * at run time. Never `<<EOF`, `< file` or `a<b>c`.
+ */
+export const PARAMETER = /(?<![<\w])<([A-Za-z][\w.-]*(?: [\w.-]+)*)>/g;
 
 /** `<incident-id>` style parameters in one script line (comments ignored). */
 export function findParameters(line: string): TextMatch[] {
   return [...stripComment(line).matchAll(PARAMETER)].map((match) => ({ text: match[1]!, column: match.index }));
+}
+
+/** Other spellings of a parameter, rewritten to `<name>` so bash never reads them. */
+const SPELLINGS: { pattern: RegExp; name: (match: (string | undefined)[]) => string }[] = [
+  // `$YOUR_INSTANCE`, `${YOUR_TOKEN}`, `YOUR_API_KEY`: the text says to put your own value there.
+  { pattern: /\$\{(YOUR_[A-Z0-9_]+)\}|\$(YOUR_[A-Z0-9_]+)\b|(?<![\w$])(YOUR_[A-Z0-9_]+)\b/g, name: (match) => match[1] ?? match[2] ?? match[3]! },
+  // `vX.Y.Z`, `X.Y.Z`, `vX.Y.Zk3s1`: a version to fill in.
+  { pattern: /(?<![\w.<])(v?X\.Y\.Z[\w.+-]*)(?![\w>])/g, name: (match) => match[1]! },
+];
+
+export interface NormalisedLine {
+  line: string;
+  /** Names of the parameters rewritten, with the spelling they had. */
+  rewritten: { name: string; text: string }[];
+}
+
+/**
+ * A script line with every parameter spelled `<name>`: `[filename]` (a bracketed name that is
+ * not a template field), `$YOUR_X`, `vX.Y.Z`, and the example values the text names
+ * (`examples`: "for example 15.0.5", "replace `1.3.0` accordingly"). Comments stay as written.
+ */
+export function normaliseParameters(line: string, examples: ReadonlyMap<string, string> = new Map()): NormalisedLine {
+  const code = stripComment(line);
+  const comment = line.slice(code.length);
+  const rewritten: NormalisedLine['rewritten'] = [];
+  let text = code;
+  for (const match of findMarkers(code, { sentencesAreMarkers: false })) {
+    const inner = match.text.slice(1, -1);
+    if (isTemplateField(inner)) continue;
+    text = text.replace(match.text, `<${inner}>`);
+    rewritten.push({ name: inner, text: match.text });
+  }
+  for (const { pattern, name } of SPELLINGS) {
+    text = text.replace(pattern, (whole: string, ...groups: unknown[]) => {
+      const parameter = name([whole, ...(groups.slice(0, -2) as (string | undefined)[])]);
+      rewritten.push({ name: parameter, text: whole });
+      return `<${parameter}>`;
+    });
+  }
+  for (const [example, parameter] of examples) {
+    const escaped = example.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    // `py3_1.3.0+stretch1_amd64`: inside a file name too, but not inside a longer number or word.
+    const after = /^v?\d/.test(example) ? '(?![\\d]|\\.\\d)' : '(?![a-z])';
+    text = text.replace(new RegExp(`(?<![A-Za-z0-9.<])${escaped}${after}`, 'g'), () => {
+      rewritten.push({ name: parameter, text: example });
+      return `<${parameter}>`;
+    });
+  }
+  return { line: text + comment, rewritten };
+}
+
+/**
+ * Example values a step's text says to replace: "for example, to GitLab 15.0.5", "# replace
+ * `1.3.0` and `stretch` accordingly". Versions become `version`; other values keep their text.
+ */
+export function findExampleValues(texts: readonly string[]): Map<string, string> {
+  const examples = new Map<string, string>();
+  for (const text of texts) {
+    for (const match of text.matchAll(/\b(?:for example|e\.g\.|such as)\b[^.;\n]*?\b(v?\d+\.\d+\.\d+)\b/gi)) examples.set(match[1]!, 'version');
+    const replace = /\breplace\s+((?:`[^`]+`(?:\s*(?:,|and|or)\s*)?)+)\s*(?:accordingly|with your|as needed)/i.exec(text);
+    if (replace) {
+      for (const value of replace[1]!.matchAll(/`([^`]+)`/g)) examples.set(value[1]!, /^v?\d+\.\d+/.test(value[1]!) ? 'version' : value[1]!);
+    }
+  }
+  return examples;
 }

@@ -63,6 +63,19 @@ export function splitPaths(section: SectionNodes): PathNodes[] {
   });
 }
 
+const DATA_ROLLBACK = /^[^\p{L}]*(?:rollback|roll back|revert(?:ing)?|undo(?:ing)?)\s+(?:the\s+)?data\s+migrations?$|^[^\p{L}]*data\s+migration\s+rollback$/iu;
+
+/** The "Rollback Data Migration" heading anywhere in the note, with the nodes under it. */
+export function findDataRollback(tree: Root): { heading: Heading; title: string; nodes: RootContent[] } | undefined {
+  const children = tree.children;
+  const index = children.findIndex((node) => node.type === 'heading' && DATA_ROLLBACK.test(cleanTitle(textOf(node))));
+  if (index === -1) return undefined;
+  const heading = children[index] as Heading;
+  let end = index + 1;
+  while (end < children.length && !(children[end]!.type === 'heading' && (children[end] as Heading).depth <= heading.depth)) end += 1;
+  return { heading, title: cleanTitle(textOf(heading)), nodes: children.slice(index + 1, end) };
+}
+
 /** Title text without a trailing colon or the brackets the template wraps prose in. */
 export function cleanTitle(text: string): string {
   let title = text.trim().replace(/[:：]\s*$/, '').trim();

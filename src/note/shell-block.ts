@@ -17,6 +17,10 @@ const KNOWN_COMMANDS = new Set([
   'poetry', 'printf', 'psql', 'pytest', 'python', 'python3', 'redis-cli', 'rm', 'rsync', 'scp', 'sed', 'service',
   'set', 'sh', 'sleep', 'source', 'ssh', 'sudo', 'systemctl', 'tail', 'tee', 'terraform', 'test', 'touch',
   'until', 'wget', 'while', 'yarn', '.', '[', '[[',
+  'podman', 'podman-compose', 'k3s', 'gitlab-ctl', 'gitlab-backup', 'apt', 'apt-get', 'yum', 'dnf', 'dpkg', 'rpm', 'pg_restore',
+  'pg_dump', 'mysql', 'mysqldump', 'mariadb', 'jq', 'oc', 'argo', 'argocd', 'vault', 'consul', 'nomad', 'az', 'gsutil', 'brew',
+  'pip3', 'pipx', 'go', 'cargo', 'node', 'tar', 'unzip', 'etcdctl', 'patronictl', 'sqlite3', 'crictl', 'ctr', 'virsh', 'nerdctl',
+  'kustomize', 'flux', 'istioctl', 'linkerd', 'velero', 'restic', 'borg', 'rclone', 'cray', 'gh', 'glab', 'heroku', 'fly', 'doctl',
 ]);
 
 export interface ScriptLines {
@@ -24,6 +28,35 @@ export interface ScriptLines {
   lines: string[];
   /** For each script line, the 0-based line of the block it came from. */
   origins: number[];
+  /** Lines of a transcript that are output, not commands: shown, never run. */
+  output?: string[];
+  /** Runme said the block is interactive or runs in the background. */
+  runme?: 'interactive' | 'background';
+}
+
+/**
+ * A console prompt and what follows it: `$ cmd`, `% cmd`, `λ cmd`, `❯ cmd`, a root prompt
+ * with a host (`ncn# cmd`, `root@db:~# cmd`) or a user prompt with one (`me@host:~$ cmd`).
+ * A bare `# ` is a comment, not a root prompt.
+ */
+const PROMPT = /^\s*(?:[$%λ❯➜»](?=\s|$)|[\w.-]+@[\w.-]+(?::[^\s$#]*)?[$#](?=\s|$)|[\w-]+#(?=\s)|\[[^\]\n]+\][$#](?=\s|$))\s?(.*)$/u;
+
+/** The command after a prompt, or undefined when the line has none. */
+export function afterPrompt(line: string): string | undefined {
+  const match = PROMPT.exec(line);
+  return match ? stripPromptDecoration(match[1]!) : undefined;
+}
+
+/**
+ * Prompts that show the working directory and git branch (`$ ~/deploy/ v4.5.1* docker …`):
+ * the directory is where the command runs, the branch is decoration.
+ */
+function stripPromptDecoration(command: string): string {
+  const match = /^((?:~|\.{1,2})?\/[^\s]*\/)\s+(?:\(?[\w./-]+\*?\)?\*?\s+)?(\S.*)$/.exec(command);
+  if (!match) return command;
+  const rest = match[2]!;
+  // `/usr/bin/ foo` is not a prompt decoration; a path ending in `/` followed by a command is.
+  return `cd ${match[1]} && ${rest}`;
 }
 
 export type BlockKind = 'shell' | 'transcript' | 'other';
@@ -41,12 +74,12 @@ export function classifyBlock(lang: string | null | undefined, code: string): Bl
 
 /** A bash block written as a transcript: its first command line carries a `$ ` prompt. */
 function isTranscript(code: string): boolean {
-  const first = code.split('\n').find((line) => line.trim() !== '' && !line.trim().startsWith('#'));
-  return first !== undefined && /^\s*\$\s/.test(first);
+  const first = code.split('\n').find((line) => line.trim() !== '' && !/^\s*#(?:\s|$)/.test(line));
+  return first !== undefined && PROMPT.test(first) && /\S/.test(first.replace(PROMPT, '$1'));
 }
 
 function hasPrompt(code: string): boolean {
-  return code.split('\n').some((line) => /^\s*[$%]\s/.test(line));
+  return code.split('\n').some((line) => PROMPT.test(line) && !/^\s*#/.test(line));
 }
 
 function looksLikeCommands(code: string): boolean {
@@ -56,7 +89,8 @@ function looksLikeCommands(code: string): boolean {
   const word = first.split(/\s+/)[0]!;
   if (KNOWN_COMMANDS.has(word)) return true;
   if (/^[A-Z_][A-Z0-9_]*=\S*$/.test(word)) return true; // `FLAG=false make restart`
-  return /^(\.{0,2}\/|~\/)\S+$/.test(word); // ./scripts/rollback.sh, /usr/local/bin/x
+  // ./scripts/rollback.sh, /usr/local/bin/x; a one-segment `/pd-moc` is a chat command, not a program.
+  return /^(\.{0,2}\/|~\/)\S+$/.test(word) && !/^\/[\w-]+$/.test(word);
 }
 
 /**
@@ -69,17 +103,21 @@ export function scriptLines(code: string, kind: BlockKind): ScriptLines {
   if (kind !== 'transcript') return { lines: raw, origins: raw.map((_, index) => index) };
   const lines: string[] = [];
   const origins: number[] = [];
+  const output: string[] = [];
   let continuing = false;
   let quote: string | undefined;
   raw.forEach((line, index) => {
-    const prompt = /^\s*[$%]\s?(.*)$/.exec(line);
+    const prompt = afterPrompt(line);
     const continuation = /^\s*>\s?(.*)$/.exec(line);
     let kept: string | undefined;
     if (quote !== undefined) kept = line; // inside a quoted string, a line is data, never a prompt
-    else if (prompt) kept = prompt[1]!;
+    else if (prompt !== undefined) kept = prompt;
     else if (continuing) kept = continuation ? continuation[1]! : line;
+    // A comment above a prompt titles the command after it; below the last one it is output.
+    else if (/^\s*#(?:\s|$)/.test(line) && raw.slice(index + 1).some((next) => afterPrompt(next) !== undefined)) kept = line;
     if (kept === undefined) {
       continuing = false;
+      if (line.trim() !== '') output.push(line);
       return; // output of the previous command
     }
     lines.push(kept);
@@ -87,7 +125,7 @@ export function scriptLines(code: string, kind: BlockKind): ScriptLines {
     quote = openQuoteAfter(kept, quote);
     continuing = quote !== undefined || kept.endsWith('\\');
   });
-  return { lines, origins };
+  return { lines, origins, output };
 }
 
 /** The quote still open at the end of a line, given the one open at its start. */

@@ -1,14 +1,22 @@
 /**
- * The steps of one rollback path, in document order: list items and blocks holding shell
- * commands become `shell` steps; bullets, pointers and non-shell code become `manual` steps.
+ * The steps of a Rollback Procedure, in document order, decided from what the text says:
+ * list items and blocks holding shell commands become `shell` steps; bullets, pointers and
+ * non-shell code become `manual` steps; alternatives (sub-headings, tabs, labelled bullets,
+ * per-OS comment groups, "Alternatively, …") become `choice` steps at any depth; paragraphs
+ * around steps are their notes; output shown in the note is output, never a step.
  */
 
 import type { Code, List, ListItem, Nodes, Paragraph, RootContent } from 'mdast';
+import { alternativeRuns, introducesAlternatives, readsAsAlternatively, readsAsCondition, subOptionTail, variantTerms, type Candidate } from './alternatives.js';
+import { findDestructive, findHazards } from './command-hazards.js';
 import { lineOf, textOf } from './markdown.js';
-import { findParameters, findScriptMarkers } from './placeholders.js';
+import { findExampleValues, findParameters, findScriptMarkers, normaliseParameters, PARAMETER } from './placeholders.js';
+import { nodeData, prepareNodes } from './prepare-nodes.js';
 import { cleanTitle } from './rollback-section.js';
+import { firstSentence, sectionTree, type Section, type SectionTree } from './sections.js';
 import { classifyBlock, hasCommands, isShellSetup, scriptLines, splitOnMarkers, trimBlankEnds, type ScriptLines } from './shell-block.js';
-import type { ManualStep, ShellStep, Step } from './types.js';
+import { stripComment } from './shell-words.js';
+import type { ChoiceOption, ChoiceStep, ManualStep, RollbackPath, ShellStep, Step } from './types.js';
 
 interface Lead {
   title: string;
@@ -28,21 +36,172 @@ interface PendingHeading {
   line: number;
 }
 
-/** Steps of a path. `pathTitle` names shell blocks that have no title of their own. */
+const OUTPUT_LANGUAGES = new Set(['text', 'txt', 'output', 'plaintext', 'plain', 'log', 'none', 'nohighlight']);
+const OUTPUT_LEAD = /\b(?:example output|sample output|the output|output is|output should|output looks|you should see|(?:will|should) (?:print|show|return|look like)|prints?\s+(?:something\s+)?like|similar to)\b|^output\b/i;
+const GATE = /\b(?:(?:go on|continue|proceed|move on)\b[^.]*\bonly (?:if|when|after)|only (?:go on|continue|proceed)\b|if\b[^.]*\b(?:match(?:es)?|pass(?:es)?|succeeds?|is healthy|are healthy|looks? (?:right|good|correct))\b[^.]*,\s*(?:go on|continue|proceed|move on)|sign(?:ed|s)?[- ]off|get (?:an? )?(?:approval|go-ahead)|go\/no-go|do not (?:go on|continue|proceed) (?:until|unless))\b/i;
+/** First words of a sentence that tells the reader to do something (a manual step, not a note). */
+const IMPERATIVE = /^(?:follow|restart|run|check|verify|confirm|make sure|ensure|post|notify|tell|page|stop|start|type|enter|open|log in|sign in|revert|reset|restore|remove|delete|update|edit|set|copy|move|wait|ask|contact|schedule|create|apply|redeploy|deploy|roll back|rollback|downgrade|upgrade|install|uninstall|reinstall|disable|enable|replace|go back|take|download|upload|switch|announce|inform|escalate|review|monitor|watch|drain|cordon|scale|rerun|re-run|retry|clear|flush|purge|reboot|shut down|bring)\b/i;
+
+interface Flow {
+  steps: Step[];
+  /** Notes read before any step: they go with the next step. */
+  pending: string[];
+}
+
+/** The alternative paths of a Rollback Procedure, each with its steps. */
+export function readPaths(nodes: RootContent[], sectionTitle: string, sectionLine: number, depth: number): RollbackPath[] {
+  const tree = sectionTree(prepareNodes(nodes, depth + 1));
+  const candidates = tree.children.map(candidateOf);
+  const runs = alternativeRuns(candidates, introducesAlternatives(lastText(tree.body)));
+  // One sub-heading holding everything: the path is named after it.
+  const only = tree.children.length === 1 && !tree.body.some((node) => node.type !== 'html' && node.type !== 'thematicBreak') ? tree.children[0] : undefined;
+  if (only) return [{ title: only.title, line: only.line, steps: stepsOfTree(only, only.title) }];
+  if (runs.length === 0) return [{ title: sectionTitle, line: sectionLine, steps: stepsOfTree(tree, sectionTitle) }];
+  const [start, end] = runs[0]!;
+  const carry: string[] = [];
+  const before = [...flowSteps(tree.body, sectionTitle, carry), ...stepsOfChildren(tree.children.slice(0, start))];
+  attachNotes(before, carry);
+  const after = stepsOfChildren(tree.children.slice(end));
+  return optionsOf(tree.children.slice(start, end)).map((option) => {
+    const steps = [...before, ...option.steps, ...after];
+    // Notes before the paths go with each path's first step (a copy: each path is its own list).
+    if (before.length === 0 && carry.length > 0 && steps[0]) steps[0] = { ...steps[0], notes: [...carry, ...steps[0].notes] };
+    return { title: option.title, line: option.line, steps };
+  });
+}
+
+/** Notes read before any step of a section go with its first step. */
+function attachNotes(steps: Step[], notes: string[]): void {
+  if (steps[0] && notes.length > 0) {
+    steps[0].notes.unshift(...notes);
+    notes.length = 0;
+  }
+}
+
+/** Steps of a run of nodes (a path, a blockquote): sub-headings become steps or choices. */
 export function extractSteps(nodes: RootContent[], pathTitle: string): Step[] {
+  return stepsOfTree(sectionTree(prepareNodes(nodes, 3)), pathTitle);
+}
+
+function stepsOfTree(tree: SectionTree, title: string): Step[] {
+  const carry: string[] = [];
+  const steps = flowSteps(tree.body, title, tree.children.length > 0 ? carry : undefined);
+  steps.push(...stepsOfChildren(tree.children, introducesAlternatives(lastText(tree.body))));
+  attachNotes(steps, carry);
+  if (steps.length === 0 && carry.length > 0) steps.push(manualStep(title, tree.children[0]?.line ?? 1, carry));
+  return steps;
+}
+
+function stepsOfChildren(children: Section[], introduced = false): Step[] {
+  const runs = alternativeRuns(children.map(candidateOf), introduced);
   const steps: Step[] = [];
+  for (let index = 0; index < children.length; index++) {
+    const run = runs.find(([start]) => start === index);
+    if (run) {
+      const group = children.slice(run[0], run[1]);
+      steps.push(choiceStep(choiceTitle(group), group[0]!.line, optionsOf(group)));
+      index = run[1] - 1;
+      continue;
+    }
+    steps.push(...stepsOfSection(children[index]!));
+  }
+  return steps;
+}
+
+/** A section read as a step of a sequence: its heading titles its first step. */
+function stepsOfSection(section: Section): Step[] {
+  const carry: string[] = [];
+  const steps = flowSteps([section.heading, ...section.body], section.title, section.children.length > 0 ? carry : undefined);
+  steps.push(...stepsOfChildren(section.children, introducesAlternatives(lastText(section.body))));
+  attachNotes(steps, carry);
+  if (steps.length === 0) steps.push(manualStep(section.title, section.line, [section.title]));
+  return steps;
+}
+
+/** Sections that are alternatives → options; a with/without tail becomes a choice inside the option before it. */
+function optionsOf(group: Section[]): ChoiceOption[] {
+  const tail = subOptionTail(group.map((section) => section.title));
+  const main = tail ? group.slice(0, tail[0]) : group;
+  const options = main.map((section) => ({ title: section.title, line: section.line, steps: stepsOfTree(section, section.title) }));
+  if (tail && options.length > 0) {
+    const subs = group.slice(tail[0], tail[1]);
+    options.at(-1)!.steps.push(choiceStep(`${options.at(-1)!.title}: choose one`, subs[0]!.line, optionsOf(subs)));
+  }
+  return options;
+}
+
+function candidateOf(section: Section): Candidate {
+  return { title: section.title, firstText: firstSentence(section.body), forced: section.tab };
+}
+
+function choiceTitle(group: Section[]): string {
+  const tail = subOptionTail(group.map((section) => section.title));
+  return `Choose one: ${(tail ? group.slice(0, tail[0]) : group).map((section) => section.title).join(' / ')}`;
+}
+
+function choiceStep(title: string, line: number, options: ChoiceOption[]): ChoiceStep {
+  return { kind: 'choice', title, line, notes: [], options, chosen: 0 };
+}
+
+function lastText(nodes: readonly RootContent[]): string {
+  const last = [...nodes].reverse().find((node) => node.type === 'paragraph');
+  return last ? textOf(last) : '';
+}
+
+/**
+ * The flat part of a section: paragraphs, blocks, lists, quotes and tables in order. A heading
+ * may only come first (it titles the first step).
+ */
+function flowSteps(nodes: readonly RootContent[], pathTitle: string, carry?: string[]): Step[] {
+  const flow: Flow = { steps: [], pending: [] };
   let heading: PendingHeading | undefined;
   let lead: Lead | undefined;
-  // A plain paragraph under a step heading ("Restart the worker first:") describes the step the
-  // heading names; a bold lead is a title of its own.
+  /** Steps since the last alternative boundary: what an "Alternatively, …" replaces. */
+  let anchor = 0;
   const titleFor = (fallback: string) => (lead && (lead.bold || !heading) ? lead.title : (heading?.title ?? lead?.title ?? fallback));
   const notesFor = () => (lead ? (lead.bold || !heading ? lead.notes : [lead.text]) : []);
-  // A paragraph nothing followed up on is a manual step of its own.
+  const addNote = (text: string) => {
+    if (text === '') return;
+    const last = flow.steps.at(-1);
+    if (last) last.notes.push(text);
+    else flow.pending.push(text);
+  };
+  const push = (...steps: Step[]) => {
+    if (steps.length === 0) return;
+    steps[0]!.notes.unshift(...flow.pending);
+    flow.pending = [];
+    flow.steps.push(...steps);
+    heading = undefined;
+  };
+  /** A paragraph nothing followed up on: an instruction is a manual step, anything else a note. */
   const flushLead = () => {
     if (!lead) return;
-    steps.push(manualStep(titleFor(pathTitle), heading && !lead.bold ? heading.line : lead.line, [lead.text]));
+    const text = lead.text;
+    if (GATE.test(text)) push(gateStep(text, lead.line));
+    else if (readsAsAlternatively(text) && flow.steps.length > anchor) {
+      alternative([manualStep(cleanTitle(text.split(/(?<=[.!?])\s/)[0]!), lead.line, [text])], text, lead.line);
+    } else if ((IMPERATIVE.test(text) && sentences(text) <= 2) || lead.bold || (flow.steps.length === 0 && heading !== undefined && isLast(lead))) {
+      push(manualStep(titleFor(pathTitle), heading && !lead.bold ? heading.line : lead.line, [text], lead.bold ? lead.notes : []));
+    } else addNote(text);
     lead = undefined;
-    heading = undefined;
+  };
+  const isLast = (current: Lead) => !nodes.some((node) => node.type !== 'paragraph' && lineOf(node) > current.line && node.type !== 'thematicBreak');
+  /** Makes the steps since `anchor` and `steps` one choice (or adds `steps` to the choice there). */
+  const alternative = (steps: Step[], text: string, line: number) => {
+    const title = optionTitle(text, steps);
+    const last = flow.steps.at(-1);
+    if (last?.kind === 'choice' && flow.steps.length - 1 === anchor && last.title.startsWith('Choose one')) {
+      last.options.push({ title, line, steps });
+      return;
+    }
+    const before = flow.steps.splice(anchor);
+    const first = before[0]!;
+    const choice = choiceStep('Choose one', first.line, [
+      { title: first.title, line: first.line, steps: before },
+      { title, line, steps },
+    ]);
+    flow.steps.push(choice);
+    anchor = flow.steps.length - 1;
   };
 
   for (let index = 0; index < nodes.length; index++) {
@@ -52,15 +211,35 @@ export function extractSteps(nodes: RootContent[], pathTitle: string): Step[] {
         flushLead();
         heading = { title: stepHeadingTitle(textOf(node)), line: lineOf(node) };
         break;
-      case 'paragraph':
+      case 'paragraph': {
         flushLead();
+        if (node.children.every((child) => child.type === 'image' || (child.type === 'text' && child.value.trim() === '') || child.type === 'break')) {
+          addNote(node.children.filter((child) => child.type === 'image').map((child) => `(image: ${child.alt || child.url})`).join(' '));
+          break;
+        }
         lead = readLead(node);
         break;
+      }
       case 'code': {
         const blocks: Code[] = [node];
         while (nodes[index + 1]?.type === 'code') blocks.push(nodes[++index] as Code);
+        const last = flow.steps.at(-1);
+        const outputLead = lead !== undefined && OUTPUT_LEAD.test(lead.text);
+        const outputFence = blocks.every((block) => OUTPUT_LANGUAGES.has((block.lang ?? '').toLowerCase()));
+        if (last && last.kind !== 'choice' && (outputLead || (outputFence && lead === undefined) || (outputFence && last.kind === 'shell' && lead !== undefined && lead.introduces && /\boutput\b/i.test(lead.text)))) {
+          if (lead && !outputLead) addNote(lead.text);
+          (last.output ??= []).push(...blocks.flatMap((block) => block.value.split('\n')));
+          lead = undefined;
+          break;
+        }
         const line = lead && (lead.bold || !heading) ? lead.line : (heading?.line ?? lead?.line ?? lineOf(node));
-        steps.push(...blockSteps(blocks, { title: titleFor(pathTitle), line, notes: notesFor(), intro: lead?.text ?? heading?.title }));
+        const alternativeLead = lead !== undefined && flow.steps.length > anchor && isAlternativeLead(lead.text, flow.steps.at(-1)!);
+        const steps = blockSteps(blocks, { title: titleFor(pathTitle), line, notes: notesFor(), intro: lead?.text ?? heading?.title });
+        if (alternativeLead) alternative(steps, lead!.text, lead!.line);
+        else {
+          if (lead && !GATE.test(lead.text) && !lead.bold && (readsAsCondition(lead.text) || readsAsVariantLead(lead.text)) && flow.steps.length > 0) anchor = flow.steps.length;
+          push(...steps);
+        }
         lead = undefined;
         heading = undefined;
         break;
@@ -70,26 +249,76 @@ export function extractSteps(nodes: RootContent[], pathTitle: string): Step[] {
         if (listSteps.consumedLead) lead = undefined;
         flushLead();
         heading = undefined;
-        steps.push(...listSteps.steps);
+        push(...listSteps.steps);
         break;
       }
-      case 'blockquote':
+      case 'blockquote': {
         flushLead();
-        steps.push(...extractSteps(node.children, heading?.title ?? pathTitle));
-        heading = undefined;
+        if (containsCode(node)) {
+          push(...extractSteps(node.children, heading?.title ?? pathTitle));
+          heading = undefined;
+        } else {
+          const text = node.children.map((child) => textOf(child)).filter((part) => part !== '').join(' ');
+          if (GATE.test(text) && nodeData(node).admonition !== true) push(gateStep(text, lineOf(node)));
+          else addNote(text);
+        }
         break;
+      }
       case 'table':
         flushLead();
-        steps.push(manualStep(heading?.title ?? 'Table', lineOf(node), node.children.map((row) => row.children.map((cell) => textOf(cell)).join(' | '))));
-        heading = undefined;
+        // A table in the procedure is information (a compatibility matrix): a note, not a step.
+        addNote(node.children.map((row) => row.children.map((cell) => textOf(cell)).join(' | ')).join('\n'));
         break;
+      case 'html': {
+        flushLead();
+        const text = node.value.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+        addNote(text);
+        break;
+      }
       default:
-        // thematic breaks, html comments, link definitions: nothing to do
+        // thematic breaks, link definitions: nothing to do
         break;
     }
   }
   flushLead();
-  return steps;
+  // A section of notes only (prose, a warning) is a step to read and acknowledge, unless
+  // sub-sections follow that the notes introduce.
+  if (flow.steps.length === 0 && carry) carry.push(...flow.pending);
+  else if (flow.steps.length === 0 && flow.pending.length > 0) flow.steps.push(manualStep(heading?.title ?? pathTitle, heading?.line ?? lineOf(nodes[0]!), [...flow.pending]));
+  else if (flow.pending.length > 0) flow.steps.at(-1)!.notes.push(...flow.pending);
+  return flow.steps;
+}
+
+/** "For PostgreSQL run:", "On macOS:", "With Helm:": the block is for one platform or tool. */
+function readsAsVariantLead(text: string): boolean {
+  return /^(?:for|on|with|using|in|if (?:you(?:'re| are)? )?(?:on|using))\s/i.test(text.trim()) && variantTerms(text).length > 0 && text.split(/\s+/).length <= 10;
+}
+
+/** "When you run Podman …:", "Alternatively, …", "you can also …": this block replaces the one before. */
+function isAlternativeLead(text: string, previous: Step): boolean {
+  if (readsAsAlternatively(text) || /\byou can also\b|\binstead\b/i.test(text)) return true;
+  if (readsAsVariantLead(text) && previous.title.length > 0 && readsAsVariantLead(previous.title)) return true;
+  return previous.kind !== 'manual' && /^(?:when|if)\s+(?:you(?:'re| are)?\s+(?:run|use|using|on|have|deploy)|on\s|using\s)/i.test(text.trim());
+}
+
+/** "with backup copies of both folders, the simplest route is …" → "with backup copies of both folders". */
+function shortTitle(text: string): string {
+  if (text.length <= 60) return text;
+  const clause = text.split(/[,;:(]\s/)[0]!;
+  return clause.length <= 80 ? clause : `${clause.slice(0, 77)}…`;
+}
+
+function optionTitle(text: string, steps: Step[]): string {
+  const sentence = cleanTitle(text.split(/(?<=[.!?])\s/)[0]!);
+  return sentence.length <= 80 ? sentence : (steps[0]?.title ?? sentence.slice(0, 77) + '…');
+}
+
+function sentences(text: string): number {
+  return text.split(/(?<=[.!?])\s+(?=[A-Z])/).length;
+}
+
+function gateStep(text: string, line: number): ManualStep {
+  return { kind: 'manual', title: `Go/no-go: ${cleanTitle(text.split(/(?<=[.!?])\s/)[0]!)}`, line, items: [text], notes: [], gate: text };
 }
 
 /** "Step 2: Restart services" → "Restart services": runbook numbers the steps itself. */
@@ -113,7 +342,15 @@ function readLead(paragraph: Paragraph): Lead {
 
 function stepsOfList(list: List, lead: Lead | undefined, heading: PendingHeading | undefined): { steps: Step[]; consumedLead: boolean } {
   const items = list.children;
-  const isSimple = (item: ListItem) => !containsCode(item) && !item.children.some((child) => child.type === 'list');
+  const alternatives = alternativeItems(list, lead?.text);
+  if (alternatives) {
+    const title = lead?.title ?? heading?.title ?? 'Choose one';
+    const choice = choiceStep(title, lead?.line ?? heading?.line ?? lineOf(list), items.map((item) => optionOfItem(item)));
+    if (lead && lead.notes.length > 0) choice.notes.push(...lead.notes);
+    return { steps: [choice], consumedLead: lead !== undefined };
+  }
+  const isTask = (item: ListItem) => item.checked === true || item.checked === false;
+  const isSimple = (item: ListItem) => !containsCode(item) && !item.children.some((child) => child.type === 'list') && !isTask(item) && !GATE.test(textOf(item));
   if (!list.ordered && items.every(isSimple)) {
     // A plain bullet list is one checklist the operator goes through.
     const texts = items.map((item) => textOf(item));
@@ -122,27 +359,76 @@ function stepsOfList(list: List, lead: Lead | undefined, heading: PendingHeading
   }
   const steps = items.flatMap((item) => stepsOfItem(item));
   // "Run these in order:" introduces the list; keep it as a note on the first step.
-  if (lead?.introduces && steps[0]) {
+  if (lead && (lead.introduces || lead.bold) && steps[0]) {
     steps[0].notes.unshift(lead.text);
     return { steps, consumedLead: true };
   }
   return { steps, consumedLead: false };
 }
 
+/**
+ * A bullet list whose items are alternatives: every item is labelled ("pip:", "Server nodes:")
+ * and holds its own blocks or sub-list, and the labels name different variants or conditions;
+ * or every item is a condition ("with a backup …", "without one …").
+ */
+function alternativeItems(list: List, intro: string | undefined): boolean {
+  if (list.ordered || list.children.length < 2) return false;
+  const labels = list.children.map((item) => {
+    const first = item.children[0];
+    return { title: first?.type === 'paragraph' ? cleanTitle(textOf(first)) : '', more: item.children.length > 1 };
+  });
+  if (labels.some((label) => label.title === '')) return false;
+  if (labels.every((label) => readsAsCondition(label.title)) && list.children.every((item) => item.checked == null)) return true;
+  if (!labels.every((label) => label.more && label.title.split(/\s+/).length <= 8)) return false;
+  const runs = alternativeRuns(labels.map((label) => ({ title: label.title, label: true })), intro !== undefined && introducesAlternatives(intro));
+  return runs.length === 1 && runs[0]![0] === 0 && runs[0]![1] === labels.length;
+}
+
+function optionOfItem(item: ListItem): ChoiceOption {
+  const first = item.children[0] as Paragraph;
+  const title = shortTitle(cleanTitle(textOf(first)));
+  const body = item.children.slice(1);
+  const steps = body.length === 0 ? [manualStep(title, lineOf(item), [textOf(item)])] : flowSteps([{ type: 'heading', depth: 6, children: [{ type: 'text', value: title }], position: first.position }, ...prepareNodes(body, 6)], title);
+  return { title, line: lineOf(item), steps };
+}
+
 function stepsOfItem(item: ListItem): Step[] {
-  const [first, ...rest] = item.children;
+  const children = prepareNodes(item.children, 6);
+  const [first, ...rest] = children;
   const lead = first?.type === 'paragraph' ? readLead(first) : undefined;
   const title = lead?.title ?? 'Untitled step';
   const line = lineOf(item);
-  const body = lead ? rest : item.children;
+  const body = lead ? rest : children;
+  const gate = lead && GATE.test(textOf(item)) ? textOf(item) : undefined;
   if (!body.some(containsCode)) {
     const texts = body.flatMap((node) => textsWithoutCode(node));
     const items = texts.length > 0 ? texts : [lead ? lead.text : textOf(item)];
-    return [manualStep(title, line, items, texts.length > 0 ? (lead?.notes ?? []) : [])];
+    const step = manualStep(title, line, items, texts.length > 0 ? (lead?.notes ?? []) : []);
+    if (gate) step.gate = gate;
+    return [step];
+  }
+  // Sub-lists that are alternatives or a sequence of their own: read the body as a flow.
+  const variantLeads = body.filter((node) => node.type === 'paragraph' && readsAsVariantLead(textOf(node))).length;
+  const nested = variantLeads >= 2 || body.some((node) => node.type === 'list' && (alternativeItems(node, lead?.text) || (node.ordered === true && node.children.some(containsCode))));
+  if (nested) {
+    const intro = lead ? [manualOrNote(lead)] : [];
+    const steps = flowSteps(body, title);
+    if (intro[0] && steps[0]?.kind === 'choice' && steps[0].title === 'Choose one') {
+      steps[0].title = title;
+      steps[0].line = line;
+      steps[0].notes.unshift(...lead!.notes);
+      return steps;
+    }
+    if (steps[0]?.kind === 'choice' && lead) {
+      steps[0].title = title;
+      steps[0].line = line;
+      return steps;
+    }
+    return steps;
   }
   const segments = segmentItem(body);
   let shellSegments = 0;
-  return segments.flatMap((segment) => {
+  const steps = segments.flatMap((segment) => {
     if (segment.kind === 'manual') return [manualStep(`${title} (by hand)`, segment.line, segment.items)];
     const first = shellSegments++ === 0;
     return blockSteps(segment.blocks, {
@@ -150,32 +436,47 @@ function stepsOfItem(item: ListItem): Step[] {
       line: first ? line : lineOf(segment.blocks[0]!),
       notes: [...(first ? (lead?.notes ?? []) : []), ...segment.notes],
       intro: lead?.text,
+      outputs: segment.outputs,
     });
   });
+  // The go/no-go comes after the item's commands (compare, then decide).
+  if (gate && steps.at(-1)) steps.at(-1)!.gate = gate;
+  return steps;
 }
 
-type Segment = { kind: 'code'; blocks: Code[]; notes: string[] } | { kind: 'manual'; items: string[]; line: number };
+function manualOrNote(lead: Lead): string {
+  return lead.text;
+}
+
+type Segment = { kind: 'code'; blocks: Code[]; notes: string[]; outputs: Set<Code> } | { kind: 'manual'; items: string[]; line: number };
 
 /**
  * The body of a list item with code, in order: runs of code blocks, and runs of bullets without
  * code. Such bullets ("Restart: `make restart`") are things to do by hand, so they become manual
  * steps in their place rather than notes a reader might skim past. A bullet that introduces a
- * block ("Edit the env file:") and paragraphs are notes of the blocks they go with.
+ * block ("Edit the env file:") and paragraphs are notes of the blocks they go with. A block
+ * introduced as output ("Example output:") is output of the block before it.
  */
 function segmentItem(body: Nodes[]): Segment[] {
   const segments: Segment[] = [];
   let pendingNotes: string[] = [];
+  let outputNext = false;
   const addCode = (blocks: Code[], notes: string[]) => {
     if (blocks.length === 0) {
       pendingNotes.push(...notes);
       return;
     }
     const last = segments.at(-1);
+    const outputs = new Set<Code>();
+    const isOutput = (block: Code) => last?.kind === 'code' && (outputNext || OUTPUT_LANGUAGES.has((block.lang ?? '').toLowerCase()));
+    for (const block of blocks) if (isOutput(block)) outputs.add(block);
+    outputNext = false;
     if (last?.kind === 'code') {
       last.blocks.push(...blocks);
+      for (const block of outputs) last.outputs.add(block);
       last.notes.push(...pendingNotes, ...notes);
     } else {
-      segments.push({ kind: 'code', blocks, notes: [...pendingNotes, ...notes] });
+      segments.push({ kind: 'code', blocks, notes: [...pendingNotes, ...notes], outputs });
     }
     pendingNotes = [];
   };
@@ -185,6 +486,10 @@ function segmentItem(body: Nodes[]): Segment[] {
     else segments.push({ kind: 'manual', items: [text], line });
   };
   for (const node of body) {
+    if (node.type === 'paragraph' && OUTPUT_LEAD.test(textOf(node))) {
+      outputNext = true;
+      continue;
+    }
     if (node.type !== 'list') {
       addCode(collectCode([node]), textsWithoutCode(node));
       continue;
@@ -216,6 +521,7 @@ function collectCode(nodes: Nodes[]): Code[] {
 /** Texts a person reads inside an item (nested bullets, paragraphs), code left out. */
 function textsWithoutCode(node: Nodes): string[] {
   if (node.type === 'code') return [];
+  if (node.type === 'html') return [];
   if (node.type === 'list') return node.children.flatMap((item) => textsWithoutCode(item));
   if (node.type === 'listItem' || node.type === 'blockquote') {
     const texts = node.children.flatMap((child) => textsWithoutCode(child));
@@ -231,6 +537,22 @@ interface BlockContext {
   notes: string[];
   /** Said instead of `title` when `# 1. Title` markers title the steps (the lead that introduced the block). */
   intro?: string;
+  /** Blocks that are output of the block before them. */
+  outputs?: Set<Code>;
+}
+
+/** Runme's fence attributes (`{"name":"undo","excludeFromRunAll":"true"}` or `{ name=undo interactive=true }`). */
+export function fenceAttributes(meta: string | null | undefined): Record<string, string> {
+  const text = (meta ?? '').trim();
+  if (!text.startsWith('{')) return {};
+  try {
+    const parsed = JSON.parse(text) as Record<string, unknown>;
+    return Object.fromEntries(Object.entries(parsed).map(([key, value]) => [key, String(value)]));
+  } catch {
+    const attributes: Record<string, string> = {};
+    for (const match of text.slice(1, -1).matchAll(/([\w-]+)\s*=\s*("[^"]*"|'[^']*'|[^\s}]+)/g)) attributes[match[1]!] = match[2]!.replace(/^["']|["']$/g, '');
+    return attributes;
+  }
 }
 
 /**
@@ -241,34 +563,73 @@ function blockSteps(blocks: Code[], context: BlockContext): Step[] {
   const { title, line, notes } = context;
   const steps: Step[] = [];
   const hasShell = blocks.some((block) => classifyBlock(block.lang, block.value) !== 'other');
-  let script: ScriptLines = { lines: [], origins: [] };
+  let script: ScriptLines = { lines: [], origins: [], output: [] };
+  let named: string | undefined;
   const flushShell = () => {
-    if (script.lines.length > 0) steps.push(...scriptSteps(script, { ...context, notes: steps.length === 0 ? notes : [] }));
-    script = { lines: [], origins: [] };
+    if (script.lines.length > 0) {
+      const made = scriptSteps(script, { ...context, title: named ?? context.title, notes: steps.length === 0 ? notes : [] });
+      steps.push(...made);
+    } else if ((script.output ?? []).length > 0 && steps.at(-1)) (steps.at(-1)!.output ??= []).push(...script.output!);
+    script = { lines: [], origins: [], output: [] };
   };
   for (const block of blocks) {
-    const kind = classifyBlock(block.lang, block.value);
-    if (kind === 'other') {
+    const attributes = fenceAttributes(block.meta);
+    if (context.outputs?.has(block)) {
       flushShell();
-      const language = block.lang ?? 'text';
-      steps.push(codeStep(block, hasShell ? `${title} (${language})` : title, steps.length === 0 ? notes : []));
+      const last = steps.at(-1);
+      if (last) (last.output ??= []).push(...block.value.split('\n'));
       continue;
     }
+    const kind = classifyBlock(block.lang, block.value);
+    if (kind === 'other' || attributes.excludeFromRunAll === 'true') {
+      flushShell();
+      const language = block.lang ?? 'text';
+      const step = codeStep(block, hasShell ? `${title} (${language})` : title, steps.length === 0 ? notes : [], attributes.excludeFromRunAll === 'true');
+      steps.push(step);
+      continue;
+    }
+    if (attributes.name && !named) named = attributes.name;
     const firstLine = lineOf(block) + 1; // the fence itself is on lineOf(block)
     const lines = scriptLines(block.value, kind);
-    script.lines.push(...lines.lines);
-    script.origins.push(...lines.origins.map((origin) => firstLine + origin));
+    const cwd = attributes.cwd ? [`cd ${shellQuote(attributes.cwd)}`] : [];
+    script.lines.push(...cwd, ...lines.lines);
+    script.origins.push(...cwd.map(() => firstLine - 1), ...lines.origins.map((origin) => firstLine + origin));
+    script.output!.push(...(lines.output ?? []));
+    if (attributes.interactive === 'true' || attributes.background === 'true') script.runme = attributes.interactive === 'true' ? 'interactive' : 'background';
   }
   flushShell();
   return steps;
 }
 
-/** One script → one step, or one step per `# N. Title` marker. */
+function shellQuote(text: string): string {
+  return /^[\w./~-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`;
+}
+
+/** One script → one step, or one step per `# N. Title` marker, or a choice for per-OS comment groups. */
 function scriptSteps(script: ScriptLines, context: BlockContext): Step[] {
+  const variants = splitVariants(script);
+  if (variants) {
+    const steps: Step[] = [];
+    const common = trimBlankEnds(variants.before);
+    if (hasCommands(common.lines)) steps.push(...scriptSteps({ ...common, output: [] }, context));
+    const options = variants.groups.map((group) => ({ title: group.title, line: group.line, steps: [makeShellStep(`${context.title} (${group.title})`, group.line, group.lines, group.origins, [], context)] }));
+    const choice = choiceStep(context.title, context.line, options);
+    if (steps.length === 0) choice.notes.push(...context.notes);
+    choice.output = script.output?.length ? script.output : undefined;
+    steps.push(choice);
+    const after = trimBlankEnds(variants.after);
+    if (hasCommands(after.lines)) steps.push(...scriptSteps({ ...after, output: [] }, { ...context, title: `${context.title} (continued)`, notes: [] }));
+    return steps;
+  }
   const parts = splitOnMarkers(script);
   if (!parts.some((part) => part.title !== undefined)) {
     const trimmed = trimBlankEnds(script);
-    return [shellStep(context.title, context.line, trimmed.lines, trimmed.origins, context.notes)];
+    const titled = splitTitledCommands(trimmed, context);
+    if (titled) return titled;
+    const step = makeShellStep(context.title, context.line, trimmed.lines, trimmed.origins, context.notes, context);
+    if (script.output?.length) step.output = script.output;
+    if (script.runme) step.hazards.push({ line: context.line, command: trimmed.lines[0] ?? '', reason: script.runme === 'interactive' ? 'marked interactive (Runme): needs a terminal' : 'marked background (Runme): never exits', fix: 'run it by hand' });
+    return [step];
   }
   // Lines before the first marker that only set up the shell (`set -euo pipefail`, `export
   // KUBECONFIG=…`, `cd`) belong to every marked step, since each step runs in its own shell.
@@ -276,31 +637,130 @@ function scriptSteps(script: ScriptLines, context: BlockContext): Step[] {
   const preamble = parts[0]!.title === undefined ? trimBlankEnds(parts[0]!) : undefined;
   const prelude = preamble && isShellSetup(preamble.lines) ? preamble : { lines: [], origins: [] };
   const steps: Step[] = [];
-  if (preamble && prelude !== preamble) steps.push(shellStep(context.title, context.line, preamble.lines, preamble.origins, context.notes));
+  if (preamble && prelude !== preamble) steps.push(makeShellStep(context.title, context.line, preamble.lines, preamble.origins, context.notes, context));
   for (const part of parts) {
     if (part.title === undefined) continue;
     const body = trimBlankEnds(part);
-    if (!hasCommands(body.lines)) continue;
+    if (!hasCommands(body.lines)) {
+      // A marker over comments only is something to do by hand: never dropped.
+      const texts = body.lines.map((text) => text.replace(/^\s*#+\s?/, '').trim()).filter((text) => text !== '');
+      steps.push(manualStep(part.title, part.markerLine ?? context.line, texts.length > 0 ? texts : [part.title]));
+      continue;
+    }
     const first = steps.length === 0;
     const notes = first ? [...(context.intro ? [context.intro] : []), ...context.notes] : [];
-    steps.push(shellStep(part.title, part.markerLine ?? context.line, [...prelude.lines, ...body.lines], [...prelude.origins, ...body.origins], notes));
+    steps.push(makeShellStep(part.title, part.markerLine ?? context.line, [...prelude.lines, ...body.lines], [...prelude.origins, ...body.origins], notes, context));
   }
+  if (script.output?.length && steps.at(-1)) steps.at(-1)!.output = script.output;
   return steps;
 }
 
-function shellStep(title: string, line: number, lines: string[], lineMap: number[], notes: string[]): ShellStep {
+interface VariantGroup {
+  title: string;
+  line: number;
+  lines: string[];
+  origins: number[];
+}
+
+/**
+ * Comment lines naming different platforms (`# If on Ubuntu: …`, `# CentOS:`) split one block
+ * into per-OS variants: commands before the first such comment are shared.
+ */
+function splitVariants(script: ScriptLines): { before: ScriptLines; groups: VariantGroup[]; after: ScriptLines } | undefined {
+  const heads: { index: number; title: string; term: string }[] = [];
+  script.lines.forEach((line, index) => {
+    if (!/^\s*#/.test(line) || stripComment(line).trim() !== '') return;
+    const text = line.replace(/^\s*#+\s*/, '').trim();
+    const terms = variantTerms(text).filter((term) => OS_TERMS.has(term));
+    if (terms.length === 1 && text.split(/\s+/).length <= 8) heads.push({ index, title: cleanTitle(text.replace(/^(?:if|when)\s+(?:on|using|running)\s+/i, '').replace(/[:：].*$/, '')) || text, term: terms[0]! });
+  });
+  if (heads.length < 2 || new Set(heads.map((head) => head.term)).size < 2) return undefined;
+  const groups: VariantGroup[] = heads.map((head, position) => {
+    const end = heads[position + 1]?.index ?? script.lines.length;
+    const lines = script.lines.slice(head.index + 1, end);
+    const origins = script.origins.slice(head.index + 1, end);
+    const trimmed = trimBlankEnds({ lines, origins });
+    return { title: head.title, line: script.origins[head.index]!, lines: trimmed.lines, origins: trimmed.origins };
+  });
+  if (groups.some((group) => !hasCommands(group.lines))) return undefined;
+  const first = heads[0]!.index;
+  return { before: { lines: script.lines.slice(0, first), origins: script.origins.slice(0, first) }, groups, after: { lines: [], origins: [] } };
+}
+
+const OS_TERMS = new Set(['linux', 'macos', 'mac os', 'os x', 'windows', 'ubuntu', 'debian', 'centos', 'rhel', 'red hat', 'fedora', 'alpine', 'arch', 'suse', 'amazon linux', 'apt', 'yum', 'dnf', 'brew', 'homebrew']);
+
+/**
+ * A block of `# title` + command pairs where some command needs its own confirmation (a pager
+ * to review, a destructive command): one step per pair, so each is asked for on its own.
+ */
+function splitTitledCommands(script: { lines: string[]; origins: number[] }, context: BlockContext): ShellStep[] | undefined {
+  const groups: { title: string; line: number; lines: string[]; origins: number[] }[] = [];
+  let current: (typeof groups)[number] | undefined;
+  for (let index = 0; index < script.lines.length; index++) {
+    const line = script.lines[index]!;
+    if (/^\s*#/.test(line) && stripComment(line).trim() === '') {
+      if (current && hasCommands(current.lines)) {
+        groups.push(current);
+        current = undefined;
+      }
+      const text = line.replace(/^\s*#+\s*/, '').trim();
+      current ??= { title: text, line: script.origins[index]!, lines: [], origins: [] };
+      continue;
+    }
+    if (!current) return undefined;
+    current.lines.push(line);
+    current.origins.push(script.origins[index]!);
+  }
+  if (current && hasCommands(current.lines)) groups.push(current);
+  if (groups.length < 2) return undefined;
+  const attention = groups.some((group) => findHazards(group.lines.join('\n'), group.origins).length > 0 || findDestructive(group.lines.join('\n'), group.origins).length > 0);
+  if (!attention) return undefined;
+  return groups.map((group, index) => {
+    const trimmed = trimBlankEnds(group);
+    const step = makeShellStep(group.title || context.title, group.line, trimmed.lines, trimmed.origins, index === 0 ? context.notes : [], context);
+    if (/^review\b/i.test(group.title)) step.gate = `${group.title}: go on only when it looks right`;
+    return step;
+  });
+}
+
+function makeShellStep(title: string, line: number, raw: string[], lineMap: number[], notes: string[], context: BlockContext): ShellStep {
   const where = `step "${title}"`;
+  const examples = findExampleValues([context.intro ?? '', ...notes, ...raw.filter((text) => /^\s*#/.test(text))]);
+  const rewritten: { name: string; text: string; line: number }[] = [];
+  const lines = raw.map((text, index) => {
+    // `… <NODE-THREE-NAME> ...`: a literal "and so on" is not an argument.
+    const cleaned = stripComment(text).trim() === '' ? text : text.replace(/\s+(?:\.\.\.|…)(?=\s*(?:#.*)?$)/, '');
+    const normalised = normaliseParameters(cleaned, examples);
+    for (const entry of normalised.rewritten) rewritten.push({ ...entry, line: lineMap[index]! });
+    return normalised.line;
+  });
   const placeholders = lines.flatMap((text, index) => findScriptMarkers(text).map((marker) => ({ text: marker.text, line: lineMap[index]!, where })));
-  const parameters = lines.flatMap((text, index) => findParameters(text).map((parameter) => ({ name: parameter.text, line: lineMap[index]! })));
-  return { kind: 'shell', title, line, notes, script: lines.join('\n'), lineMap, placeholders, parameters };
+  const parameters = lines.flatMap((text, index) =>
+    findParameters(text).map((parameter) => {
+      const spelled = rewritten.find((entry) => entry.name === parameter.text && entry.line === lineMap[index])?.text;
+      return spelled ? { name: parameter.text, line: lineMap[index]!, text: spelled } : { name: parameter.text, line: lineMap[index]! };
+    }),
+  );
+  const script = lines.join('\n');
+  return { kind: 'shell', title, line, notes, script, lineMap, placeholders, parameters, hazards: findHazards(script, lineMap), destructive: findDestructive(script, lineMap) };
 }
 
 function manualStep(title: string, line: number, items: string[], notes: string[] = []): ManualStep {
   return { kind: 'manual', title, line, items, notes };
 }
 
-/** Code in a language runbook does not run (python, promql, json): shown, acknowledged by hand. */
-function codeStep(code: Code, title: string, notes: string[] = []): ManualStep {
+/** Code in a language runbook does not run (python, promql, json, sql): shown, acknowledged by hand. */
+function codeStep(code: Code, title: string, notes: string[], excluded: boolean): ManualStep {
   const language = code.lang ?? 'text';
-  return { kind: 'manual', title, line: lineOf(code), items: [`Run by hand if needed (${language} block, not run by runbook)`], notes, code: { language, text: code.value } };
+  const item = excluded
+    ? `Run by hand if needed (marked excludeFromRunAll, not run by runbook)`
+    : language.toLowerCase() === 'sql'
+      ? 'Type into the database console (sql block, not run by runbook)'
+      : `Run by hand if needed (${language} block, not run by runbook)`;
+  const step: ManualStep = { kind: 'manual', title, line: lineOf(code), items: [item], notes, code: { language, text: code.value } };
+  // A `yaml`/`text` fence holding a command: shown, never run, and lint says so.
+  if (!excluded && code.lang && classifyBlock(null, code.value) === 'shell') step.mislabelled = { line: lineOf(code), language: code.lang };
+  const parameters = code.value.split('\n').flatMap((text, index) => [...text.matchAll(PARAMETER)].map((match) => ({ name: match[1]!, line: lineOf(code) + 1 + index })));
+  if (parameters.length > 0) step.parameters = parameters;
+  return step;
 }

@@ -50,13 +50,47 @@ export interface RollbackPath {
   steps: Step[];
 }
 
-export type Step = ShellStep | ManualStep;
+export type Step = ShellStep | ManualStep | ChoiceStep;
 
 interface StepBase {
   title: string;
   line: number;
   /** Text around the commands that a person should read (nested bullets, a lead-in). */
   notes: string[];
+  /** What the step's commands print, as the note shows it: displayed, never run. */
+  output?: string[];
+  /** A go/no-go check written in the note: the run does not pass it without an explicit yes. */
+  gate?: string;
+  /** The note's optional "Rollback Data Migration" step: asked, off by default. */
+  dataRollback?: boolean;
+  /** Where the step came from when a path points at another file (`docs/x.md:12`). */
+  linkedFrom?: string;
+}
+
+/**
+ * Alternatives the operator picks exactly one of (by OS, install method, datastore, …).
+ * `chosen` is the option an unattended run takes.
+ */
+export interface ChoiceStep extends StepBase {
+  kind: 'choice';
+  options: ChoiceOption[];
+  chosen: number;
+}
+
+export interface ChoiceOption {
+  title: string;
+  line: number;
+  steps: Step[];
+}
+
+/** A command that needs attention before it runs: it never exits, needs a terminal, or destroys state. */
+export interface CommandHazard {
+  line: number;
+  command: string;
+  /** What is wrong, e.g. "never exits (--watch)". */
+  reason: string;
+  /** What to do about it. */
+  fix: string;
 }
 
 export interface ShellStep extends StepBase {
@@ -69,6 +103,10 @@ export interface ShellStep extends StepBase {
   placeholders: Placeholder[];
   /** Operator parameters such as `<incident-id>`, filled in with `--set`. */
   parameters: ParameterMention[];
+  /** Commands that never exit or need a terminal: pointed out, never run unattended. */
+  hazards: CommandHazard[];
+  /** Commands that delete or overwrite data or state: asked for on their own. */
+  destructive: CommandHazard[];
 }
 
 export interface ManualStep extends StepBase {
@@ -77,6 +115,10 @@ export interface ManualStep extends StepBase {
   items: string[];
   /** Code shown to the operator but never run (python, promql, …), with its language. */
   code?: { language: string; text: string };
+  /** A block whose label says it does not run (`yaml`, `text`) but which holds a shell command. */
+  mislabelled?: { line: number; language: string };
+  /** `<Issue or doc link>` in text the operator pastes (a chat message): asked, never run. */
+  parameters?: ParameterMention[];
 }
 
 export interface Placeholder {
@@ -90,6 +132,8 @@ export interface Placeholder {
 export interface ParameterMention {
   name: string;
   line: number;
+  /** The text the value replaces, as written (`<SNAPSHOT.db>`, `$YOUR_INSTANCE`, `[filename]`). */
+  text?: string;
 }
 
 export type FlagValue = string;

@@ -5,9 +5,12 @@
 
 import { UsageError, type NoteProblem } from '../errors.js';
 import type { Note, Step } from '../note/types.js';
+import { flattenSteps } from '../note/walk-steps.js';
+import { applyChoices } from './choose.js';
 import { fillParameters } from './parameters.js';
 import { summarizeFlags } from './summarize-flags.js';
 import type { Plan, PlanPath, PlanStep, PrometheusSource, PrometheusUrlSource } from './types.js';
+import { findUnsetVariables } from './unset-variables.js';
 
 export const DEFAULT_PROMETHEUS_URL = 'http://127.0.0.1:9090';
 
@@ -20,6 +23,10 @@ export interface PlanOptions {
   defaultParameters?: ReadonlyMap<string, string>;
   /** Prometheus URL candidates in precedence order (option, environment, profile). */
   prometheusUrl?: { url: string; source: PrometheusUrlSource };
+  /** `--choose step=option` as typed: the option a choice step takes. */
+  choices?: readonly string[];
+  /** `--with-data-rollback`: an unattended run also runs the data rollback step. */
+  withDataRollback?: boolean;
 }
 
 export function buildPlan(note: Note, options: PlanOptions = {}): Plan {
@@ -27,10 +34,11 @@ export function buildPlan(note: Note, options: PlanOptions = {}): Plan {
   const values = new Map([...(options.defaultParameters ?? []), ...given]);
   const problems: NoteProblem[] = [...runBlockers(note)];
   const paths: PlanPath[] = (note.rollback?.paths ?? []).map((path, index) => {
-    const steps = path.steps.map((step, stepIndex) => planStep(step, stepIndex + 1, values));
+    const steps = planSteps(path.steps, values, options.withDataRollback === true);
     return { number: index + 1, title: path.title, line: path.line, steps, shellSteps: steps.filter((step) => step.kind === 'shell').length };
   });
   const selectedPath = paths.length === 0 ? 0 : choosePath(paths, options.path);
+  if (paths[selectedPath]) applyChoices(paths[selectedPath]!.steps, options.choices ?? []);
   const selected = paths[selectedPath];
 
   const stepNumberAt = (line: number) => selected?.steps.find((step) => step.kind === 'shell' && step.lineMap.includes(line))?.number;
@@ -40,9 +48,11 @@ export function buildPlan(note: Note, options: PlanOptions = {}): Plan {
   }
 
   const parameterLines = new Map<string, number[]>();
-  for (const step of note.rollback?.paths.flatMap((path) => path.steps) ?? []) {
-    if (step.kind !== 'shell') continue;
-    for (const parameter of step.parameters) parameterLines.set(parameter.name, [...(parameterLines.get(parameter.name) ?? []), parameter.line]);
+  const runnable = new Set<string>();
+  for (const step of flattenSteps(note.rollback?.paths.flatMap((path) => path.steps) ?? [])) {
+    if (step.kind === 'choice') continue;
+    for (const parameter of step.parameters ?? []) parameterLines.set(parameter.name, [...(parameterLines.get(parameter.name) ?? []), parameter.line]);
+    if (step.kind === 'shell') for (const parameter of step.parameters) runnable.add(parameter.name);
   }
   for (const name of given.keys()) {
     if (!parameterLines.has(name)) {
@@ -65,7 +75,8 @@ export function buildPlan(note: Note, options: PlanOptions = {}): Plan {
     prometheus: prometheusSource(note, options.prometheusUrl),
     paths,
     selectedPath,
-    parameters: [...parameterLines].map(([name, lines]) => ({ name, lines: [...new Set(lines)], value: values.get(name) })),
+    parameters: [...parameterLines].map(([name, lines]) => ({ name, lines: [...new Set(lines)], value: values.get(name), ...(runnable.has(name) ? {} : { manualOnly: true }) })),
+    unsetVariables: selected ? findUnsetVariables(selected.steps) : [],
     checks: note.monitoring.checks.map((check) => ({
       metric: check.metric,
       query: check.query,
@@ -74,6 +85,7 @@ export function buildPlan(note: Note, options: PlanOptions = {}): Plan {
       baseline: check.baseline,
       target: check.target,
       line: check.line,
+      queryLine: check.queryLine,
     })),
     problems,
   };
@@ -88,7 +100,7 @@ export function runBlockers(note: Note): NoteProblem[] {
   if (!note.rollback) {
     return [{ file, line: 1, message: 'no "Rollback Procedure" section: add a "## Rollback Procedure" heading with the rollback steps' }];
   }
-  const steps = note.rollback.paths.flatMap((path) => path.steps);
+  const steps = flattenSteps(note.rollback.paths.flatMap((path) => path.steps));
   if (steps.length === 0) {
     return [{ file, line: note.rollback.line, message: 'the Rollback Procedure section is empty: add numbered steps with bash blocks' }];
   }
@@ -116,21 +128,64 @@ export function isTemplate(note: Note): boolean {
   return note.stage === undefined && /\btemplate\b/i.test(note.title);
 }
 
-function planStep(step: Step, number: number, values: ReadonlyMap<string, string>): PlanStep {
-  if (step.kind === 'manual') {
-    return { kind: 'manual', number, title: step.title, line: step.line, notes: step.notes, items: step.items, code: step.code };
-  }
-  return {
-    kind: 'shell',
+/**
+ * The path's steps in the order a run meets them, numbered from 1: a choice comes first, then
+ * its options' steps, each marked with the choice and option it belongs to.
+ */
+function planSteps(steps: readonly Step[], values: ReadonlyMap<string, string>, withDataRollback: boolean): PlanStep[] {
+  const out: PlanStep[] = [];
+  const visit = (list: readonly Step[], within: PlanStep['within']) => {
+    for (const step of list) {
+      const planned = planStep(step, out.length + 1, values, within, withDataRollback);
+      out.push(planned);
+      if (step.kind !== 'choice' || planned.kind !== 'choice') continue;
+      step.options.forEach((option, index) => {
+        const first = out.length + 1;
+        visit(option.steps, [...within, { choice: planned.number, option: index }]);
+        planned.options[index]!.steps = Array.from({ length: out.length + 1 - first }, (_, offset) => first + offset);
+      });
+    }
+  };
+  visit(steps, []);
+  return out;
+}
+
+function planStep(step: Step, number: number, values: ReadonlyMap<string, string>, within: PlanStep['within'], withDataRollback: boolean): PlanStep {
+  const base = {
     number,
     title: step.title,
     line: step.line,
     notes: step.notes,
+    within,
+    ...(step.output?.length ? { output: step.output } : {}),
+    ...(step.gate ? { gate: step.gate } : {}),
+    ...(step.dataRollback ? { dataRollback: { requested: withDataRollback } } : {}),
+    ...(step.linkedFrom ? { linkedFrom: step.linkedFrom } : {}),
+  };
+  if (step.kind === 'choice') {
+    const options = step.options.map((option) => ({ title: option.title, line: option.line, steps: [] as number[] }));
+    return { ...base, kind: 'choice', options, chosen: step.chosen, chosenBy: 'default' };
+  }
+  if (step.kind === 'manual') {
+    return {
+      ...base,
+      kind: 'manual',
+      items: step.items,
+      code: step.code,
+      ...(step.mislabelled ? { mislabelled: step.mislabelled } : {}),
+      ...(step.parameters?.length ? { parameters: [...new Set(step.parameters.map((parameter) => parameter.name))] } : {}),
+    };
+  }
+  return {
+    ...base,
+    kind: 'shell',
     script: fillParameters(step.script, (name) => values.get(name)),
     source: step.script,
     lineMap: step.lineMap,
     flags: [],
     parameters: [...new Set(step.parameters.map((parameter) => parameter.name))],
+    hazards: step.hazards,
+    destructive: step.destructive,
   };
 }
 

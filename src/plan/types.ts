@@ -23,6 +23,8 @@ export interface Plan {
   /** Index into `paths` of the path a run takes. */
   selectedPath: number;
   parameters: PlanParameter[];
+  /** `$VAR` / `${VAR}` the steps use that no step sets: the environment must provide them. */
+  unsetVariables: { name: string; lines: number[] }[];
   checks: PlanCheck[];
   /** Problems that stop the note from running (placeholders, no section, syntax errors). */
   problems: NoteProblem[];
@@ -67,6 +69,19 @@ export interface PlanStepBase {
   title: string;
   line: number;
   notes: string[];
+  /**
+   * The choices this step sits in, outermost first: it runs only when each of them takes
+   * `option` (0-based). Empty for a step every run of the path goes through.
+   */
+  within: { choice: number; option: number }[];
+  /** What the step's commands print, as the note shows it: shown, never run. */
+  output?: string[];
+  /** A go/no-go check: the run does not pass it without the operator's explicit yes. */
+  gate?: string;
+  /** The optional data rollback: `requested` by `--with-data-rollback` for unattended runs. */
+  dataRollback?: { requested: boolean };
+  /** `file:line` of the note this step was taken from when a path points at another plan. */
+  linkedFrom?: string;
 }
 
 export interface PlanShellStep extends PlanStepBase {
@@ -79,20 +94,45 @@ export interface PlanShellStep extends PlanStepBase {
   /** Flags this step sets, by name. */
   flags: string[];
   parameters: string[];
+  /** Commands that never exit or need a terminal: pointed out; an unattended run stops before them. */
+  hazards: PlanHazard[];
+  /** Commands that delete or overwrite data or state: asked for on their own. */
+  destructive: PlanHazard[];
+}
+
+export interface PlanHazard {
+  line: number;
+  command: string;
+  reason: string;
+  fix: string;
+}
+
+/** Alternatives: exactly one option's steps run. `chosen` is what an unattended run takes. */
+export interface PlanChoiceStep extends PlanStepBase {
+  kind: 'choice';
+  options: { title: string; line: number; steps: number[] }[];
+  chosen: number;
+  /** `--choose` picked it, or it is the first option. */
+  chosenBy: 'option' | 'default';
 }
 
 export interface PlanManualStep extends PlanStepBase {
   kind: 'manual';
   items: string[];
   code?: { language: string; text: string };
+  /** The block's label says it never runs, but it holds a shell command. */
+  mislabelled?: { line: number; language: string };
+  parameters?: string[];
 }
 
-export type PlanStep = PlanShellStep | PlanManualStep;
+export type PlanStep = PlanShellStep | PlanManualStep | PlanChoiceStep;
 
 export interface PlanParameter {
   name: string;
   lines: number[];
   value?: string;
+  /** Only in text the operator pastes by hand (a chat message): shown, never required to run. */
+  manualOnly?: boolean;
 }
 
 export interface PlanCheck {
@@ -103,4 +143,6 @@ export interface PlanCheck {
   baseline?: string;
   target?: string;
   line: number;
+  /** Where the query starts in the note. */
+  queryLine?: number;
 }

@@ -97,9 +97,23 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
     let response: Response;
     let body: string;
     try {
-      response = await fetchImpl(`${endpoint.base}${path}`, { headers, signal: combined, redirect: 'follow' });
+      let url = `${endpoint.base}${path}`;
+      // Redirects are followed by hand, within the origin only: credentials must not go elsewhere.
+      for (let hops = 0; ; hops += 1) {
+        response = await fetchImpl(url, { headers, signal: combined, redirect: 'manual' });
+        const location = response.status >= 300 && response.status < 400 ? response.headers.get('location') : null;
+        if (location === null) break;
+        await response.body?.cancel();
+        const next = new URL(location, url);
+        if (next.origin !== new URL(url).origin) {
+          throw fail(`${where} redirected ${path.split('?')[0]} to another origin, ${next.href}: refused (the request carries credentials); give that URL as the Prometheus URL if it is right`, { kind: 'http', transient: false, status: response.status });
+        }
+        if (hops >= 5) throw fail(`${where} redirected ${path.split('?')[0]} more than 5 times: refused`, { kind: 'http', transient: false, status: response.status });
+        url = next.href;
+      }
       body = await response.text();
     } catch (error) {
+      if (error instanceof PrometheusError) throw error;
       if (signal?.aborted) throw signal.reason;
       if (timeout.aborted) throw fail(`${where} did not answer within ${formatMs(settings.timeoutMs)}`, { kind: 'timeout', transient: true, cause: error });
       const { reason, transient } = describeNetworkError(error);
@@ -140,6 +154,11 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
       const { data } = await request(`/api/v1/targets?state=${state}`, signal);
       if (!isObject(data) || !Array.isArray(data.activeTargets)) {
         throw fail(`Prometheus at ${endpoint.display}: /api/v1/targets answered without data.activeTargets: is this the Prometheus server?`, { kind: 'not-prometheus', transient: false });
+      }
+      const bad = data.activeTargets.findIndex((target) => !isActiveTarget(target));
+      if (bad !== -1) {
+        const shown = snippet(JSON.stringify(data.activeTargets[bad]) ?? String(data.activeTargets[bad]));
+        throw fail(`Prometheus at ${endpoint.display}: /api/v1/targets answered with entry ${bad + 1} of data.activeTargets not a Prometheus target${shown}: is this the Prometheus server?`, { kind: 'not-prometheus', transient: false });
       }
       return data as unknown as TargetsData;
     },
@@ -199,6 +218,15 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
     }
     throw make(`${where} answered ${endpointPath} with JSON that is not a Prometheus API response${snippet(body)}: ${notPrometheus}`, { kind: 'not-prometheus', transient: false, status });
   }
+}
+
+/** The fields runbook reads, with the types Prometheus sends (the rest may be missing). */
+function isActiveTarget(value: unknown): boolean {
+  if (!isObject(value) || !isObject(value.labels) || Object.values(value.labels).some((label) => typeof label !== 'string')) return false;
+  const strings = ['scrapePool', 'scrapeUrl', 'lastError', 'lastScrape', 'health', 'scrapeInterval'] as const;
+  if (strings.some((key) => value[key] !== undefined && typeof value[key] !== 'string')) return false;
+  if (value.discoveredLabels !== undefined && !isObject(value.discoveredLabels)) return false;
+  return value.lastScrapeDuration === undefined || typeof value.lastScrapeDuration === 'number';
 }
 
 function definedOnly<T extends object>(object: T): Partial<T> {

@@ -34,7 +34,8 @@ export interface CheckEvaluation {
   quoted?: SeriesEvaluation;
 }
 
-export function evaluateCheck(data: QueryData, threshold: Threshold, noData: NoDataPolicy): CheckEvaluation {
+/** `metricUnit: 'ms'`: the query returns milliseconds (a metric named `…_ms`), and so does `threshold.baseValue`. */
+export function evaluateCheck(data: QueryData, threshold: Threshold, noData: NoDataPolicy, metricUnit?: 'ms'): CheckEvaluation {
   const samples = samplesOf(data);
   if (samples === undefined) {
     return { result: 'inconclusive', series: [], reason: `the query returns a ${data.resultType === 'matrix' ? 'range vector' : data.resultType}; a check needs an instant vector or a scalar` };
@@ -58,7 +59,7 @@ export function evaluateCheck(data: QueryData, threshold: Threshold, noData: NoD
   let quoted: SeriesEvaluation | undefined;
   if (overLimit.length > 0) {
     quoted = worst(overLimit, threshold);
-    reason = `${formatMeasured(quoted.value, threshold)} is ${limit}${of(overLimit.length)}`;
+    reason = `${formatMeasured(quoted.value, threshold, metricUnit)} is ${limit}${of(overLimit.length)}`;
   } else if (noValue.length > 0 && (result !== 'pass' || noValue.length === series.length)) {
     quoted = noValue[0]!;
     reason = `${quoted.raw}: no usable value${of(noValue.length)}${policyNote(noData)}`;
@@ -66,7 +67,7 @@ export function evaluateCheck(data: QueryData, threshold: Threshold, noData: NoD
     quoted = worst(finite(series), threshold);
     const all =
       series.length <= 1 ? '' : noValue.length === 0 ? ` (all ${series.length} series)` : ` (${series.length - noValue.length} of ${series.length} series; ${noValue.length} without a value counted as a pass)`;
-    reason = `${formatMeasured(quoted.value, threshold)} is not ${limit}${all}`;
+    reason = `${formatMeasured(quoted.value, threshold, metricUnit)} is not ${limit}${all}`;
   }
   return { result, series, reason, quoted };
 }
@@ -118,9 +119,10 @@ const UNIT_FACTOR: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, '
  * A measured value in Prometheus units, followed by the note's unit when that differs:
  * `0.012 (1.2%)`, `0.21 (210ms)`, `3`.
  */
-export function formatMeasured(value: number, threshold?: Threshold): string {
+export function formatMeasured(value: number, threshold?: Threshold, metricUnit?: 'ms'): string {
   if (!Number.isFinite(value)) return Number.isNaN(value) ? 'NaN' : value > 0 ? '+Inf' : '-Inf';
   const base = formatNumber(value);
+  if (metricUnit) return `${base}${metricUnit}`;
   if (!threshold || threshold.unit === '' || threshold.unit === 's') return base;
   const inUnit = value / UNIT_FACTOR[threshold.unit]!;
   return `${base} (${formatNumber(inUnit)}${threshold.unit})`;

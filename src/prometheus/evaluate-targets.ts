@@ -42,6 +42,8 @@ export interface TargetState {
   lastScrapeDurationMs: number;
   scrapeIntervalMs?: number;
   status: TargetStatus;
+  /** Why an `unknown` target's scrape does not count, when it was scraped: no interval, a time in the future. */
+  problem?: string;
 }
 
 export interface TargetsEvaluation {
@@ -76,7 +78,11 @@ export function describeSelector(selector: TargetSelector): string {
     .join(', ');
 }
 
-export function evaluateTargets(active: readonly ActiveTarget[], selector: TargetSelector, since: Date | number): TargetsEvaluation {
+/**
+ * `nowMs`: a scrape that started after it is no evidence (a wrong clock or a wrong answer),
+ * and is not counted.
+ */
+export function evaluateTargets(active: readonly ActiveTarget[], selector: TargetSelector, since: Date | number, nowMs?: number): TargetsEvaluation {
   const sinceMs = typeof since === 'number' ? since : since.getTime();
   const matcher = compileSelector(selector);
   const jobs = new Set<string>();
@@ -87,7 +93,7 @@ export function evaluateTargets(active: readonly ActiveTarget[], selector: Targe
     const job = labels.job ?? target.scrapePool;
     jobs.add(job);
     if (!matches(labels, job, matcher)) continue;
-    const state = targetState(target, labels, job, sinceMs);
+    const state = targetState(target, labels, job, sinceMs, nowMs);
     if (state.status === 'up') up += 1;
     targets.push(state);
   }
@@ -102,16 +108,27 @@ function matches(labels: Record<string, string>, job: string, matcher: Matcher):
   return true;
 }
 
-function targetState(target: ActiveTarget, labels: Record<string, string>, job: string, sinceMs: number): TargetState {
+function targetState(target: ActiveTarget, labels: Record<string, string>, job: string, sinceMs: number, nowMs: number | undefined): TargetState {
   const parsed = Date.parse(target.lastScrape);
   // Go's zero time (year 1) means "never scraped".
   const lastScrapeMs = Number.isFinite(parsed) && parsed > 0 ? parsed : undefined;
   const lastError = target.lastError ?? '';
   const instance = labels.instance ?? target.scrapeUrl;
+  // VictoriaMetrics has no scrapeInterval field, only the discovered label.
+  const intervalText = target.scrapeInterval ?? target.discoveredLabels?.__scrape_interval__;
+  const scrapeIntervalMs = typeof intervalText === 'string' ? parseDuration(intervalText) : undefined;
   let status: TargetStatus;
+  let problem: string | undefined;
   if (target.health === 'down' || lastError !== '') status = 'down';
   else if (target.health !== 'up' || lastScrapeMs === undefined) status = 'unknown';
-  else if (lastScrapeMs <= sinceMs) status = 'stale';
+  else if (nowMs !== undefined && lastScrapeMs > nowMs) {
+    status = 'unknown';
+    problem = `its last scrape (${target.lastScrape}) is in the future: is Prometheus' clock right?`;
+  } else if (!scrapeIntervalMs) {
+    // Without an interval nothing says the next scrape will come: no evidence of a steady state.
+    status = 'unknown';
+    problem = 'Prometheus reports no scrape interval for it';
+  } else if (lastScrapeMs <= sinceMs) status = 'stale';
   else status = 'up';
   return {
     key: `${target.scrapePool} ${target.scrapeUrl}`,
@@ -124,8 +141,9 @@ function targetState(target: ActiveTarget, labels: Record<string, string>, job: 
     lastError,
     lastScrapeMs,
     lastScrapeDurationMs: (target.lastScrapeDuration ?? 0) * 1000,
-    scrapeIntervalMs: target.scrapeInterval ? parseDuration(target.scrapeInterval) : undefined,
+    scrapeIntervalMs,
     status,
+    problem,
   };
 }
 
@@ -148,7 +166,7 @@ export function describeTargetProblem(target: TargetState): string {
     case 'stale':
       return 'no scrape since the rollback ended yet';
     case 'unknown':
-      return 'not scraped yet';
+      return target.problem ?? 'not scraped yet';
     case 'up':
       return 'up';
   }

@@ -17,8 +17,11 @@ import { PrometheusError } from './errors.js';
 import { evaluateCheck, formatMeasured, type NoDataPolicy, type SeriesEvaluation } from './evaluate-check.js';
 import { describeSelector, describeTargetProblem, evaluateTargets, type TargetSelector, type TargetState, type TargetStatus, type TargetsEvaluation } from './evaluate-targets.js';
 import { DEFAULT_POLL_TIMING, planNextPoll, type PollTiming } from './poll-schedule.js';
+import { thresholdForQuery } from './promql-units.js';
+import { describeWindows, sinceRollbackQuery } from './promql-windows.js';
 
 export type Verdict = 'verified' | 'failed' | 'inconclusive';
+export type CheckWindow = 'since-rollback' | 'note';
 /** `skipped`: not checked (`--no-targets`). */
 export type TargetsResult = 'up' | 'failed' | 'inconclusive' | 'skipped';
 export type CheckResult = 'pass' | 'fail' | 'inconclusive' | 'error' | 'skipped';
@@ -34,8 +37,13 @@ export interface VerifyRecoveryOptions {
   jobs?: string[];
   /** `--target-label key=value` (all keys must match; a repeated key matches any of its values). */
   targetLabels?: [string, string][];
-  /** Consecutive good scrapes each target needs (default 2). */
+  /** Consecutive good scrapes each target needs, and consecutive passing evaluations each check needs (default 2). */
   stable?: number;
+  /**
+   * `since-rollback`: every range in a check is measured over the time since `since` (at
+   * least four scrape intervals, at most the note's range); `note`: the queries as written.
+   */
+  window?: CheckWindow;
   /** For targets and checks together (default 5 min). */
   recoveryTimeoutMs?: number;
   /** What an empty result, NaN or ±Inf counts as (default inconclusive). */
@@ -81,7 +89,16 @@ export interface TargetOutcome {
 
 export interface CheckOutcome {
   metric: string;
+  /** As the note wrote it. */
   query?: string;
+  /** As last sent to Prometheus (its ranges since the rollback); undefined when not asked. */
+  sentQuery?: string;
+  /** `[5m] → [42s]`, when the ranges were shortened. */
+  windows?: string;
+  /** Passing evaluations in a row at the end. */
+  passes?: number;
+  /** ISO time of the first evaluation of the final run of passes. */
+  passedFrom?: string;
   threshold?: string;
   /** The threshold in Prometheus units, e.g. `>0.15`. */
   baseThreshold?: string;
@@ -119,6 +136,8 @@ export interface VerificationReport {
   finishedAt: string;
   selector: { jobs: string[]; targetLabels: [string, string][] };
   stable: number;
+  /** How the checks' ranges were measured (absent in a report rebuilt from a journal). */
+  window?: CheckWindow;
   recoveryTimeoutMs: number;
   noData: NoDataPolicy;
   /** False with `--no-targets`: `targets` is empty because they were not asked for. */
@@ -127,7 +146,7 @@ export interface VerificationReport {
   /** Every active job Prometheus knows (to spot a mistyped `--job`). */
   knownJobs: string[];
   checks: CheckOutcome[];
-  /** From `since` to the last of: every target's first good scrape, the checks passing. */
+  /** From `since` to the first moment every target was up after it and every check passed (each for `stable` times in a row). */
   timeToRecoveryMs?: number;
   /** Set when talking to Prometheus failed for good. */
   error?: string;
@@ -171,6 +190,7 @@ export async function verifyRecovery(options: VerifyRecoveryOptions, deps: Verif
   const stable = Math.max(1, Math.floor(options.stable ?? 2));
   const recoveryTimeoutMs = options.recoveryTimeoutMs ?? 5 * 60_000;
   const noData = options.noData ?? 'inconclusive';
+  const window: CheckWindow = options.window ?? 'note';
   const selector: TargetSelector = { jobs: options.jobs ?? [], labels: options.targetLabels ?? [] };
   const sinceMs = options.since.getTime();
   const startedAt = now();
@@ -193,6 +213,22 @@ export async function verifyRecovery(options: VerifyRecoveryOptions, deps: Verif
     }
   };
   const pause = (ms: number) => guard(() => sleep(Math.max(0, ms), deps.signal));
+  // The timeout bounds requests in flight too (a server that hangs or trickles its answer).
+  // Simulated time (an injected sleep) has no real-time deadline to keep.
+  const deadlineSignal = deps.sleep ? undefined : AbortSignal.timeout(Math.max(1, recoveryTimeoutMs));
+  const requestSignal = deadlineSignal ? (deps.signal ? AbortSignal.any([deps.signal, deadlineSignal]) : deadlineSignal) : deps.signal;
+  const timeIsUp = () => deadlineSignal?.aborted === true && !deps.signal?.aborted;
+  const ask = async <T>(work: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> =>
+    guard(async () => {
+      try {
+        return await work(requestSignal);
+      } catch (error) {
+        if (timeIsUp()) {
+          throw new PrometheusError(`no answer from Prometheus at ${client.url} before the recovery timeout (${formatMs(recoveryTimeoutMs)}) ran out`, { kind: 'timeout', transient: false, cause: error });
+        }
+        throw error;
+      }
+    });
 
   let error: string | undefined;
   let targetsResult: { result: TargetsResult; message: string; outcomes: TargetOutcome[]; knownJobs: string[]; intervalMs?: number };
@@ -229,7 +265,7 @@ export async function verifyRecovery(options: VerifyRecoveryOptions, deps: Verif
   const finishedAt = now();
   const recoveryMoments = [
     ...targetsResult.outcomes.map((target) => (target.recoveredAt ? Date.parse(target.recoveredAt) : NaN)),
-    ...checks.filter((check) => check.result === 'pass' && check.measuredAt).map((check) => Date.parse(check.measuredAt!)),
+    ...checks.filter((check) => check.result === 'pass' && check.passedFrom).map((check) => Date.parse(check.passedFrom!)),
   ].filter(Number.isFinite);
   return {
     verdict,
@@ -240,6 +276,7 @@ export async function verifyRecovery(options: VerifyRecoveryOptions, deps: Verif
     finishedAt: finishedAt.toISOString(),
     selector: { jobs: selector.jobs, targetLabels: selector.labels },
     stable,
+    window,
     targetsChecked: checkTargets,
     recoveryTimeoutMs,
     noData,
@@ -257,9 +294,16 @@ export async function verifyRecovery(options: VerifyRecoveryOptions, deps: Verif
     let overdue = 0;
     let evaluation: TargetsEvaluation | undefined;
     for (;;) {
-      const data = await guard(() => client.targets('active', deps.signal));
+      let data: Awaited<ReturnType<PrometheusApi['targets']>>;
+      try {
+        data = await ask((signal) => client.targets('active', signal));
+      } catch (caught) {
+        // Time ran out during a poll: the last answer stands.
+        if (evaluation && timeIsUp()) break;
+        throw caught;
+      }
       const at = now();
-      evaluation = evaluateTargets(data.activeTargets, selector, sinceMs);
+      evaluation = evaluateTargets(data.activeTargets, selector, sinceMs, at.getTime());
       for (const target of evaluation.targets) {
         const streak = streaks.get(target.key) ?? { good: 0 };
         streaks.set(target.key, streak);
@@ -288,6 +332,7 @@ export async function verifyRecovery(options: VerifyRecoveryOptions, deps: Verif
       overdue = plan.overdue ? overdue + 1 : 0;
       await pause(Math.min(plan.delayMs, remaining));
     }
+    if (!evaluation) throw new PrometheusError('no answer to the targets request', { kind: 'timeout', transient: false });
     const outcomes = evaluation.targets.map((target) => targetOutcome(target, streaks.get(target.key), sinceMs));
     const intervals = evaluation.targets.map((target) => target.scrapeIntervalMs).filter((ms): ms is number => ms !== undefined);
     const intervalMs = intervals.length > 0 ? Math.min(...intervals) : undefined;
@@ -318,59 +363,91 @@ export async function verifyRecovery(options: VerifyRecoveryOptions, deps: Verif
     );
     if (runnable.length === 0) return outcomes as CheckOutcome[];
     // Once per scrape interval: a query's answer cannot change faster than its inputs.
-    const roundMs = Math.min(15_000, Math.max(1_000, scrapeIntervalMs ?? 5_000));
-    const attempts = new Map<PlanCheck, number>();
+    // Unknown (no targets API): often enough that --stable passes do not take long.
+    const roundMs = Math.min(15_000, Math.max(1_000, scrapeIntervalMs ?? 2_000));
+    // Four scrape intervals: the fewest samples a rate since the rollback is worth reading over.
+    // Until that much time has passed, the window still reaches a little before the rollback:
+    // an early failure is not final, and a pass must hold --stable times in a row.
+    const minWindowMs = 4 * (scrapeIntervalMs ?? 15_000);
+    const attempts = new Map<number, number>();
+    const streaks = new Map<number, { passes: number; from?: string }>();
     // A query Prometheus rejects as bad data stays bad: it is not asked again.
     const rejected = new Set<number>();
+    const passed = (index: number) => (streaks.get(index)?.passes ?? 0) >= stable;
     for (;;) {
+      let timedOut = false;
       for (const [index, check] of options.checks.entries()) {
-        if (!check.query || !check.threshold || rejected.has(index)) continue;
-        attempts.set(check, (attempts.get(check) ?? 0) + 1);
-        const measured = await measureCheck(check, attempts.get(check)!);
-        outcomes[index] = measured.outcome;
+        if (!check.query || !check.threshold || rejected.has(index) || passed(index)) continue;
+        attempts.set(index, (attempts.get(index) ?? 0) + 1);
+        const measured = await measureCheck(check, attempts.get(index)!, minWindowMs);
+        // Time ran out while this check was asked: its last answer stands.
+        if (measured.timedOut && outcomes[index]) {
+          timedOut = true;
+          break;
+        }
+        const streak = streaks.get(index) ?? { passes: 0 };
+        streaks.set(index, streak);
+        let outcome = measured.outcome;
+        if (outcome.result === 'pass') {
+          streak.passes += 1;
+          streak.from ??= outcome.measuredAt;
+          // Checks asked once only (the targets are not up) show their value as measured.
+          if (streak.passes < stable && retry) outcome = { ...outcome, result: 'inconclusive', reason: `${outcome.reason}; held ${streak.passes} of ${stable} evaluations in a row so far` };
+        } else {
+          streak.passes = 0;
+          streak.from = undefined;
+        }
+        outcome = { ...outcome, passes: streak.passes, passedFrom: streak.from };
+        outcomes[index] = outcome;
+        emit({ type: 'check-measured', at: now(), check: outcome, measurement: record(checkMeasurement(now(), outcome, measured.seriesCount)) });
         if (measured.rejected) rejected.add(index);
+        if (measured.timedOut) {
+          timedOut = true;
+          break;
+        }
       }
       const done = outcomes.every((outcome, index) => outcome && (outcome.result === 'pass' || outcome.result === 'skipped' || rejected.has(index)));
       const remaining = deadline - now().getTime();
-      if (done || !retry || remaining <= 0) break;
+      if (done || !retry || timedOut || remaining <= 0) break;
       await pause(Math.min(roundMs, remaining));
     }
-    return outcomes as CheckOutcome[];
+    return outcomes.map((outcome, index) => outcome ?? notChecked(options.checks[index]!, `not checked: the recovery timeout (${formatMs(recoveryTimeoutMs)}) ran out first`));
   }
 
-  async function measureCheck(check: PlanCheck, attempt: number): Promise<{ outcome: CheckOutcome; rejected: boolean }> {
-    const threshold = check.threshold!;
+  async function measureCheck(check: PlanCheck, attempt: number, minWindowMs: number): Promise<{ outcome: CheckOutcome; rejected: boolean; timedOut: boolean; seriesCount: number }> {
+    const { threshold, metricUnit } = thresholdForQuery(check.threshold!, check.query);
+    const windowed = window === 'since-rollback' ? sinceRollbackQuery(check.query!, { elapsedMs: now().getTime() - sinceMs, minMs: minWindowMs }) : undefined;
+    const sent = windowed?.query ?? check.query!;
     const common = {
       metric: check.metric,
       query: check.query,
+      sentQuery: sent,
+      windows: windowed?.changed ? describeWindows(windowed) : undefined,
       threshold: check.thresholdText ?? `${threshold.op}${threshold.value}${threshold.unit}`,
-      baseThreshold: `${threshold.op}${threshold.baseValue}`,
+      baseThreshold: `${threshold.op}${threshold.baseValue}${metricUnit ? metricUnit : ''}`,
       attempts: attempt,
       line: check.line,
     };
-    let outcome: CheckOutcome;
     try {
-      const answer = await guard(() => client.query(check.query!, undefined, deps.signal));
-      const evaluation = evaluateCheck(answer.data, threshold, noData);
-      const at = now();
-      outcome = {
+      const answer = await ask((signal) => client.query(sent, undefined, signal));
+      const evaluation = evaluateCheck(answer.data, threshold, noData, metricUnit);
+      const outcome: CheckOutcome = {
         ...common,
         result: evaluation.result,
         reason: evaluation.reason + (answer.warnings.length > 0 ? ` (Prometheus warns: ${answer.warnings.join('; ')})` : ''),
         series: evaluation.series.slice(0, MAX_SERIES).map(seriesEntry),
-        value: evaluation.quoted ? formatMeasured(evaluation.quoted.value, threshold) : undefined,
-        measuredAt: at.toISOString(),
+        value: evaluation.quoted ? formatMeasured(evaluation.quoted.value, threshold, metricUnit) : undefined,
+        measuredAt: now().toISOString(),
       };
-      emit({ type: 'check-measured', at, check: outcome, measurement: record(checkMeasurement(at, outcome, evaluation.series.length)) });
-      return { outcome, rejected: false };
+      return { outcome, rejected: false, timedOut: false, seriesCount: evaluation.series.length };
     } catch (caught) {
-      // A query Prometheus rejects (bad_data, execution) is this check's problem; anything
-      // else (no connection, auth, not Prometheus) ends the verification.
-      if (!(caught instanceof PrometheusError) || caught.kind !== 'api' || caught.transient) throw caught;
-      const at = now();
-      outcome = { ...common, result: 'error', reason: caught.message, series: [], measuredAt: at.toISOString() };
-      emit({ type: 'check-measured', at, check: outcome, measurement: record(checkMeasurement(at, outcome, 0)) });
-      return { outcome, rejected: caught.errorType === 'bad_data' };
+      if (!(caught instanceof PrometheusError)) throw caught;
+      const timedOut = timeIsUp();
+      // A query Prometheus rejects (bad_data, execution) is this check's problem, and so is the
+      // time running out; anything else (no connection, auth, not Prometheus) ends the verification.
+      if (!timedOut && (caught.kind !== 'api' || caught.transient)) throw caught;
+      const outcome: CheckOutcome = { ...common, result: timedOut ? 'inconclusive' : 'error', reason: caught.message, series: [], measuredAt: now().toISOString() };
+      return { outcome, rejected: caught.errorType === 'bad_data', timedOut, seriesCount: 0 };
     }
   }
 }

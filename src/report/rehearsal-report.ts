@@ -1,10 +1,11 @@
 /**
- * The rehearsal report: proof that a rollback works before it is needed, as JSON for tools
- * and markdown fit to paste into the note's Communication Log. Pure: built from the run's
- * events and the verification report.
+ * The rehearsal report: proof that a rollback works before it is needed, as JSON for tools,
+ * markdown fit to paste into the note's Communication Log, and (report/html-report.ts) a page
+ * to look at. Pure: built from the run's events — the journal — and, when the caller has it,
+ * the verification report (otherwise read back from the journalled one).
  */
 
-import type { RunEvent, StepDecision } from '../journal/events.js';
+import type { NotificationSent, RunEvent, SilenceRecorded, StepDecision, VerificationRecorded } from '../journal/events.js';
 import { replayRun, stepOutcomes } from '../journal/run-state.js';
 import type { Plan } from '../plan/types.js';
 import { formatMs } from '../prometheus/duration.js';
@@ -17,7 +18,8 @@ export type RehearsalVerdict = 'passed' | 'failed' | 'not-verified';
 
 export interface RehearsalReport {
   schemaVersion: number;
-  kind: 'rehearsal';
+  /** `run`: the report of a rollback run (`runbook report`) rather than of a rehearsal. */
+  kind: 'rehearsal' | 'run';
   runId: string;
   stage: string | null;
   title: string;
@@ -32,19 +34,28 @@ export interface RehearsalReport {
   totalMs: number;
   /** From the first step starting to Prometheus showing recovery; absent when not verified. */
   timeToRecoverMs: number | null;
+  /** When the last step ended (recovery checks trust scrapes after it), and when recovery was shown. */
+  lastStepFinishedAt: string | null;
+  recoveredAt: string | null;
   verdict: RehearsalVerdict;
   /** One line: what failed first, or what was proven. */
   summary: string;
   steps: {
     number: number;
     title: string;
-    kind: 'shell' | 'manual';
+    kind: 'shell' | 'manual' | 'choice';
     result: string;
     decision: StepDecision | null;
     durationMs: number;
     exitCode: number | null;
     flags: { name: string; before: string | null; after: string | null; expected: string }[];
     needsPerson: string[];
+    startedAt: string | null;
+    finishedAt: string | null;
+    /** A manual step's items (the shell step's commands are in the journal). */
+    items: string[];
+    /** Who confirmed a manual step done: the operator of the run (or of the resume) at the time. */
+    acknowledgedBy: string | null;
   }[];
   verification: {
     verdict: string;
@@ -59,29 +70,61 @@ export interface RehearsalReport {
       /** The first problem the recovery check saw (e.g. "down: connection refused" while it restarted), null when it was up throughout. */
       seenDown: string | null;
       timeToRecoveryMs: number | null;
+      /** When the check first saw it down, and the scrape that began its final run of good scrapes. */
+      downAt: string | null;
+      upAt: string | null;
     }[];
-    checks: { metric: string; query: string | null; value: string | null; threshold: string | null; result: string; reason: string }[];
+    checks: {
+      metric: string;
+      query: string | null;
+      /** Set when the query sent differed from the note's (ranges since the rollback). */
+      sentQuery?: string;
+      value: string | null;
+      threshold: string | null;
+      result: string;
+      reason: string;
+      /** The threshold in Prometheus units (`<0.05`), for the chart's line. */
+      baseThreshold: string | null;
+      /** Each measurement's worst series value, in Prometheus units (null: no data). */
+      points: { at: string; value: number | null }[];
+    }[];
+    since: string;
+    finishedAt: string;
   } | null;
+  /** The Alertmanager silence the run kept, when it had one. */
+  silence: { alertmanagerUrl: string; matchers: string[]; ids: string[]; events: { at: string; action: string; id: string | null; endsAt: string | null; reason: string | null }[] } | null;
+  /** Chat notifications sent, the webhook masked. */
+  notifications: { at: string; event: string; target: string; ok: boolean; reason: string | null }[];
 }
 
 export function buildRehearsalReport(input: {
-  plan: Plan;
+  /** The plan of the run, when the caller has it (title and note as shown); else taken from the journal. */
+  plan?: Plan;
   runId: string;
   events: RunEvent[];
   journal: string;
   verification?: VerificationReport;
-  finishedAt: Date;
+  /** Default: the time of the last event. */
+  finishedAt?: Date;
+  kind?: RehearsalReport['kind'];
 }): RehearsalReport {
-  const { plan, events, verification } = input;
+  const { plan, events } = input;
   const state = replayRun(events);
   if (!state) throw new Error('a rehearsal report needs the run-started event');
+  const verification = input.verification ?? verificationFromJournal(events);
+  const finishedAt = input.finishedAt ?? new Date(events.at(-1)!.at);
+  const measurements = verification?.measurements ?? [];
   const outcomes = stepOutcomes(events);
   const decisions = new Map<number, StepDecision>();
   for (const event of events) if (event.type === 'step-decision') decisions.set(event.step, event.decision);
   const firstStep = events.find((event) => event.type === 'step-started');
+  const operatorAt = (at: string) => events.findLast((event) => (event.type === 'run-started' || event.type === 'run-resumed') && event.at <= at) as { operator: string } | undefined;
 
   const steps = state.started.steps.map((step) => {
     const outcome = outcomes.find((candidate) => candidate.number === step.number);
+    const started = events.findLast((event) => event.type === 'step-started' && event.step === step.number);
+    const finished = events.findLast((event) => event.type === 'step-finished' && event.step === step.number);
+    const acknowledged = events.findLast((event) => event.type === 'step-decision' && event.step === step.number && event.decision === 'acknowledged');
     return {
       number: step.number,
       title: step.title,
@@ -92,6 +135,10 @@ export function buildRehearsalReport(input: {
       exitCode: outcome?.exitCode ?? null,
       flags: (outcome?.flags ?? []).map((flag) => ({ name: flag.name, before: flag.before, after: flag.after, expected: flag.expected })),
       needsPerson: outcome?.result === 'needs-person' ? outcome.commands.split('\n') : [],
+      startedAt: started?.at ?? null,
+      finishedAt: finished?.at ?? null,
+      items: step.kind === 'manual' && outcome?.commands ? outcome.commands.split('\n') : [],
+      acknowledgedBy: acknowledged ? (operatorAt(acknowledged.at)?.operator ?? state.started.operator) : null,
     };
   });
 
@@ -105,20 +152,22 @@ export function buildRehearsalReport(input: {
 
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
-    kind: 'rehearsal',
+    kind: input.kind ?? 'rehearsal',
     runId: input.runId,
-    stage: plan.stage ?? null,
-    title: plan.title,
-    note: plan.file,
+    stage: state.started.stage,
+    title: plan?.title ?? state.started.stage ?? state.started.note,
+    note: plan?.file ?? state.started.note,
     path: state.started.path,
     environment: state.started.environment,
     operator: state.started.operator,
     host: state.started.host,
     journal: input.journal,
     startedAt: state.started.at,
-    finishedAt: input.finishedAt.toISOString(),
-    totalMs: input.finishedAt.getTime() - Date.parse(state.started.at),
+    finishedAt: finishedAt.toISOString(),
+    totalMs: finishedAt.getTime() - Date.parse(state.started.at),
     timeToRecoverMs,
+    lastStepFinishedAt: events.findLast((event) => event.type === 'step-finished')?.at ?? null,
+    recoveredAt: recoveredAt === undefined ? null : new Date(recoveredAt).toISOString(),
     verdict,
     summary: summarize(verdict, steps, runResult?.message ?? null, verification),
     steps,
@@ -134,10 +183,97 @@ export function buildRehearsalReport(input: {
             lastError: target.lastError,
             seenDown: firstProblem(verification, target.name),
             timeToRecoveryMs: target.timeToRecoveryMs ?? null,
+            downAt: measurements.find((measurement) => measurement.kind === 'targets' && measurement.notUp.some((candidate) => candidate.name === target.name && candidate.status !== 'stale'))?.at ?? null,
+            upAt: target.recoveredAt ?? null,
           })),
-          checks: verification.checks.map((check) => ({ metric: check.metric, query: check.query ?? null, value: check.value ?? null, threshold: check.threshold ?? null, result: check.result, reason: check.reason })),
+          checks: verification.checks.map((check) => ({
+            metric: check.metric,
+            query: check.query ?? null,
+            ...(check.sentQuery && check.sentQuery !== check.query ? { sentQuery: check.sentQuery } : {}),
+            value: check.value ?? null,
+            threshold: check.threshold ?? null,
+            result: check.result,
+            reason: check.reason,
+            baseThreshold: check.baseThreshold ?? null,
+            points: checkPoints(measurements, check.metric, check.baseThreshold),
+          })),
+          since: verification.since,
+          finishedAt: verification.finishedAt,
         }
       : null,
+    silence: silenceOf(events),
+    notifications: events.filter((event): event is NotificationSent => event.type === 'notification').map(({ at, event, target, ok, reason }) => ({ at, event, target, ok, reason })),
+  };
+}
+
+/**
+ * The verification as the journal recorded it: the `report` event and every `measurement`
+ * before it. Undefined when the run has no report (not verified, or killed during the check).
+ */
+export function verificationFromJournal(events: RunEvent[]): VerificationReport | undefined {
+  const verificationEvents = events.filter((event): event is VerificationRecorded => event.type === 'verification');
+  const report = verificationEvents.findLast((event) => event.phase === 'report') as (VerificationRecorded & Partial<JournalledReport>) | undefined;
+  if (!report) return undefined;
+  // The measurements of the last check (a resumed run may have checked before).
+  const from = verificationEvents.findLastIndex((event) => event.phase !== 'measurement' && event !== report && event.at < report.at);
+  const measurements = verificationEvents.slice(from + 1).filter((event) => event.phase === 'measurement').map((event) => event.measurement as VerificationReport['measurements'][number]);
+  const targets = report.targets ?? [];
+  return {
+    verdict: report.verdict as VerificationReport['verdict'],
+    reason: report.summary ?? '',
+    prometheusUrl: report.prometheusUrl ?? '',
+    since: report.since ?? report.at,
+    startedAt: report.startedAt ?? report.since ?? report.at,
+    finishedAt: report.finishedAt ?? report.at,
+    selector: { jobs: [], targetLabels: [] },
+    stable: 0,
+    recoveryTimeoutMs: 0,
+    noData: 'inconclusive',
+    // Journals from before it was recorded: targets listed or measured means they were checked.
+    targetsChecked: report.targetsChecked ?? (targets.length > 0 || measurements.some((measurement) => measurement.kind === 'targets')),
+    targets: targets.map((target) => ({ job: '', instance: '', scrapeUrl: '', labels: {}, status: target.health === 'up' ? 'up' : 'down', goodScrapes: 0, ...target, timeToRecoveryMs: target.timeToRecoveryMs ?? undefined, recoveredAt: target.recoveredAt ?? undefined })) as VerificationReport['targets'],
+    knownJobs: [],
+    checks: (report.checks ?? []).map((check) => ({ series: [], attempts: 0, line: 0, ...check, query: check.query ?? undefined, value: check.value ?? undefined, threshold: check.threshold ?? undefined, baseThreshold: check.baseThreshold ?? undefined })) as VerificationReport['checks'],
+    timeToRecoveryMs: report.timeToRecoveryMs ?? undefined,
+    measurements,
+    requests: report.requests ?? 0,
+  } as VerificationReport;
+}
+
+/** The `report` phase of a `verification` event, as src/commands/recovery-check.ts journals it. */
+interface JournalledReport {
+  prometheusUrl: string;
+  since: string;
+  startedAt: string;
+  finishedAt: string;
+  targetsChecked: boolean;
+  timeToRecoveryMs: number | null;
+  targets: { name: string; health: string; lastError: string; timeToRecoveryMs: number | null; recoveredAt?: string | null }[];
+  checks: { metric: string; query: string | null; value: string | null; threshold: string | null; baseThreshold?: string | null; result: string; reason: string }[];
+  requests: number;
+}
+
+/** Each measurement of a check: its worst series (the one nearest failing), as a number. */
+function checkPoints(measurements: VerificationReport['measurements'], metric: string, baseThreshold: string | undefined): { at: string; value: number | null }[] {
+  // `<0.05` passes below the line: the highest value is the worst; `>…` the lowest.
+  const highIsWorse = !baseThreshold || baseThreshold.startsWith('<');
+  return measurements
+    .filter((measurement) => measurement.kind === 'check' && measurement.metric === metric)
+    .map((measurement) => {
+      const values = (measurement as { series: { value: string }[] }).series.map((series) => Number(series.value)).filter(Number.isFinite);
+      return { at: measurement.at, value: values.length === 0 ? null : highIsWorse ? Math.max(...values) : Math.min(...values) };
+    });
+}
+
+function silenceOf(events: RunEvent[]): RehearsalReport['silence'] {
+  const silences = events.filter((event): event is SilenceRecorded => event.type === 'silence');
+  const first = silences[0];
+  if (!first) return null;
+  return {
+    alertmanagerUrl: first.alertmanagerUrl,
+    matchers: first.matchers,
+    ids: [...new Set(silences.map((event) => event.id).filter((id): id is string => id !== null))],
+    events: silences.map(({ at, action, id, endsAt, reason }) => ({ at, action, id, endsAt, reason })),
   };
 }
 
@@ -205,7 +341,9 @@ export function formatRehearsalMarkdown(report: RehearsalReport): string {
     if (verification.checks.length > 0) {
       lines.push('', '| Metric | Query | Measured | Threshold | Result |', '|--------|-------|----------|-----------|--------|');
       for (const check of verification.checks) {
-        lines.push(`| ${cell(check.metric)} | \`${cell(check.query ?? '-')}\` | ${cell(check.value ?? '-')} | ${cell(check.threshold ?? '-')} | ${check.result} |`);
+        // The note's query, then the one sent when its ranges were measured since the rollback.
+        const sent = check.sentQuery ? ` → sent as \`${cell(check.sentQuery)}\`` : '';
+        lines.push(`| ${cell(check.metric)} | \`${cell(check.query ?? '-')}\`${sent} | ${cell(check.value ?? '-')} | ${cell(check.threshold ?? '-')} | ${check.result} |`);
       }
     }
   } else {

@@ -3,6 +3,7 @@
  * versioned by `schemaVersion`; add fields, never rename them.
  */
 
+import { optionLetter } from '../plan/choose.js';
 import type { Plan, PlanStep } from '../plan/types.js';
 
 export const PLAN_SCHEMA_VERSION = 1;
@@ -35,9 +36,11 @@ export function planToJson(plan: Plan): object {
       title: path.title,
       line: path.line,
       selected: path.number === plan.selectedPath + 1,
-      steps: path.steps.map(stepToJson),
+      // Nested: a choice holds its options' steps; only the top-level steps are listed here.
+      steps: path.steps.filter((step) => step.within.length === 0).map((step) => stepToJson(step, path.steps)),
     })),
-    parameters: plan.parameters.map((parameter) => ({ name: parameter.name, lines: parameter.lines, value: parameter.value ?? null })),
+    parameters: plan.parameters.map((parameter) => ({ name: parameter.name, lines: parameter.lines, value: parameter.value ?? null, manualOnly: parameter.manualOnly === true })),
+    unsetVariables: plan.unsetVariables,
     checks: plan.checks.map((check) => ({
       metric: check.metric,
       query: check.query ?? null,
@@ -51,8 +54,35 @@ export function planToJson(plan: Plan): object {
   };
 }
 
-function stepToJson(step: PlanStep): object {
-  const common = { number: step.number, title: step.title, kind: step.kind, line: step.line, notes: step.notes };
-  if (step.kind === 'shell') return { ...common, script: step.script, flags: step.flags, parameters: step.parameters };
-  return { ...common, items: step.items, code: step.code ?? null };
+function stepToJson(step: PlanStep, steps: readonly PlanStep[]): object {
+  const common = {
+    number: step.number,
+    title: step.title,
+    kind: step.kind,
+    line: step.line,
+    notes: step.notes,
+    output: step.output ?? [],
+    gate: step.gate ?? null,
+    dataRollback: step.dataRollback ? { optional: true, runsUnattended: step.dataRollback.requested } : null,
+    linkedFrom: step.linkedFrom ?? null,
+  };
+  if (step.kind === 'shell') {
+    return { ...common, script: step.script, flags: step.flags, parameters: step.parameters, destructive: step.destructive, hazards: step.hazards };
+  }
+  if (step.kind === 'choice') {
+    const byNumber = new Map(steps.map((candidate) => [candidate.number, candidate]));
+    return {
+      ...common,
+      options: step.options.map((option, index) => ({
+        letter: optionLetter(index),
+        title: option.title,
+        line: option.line,
+        // Direct children only: deeper steps sit in their own choices.
+        steps: option.steps.map((number) => byNumber.get(number)!).filter((child) => child.within.length === step.within.length + 1).map((child) => stepToJson(child, steps)),
+      })),
+      chosen: step.chosen,
+      chosenBy: step.chosenBy,
+    };
+  }
+  return { ...common, items: step.items, code: step.code ?? null, mislabelled: step.mislabelled ?? null, parameters: step.parameters ?? [] };
 }

@@ -5,7 +5,10 @@
 
 import type { FlagReading } from '../flags/env-file.js';
 import { formatThreshold } from '../note/threshold.js';
+import { optionLetter } from '../plan/choose.js';
 import type { Plan, PlanCheck, PlanFlag, PlanStep } from '../plan/types.js';
+import { promqlProblemsOf } from '../prometheus/check-queries.js';
+import { sinceRollbackQuery } from '../prometheus/promql-windows.js';
 import type { Style } from './style.js';
 
 export interface PlanTextOptions {
@@ -18,6 +21,12 @@ export interface PlanTextOptions {
   checkTargets?: boolean;
   /** False: `--no-verify`, no recovery check after the last step. */
   verify?: boolean;
+  /** `--window`: how a run measures the checks' ranges (default since the rollback). */
+  window?: 'since-rollback' | 'note';
+  /** Steps a run would leave out (`--from`, `--only`), with the reason. */
+  notSelected?: ReadonlyMap<number, string>;
+  /** Steps that would fail, with the reason (see run/predict.ts). */
+  predicted?: ReadonlyMap<number, string>;
   /** What goes on around the run (notifications, the silence), one line each. */
   around?: string[];
 }
@@ -45,14 +54,19 @@ export function formatPlan(plan: Plan, options: PlanTextOptions): string {
     const width = Math.max(...plan.parameters.map((parameter) => parameter.name.length));
     for (const parameter of plan.parameters) {
       const value = parameter.value === undefined ? style.yellow(`not set: give --set ${parameter.name}=VALUE`) : parameter.value;
-      out.push(`  ${parameter.name.padEnd(width)}  ${value}  ${style.dim(`(line ${parameter.lines.join(', ')})`)}`);
+      const manual = parameter.manualOnly ? style.dim(' (only in text you paste by hand)') : '';
+      out.push(`  ${parameter.name.padEnd(width)}  ${value}${manual}  ${style.dim(`(line ${parameter.lines.join(', ')})`)}`);
     }
+  }
+  if (plan.unsetVariables.length > 0) {
+    out.push('', style.bold('Variables the steps use but no step sets'));
+    for (const variable of plan.unsetVariables) out.push(`  ${style.yellow(`$${variable.name}`)}  ${style.dim(`(line ${variable.lines.join(', ')})`)}: set it in the environment (or --env), or it expands to nothing`);
   }
 
   if (path) {
     out.push('', style.bold(`Steps — path ${path.number}: ${path.title}`));
     if (path.steps.length === 0) out.push(style.yellow('  this path has no steps'));
-    for (const step of path.steps) out.push(...formatStep(step, style));
+    for (const step of path.steps) out.push(...formatStep(step, path.steps, style, options));
   }
 
   if (options.verify === false) {
@@ -61,7 +75,7 @@ export function formatPlan(plan: Plan, options: PlanTextOptions): string {
     out.push('', style.bold(`Recovery checks after the last step — Prometheus ${plan.prometheus.url} ${style.dim(`(${describeUrlSource(plan)})`)}`));
     out.push(`  targets: ${describeTargetCheck(plan, options)}`);
   }
-  for (const check of options.verify === false ? [] : plan.checks) out.push(...formatCheck(check, style));
+  for (const check of options.verify === false ? [] : plan.checks) out.push(...formatCheck(check, style, plan.file, options.window ?? 'since-rollback'));
   if (plan.checks.length === 0 && options.verify !== false) out.push(style.yellow('  no Key Metrics table with queries in the note: only targets are checked'));
 
   const others = plan.paths.filter((other) => other.number !== path?.number);
@@ -71,6 +85,10 @@ export function formatPlan(plan: Plan, options: PlanTextOptions): string {
       const manual = other.steps.length - other.shellSteps;
       out.push(`  ${other.number}. ${other.title} — ${other.shellSteps} shell, ${manual} manual step${manual === 1 ? '' : 's'}`);
     }
+  }
+  if (options.predicted && options.predicted.size > 0) {
+    out.push('');
+    for (const [step, reason] of options.predicted) out.push(style.red(`step ${step} will fail: ${reason}`));
   }
   if (options.around?.length) out.push('', style.bold('Around the run'), ...options.around);
   if (options.dryRun) out.push('', style.dim('Dry run: nothing was run and nothing was written.'));
@@ -109,27 +127,67 @@ function describeReading(reading: FlagReading, flag: PlanFlag, style: Style): st
   }
 }
 
-function formatStep(step: PlanStep, style: Style): string[] {
+/** One step, indented under the option of each choice it sits in. */
+function formatStep(step: PlanStep, steps: readonly PlanStep[], style: Style, options: PlanTextOptions): string[] {
   const lines: string[] = [];
-  const label = `[${step.kind}, line ${step.line}]`;
-  lines.push(`  ${style.bold(`${step.number}. ${step.title}`)}  ${step.kind === 'manual' ? style.yellow(label) : style.dim(label)}`);
-  for (const note of step.notes) lines.push(style.dim(`       ${note}`));
+  const indent = '    '.repeat(step.within.length);
+  const option = step.within.at(-1);
+  const owner = option ? steps.find((candidate) => candidate.number === option.choice) : undefined;
+  if (owner?.kind === 'choice' && owner.options[option!.option]?.steps[0] === step.number) {
+    const taken = owner.chosen === option!.option;
+    const head = `${'    '.repeat(step.within.length - 1)}   ${optionLetter(option!.option)}) ${owner.options[option!.option]!.title}`;
+    lines.push(taken ? style.bold(`${head}  ${style.green(`← taken${owner.chosenBy === 'option' ? ' (--choose)' : ' unless you choose another'}`)}`) : style.dim(`${head}  (not taken)`));
+  }
+  const marks = [
+    step.kind,
+    `line ${step.line}`,
+    ...(step.gate ? ['gate'] : []),
+    ...(step.kind === 'shell' && step.destructive.length > 0 ? ['destructive'] : []),
+    ...(step.kind === 'shell' && step.hazards.length > 0 ? ['flagged'] : []),
+    ...(step.dataRollback ? [step.dataRollback.requested ? 'data rollback: runs (--with-data-rollback)' : 'data rollback: optional, off unless asked'] : []),
+    ...(step.linkedFrom ? [`from ${step.linkedFrom}`] : []),
+  ];
+  const label = `[${marks.join(', ')}]`;
+  const attention = step.kind === 'manual' || step.gate !== undefined || (step.kind === 'shell' && (step.destructive.length > 0 || step.hazards.length > 0));
+  const left = options.notSelected?.get(step.number);
+  const failing = options.predicted?.get(step.number);
+  lines.push(`${indent}  ${style.bold(`${step.number}. ${step.title}`)}  ${attention ? style.yellow(label) : style.dim(label)}${left ? `  ${style.yellow(left)}` : ''}`);
+  const pad = `${indent}       `;
+  if (failing && !left) lines.push(style.red(`${pad}will fail: ${failing}`));
+  for (const note of step.notes) lines.push(style.dim(`${pad}${note}`));
   if (step.kind === 'shell') {
-    for (const line of step.script.split('\n')) lines.push(`     ${style.cyan('│')} ${line}`);
-    if (step.flags.length > 0) lines.push(style.dim(`       sets ${step.flags.join(', ')}`));
+    for (const line of step.script.split('\n')) lines.push(`${indent}     ${style.cyan('│')} ${line}`);
+    if (step.flags.length > 0) lines.push(style.dim(`${pad}sets ${step.flags.join(', ')}`));
+    for (const hazard of step.destructive) lines.push(style.red(`${pad}destructive (line ${hazard.line}): ${hazard.command} — ${hazard.reason}; asked for on its own`));
+    for (const hazard of step.hazards) lines.push(style.yellow(`${pad}flagged (line ${hazard.line}): ${hazard.command} — ${hazard.reason}; ${hazard.fix}`));
+  } else if (step.kind === 'manual') {
+    for (const item of step.items) lines.push(`${indent}     [ ] ${item}`);
+    if (step.code) for (const line of step.code.text.split('\n')) lines.push(style.dim(`${indent}     ┆ ${line}`));
+    if (step.mislabelled) lines.push(style.yellow(`${pad}the ${step.mislabelled.language} block (line ${step.mislabelled.line}) holds a shell command: not run; label it bash if it should run`));
   } else {
-    for (const item of step.items) lines.push(`     [ ] ${item}`);
-    if (step.code) for (const line of step.code.text.split('\n')) lines.push(style.dim(`     ┆ ${line}`));
+    lines.push(style.dim(`${pad}one of ${step.options.length} options runs: ${step.options.map((choice, index) => `${optionLetter(index)}) ${choice.title}`).join(', ')}; pick with --choose ${step.number}=<letter>`));
+  }
+  if (step.gate) lines.push(style.yellow(`${pad}gate: ${step.gate} — a run stops here until you answer yes; unattended runs stop here`));
+  if (step.output?.length) {
+    lines.push(style.dim(`${pad}output shown in the note (not run):`));
+    for (const line of step.output.slice(0, 12)) lines.push(style.dim(`${pad}  ${line}`));
+    if (step.output.length > 12) lines.push(style.dim(`${pad}  … ${step.output.length - 12} more lines`));
   }
   return lines;
 }
 
-function formatCheck(check: PlanCheck, style: Style): string[] {
+function formatCheck(check: PlanCheck, style: Style, file: string, window: 'since-rollback' | 'note'): string[] {
   const rule = check.threshold
     ? `passes while not ${formatThreshold(check.threshold)}${check.threshold.unit === '' || check.threshold.unit === 's' ? '' : ` (${check.threshold.op}${check.threshold.baseValue} in Prometheus units)`}`
     : style.yellow(check.thresholdText ? `threshold "${check.thresholdText}" not understood: not checked` : 'no alert threshold: not checked');
   const query = check.query ? `\n      ${style.cyan('│')} ${check.query.split('\n').join(`\n      ${style.cyan('│')} `)}` : style.yellow('\n      no PromQL query for this metric: not checked');
-  return [`  ${check.metric}: ${rule}${query}`];
+  const problems = promqlProblemsOf(check).map((problem) => style.red(`      ✗ ${file}:${problem.line}: ${problem.message}`));
+  const ranges = check.query && problems.length === 0 ? sinceRollbackQuery(check.query, { elapsedMs: 0, minMs: 1000 }).ranges.map((range) => `[${range.note}]`) : [];
+  const measured =
+    ranges.length === 0
+      ? []
+      : [style.dim(window === 'note' ? `      ranges ${[...new Set(ranges)].join(', ')} as written (--window note)` : `      ranges ${[...new Set(ranges)].join(', ')} measured since the last step finished (at least 4 scrape intervals, at most as written)`)];
+  return [`  ${check.metric}: ${rule}${query}`, ...problems, ...measured];
 }
 
 /** Where the Prometheus URL came from, shown next to it. */

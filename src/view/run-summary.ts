@@ -8,11 +8,12 @@ import { formatMs } from '../prometheus/duration.js';
 import type { StepOutcome } from '../journal/run-state.js';
 import type { RunResult } from '../journal/events.js';
 import type { Plan } from '../plan/types.js';
+import type { EndState } from '../run/end-state.js';
 import type { Style } from './style.js';
 
 export function formatRunHeader(
   plan: Plan,
-  options: { runId: string; journalDir: string; unattended: boolean; style: Style; notSelected: Map<number, string>; resumedFrom?: number },
+  options: { runId: string; journalDir: string; unattended: boolean; style: Style; notSelected: Map<number, string>; resumedFrom?: number; predicted?: Map<number, string> },
 ): string {
   const { style } = options;
   const path = plan.paths[plan.selectedPath]!;
@@ -24,11 +25,15 @@ export function formatRunHeader(
   lines.push(`  steps   ${steps.join(' · ')}`);
   for (const flag of plan.flags) {
     const now = flag.current?.state === 'set' ? flag.current.value : flag.current?.state === 'no-file' ? 'env file missing' : '?';
-    lines.push(`  flag    ${flag.name}: ${now} → ${flag.rollbackValue}${flag.stepNumber ? ` (step ${flag.stepNumber})` : ''}${flag.envFile ? ` in ${flag.envFile}` : ''}`);
+    // A step predicted to fail does not get to claim the change it cannot make.
+    const failing = flag.stepNumber !== undefined && options.predicted?.has(flag.stepNumber);
+    const change = failing ? `${now} (step ${flag.stepNumber} will fail: it cannot set it)` : `${now} → ${flag.rollbackValue}${flag.stepNumber ? ` (step ${flag.stepNumber})` : ''}`;
+    lines.push(`  flag    ${flag.name}: ${change}${flag.envFile ? ` in ${flag.envFile}` : ''}`);
   }
   for (const parameter of plan.parameters) lines.push(`  param   ${parameter.name}=${parameter.value ?? '(not set)'}`);
   lines.push(`  run     ${options.runId}${options.resumedFrom ? ` (resumed at step ${options.resumedFrom})` : ''}`);
   lines.push(`  mode    ${options.unattended ? 'unattended (--yes): every step runs without asking' : 'interactive: each step asks first'}`);
+  for (const [step, reason] of options.predicted ?? []) lines.push(style.red(`  step ${step} will fail: ${reason}; it will be refused before any of it runs`));
   return `${lines.join('\n')}\n\n`;
 }
 
@@ -48,6 +53,7 @@ const HEADLINES: Record<RunResult, string> = {
   failed: 'failed',
   aborted: 'aborted',
   interrupted: 'interrupted',
+  incomplete: 'INCOMPLETE',
   'not-recovered': 'steps done, but recovery NOT verified',
 };
 
@@ -81,4 +87,22 @@ function describeStep(step: StepOutcome, flags: string): string {
   if (step.result === 'not-selected') return step.message ?? 'not run';
   const ran = step.kind === 'shell' && step.result !== 'skipped';
   return [step.result, ran ? formatMs(step.durationMs) : '', step.exitCode ? `exit ${step.exitCode}` : '', flags].filter(Boolean).join('  ');
+}
+
+/**
+ * Where a stopped run leaves the system, printed after every stop that is not a success:
+ * the flags as their env files say now, the steps done and not run, and how to go on.
+ */
+export function formatStopState(end: EndState, options: { style: Style; resumeCommand?: string }): string {
+  const { style } = options;
+  const lines: string[] = [style.bold('  Where this leaves the system:')];
+  for (const flag of end.flags) {
+    const state = flag.ok ? style.green('rolled back') : style.red(`NOT rolled back (rollback value ${flag.expected})`);
+    lines.push(`    flag ${flag.name}${flag.value === null ? `: ${flag.reason ?? 'unset'}` : ` = ${flag.value}`}  ${state}`);
+  }
+  if (end.flags.length === 0) lines.push('    no flag set by the steps (check by hand)');
+  lines.push(`    steps done: ${end.done.length > 0 ? end.done.join(', ') : 'none'}`);
+  if (end.notRun.length > 0) lines.push(`    not run: ${end.notRun.map((step) => `${step.number}. ${step.title} (${step.why})`).join('; ')}`);
+  if (options.resumeCommand) lines.push(`  To continue: ${style.bold(options.resumeCommand)}`);
+  return `${lines.join('\n')}\n`;
 }

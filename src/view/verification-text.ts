@@ -74,6 +74,9 @@ export function formatCheckOutcome(check: CheckOutcome, style: Style): string[] 
   const lines = [check.result === 'skipped' ? `  ${check.metric}: ${style.dim(check.reason)}` : `  ${check.metric}: ${result} — ${check.reason}`];
   if (check.result !== 'skipped') lines.push(`      ${style.dim(`${threshold}${check.attempts > 1 ? ` · ${check.attempts} measurements` : ''}`)}`);
   if (check.query) lines.push(...check.query.split('\n').map((line) => `      ${style.cyan('│')} ${line}`));
+  if (check.sentQuery && check.sentQuery !== check.query) {
+    lines.push(`      ${style.dim(`sent with its ranges since the last step (${check.windows ?? 'shortened'}):`)}`, ...check.sentQuery.split('\n').map((line) => `      ${style.cyan('│')} ${line}`));
+  }
   if (check.series.length > 1) {
     for (const series of check.series) lines.push(`      ${formatLabels(series.labels) || '(no labels)'} ${series.value} ${series.result}`);
   }

@@ -81,7 +81,7 @@ export async function withVerifyProgress<T>(io: Io, checks: readonly PlanCheck[]
       case 'check-measured': {
         const index = indexOf(event.check);
         // Checks run side by side: plain lines must say which one they are about.
-        const text = `${event.check.metric}: ${event.check.result} — ${event.check.reason}`;
+        const text = `${event.check.metric}: ${event.check.result} — ${event.check.reason}${event.check.windows ? ` (ranges since the last step: ${event.check.windows})` : ''}`;
         if (checkOutput.get(index) === text) break;
         checkOutput.set(index, text);
         // A value that drifts every scrape would print a line a second in a CI log: plain

@@ -137,7 +137,7 @@ describe('the lock on a full disk and on every way out', () => {
     const sandbox = createSandbox({ notes: ['run-notes/step-environment.md'] });
     const terminal = await sandbox.openTerminal(sandbox.args('rollback', '90_env'));
     await terminal.waitForText('Value for <incident-id>');
-    const lock = join(sandbox.work, '.runbook/locks/90_env.lock');
+    const lock = sandbox.lockPath('90_env');
     const { pid } = JSON.parse(readFileSync(lock, 'utf8')) as { pid: number };
     process.kill(pid, 'SIGHUP');
     expect(await terminal.waitForExit()).toBe(129);

@@ -42,10 +42,10 @@ function rehearse(sandbox: Sandbox, args: string[] = [], env: Record<string, str
 }
 
 /** The report paths the rehearsal printed last, relative to the work directory. */
-function reportPaths(sandbox: Sandbox, stdout: string): { markdown: string; json: string } {
-  const match = /\nRehearsal report: (\S+) \(JSON: (\S+)\)\n$/.exec(stdout);
+function reportPaths(sandbox: Sandbox, stdout: string): { markdown: string; json: string; html: string } {
+  const match = /\nRehearsal report: (\S+) \(JSON: (\S+), page: (\S+)\)\n$/.exec(stdout);
   expect(match, 'the last line names the report').not.toBeNull();
-  return { markdown: join(sandbox.work, match![1]!), json: join(sandbox.work, match![2]!) };
+  return { markdown: join(sandbox.work, match![1]!), json: join(sandbox.work, match![2]!), html: join(sandbox.work, match![3]!) };
 }
 
 describe('runbook rehearse (real Prometheus)', () => {
@@ -62,7 +62,7 @@ describe('runbook rehearse (real Prometheus)', () => {
 
     const runId = sandbox.journal().runId;
     const paths = reportPaths(sandbox, result.stdout);
-    expect(paths).toEqual({ markdown: join(sandbox.work, `.runbook/reports/${runId}.md`), json: join(sandbox.work, `.runbook/reports/${runId}.json`) });
+    expect(paths).toEqual({ markdown: join(sandbox.stateDir, `reports/${runId}.md`), json: join(sandbox.stateDir, `reports/${runId}.json`), html: join(sandbox.stateDir, `reports/${runId}.html`) });
 
     const report = JSON.parse(readFileSync(paths.json, 'utf8'));
     expect(report).toMatchObject({
@@ -73,7 +73,7 @@ describe('runbook rehearse (real Prometheus)', () => {
       environment: 'rehearsal',
       operator: 'operator',
       verdict: 'passed',
-      journal: `.runbook/runs/${runId}.jsonl`,
+      journal: `../.runbook/runs/${runId}.jsonl`,
       steps: [
         { number: 1, title: 'Disable feature flag', kind: 'shell', decision: 'run', result: 'done', exitCode: 0, flags: [{ name: 'USE_REHEARSAL_FIXTURE', before: 'true', after: 'false', expected: 'false' }], needsPerson: [] },
         { number: 2, title: 'Clear the errors', kind: 'shell', decision: 'run', result: 'done', exitCode: 0, flags: [], needsPerson: [] },
@@ -100,6 +100,12 @@ describe('runbook rehearse (real Prometheus)', () => {
     expect(markdown).toContain('\n#### Needs a person\n\n- Step 3 Communicate: Post to #ops-shared\n');
     expect(markdown).toMatch(new RegExp(`\\n\\| rehearse \\(${world.target.address}\\) \\| up \\| up \\| - \\| \\d+(ms|\\.\\ds|s) \\|\\n`));
     expect(markdown).toContain('\n| Error rate | `fixture_error_ratio{job="rehearse"}` | 0.001 (0.1%) | >1.0% | pass |\n');
+
+    // `runbook report` builds the same report from the journal alone (the note's title aside, which the journal does not hold).
+    const fromJournal = await sandbox.run(['report', runId, '--format', 'json']);
+    expect([fromJournal.exitCode, fromJournal.stderr]).toEqual([0, '']);
+    expect({ ...JSON.parse(fromJournal.stdout), kind: 'rehearsal', title: report.title }).toEqual(report);
+    expect(report.verification.checks[0].points.length).toBeGreaterThan(0);
   });
 
   it('fails at a step: exit 1, names the step, runs nothing after it and checks no recovery', async () => {
@@ -140,15 +146,16 @@ describe('runbook rehearse (real Prometheus)', () => {
     const result = await rehearse(sandbox, ['--report', 'reports/92_rehearse-staging.md']);
 
     expect([result.exitCode, result.stderr]).toEqual([0, '']);
-    expect(result.stdout).toContain('\nRehearsal report: reports/92_rehearse-staging.md (JSON: reports/92_rehearse-staging.json)\n');
+    expect(result.stdout).toContain('\nRehearsal report: reports/92_rehearse-staging.md (JSON: reports/92_rehearse-staging.json, page: reports/92_rehearse-staging.html)\n');
+    expect(readFileSync(join(sandbox.work, 'reports/92_rehearse-staging.html'), 'utf8')).toContain('<span class="verdict passed">PASSED</span>');
     expect(readFileSync(join(sandbox.work, 'reports/92_rehearse-staging.md'), 'utf8')).toContain('— PASSED\n');
     expect(JSON.parse(readFileSync(join(sandbox.work, 'reports/92_rehearse-staging.json'), 'utf8')).verdict).toBe('passed');
-    expect(existsSync(join(sandbox.work, '.runbook/reports'))).toBe(false);
+    expect(existsSync(join(sandbox.stateDir, 'reports'))).toBe(false);
 
     // Naming the JSON puts the markdown next to it.
     const byJson = await rehearse(sandbox, ['--report', 'reports/by-json.json', '--no-verify']);
     expect([byJson.exitCode, byJson.stderr]).toEqual([0, '']);
-    expect(byJson.stdout).toContain('\nRehearsal report: reports/by-json.md (JSON: reports/by-json.json)\n');
+    expect(byJson.stdout).toContain('\nRehearsal report: reports/by-json.md (JSON: reports/by-json.json, page: reports/by-json.html)\n');
     expect(JSON.parse(readFileSync(join(sandbox.work, 'reports/by-json.json'), 'utf8')).verdict).toBe('not-verified');
   });
 

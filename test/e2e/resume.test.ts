@@ -58,7 +58,7 @@ Rollback of 21_01a: succeeded after <d>
   ✔ 2. Validate rollback     done  <d>
   ! 3. Communicate           needs a person: Post to #ops-shared; Update incident log; Schedule post-mortem
   1 manual step still needs a person.
-  journal .runbook/runs/<run-id>.jsonl
+  journal <root>/.runbook/runs/<run-id>.jsonl
 `);
     expect(result.stderr).toBe('');
     expect(result.exitCode).toBe(0);
@@ -129,8 +129,10 @@ Rollback of 21_01a: succeeded after <d>
     const result = await sandbox.run(['resume', '21_01a', '--yes']);
     expect(result.stdout).toContain('  steps   1. Disable feature flag [not part of this run] · 2. Validate rollback · 3. Communicate (manual)\n');
     expect(result.stdout).toContain('  · 1. Disable feature flag  not run (--from 2)\n');
+    // Step 1 never ran, in either attempt: the flag is still on, so the run is incomplete.
+    expect(result.stdout).toContain('Rollback of 21_01a: INCOMPLETE after');
     expect(result.stderr).toBe('');
-    expect(result.exitCode).toBe(0);
+    expect(result.exitCode).toBe(1);
     expect(sandbox.calls().some((call) => call.startsWith('make'))).toBe(false);
     expect(sandbox.readEnvFile()).toBe('USE_NEW_DIALOG_CONTEXT_REPO=true\n');
   });

@@ -13,7 +13,7 @@ describe('runbook rollback on a terminal', () => {
     const terminal = await startRollback(sandbox);
 
     const first = await terminal.waitForText('Run step 1?');
-    expect(first).toContain("› $ sed -i 's/USE_NEW_DIALOG_CONTEXT_REPO=true/USE_NEW_DIALOG_CONTEXT_REPO=false/' ~/work/infra/.env.infra\n    $ make day-12-restart-butler\n");
+    expect(first).toContain("› $ sed -i 's/USE_NEW_DIALOG_CONTEXT_REPO=true/USE_NEW_DIALOG_CONTEXT_REPO=false/' ~/work/infra/.env.infra\n› $ make day-12-restart-butler\n");
     expect(first).toContain('? Run step 1? [y] run it  [n] skip it  [c] run this and all remaining without asking  [q] quit');
     // Nothing runs before the answer.
     expect(sandbox.calls()).toEqual([]);
@@ -22,7 +22,7 @@ describe('runbook rollback on a terminal', () => {
     expect(sandbox.calls()).toEqual(['make day-12-restart-butler']);
     await terminal.answer('y');
     const manual = await terminal.waitForText('Manual step 3');
-    expect(manual).toContain('› [ ] Post to #ops-shared\n    [ ] Update incident log\n    [ ] Schedule post-mortem\n');
+    expect(manual).toContain('› [ ] Post to #ops-shared\n› [ ] Update incident log\n› [ ] Schedule post-mortem\n');
     await terminal.answer('d');
 
     expect(await terminal.waitForExit()).toBe(0);
@@ -34,16 +34,32 @@ describe('runbook rollback on a terminal', () => {
   run     <run-id>
   mode    interactive: each step asks first
 
+❯ 1. Disable feature flag
+› $ sed -i 's/USE_NEW_DIALOG_CONTEXT_REPO=true/USE_NEW_DIALOG_CONTEXT_REPO=false/' ~/work/infra/.env.infra
+› $ make day-12-restart-butler
+? Run step 1? [y] run it  [n] skip it  [c] run this and all remaining without asking  [q] quit › y
+› make day-12-restart-butler: ok
 ✔ 1. Disable feature flag — USE_NEW_DIALOG_CONTEXT_REPO: true → false [<d>]
+❯ 2. Validate rollback
+› $ poetry run pytest tests/smoke/ -v
+› $ curl -s http://127.0.0.1:9090/api/v1/targets  # Check Prometheus
+? Run step 2? [y] run it  [n] skip it  [c] run this and all remaining without asking  [q] quit › y
+› poetry run pytest tests/smoke/ -v: ok
+› curl -s http://127.0.0.1:9090/api/v1/targets: ok
 ✔ 2. Validate rollback [<d>]
-✔ 3. Communicate (manual) [<d>]
+❯ 3. Communicate (manual)
+› [ ] Post to #ops-shared
+› [ ] Update incident log
+› [ ] Schedule post-mortem
+? Manual step 3: do it by hand, then answer [d] done  [s] skip  [q] quit › d
+✔ 3. Communicate (manual)
 
 Rollback of 21_01a: succeeded after <d>
   recovery not verified (--no-verify): check Prometheus by hand, or run runbook verify
   ✔ 1. Disable feature flag  done  <d>  USE_NEW_DIALOG_CONTEXT_REPO: true → false
   ✔ 2. Validate rollback     done  <d>
   ✔ 3. Communicate           acknowledged
-  journal .runbook/runs/<run-id>.jsonl
+  journal <root>/.runbook/runs/<run-id>.jsonl
 `);
     expect(sandbox.readEnvFile()).toBe('USE_NEW_DIALOG_CONTEXT_REPO=false\n');
     expect(sandbox.decisions()).toEqual([
@@ -65,13 +81,18 @@ Rollback of 21_01a: succeeded after <d>
     await terminal.waitForText('Manual step 3');
     await terminal.answer('s');
 
-    expect(await terminal.waitForExit()).toBe(0);
-    expect(summaryOf(await terminal.screen())).toBe(`Rollback of 21_01a: succeeded after <d>
-  recovery not verified (--no-verify): check Prometheus by hand, or run runbook verify
+    // A skipped flag step leaves the flag on: incomplete (exit 1), never "succeeded".
+    expect(await terminal.waitForExit()).toBe(1);
+    expect(summaryOf(await terminal.screen(), sandbox.root)).toBe(`Rollback of 21_01a: INCOMPLETE after <d>
+  the rollback is not complete: step not run: 1 (skipped); flag unchanged: USE_NEW_DIALOG_CONTEXT_REPO is true (rollback value false)
   ↓ 1. Disable feature flag  skipped
   ✔ 2. Validate rollback     done  <d>
   ↓ 3. Communicate           skipped
-  journal .runbook/runs/<run-id>.jsonl
+  journal <root>/.runbook/runs/<run-id>.jsonl
+  Where this leaves the system:
+    flag USE_NEW_DIALOG_CONTEXT_REPO = true  NOT rolled back (rollback value false)
+    steps done: 2
+    not run: 1. Disable feature flag (skipped)
 `);
     expect(sandbox.calls()).toEqual(['poetry run pytest tests/smoke/ -v', 'curl -s http://127.0.0.1:9090/api/v1/targets']);
     expect(sandbox.readEnvFile()).toBe('USE_NEW_DIALOG_CONTEXT_REPO=true\n');
@@ -116,10 +137,15 @@ Rollback of 21_01a: succeeded after <d>
     await terminal.answer('q');
 
     expect(await terminal.waitForExit()).toBe(1);
-    expect(summaryOf(await terminal.screen())).toBe(`Rollback of 21_01a: aborted after <d>
+    expect(summaryOf(await terminal.screen(), sandbox.root)).toBe(`Rollback of 21_01a: aborted after <d>
   stopped by the operator before step 2 "Validate rollback"
   ✔ 1. Disable feature flag  done  <d>  USE_NEW_DIALOG_CONTEXT_REPO: true → false
-  journal .runbook/runs/<run-id>.jsonl
+  journal <root>/.runbook/runs/<run-id>.jsonl
+  Where this leaves the system:
+    flag USE_NEW_DIALOG_CONTEXT_REPO = false  rolled back
+    steps done: 1
+    not run: 2. Validate rollback (quit at its question)
+  To continue: runbook resume <run-id>
 `);
     expect(sandbox.calls()).toEqual(['make day-12-restart-butler']);
     expect(sandbox.decisions()).toEqual([
@@ -138,7 +164,7 @@ Rollback of 21_01a: succeeded after <d>
 
     await terminal.waitForText('Run step 1?');
     await terminal.answer('y');
-    const failed = await terminal.waitForText('Step 1 failed: what now?');
+    const failed = await terminal.waitForText('Step 1 "Disable feature flag" failed (exit code 2): what now?');
     expect(failed).toContain('failed with exit code 2\n');
     expect(failed).toContain('make: failing with exit 2\n');
     expect(failed).toContain('[r] retry  [s] skip it and go on  [a] abort the rollback');
@@ -149,7 +175,7 @@ Rollback of 21_01a: succeeded after <d>
     await terminal.answer('d');
 
     expect(await terminal.waitForExit()).toBe(0);
-    expect(summaryOf(await terminal.screen())).toContain('  ✔ 1. Disable feature flag  done  <d>  USE_NEW_DIALOG_CONTEXT_REPO: true → false\n');
+    expect(summaryOf(await terminal.screen(), sandbox.root)).toContain('  ✔ 1. Disable feature flag  done  <d>  USE_NEW_DIALOG_CONTEXT_REPO: true → false\n');
     expect(sandbox.calls()).toEqual([
       'make day-12-restart-butler',
       'make day-12-restart-butler',
@@ -186,15 +212,20 @@ Rollback of 21_01a: succeeded after <d>
     await terminal.answer('y');
     await terminal.waitForText('Run step 2?');
     await terminal.answer('y');
-    await terminal.waitForText('Step 2 failed: what now?');
+    await terminal.waitForText('Step 2 "Validate rollback" failed (exit code 3): what now?');
     await terminal.answer('a');
 
     expect(await terminal.waitForExit()).toBe(1);
-    expect(summaryOf(await terminal.screen())).toBe(`Rollback of 21_01a: aborted after <d>
+    expect(summaryOf(await terminal.screen(), sandbox.root)).toBe(`Rollback of 21_01a: aborted after <d>
   aborted by the operator after step 2 "Validate rollback" failed with exit code 3
   ✔ 1. Disable feature flag  done  <d>  USE_NEW_DIALOG_CONTEXT_REPO: true → false
   ✖ 2. Validate rollback     failed  <d>  exit 3
-  journal .runbook/runs/<run-id>.jsonl
+  journal <root>/.runbook/runs/<run-id>.jsonl
+  Where this leaves the system:
+    flag USE_NEW_DIALOG_CONTEXT_REPO = false  rolled back
+    steps done: 1
+    not run: 2. Validate rollback (failed)
+  To continue: runbook resume <run-id>
 `);
     expect(sandbox.calls()).toEqual(['make day-12-restart-butler', 'poetry run pytest tests/smoke/ -v']);
     expect(sandbox.decisions()).toEqual([
@@ -212,13 +243,15 @@ Rollback of 21_01a: succeeded after <d>
 
     await terminal.waitForText('Run step 1?');
     await terminal.answer('c');
-    await terminal.waitForText('Step 2 failed: what now?');
+    await terminal.waitForText('Step 2 "Validate rollback" failed (exit code 3): what now?');
     await terminal.answer('s');
     await terminal.waitForText('Manual step 3');
     await terminal.answer('d');
 
-    expect(await terminal.waitForExit()).toBe(0);
-    expect(summaryOf(await terminal.screen())).toContain('  ↓ 2. Validate rollback     skipped  exit 3\n');
+    // Step 2 did not do its work: the run is incomplete, not a success.
+    expect(await terminal.waitForExit()).toBe(1);
+    expect(summaryOf(await terminal.screen(), sandbox.root)).toContain('  ↓ 2. Validate rollback     skipped  exit 3\n');
+    expect(summaryOf(await terminal.screen(), sandbox.root)).toContain('Rollback of 21_01a: INCOMPLETE after <d>\n  the rollback is not complete: step not run: 2 (skipped)\n');
     expect(sandbox.stepResults()).toEqual([
       [1, 'done'],
       [2, 'failed'],

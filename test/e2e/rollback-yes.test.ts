@@ -36,7 +36,7 @@ Rollback of 21_01a: succeeded after <d>
   ✔ 2. Validate rollback     done  <d>
   ! 3. Communicate           needs a person: Post to #ops-shared; Update incident log; Schedule post-mortem
   1 manual step still needs a person.
-  journal .runbook/runs/<run-id>.jsonl
+  journal <root>/.runbook/runs/<run-id>.jsonl
 `);
     expect(result.stderr).toBe('');
     expect(result.exitCode).toBe(0);

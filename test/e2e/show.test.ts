@@ -46,8 +46,10 @@ Recovery checks after the last step — Prometheus http://127.0.0.1:9090 (from t
   targets: every active target up, with no scrape error, scraped after the last step
   Dialog context latency (p95): passes while not >150ms (>0.15 in Prometheus units)
       │ histogram_quantile(0.95, rate(dialog_context_repository_latency_seconds_bucket[5m]))
+      ranges [5m] measured since the last step finished (at least 4 scrape intervals, at most as written)
   Error rate: passes while not >1% (>0.01 in Prometheus units)
-      │ rate(dialog_context_repository_operations_total{status="error"}[5m])
+      │ sum(rate(dialog_context_repository_operations_total{status="error"}[5m])) / sum(rate(dialog_context_repository_operations_total[5m]))
+      ranges [5m] measured since the last step finished (at least 4 scrape intervals, at most as written)
 
 Other paths (not taken; pick one with --path N)
   2. If Issues Found >1 Hour After Deployment — 0 shell, 1 manual step
@@ -157,7 +159,7 @@ describe('--json', () => {
     expect(result.exitCode).toBe(0);
     expect(result.stderr).toBe('');
     const plan = JSON.parse(result.stdout);
-    expect(Object.keys(plan)).toEqual(['schemaVersion', 'stage', 'title', 'file', 'component', 'status', 'flags', 'environment', 'prometheus', 'selectedPath', 'paths', 'parameters', 'checks', 'problems']);
+    expect(Object.keys(plan)).toEqual(['schemaVersion', 'stage', 'title', 'file', 'component', 'status', 'flags', 'environment', 'prometheus', 'selectedPath', 'paths', 'parameters', 'unsetVariables', 'checks', 'problems']);
     expect(plan).toMatchObject({
       schemaVersion: 1,
       stage: '21_01b',
@@ -167,7 +169,8 @@ describe('--json', () => {
       status: 'Complete',
       prometheus: { url: 'http://127.0.0.1:9090', source: 'note', line: 57 },
       selectedPath: 1,
-      parameters: [{ name: 'incident-id', lines: [38], value: 'INC-42' }],
+      parameters: [{ name: 'incident-id', lines: [38], value: 'INC-42', manualOnly: false }],
+      unsetVariables: [],
       problems: [],
     });
     expect(plan.flags).toEqual([
@@ -194,12 +197,32 @@ describe('--json', () => {
       kind: 'shell',
       line: 41,
       notes: [],
+      output: [],
+      gate: null,
+      dataRollback: null,
+      linkedFrom: null,
       script: "sed -i 's/USE_NEW_METRICS_EXPORTER=true/USE_NEW_METRICS_EXPORTER=false/' ~/work/infra/.env.infra\ngrep USE_NEW_METRICS_EXPORTER ~/work/infra/.env.infra",
       flags: ['USE_NEW_METRICS_EXPORTER'],
       parameters: [],
+      destructive: [],
+      hazards: [],
     });
     expect(plan.paths[0].steps[0].script).toContain('started for INC-42');
-    expect(plan.paths[0].steps[4]).toEqual({ number: 5, title: 'Communicate', kind: 'manual', line: 60, notes: [], items: ['Post to #ops-shared with the incident id', 'Update incident log'], code: null });
+    expect(plan.paths[0].steps[4]).toEqual({
+      number: 5,
+      title: 'Communicate',
+      kind: 'manual',
+      line: 60,
+      notes: [],
+      output: [],
+      gate: null,
+      dataRollback: null,
+      linkedFrom: null,
+      items: ['Post to #ops-shared with the incident id', 'Update incident log'],
+      code: null,
+      mislabelled: null,
+      parameters: [],
+    });
     expect(plan.checks).toEqual([
       {
         metric: 'Scrape success (butler, scheduler)',

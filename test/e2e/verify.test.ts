@@ -59,8 +59,10 @@ describe.concurrent('runbook verify (real Prometheus)', () => {
     expect(lines[0]).toBe(`Verifying recovery of stage 21_09a — Prometheus ${prometheus.url} (from --prometheus-url)`);
     expect(result.stdout).toContain(`Recovery of stage 21_09a verified — Prometheus ${prometheus.url}\n  1/1 targets up, 2 good scrapes in a row; 2 checks under threshold\n`);
     expect(result.stdout).toMatch(new RegExp(`\\n  butler \\(${butler.address}\\)\\s+up\\s+after \\d+(ms|\\.\\ds)\\s+-\\n`));
-    expect(result.stdout).toContain('  Error rate: pass — 0.002 (0.2%) is not >1%\n      threshold >1.0% (>0.01)\n      │ fixture_error_ratio{job="butler"}\n');
-    expect(result.stdout).toContain('  Latency (p95): pass — 0.08 (80ms) is not >150ms\n      threshold >150ms (>0.15)\n');
+    // Each check held for --stable 2 evaluations in a row.
+    expect(result.stdout).toContain('  Error rate: pass — 0.002 (0.2%) is not >1%\n      threshold >1.0% (>0.01) · 2 measurements\n      │ fixture_error_ratio{job="butler"}\n');
+    expect(result.stdout).toContain('  Latency (p95): pass — 0.08 (80ms) is not >150ms\n      threshold >150ms (>0.15) · 2 measurements\n');
+    expect(result.stdout).toContain("› Error rate: inconclusive — 0.002 (0.2%) is not >1%; held 1 of 2 evaluations in a row so far\n");
     // Progress, as plain lines without a terminal.
     expect(result.stdout).toMatch(new RegExp(`\n› butler \\(${butler.address}\\) up: first good scrape \\d+(ms|\\.\\ds) after the check started\n`));
     expect(result.stdout).toContain('› 1/1 target up — confirming: 1 good scrape in a row so far\n');
@@ -175,8 +177,8 @@ describe.sequential('runbook verify (real Prometheus), targets and metrics chang
     await waitFor('the error ratio to vanish', async () => (((await prometheus.query('fixture_error_ratio')) as { result: unknown[] }).result.length === 0 ? true : undefined));
     try {
       const [inconclusive, failed, passed] = await Promise.all([
-        verify(['--prometheus-url', prometheus.url, '--job', 'butler', '--recovery-timeout', '2s']),
-        verify(['--prometheus-url', prometheus.url, '--job', 'butler', '--recovery-timeout', '2s', '--no-data', 'fail']),
+        verify(['--prometheus-url', prometheus.url, '--job', 'butler', '--recovery-timeout', '6s']),
+        verify(['--prometheus-url', prometheus.url, '--job', 'butler', '--recovery-timeout', '6s', '--no-data', 'fail']),
         verify(['--prometheus-url', prometheus.url, '--job', 'butler', '--no-data=pass']),
       ]);
       expect(inconclusive.stderr).toBe('runbook: recovery inconclusive (not shown either way): Error rate: no data (empty result)\n');

@@ -19,8 +19,11 @@ const shell = (number: number, script: string): PlanShellStep => ({
   lineMap: [number * 10 + 1],
   flags: [],
   parameters: [],
+  within: [],
+  hazards: [],
+  destructive: [],
 });
-const manual = (number: number, items: string[]): PlanManualStep => ({ kind: 'manual', number, title: `Step ${number}`, line: number * 10, notes: [], items });
+const manual = (number: number, items: string[]): PlanManualStep => ({ kind: 'manual', number, title: `Step ${number}`, line: number * 10, notes: [], items, within: [] });
 
 /** A StepView double: answers each question from a script (by choice value) and records what it was shown. */
 function scriptedView(answers: (string | Error)[]) {
@@ -140,7 +143,7 @@ describe('executeSteps', () => {
   it('after a failure shows the message and the tail, then retries on "retry"', async () => {
     const result = await execute([shell(1, 'make restart')], { answers: ['run', 'retry'], results: [failed(2, ['boom']), ok()] });
     expect(result.error).toBeUndefined();
-    expect(result.asked).toEqual(['Run step 1?', 'Step 1 failed: what now?']);
+    expect(result.asked).toEqual(['Run step 1?', 'Step 1 "Step 1" failed (exit code 2): what now?']);
     expect(result.shown).toContain('1 show: failed with exit code 2');
     expect(result.shown).toContain('1 output: boom');
     expect(result.summary).toEqual(['1 run', '1 → failed', '1 retry', '1 → done']);

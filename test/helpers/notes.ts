@@ -25,10 +25,12 @@ export function parseFixture(name: string, dir: URL = notesDir): Note {
 
 export type StepSummary =
   | { kind: 'shell'; title: string; line: number; script: string }
-  | { kind: 'manual'; title: string; line: number; items: string[]; code?: string };
+  | { kind: 'manual'; title: string; line: number; items: string[]; code?: string }
+  | { kind: 'choice'; title: string; line: number; options: { title: string; steps: StepSummary[] }[] };
 
 export function summarizeStep(step: Step): StepSummary {
   if (step.kind === 'shell') return { kind: 'shell', title: step.title, line: step.line, script: step.script };
+  if (step.kind === 'choice') return { kind: 'choice', title: step.title, line: step.line, options: step.options.map((option) => ({ title: option.title, steps: option.steps.map(summarizeStep) })) };
   return step.code
     ? { kind: 'manual', title: step.title, line: step.line, items: step.items, code: step.code.language }
     : { kind: 'manual', title: step.title, line: step.line, items: step.items };

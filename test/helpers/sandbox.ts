@@ -1,6 +1,6 @@
 /**
  * A throwaway world for end-to-end runs: a temp root with a HOME (holding the env file the
- * notes flip flags in), a work directory the CLI runs in (its `.runbook/` lands there), a
+ * notes flip flags in), a work directory the CLI runs in, a
  * bin directory of fake commands copied from `test/fixtures/bin/` put first on PATH, and a
  * runbooks folder with the fixture notes a test chose. Fake commands record their calls and
  * behave as control files say (see `test/fixtures/bin/stub.bash`).
@@ -92,6 +92,8 @@ export class Sandbox {
       NO_COLOR: '1',
       STUB_DIR: this.stubDir,
       RUNBOOK_SANDBOX: this.root,
+      // As an operator's profile would: every command, from any folder, finds the notes and their state.
+      RUNBOOK_DIR: this.runbooks,
       ...options.env,
     };
     if (!options.keep) onTestFinished(() => this.cleanup());
@@ -163,12 +165,17 @@ export class Sandbox {
     return waitFor(`${name} to hang`, () => existsSync(path) && readFileSync(path, 'utf8').trim().split(/\s+/).map(Number), options);
   }
 
+  /** The state folder of the sandbox's runbooks folder: `.runbook` next to it (see src/run/state-dirs.ts). */
+  get stateDir(): string {
+    return join(this.root, '.runbook');
+  }
+
   get runsDir(): string {
-    return join(this.work, '.runbook/runs');
+    return join(this.stateDir, 'runs');
   }
 
   lockPath(stage: string): string {
-    return join(this.work, '.runbook/locks', `${stage}.lock`);
+    return join(this.stateDir, 'locks', `${stage}.lock`);
   }
 
   /** Every run journal in the work directory, oldest first. */

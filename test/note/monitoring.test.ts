@@ -14,7 +14,7 @@ describe('Key Metrics table paired with Prometheus queries', () => {
       why: 'by # title, whatever the order of the queries',
       expected: [
         ['Dialog context latency (p95)', '>150ms', 'Latency p95', 'histogram_quantile(0.95, rate(dialog_context_repository_latency_seconds_bucket[5m]))', true],
-        ['Error rate', '>1.0%', 'Error rate', 'rate(dialog_context_repository_operations_total{status="error"}[5m])', true],
+        ['Error rate', '>1.0%', 'Error rate', 'sum(rate(dialog_context_repository_operations_total{status="error"}[5m])) / sum(rate(dialog_context_repository_operations_total[5m]))', true],
       ],
     },
     {

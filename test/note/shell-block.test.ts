@@ -39,14 +39,19 @@ describe('scriptLines', () => {
   });
 
   it.each([
-    { name: 'prompts stripped, output dropped', code: '$ make x\nok\n$ make y', lines: ['make x', 'make y'], origins: [0, 2] },
-    { name: 'zsh % prompt', code: '% make x', lines: ['make x'], origins: [0] },
-    { name: 'backslash continuation kept', code: '$ make x \\\n  ARG=1\ndone', lines: ['make x \\', '  ARG=1'], origins: [0, 1] },
-    { name: '> continuation prompt stripped', code: '$ make x \\\n> ARG=1', lines: ['make x \\', 'ARG=1'], origins: [0, 1] },
-    { name: 'open quote continues', code: '$ echo "a\nb"\noutput', lines: ['echo "a', 'b"'], origins: [0, 1] },
-    { name: 'output that looks like a prompt-less command', code: '$ grep X f\nX=false', lines: ['grep X f'], origins: [0] },
-  ])('transcript: $name', ({ code, lines, origins }) => {
-    expect(scriptLines(code, 'transcript')).toEqual({ lines, origins });
+    { name: 'prompts stripped, output kept apart', code: '$ make x\nok\n$ make y', lines: ['make x', 'make y'], origins: [0, 2], output: ['ok'] },
+    { name: 'zsh % prompt', code: '% make x', lines: ['make x'], origins: [0], output: [] },
+    { name: 'backslash continuation kept', code: '$ make x \\\n  ARG=1\ndone', lines: ['make x \\', '  ARG=1'], origins: [0, 1], output: ['done'] },
+    { name: '> continuation prompt stripped', code: '$ make x \\\n> ARG=1', lines: ['make x \\', 'ARG=1'], origins: [0, 1], output: [] },
+    { name: 'open quote continues', code: '$ echo "a\nb"\noutput', lines: ['echo "a', 'b"'], origins: [0, 1], output: ['output'] },
+    { name: 'output that looks like a prompt-less command', code: '$ grep X f\nX=false', lines: ['grep X f'], origins: [0], output: ['X=false'] },
+    { name: 'root prompt with a host (ncn#), output after it', code: 'ncn# echo "$F"\n/root/backup.psql', lines: ['echo "$F"'], origins: [0], output: ['/root/backup.psql'] },
+    { name: 'λ prompt', code: 'λ docker logs migrator\n✅ done', lines: ['docker logs migrator'], origins: [0], output: ['✅ done'] },
+    { name: 'user@host prompt', code: 'me@db:~$ systemctl restart x', lines: ['systemctl restart x'], origins: [0], output: [] },
+    { name: 'prompt with directory and git branch: runs in that directory', code: '$ ~/deploy/compose/ v4.5.1* docker-compose up -d', lines: ['cd ~/deploy/compose/ && docker-compose up -d'], origins: [0], output: [] },
+    { name: 'a comment above a prompt titles it; # alone is never a root prompt', code: '# Re-deploy\n$ make x', lines: ['# Re-deploy', 'make x'], origins: [0, 1], output: [] },
+  ])('transcript: $name', ({ code, lines, origins, output }) => {
+    expect(scriptLines(code, 'transcript')).toEqual({ lines, origins, output });
   });
 });
 

@@ -169,7 +169,7 @@ const cases: Case[] = [
   },
   {
     fixture: 'paragraph-leads.md',
-    scenario: 'paragraphs title the block after them; a paragraph with no block is a manual step; indented code runs',
+    scenario: 'paragraphs title the block after them; an instruction with no block is a manual step; a > **Warning** is a note; indented code runs',
     paths: [
       {
         title: 'Rollback Procedure',
@@ -177,7 +177,6 @@ const cases: Case[] = [
         steps: [
           shell('Disable feature flag', 9, SED('USE_NEW_PARA')),
           shell('Restart the service so it rereads the env file.', 15, 'make day-12-restart-para'),
-          manual('Warning', 21, 'Warning: do not restart the database.'),
           shell('Rollback Procedure', 23, TARGETS),
           manual('Follow full rollback plan from docs/specs/para/rollback_plan.md if this fails.', 25, 'Follow full rollback plan from docs/specs/para/rollback_plan.md if this fails.'),
         ],

@@ -158,7 +158,7 @@ describe('verifyRecovery against a real Prometheus', () => {
       const data = (await prometheus.query('fixture_latency_seconds')) as { result: { value: [number, string] }[] };
       return data.result[0]?.value[1] === '0.3' ? true : undefined;
     });
-    const { report } = await verify({ jobs: ['butler'], checks: [latency], recoveryTimeoutMs: 3_000 });
+    const { report } = await verify({ jobs: ['butler'], checks: [latency], recoveryTimeoutMs: 4_500 });
     await butler.set({ fixture_latency_seconds: 0.08 });
 
     expect(report.verdict).toBe('failed');
@@ -169,8 +169,8 @@ describe('verifyRecovery against a real Prometheus', () => {
   it('calls a query without data inconclusive, or what --no-data says', async () => {
     const missing = check('Queue latency', 'fixture_metric_nobody_exports', '>1s');
     const [inconclusive, failed, passed] = await Promise.all([
-      verify({ jobs: ['butler'], checks: [missing], recoveryTimeoutMs: 2_500 }),
-      verify({ jobs: ['butler'], checks: [missing], recoveryTimeoutMs: 2_500, noData: 'fail' }),
+      verify({ jobs: ['butler'], checks: [missing], recoveryTimeoutMs: 4_500 }),
+      verify({ jobs: ['butler'], checks: [missing], recoveryTimeoutMs: 4_500, noData: 'fail' }),
       verify({ jobs: ['butler'], checks: [missing], noData: 'pass' }),
     ]);
     expect(inconclusive.report.verdict).toBe('inconclusive');
@@ -187,7 +187,7 @@ describe('verifyRecovery against a real Prometheus', () => {
   it('treats NaN as no data', async () => {
     await butler.set({ fixture_nan_seconds: 'NaN' });
     await waitFor('the NaN gauge to be scraped', async () => ((await prometheus.query('fixture_nan_seconds')) as { result: unknown[] }).result.length > 0 || undefined);
-    const { report } = await verify({ jobs: ['butler'], checks: [check('Cold start', 'fixture_nan_seconds', '>2s')], recoveryTimeoutMs: 2_000 });
+    const { report } = await verify({ jobs: ['butler'], checks: [check('Cold start', 'fixture_nan_seconds', '>2s')], recoveryTimeoutMs: 4_500 });
     expect(report.verdict).toBe('inconclusive');
     expect(report.checks[0]).toMatchObject({ result: 'inconclusive', reason: 'NaN: no usable value' });
   });

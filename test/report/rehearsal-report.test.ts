@@ -51,7 +51,7 @@ function check(overrides: Partial<CheckOutcome> = {}): CheckOutcome {
 function verification(overrides: Partial<VerificationReport> = {}): VerificationReport {
   return {
     verdict: 'verified', reason: '1/1 targets up, 2 good scrapes in a row; 1 check under threshold', prometheusUrl: 'http://prom:9090', since: at(4), startedAt: at(4), finishedAt: at(30),
-    selector: { jobs: ['butler'], targetLabels: [] }, stable: 2, targetsChecked: true, recoveryTimeoutMs: 300_000, noData: 'inconclusive', targets: [target({ timeToRecoveryMs: 1500 })], knownJobs: ['butler'],
+    selector: { jobs: ['butler'], targetLabels: [] }, stable: 2, window: 'since-rollback', targetsChecked: true, recoveryTimeoutMs: 300_000, noData: 'inconclusive', targets: [target({ timeToRecoveryMs: 1500 })], knownJobs: ['butler'],
     checks: [check()], timeToRecoveryMs: 20_000, measurements: [], requests: 12, ...overrides,
   };
 }
@@ -72,14 +72,17 @@ describe('buildRehearsalReport', () => {
       summary: 'USE_NEW_DIALOG_CONTEXT_REPO true → false; 2 steps ran; 1 target recovered; 1/1 metric checks under threshold',
     });
     expect(report.steps).toEqual([
-      { number: 1, title: 'Disable feature flag', kind: 'shell', result: 'done', decision: 'run', durationMs: 2000, exitCode: 0, flags: [{ name: 'USE_NEW_DIALOG_CONTEXT_REPO', before: 'true', after: 'false', expected: 'false' }], needsPerson: [] },
-      { number: 2, title: 'Validate rollback', kind: 'shell', result: 'done', decision: 'run', durationMs: 1000, exitCode: 0, flags: [], needsPerson: [] },
-      { number: 3, title: 'Communicate', kind: 'manual', result: 'needs-person', decision: 'needs-person', durationMs: 0, exitCode: null, flags: [], needsPerson: ['Post to #ops-shared', 'Update incident log', 'Schedule post-mortem'] },
+      { number: 1, title: 'Disable feature flag', kind: 'shell', result: 'done', decision: 'run', durationMs: 2000, exitCode: 0, flags: [{ name: 'USE_NEW_DIALOG_CONTEXT_REPO', before: 'true', after: 'false', expected: 'false' }], needsPerson: [], startedAt: at(1), finishedAt: at(3), items: [], acknowledgedBy: null },
+      { number: 2, title: 'Validate rollback', kind: 'shell', result: 'done', decision: 'run', durationMs: 1000, exitCode: 0, flags: [], needsPerson: [], startedAt: at(3), finishedAt: at(4), items: [], acknowledgedBy: null },
+      { number: 3, title: 'Communicate', kind: 'manual', result: 'needs-person', decision: 'needs-person', durationMs: 0, exitCode: null, flags: [], needsPerson: ['Post to #ops-shared', 'Update incident log', 'Schedule post-mortem'], startedAt: at(4), finishedAt: at(4), items: ['Post to #ops-shared', 'Update incident log', 'Schedule post-mortem'], acknowledgedBy: null },
     ]);
+    expect(report).toMatchObject({ lastStepFinishedAt: at(4), recoveredAt: at(24), silence: null, notifications: [] });
     expect(report.verification).toEqual({
       verdict: 'verified', reason: '1/1 targets up, 2 good scrapes in a row; 1 check under threshold', prometheusUrl: 'http://prom:9090', targetsChecked: true,
-      targets: [{ name: 'butler (127.0.0.1:8001)', health: 'up', lastError: '', seenDown: null, timeToRecoveryMs: 1500 }],
-      checks: [{ metric: 'Error rate', query: 'rate(errors[5m])', value: '0.002 (0.2%)', threshold: '>1.0%', result: 'pass', reason: '0.002 (0.2%) is not >1%' }],
+      targets: [{ name: 'butler (127.0.0.1:8001)', health: 'up', lastError: '', seenDown: null, timeToRecoveryMs: 1500, downAt: null, upAt: null }],
+      checks: [{ metric: 'Error rate', query: 'rate(errors[5m])', value: '0.002 (0.2%)', threshold: '>1.0%', result: 'pass', reason: '0.002 (0.2%) is not >1%', baseThreshold: '>0.01', points: [] }],
+      since: at(4),
+      finishedAt: at(30),
     });
   });
 
@@ -108,7 +111,7 @@ describe('buildRehearsalReport', () => {
     const reason = 'Error rate: 0.19 (19%) is >1%';
     const report = build([runStarted(), ...ALL_STEPS, finished('not-recovered', 31, 3, `recovery not verified: ${reason}`)], verification({ verdict: 'failed', reason, checks: [failedCheck], timeToRecoveryMs: undefined }));
     expect(report).toMatchObject({ verdict: 'failed', summary: `recovery failed: ${reason}`, timeToRecoverMs: null });
-    expect(report.verification!.checks).toEqual([{ metric: 'Error rate', query: 'rate(errors[5m])', value: '0.19 (19%)', threshold: '>1.0%', result: 'fail', reason: '0.19 (19%) is >1%' }]);
+    expect(report.verification!.checks).toEqual([{ metric: 'Error rate', query: 'rate(errors[5m])', value: '0.19 (19%)', threshold: '>1.0%', result: 'fail', reason: '0.19 (19%) is >1%', baseThreshold: '>0.01', points: [] }]);
   });
 
   it('fails when recovery is inconclusive, saying why', () => {
@@ -142,6 +145,43 @@ describe('buildRehearsalReport', () => {
     const report = build([runStarted(), ...ALL_STEPS, finished('succeeded', 31, 0)], verification({ targetsChecked: false, targets: [], reason: 'targets not checked (--no-targets); 1 check under threshold' }));
     expect(report.summary).toBe('USE_NEW_DIALOG_CONTEXT_REPO true → false; 2 steps ran; targets not checked (--no-targets); 1/1 metric checks under threshold');
     expect(formatRehearsalMarkdown(report)).toContain('\nTargets: not checked (--no-targets): the metric checks below show recovery.\n\n| Metric |');
+  });
+
+  it('reads the same report back from the journal alone: verification, measurements, silence, notifications, who acknowledged', () => {
+    const measurements: VerificationReport['measurements'] = [
+      { kind: 'targets', at: at(5), up: 0, total: 1, notUp: [{ name: 'butler (127.0.0.1:8001)', status: 'down', health: 'down', lastError: 'connect: connection refused' }], notUpOmitted: 0 },
+      { kind: 'check', at: at(6), metric: 'Error rate', query: 'rate(errors[5m])', result: 'fail', reason: '', series: [{ labels: { a: '1' }, value: '0.2', result: 'fail' }, { labels: { a: '2' }, value: '0.05', result: 'fail' }], seriesOmitted: 0 },
+      { kind: 'check', at: at(8), metric: 'Error rate', query: 'rate(errors[5m])', result: 'pass', reason: '', series: [], seriesOmitted: 0 },
+    ];
+    const events: RunEvent[] = [
+      runStarted(),
+      { type: 'silence', at: at(0), action: 'created', id: 'S1', alertmanagerUrl: 'http://am:9093', matchers: ['job="butler"'], endsAt: at(300), reason: null },
+      ...step(1, 'done', { start: 1, durationMs: 2000, flags: FLIPPED }),
+      ...step(2, 'done', { start: 3, durationMs: 1000 }),
+      { type: 'run-resumed', at: at(4), pid: 2, operator: 'bob', host: 'box', fromStep: 3 },
+      ...step(3, 'acknowledged', { start: 4, decision: 'acknowledged' }),
+      ...measurements.map((measurement): RunEvent => ({ type: 'verification', at: measurement.at, phase: 'measurement', measurement })),
+      {
+        type: 'verification', at: at(30), phase: 'report', verdict: 'verified', summary: 'ok', prometheusUrl: 'http://prom:9090', since: at(4), startedAt: at(4), finishedAt: at(30), targetsChecked: true, timeToRecoveryMs: 20_000,
+        targets: [{ name: 'butler (127.0.0.1:8001)', health: 'up', lastError: '', timeToRecoveryMs: 1500, recoveredAt: at(7) }],
+        checks: [{ metric: 'Error rate', query: 'rate(errors[5m])', value: '0.002 (0.2%)', threshold: '>1.0%', baseThreshold: '<0.01', result: 'pass', reason: 'fine' }],
+        requests: 3,
+      },
+      { type: 'silence', at: at(31), action: 'expired', id: 'S1', alertmanagerUrl: 'http://am:9093', matchers: ['job="butler"'], endsAt: at(31), reason: null },
+      { type: 'notification', at: at(1), event: 'run-started', target: 'https://hooks.slack.com/***', ok: true, reason: null, attempts: 1 },
+      finished('succeeded', 31, 0),
+    ];
+    const report = buildRehearsalReport({ runId: 'RUN', events, journal: 'j.jsonl', kind: 'run' });
+    expect(report).toMatchObject({ kind: 'run', verdict: 'passed', note: 'runbooks/21_01a.md', title: '21_01a', finishedAt: at(31), timeToRecoverMs: 23_000 });
+    expect(report.steps[2]).toMatchObject({ result: 'acknowledged', acknowledgedBy: 'bob', items: ['Post to #ops-shared', 'Update incident log', 'Schedule post-mortem'] });
+    expect(report.verification).toMatchObject({
+      targetsChecked: true,
+      targets: [{ name: 'butler (127.0.0.1:8001)', seenDown: 'down: connect: connection refused', downAt: at(5), upAt: at(7) }],
+      // The worst of the series under a "<" threshold is the highest; no data is null.
+      checks: [{ baseThreshold: '<0.01', points: [{ at: at(6), value: 0.2 }, { at: at(8), value: null }] }],
+    });
+    expect(report.silence).toEqual({ alertmanagerUrl: 'http://am:9093', matchers: ['job="butler"'], ids: ['S1'], events: [{ at: at(0), action: 'created', id: 'S1', endsAt: at(300), reason: null }, { at: at(31), action: 'expired', id: 'S1', endsAt: at(31), reason: null }] });
+    expect(report.notifications).toEqual([{ at: at(1), event: 'run-started', target: 'https://hooks.slack.com/***', ok: true, reason: null }]);
   });
 
   it('needs the run-started event', () => {

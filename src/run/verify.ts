@@ -1,7 +1,6 @@
 /**
- * What a rollback does after its last step: the recovery check against Prometheus (or, with
- * --no-verify, a record that it was skipped), journalled measurement by measurement, and the
- * run's own metrics, exported when asked. Shared by `rollback`, `resume` and `rehearse`.
+ * The pipeline's verify stage: after the last step, the recovery check against Prometheus (or,
+ * with --no-verify, a record that it was skipped), journalled measurement by measurement.
  */
 
 import { ExitCode, InterruptedError } from '../errors.js';
@@ -12,14 +11,10 @@ import type { Plan } from '../plan/types.js';
 import type { VerificationReport } from '../prometheus/verify-recovery.js';
 import { formatVerification, verificationFailureMessage } from '../view/verification-text.js';
 import { styleFor } from '../view/style.js';
-import type { AfterSteps } from './run-steps.js';
+import type { AfterSteps } from './execute.js';
 import { runVerification } from './run-verification.js';
-import { parseVerifyFlags, type VerifyFlags, type VerifySettings } from './verify-flags.js';
-
-/** The recovery-check options of a run: `verify: false` is --no-verify. */
-export interface RecoveryFlags extends VerifyFlags {
-  verify?: boolean;
-}
+import { parseVerifyFlags, type VerifySettings } from '../commands/verify-flags.js';
+import type { RecoveryFlags } from './options.js';
 
 /**
  * Checks the flags before anything runs (a typo in --recovery-timeout must not surface after
@@ -53,6 +48,7 @@ export function checkRecovery(plan: Plan, settings: VerifySettings | undefined, 
           plan,
           settings,
           since: lastStepFinishedAt,
+          window: settings.window ?? 'since-rollback',
           onEvent: (event) => {
             if ('measurement' in event) emit({ type: 'verification', at: at(), phase: 'measurement', measurement: event.measurement });
           },
@@ -74,47 +70,17 @@ export function checkRecovery(plan: Plan, settings: VerifySettings | undefined, 
       summary: report.reason,
       prometheusUrl: report.prometheusUrl,
       since: report.since,
+      startedAt: report.startedAt,
+      finishedAt: report.finishedAt,
+      targetsChecked: report.targetsChecked,
       timeToRecoveryMs: report.timeToRecoveryMs ?? null,
-      targets: report.targets.map((target) => ({ name: target.name, health: target.health, lastError: target.lastError, timeToRecoveryMs: target.timeToRecoveryMs ?? null })),
-      checks: report.checks.map((check) => ({ metric: check.metric, query: check.query ?? null, value: check.value ?? null, threshold: check.threshold ?? null, result: check.result, reason: check.reason })),
+      // Read back by `runbook report` (see verificationFromJournal in report/rehearsal-report.ts).
+      targets: report.targets.map((target) => ({ name: target.name, health: target.health, lastError: target.lastError, timeToRecoveryMs: target.timeToRecoveryMs ?? null, recoveredAt: target.recoveredAt ?? null })),
+      checks: report.checks.map((check) => ({ metric: check.metric, query: check.query ?? null, value: check.value ?? null, threshold: check.threshold ?? null, baseThreshold: check.baseThreshold ?? null, result: check.result, reason: check.reason })),
       requests: report.requests,
     });
     io.stdout.write(`\n${formatVerification(report, { style: styleFor(io.stdout, io.env), stage: plan.stage })}`);
     if (report.verdict === 'verified') return { exitCode: ExitCode.ok, result: 'succeeded', verification: report };
     return { exitCode: ExitCode.verifyFailed, result: 'not-recovered', message: verificationFailureMessage(report), verification: report };
-  };
-}
-
-/**
- * The run's own metrics (prom-client), when --pushgateway or --metrics-file asks for them:
- * a listener for the run's events, and `finish` to record the verdict and export. Failing
- * to export is a warning, never a failed rollback.
- */
-export async function runMetricsRecorder(stage: string, settings: { pushgateway?: string; metricsFile?: string } | undefined) {
-  if (!settings?.pushgateway && !settings?.metricsFile) return undefined;
-  // Checked before the run: `--metrics-file /dev/null` must not become a regular file after it.
-  if (settings.metricsFile) checkWritablePath(settings.metricsFile, { what: '--metrics-file' });
-  const { Registry, createRunMetrics, exportRunMetrics, recordVerification } = await import('../metrics/run-metrics.js');
-  const registry = new Registry();
-  const metrics = createRunMetrics(registry, stage);
-  const results: Record<string, 'success' | 'failed' | 'skipped' | 'aborted'> = {
-    done: 'success',
-    acknowledged: 'success',
-    failed: 'failed',
-    'timed-out': 'failed',
-    interrupted: 'aborted',
-    skipped: 'skipped',
-    'needs-person': 'skipped',
-    'not-selected': 'skipped',
-  };
-  return {
-    listener(event: RunEvent) {
-      if (event.type === 'step-finished') metrics.stepFinished({ step: `${event.step} ${event.title}`, result: results[event.result] ?? 'failed', durationSeconds: event.durationMs / 1000 });
-    },
-    async finish(exitCode: number, verification: VerificationReport | undefined): Promise<string[]> {
-      if (verification) recordVerification(metrics, verification);
-      metrics.runFinished(exitCode === ExitCode.ok);
-      return exportRunMetrics(registry, stage, settings);
-    },
   };
 }

@@ -1,12 +1,13 @@
 /**
- * The part of `rollback` and `resume` that touches the world: takes the stage lock, opens
- * the journal, wires the executor to listr2, the journal and Ctrl-C. Returns what happened;
- * the commands decide what to print and the exit code, and release the lock.
+ * The pipeline's execute stage: opens the journal, wires the executor to the step view, the
+ * journal, the hooks and Ctrl-C, runs the steps and then `afterSteps` (completeness, the
+ * recovery check). Returns what happened; the pipeline prints it and releases the lock.
  */
 
-import { dirname, join, resolve } from 'node:path';
-import { makeFolder } from '../files/make-folder.js';
-import { ExitCode, InterruptedError, RunbookError } from '../errors.js';
+import { resolve } from 'node:path';
+import type { StateDirs } from './state-dirs.js';
+import type { RecordedOptions } from './options.js';
+import { ExitCode, IncompleteError, InterruptedError, RunbookError } from '../errors.js';
 import { readFlagValue } from '../flags/env-file.js';
 import type { Io } from '../io.js';
 import { executeSteps } from '../execute/executor.js';
@@ -16,27 +17,11 @@ import { runScript } from '../execute/run-script.js';
 import type { StepView } from '../execute/step-view.js';
 import type { RunEvent, RunResult, RunStarted } from '../journal/events.js';
 import { openJournal } from '../journal/journal-writer.js';
-import { acquireLock, releaseOnExit, type HeldLock } from '../journal/lock.js';
-import { readJournal } from '../journal/read-journal.js';
-import { isRunId } from '../journal/run-id.js';
-import { findLeftovers, killLeftovers } from '../execute/leftover-processes.js';
 import { createSecretMasker, isSecretName, MASK, maskEvent, type SecretMasker } from '../journal/mask-secrets.js';
-import { lastStepFinishedAt, replayRun, stepOutcomes, type RunState, type StepOutcome } from '../journal/run-state.js';
+import { lastStepFinishedAt, stepOutcomes, type StepOutcome } from '../journal/run-state.js';
 import { parameterEnvName } from '../plan/parameters.js';
 import type { Plan } from '../plan/types.js';
 import type { VerificationReport } from '../prometheus/verify-recovery.js';
-
-export interface StateDirs {
-  runsDir: string;
-  locksDir: string;
-  reportsDir: string;
-}
-
-/** `.runbook/` in the current directory unless told otherwise. */
-export function stateDirs(io: Io, options: { stateDir?: string; journalDir?: string }): StateDirs {
-  const root = resolve(io.cwd, options.stateDir ?? io.env.RUNBOOK_STATE_DIR ?? '.runbook');
-  return { runsDir: options.journalDir ? resolve(io.cwd, options.journalDir) : join(root, 'runs'), locksDir: join(root, 'locks'), reportsDir: join(root, 'reports') };
-}
 
 export interface RunRequest {
   plan: Plan;
@@ -61,7 +46,7 @@ export interface RunRequest {
    * Runs when every step is done, before `run-finished` (the recovery check): what it emits
    * goes to the journal, and its verdict decides how the run ends.
    */
-  afterSteps?: (context: { emit: (event: RunEvent) => void; lastStepFinishedAt: Date }) => Promise<AfterSteps>;
+  afterSteps?: (context: { emit: (event: RunEvent) => void; lastStepFinishedAt: Date; events: RunEvent[] }) => Promise<AfterSteps>;
   /**
    * "Around the run" hooks for the end, however the run ends (notifications, the silence):
    * awaited before `run-finished`, so what they emit is journalled. Never fail the run.
@@ -100,56 +85,6 @@ export interface RunOutcome {
   verification?: VerificationReport;
 }
 
-/**
- * Takes the stage lock before anything is shown or run, so a refusal is the first thing the
- * operator sees. Released by `release()` and, failing that, when the process exits.
- */
-export function lockStage(io: Io, options: { dirs: StateDirs; runId: string; stage: string; forceUnlock: boolean; resuming: boolean }): HeldLock {
-  // A --journal-dir that cannot be a folder stops the run here, before the header.
-  makeFolder(options.dirs.runsDir, options.dirs.runsDir === join(dirname(options.dirs.locksDir), 'runs') ? '--state-dir' : '--journal-dir');
-  const lock = acquireLock(
-    options.dirs.locksDir,
-    { pid: io.pid, host: io.host, user: io.user, startedAt: io.now().toISOString(), runId: options.runId, stage: options.stage },
-    { forceUnlock: options.forceUnlock, resumeRunId: options.resuming ? options.runId : undefined, processAlive: io.processAlive, thisHost: io.host },
-  );
-  const undo = releaseOnExit(lock);
-  return {
-    ...lock,
-    release: () => {
-      lock.release();
-      undo();
-    },
-  };
-}
-
-/**
- * After `--force-unlock` took a dead run's lock: stop the step processes it left running
- * (as `resume` does), so two rollbacks never run side by side. Returns what was stopped.
- */
-export async function stopTakenOverRun(lock: HeldLock, dirs: StateDirs): Promise<string[]> {
-  const from = lock.tookOverFrom;
-  if (!from || !isRunId(from.runId)) return [];
-  let state: RunState | undefined;
-  try {
-    state = replayRun((await readJournal(dirs.runsDir, from.runId)).events);
-  } catch {
-    return []; // no journal of that run here: nothing recorded to stop
-  }
-  const stopped: string[] = [];
-  for (const [step, group] of state?.unfinishedGroups ?? []) {
-    const killed = killLeftovers(findLeftovers(group, from.runId));
-    if (killed > 0) stopped.push(`Stopped ${killed} process${killed === 1 ? '' : 'es'} step ${step} of run ${from.runId} left running (process group ${group}).`);
-  }
-  return stopped;
-}
-
-/** What a taken-over lock was, for the header: the operator should know. */
-export function describeTakeover(lock: HeldLock): string | undefined {
-  const from = lock.tookOverFrom;
-  if (!from) return undefined;
-  return `Took over the lock of run ${from.runId} (${from.user}, pid ${from.pid} on ${from.host}, since ${from.startedAt}): its process is gone.`;
-}
-
 /** Runs the plan's steps under a lock the caller holds; journals every event. */
 export async function runSteps(request: RunRequest, io: Io): Promise<RunOutcome> {
   const { plan, mask } = request;
@@ -165,7 +100,7 @@ export async function runSteps(request: RunRequest, io: Io): Promise<RunOutcome>
     events.push(event);
     for (const listener of request.listeners ?? []) listener(event);
   };
-  const view = request.view ?? createListrView({ interactive: !request.unattended && io.interactive, stderr: io.stderr });
+  const view = request.view ?? createListrView({ interactive: !request.unattended && io.interactive, stderr: io.stderr, columns: () => (io.stdout.isTTY ? io.stdout.columns : undefined) });
   const interrupts = createInterrupts(io.onSignal, (message) => view.notice(message));
   let failure: unknown;
   let after: AfterSteps | undefined;
@@ -184,7 +119,8 @@ export async function runSteps(request: RunRequest, io: Io): Promise<RunOutcome>
       },
       {
         runScript,
-        readFlag: (envFile, name) => readFlagValue(envFile, name, io, request.cwd),
+        // With the step's sed pattern: a pattern that matches no line would change nothing.
+        readFlag: (envFile, name) => readFlagValue(envFile, name, io, request.cwd, plan.flags.find((flag) => flag.name === name && flag.envFile === envFile)?.sedPattern),
         now: () => io.now(),
         emit,
         view,
@@ -193,7 +129,7 @@ export async function runSteps(request: RunRequest, io: Io): Promise<RunOutcome>
       },
     );
     interrupts.dispose(); // the recovery check handles Ctrl-C itself
-    after = await request.afterSteps?.({ emit, lastStepFinishedAt: lastStepFinishedAt(events) ?? startedAt });
+    after = await request.afterSteps?.({ emit, lastStepFinishedAt: lastStepFinishedAt(events) ?? startedAt, events });
   } catch (error) {
     failure = interrupts.runAborted && !(error instanceof InterruptedError) ? new InterruptedError(`interrupted (${interrupts.stoppedBy})`) : error;
   } finally {
@@ -229,6 +165,7 @@ export async function runSteps(request: RunRequest, io: Io): Promise<RunOutcome>
 function classify(failure: unknown, mask: SecretMasker): { result: RunResult; exitCode: number; message?: string } {
   if (failure === undefined) return { result: 'succeeded', exitCode: ExitCode.ok };
   if (failure instanceof InterruptedError) return { result: 'interrupted', exitCode: ExitCode.interrupted, message: mask(failure.message) };
+  if (failure instanceof IncompleteError) return { result: 'incomplete', exitCode: failure.exitCode, message: mask(failure.message) };
   if (failure instanceof RunbookError) {
     const aborted = failure.name === 'AbortedError';
     return { result: aborted ? 'aborted' : 'failed', exitCode: failure.exitCode, message: mask(failure.message) };
@@ -253,7 +190,7 @@ export function stepEnvironment(base: Record<string, string | undefined>, plan: 
 }
 
 /** The `run-started` event of a new run. */
-export function runStartedEvent(plan: Plan, runId: string, io: Io, options: { unattended: boolean; environment?: string; cwd: string }): RunStarted {
+export function runStartedEvent(plan: Plan, runId: string, io: Io, options: { unattended: boolean; environment?: string; cwd: string; options: RecordedOptions }): RunStarted {
   const path = plan.paths[plan.selectedPath]!;
   return {
     type: 'run-started',
@@ -276,5 +213,6 @@ export function runStartedEvent(plan: Plan, runId: string, io: Io, options: { un
     steps: path.steps.map((step) => ({ number: step.number, title: step.title, kind: step.kind })),
     flags: plan.flags.map((flag) => ({ name: flag.name, rollbackValue: flag.rollbackValue, envFile: flag.envFile ?? null, step: flag.stepNumber ?? null })),
     unattended: options.unattended,
+    options: options.options,
   };
 }

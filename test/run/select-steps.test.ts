@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
-import { selectSteps } from '../../src/commands/rollback.js';
+import { selectSteps } from '../../src/run/options.js';
 
 describe('selectSteps', () => {
   const steps = [1, 2, 3, 4];

@@ -23,6 +23,10 @@ export interface LoadPlanOptions {
   path?: string;
   /** `--set name=value` options as typed. */
   set?: string[];
+  /** `--choose step=option` options as typed. */
+  choose?: string[];
+  /** `--with-data-rollback`: an unattended run also runs the data rollback step. */
+  withDataRollback?: boolean;
   /** `--prometheus-url`; PROMETHEUS_URL from the environment comes next. */
   prometheusUrl?: string;
   /** Working directory of the steps (relative env files are read from here). */
@@ -68,7 +72,14 @@ function planOptions(options: LoadPlanOptions, io: Io, environment: EnvironmentP
         ? { url: environment.prometheusUrl, source: 'profile' as const }
         : undefined;
   const defaults = parseSetOptions(Object.entries(environment?.parameters ?? {}).map(([name, value]) => `${name}=${value}`));
-  return { path: options.path, parameters: parseSetOptions(options.set ?? []), defaultParameters: defaults, prometheusUrl: url };
+  return {
+    path: options.path,
+    parameters: parseSetOptions(options.set ?? []),
+    defaultParameters: defaults,
+    prometheusUrl: url,
+    choices: options.choose ?? [],
+    withDataRollback: options.withDataRollback === true,
+  };
 }
 
 /** `bash -n` over the selected path's shell steps, problems mapped back to note lines. */

@@ -8,11 +8,12 @@
 import type { Io } from '../io.js';
 import type { Plan } from '../plan/types.js';
 import { createPrometheusClient } from '../prometheus/client.js';
+import { formatMs } from '../prometheus/duration.js';
 import { describeSelector } from '../prometheus/evaluate-targets.js';
-import { verifyRecovery, type VerificationEvent, type VerificationReport } from '../prometheus/verify-recovery.js';
+import { verifyRecovery, type CheckWindow, type VerificationEvent, type VerificationReport } from '../prometheus/verify-recovery.js';
 import { describeUrlSource } from '../view/plan-text.js';
 import { styleFor } from '../view/style.js';
-import type { VerifySettings } from './verify-flags.js';
+import type { VerifySettings } from '../commands/verify-flags.js';
 
 export interface RunVerificationOptions {
   plan: Plan;
@@ -23,6 +24,8 @@ export interface RunVerificationOptions {
   quiet?: boolean;
   /** How `since` reads in progress lines: "the last step finished" (default), "--since". */
   sinceLabel?: string;
+  /** Ranges of the checks: since `since` (after a rollback) or as the note wrote them. */
+  window: CheckWindow;
   /** Also told every event (the journal records them). */
   onEvent?: (event: VerificationEvent) => void;
   /** Ctrl-C: the check stops with an `InterruptedError`. */
@@ -45,7 +48,7 @@ export async function runVerification(options: RunVerificationOptions, io: Io): 
   const run = (listener: (event: VerificationEvent) => void) => {
     show = listener;
     return verifyRecovery(
-      { since, jobs: settings.jobs, targetLabels: settings.targetLabels, stable: settings.stable, recoveryTimeoutMs: settings.recoveryTimeoutMs, noData: settings.noData, checks: plan.checks, checkTargets: settings.checkTargets },
+      { since, jobs: settings.jobs, targetLabels: settings.targetLabels, stable: settings.stable, recoveryTimeoutMs: settings.recoveryTimeoutMs, noData: settings.noData, checks: plan.checks, checkTargets: settings.checkTargets, window: options.window },
       { client, now: () => io.now(), onEvent: tell, signal: options.signal },
     );
   };
@@ -53,6 +56,12 @@ export async function runVerification(options: RunVerificationOptions, io: Io): 
 
   // Printed before the task list starts, so its renderer cannot overwrite it.
   io.stdout.write(`${style.bold(`Verifying recovery of stage ${plan.stage ?? plan.file}`)} — Prometheus ${client.url} ${style.dim(`(${describeUrlSource(plan)})`)}\n`);
+  const deadline = new Date(io.now().getTime() + settings.recoveryTimeoutMs);
+  io.stdout.write(
+    style.dim(
+      `  gives up at ${deadline.toISOString().slice(11, 19)} UTC (--recovery-timeout ${formatMs(settings.recoveryTimeoutMs)}); ${options.window === 'since-rollback' ? "the checks' ranges are measured since " + (options.sinceLabel ?? 'the last step finished') : "the checks' ranges as the note wrote them"}\n`,
+    ),
+  );
   const { withVerifyProgress } = await import('../view/verify-progress.js');
   return withVerifyProgress(io, plan.checks, { title: targetsTitle(settings, since), sinceLabel: options.sinceLabel }, run);
 }

@@ -1,0 +1,142 @@
+/**
+ * Does a heading, a list item's label or a lead paragraph read as one of several alternatives
+ * ("If …", "Option B", "Alternatively", "Docker", "pip") rather than as the next step? Only
+ * what the text says decides it: runbook would rather run one path too few than two at once.
+ */
+
+/** Platform, tool and datastore names that tell variants of one step apart. Lower case. */
+const VARIANT_TERMS = [
+  'linux', 'macos', 'mac os', 'os x', 'windows', 'ubuntu', 'debian', 'centos', 'rhel', 'red hat', 'fedora', 'alpine', 'arch',
+  'suse', 'amazon linux', 'docker compose', 'docker-compose', 'compose', 'docker', 'podman', 'kubernetes', 'k8s', 'helm',
+  'kustomize', 'openshift', 'nomad', 'systemd', 'pip', 'pipx', 'conda', 'poetry', 'npm', 'yarn', 'pnpm', 'brew', 'homebrew',
+  'apt', 'yum', 'dnf', 'snap', 'postgresql', 'postgres', 'mysql', 'mariadb', 'sqlite', 'etcd', 'embedded etcd',
+  'external database', 'redis', 'mongodb', 'aws', 'gcp', 'azure', 'bare metal', 'air-gapped', 'airgapped',
+  'internet access', 'linux package', 'omnibus',
+];
+/** Role words: variants only in a list of labelled items ("Server nodes:", "Agent nodes:"), not in headings. */
+const ROLE_TERMS = ['server', 'agent', 'manual', 'automatic', 'source', 'binary', 'tarball', 'package', 'standalone', 'cluster', 'primary', 'replica', 'leader', 'worker', 'master', 'controller'];
+
+const CONDITION = /^(?:if|when|in case|unless|otherwise|for\s+(?:\S+\s+){0,3}?(?:installs?|installations?|deployments?|instances?|clusters?|users?|setups?|nodes?)\b|(?:with|without)\s)/i;
+const OPTION = /^(?:option|method|approach|plan|alternative|variant|scenario|case|choice|route)\s*(?:[A-Z]|\d+|[IVX]+)\b/i;
+/** "Fast path: flip the flag", "Full rollback", "Emergency revert": one of several ways, named by how. */
+const KIND_OF_WAY = /\b(?:fast|quick|full|complete|partial|emergency|minimal|slow|safe)\s+(?:path|rollback|roll[- ]?back|route|revert|downgrade|restore|recovery|fix)\b/i;
+const ALTERNATIVELY = /^(?:alternatively|or else|instead|as an alternative|or,|or\s)/i;
+/** Headings that name a phase every path goes through, never a path of its own. */
+const PHASE = /^(?:prerequisites?|pre-?requisites?|requirements|before you (?:begin|start)|preparation|prepare|important considerations?|considerations?|notes?|background|overview|verification|verify|validation|validate|post[- ]\w+|after the rollback|clean ?up|checks?|summary|references?)\b/i;
+/** "Roll back a Linux instance", "Rolling back to v1.25.0", "Multiversion downgrades": a whole way of rolling back. */
+const WHOLE_ROLLBACK = /\b(?:roll(?:ing|ed)?[ -]?backs?|downgrad\w*|revert(?:ing)?|restor(?:e|ing))\b.*\b(?:a|an|to|from|with|without|for|of|via|using|by)\b|\b(?:downgrades|rollbacks)\b/i;
+const ONE_OF = /\b(?:one of the following|one of these|pick one|choose one|choose (?:the|an?) (?:option|method|approach|way)|depending on|whichever applies)\b|\beither\b[^.]*\bor\b[^.]*:\s*$/i;
+/** "Step 1: …", "1. …": numbered headings are a sequence, whatever they say. */
+const NUMBERED = /^(?:step\s+\d+\b|\d+[.)]\s)/i;
+
+/** The variant terms a title names (whole words), for telling siblings apart. */
+export function variantTerms(text: string, roles = false): string[] {
+  const lower = ` ${text.toLowerCase().replace(/[`*_]/g, '')} `;
+  return (roles ? [...VARIANT_TERMS, ...ROLE_TERMS] : VARIANT_TERMS).filter((term) => new RegExp(`[^a-z0-9]${term.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')}[^a-z0-9]`).test(lower));
+}
+
+/** "If issues are found within 1 hour", "When you run Podman", "Without a backup". */
+export function readsAsCondition(text: string): boolean {
+  return CONDITION.test(text.trim());
+}
+
+/** "Option A: Quick rollback", "Method 2", "Plan B". */
+export function readsAsOption(text: string): boolean {
+  return OPTION.test(text.trim()) || KIND_OF_WAY.test(text);
+}
+
+/** "Alternatively, …": the text that follows replaces what came before. */
+export function readsAsAlternatively(text: string): boolean {
+  return ALTERNATIVELY.test(text.trim());
+}
+
+export function readsAsPhase(text: string): boolean {
+  return PHASE.test(text.trim());
+}
+
+export function readsAsWholeRollback(text: string): boolean {
+  return WHOLE_ROLLBACK.test(text);
+}
+
+/** "one of the following", "either … or …": the text introduces alternatives. */
+export function introducesAlternatives(text: string): boolean {
+  return ONE_OF.test(text);
+}
+
+/** A sub-heading, tab or list label: what it says and what the text under it starts with. */
+export interface Candidate {
+  title: string;
+  /** The first sentence of its body, when it has one (a condition there counts too). */
+  firstText?: string;
+  /** A tab of an MDX `<Tabs>` group: always an alternative. */
+  forced?: boolean;
+  /** A list label ("Server nodes:"): role words count as variants too. */
+  label?: boolean;
+}
+
+/**
+ * Which siblings are alternatives of each other: returns runs `[start, end)` of at least two
+ * siblings. Conditions, options and tabs count; variants (Docker / Kubernetes) count when at
+ * least two siblings name different ones; "whole rollback" titles count when at least two
+ * siblings are such titles. A lone condition pairs with the sibling before it ("If MariaDB
+ * does not start…" after "Restore Command"). Phases (Prerequisites, Verification) never count.
+ */
+export function alternativeRuns(candidates: Candidate[], introduced = false): [number, number][] {
+  if (candidates.some((candidate) => NUMBERED.test(candidate.title))) return [];
+  const phase = candidates.map((candidate) => readsAsPhase(candidate.title));
+  const conditional = candidates.map(
+    (candidate, index) =>
+      !phase[index] &&
+      (candidate.forced === true ||
+        readsAsCondition(candidate.title) ||
+        readsAsOption(candidate.title) ||
+        readsAsAlternatively(candidate.title) ||
+        (candidate.firstText !== undefined && (readsAsCondition(candidate.firstText) || readsAsAlternatively(candidate.firstText)))),
+  );
+  const terms = candidates.map((candidate) => variantTerms(candidate.title, candidate.label === true));
+  const distinctTerms = new Set(terms.flatMap((list) => (list.length > 0 ? [list.join('+')] : [])));
+  const variant = terms.map((list, index) => !phase[index] && list.length > 0 && distinctTerms.size >= 2);
+  const whole = candidates.map((candidate, index) => !phase[index] && readsAsWholeRollback(candidate.title));
+  const wholeCount = whole.filter(Boolean).length;
+  const alternative = candidates.map(
+    (_, index) => introduced && !phase[index] ? true : conditional[index]! || variant[index]! || (wholeCount >= 2 && whole[index]!),
+  );
+  // A lone condition is the other branch of the sibling before it.
+  for (let index = 1; index < candidates.length; index++) {
+    const alone = alternative[index] && !alternative[index - 1] && !(alternative[index + 1] ?? false);
+    if (alone && conditional[index] && !phase[index - 1]) alternative[index - 1] = true;
+  }
+  const runs: [number, number][] = [];
+  let start = -1;
+  for (let index = 0; index <= candidates.length; index++) {
+    if (index < candidates.length && alternative[index]) {
+      if (start === -1) start = index;
+      continue;
+    }
+    if (start !== -1 && index - start >= 2) runs.push([start, index]);
+    start = -1;
+  }
+  return runs;
+}
+
+/**
+ * Within a run of alternatives, siblings that only differ by "with"/"without" (or "before"/
+ * "after") the same term are sub-options of the sibling before them: "Kubernetes", then
+ * "Rollback with Kustomize" / "Rollback without Kustomize". Returns `[start, end)` of such a
+ * tail, or undefined.
+ */
+export function subOptionTail(titles: string[]): [number, number] | undefined {
+  const key = (title: string) =>
+    title
+      .toLowerCase()
+      .replace(/[`*_]/g, '')
+      .replace(/\b(?:with|without|before|after|and later|or later|and earlier|or earlier|later|earlier|newer|older)\b/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim();
+  for (let start = 1; start < titles.length - 1; start++) {
+    const keys = titles.slice(start).map(key);
+    const differ = titles.slice(start).some((title, index) => key(title) === keys[0] && title.toLowerCase() !== titles[start]!.toLowerCase() && index > 0);
+    if (keys.every((value) => value === keys[0]) && differ) return [start, titles.length];
+  }
+  return undefined;
+}

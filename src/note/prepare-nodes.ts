@@ -1,0 +1,148 @@
+/**
+ * Markdown from other tools, brought to the shapes the step reader knows: MDX `<Tabs>` /
+ * `<TabItem>` become sub-headings marked as alternatives; admonitions (`:::warning`, Hugo
+ * `{{< alert >}}`, mkdocs `!!! note`) become blockquotes (notes) with their markup removed;
+ * a fence written at column 0 right after a list item belongs to that item; HTML comments
+ * vanish. The mdast nodes are not changed; new ones are made where needed.
+ */
+
+import type { Blockquote, Heading, List, Paragraph, RootContent, Text } from 'mdast';
+import { textOf } from './markdown.js';
+
+/** Data runbook adds to synthetic nodes. */
+export interface NodeData {
+  /** A `<TabItem>`: an alternative whatever its title says. */
+  tab?: boolean;
+  /** An admonition turned into a blockquote: a note, never a step. */
+  admonition?: boolean;
+}
+
+const TAB_ITEM = /^<TabItem\b[^>]*?\b(?:label|value)=(?:"([^"]*)"|'([^']*)'|\{["']([^"']*)["']\})/i;
+const TABS_MARKUP = /^<\/?(?:Tabs|TabItem)\b[^>]*>$/i;
+const SHORTCODE = /^\{\{[<%]\s*\/?\s*[\w-]+[^}]*[>%]\}\}$/;
+const COLON_FENCE = /^:::+\s*([\w-]*)/;
+const MKDOCS = /^[!?]{3}\+?\s*([\w-]+)(?:\s+"[^"]*")?\s*$/;
+
+/** Nodes as the step reader expects them; `depth` is the heading depth tabs take. */
+export function prepareNodes(nodes: readonly RootContent[], depth: number): RootContent[] {
+  const out: RootContent[] = [];
+  let tabDepth = depth;
+  let inShortcode: { kind: string; nodes: RootContent[] } | undefined;
+  for (let index = 0; index < nodes.length; index++) {
+    const node = nodes[index]!;
+    if (node.type === 'html') {
+      const value = node.value.trim();
+      if (value.startsWith('<!--')) continue;
+      const lines = value.split('\n').map((line) => line.trim()).filter((line) => line !== '');
+      for (const line of lines) {
+        const tab = TAB_ITEM.exec(line);
+        if (tab) out.push(syntheticHeading(tabDepth, tab[1] ?? tab[2] ?? tab[3] ?? 'Tab', node, { tab: true }));
+      }
+      if (lines.every((line) => TABS_MARKUP.test(line))) continue;
+      out.push(node);
+      continue;
+    }
+    if (node.type === 'heading') tabDepth = Math.max(tabDepth, node.depth + 1);
+    if (node.type === 'list') {
+      out.push(taskList(node));
+      continue;
+    }
+    if (node.type === 'paragraph') {
+      const text = textOf(node);
+      // Hugo shortcodes: `{{< alert type="warning" >}}` … `{{< /alert >}}` wrap a note.
+      if (SHORTCODE.test(text)) {
+        if (inShortcode) {
+          out.push(noteOf(inShortcode.nodes, node, inShortcode.kind));
+          inShortcode = undefined;
+        } else if (!/\/\s*[\w-]+\s*[>%]\}\}$/.test(text)) {
+          inShortcode = { kind: /type="?([\w-]+)/.exec(text)?.[1] ?? /\{\{[<%]\s*([\w-]+)/.exec(text)?.[1] ?? 'note', nodes: [] };
+        }
+        continue;
+      }
+      const colon = COLON_FENCE.exec(text);
+      if (colon) {
+        // `:::warning … :::` in one paragraph, or spread over several.
+        const inner = stripColonFence(node);
+        if (inner) {
+          out.push(noteOf([inner], node, colon[1] || 'note'));
+          continue;
+        }
+        const body: RootContent[] = [];
+        let end = index + 1;
+        while (end < nodes.length && !(nodes[end]!.type === 'paragraph' && /^:::+\s*$/.test(textOf(nodes[end]!)))) body.push(nodes[end++]!);
+        out.push(noteOf(body, node, colon[1] || 'note'));
+        index = end;
+        continue;
+      }
+      const mkdocs = MKDOCS.exec(text);
+      if (mkdocs && nodes[index + 1]?.type === 'code' && !(nodes[index + 1] as { lang?: string | null }).lang) {
+        const code = nodes[++index]!;
+        out.push(noteOf([paragraphOf((code as { value: string }).value, code)], node, mkdocs[1]!));
+        continue;
+      }
+    }
+    if (inShortcode) {
+      inShortcode.nodes.push(node);
+      continue;
+    }
+    // A fence at column 0 right after a list continues the list's last item (GitLab's runbooks).
+    if (node.type === 'code' && out.at(-1)?.type === 'list') {
+      const list = out.at(-1) as List;
+      const last = list.children.at(-1);
+      if (last) {
+        out[out.length - 1] = { ...list, children: [...list.children.slice(0, -1), { ...last, children: [...last.children, node] }] };
+        continue;
+      }
+    }
+    out.push(node);
+  }
+  if (inShortcode) out.push(...inShortcode.nodes);
+  return out;
+}
+
+/**
+ * GFM task lists (`- [ ] Page the IMOC`) without loading all of GFM: the `[ ]` / `[x]` becomes
+ * the item's `checked`, as remark-gfm would make it.
+ */
+function taskList(list: List): List {
+  let changed = false;
+  const children = list.children.map((item) => {
+    const first = item.children[0];
+    const text = first?.type === 'paragraph' ? first.children[0] : undefined;
+    const match = text?.type === 'text' ? /^\[([ xX])\]\s+/.exec(text.value) : null;
+    if (!match || first?.type !== 'paragraph' || text?.type !== 'text') return item;
+    changed = true;
+    const stripped: Paragraph = { ...first, children: [{ ...text, value: text.value.slice(match[0].length) }, ...first.children.slice(1)] };
+    return { ...item, checked: match[1] !== ' ', children: [stripped, ...item.children.slice(1)] };
+  });
+  return changed ? { ...list, children } : list;
+}
+
+function syntheticHeading(depth: number, title: string, at: RootContent, data: NodeData): Heading {
+  return { type: 'heading', depth: Math.min(6, depth) as Heading['depth'], children: [{ type: 'text', value: title }], position: at.position, data: data as Heading['data'] };
+}
+
+function noteOf(children: RootContent[], at: RootContent, kind: string): Blockquote {
+  const label = kind.charAt(0).toUpperCase() + kind.slice(1);
+  const body = children.filter((child) => child.type !== 'html') as Blockquote['children'];
+  const first = body[0];
+  // "Warning: …" keeps the admonition's kind, as a reader sees it rendered.
+  const labelled = first?.type === 'paragraph' && kind !== '' ? [{ ...first, children: [{ type: 'text', value: `${label}: ` } as Text, ...first.children] }, ...body.slice(1)] : body;
+  return { type: 'blockquote', children: labelled as Blockquote['children'], position: at.position, data: { admonition: true } as Blockquote['data'] };
+}
+
+/** The text between `:::kind` and `:::` when both are in one paragraph. */
+function stripColonFence(node: Paragraph): Paragraph | undefined {
+  const text = node.children.map((child) => ('value' in child ? child.value : textOf(child))).join('');
+  const match = /^:::+\s*[\w-]*[^\n]*\n([\s\S]*?)\n:::+\s*$/.exec(text);
+  if (!match) return undefined;
+  return paragraphOf(match[1]!, node);
+}
+
+function paragraphOf(text: string, at: RootContent): Paragraph {
+  return { type: 'paragraph', children: [{ type: 'text', value: text.trim() }], position: at.position };
+}
+
+export function nodeData(node: RootContent): NodeData {
+  return (node.data ?? {}) as NodeData;
+}

@@ -1,0 +1,17 @@
+/**
+ * The last word before the first step: production needs the operator to type the stage id,
+ * so a slip of the wrong terminal stops here. (Parameters are asked in `parameters.ts`.)
+ */
+
+import { AbortedError } from '../errors.js';
+
+export async function confirmProduction(stage: string, environment: string): Promise<void> {
+  const { default: Enquirer } = await import('enquirer');
+  let typed = '';
+  try {
+    typed = (await new Enquirer<{ value: string }>().prompt({ type: 'input', name: 'value', message: `This rolls back PRODUCTION (${environment}). Type the stage id (${stage}) to go on` })).value;
+  } catch {
+    // Ctrl-C at the prompt: treated like a wrong answer below
+  }
+  if (typed.trim() !== stage) throw new AbortedError(`production confirmation did not match "${stage}": nothing was run`);
+}

@@ -1,0 +1,89 @@
+/**
+ * The options of a run, as typed and as checked. Every option is checked in `prepare`, before
+ * the lock, the header or any step, by a dry run exactly as by a real one; the checked form is
+ * `RunSettings`. The typed form is journalled, so a resume continues with the same options.
+ */
+
+import type { AlertingFlags } from '../commands/run-alerting.js';
+import type { VerifyFlags } from '../commands/verify-flags.js';
+import { UsageError } from '../errors.js';
+import { parseDuration, parsePositiveInteger } from '../options/duration.js';
+
+/** The recovery-check options of a run: `verify: false` is --no-verify. */
+export interface RecoveryFlags extends VerifyFlags {
+  verify?: boolean;
+}
+
+/** A run's options other than which note (see `LoadPlanOptions`). */
+export interface RunOptions extends RecoveryFlags, AlertingFlags {
+  yes?: boolean;
+  from?: string;
+  only?: string;
+  stepTimeout?: string;
+  journalDir?: string;
+  stateDir?: string;
+  forceUnlock?: boolean;
+  /** Lets `--yes` run against a production environment without typing the stage id. */
+  iKnowThisIsProduction?: boolean;
+}
+
+export const DEFAULT_STEP_TIMEOUT = '10m';
+
+/**
+ * What a resume takes over from the run it continues (in `run-started.options`), and what it
+ * journals when given again (`run-resumed.options`). Values as typed: checked again on resume.
+ */
+export interface RecordedOptions {
+  runbooks?: string;
+  prometheusUrl?: string;
+  stepTimeout?: string;
+  verify?: boolean;
+  job?: string[];
+  targetLabel?: string[];
+  targets?: boolean;
+  stable?: string;
+  recoveryTimeout?: string;
+  /** `--no-data <policy>`. */
+  data?: string;
+  pushgateway?: string;
+  metricsFile?: string;
+}
+
+const RECORDED: (keyof RecordedOptions)[] = ['runbooks', 'prometheusUrl', 'stepTimeout', 'verify', 'job', 'targetLabel', 'targets', 'stable', 'recoveryTimeout', 'data', 'pushgateway', 'metricsFile'];
+
+/** The options worth journalling: those given (commander leaves the others undefined). */
+export function recordOptions(options: Partial<Record<keyof RecordedOptions, unknown>>): RecordedOptions {
+  const recorded: Record<string, unknown> = {};
+  for (const key of RECORDED) {
+    const value = options[key];
+    // `--no-verify`/`--no-targets` default to true: only their "no" is worth keeping.
+    if (value === undefined || value === true || (Array.isArray(value) && value.length === 0)) continue;
+    recorded[key] = value;
+  }
+  return recorded as RecordedOptions;
+}
+
+/** `--from N` / `--only N`: the steps left out, with the reason shown in the list. */
+export function selectSteps(numbers: number[], options: { from?: string; only?: string }): Map<number, string> {
+  if (options.from !== undefined && options.only !== undefined) throw new UsageError('--from and --only cannot be used together: pick one');
+  const last = numbers.length;
+  const check = (value: string, option: string) => {
+    const number = parsePositiveInteger(value, option);
+    if (number > last) throw new UsageError(`${option} ${value}: this path has ${last} step${last === 1 ? '' : 's'}`);
+    return number;
+  };
+  const left = new Map<number, string>();
+  if (options.from !== undefined) {
+    const from = check(options.from, '--from');
+    for (const number of numbers) if (number < from) left.set(number, `not run (--from ${from})`);
+  }
+  if (options.only !== undefined) {
+    const only = check(options.only, '--only');
+    for (const number of numbers) if (number !== only) left.set(number, `not run (--only ${only})`);
+  }
+  return left;
+}
+
+export function stepTimeoutMs(options: { stepTimeout?: string }): number {
+  return parseDuration(options.stepTimeout ?? DEFAULT_STEP_TIMEOUT, '--step-timeout');
+}

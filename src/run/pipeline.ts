@@ -1,0 +1,168 @@
+/**
+ * One rollback, from the note to the summary. `rollback`, `rollback --dry-run`, `resume` and
+ * `rehearse` all run this; they differ only in the request they build. A dry run is the same
+ * pipeline with the lock, the executor and every write left out:
+ *
+ *   prepare → guard → [dry run: show the plan and stop] → lock → confirm → execute → verify → finish
+ *
+ * See docs/architecture.md for a picture, and hooks.ts for what runs around it.
+ */
+
+import { resolve } from 'node:path';
+import { alertingJson, alertingSecrets, describeAlerting } from '../commands/run-alerting.js';
+import { ExitCode } from '../errors.js';
+import type { RunEvent } from '../journal/events.js';
+import { runbooksDir } from '../runbooks/find-note.js';
+import { stepOutcomes } from '../journal/run-state.js';
+import type { Io } from '../io.js';
+import type { StepView } from '../execute/step-view.js';
+import { formatPlan } from '../view/plan-text.js';
+import { formatRunHeader, formatRunSummary, formatStopState } from '../view/run-summary.js';
+import { styleFor } from '../view/style.js';
+import { confirmProduction } from './confirm.js';
+import { describeIncomplete, isComplete, readEndState } from './end-state.js';
+import { runMasker, runSteps, runStartedEvent, type RunOutcome } from './execute.js';
+import { requireTerminal } from './guard.js';
+import type { RunContext, RunHooks } from './hooks.js';
+import type { LoadPlanOptions } from './load-plan.js';
+import { describeTakeover, lockStage, stopTakenOverRun } from './lock-stage.js';
+import { alertingHook } from './alerting-hook.js';
+import { createMetricsHook } from './metrics-hook.js';
+import { recordOptions, type RunOptions } from './options.js';
+import { askParameters } from './parameters.js';
+import { prepareRun, type PreparedRun, type ResumeSource } from './prepare.js';
+import { resumeOpening, resumeCommandFor } from './resume-source.js';
+import { checkRecovery } from './verify.js';
+
+export interface RunRequest {
+  /** `dry-run`: prepare and guard as a run does, then print the plan; nothing runs, nothing is written. */
+  mode: 'run' | 'dry-run';
+  note: LoadPlanOptions;
+  options: RunOptions;
+  resume?: ResumeSource;
+  /** Options given again on resume, journalled in `run-resumed`. */
+  overrides?: RunOptions;
+  hooks?: RunHooks[];
+  /** For tests: replaces the listr2 view. */
+  view?: StepView;
+  /** `--json` on a dry run. */
+  json?: boolean;
+}
+
+export interface RunReport {
+  exitCode: number;
+  prepared: PreparedRun;
+  /** Undefined for a dry run. */
+  outcome?: RunOutcome;
+}
+
+export async function runPipeline(request: RunRequest, baseIo: Io): Promise<RunReport> {
+  const prepared = await prepareRun(request.note, request.options, baseIo, request.resume);
+  if (request.mode === 'dry-run') return showDryRun(prepared, request, baseIo);
+  requireTerminal(prepared.unattended, baseIo, request.resume !== undefined);
+
+  const { plan, io, runId, dirs, environment, unattended } = prepared;
+  const lock = lockStage(io, { dirs, runId, stage: plan.stage ?? 'note', forceUnlock: request.options.forceUnlock === true, resuming: request.resume !== undefined });
+  try {
+    const style = styleFor(baseIo.stdout, baseIo.env);
+    const takeover = describeTakeover(lock);
+    if (takeover) baseIo.stdout.write(style.yellow(`${takeover}\n`));
+    // A resume stops its own run's leftovers itself (resumeOpening).
+    if (!request.resume) for (const stopped of await stopTakenOverRun(lock, dirs)) baseIo.stdout.write(style.yellow(`${stopped}\n`));
+    const secrets = alertingSecrets(prepared.alerting);
+    baseIo.stdout.write(runMasker(io, plan, runId, secrets)(formatRunHeader(plan, { runId, journalDir: dirs.runsDir, unattended, style, notSelected: request.resume?.settled ?? prepared.notSelected, resumedFrom: request.resume?.from, predicted: prepared.predicted })));
+    const opening = request.resume ? resumeOpening(request.resume, io, { overrides: request.overrides, say: (text) => baseIo.stdout.write(style.yellow(text)) }) : undefined;
+
+    // confirm
+    if (environment?.production && !unattended) await confirmProduction(plan.stage ?? plan.file, environment.name);
+    const final = await askParameters(plan);
+    const mask = runMasker(io, final, runId, secrets);
+    const metrics = await createMetricsHook(final.stage ?? 'note', prepared.recovery ?? request.options);
+    const hooks = [...(request.hooks ?? []), ...(metrics ? [metrics] : []), alertingHook(prepared.alerting, io, { mask, history: request.resume?.events })];
+    const context: RunContext = { plan: final, runId, dirs, environment, unattended, resumed: request.resume !== undefined };
+    const first = opening ?? [runStartedEvent(final, runId, io, { unattended, cwd: prepared.cwd, environment: environment?.name, options: recordedOptionsOf(request, baseIo) })];
+    for (const hook of hooks) first.push(...((await hook.beforeSteps?.(context)) ?? []));
+
+    // execute, then verify
+    const earlier = request.resume?.events ?? [];
+    const verify = checkRecovery(final, prepared.recovery, io);
+    const outcome = await runSteps(
+      {
+        plan: final,
+        runId,
+        opening: first,
+        unattended,
+        stepTimeoutMs: prepared.stepTimeoutMs,
+        cwd: prepared.cwd,
+        notSelected: prepared.notSelected,
+        settled: request.resume?.settled,
+        dirs,
+        mask,
+        listeners: hooks.flatMap((hook) => (hook.onEvent ? [(event: RunEvent) => hook.onEvent!(event, context)] : [])),
+        atEnd: hooks.flatMap((hook) => (hook.beforeFinish ? [hook.beforeFinish.bind(hook)] : [])),
+        view: request.view,
+        afterSteps: async (run) => {
+          // Success needs every shell step done and every flag at its rollback value.
+          const end = await readEndState(final, [...earlier, ...run.events], io, prepared.cwd);
+          if (!isComplete(end)) {
+            run.emit({ type: 'verification', at: io.now().toISOString(), phase: 'skipped', verdict: 'not verified', summary: 'recovery not checked: the rollback is not complete' });
+            return { exitCode: ExitCode.stepFailed, result: 'incomplete', message: describeIncomplete(end) };
+          }
+          return verify(run);
+        },
+      },
+      io,
+    );
+
+    // finish
+    const all = [...earlier, ...outcome.events];
+    const whole = { ...outcome, steps: stepOutcomes(all) };
+    baseIo.stdout.write(formatRunSummary(final, whole, { style, cwd: baseIo.cwd }));
+    if (outcome.result !== 'succeeded' && outcome.result !== 'not-recovered') {
+      const end = await readEndState(final, all, io, prepared.cwd);
+      baseIo.stdout.write(formatStopState(end, { style, resumeCommand: resumeCommandFor(outcome.result, prepared, baseIo, all) }));
+    }
+    for (const hook of hooks) {
+      try {
+        for (const warning of (await hook.afterRun?.(context, outcome)) ?? []) baseIo.stderr.write(`runbook: warning: ${warning}\n`);
+      } catch (error) {
+        baseIo.stderr.write(`runbook: warning: ${error instanceof Error ? error.message : String(error)}\n`);
+      }
+    }
+    if (outcome.exitCode === ExitCode.verifyFailed && outcome.message) baseIo.stderr.write(`runbook: ${outcome.message}\n`);
+    return { exitCode: outcome.exitCode, prepared: { ...prepared, plan: final }, outcome };
+  } finally {
+    lock.release();
+  }
+}
+
+/** The plan a run would follow, the steps it would leave out and the failures it would meet. */
+async function showDryRun(prepared: PreparedRun, request: RunRequest, io: Io): Promise<RunReport> {
+  const { plan, recovery, predicted } = prepared;
+  if (request.json) {
+    const { planToJson } = await import('../view/plan-json.js');
+    // The plan schema, plus `alerting` when the run would notify or silence.
+    const alerting = prepared.alerting.webhooks.length > 0 || prepared.alerting.silence ? { alerting: alertingJson(prepared.alerting) } : {};
+    io.stdout.write(`${JSON.stringify({ ...planToJson(plan), ...alerting }, null, 2)}\n`);
+  } else {
+    // The selectors as given: the plan text names the environment profile's itself.
+    const { options } = request;
+    const targetSelectors = [...(options.job ?? []).map((job) => `job=${job}`), ...(options.targetLabel ?? [])];
+    io.stdout.write(
+      formatPlan(plan, { style: styleFor(io.stdout, io.env), dryRun: true, targetSelectors, checkTargets: options.targets, verify: recovery !== undefined, window: recovery?.window, notSelected: prepared.notSelected, predicted, around: describeAlerting(prepared.alerting) }),
+    );
+  }
+  // Predicted failures are the dry run's findings, printed above; its exit code says whether the run may start.
+  return { exitCode: ExitCode.ok, prepared };
+}
+
+/** What a resume of this run must take over; paths made absolute, so a resume works from any folder. */
+function recordedOptionsOf(request: RunRequest, io: Io) {
+  const { options, note } = request;
+  return recordOptions({
+    ...options,
+    runbooks: resolve(io.cwd, runbooksDir(note.runbooks, io)),
+    prometheusUrl: note.prometheusUrl,
+    metricsFile: options.metricsFile === undefined ? undefined : resolve(io.cwd, options.metricsFile),
+  });
+}

@@ -1,0 +1,34 @@
+/**
+ * Steps that cannot succeed, known before anything runs: the env file a step edits is missing
+ * or unreadable, its path uses a variable that is not set, or the step's sed pattern matches no
+ * line (it would change nothing). A dry run reports them as "step N will fail: …"; a real run
+ * shows them in its header, and the executor refuses such a step before running any of it.
+ * Pure: works on the flag readings `load-plan` took.
+ */
+
+import type { FlagReading } from '../flags/env-file.js';
+import type { Plan, PlanFlag } from '../plan/types.js';
+
+/** Why a step setting `flag` would fail, given what its env file says now; undefined when it can work. */
+export function predictFlagFailure(flag: Pick<PlanFlag, 'envFile' | 'rollbackValue' | 'sedPattern'>, reading: FlagReading | undefined): string | undefined {
+  if (!reading) return undefined;
+  if (reading.state === 'no-file') return `env file ${flag.envFile} (${reading.path}) does not exist`;
+  if (reading.state === 'unknown') return reading.reason;
+  // Already at its rollback value, a non-matching pattern is expected: there is nothing to change.
+  if (reading.state === 'set' && reading.sedMatches === false && reading.value.trim().toLowerCase() !== flag.rollbackValue.trim().toLowerCase()) {
+    return `no line of ${flag.envFile} matches the step's sed pattern ${flag.sedPattern} (the step would change nothing)`;
+  }
+  return undefined;
+}
+
+/** Step number → why it will fail, for the steps of the selected path that will run. */
+export function predictFailures(plan: Plan, skipped: ReadonlyMap<number, string> = new Map()): Map<number, string> {
+  const steps = new Set((plan.paths[plan.selectedPath]?.steps ?? []).filter((step) => step.kind === 'shell' && !skipped.has(step.number)).map((step) => step.number));
+  const failures = new Map<number, string>();
+  for (const flag of plan.flags) {
+    if (flag.stepNumber === undefined || !flag.envFile || !steps.has(flag.stepNumber) || failures.has(flag.stepNumber)) continue;
+    const reason = predictFlagFailure(flag, flag.current);
+    if (reason !== undefined) failures.set(flag.stepNumber, `${reason} (flag ${flag.name})`);
+  }
+  return failures;
+}

@@ -1,0 +1,80 @@
+/**
+ * The pipeline's prepare stage: everything a run needs, checked before anything is locked,
+ * shown or run — the note and its plan, the environment, every option, the parameters, the
+ * steps to run and the state folders. A dry run prepares exactly the same, so it refuses
+ * exactly what a run refuses.
+ */
+
+import { alertingSettings, type AlertingSettings } from '../commands/run-alerting.js';
+import { parseVerifyFlags, type VerifySettings } from '../commands/verify-flags.js';
+import type { EnvironmentProfile } from '../environments/parse-environments.js';
+import { UsageError } from '../errors.js';
+import type { Io } from '../io.js';
+import type { RunEvent } from '../journal/events.js';
+import { createRunId } from '../journal/run-id.js';
+import type { RunState } from '../journal/run-state.js';
+import type { Plan } from '../plan/types.js';
+import { checkDirectory, refuseUnattendedProduction } from './guard.js';
+import { loadPlan, type LoadPlanOptions } from './load-plan.js';
+import { selectSteps, stepTimeoutMs, type RunOptions } from './options.js';
+import { requireParameters } from './parameters.js';
+import { predictFailures } from './predict.js';
+import { stateDirs, type StateDirs } from './state-dirs.js';
+import { recoverySettings } from './verify.js';
+
+/** The run a resume continues: its id, journal and replayed state. */
+export interface ResumeSource {
+  runId: string;
+  events: RunEvent[];
+  state: RunState;
+  /** The first step to run. */
+  from: number;
+  /** Steps finished earlier, with the reason shown in the list. */
+  settled: Map<number, string>;
+}
+
+export interface PreparedRun {
+  plan: Plan;
+  /** The world of the steps: HOME and variables from the environment profile. */
+  io: Io;
+  cwd: string;
+  environment?: EnvironmentProfile;
+  runId: string;
+  dirs: StateDirs;
+  unattended: boolean;
+  stepTimeoutMs: number;
+  /** Steps this run leaves out (`--from`, `--only`), with the reason. */
+  notSelected: Map<number, string>;
+  /** Undefined with --no-verify. */
+  recovery?: VerifySettings;
+  /** Notifications and the silence (see commands/run-alerting.ts). */
+  alerting: AlertingSettings;
+  /** Step number → why it will fail (see predict.ts). */
+  predicted: Map<number, string>;
+  resume?: ResumeSource;
+}
+
+export async function prepareRun(note: LoadPlanOptions, options: RunOptions, baseIo: Io, resume?: ResumeSource): Promise<PreparedRun> {
+  const unattended = options.yes === true;
+  // Options that need no note first: a typo fails before the note is even read.
+  const timeoutMs = stepTimeoutMs(options);
+  parseVerifyFlags(options, baseIo.now());
+  const { plan, io, cwd, environment } = await loadPlan(note, baseIo);
+  await checkDirectory(cwd, note.cwd, io);
+  refuseUnattendedProduction(environment, unattended, options.iKnowThisIsProduction);
+  if (resume && plan.sectionHash !== resume.state.started.sectionHash) {
+    const started = resume.state.started;
+    throw new UsageError(
+      `the Rollback Procedure in ${started.note} changed since run ${resume.runId} started, so its steps may no longer be the ones that ran: start a new run (runbook rollback ${started.stage ?? started.note} --from N)`,
+    );
+  }
+  const path = plan.paths[plan.selectedPath]!;
+  const notSelected = resume ? new Map<number, string>() : selectSteps(path.steps.map((step) => step.number), options);
+  if (unattended) requireParameters(plan);
+  const recovery = options.verify === false ? undefined : recoverySettings(options, plan, io.now());
+  const alerting = alertingSettings(options, io.env, environment);
+  const dirs = stateDirs(baseIo, { ...options, runbooks: note.runbooks, noteFile: plan.file });
+  const runId = resume?.runId ?? createRunId(plan.stage, io.now(), io.random);
+  const predicted = predictFailures(plan, new Map([...notSelected, ...(resume?.settled ?? [])]));
+  return { plan, io, cwd, environment, runId, dirs, unattended, stepTimeoutMs: timeoutMs, notSelected, recovery, alerting, predicted, resume };
+}
