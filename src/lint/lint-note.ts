@@ -10,16 +10,18 @@ import { findStepTextMarkers } from '../note/placeholders.js';
 import type { ManualStep, Note, ShellStep } from '../note/types.js';
 import { isTemplate, runBlockers } from '../plan/build-plan.js';
 import { summarizeFlags } from '../plan/summarize-flags.js';
+import { flattenSteps } from '../note/walk-steps.js';
+import { lintHazards } from './lint-hazards.js';
 import { lintPromql } from './lint-promql.js';
 
 /** Shell steps of a note, each once (steps shared by several paths appear in each). */
 export function shellStepsOf(note: Note): ShellStep[] {
-  const steps = note.rollback?.paths.flatMap((path) => path.steps) ?? [];
+  const steps = flattenSteps(note.rollback?.paths.flatMap((path) => path.steps) ?? []);
   return [...new Set(steps)].filter((step): step is ShellStep => step.kind === 'shell');
 }
 
 function manualStepsOf(note: Note): ManualStep[] {
-  const steps = note.rollback?.paths.flatMap((path) => path.steps) ?? [];
+  const steps = flattenSteps(note.rollback?.paths.flatMap((path) => path.steps) ?? []);
   return [...new Set(steps)].filter((step): step is ManualStep => step.kind === 'manual');
 }
 
@@ -68,7 +70,7 @@ export function prepareLint(note: Note): PreparedLint {
       add(section.line, 'no Prometheus URL in the Rollback Procedure: add a check such as `curl -s http://127.0.0.1:9090/api/v1/targets`');
     }
   }
-  problems.push(...monitoringProblems(note), ...lintPromql(note));
+  problems.push(...monitoringProblems(note), ...lintPromql(note), ...lintHazards(note));
   return { ...prepared, problems, scripts };
 }
 
