@@ -10,6 +10,7 @@ import { findStepTextMarkers } from '../note/placeholders.js';
 import type { ManualStep, Note, ShellStep } from '../note/types.js';
 import { isTemplate, runBlockers } from '../plan/build-plan.js';
 import { summarizeFlags } from '../plan/summarize-flags.js';
+import { findLinks } from '../note/linked-plans.js';
 import { flattenSteps } from '../note/walk-steps.js';
 import { lintHazards } from './lint-hazards.js';
 import { lintPromql } from './lint-promql.js';
@@ -33,6 +34,8 @@ export interface PreparedLint {
   /** Every problem but bash syntax errors, which need `bash -n` over `scripts`. */
   problems: NoteProblem[];
   scripts: { title: string; line: number; script: string; lineMap: number[] }[];
+  /** Pointers to other plans; `prepareNotes` checks the files exist. */
+  links: { target: string; line: number }[];
 }
 
 /** `syntax[i]` is the `bash -n` result for `shellStepsOf(note)[i]`. */
@@ -43,9 +46,9 @@ export function lintNote(note: Note, syntax: (SyntaxProblem | undefined)[]): Not
 /** Everything wrong with a note that can be seen without running `bash -n`. Pure. */
 export function prepareLint(note: Note): PreparedLint {
   const file = note.file;
-  const prepared: PreparedLint = { file, stage: note.stage, stageLine: stageLine(note), problems: [], scripts: [] };
+  const prepared: PreparedLint = { file, stage: note.stage, stageLine: stageLine(note), problems: [], scripts: [], links: findLinks(note).map(({ target, line }) => ({ target, line })) };
   // Everything else about the template is expected: one line says what it is.
-  if (isTemplate(note)) return { ...prepared, problems: runBlockers(note) };
+  if (isTemplate(note)) return { ...prepared, problems: runBlockers(note), links: [] };
   const problems: NoteProblem[] = [...note.problems, ...runBlockers(note)];
   const add = (line: number | undefined, message: string) => problems.push({ file, line, message });
 

@@ -182,7 +182,7 @@ function flowSteps(nodes: readonly RootContent[], pathTitle: string, carry?: str
     else if (readsAsAlternatively(text) && flow.steps.length > anchor) {
       alternative([manualStep(cleanTitle(text.split(/(?<=[.!?])\s/)[0]!), lead.line, [text])], text, lead.line);
     } else if ((IMPERATIVE.test(text) && sentences(text) <= 2) || lead.bold || (flow.steps.length === 0 && heading !== undefined && isLast(lead))) {
-      push(withCommandsInText(manualStep(titleFor(pathTitle), heading && !lead.bold ? heading.line : lead.line, [text], lead.bold ? lead.notes : []), lead.node));
+      push(withLink(withCommandsInText(manualStep(titleFor(pathTitle), heading && !lead.bold ? heading.line : lead.line, [text], lead.bold ? lead.notes : []), lead.node)));
     } else addNote(text);
     lead = undefined;
   };
@@ -406,7 +406,7 @@ function stepsOfItem(item: ListItem): Step[] {
     const items = texts.length > 0 ? texts : [lead ? lead.text : textOf(item)];
     const step = manualStep(title, line, items, texts.length > 0 ? (lead?.notes ?? []) : []);
     if (gate) step.gate = gate;
-    withCommandsInText(step, item);
+    withLink(withCommandsInText(step, item));
     return [step];
   }
   // Sub-lists that are alternatives or a sequence of their own: read the body as a flow.
@@ -746,6 +746,16 @@ function makeShellStep(title: string, line: number, raw: string[], lineMap: numb
   );
   const script = lines.join('\n');
   return { kind: 'shell', title, line, notes, script, lineMap, placeholders, parameters, hazards: findHazards(script, lineMap), destructive: findDestructive(script, lineMap) };
+}
+
+const POINTER = /\b(?:follow|see|use|run|execute|apply|do)\b[^.]*?\b(?:rollback|roll-back|plan|procedure|runbook|steps|instructions)\b[^.]*?((?:\.{1,2}\/|\/)?[\w.@-]+(?:\/[\w.@-]+)*\.md)\b/i;
+
+/** A manual step that only points at another plan ("Follow full rollback plan from `docs/x.md`"). */
+function withLink(step: ManualStep): ManualStep {
+  if (step.items.length !== 1) return step;
+  const match = POINTER.exec(step.items[0]!);
+  if (match && !/^https?:/i.test(match[1]!)) step.link = { target: match[1]!, line: step.line };
+  return step;
 }
 
 /** Inline code in a manual step's text that reads as a command (`systemctl status k3s`): lint says runbook never runs it. */

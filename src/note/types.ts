@@ -125,6 +125,8 @@ export interface ManualStep extends StepBase {
   commandsInText?: string[];
   /** The step is an empty fence. */
   emptyBlock?: boolean;
+  /** "Follow full rollback plan from `docs/…/rollback_plan.md`": a pointer to another plan. */
+  link?: { target: string; line: number };
 }
 
 export interface Placeholder {
