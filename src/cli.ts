@@ -15,14 +15,14 @@ type Action = (io: Io) => Promise<number>;
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-function buildProgram(run: (action: Action) => Promise<void>, output: OutputConfiguration): Command {
+function buildProgram(run: (action: Action, options?: { checksPlans?: boolean }) => Promise<void>, output: OutputConfiguration): Command {
   const version = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
   const program = new Command('runbook')
     .description("Turn a migration note's Rollback Procedure into a safe, rehearsable, verifiable rollback.")
-    .version(version, '-V, --version')
+    .version(version, '-v, --version')
     .showSuggestionAfterError(true)
     .configureHelp({ sortSubcommands: false })
-    .addHelpText('after', '\nExit codes: 0 ok, 1 a step failed or aborted, 2 bad usage or bad note, 3 recovery not verified, 130 interrupted.')
+    .addHelpText('after', '\nExit codes: 0 ok, 1 a step failed, the run was aborted or is incomplete, 2 bad usage or bad note, 3 recovery not verified, 70 a bug in runbook, 74 cannot write state, 130 interrupted.')
     // Set before the subcommands are added, so they inherit both.
     .exitOverride()
     .configureOutput(output);
@@ -77,13 +77,13 @@ function buildProgram(run: (action: Action) => Promise<void>, output: OutputConf
     .command('demo')
     .description('start a local staging sandbox (real Prometheus, a butler service) and rehearse 21_01a in it')
     .option('--keep', 'leave the sandbox folder in place for a look afterwards')
-    .option('--recovery-timeout <duration>', 'how long the recovery check may take (its checks are measured since the rollback)', '90s')
-    .action((options: { keep?: boolean; recoveryTimeout: string }) => run(async (io) => (await import('./commands/demo.js')).demoCommand(options, io)));
+    .option('--recovery-timeout <duration>', 'how long the recovery check may take (its checks are measured since the rollback) (default: 90s)')
+    .action((options: { keep?: boolean; recoveryTimeout?: string }) => run(async (io) => (await import('./commands/demo.js')).demoCommand({ ...options, recoveryTimeout: options.recoveryTimeout ?? '90s' }, io)));
 
   planOptions(program.command('export').argument('<stage>', 'stage id (e.g. 21_01a) or path to a .md note').description('print the plan for another engine: an Ansible playbook'))
-    .option('--format <format>', 'output format: ansible', 'ansible')
-    .action((stage: string, options: PlanFlags & { format: string }) =>
-      run(async (io) => (await import('./commands/export.js')).exportCommand({ ...planOptionsFrom(stage, options), format: options.format }, io)),
+    .option('--format <format>', 'output format: ansible (default: ansible)')
+    .action((stage: string, options: PlanFlags & { format?: string }) =>
+      run(async (io) => (await import('./commands/export.js')).exportCommand({ ...planOptionsFrom(stage, options), format: options.format ?? 'ansible' }, io)),
     );
 
   const resumeCommand = program
@@ -111,7 +111,7 @@ function buildProgram(run: (action: Action) => Promise<void>, output: OutputConf
     .addOption(runbooksOption())
     .option('--journal-dir <dir>', 'where run journals are (default: <state dir>/runs)')
     .option('--state-dir <dir>', 'folder for runs/ and locks/ (default: $RUNBOOK_STATE_DIR, else .runbook next to the runbooks folder)')
-    .action((runReference: string | undefined, options: RunFlags) => run(async (io) => (await import('./commands/log.js')).logCommand({ ...options, run: runReference }, io)));
+    .action((runReference: string | undefined, options: RunFlags) => run(async (io) => (await import('./commands/log.js')).logCommand({ ...options, run: runReference }, io), { checksPlans: false }));
 
   program
     .command('report')
@@ -133,7 +133,7 @@ function buildProgram(run: (action: Action) => Promise<void>, output: OutputConf
     .addOption(runbooksOption())
     .option('--journal-dir <dir>', 'where run journals are (default: <state dir>/runs)')
     .option('--state-dir <dir>', 'folder for runs/ and locks/ (default: $RUNBOOK_STATE_DIR, else .runbook next to the runbooks folder)')
-    .action((options: RunFlags & { stage?: string; json?: boolean }) => run(async (io) => (await import('./commands/log.js')).runsCommand(options, io)));
+    .action((options: RunFlags & { stage?: string; json?: boolean }) => run(async (io) => (await import('./commands/log.js')).runsCommand(options, io), { checksPlans: false }));
   const verifyCommand = program
     .command('verify')
     .argument('<stage>', 'stage id (e.g. 21_01a) or path to a .md note')
@@ -167,7 +167,7 @@ function buildProgram(run: (action: Action) => Promise<void>, output: OutputConf
     .description('list the notes: stage, component, status, flags, file')
     .addOption(runbooksOption())
     .option('--json', 'print the list as JSON')
-    .action((options: { runbooks?: string; json?: boolean }) => run(async (io) => (await import('./commands/list.js')).listCommand(options, io)));
+    .action((options: { runbooks?: string; json?: boolean }) => run(async (io) => (await import('./commands/list.js')).listCommand(options, io), { checksPlans: false }));
 
   // The sandbox's butler service (see `runbook demo`); started by the sandbox's make.
   program
@@ -260,8 +260,8 @@ export async function main(argv: string[] = process.argv, ioOverride?: Io): Prom
   let io: Io | undefined = ioOverride;
   const stderr = () => io?.stderr ?? process.stderr;
   const program = buildProgram(
-    async (action) => {
-      io ??= await (await import('./io.js')).createNodeIo();
+    async (action, options = {}) => {
+      io ??= await (await import('./io.js')).createNodeIo({ checksPlans: options.checksPlans ?? true });
       exitCode = await action(io);
     },
     {
@@ -273,7 +273,12 @@ export async function main(argv: string[] = process.argv, ioOverride?: Io): Prom
   // `runbook show x | head` closes stdout early: stop quietly, as other CLIs do, not with a stack trace.
   if (!ioOverride) process.stdout.on('error', (error: NodeJS.ErrnoException) => process.exit(error.code === 'EPIPE' ? exitCode : reportError(error, stderr(), process.env)));
   try {
-    await program.parseAsync(argv);
+    // Bare `runbook`: the help, on stdout, exit 0 (exit 1 means a step failed). `-V` as `-v`.
+    if (argv.length <= 2) {
+      program.outputHelp();
+      return ExitCode.ok;
+    }
+    await program.parseAsync(argv.map((arg, index) => (index === 2 && arg === '-V' ? '-v' : arg)));
     return exitCode;
   } catch (error) {
     return reportError(error, stderr(), io?.env ?? process.env);

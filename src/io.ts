@@ -42,7 +42,7 @@ export interface Io {
   env: Record<string, string | undefined>;
   stdout: OutputStream;
   stderr: OutputStream;
-  /** Whether a person can answer prompts (stdin and stdout are terminals). */
+  /** Whether a person can answer prompts: stdin is a terminal (stdout may be a pipe, as with `| tee`). */
   interactive: boolean;
   fs: FileSystem;
   checkSyntax: SyntaxChecker;
@@ -63,16 +63,23 @@ export interface Io {
  */
 export const HANDLES_SIGNAL = Symbol.for('runbook.handlesSignal');
 
-export async function createNodeIo(): Promise<Io> {
-  const { createBashSyntaxChecker } = await import('./execute/check-syntax.js');
+/**
+ * The real world. `checksPlans`: the command will check a plan's scripts with `bash -n`, so
+ * its bash is started now, overlapping with reading the note; other commands (`runs`, `log`,
+ * `list`) start no process and load no checker unless one is asked for.
+ */
+export async function createNodeIo(options: { checksPlans?: boolean } = {}): Promise<Io> {
+  const checkSyntax: SyntaxChecker = options.checksPlans
+    ? (await import('./execute/check-syntax.js')).createBashSyntaxChecker()
+    : async (scripts) => (await import('./execute/check-syntax.js')).checkBashSyntax(scripts);
   return {
     cwd: process.cwd(),
     env: process.env,
     stdout: process.stdout,
     stderr: process.stderr,
     fs: { readFile: (path) => fs.readFile(path), readdir: (path) => fs.readdir(path, { withFileTypes: true }), stat: (path) => fs.stat(path) },
-    interactive: process.stdin.isTTY === true && process.stdout.isTTY === true,
-    checkSyntax: createBashSyntaxChecker(),
+    interactive: process.stdin.isTTY === true,
+    checkSyntax,
     now: () => new Date(),
     random: Math.random,
     host: hostname(),

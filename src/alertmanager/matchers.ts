@@ -48,8 +48,6 @@ export function parseMatchers(text: string, source = '--silence'): SilenceMatche
     } else if (rest !== '') fail(`unexpected "${rest.slice(0, 20)}" after the value`);
   }
   if (matchers.length === 0) fail('no matcher');
-  // Alertmanager refuses a silence whose matchers all match the empty string: it would silence everything.
-  if (matchers.every((matcher) => matchesEmpty(matcher))) fail('it would match every alert (each matcher matches an empty label)');
   return matchers;
 }
 
@@ -59,16 +57,24 @@ export function formatMatcher(matcher: SilenceMatcher): string {
   return `${matcher.name}${operator}${JSON.stringify(matcher.value)}`;
 }
 
-/** The matchers of several `--silence` values; one matcher per label and operator kept once. */
+/**
+ * The matchers of several `--silence` values (all of them must match), each kept once. A set
+ * whose every matcher matches the empty string is refused, as Alertmanager refuses it: it
+ * would silence every alert.
+ */
 export function parseSilenceOptions(values: string[], source = '--silence'): SilenceMatcher[] {
   const all = values.flatMap((value) => parseMatchers(value, source));
   const seen = new Set<string>();
-  return all.filter((matcher) => {
+  const matchers = all.filter((matcher) => {
     const key = formatMatcher(matcher);
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
   });
+  if (matchers.length > 0 && matchers.every(matchesEmpty)) {
+    throw new UsageError(`${source} ${matchers.map(formatMatcher).join(', ')}: would match every alert (each matcher matches an empty label); add one that names what to silence, e.g. job=butler`);
+  }
+  return matchers;
 }
 
 function quoted(text: string, fail: (why: string) => never): { value: string; remaining: string } {

@@ -50,7 +50,7 @@ export async function lintCommand(options: LintOptions, io: Io): Promise<number>
 async function collectFiles(paths: string[], io: Io): Promise<string[]> {
   const files: string[] = [];
   for (const path of paths) {
-    let stat;
+    let stat: Awaited<ReturnType<Io['fs']['stat']>>;
     try {
       stat = await io.fs.stat(resolvePath(path, io));
     } catch {

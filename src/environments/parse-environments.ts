@@ -5,7 +5,7 @@
  */
 
 import type { NoteProblem } from '../errors.js';
-import { parseMatchers } from '../alertmanager/matchers.js';
+import { parseSilenceOptions } from '../alertmanager/matchers.js';
 import { JsonSyntaxError, parseJson, type JsonPath } from './parse-json.js';
 
 export interface EnvironmentProfile {
@@ -112,12 +112,10 @@ export function parseEnvironments(text: string, file: string): { environments: M
       return list as string[];
     };
     const silence = strings('silence', '["job=butler"]');
-    for (const matcher of silence) {
-      try {
-        parseMatchers(matcher, `${key}.silence`);
-      } catch (error) {
-        problem(at('silence'), (error as Error).message);
-      }
+    try {
+      parseSilenceOptions(silence, `${key}.silence`);
+    } catch (error) {
+      problem(at('silence'), (error as Error).message);
     }
     const alertmanagerUrl = string('alertmanagerUrl');
     if (alertmanagerUrl && !/^https?:\/\/|^\$\{/.test(alertmanagerUrl)) problem(at('alertmanagerUrl'), `${key}.alertmanagerUrl: expected an http(s) URL, e.g. http://alertmanager:9093`);

@@ -95,12 +95,14 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
   const at = () => deps.now().toISOString();
   const decide = (step: number, decision: StepDecision) => deps.emit({ type: 'step-decision', at: at(), step, decision });
   /** Asks; a prompt closed by Ctrl-C is recorded as the operator's abort before the run stops. */
-  const ask = async <T extends string>(ui: StepUi, step: number, question: string, choices: Choice<T>[]): Promise<T> => {
+  const ask = async <T extends string>(ui: StepUi, step: number, question: string, choices: Choice<T>[], before = false): Promise<T> => {
     try {
       return await ui.choose(question, choices);
     } catch (error) {
       if (!(error instanceof InterruptedError)) throw error;
       decide(step, 'abort');
+      // Stopped before the step ran: shown as not run, never as failed.
+      if (before) ui.skip('not run (Ctrl-C at its question)');
       throw new InterruptedError(`stopped at the question "${question}": rollback stopped`);
     }
   };
@@ -138,10 +140,11 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
       await passGate(step, ui, started);
       return;
     }
-    const choice = await ask(ui, step.number, `Manual step ${step.number}: do it by hand, then answer`, MANUAL_CHOICES);
+    const choice = await ask(ui, step.number, `Manual step ${step.number}: do it by hand, then answer`, MANUAL_CHOICES, true);
     if (choice === 'quit') {
       // Not recorded as skipped: a resume starts here.
       decide(step.number, 'quit');
+      ui.skip('not run (quit)');
       throw new AbortedError(`stopped by the operator at step ${step.number} "${step.title}"`);
     }
     started();
@@ -173,7 +176,7 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
         ? { question: `Step ${step.number} ${step.destructive.length > 0 ? 'deletes or overwrites data or state' : 'needs a terminal'}: run it?`, choices: ON_ITS_OWN_CHOICES }
         : undefined;
     if (!options.unattended && ownQuestion) {
-      const choice = await ask(ui, step.number, ownQuestion.question, ownQuestion.choices);
+      const choice = await ask(ui, step.number, ownQuestion.question, ownQuestion.choices, true);
       decide(step.number, choice);
       if (choice === 'skip') {
         const message = step.dataRollback ? 'data migration not rolled back (the operator chose not to)' : 'skipped by the operator';
@@ -181,9 +184,12 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
         ui.skip(message);
         return;
       }
-      if (choice === 'quit') throw new AbortedError(`stopped by the operator before step ${step.number} "${step.title}"`);
+      if (choice === 'quit') {
+        ui.skip('not run (quit)');
+        throw new AbortedError(`stopped by the operator before step ${step.number} "${step.title}"`);
+      }
     } else if (!continueAll) {
-      const choice = await ask(ui, step.number, `Run step ${step.number}?`, STEP_CHOICES);
+      const choice = await ask(ui, step.number, `Run step ${step.number}?`, STEP_CHOICES, true);
       decide(step.number, choice);
       if (choice === 'skip') {
         finish(step, 'skipped', { message: 'skipped by the operator' });
@@ -191,7 +197,10 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
         return;
       }
       // Not recorded as skipped: the step did not run, and a resume starts here.
-      if (choice === 'quit') throw new AbortedError(`stopped by the operator before step ${step.number} "${step.title}"`);
+      if (choice === 'quit') {
+        ui.skip('not run (quit)');
+        throw new AbortedError(`stopped by the operator before step ${step.number} "${step.title}"`);
+      }
       if (choice === 'continue-all') continueAll = true;
     } else {
       decide(step.number, 'run');
@@ -223,7 +232,9 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
         throw new StepFailedError(`step ${step.number} "${step.title}" ${outcome.fields.message}`, { cause: outcome.result });
       }
       ui.show([outcome.fields.message, ...outcome.fields.tail.slice(-10).map(deps.mask)]);
-      const choice = await ask(ui, step.number, `Step ${step.number} ${outcome.result === 'interrupted' ? 'was interrupted' : 'failed'}: what now?`, FAILURE_CHOICES);
+      // The question says it all again (a small pane may have scrolled the step's header away).
+      const what = outcome.result === 'interrupted' ? 'was interrupted' : outcome.fields.exitCode ? `failed (exit code ${outcome.fields.exitCode})` : 'failed';
+      const choice = await ask(ui, step.number, `Step ${step.number} "${step.title}" ${what}: what now?`, FAILURE_CHOICES);
       decide(step.number, choice);
       if (choice === 'retry') continue;
       if (choice === 'skip') {
@@ -237,7 +248,7 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
 
   /** A gate: passed only by an explicit yes; "no" stops the run as incomplete. */
   const passGate = async (step: PlanStep, ui: StepUi, started?: () => void) => {
-    const answer = await ask(ui, step.number, `Gate at step ${step.number}: ${step.gate} — go on?`, GATE_CHOICES);
+    const answer = await ask(ui, step.number, `Gate at step ${step.number}: ${step.gate} — go on?`, GATE_CHOICES, true);
     if (answer === 'yes') {
       started?.();
       decide(step.number, 'acknowledged');
@@ -245,6 +256,7 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
       return;
     }
     decide(step.number, 'quit');
+    ui.skip('not run (stopped at the gate)');
     stopAtGate(step);
   };
   const stopAtGate = (step: PlanStep): never => {
@@ -262,9 +274,10 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
         { key: 's', value: 'skip', label: 'skip all of them' },
         { key: 'q', value: 'quit', label: 'quit' },
       ];
-      const answer = await ask(ui, step.number, `Step ${step.number}: which one? (letter or number)`, choices);
+      const answer = await ask(ui, step.number, `Step ${step.number}: which one? (letter or number)`, choices, true);
       if (answer === 'quit') {
         decide(step.number, 'quit');
+        ui.skip('not run (quit)');
         throw new AbortedError(`stopped by the operator at step ${step.number} "${step.title}"`);
       }
       index = answer === 'skip' ? 'skip' : Number(answer) - 1;

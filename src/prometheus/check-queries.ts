@@ -30,7 +30,7 @@ export function promqlProblemsOf(check: QueryCheck): LocatedProblem[] {
   const start = check.queryLine ?? check.line;
   const problems: LocatedProblem[] = parsed.problems.map((problem) => ({
     line: start + problem.line - 1,
-    message: `PromQL of "${check.metric}" does not run (column ${problem.column} of the query's ${problem.line === 1 ? 'first' : `line ${problem.line}`}): ${problem.message}`,
+    message: `PromQL of "${check.metric}" does not run (column ${problem.column} of ${problem.line === 1 ? 'the query' : `the query's line ${problem.line}`}): ${problem.message}`,
   }));
   if (check.threshold && problems.length === 0) {
     const units = unitProblem(check.threshold, check.query);

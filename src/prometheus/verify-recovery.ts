@@ -363,19 +363,17 @@ export async function verifyRecovery(options: VerifyRecoveryOptions, deps: Verif
     );
     if (runnable.length === 0) return outcomes as CheckOutcome[];
     // Once per scrape interval: a query's answer cannot change faster than its inputs.
-    const roundMs = Math.min(15_000, Math.max(1_000, scrapeIntervalMs ?? 5_000));
+    // Unknown (no targets API): often enough that --stable passes do not take long.
+    const roundMs = Math.min(15_000, Math.max(1_000, scrapeIntervalMs ?? 2_000));
     // Four scrape intervals: the fewest samples a rate since the rollback is worth reading over.
+    // Until that much time has passed, the window still reaches a little before the rollback:
+    // an early failure is not final, and a pass must hold --stable times in a row.
     const minWindowMs = 4 * (scrapeIntervalMs ?? 15_000);
     const attempts = new Map<number, number>();
     const streaks = new Map<number, { passes: number; from?: string }>();
     // A query Prometheus rejects as bad data stays bad: it is not asked again.
     const rejected = new Set<number>();
     const passed = (index: number) => (streaks.get(index)?.passes ?? 0) >= stable;
-    if (window === 'since-rollback') {
-      // The first evaluation waits until its shortest window holds only time after the rollback.
-      const wait = Math.min(sinceMs + minWindowMs - now().getTime(), deadline - now().getTime());
-      if (wait > 0) await pause(wait);
-    }
     for (;;) {
       let timedOut = false;
       for (const [index, check] of options.checks.entries()) {
@@ -393,7 +391,8 @@ export async function verifyRecovery(options: VerifyRecoveryOptions, deps: Verif
         if (outcome.result === 'pass') {
           streak.passes += 1;
           streak.from ??= outcome.measuredAt;
-          if (streak.passes < stable) outcome = { ...outcome, result: 'inconclusive', reason: `${outcome.reason}; held ${streak.passes} of ${stable} evaluations in a row so far` };
+          // Checks asked once only (the targets are not up) show their value as measured.
+          if (streak.passes < stable && retry) outcome = { ...outcome, result: 'inconclusive', reason: `${outcome.reason}; held ${streak.passes} of ${stable} evaluations in a row so far` };
         } else {
           streak.passes = 0;
           streak.from = undefined;

@@ -125,6 +125,13 @@ function timeline(report: RehearsalReport): string {
     rows.push('</g>');
     y += ROW;
   }
+  const verification = report.verification;
+  if (verification) {
+    const kind = verification.verdict === 'verified' ? 'done' : 'failed';
+    const start = x(verification.since);
+    rows.push(`<g class="row recovery ${kind}"><title>${escapeHtml(`recovery check: ${verification.verdict}`)}</title>${label('recovery check')}<rect x="${fixed(start)}" y="${y + 5}" width="${fixed(Math.max(3, x(verification.finishedAt) - start))}" height="${ROW - 10}" rx="3" class="bar"/></g>`);
+    y += ROW;
+  }
   const silence = report.silence;
   const silenceStart = silence?.events.find((event) => event.action === 'created' || event.action === 'taken-over');
   if (silence && silenceStart) {
@@ -140,7 +147,7 @@ function timeline(report: RehearsalReport): string {
   const height = y + 30;
   const axis = [0, 0.25, 0.5, 0.75, 1].map((fraction) => {
     const at = t0 + fraction * (t1 - t0);
-    return `<text x="${fixed(x(at))}" y="${height - 8}" class="tick">+${escapeHtml(formatMs(at - t0))}</text>`;
+    return `<text x="${fixed(x(at))}" y="${height - 8}" class="tick"${fraction === 1 ? ' text-anchor="end"' : ''}>+${escapeHtml(formatMs(at - t0))}</text>`;
   });
   return `<svg class="timeline" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-label="Timeline of the run" xmlns="http://www.w3.org/2000/svg">
 <line x1="${LABEL}" y1="22" x2="${LABEL}" y2="${y}" class="axis"/>
@@ -153,7 +160,9 @@ ${axis.join('')}
 }
 
 function vertical(at: number, bottom: number, text: string, kind: string): string {
-  return `<g class="moment ${kind}"><line x1="${fixed(at)}" y1="16" x2="${fixed(at)}" y2="${bottom}"/><text x="${fixed(at + 4)}" y="14">${escapeHtml(text)}</text></g>`;
+  // Near the right edge the label goes to the left of its line.
+  const label = at > WIDTH - 160 ? `<text x="${fixed(at - 4)}" y="14" text-anchor="end">` : `<text x="${fixed(at + 4)}" y="14">`;
+  return `<g class="moment ${kind}"><line x1="${fixed(at)}" y1="16" x2="${fixed(at)}" y2="${bottom}"/>${label}${escapeHtml(text)}</text></g>`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -218,9 +227,10 @@ function checkChart(check: Check): string {
   const px = (at: number) => pad.left + ((at - first) / span) * (w - pad.left - pad.right);
   const py = (value: number) => h - pad.bottom - ((value - low) / (high - low)) * (h - pad.top - pad.bottom);
   const path = points.map((point, index) => `${index === 0 ? 'M' : 'L'}${fixed(px(Date.parse(point.at)))} ${fixed(py(point.value))}`).join(' ');
-  const dots = points.map((point) => `<circle cx="${fixed(px(Date.parse(point.at)))}" cy="${fixed(py(point.value))}" r="2.5"><title>${escapeHtml(`${point.at}: ${formatNumber(point.value)}`)}</title></circle>`).join('');
+  // Dots for a few measurements; a long check is a line.
+  const dots = points.length > 60 ? '' : points.map((point) => `<circle cx="${fixed(px(Date.parse(point.at)))}" cy="${fixed(py(point.value))}" r="2.5"><title>${escapeHtml(`${point.at}: ${formatNumber(point.value)}`)}</title></circle>`).join('');
   const line = Number.isFinite(threshold)
-    ? `<line x1="${pad.left}" x2="${w - pad.right}" y1="${fixed(py(threshold))}" y2="${fixed(py(threshold))}" class="threshold"/><text x="${w - pad.right}" y="${fixed(py(threshold) - 3)}" class="tiny" text-anchor="end">threshold ${escapeHtml(check.baseThreshold!)}</text>`
+    ? `<line x1="${pad.left}" x2="${w - pad.right}" y1="${fixed(py(threshold))}" y2="${fixed(py(threshold))}" class="threshold"/><text x="${pad.left + 4}" y="${fixed(py(threshold) - 3)}" class="tiny">threshold ${escapeHtml(check.baseThreshold!)}</text>`
     : '';
   return `<svg class="chart" viewBox="0 0 ${w} ${h}" role="img" aria-label="${escapeHtml(`${check.metric}: measured values against the threshold`)}" xmlns="http://www.w3.org/2000/svg">
 <line x1="${pad.left}" y1="${pad.top}" x2="${pad.left}" y2="${h - pad.bottom}" class="axis"/><line x1="${pad.left}" y1="${h - pad.bottom}" x2="${w - pad.right}" y2="${h - pad.bottom}" class="axis"/>
@@ -279,7 +289,7 @@ h1 { font-size: 22px; margin: 0 0 6px; } h2 { font-size: 17px; margin: 28px 0 10
 svg text { fill: var(--fg); font: 12px system-ui, sans-serif; } svg .tiny, svg .tick { font-size: 10px; fill: var(--muted); } svg .note { font-size: 11px; fill: var(--muted); }
 .timeline { width: 100%; height: auto; background: var(--panel); border-radius: 6px; }
 .axis { stroke: var(--line); }
-.step.done .bar { fill: var(--ok); } .step.failed .bar { fill: var(--bad); } .step.skipped .bar { fill: var(--skip); }
+.row.done .bar { fill: var(--ok); } .row.failed .bar { fill: var(--bad); } .row.skipped .bar { fill: var(--skip); } .recovery .bar { opacity: .55; }
 .flag path { fill: var(--flag); } .down { fill: var(--bad); opacity: .75; } .up { fill: var(--ok); } .silenced { fill: var(--silence); opacity: .6; }
 .moment line { stroke-width: 1.5; stroke-dasharray: 4 3; } .moment.ended line { stroke: var(--muted); } .moment.verified line { stroke: var(--ok); } .moment text { font-size: 11px; }
 .legend { color: var(--muted); font-size: 12px; } .key { display: inline-block; width: 10px; height: 10px; margin: 0 4px 0 12px; border-radius: 2px; vertical-align: middle; }

@@ -100,7 +100,7 @@ export async function runSteps(request: RunRequest, io: Io): Promise<RunOutcome>
     events.push(event);
     for (const listener of request.listeners ?? []) listener(event);
   };
-  const view = request.view ?? createListrView({ interactive: !request.unattended && io.interactive, stderr: io.stderr });
+  const view = request.view ?? createListrView({ interactive: !request.unattended && io.interactive, stderr: io.stderr, columns: () => (io.stdout.isTTY ? io.stdout.columns : undefined) });
   const interrupts = createInterrupts(io.onSignal, (message) => view.notice(message));
   let failure: unknown;
   let after: AfterSteps | undefined;

@@ -120,7 +120,7 @@ export async function runPipeline(request: RunRequest, baseIo: Io): Promise<RunR
     baseIo.stdout.write(formatRunSummary(final, whole, { style, cwd: baseIo.cwd }));
     if (outcome.result !== 'succeeded' && outcome.result !== 'not-recovered') {
       const end = await readEndState(final, all, io, prepared.cwd);
-      baseIo.stdout.write(formatStopState(end, { style, resumeCommand: resumeCommandFor(outcome.result, prepared, baseIo) }));
+      baseIo.stdout.write(formatStopState(end, { style, resumeCommand: resumeCommandFor(outcome.result, prepared, baseIo, all) }));
     }
     for (const hook of hooks) {
       try {

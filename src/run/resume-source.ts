@@ -107,8 +107,11 @@ export function resumeOpening(source: ResumeSource, io: Io, options: { overrides
 }
 
 /** The exact command that continues a stopped run; undefined when a resume would find nothing to do. */
-export function resumeCommandFor(result: RunResult, prepared: PreparedRun, io: Io): string | undefined {
-  if (result === 'succeeded' || result === 'not-recovered' || result === 'incomplete') return undefined;
+export function resumeCommandFor(result: RunResult, prepared: PreparedRun, io: Io, events: RunEvent[]): string | undefined {
+  if (result === 'succeeded' || result === 'not-recovered') return undefined;
+  // Skipped steps stay skipped on resume: only a run with a step still to do can continue.
+  const state = replayRun(events);
+  if (!state || resumeFrom(state) === undefined) return undefined;
   // A bare `runbook resume` from here looks where `stateDirs` points without options.
   const here = stateDirs(io, {});
   const where = here.runsDir === prepared.dirs.runsDir ? '' : prepared.dirs.runsDir === `${prepared.dirs.root}/runs` ? ` --state-dir ${shellWord(prepared.dirs.root)}` : ` --journal-dir ${shellWord(prepared.dirs.runsDir)}`;

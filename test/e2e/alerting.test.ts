@@ -4,7 +4,8 @@
  */
 
 import { setTimeout as sleep } from 'node:timers/promises';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../helpers/poll.js';
 import { freePort, startAlertmanager, stopAll, type AlertmanagerServer } from '../helpers/prometheus.js';
@@ -130,8 +131,14 @@ describe('notifications and the silence around a run', () => {
     await run.result;
     sandbox.unstub('poetry', 'hang');
     const [silence] = await silencesOf('e2e-takeover');
-    const resumed = await sandbox.run(['resume', '21_01a', '--yes', ...silenceArgs('e2e-takeover')]);
+    webhook.bodies.length = 0;
+    webhook.mode = 'ok';
+    const resumed = await sandbox.run(['resume', '21_01a', '--yes', '--notify', webhook.url, ...silenceArgs('e2e-takeover')]);
     expect(resumed.exitCode).toBe(0);
+    // The run's whole story: step 1 was done before the kill.
+    // The step the kill cut short is announced too: nobody had heard of it.
+    expect(texts()).toEqual([`Rollback of 21_01a resumed from step 2 by operator on ${String(sandbox.journal().events[0]!.host)}`, 'Rollback of 21_01a: step 2 "Validate rollback" interrupted', 'Rollback of 21_01a succeeded (exit 0)']);
+    expect(JSON.stringify(webhook.bodies[2])).toContain('*Steps*: 2 of 3 done, 1 skipped');
     expect(resumed.stdout).toContain(`(silence ${silence!.id}, taken over from the run before)`);
     expect(sandbox.journal().events.filter((event) => event.type === 'silence').map((event) => [event.action, event.id])).toEqual([
       ['created', silence!.id],
@@ -157,6 +164,27 @@ describe('notifications and the silence around a run', () => {
     expect(strict.journals()).toEqual([]);
   });
 
+  it('Alertmanager down on a terminal: asks whether to go on without the silence; no stops before the first step, yes goes on', async () => {
+    const down = `http://127.0.0.1:${await freePort()}`;
+    const question = `Could not create the Alertmanager silence (Alertmanager at ${down}: connection refused (2 attempts)). Go on without it?`;
+    const refusing = createSandbox();
+    const terminal = await refusing.openTerminal([...refusing.args('rollback', '21_01a', '--silence', 'job=x', '--alertmanager-url', down), '--no-verify']);
+    await terminal.waitForText(question);
+    await terminal.answer('n');
+    expect(await terminal.waitForExit()).toBe(1);
+    expect(await terminal.screen()).toContain('runbook: no Alertmanager silence and the operator chose not to go on without it: nothing was run');
+    expect(refusing.calls()).toEqual([]);
+
+    const going = createSandbox();
+    const second = await going.openTerminal([...going.args('rollback', '21_01a', '--silence', 'job=x', '--alertmanager-url', down), '--no-verify']);
+    await second.waitForText(question);
+    await second.answer('y');
+    await second.waitForText('Run step 1?');
+    await second.answer('q');
+    expect(await second.waitForExit()).toBe(1);
+    expect(going.calls()).toEqual([]);
+  });
+
   it('a webhook answering 500 is a warning; the rollback succeeds', async () => {
     webhook.mode = 500;
     const sandbox = createSandbox();
@@ -172,6 +200,38 @@ describe('notifications and the silence around a run', () => {
       ].join('\n'),
     );
     noSecretIn(sandbox, result.stdout, result.stderr);
+  });
+
+  it('an environment can hold the webhook (through a variable) and the silence: the plan shows them, a run uses them', async () => {
+    webhook.bodies.length = 0;
+    webhook.mode = 'ok';
+    const sandbox = createSandbox({ env: { STAGING_WEBHOOK_URL: webhook.url, STAGING_ALERTMANAGER_URL: alertmanager.url } });
+    const environments = { staging: { notify: '${STAGING_WEBHOOK_URL}', silence: ['job=e2e-env', 'severity!~"info"'], alertmanagerUrl: '${STAGING_ALERTMANAGER_URL}' } };
+    writeFileSync(join(sandbox.runbooks, 'environments.json'), JSON.stringify({ environments }));
+    const shown = await sandbox.run(sandbox.args('show', '21_01a', '--env', 'staging'));
+    expect(shown.exitCode).toBe(0);
+    expect(shown.stdout).toContain(`\nAround the run\n  notify   http://${new URL(webhook.url).host}/*** (slack): run started, a step failed, recovery, run finished\n  silence  job="e2e-env", severity!~"info" at Alertmanager ${alertmanager.url}\n`);
+    expect(shown.stdout).not.toContain(webhook.token);
+
+    const result = await sandbox.run(sandbox.args('rollback', '21_01a', '--env', 'staging', '--yes'));
+    expect([result.exitCode, result.stderr]).toEqual([0, '']);
+    const [silence] = await silencesOf('e2e-env');
+    expect(silence).toMatchObject({ status: { state: 'expired' }, matchers: [{ name: 'job', value: 'e2e-env', isRegex: false, isEqual: true }, { name: 'severity', value: 'info', isRegex: true, isEqual: false }] });
+    expect(texts()).toHaveLength(2);
+    noSecretIn(sandbox, shown.stdout, result.stdout, result.stderr);
+  });
+
+  it('a webhook that never answers costs a bounded delay at the end, and a warning', async () => {
+    webhook.mode = 'hang';
+    const sandbox = createSandbox();
+    const started = Date.now();
+    const result = await sandbox.run(sandbox.args('rollback', '21_01a', '--yes', '--notify', webhook.url), { env: { RUNBOOK_NOTIFY_TIMEOUT: '300ms' } });
+    webhook.mode = 'ok';
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr).toContain(`runbook: warning: notification "run-started" to http://${new URL(webhook.url).host}/*** not delivered: no answer within 300ms (2 attempts) (the run goes on)\n`);
+    expect(result.stderr).toContain('"run-finished"');
+    // Two attempts of the first message, one of the last: far from the 5 s default, and nothing hangs.
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   it('the dry run shows the silence and the webhooks (masked), and runs nothing', async () => {

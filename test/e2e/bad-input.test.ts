@@ -98,12 +98,27 @@ describe('help and version', () => {
     expect([result.exitCode, result.stderr]).toEqual([0, '']);
     expect(result.stdout).toMatch(/^Usage: runbook \[options\] \[command\]\n/);
     for (const command of ['show [options] <stage>', 'rollback [options] <stage>', 'lint [options] [paths...]', 'list [options]']) expect(result.stdout).toContain(command);
-    expect(result.stdout).toContain('Exit codes: 0 ok, 1 a step failed or aborted, 2 bad usage or bad note, 3 recovery not verified, 130 interrupted.');
+    expect(result.stdout).toContain('Exit codes: 0 ok, 1 a step failed, the run was aborted or is incomplete, 2 bad usage or bad note, 3 recovery not verified, 70 a bug in runbook, 74 cannot write state, 130 interrupted.');
   });
 
   it('--version prints the package version', async () => {
     const { version } = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string };
-    expect(await runCli(['--version'])).toEqual({ exitCode: 0, stdout: `${version}\n`, stderr: '' });
+    for (const flag of ['--version', '-v', '-V']) expect(await runCli([flag])).toEqual({ exitCode: 0, stdout: `${version}\n`, stderr: '' });
+  });
+
+  it('bare runbook prints the help on stdout and exits 0 (1 is kept for a failed step)', async () => {
+    const result = await runCli([]);
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(/^Usage: runbook \[options\] \[command\]\n/);
+    expect(result.stdout).toContain('rollback [options] <stage>');
+  });
+
+  it('shows every default in one format, "(default: …)"', async () => {
+    for (const command of ['rollback', 'rehearse', 'resume', 'export', 'demo', 'verify']) {
+      const help = (await runCli([command, '--help'])).stdout;
+      expect(help).not.toContain('(default: "');
+    }
   });
 });
 

@@ -12,10 +12,16 @@ import { startFakeHttp, type FakeHttpServer } from '../helpers/fake-http.js';
 import { ERROR_RATIO_QUERY, useErrorRatioWorld } from '../helpers/error-ratio-fixture.js';
 import { waitFor } from '../helpers/prometheus.js';
 import { createSandbox, type Sandbox } from '../helpers/sandbox.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
 
 const NOTE = 'run-notes/rehearsal.md';
 const QUERY = ERROR_RATIO_QUERY;
 const world = useErrorRatioWorld();
+let webhook: WebhookReceiver;
+beforeAll(async () => {
+  webhook = await startWebhookReceiver();
+});
+afterAll(() => webhook.close());
 
 /** The rehearsal note, the flag on, and a `rehearsal` environment pointing at this file's Prometheus and target. */
 function rehearsalSandbox(): Sandbox {
@@ -127,9 +133,19 @@ describe('runbook rehearse (real Prometheus)', () => {
   it('fails at a check: exit 3, names the check with its measured value and threshold', async () => {
     const sandbox = rehearsalSandbox();
     // The "fix" of step 2 does not help: the error ratio stays at 30%.
-    const result = await rehearse(sandbox, ['--recovery-timeout', '3s'], { FIXTURE_ERROR_RATIO_AFTER: '0.3' });
+    webhook.bodies.length = 0;
+    const result = await rehearse(sandbox, ['--recovery-timeout', '3s', '--notify', webhook.url, '--notify-format', 'json'], { FIXTURE_ERROR_RATIO_AFTER: '0.3' });
 
     expect(result.exitCode).toBe(3);
+    // The chat hears recovery was not shown, with each target and check and its value.
+    expect(webhook.bodies.map((body) => body.event)).toEqual(['run-started', 'recovery-not-verified', 'run-finished']);
+    expect(webhook.bodies[1]).toMatchObject({
+      verdict: 'failed',
+      reason: 'Error rate: 0.3 (30%) is >1%',
+      targets: [{ name: `rehearse (${world.target.address})`, health: 'up' }],
+      checks: [{ metric: 'Error rate', value: '0.3 (30%)', threshold: '>1.0%', result: 'fail' }],
+    });
+    expect(webhook.bodies[2]).toMatchObject({ result: 'not-recovered', exitCode: 3 });
     expect(result.stderr).toBe('runbook: recovery not verified: Error rate: 0.3 (30%) is >1%\n');
     expect(result.stdout).toContain('\nRehearsal FAILED: recovery failed: Error rate: 0.3 (30%) is >1%\n');
     const report = JSON.parse(readFileSync(reportPaths(sandbox, result.stdout).json, 'utf8'));

@@ -13,7 +13,7 @@ describe('runbook rollback on a terminal', () => {
     const terminal = await startRollback(sandbox);
 
     const first = await terminal.waitForText('Run step 1?');
-    expect(first).toContain("› $ sed -i 's/USE_NEW_DIALOG_CONTEXT_REPO=true/USE_NEW_DIALOG_CONTEXT_REPO=false/' ~/work/infra/.env.infra\n    $ make day-12-restart-butler\n");
+    expect(first).toContain("› $ sed -i 's/USE_NEW_DIALOG_CONTEXT_REPO=true/USE_NEW_DIALOG_CONTEXT_REPO=false/' ~/work/infra/.env.infra\n› $ make day-12-restart-butler\n");
     expect(first).toContain('? Run step 1? [y] run it  [n] skip it  [c] run this and all remaining without asking  [q] quit');
     // Nothing runs before the answer.
     expect(sandbox.calls()).toEqual([]);
@@ -22,7 +22,7 @@ describe('runbook rollback on a terminal', () => {
     expect(sandbox.calls()).toEqual(['make day-12-restart-butler']);
     await terminal.answer('y');
     const manual = await terminal.waitForText('Manual step 3');
-    expect(manual).toContain('› [ ] Post to #ops-shared\n    [ ] Update incident log\n    [ ] Schedule post-mortem\n');
+    expect(manual).toContain('› [ ] Post to #ops-shared\n› [ ] Update incident log\n› [ ] Schedule post-mortem\n');
     await terminal.answer('d');
 
     expect(await terminal.waitForExit()).toBe(0);
@@ -34,9 +34,25 @@ describe('runbook rollback on a terminal', () => {
   run     <run-id>
   mode    interactive: each step asks first
 
+❯ 1. Disable feature flag
+› $ sed -i 's/USE_NEW_DIALOG_CONTEXT_REPO=true/USE_NEW_DIALOG_CONTEXT_REPO=false/' ~/work/infra/.env.infra
+› $ make day-12-restart-butler
+? Run step 1? [y] run it  [n] skip it  [c] run this and all remaining without asking  [q] quit › y
+› make day-12-restart-butler: ok
 ✔ 1. Disable feature flag — USE_NEW_DIALOG_CONTEXT_REPO: true → false [<d>]
+❯ 2. Validate rollback
+› $ poetry run pytest tests/smoke/ -v
+› $ curl -s http://127.0.0.1:9090/api/v1/targets  # Check Prometheus
+? Run step 2? [y] run it  [n] skip it  [c] run this and all remaining without asking  [q] quit › y
+› poetry run pytest tests/smoke/ -v: ok
+› curl -s http://127.0.0.1:9090/api/v1/targets: ok
 ✔ 2. Validate rollback [<d>]
-✔ 3. Communicate (manual) [<d>]
+❯ 3. Communicate (manual)
+› [ ] Post to #ops-shared
+› [ ] Update incident log
+› [ ] Schedule post-mortem
+? Manual step 3: do it by hand, then answer [d] done  [s] skip  [q] quit › d
+✔ 3. Communicate (manual)
 
 Rollback of 21_01a: succeeded after <d>
   recovery not verified (--no-verify): check Prometheus by hand, or run runbook verify
@@ -148,7 +164,7 @@ Rollback of 21_01a: succeeded after <d>
 
     await terminal.waitForText('Run step 1?');
     await terminal.answer('y');
-    const failed = await terminal.waitForText('Step 1 failed: what now?');
+    const failed = await terminal.waitForText('Step 1 "Disable feature flag" failed (exit code 2): what now?');
     expect(failed).toContain('failed with exit code 2\n');
     expect(failed).toContain('make: failing with exit 2\n');
     expect(failed).toContain('[r] retry  [s] skip it and go on  [a] abort the rollback');
@@ -196,7 +212,7 @@ Rollback of 21_01a: succeeded after <d>
     await terminal.answer('y');
     await terminal.waitForText('Run step 2?');
     await terminal.answer('y');
-    await terminal.waitForText('Step 2 failed: what now?');
+    await terminal.waitForText('Step 2 "Validate rollback" failed (exit code 3): what now?');
     await terminal.answer('a');
 
     expect(await terminal.waitForExit()).toBe(1);
@@ -227,7 +243,7 @@ Rollback of 21_01a: succeeded after <d>
 
     await terminal.waitForText('Run step 1?');
     await terminal.answer('c');
-    await terminal.waitForText('Step 2 failed: what now?');
+    await terminal.waitForText('Step 2 "Validate rollback" failed (exit code 3): what now?');
     await terminal.answer('s');
     await terminal.waitForText('Manual step 3');
     await terminal.answer('d');

@@ -17,7 +17,7 @@ describe('Ctrl-C during a rollback', () => {
     const pids = await sandbox.waitForHang('make');
     expect(pids.every(processAlive)).toBe(true);
     await terminal.press('C-c');
-    const asked = await terminal.waitForText('Step 1 was interrupted: what now?');
+    const asked = await terminal.waitForText('Step 1 "Disable feature flag" was interrupted: what now?');
     expect(asked).toContain('› was interrupted (Ctrl-C); its processes were stopped\n');
     expect(pids.filter(processAlive)).toEqual([]);
     expect(sandbox.stepProcesses()).toEqual([]);
@@ -52,12 +52,12 @@ describe('Ctrl-C during a rollback', () => {
     await terminal.answer('y');
     await sandbox.waitForHang('make');
     await terminal.press('C-c');
-    await terminal.waitForText('Step 1 was interrupted: what now?');
+    await terminal.waitForText('Step 1 "Disable feature flag" was interrupted: what now?');
     await terminal.press('C-c');
 
     expect(await terminal.waitForExit()).toBe(130);
     const screen = await terminal.screen();
-    expect(screen.slice(screen.indexOf('Rollback of'))).toMatch(/^Rollback of 21_01a: interrupted after .*\n {2}stopped at the question "Step 1 was interrupted: what now\?": rollback stopped\n/);
+    expect(screen.slice(screen.indexOf('Rollback of'))).toMatch(/^Rollback of 21_01a: interrupted after .*\n {2}stopped at the question "Step 1 \"Disable feature flag\" was interrupted: what now\?": rollback stopped\n/);
     expect(sandbox.calls()).toEqual(['make day-12-restart-butler']);
     expect(sandbox.stepProcesses()).toEqual([]);
     expect(existsSync(sandbox.lockPath('21_01a'))).toBe(false);
@@ -75,7 +75,7 @@ describe('Ctrl-C during a rollback', () => {
     await terminal.waitForText('Run step 1?');
     await terminal.answer('y');
     // The step's output line, not the echo command shown before it.
-    await terminal.waitForText(/^ +draining, ignoring SIGTERM$/m);
+    await terminal.waitForText(/^› draining, ignoring SIGTERM$/m);
     await terminal.press('C-c');
     await terminal.waitForText('⚠ Ctrl-C: stopping this step (press Ctrl-C again to abort the rollback)');
     await terminal.press('C-c');

@@ -143,7 +143,7 @@ describe('executeSteps', () => {
   it('after a failure shows the message and the tail, then retries on "retry"', async () => {
     const result = await execute([shell(1, 'make restart')], { answers: ['run', 'retry'], results: [failed(2, ['boom']), ok()] });
     expect(result.error).toBeUndefined();
-    expect(result.asked).toEqual(['Run step 1?', 'Step 1 failed: what now?']);
+    expect(result.asked).toEqual(['Run step 1?', 'Step 1 "Step 1" failed (exit code 2): what now?']);
     expect(result.shown).toContain('1 show: failed with exit code 2');
     expect(result.shown).toContain('1 output: boom');
     expect(result.summary).toEqual(['1 run', '1 → failed', '1 retry', '1 → done']);

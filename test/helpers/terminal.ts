@@ -23,6 +23,8 @@ export interface TerminalOptions {
   env: Record<string, string>;
   columns?: number;
   rows?: number;
+  /** Pipe the command's stdout through `tee` into this file (stdin and stderr stay the terminal). */
+  teeTo?: string;
 }
 
 let counter = 0;
@@ -47,7 +49,8 @@ export class Terminal {
     // No status line: the pane is the whole terminal. Keep the pane when the command exits.
     writeFileSync(config, 'set -g status off\nset -g remain-on-exit on\nset -g history-limit 10000\n');
     const env = { TERM: 'xterm-256color', ...options.env };
-    const command = ['env', '-i', ...Object.entries(env).map(([name, value]) => `${name}=${value}`), process.execPath, binPath, ...withoutRecoveryCheck(options.args)];
+    const runbook = ['env', '-i', ...Object.entries(env).map(([name, value]) => `${name}=${value}`), process.execPath, binPath, ...withoutRecoveryCheck(options.args)];
+    const command = options.teeTo ? ['bash', '-c', 'set -o pipefail; tee_file=$1; shift; "$@" | tee "$tee_file"', 'tee', options.teeTo, ...runbook] : runbook;
     // tmux does not always record a dead pane's exit status, so a wrapper writes it to a file.
     // Its Ctrl-C trap keeps it alive (and waiting) when the terminal's Ctrl-C reaches it too;
     // the command itself gets the default Ctrl-C handling back when it starts.
@@ -64,6 +67,11 @@ export class Terminal {
   /** Presses keys by tmux name: `Enter`, `C-c`, `Escape`. */
   async press(...keys: string[]): Promise<void> {
     await this.tmux(['send-keys', '-t', 'run', ...keys]);
+  }
+
+  /** Resizes the window, as dragging its edge does (the command gets SIGWINCH). */
+  async resize(columns: number, rows: number): Promise<void> {
+    await this.tmux(['resize-window', '-t', 'run', '-x', String(columns), '-y', String(rows)]);
   }
 
   /** Types an answer and presses Enter. */

@@ -81,4 +81,14 @@ describe('lintNote', () => {
   it('flags a Stage that does not match the file name', () => {
     expect(lines(parseFixture('tilde-fences.md'))).toContain('4: **Stage** is 30_01a but the file name does not start with 30_01a_: rename the file or fix the field');
   });
+
+  it('reads each PromQL query with Prometheus\' parser: errors at the note\'s line and the parser\'s column, and units that do not fit', () => {
+    expect(lines(parseFixture('promql-problems.md')).filter((line) => /PromQL|ratio/.test(line))).toEqual([
+      '20: "Error rate": threshold >1% compares a ratio, but the query is not one (it divides nothing): divide by the total rate, e.g. sum(rate(x_total{status="error"}[5m])) / sum(rate(x_total[5m]))',
+      '34: PromQL of "Latency (p95)" does not run (column 53 of the query\'s line 2): unexpected end of query: "(" at column 19 is not closed',
+      '37: PromQL of "Queue depth" does not run (column 1 of the query): unknown function "max_depth"',
+      '40: PromQL of "Cache misses" does not run (column 5 of the query): abs() needs an instant vector as argument 1, not a range vector (a range such as [5m] belongs in rate() or *_over_time())',
+    ]);
+  });
 });
+

@@ -59,6 +59,7 @@ describe('formatRehearsalHtml', () => {
   it('draws the timeline, the check chart with its threshold, the manual item and who acknowledged it, the silence and notifications', () => {
     expect(html).toContain('<svg class="timeline"');
     expect(html.match(/<g class="row step /g)).toHaveLength(2);
+    expect(html).toContain('<g class="row recovery done"><title>recovery check: verified</title>');
     expect(html).toContain('<g class="flag"><title>FLAG&lt;x&gt;: true → false</title>');
     expect(html).toContain('last step ended');
     expect(html).toContain('recovery verified');
