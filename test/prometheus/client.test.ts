@@ -192,3 +192,41 @@ describe('PrometheusClient: errors', () => {
     expect(Date.now() - started).toBeLessThan(1_000);
   });
 });
+
+describe('PrometheusClient: answers that are not Prometheus targets, and redirects', () => {
+  it.each([
+    ['null', [null]],
+    ['a number', [7]],
+    ['labels that are not strings', [{ ...TARGETS.data.activeTargets[0], labels: { job: 5 } }]],
+    ['a lastScrape that is not a string', [{ ...TARGETS.data.activeTargets[0], lastScrape: 12 }]],
+  ])('an entry that is %s is "not Prometheus" (exit 3), not a crash', async (_name, activeTargets) => {
+    server.handler = (_request, response) => json(200, { status: 'success', data: { activeTargets } }, response);
+    const error = await failure(client().api.targets());
+    expect(error).toMatchObject({ kind: 'not-prometheus', transient: false, exitCode: 3 });
+    expect(error.message).toMatch(new RegExp(`^Prometheus at ${server.url}: /api/v1/targets answered with entry 1 of data.activeTargets not a Prometheus target: ".+": is this the Prometheus server\\?$`));
+  });
+
+  it('follows a redirect within the same origin', async () => {
+    server.handler = (request, response) => {
+      if (request.url?.startsWith('/api/')) response.writeHead(302, { Location: `/prefix${request.url}` }).end();
+      else json(200, TARGETS, response);
+    };
+    expect((await client().api.targets()).activeTargets).toHaveLength(1);
+    expect(server.requests.map((request) => request.url)).toEqual(['/api/v1/targets?state=active', '/prefix/api/v1/targets?state=active']);
+  });
+
+  it('refuses a redirect to another origin, naming where it pointed, and sends nothing there', async () => {
+    const elsewhere = await startFakeHttp();
+    try {
+      server.handler = (request, response) => response.writeHead(307, { Location: `${elsewhere.url}${request.url}` }).end();
+      const error = await failure(client({ bearerToken: 'secret-token' }).api.targets());
+      expect(error).toMatchObject({ kind: 'http', transient: false, status: 307 });
+      expect(error.message).toBe(`Prometheus at ${server.url} redirected /api/v1/targets to another origin, ${elsewhere.url}/api/v1/targets?state=active: refused (the request carries credentials); give that URL as the Prometheus URL if it is right`);
+      expect(elsewhere.requests).toEqual([]);
+      expect(server.requests).toHaveLength(1);
+    } finally {
+      await elsewhere.close();
+    }
+  });
+});
+

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeSelector, evaluateTargets, shortError, type TargetSelector } from '../../src/prometheus/evaluate-targets.js';
+import { describeSelector, describeTargetProblem, evaluateTargets, shortError, type TargetSelector } from '../../src/prometheus/evaluate-targets.js';
 import type { ActiveTarget } from '../../src/prometheus/types.js';
 
 const SINCE = Date.parse('2025-11-25T10:00:00Z');
@@ -114,5 +114,20 @@ describe('evaluateTargets: speed', () => {
     expect(result.targets).toHaveLength(10_000);
     expect(result.up).toBe(10_000);
     expect(elapsed).toBeLessThan(150);
+  });
+});
+
+describe('evaluateTargets: scrapes that are no evidence', () => {
+  const NOW = Date.parse('2025-11-25T10:00:05Z');
+  it.each([
+    ['a last scrape in the future', { lastScrape: '2097-01-01T00:00:00Z' }, 'unknown', 'its last scrape (2097-01-01T00:00:00Z) is in the future: is Prometheus\' clock right?'],
+    ['no scrape interval at all', { scrapeInterval: undefined }, 'unknown', 'Prometheus reports no scrape interval for it'],
+    ['a scrape interval that is not a duration', { scrapeInterval: 'soon' }, 'unknown', 'Prometheus reports no scrape interval for it'],
+    // VictoriaMetrics has no scrapeInterval field; its discovered labels carry it.
+    ['VictoriaMetrics\' __scrape_interval__ label', { scrapeInterval: undefined, discoveredLabels: { __scrape_interval__: '1s' } }, 'up', 'up'],
+  ])('%s → %s', (_name, overrides, status, problem) => {
+    const [state] = evaluateTargets([target(overrides)], none, SINCE, NOW).targets;
+    expect(state?.status).toBe(status);
+    expect(describeTargetProblem(state!)).toBe(problem);
   });
 });
