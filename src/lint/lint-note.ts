@@ -10,16 +10,19 @@ import { findStepTextMarkers } from '../note/placeholders.js';
 import type { ManualStep, Note, ShellStep } from '../note/types.js';
 import { isTemplate, runBlockers } from '../plan/build-plan.js';
 import { summarizeFlags } from '../plan/summarize-flags.js';
+import { findLinks } from '../note/linked-plans.js';
+import { flattenSteps } from '../note/walk-steps.js';
+import { lintHazards } from './lint-hazards.js';
 import { lintPromql } from './lint-promql.js';
 
 /** Shell steps of a note, each once (steps shared by several paths appear in each). */
 export function shellStepsOf(note: Note): ShellStep[] {
-  const steps = note.rollback?.paths.flatMap((path) => path.steps) ?? [];
+  const steps = flattenSteps(note.rollback?.paths.flatMap((path) => path.steps) ?? []);
   return [...new Set(steps)].filter((step): step is ShellStep => step.kind === 'shell');
 }
 
 function manualStepsOf(note: Note): ManualStep[] {
-  const steps = note.rollback?.paths.flatMap((path) => path.steps) ?? [];
+  const steps = flattenSteps(note.rollback?.paths.flatMap((path) => path.steps) ?? []);
   return [...new Set(steps)].filter((step): step is ManualStep => step.kind === 'manual');
 }
 
@@ -31,6 +34,8 @@ export interface PreparedLint {
   /** Every problem but bash syntax errors, which need `bash -n` over `scripts`. */
   problems: NoteProblem[];
   scripts: { title: string; line: number; script: string; lineMap: number[] }[];
+  /** Pointers to other plans; `prepareNotes` checks the files exist. */
+  links: { target: string; line: number }[];
 }
 
 /** `syntax[i]` is the `bash -n` result for `shellStepsOf(note)[i]`. */
@@ -41,9 +46,9 @@ export function lintNote(note: Note, syntax: (SyntaxProblem | undefined)[]): Not
 /** Everything wrong with a note that can be seen without running `bash -n`. Pure. */
 export function prepareLint(note: Note): PreparedLint {
   const file = note.file;
-  const prepared: PreparedLint = { file, stage: note.stage, stageLine: stageLine(note), problems: [], scripts: [] };
+  const prepared: PreparedLint = { file, stage: note.stage, stageLine: stageLine(note), problems: [], scripts: [], links: findLinks(note).map(({ target, line }) => ({ target, line })) };
   // Everything else about the template is expected: one line says what it is.
-  if (isTemplate(note)) return { ...prepared, problems: runBlockers(note) };
+  if (isTemplate(note)) return { ...prepared, problems: runBlockers(note), links: [] };
   const problems: NoteProblem[] = [...note.problems, ...runBlockers(note)];
   const add = (line: number | undefined, message: string) => problems.push({ file, line, message });
 
@@ -68,7 +73,7 @@ export function prepareLint(note: Note): PreparedLint {
       add(section.line, 'no Prometheus URL in the Rollback Procedure: add a check such as `curl -s http://127.0.0.1:9090/api/v1/targets`');
     }
   }
-  problems.push(...monitoringProblems(note), ...lintPromql(note));
+  problems.push(...monitoringProblems(note), ...lintPromql(note), ...lintHazards(note));
   return { ...prepared, problems, scripts };
 }
 

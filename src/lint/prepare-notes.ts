@@ -12,7 +12,10 @@ import { Worker } from 'node:worker_threads';
 import { NoteError, type NoteProblem } from '../errors.js';
 import type { Io } from '../io.js';
 import { loadParseNote, type ParseNote } from '../note/compiled-parser.js';
-import { noteFromBytes, readNoteBytes } from '../runbooks/load-note.js';
+import { dirname } from 'node:path';
+import { linkCandidates } from '../note/linked-plans.js';
+import { runbooksDir } from '../runbooks/find-note.js';
+import { findRepoRoot, noteFromBytes, readNoteBytes, resolvePath } from '../runbooks/load-note.js';
 import { prepareLint, type PreparedLint } from './lint-note.js';
 
 export interface ReadFile {
@@ -47,8 +50,24 @@ export async function prepareNotes(files: string[], io: Io): Promise<PreparedFil
     const parse = await loadParseNote();
     prepared = jobs.map((job) => prepareFile(job, parse));
   }
+  await Promise.all(prepared.map((entry) => ('lint' in entry ? checkLinks(entry.lint, io) : undefined)));
   const byFile = new Map(prepared.map((entry) => [entry.file, entry]));
   return read.map((entry) => ('bytes' in entry ? byFile.get(entry.file)! : entry));
+}
+
+/** A pointer to a plan that is not there: the path stays a manual step, and lint says so. */
+async function checkLinks(lint: PreparedLint, io: Io): Promise<void> {
+  for (const link of lint.links) {
+    const repoRoot = await findRepoRoot(dirname(resolvePath(lint.file, io)), io);
+    const candidates = linkCandidates(lint.file, link.target, { cwd: io.cwd, runbooks: runbooksDir(undefined, io), repoRoot });
+    const found = await Promise.all(candidates.map((candidate) => io.fs.stat(candidate).then((stat) => stat.isFile(), () => false)));
+    if (found.some(Boolean)) continue;
+    lint.problems.push({
+      file: lint.file,
+      line: link.line,
+      message: `points at ${link.target}, which is not next to the note, in the runbooks folder or at the repository root: add it or fix the path (until then this path is a manual step)`,
+    });
+  }
 }
 
 export function prepareFile({ file, bytes }: ReadFile, parse: ParseNote): PreparedFile {

@@ -4,7 +4,7 @@
  */
 
 import { createHash } from 'node:crypto';
-import type { Nodes, Root, RootContent } from 'mdast';
+import type { Heading, Nodes, Root, RootContent } from 'mdast';
 import type { NoteProblem } from '../errors.js';
 import { findFlagAssignments, findScriptFlags } from './flags.js';
 import { lineOf, parseMarkdown, textOf } from './markdown.js';
@@ -16,12 +16,15 @@ import { extractSteps, readPaths } from './steps.js';
 import { flattenSteps } from './walk-steps.js';
 import type { FlagMention, Note, Placeholder, RollbackSection, UrlMention } from './types.js';
 
-/** Parses a note. `file` is only used to label the result and its problems. */
-export function parseNote(text: string, file: string): Note {
+/**
+ * Parses a note. `file` is only used to label the result and its problems. `wholeFile`: a file
+ * without a Rollback Procedure section (a linked plan) is read as one, its title left out.
+ */
+export function parseNote(text: string, file: string, options: { wholeFile?: boolean } = {}): Note {
   const tree = parseMarkdown(text);
   const header = readHeader(tree);
   const problems: NoteProblem[] = [];
-  const section = findRollbackSection(tree);
+  const section = findRollbackSection(tree) ?? (options.wholeFile ? wholeFileSection(tree) : undefined);
   let rollback: RollbackSection | undefined;
   const sectionNodes = new Set<RootContent>();
 
@@ -74,6 +77,12 @@ export function parseNote(text: string, file: string): Note {
     placeholders: headerPlaceholders(header.title, header.titleLine, header.fields),
     problems,
   };
+}
+
+function wholeFileSection(tree: Root): ReturnType<typeof findRollbackSection> {
+  const title = tree.children.find((node): node is Heading => node.type === 'heading' && node.depth === 1);
+  const heading: Heading = title ?? { type: 'heading', depth: 1, children: [{ type: 'text', value: 'Rollback plan' }], position: { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } } };
+  return { heading, title: textOf(heading), nodes: tree.children.filter((node) => node !== title), duplicates: [] };
 }
 
 /** Shell steps shared by several paths (written before the first path heading) are scanned once. */

@@ -28,6 +28,7 @@ interface Lead {
   bold: boolean;
   /** The lead ended with a colon: it introduces what follows rather than standing alone. */
   introduces: boolean;
+  node: Paragraph;
 }
 
 /** A sub-heading inside a path ("#### Restart services"): it titles the step that follows it. */
@@ -181,7 +182,7 @@ function flowSteps(nodes: readonly RootContent[], pathTitle: string, carry?: str
     else if (readsAsAlternatively(text) && flow.steps.length > anchor) {
       alternative([manualStep(cleanTitle(text.split(/(?<=[.!?])\s/)[0]!), lead.line, [text])], text, lead.line);
     } else if ((IMPERATIVE.test(text) && sentences(text) <= 2) || lead.bold || (flow.steps.length === 0 && heading !== undefined && isLast(lead))) {
-      push(manualStep(titleFor(pathTitle), heading && !lead.bold ? heading.line : lead.line, [text], lead.bold ? lead.notes : []));
+      push(withLink(withCommandsInText(manualStep(titleFor(pathTitle), heading && !lead.bold ? heading.line : lead.line, [text], lead.bold ? lead.notes : []), lead.node)));
     } else addNote(text);
     lead = undefined;
   };
@@ -335,9 +336,9 @@ function readLead(paragraph: Paragraph): Lead {
   if (first?.type === 'strong') {
     const title = cleanTitle(textOf(first));
     const rest = cleanTitle(textOf(paragraph.children.slice(1)).replace(/^[:：]\s*/, ''));
-    return { title, notes: rest === '' ? [] : [rest], text: cleanTitle(text), line, bold: true, introduces };
+    return { title, notes: rest === '' ? [] : [rest], text: cleanTitle(text), line, bold: true, introduces, node: paragraph };
   }
-  return { title: cleanTitle(text), notes: [], text: cleanTitle(text), line, bold: false, introduces };
+  return { title: cleanTitle(text), notes: [], text: cleanTitle(text), line, bold: false, introduces, node: paragraph };
 }
 
 function stepsOfList(list: List, lead: Lead | undefined, heading: PendingHeading | undefined): { steps: Step[]; consumedLead: boolean } {
@@ -405,6 +406,7 @@ function stepsOfItem(item: ListItem): Step[] {
     const items = texts.length > 0 ? texts : [lead ? lead.text : textOf(item)];
     const step = manualStep(title, line, items, texts.length > 0 ? (lead?.notes ?? []) : []);
     if (gate) step.gate = gate;
+    withLink(withCommandsInText(step, item));
     return [step];
   }
   // Sub-lists that are alternatives or a sequence of their own: read the body as a flow.
@@ -614,6 +616,7 @@ function scriptSteps(script: ScriptLines, context: BlockContext): Step[] {
     if (hasCommands(common.lines)) steps.push(...scriptSteps({ ...common, output: [] }, context));
     const options = variants.groups.map((group) => ({ title: group.title, line: group.line, steps: [makeShellStep(`${context.title} (${group.title})`, group.line, group.lines, group.origins, [], context)] }));
     const choice = choiceStep(context.title, context.line, options);
+    choice.fromComments = true;
     if (steps.length === 0) choice.notes.push(...context.notes);
     choice.output = script.output?.length ? script.output : undefined;
     steps.push(choice);
@@ -745,6 +748,28 @@ function makeShellStep(title: string, line: number, raw: string[], lineMap: numb
   return { kind: 'shell', title, line, notes, script, lineMap, placeholders, parameters, hazards: findHazards(script, lineMap), destructive: findDestructive(script, lineMap) };
 }
 
+const POINTER = /\b(?:follow|see|use|run|execute|apply|do)\b[^.]*?\b(?:rollback|roll-back|plan|procedure|runbook|steps|instructions)\b[^.]*?((?:\.{1,2}\/|\/)?[\w.@-]+(?:\/[\w.@-]+)*\.md)\b/i;
+
+/** A manual step that only points at another plan ("Follow full rollback plan from `docs/x.md`"). */
+function withLink(step: ManualStep): ManualStep {
+  if (step.items.length !== 1) return step;
+  const match = POINTER.exec(step.items[0]!);
+  if (match && !/^https?:/i.test(match[1]!)) step.link = { target: match[1]!, line: step.line };
+  return step;
+}
+
+/** Inline code in a manual step's text that reads as a command (`systemctl status k3s`): lint says runbook never runs it. */
+function withCommandsInText(step: ManualStep, node: Nodes): ManualStep {
+  const commands: string[] = [];
+  const visit = (current: Nodes) => {
+    if (current.type === 'inlineCode' && /\s/.test(current.value.trim()) && classifyBlock(null, current.value) === 'shell') commands.push(current.value);
+    if ('children' in current) for (const child of current.children as Nodes[]) if (child.type !== 'code') visit(child);
+  };
+  visit(node);
+  if (commands.length > 0) step.commandsInText = commands;
+  return step;
+}
+
 function manualStep(title: string, line: number, items: string[], notes: string[] = []): ManualStep {
   return { kind: 'manual', title, line, items, notes };
 }
@@ -758,6 +783,7 @@ function codeStep(code: Code, title: string, notes: string[], excluded: boolean)
       ? 'Type into the database console (sql block, not run by runbook)'
       : `Run by hand if needed (${language} block, not run by runbook)`;
   const step: ManualStep = { kind: 'manual', title, line: lineOf(code), items: [item], notes, code: { language, text: code.value } };
+  if (code.value.trim() === '') step.emptyBlock = true;
   // A `yaml`/`text` fence holding a command: shown, never run, and lint says so.
   if (!excluded && code.lang && classifyBlock(null, code.value) === 'shell') step.mislabelled = { line: lineOf(code), language: code.lang };
   const parameters = code.value.split('\n').flatMap((text, index) => [...text.matchAll(PARAMETER)].map((match) => ({ name: match[1]!, line: lineOf(code) + 1 + index })));

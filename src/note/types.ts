@@ -75,6 +75,8 @@ export interface ChoiceStep extends StepBase {
   kind: 'choice';
   options: ChoiceOption[];
   chosen: number;
+  /** Read from per-OS `# Ubuntu` / `# CentOS` comments inside one block (lint suggests splitting it). */
+  fromComments?: boolean;
 }
 
 export interface ChoiceOption {
@@ -119,6 +121,12 @@ export interface ManualStep extends StepBase {
   mislabelled?: { line: number; language: string };
   /** `<Issue or doc link>` in text the operator pastes (a chat message): asked, never run. */
   parameters?: ParameterMention[];
+  /** Commands written in the text (`systemctl status k3s` in inline code): runbook never runs them. */
+  commandsInText?: string[];
+  /** The step is an empty fence. */
+  emptyBlock?: boolean;
+  /** "Follow full rollback plan from `docs/…/rollback_plan.md`": a pointer to another plan. */
+  link?: { target: string; line: number };
 }
 
 export interface Placeholder {

@@ -12,7 +12,9 @@ const PROVIDED = new Set(['HOME', 'PATH', 'USER', 'PWD', 'OLDPWD', 'SHELL', 'TER
 const USE = /(?<!\\)\$(?:\{([A-Za-z_]\w*)[^}]*\}|([A-Za-z_]\w*))/g;
 const SET = /(?:^|[\s;&|(])(?:export\s+|local\s+|declare\s+(?:-\w+\s+)*|readonly\s+)?([A-Za-z_]\w*)=|\bread\s+(?:-\w+\s+)*([A-Za-z_]\w*)|\bfor\s+([A-Za-z_]\w*)\s+in\b/g;
 
-export function findUnsetVariables(steps: readonly PlanStep[]): { name: string; lines: number[] }[] {
+type ScriptSource = Pick<Extract<PlanStep, { kind: 'shell' }>, 'kind' | 'source' | 'lineMap' | 'line'> | { kind: 'manual' | 'choice' };
+
+export function findUnsetVariables(steps: readonly ScriptSource[]): { name: string; lines: number[] }[] {
   const set = new Set<string>();
   const used = new Map<string, number[]>();
   for (const step of steps) {

@@ -3,17 +3,54 @@
  * `NoteError` naming the file and what to do.
  */
 
-import { resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { formatProblem, NoteError, type NoteProblem } from '../errors.js';
 import type { Io } from '../io.js';
 import { decodeNote } from '../note/decode.js';
 import { loadParseNote, type ParseNote } from '../note/compiled-parser.js';
+import { findLinks, linkCandidates, spliceLinkedPlan } from '../note/linked-plans.js';
 import type { Note } from '../note/types.js';
+import { runbooksDir } from './find-note.js';
 
 /** `path` is shown in messages as given (relative paths stay relative). */
 export async function loadNote(path: string, io: Io): Promise<Note> {
   const [bytes, parse] = await Promise.all([readNoteBytes(path, io), loadParseNote()]);
-  return noteFromBytes(path, bytes, parse);
+  const note = noteFromBytes(path, bytes, parse);
+  await linkPlans(note, io, parse);
+  return note;
+}
+
+/**
+ * Paths that only point at another plan take its steps when the file exists next to the note,
+ * in the runbooks folder or at the repository root; otherwise the pointer stays a manual step
+ * (lint reports it).
+ */
+async function linkPlans(note: Note, io: Io, parse: ParseNote): Promise<void> {
+  for (const request of findLinks(note)) {
+    const repoRoot = await findRepoRoot(dirname(resolvePath(note.file, io)), io);
+    for (const candidate of linkCandidates(note.file, request.target, { cwd: io.cwd, runbooks: runbooksDir(undefined, io), repoRoot })) {
+      const bytes = await io.fs.readFile(candidate).catch(() => undefined);
+      if (!bytes) continue;
+      const decoded = decodeNote(bytes);
+      if (!decoded.ok) break;
+      const shown = relative(io.cwd, candidate) || candidate;
+      const linked = parse(decoded.text, shown, { wholeFile: true });
+      spliceLinkedPlan(request, linked, shown, []);
+      break;
+    }
+  }
+}
+
+/** The nearest folder up from `start` that holds `.git`. */
+export async function findRepoRoot(start: string, io: Pick<Io, 'fs'>): Promise<string | undefined> {
+  let dir = start;
+  for (;;) {
+    const found = await io.fs.stat(join(dir, '.git')).then(() => true, () => false);
+    if (found) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
 }
 
 /** The bytes of a note file; a file that cannot be read is a `NoteError` saying why. */
@@ -43,6 +80,10 @@ function readFailure(error: unknown): string {
       return 'no such file: check the path, or give a stage id such as 21_01a';
     case 'EISDIR':
       return 'is a directory, not a note: give a .md file or a stage id';
+    case 'ENOTREG':
+      return `${(error as Error).message}: give the .md note itself`;
+    case 'EFBIG':
+      return `${(error as Error).message}: is it really a note?`;
     case 'EACCES':
     case 'EPERM':
       return 'permission denied: make the note readable for this user';

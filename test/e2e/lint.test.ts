@@ -9,12 +9,26 @@ import { createSandbox, type Sandbox } from '../helpers/notes-sandbox.js';
 let sandbox: Sandbox;
 afterEach(() => sandbox?.cleanup());
 
+/** The second path of 21_01a (line 102) and 21_01b (line 66) points at a plan the repository does not have. */
+const MISSING_PLAN = (file: string, line = 102) => `${file}:${line}: ${LINK}`;
+const LINK = 'points at docs/specs/epic_21/architect/rollback_plan.md, which is not next to the note, in the runbooks folder or at the repository root: add it or fix the path (until then this path is a manual step)';
+
 const clean = { '21_01a_dialog_context_repo.md': '21_01a_dialog_context_repo.md', '21_01b_metrics_exporter.md': '21_01b_metrics_exporter.md' };
 
 describe('runbook lint', () => {
   it('a clean folder (the default ./runbooks): nothing on stdout, a summary on stderr, exit 0', async () => {
+    const text = readFileSync(join(fixturesDir, '21_01b_metrics_exporter.md'), 'utf8').replace('`docs/specs/epic_21/architect/rollback_plan.md`', 'the wiki');
+    sandbox = createSandbox({ notes: { '21_01b_metrics_exporter.md': { text } } });
+    expect(await runCli(['lint'], { cwd: sandbox.root, env: sandbox.env })).toEqual({ exitCode: 0, stdout: '', stderr: 'runbook lint: 1 note, no problems\n' });
+  });
+
+  it('a path that points at a missing plan stays a manual step, and lint names the note line (exit 1)', async () => {
     sandbox = createSandbox({ notes: clean });
-    expect(await runCli(['lint'], { cwd: sandbox.root, env: sandbox.env })).toEqual({ exitCode: 0, stdout: '', stderr: 'runbook lint: 2 notes, no problems\n' });
+    expect(await runCli(['lint'], { cwd: sandbox.root, env: sandbox.env })).toEqual({
+      exitCode: 1,
+      stdout: `${MISSING_PLAN('runbooks/21_01a_dialog_context_repo.md')}\n${MISSING_PLAN('runbooks/21_01b_metrics_exporter.md', 66)}\n`,
+      stderr: 'runbook lint: 2 problems in 2 of 2 notes\n',
+    });
   });
 
   it('reports every problem of every note as file:line: message, sorted, exit 1', async () => {
@@ -31,6 +45,8 @@ describe('runbook lint', () => {
     const result = await runCli(['lint', 'runbooks'], { cwd: sandbox.root, env: sandbox.env });
     expect(result.exitCode).toBe(1);
     expect(result.stdout.split('\n')).toEqual([
+      MISSING_PLAN('runbooks/21_01a_dialog_context_repo.md'),
+      MISSING_PLAN('runbooks/21_01b_metrics_exporter.md', 66),
       'runbooks/21_01c_unfilled_copy.md:1: unfilled template placeholder [COMPONENT_NAME] in the title',
       'runbooks/21_01c_unfilled_copy.md:3: unfilled template placeholder [e.g., Dialog Context Repository] in field **Component**',
       'runbooks/21_01c_unfilled_copy.md:5: unfilled template placeholder [YYYY-MM-DD] in field **Date**',
@@ -39,6 +55,7 @@ describe('runbook lint', () => {
       'runbooks/21_01c_unfilled_copy.md:17: no "Key Metrics to Watch" table (Metric | Baseline | Target | Alert Threshold): recovery can only be checked by targets',
       'runbooks/21_01c_unfilled_copy.md:23: template placeholder [COMPONENT] in step "Disable feature flag": replace it with the real value',
       'runbooks/21_01c_unfilled_copy.md:24: template placeholder [service] in step "Disable feature flag": replace it with the real value',
+      MISSING_PLAN('runbooks/21_01c_unfilled_copy.md', 40),
       'runbooks/21_01d_no_rollback_section.md:1: no "Rollback Procedure" section: add a "## Rollback Procedure" heading with the rollback steps',
       'runbooks/21_01d_no_rollback_section.md:1: no "Key Metrics to Watch" table (Metric | Baseline | Target | Alert Threshold): recovery can only be checked by targets',
       'runbooks/30_03e_syntax_error.md:7: no "Key Metrics to Watch" table (Metric | Baseline | Target | Alert Threshold): recovery can only be checked by targets',
@@ -47,7 +64,7 @@ describe('runbook lint', () => {
       'runbooks/template.md:1: this is the migration notes template, not a note: copy it to runbooks/<stage>_<name>.md, fill in every [PLACEHOLDER] and use the copy',
       '',
     ]);
-    expect(result.stderr).toBe('runbook lint: 14 problems in 5 of 7 notes\n');
+    expect(result.stderr).toBe('runbook lint: 17 problems in 7 of 7 notes\n');
   });
 
   it('takes files and folders, and --json', async () => {
@@ -57,11 +74,12 @@ describe('runbook lint', () => {
     expect(JSON.parse(result.stdout)).toEqual({
       files: 2,
       problems: [
+        { file: 'runbooks/21_01a_dialog_context_repo.md', line: 102, message: LINK },
         { file: 'runbooks/sub/30_03e_syntax_error.md', line: 7, message: expect.stringMatching(/^no "Key Metrics to Watch" table/) },
         { file: 'runbooks/sub/30_03e_syntax_error.md', line: 18, message: "bash syntax error in step \"Restart services\": syntax error near unexpected token `fi'" },
       ],
     });
-    expect(result.stderr).toBe('runbook lint: 2 problems in 1 of 2 notes\n');
+    expect(result.stderr).toBe('runbook lint: 3 problems in 2 of 2 notes\n');
   });
 
   it('uses --runbooks and RUNBOOK_DIR when no path is given', async () => {
@@ -71,13 +89,14 @@ describe('runbook lint', () => {
     const byEnv = await runCli(['lint'], { cwd: sandbox.home, env: { ...sandbox.env, RUNBOOK_DIR: team } });
     for (const result of [byOption, byEnv]) {
       expect(result.exitCode).toBe(1);
-      expect(result.stderr).toBe('runbook lint: 8 problems in 1 of 2 notes\n');
+      expect(result.stderr).toBe('runbook lint: 10 problems in 2 of 2 notes\n');
       expect(result.stdout).toContain(`${team}/21_01c_unfilled_copy.md:23: template placeholder [COMPONENT]`);
     }
   });
 
   it('lints a large folder (parsed on worker threads) with the same results, naming the broken note and line', async () => {
-    const good = readFileSync(join(fixturesDir, '21_01a_dialog_context_repo.md'), 'utf8');
+    // Without the pointer to a plan the repository does not have, 21_01a lints clean.
+    const good = readFileSync(join(fixturesDir, '21_01a_dialog_context_repo.md'), 'utf8').replace('`docs/specs/epic_21/architect/rollback_plan.md`', 'the wiki');
     const notes: Record<string, { text: string }> = {};
     for (let i = 0; i < 240; i++) {
       const stage = `50_${String(i).padStart(3, '0')}`;
@@ -94,7 +113,11 @@ describe('runbook lint', () => {
     });
   });
 
-  it('the CI check: the project\'s own runbooks lint clean', async () => {
-    expect(await runCli(['lint', 'runbooks'])).toEqual({ exitCode: 0, stdout: '', stderr: 'runbook lint: 2 notes, no problems\n' });
+  it('the CI check: the project\'s own runbooks have one finding each, the plan their second path points at', async () => {
+    expect(await runCli(['lint', 'runbooks'])).toEqual({
+      exitCode: 1,
+      stdout: `${MISSING_PLAN('runbooks/21_01a_dialog_context_repo.md')}\n${MISSING_PLAN('runbooks/21_01b_metrics_exporter.md', 66)}\n`,
+      stderr: 'runbook lint: 2 problems in 2 of 2 notes\n',
+    });
   });
 });

@@ -10,12 +10,19 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeHttp, type FakeHttpServer } from '../helpers/fake-http.js';
 import { ERROR_RATIO_QUERY, useErrorRatioWorld } from '../helpers/error-ratio-fixture.js';
-import { waitFor } from '../helpers/prometheus.js';
+import { startAlertmanager, waitFor, type AlertmanagerServer } from '../helpers/prometheus.js';
 import { createSandbox, type Sandbox } from '../helpers/sandbox.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
 
 const NOTE = 'run-notes/rehearsal.md';
 const QUERY = ERROR_RATIO_QUERY;
 const world = useErrorRatioWorld();
+let webhook: WebhookReceiver;
+let alertmanager: AlertmanagerServer;
+beforeAll(async () => {
+  [webhook, alertmanager] = await Promise.all([startWebhookReceiver(), startAlertmanager()]);
+});
+afterAll(() => webhook.close());
 
 /** The rehearsal note, the flag on, and a `rehearsal` environment pointing at this file's Prometheus and target. */
 function rehearsalSandbox(): Sandbox {
@@ -124,12 +131,43 @@ describe('runbook rehearse (real Prometheus)', () => {
     expect((await world.ratio())).toBe('0.2');
   });
 
+  it('after a verified recovery, --silence-grace leaves the silence to lapse later; the report shows the silence and the notifications', async () => {
+    const sandbox = rehearsalSandbox();
+    webhook.bodies.length = 0;
+    const before = Date.now();
+    const result = await rehearse(sandbox, ['--silence', 'job=rehearse', '--alertmanager-url', alertmanager.url, '--silence-grace', '10m', '--notify', webhook.url]);
+    expect([result.exitCode, result.stderr]).toEqual([0, '']);
+    const silences = (await alertmanager.silences()).filter((silence) => silence.matchers.some((matcher) => matcher.value === 'rehearse'));
+    expect(silences).toHaveLength(1);
+    expect(silences[0]!.status.state).toBe('active');
+    expect(Date.parse(silences[0]!.endsAt)).toBeGreaterThan(before + 9 * 60_000);
+    expect(webhook.bodies.map((body) => String(body.text))).toEqual([expect.stringMatching(/^Rollback of 92_rehearse started by operator on /), 'Rollback of 92_rehearse: recovery verified', 'Rollback of 92_rehearse succeeded (exit 0)']);
+
+    const paths = reportPaths(sandbox, result.stdout);
+    const report = JSON.parse(readFileSync(paths.json, 'utf8'));
+    expect(report.silence).toMatchObject({ matchers: ['job="rehearse"'], ids: [silences[0]!.id], events: [{ action: 'created' }, { action: 'lapsing', endsAt: silences[0]!.endsAt }] });
+    expect(report.notifications.map((sent: { event: string; ok: boolean }) => [sent.event, sent.ok])).toEqual([['run-started', true], ['recovery-verified', true], ['run-finished', true]]);
+    const html = readFileSync(paths.html, 'utf8');
+    expect(html).toContain('<h3>Alertmanager silence</h3><p><code>job=&quot;rehearse&quot;</code>');
+    expect(html).not.toContain(webhook.token);
+  });
+
   it('fails at a check: exit 3, names the check with its measured value and threshold', async () => {
     const sandbox = rehearsalSandbox();
     // The "fix" of step 2 does not help: the error ratio stays at 30%.
-    const result = await rehearse(sandbox, ['--recovery-timeout', '3s'], { FIXTURE_ERROR_RATIO_AFTER: '0.3' });
+    webhook.bodies.length = 0;
+    const result = await rehearse(sandbox, ['--recovery-timeout', '3s', '--notify', webhook.url, '--notify-format', 'json'], { FIXTURE_ERROR_RATIO_AFTER: '0.3' });
 
     expect(result.exitCode).toBe(3);
+    // The chat hears recovery was not shown, with each target and check and its value.
+    expect(webhook.bodies.map((body) => body.event)).toEqual(['run-started', 'recovery-not-verified', 'run-finished']);
+    expect(webhook.bodies[1]).toMatchObject({
+      verdict: 'failed',
+      reason: 'Error rate: 0.3 (30%) is >1%',
+      targets: [{ name: `rehearse (${world.target.address})`, health: 'up' }],
+      checks: [{ metric: 'Error rate', value: '0.3 (30%)', threshold: '>1.0%', result: 'fail' }],
+    });
+    expect(webhook.bodies[2]).toMatchObject({ result: 'not-recovered', exitCode: 3 });
     expect(result.stderr).toBe('runbook: recovery not verified: Error rate: 0.3 (30%) is >1%\n');
     expect(result.stdout).toContain('\nRehearsal FAILED: recovery failed: Error rate: 0.3 (30%) is >1%\n');
     const report = JSON.parse(readFileSync(reportPaths(sandbox, result.stdout).json, 'utf8'));
