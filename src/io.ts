@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
+import { readRegularFile } from './files/read-file-safely.js';
 
 export interface OutputStream {
   write(text: string): unknown;
@@ -17,9 +18,11 @@ export interface DirectoryEntry {
   name: string;
   isFile(): boolean;
   isDirectory(): boolean;
+  isSymbolicLink?(): boolean;
 }
 
 export interface FileSystem {
+  /** Regular files only, at most MAX_INPUT_BYTES (see files/read-file-safely.ts). */
   readFile(path: string): Promise<Uint8Array>;
   readdir(path: string): Promise<DirectoryEntry[]>;
   stat(path: string): Promise<{ isFile(): boolean; isDirectory(): boolean }>;
@@ -77,7 +80,7 @@ export async function createNodeIo(options: { checksPlans?: boolean } = {}): Pro
     env: process.env,
     stdout: process.stdout,
     stderr: process.stderr,
-    fs: { readFile: (path) => fs.readFile(path), readdir: (path) => fs.readdir(path, { withFileTypes: true }), stat: (path) => fs.stat(path) },
+    fs: { readFile: (path) => readRegularFile(path), readdir: (path) => fs.readdir(path, { withFileTypes: true }), stat: (path) => fs.stat(path) },
     interactive: process.stdin.isTTY === true,
     checkSyntax,
     now: () => new Date(),

@@ -56,7 +56,7 @@ async function collectFiles(paths: string[], io: Io): Promise<string[]> {
     } catch {
       throw new UsageError(`lint: ${path} does not exist: give note files or folders of notes`);
     }
-    if (stat.isDirectory()) files.push(...(await listNoteFiles(path, io)));
+    if (stat.isDirectory()) files.push(...(await listNoteFiles(path, io, (skipped, reason) => io.stderr.write(`runbook lint: warning: skipped ${skipped}: ${reason}\n`))));
     else files.push(path);
   }
   return [...new Set(files)];

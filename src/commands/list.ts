@@ -26,7 +26,7 @@ interface ListedNote {
 
 export async function listCommand(options: ListOptions, io: Io): Promise<number> {
   const dir = runbooksDir(options.runbooks, io);
-  const files = await listNoteFiles(dir, io);
+  const files = await listNoteFiles(dir, io, (path, reason) => io.stderr.write(`runbook: warning: skipped ${path}: ${reason}\n`));
   const notes = await Promise.all(files.map((file) => describe(file, io)));
   if (options.json) {
     io.stdout.write(`${JSON.stringify(notes, null, 2)}\n`);

@@ -6,6 +6,7 @@
  */
 
 import { relative, resolve } from 'node:path';
+import { checkWritablePath } from '../files/write-file-safely.js';
 import type { Io } from '../io.js';
 import { formatMs } from '../prometheus/duration.js';
 import { buildRehearsalReport, type RehearsalReport } from '../report/rehearsal-report.js';
@@ -28,20 +29,25 @@ export async function rehearseCommand(options: RehearseOptions, io: Io): Promise
     async afterRun({ plan, runId, dirs }, outcome) {
       const rehearsal = buildRehearsalReport({ plan, runId, events: outcome.events, journal: relative(io.cwd, outcome.journalPath), verification: outcome.verification, finishedAt: outcome.finishedAt });
       // Any of the three may be named: `report.md`, `report.json` or `report.html`; the others go beside it.
-      const named = resolve(io.cwd, reportOption ?? `${dirs.reportsDir}/${runId}.md`);
-      const base = named.replace(/\.(md|json|html)$/i, '');
-      const markdownPath = /\.(json|html)$/i.test(named) ? `${base}.md` : named;
-      const jsonPath = `${base}.json`;
-      const htmlPath = `${base}.html`;
-      writeReportFile(markdownPath, await formatReport(rehearsal, 'md'));
-      writeReportFile(jsonPath, await formatReport(rehearsal, 'json'));
-      writeReportFile(htmlPath, await formatReport(rehearsal, 'html'));
+      const [markdownPath, jsonPath, htmlPath] = reportPaths(resolve(io.cwd, reportOption ?? `${dirs.reportsDir}/${runId}.md`));
+      const what = reportOption === undefined ? 'the report' : '--report';
+      writeReportFile(markdownPath, await formatReport(rehearsal, 'md'), what);
+      writeReportFile(jsonPath, await formatReport(rehearsal, 'json'), what);
+      writeReportFile(htmlPath, await formatReport(rehearsal, 'html'), what);
       io.stdout.write(`\n${describeVerdict(rehearsal, styleFor(io.stdout, io.env))}\n`);
       io.stdout.write(`Rehearsal report: ${relative(io.cwd, markdownPath)} (JSON: ${relative(io.cwd, jsonPath)}, page: ${relative(io.cwd, htmlPath)})\n`);
     },
   };
+  // A --report that is a device, a FIFO or a folder stops the rehearsal before anything runs.
+  if (reportOption !== undefined) for (const file of reportPaths(resolve(io.cwd, reportOption))) checkWritablePath(file, { what: '--report', createFolder: true });
   const result = await runPipeline({ mode: 'run', note: { reference, runbooks, path, set, prometheusUrl, cwd, environment }, options: { ...run, yes: interactive !== true }, hooks: [report] }, io);
   return result.exitCode;
+}
+
+/** Any of the three may be named: `report.md`, `report.json` or `report.html`; the others go beside it. */
+function reportPaths(named: string): [markdown: string, json: string, html: string] {
+  const base = named.replace(/\.(md|json|html)$/i, '');
+  return [/\.(json|html)$/i.test(named) ? `${base}.md` : named, `${base}.json`, `${base}.html`];
 }
 
 function describeVerdict(report: RehearsalReport, style: ReturnType<typeof styleFor>): string {

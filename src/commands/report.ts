@@ -35,7 +35,7 @@ export async function reportCommand(options: ReportOptions, io: Io): Promise<num
   const text = await formatReport(report, format);
   if (options.out) {
     const path = resolve(io.cwd, options.out);
-    writeReportFile(path, text);
+    writeReportFile(path, text, '--out');
     io.stdout.write(`Report of run ${journal.runId}: ${relative(io.cwd, path)}\n`);
   } else io.stdout.write(text);
   return 0;

@@ -59,7 +59,7 @@ export async function readFlagValue(envFile: string, name: string, io: Pick<Io, 
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return { state: 'no-file', path };
-    return { state: 'unknown', reason: `${path} cannot be read (${code})` };
+    return { state: 'unknown', reason: code === 'ENOTREG' || code === 'EFBIG' ? `${path} ${(error as Error).message}` : `${path} cannot be read (${code})` };
   }
   const text = new TextDecoder().decode(bytes);
   const value = parseEnvFile(text).get(name);

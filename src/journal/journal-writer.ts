@@ -10,9 +10,10 @@
  * and the write throws a `JournalError` that stops the run before its next step.
  */
 
-import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { JournalError } from '../errors.js';
+import { makeFolder } from '../files/make-folder.js';
 import type { RunEvent } from './events.js';
 
 export interface JournalWriter {
@@ -28,9 +29,9 @@ const RESERVE_BYTES = 256 * 1024;
 export function openJournal(runsDir: string, runId: string): JournalWriter {
   const path = join(runsDir, `${runId}.jsonl`);
   const reservePath = join(runsDir, `.${runId}.reserve`);
+  makeFolder(runsDir, 'the journal folder');
   let fd: number;
   try {
-    mkdirSync(runsDir, { recursive: true });
     fd = openSync(path, 'a+');
   } catch (error) {
     throw journalError(path, runId, error);

@@ -9,9 +9,10 @@
  * anyone else needs --force-unlock.
  */
 
-import { linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { JournalError, UsageError } from '../errors.js';
+import { makeFolder } from '../files/make-folder.js';
 import { HANDLES_SIGNAL } from '../io.js';
 
 export interface LockHolder {
@@ -54,7 +55,7 @@ export interface LockOptions {
 const CLOCK_SLACK_MS = 5_000;
 
 export function acquireLock(locksDir: string, holder: LockHolder, options: LockOptions): HeldLock {
-  mkdirSync(locksDir, { recursive: true });
+  makeFolder(locksDir, 'the locks folder');
   const path = join(locksDir, `${holder.stage}.lock`);
   const info = options.processInfo ?? readProcessInfo;
   const mine: LockHolder = { ...holder, pidStart: holder.pidStart ?? info(holder.pid)?.pidStart };

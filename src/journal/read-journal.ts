@@ -75,10 +75,10 @@ export async function readJournal(runsDir: string, runId: string): Promise<Journ
   const path = join(runsDir, `${runId}.jsonl`);
   let text: string;
   try {
-    text = (await readRegularFile(path, { maxBytes: MAX_JOURNAL_BYTES, what: 'journal' })).toString('utf8');
+    text = (await readRegularFile(path, MAX_JOURNAL_BYTES)).toString('utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(`no run ${runId} in ${runsDir}: see runbook runs for the runs there`);
-    throw error;
+    throw new UsageError(`${path} ${error instanceof Error ? error.message : String(error)}: it is not a journal runbook can read`);
   }
   return { runId, path, ...parseJournal(text, path) };
 }
@@ -100,7 +100,7 @@ export async function readAllJournals(runsDir: string): Promise<JournalFile[] & 
   const read = await Promise.all(
     ids.map((id) =>
       readJournal(runsDir, id).catch((error: unknown) => {
-        unreadable.push(`${join(runsDir, `${id}.jsonl`)}: skipped: ${error instanceof Error ? error.message : String(error)}`);
+        unreadable.push(`skipped: ${error instanceof Error ? error.message : String(error)}`);
         return undefined;
       }),
     ),

@@ -9,10 +9,8 @@
  * `--help` and `show`.
  */
 
-import { randomBytes } from 'node:crypto';
-import { rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, basename, join } from 'node:path';
 import { Counter, Gauge, Histogram, Pushgateway, Registry } from 'prom-client';
+import { writeFileSafely } from '../files/write-file-safely.js';
 import { maskUrl } from '../prometheus/url.js';
 import type { VerificationReport } from '../prometheus/verify-recovery.js';
 
@@ -130,19 +128,15 @@ export async function pushMetrics(pushgatewayUrl: string, registry: Registry, st
 /**
  * Writes the registry in Prometheus' text format for node_exporter's textfile collector:
  * to a temp file in the same directory, then renamed over `path`, so the collector never
- * reads half a file (the temp name does not end in `.prom`, so the collector skips it).
+ * reads half a file (the temp name does not end in `.prom`, so the collector skips it);
+ * never over a device or a folder (see files/write-file-safely.ts).
  * Like `pushMetrics`, a failure is a warning, not an exception.
  */
 export async function writeMetricsFile(path: string, registry: Registry): Promise<PushOutcome> {
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
-    await writeFile(temp, await registry.metrics(), { mode: 0o644 });
-    await rename(temp, path);
+    writeFileSafely(path, await registry.metrics(), { what: '--metrics-file' });
     return { ok: true };
   } catch (error) {
-    await rm(temp, { force: true }).catch(() => {});
-    const code = (error as { code?: string }).code;
-    const reason = code === 'ENOENT' ? 'its directory does not exist' : code === 'EACCES' ? 'permission denied' : error instanceof Error ? error.message : String(error);
-    return { ok: false, warning: `could not write the metrics file ${path}: ${reason}` };
+    return { ok: false, warning: error instanceof Error ? error.message : String(error) };
   }
 }

@@ -9,6 +9,7 @@ export type DecodeResult = { ok: true; text: string } | { ok: false; reason: str
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 export function decodeNote(bytes: Uint8Array): DecodeResult {
+  if (looksLikeUtf16(bytes)) return { ok: false, line: 1, reason: 'UTF-16 text, not UTF-8: save it as UTF-8, e.g. iconv -f utf-16 -t utf-8 FILE > FILE.utf8' };
   const nul = bytes.subarray(0, 8192).indexOf(0);
   if (nul !== -1) return { ok: false, line: lineAt(bytes, nul), reason: 'binary data (a NUL byte), not a markdown note: give the .md note itself' };
   let text: string;
@@ -25,6 +26,22 @@ export function decodeNote(bytes: Uint8Array): DecodeResult {
   }
   if (text.startsWith('\uFEFF')) text = text.slice(1);
   return { ok: true, text: text.replace(/\r\n?/g, '\n') };
+}
+
+/**
+ * A UTF-16 file (Windows editors save so): a UTF-16 byte-order mark, or text whose every
+ * other byte is NUL — which the NUL check would otherwise call binary.
+ */
+function looksLikeUtf16(bytes: Uint8Array): boolean {
+  if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) return true;
+  const sample = bytes.subarray(0, 512);
+  if (sample.length < 4) return false;
+  let evenNul = 0;
+  let oddNul = 0;
+  for (let i = 0; i < sample.length; i++) if (sample[i] === 0) i % 2 === 0 ? evenNul++ : oddNul++;
+  const half = Math.floor(sample.length / 2);
+  // ASCII as UTF-16: one of the two byte lanes is (almost) all NUL, the other (almost) none.
+  return Math.max(evenNul, oddNul) >= half * 0.9 && Math.min(evenNul, oddNul) <= half * 0.1;
 }
 
 /** 1-based line of a byte offset. */

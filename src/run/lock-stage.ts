@@ -4,6 +4,8 @@
  * `release()` and, failing that, when the process exits.
  */
 
+import { dirname, join } from 'node:path';
+import { makeFolder } from '../files/make-folder.js';
 import type { Io } from '../io.js';
 import { findLeftovers, killLeftovers } from '../execute/leftover-processes.js';
 import { acquireLock, releaseOnExit, type HeldLock } from '../journal/lock.js';
@@ -13,6 +15,8 @@ import { replayRun, type RunState } from '../journal/run-state.js';
 import type { StateDirs } from './state-dirs.js';
 
 export function lockStage(io: Io, options: { dirs: StateDirs; runId: string; stage: string; forceUnlock: boolean; resuming: boolean }): HeldLock {
+  // A --journal-dir or --state-dir that cannot be a folder stops the run here, before the header.
+  makeFolder(options.dirs.runsDir, options.dirs.runsDir === join(dirname(options.dirs.locksDir), 'runs') ? '--state-dir' : '--journal-dir');
   const lock = acquireLock(
     options.dirs.locksDir,
     { pid: io.pid, host: io.host, user: io.user, startedAt: io.now().toISOString(), runId: options.runId, stage: options.stage },

@@ -5,6 +5,7 @@
  */
 
 import { ExitCode } from '../errors.js';
+import { checkWritablePath } from '../files/write-file-safely.js';
 import type { StepResult } from '../journal/events.js';
 import type { RunHooks } from './hooks.js';
 
@@ -21,6 +22,8 @@ const RESULTS: Record<StepResult, 'success' | 'failed' | 'skipped' | 'aborted'> 
 
 export async function createMetricsHook(stage: string, targets: { pushgateway?: string; metricsFile?: string }): Promise<RunHooks | undefined> {
   if (!targets.pushgateway && !targets.metricsFile) return undefined;
+  // Checked before the run: `--metrics-file /dev/null` must not become a regular file after it.
+  if (targets.metricsFile) checkWritablePath(targets.metricsFile, { what: '--metrics-file' });
   const { Registry, createRunMetrics, exportRunMetrics, recordVerification } = await import('../metrics/run-metrics.js');
   const registry = new Registry();
   const metrics = createRunMetrics(registry, stage);

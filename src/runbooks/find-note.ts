@@ -5,7 +5,7 @@
 
 import { join, relative } from 'node:path';
 import { NoteError, UsageError } from '../errors.js';
-import type { Io } from '../io.js';
+import type { DirectoryEntry, Io } from '../io.js';
 import { loadNote, resolvePath } from './load-note.js';
 
 const STAGE_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
@@ -17,26 +17,55 @@ export function runbooksDir(option: string | undefined, io: Pick<Io, 'env'>): st
 
 /**
  * Markdown notes under a folder and its sub-folders, sorted. README.md is documentation,
- * not a note; hidden folders and node_modules are skipped.
+ * not a note; hidden folders and node_modules are skipped. A symlink is followed when it
+ * leads to a regular file; anything else that cannot be used (a link to a folder or a
+ * device, a sub-folder that cannot be read) is left out and told to `onSkip`, never fatal.
  */
-export async function listNoteFiles(dir: string, io: Io): Promise<string[]> {
+export async function listNoteFiles(dir: string, io: Io, onSkip: (path: string, reason: string) => void = () => {}): Promise<string[]> {
+  let entries;
   try {
-    return await walkNotes(dir, io);
+    entries = await io.fs.readdir(resolvePath(dir, io));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === 'ENOENT' ? 'not found' : code === 'ENOTDIR' ? 'is not a directory' : `cannot be read (${code})`;
     throw new UsageError(`runbooks folder ${dir} ${reason}: give --runbooks DIR or set RUNBOOK_DIR, or pass a path to a .md note`);
   }
+  return walkNotes(dir, entries, io, onSkip, 0);
 }
 
-async function walkNotes(dir: string, io: Io): Promise<string[]> {
-  const entries = await io.fs.readdir(resolvePath(dir, io));
+/** Deeper than this is a loop or a mistake, not a folder of notes. */
+const MAX_FOLDER_DEPTH = 16;
+
+async function walkNotes(dir: string, entries: DirectoryEntry[], io: Io, onSkip: (path: string, reason: string) => void, depth: number): Promise<string[]> {
   const files: string[] = [];
   for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) files.push(...(await walkNotes(path, io)));
-    else if (entry.isFile() && entry.name.toLowerCase().endsWith('.md') && entry.name.toLowerCase() !== 'readme.md') files.push(path);
+    const isNote = entry.name.toLowerCase().endsWith('.md') && entry.name.toLowerCase() !== 'readme.md';
+    if (entry.isDirectory()) {
+      if (depth >= MAX_FOLDER_DEPTH) {
+        onSkip(path, `folders nested deeper than ${MAX_FOLDER_DEPTH}: not searched`);
+        continue;
+      }
+      try {
+        files.push(...(await walkNotes(path, await io.fs.readdir(resolvePath(path, io)), io, onSkip, depth + 1)));
+      } catch (error) {
+        onSkip(path, `a folder that cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+      }
+    } else if (entry.isFile()) {
+      if (isNote) files.push(path);
+    } else if (isNote && entry.isSymbolicLink?.()) {
+      // Followed only to a regular file: a link to a folder could loop, one to a device never ends.
+      try {
+        const target = await io.fs.stat(resolvePath(path, io));
+        if (target.isFile()) files.push(path);
+        else onSkip(path, `a symlink to ${target.isDirectory() ? 'a folder' : 'something that is not a regular file'}`);
+      } catch {
+        onSkip(path, 'a symlink to a missing file');
+      }
+    } else if (isNote) {
+      onSkip(path, 'not a regular file (a FIFO, a socket or a device)');
+    }
   }
   return files;
 }
@@ -50,7 +79,8 @@ export async function findNote(reference: string, dir: string, io: Io): Promise<
       `${JSON.stringify(reference)} is not a stage id: use letters, digits, "_", "-" and "." only (e.g. 21_01a), or give a path ending in .md`,
     );
   }
-  const files = await listNoteFiles(dir, io);
+  const skipped: string[] = [];
+  const files = await listNoteFiles(dir, io, (path, reason) => skipped.push(`${path} (${reason})`));
   const byName = files.filter((file) => {
     const name = file.slice(file.lastIndexOf('/') + 1);
     return name === `${reference}.md` || name.startsWith(`${reference}_`);
@@ -63,10 +93,11 @@ export async function findNote(reference: string, dir: string, io: Io): Promise<
   if (byField.length === 1) return byField[0]!;
   if (byField.length > 1) throw ambiguous(reference, byField);
   const known = stages.map((entry) => entry.stage ?? `(no stage: ${entry.file})`);
+  const left = skipped.length > 0 ? `; skipped: ${skipped.join(', ')}` : '';
   throw new UsageError(
     known.length === 0
-      ? `no note for stage "${reference}": ${dir} has no .md notes`
-      : `no note for stage "${reference}" in ${dir}; known stages: ${known.join(', ')}`,
+      ? `no note for stage "${reference}": ${dir} has no .md notes${left}`
+      : `no note for stage "${reference}" in ${dir}; known stages: ${known.join(', ')}${left}`,
   );
 }
 

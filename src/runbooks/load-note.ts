@@ -80,6 +80,10 @@ function readFailure(error: unknown): string {
       return 'no such file: check the path, or give a stage id such as 21_01a';
     case 'EISDIR':
       return 'is a directory, not a note: give a .md file or a stage id';
+    case 'ENOTREG':
+      return `${(error as Error).message}: give the .md note itself`;
+    case 'EFBIG':
+      return `${(error as Error).message}: is it really a note?`;
     case 'EACCES':
     case 'EPERM':
       return 'permission denied: make the note readable for this user';

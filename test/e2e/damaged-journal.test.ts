@@ -91,7 +91,7 @@ describe('damaged journals', () => {
     const runs = await sandbox.run(['runs']);
     expect(runs.exitCode).toBe(0);
     expect(runs.stdout).toMatch(/21_01a .* failed +1\/3 /);
-    expect(runs.stderr).toContain(`runbook: warning: ${unreadable}: skipped: ${unreadable} is a directory, not a regular file: give the journal as a file\n`);
+    expect(runs.stderr).toContain(`runbook: warning: skipped: ${unreadable} is a directory, not a regular file: it is not a journal runbook can read\n`);
     expect(runs.stderr).toContain(`runbook: warning: ${broken}:1: skipped: not a JSON line (a torn or edited line)\n`);
     expect(runs.stderr).toContain(`runbook: warning: ${broken}:2: skipped: run-started event without a valid "at" time\n`);
 

@@ -23,7 +23,7 @@ beforeAll(async () => {
   // Echoes the header without its scheme, as some proxies' debug pages do; Prometheus answers echo it too.
   server.handler = (request, response) => {
     const seen = String(request.headers.authorization ?? '').replace(/^Basic /, '');
-    if (request.url?.startsWith('/api/')) response.writeHead(500, { 'Content-Type': 'text/plain' }).end(`upstream rejected credentials ${seen}`);
+    if (request.url?.startsWith('/api/')) response.writeHead(400, { 'Content-Type': 'text/plain' }).end(`upstream rejected credentials ${seen}`);
     else response.writeHead(200).end(`you sent ${seen}`);
   };
 });
@@ -38,7 +38,7 @@ describe('secrets echoed back', () => {
       env: { SERVICE_URL: `http://${USER}:${encodeURIComponent(PASSWORD)}@127.0.0.1:${port}`, SERVICE_USER: USER, SERVICE_PASSWORD: PASSWORD, SERVICE_PORT: port },
     });
     const prometheus = `http://metrics:${PROM_PASSWORD}@127.0.0.1:${port}`;
-    const result = await sandbox.run(sandbox.args('rollback', '90_echo', '--yes', '--prometheus-url', prometheus, '--recovery-timeout', '1s', '--no-targets'));
+    const result = await sandbox.run(sandbox.args('rollback', '90_echo', '--yes', '--prometheus-url', prometheus, '--recovery-timeout', '3s', '--no-targets'));
     expect(result.stdout).toContain('› you sent ***');
     const journal = readFileSync(sandbox.journal().path, 'utf8');
     expect(journal).toContain('"phase":"measurement"');

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeHttp, type FakeHttpServer } from '../helpers/fake-http.js';
 import { ERROR_RATIO_QUERY, useErrorRatioWorld } from '../helpers/error-ratio-fixture.js';
-import { waitFor } from '../helpers/prometheus.js';
+import { startAlertmanager, waitFor, type AlertmanagerServer } from '../helpers/prometheus.js';
 import { createSandbox, type Sandbox } from '../helpers/sandbox.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
 
@@ -18,8 +18,9 @@ const NOTE = 'run-notes/rehearsal.md';
 const QUERY = ERROR_RATIO_QUERY;
 const world = useErrorRatioWorld();
 let webhook: WebhookReceiver;
+let alertmanager: AlertmanagerServer;
 beforeAll(async () => {
-  webhook = await startWebhookReceiver();
+  [webhook, alertmanager] = await Promise.all([startWebhookReceiver(), startAlertmanager()]);
 });
 afterAll(() => webhook.close());
 
@@ -128,6 +129,27 @@ describe('runbook rehearse (real Prometheus)', () => {
     expect(report.steps.map((step: { result: string }) => step.result)).toEqual(['failed', 'not reached', 'not reached']);
     // The error ratio was never cleared: step 2 did not run.
     expect((await world.ratio())).toBe('0.2');
+  });
+
+  it('after a verified recovery, --silence-grace leaves the silence to lapse later; the report shows the silence and the notifications', async () => {
+    const sandbox = rehearsalSandbox();
+    webhook.bodies.length = 0;
+    const before = Date.now();
+    const result = await rehearse(sandbox, ['--silence', 'job=rehearse', '--alertmanager-url', alertmanager.url, '--silence-grace', '10m', '--notify', webhook.url]);
+    expect([result.exitCode, result.stderr]).toEqual([0, '']);
+    const silences = (await alertmanager.silences()).filter((silence) => silence.matchers.some((matcher) => matcher.value === 'rehearse'));
+    expect(silences).toHaveLength(1);
+    expect(silences[0]!.status.state).toBe('active');
+    expect(Date.parse(silences[0]!.endsAt)).toBeGreaterThan(before + 9 * 60_000);
+    expect(webhook.bodies.map((body) => String(body.text))).toEqual([expect.stringMatching(/^Rollback of 92_rehearse started by operator on /), 'Rollback of 92_rehearse: recovery verified', 'Rollback of 92_rehearse succeeded (exit 0)']);
+
+    const paths = reportPaths(sandbox, result.stdout);
+    const report = JSON.parse(readFileSync(paths.json, 'utf8'));
+    expect(report.silence).toMatchObject({ matchers: ['job="rehearse"'], ids: [silences[0]!.id], events: [{ action: 'created' }, { action: 'lapsing', endsAt: silences[0]!.endsAt }] });
+    expect(report.notifications.map((sent: { event: string; ok: boolean }) => [sent.event, sent.ok])).toEqual([['run-started', true], ['recovery-verified', true], ['run-finished', true]]);
+    const html = readFileSync(paths.html, 'utf8');
+    expect(html).toContain('<h3>Alertmanager silence</h3><p><code>job=&quot;rehearse&quot;</code>');
+    expect(html).not.toContain(webhook.token);
   });
 
   it('fails at a check: exit 3, names the check with its measured value and threshold', async () => {

@@ -3,9 +3,9 @@
  * real Pushgateway that receives them and a real Prometheus that scrapes them back.
  */
 
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRunMetrics, pushMetrics, recordVerification, Registry, writeMetricsFile } from '../../src/metrics/run-metrics.js';
 import { freePort, startPrometheus, startPushgateway, stopAll, waitFor, type PrometheusServer, type PushgatewayServer } from '../helpers/prometheus.js';
@@ -85,7 +85,39 @@ describe('writeMetricsFile', () => {
 
   it('warns, without throwing, when the directory does not exist', async () => {
     const path = join(dir, 'missing', 'runbook.prom');
-    await expect(writeMetricsFile(path, sampleRun())).resolves.toEqual({ ok: false, warning: `could not write the metrics file ${path}: its directory does not exist` });
+    await expect(writeMetricsFile(path, sampleRun())).resolves.toEqual({ ok: false, warning: `--metrics-file ${path}: its folder ${join(dir, 'missing')} does not exist` });
+  });
+});
+
+describe('--metrics-file and --report replace whatever is there: now only regular files or new paths', () => {
+  it.each([
+    ['/dev/null', 'a character device'],
+    ['/dev/full', 'a character device'],
+    ['/tmp', 'a directory'],
+  ])('%s is refused (%s), left as it was, no temp file beside it', async (path, kind) => {
+    const before = readdirSync(dirname(path));
+    await expect(writeMetricsFile(path, sampleRun())).resolves.toEqual({
+      ok: false,
+      warning: `--metrics-file ${path} is ${kind}, not a regular file: give the path of a file to write (it is replaced) or a new one`,
+    });
+    expect(readdirSync(dirname(path))).toEqual(before);
+    expect(statSync(path).isFile()).toBe(false);
+  });
+
+  it('a symlink to a regular file is written through (the link stays); a symlink to a device is refused', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-textfile-link-'));
+    writeFileSync(join(dir, 'real.prom'), 'old\n');
+    symlinkSync(join(dir, 'real.prom'), join(dir, 'link.prom'));
+    symlinkSync('/dev/null', join(dir, 'null.prom'));
+    await expect(writeMetricsFile(join(dir, 'link.prom'), sampleRun())).resolves.toEqual({ ok: true });
+    expect(lstatSync(join(dir, 'link.prom')).isSymbolicLink()).toBe(true);
+    expect(readFileSync(join(dir, 'real.prom'), 'utf8')).toContain('runbook_');
+    await expect(writeMetricsFile(join(dir, 'null.prom'), sampleRun())).resolves.toEqual({
+      ok: false,
+      warning: `--metrics-file ${join(dir, 'null.prom')} is a symlink to a character device (/dev/null), not a regular file: give the path of a file to write (it is replaced) or a new one`,
+    });
+    expect(readdirSync(dir).sort()).toEqual(['link.prom', 'null.prom', 'real.prom']);
+    rmSync(dir, { recursive: true });
   });
 });
 
