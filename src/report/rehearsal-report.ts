@@ -312,7 +312,7 @@ function summarize(verdict: RehearsalVerdict, steps: RehearsalReport['steps'], r
 export function formatRehearsalMarkdown(report: RehearsalReport): string {
   const lines: string[] = [];
   const verdict = report.verdict === 'passed' ? 'PASSED' : report.verdict === 'failed' ? 'FAILED' : 'NOT VERIFIED';
-  lines.push(`### ${report.startedAt.slice(0, 10)} Rollback rehearsal of ${report.stage ?? report.note}${report.environment ? ` (${report.environment})` : ''} — ${verdict}`, '');
+  lines.push(`### ${report.startedAt.slice(0, 10)} ${report.kind === 'run' ? 'Rollback' : 'Rollback rehearsal'} of ${report.stage ?? report.note}${report.environment ? ` (${report.environment})` : ''} — ${verdict}`, '');
   lines.push(`- **Verdict**: ${verdict.toLowerCase()}: ${report.summary}`);
   lines.push(`- **Note**: \`${report.note}\`, path ${report.path.number}: ${report.path.title}`);
   lines.push(`- **Environment**: ${report.environment ?? 'none (no --env)'}`);
@@ -348,6 +348,14 @@ export function formatRehearsalMarkdown(report: RehearsalReport): string {
     }
   } else {
     lines.push('', '#### Recovery: not verified');
+  }
+  if (report.silence) {
+    const last = report.silence.events.at(-1)!;
+    lines.push('', `#### Alertmanager silence`, '', `\`${cell(report.silence.matchers.join(', '))}\` at ${report.silence.alertmanagerUrl} (${report.silence.ids.map((id) => `\`${id}\``).join(', ') || 'not created'}): ${last.action}${last.endsAt ? ` ${last.endsAt}` : ''}${last.reason ? ` (${cell(last.reason)})` : ''}`);
+  }
+  if (report.notifications.length > 0) {
+    lines.push('', '#### Notifications', '');
+    for (const sent of report.notifications) lines.push(`- ${sent.at} ${sent.event} → ${sent.target}: ${sent.ok ? 'delivered' : `not delivered (${cell(sent.reason ?? '')})`}`);
   }
   lines.push('', `Journal: \`${report.journal}\``);
   return `${lines.join('\n')}\n`;

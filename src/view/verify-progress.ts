@@ -122,9 +122,12 @@ export async function withVerifyProgress<T>(io: Io, checks: readonly PlanCheck[]
       {
         title: 'metric checks',
         enabled: checks.length > 0,
-        // Side by side: each check shows its latest measurement while they are retried.
-        task: (_context, parent) =>
-          parent.newListr(
+        // Side by side: each check shows its latest measurement while they are retried. The
+        // group is ✔ only when every check passed: never when none ran (issue #8).
+        task: async (_context, parent) => {
+          let passed = 0;
+          await parent
+            .newListr(
             checks.map((check, index) => ({
               title: `${check.metric}${check.thresholdText ? ` (alert ${check.thresholdText})` : ''}`,
               task: async (_context: unknown, task: Task) => {
@@ -137,11 +140,16 @@ export async function withVerifyProgress<T>(io: Io, checks: readonly PlanCheck[]
                   return;
                 }
                 if (outcome.result !== 'pass') throw new Error(`${check.metric}: ${outcome.result} — ${outcome.reason}`);
+                passed++;
                 task.title = `${check.metric}: ${outcome.reason}`;
               },
             })),
             { concurrent: true, exitOnError: false },
-          ),
+          )
+            .run();
+          if (passed < checks.length) throw new Error(`metric checks: ${passed} of ${checks.length} passed`);
+          parent.title = `metric checks: ${passed} of ${checks.length} passed`;
+        },
       },
     ],
     {

@@ -182,6 +182,10 @@ describe('buildRehearsalReport', () => {
     });
     expect(report.silence).toEqual({ alertmanagerUrl: 'http://am:9093', matchers: ['job="butler"'], ids: ['S1'], events: [{ at: at(0), action: 'created', id: 'S1', endsAt: at(300), reason: null }, { at: at(31), action: 'expired', id: 'S1', endsAt: at(31), reason: null }] });
     expect(report.notifications).toEqual([{ at: at(1), event: 'run-started', target: 'https://hooks.slack.com/***', ok: true, reason: null }]);
+    const markdown = formatRehearsalMarkdown(report);
+    expect(markdown.split('\n')[0]).toBe('### 2026-03-02 Rollback of 21_01a (staging) — PASSED');
+    expect(markdown).toContain('\n#### Alertmanager silence\n\n`job="butler"` at http://am:9093 (`S1`): expired 2026-03-02T10:00:31.000Z\n');
+    expect(markdown).toContain('\n#### Notifications\n\n- 2026-03-02T10:00:01.000Z run-started → https://hooks.slack.com/***: delivered\n');
   });
 
   it('needs the run-started event', () => {
