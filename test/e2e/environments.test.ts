@@ -144,7 +144,7 @@ describe('--env: what goes wrong', () => {
     expect(result).toEqual({
       stdout: '',
       stderr: [
-        `runbook: ${file}:4: environments.staging.prometeusUrl: unknown setting (did you mean prometheusUrl?); known: description, prometheusUrl, home, cwd, env, parameters, targets, production`,
+        `runbook: ${file}:4: environments.staging.prometeusUrl: unknown setting (did you mean prometheusUrl?); known: description, prometheusUrl, home, cwd, env, parameters, targets, production, notify, silence, alertmanagerUrl`,
         `runbook: ${file}:5: environments.staging.targets.jobs: expected a list of job names, e.g. ["butler"]`,
         `runbook: ${file}:7: environments.production.production: expected true or false (without quotes)`,
         `runbook: ${file} has 3 problems: fix them and try again`,
