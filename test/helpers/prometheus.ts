@@ -244,8 +244,45 @@ export const prometheusBinary = process.env.PROMETHEUS_BIN ?? 'prometheus';
  * Starts a real Prometheus on a free loopback port (scrape interval 1 s) scraping `jobs`, and
  * waits until every target has been scraped once.
  */
-export async function startPrometheus(options: { jobs: ScrapeJob[]; scrapeInterval?: string; waitForTargets?: boolean }): Promise<PrometheusServer> {
-  const dir = tempDir('runbook-prometheus-');
+export async function startPrometheus(options: ScrapingServerOptions): Promise<PrometheusServer> {
+  return startScrapingServer(
+    {
+      name: 'Prometheus',
+      binary: prometheusBinary,
+      packageName: 'prometheus',
+      args: ({ port, config, storage }) => [`--config.file=${config}`, `--storage.tsdb.path=${storage}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'],
+      isOurs: async (url, storage) => {
+        const response = await fetch(`${url}/api/v1/status/flags`);
+        return response.ok && ((await response.json()) as { data: Record<string, string> }).data['storage.tsdb.path'] === storage;
+      },
+    },
+    options,
+  );
+}
+
+export interface ScrapingServerOptions {
+  jobs: ScrapeJob[];
+  scrapeInterval?: string;
+  waitForTargets?: boolean;
+}
+
+/** How to start one engine that scrapes a Prometheus config and serves the Prometheus query API. */
+export interface ScrapingEngine {
+  name: string;
+  binary: string;
+  /** The Debian package that installs `binary`. */
+  packageName: string;
+  args(paths: { port: number; config: string; storage: string }): string[];
+  /** Does the server at `url` use our temp `storage` (and so is ours, not another test's)? */
+  isOurs(url: string, storage: string): Promise<boolean>;
+}
+
+/**
+ * Starts an engine on a free loopback port with a temp config (`scrapeInterval` 1 s unless
+ * given) and temp storage, and waits until every target has been scraped once.
+ */
+export async function startScrapingServer(engine: ScrapingEngine, options: ScrapingServerOptions): Promise<PrometheusServer> {
+  const dir = tempDir(`runbook-${engine.binary.split('/').pop()}-`);
   const interval = options.scrapeInterval ?? '1s';
   const config = [
     'global:',
@@ -263,18 +300,8 @@ export async function startPrometheus(options: { jobs: ScrapeJob[]; scrapeInterv
   ].join('\n');
   writeFileSync(join(dir, 'prometheus.yml'), `${config}\n`);
   const storage = join(dir, 'data');
-  const { child, port, url, log } = await launch(
-    'Prometheus',
-    prometheusBinary,
-    'prometheus',
-    (port) => [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${storage}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'],
-    async (url) => {
-      const response = await fetch(`${url}/api/v1/status/flags`);
-      return response.ok && ((await response.json()) as { data: Record<string, string> }).data['storage.tsdb.path'] === storage;
-    },
-    30_000,
-  );
-  const spawnError = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`${prometheusBinary} exited with ${code}:\n${log().trim()}`))));
+  const { child, port, url, log } = await launch(engine.name, engine.binary, engine.packageName, (port) => engine.args({ port, config: join(dir, 'prometheus.yml'), storage }), (url) => engine.isOurs(url, storage), 30_000);
+  const spawnError = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`${engine.binary} exited with ${code}:\n${log().trim()}`))));
   spawnError.catch(() => {});
 
   const api = async <T>(path: string): Promise<T> => {
@@ -310,7 +337,7 @@ export async function startPrometheus(options: { jobs: ScrapeJob[]; scrapeInterv
     await Promise.race([
       spawnError,
       waitFor(
-        `Prometheus to scrape its ${expected} target(s) once`,
+        `${engine.name} to scrape its ${expected} target(s) once`,
         async () => {
           const active = await targets();
           return active.length >= expected && active.every((entry) => entry.health !== 'unknown') ? active : undefined;
