@@ -216,6 +216,7 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
       if (outcome.ok) {
         finish(step, 'done', outcome.fields);
         if (outcome.fields.flags.length > 0) ui.title(`${step.number}. ${step.title}${describeFlags(outcome.fields.flags)}`);
+        if (step.gate && options.unattended) stopAtGate(step);
         if (step.gate) await passGate(step, ui);
         return;
       }
@@ -315,7 +316,7 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
     for (const flag of stepFlags) {
       const reading = await deps.readFlag(flag.envFile!, flag.name);
       // Refused before anything of the step runs: it could not succeed (see run/predict.ts).
-      const reason = predictFlagFailure(flag, reading);
+      const reason = predictFlagFailure(flag, reading, step.script);
       if (reason !== undefined) {
         const hint = reading.state === 'set' ? 'fix the line in the env file or the sed pattern in the note' : 'check HOME and the path in the note';
         const message = `was not run: ${reason}, so it could not set ${flag.name}; ${hint}`;

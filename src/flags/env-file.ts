@@ -3,9 +3,10 @@
  * path expansion are pure; `readFlagValue` reads the file through the injected file system.
  */
 
+import { lstat, realpath } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import type { Io } from '../io.js';
-import { sedPatternToRegExp } from './sed-pattern.js';
+import { compileSedPattern } from './sed-pattern.js';
 
 /** `NAME=value` lines (optionally `export`ed and quoted); the last assignment wins, as in a shell. */
 export function parseEnvFile(text: string): Map<string, string> {
@@ -39,11 +40,12 @@ export function expandEnvFilePath(path: string, home: string | undefined, cwd: s
 /**
  * What the env file says about a flag now. `sedMatches` tells whether the step's `sed -i` pattern
  * finds a line of the file (false: the step would leave the file as it is); absent when there is
- * no pattern or it cannot be judged.
+ * no pattern or it cannot be judged. `link` is where the env file really is when its path is a
+ * symlink: `sed -i` would replace the link with a plain file and leave the target as it was.
  */
 export type FlagReading =
-  | { state: 'set'; value: string; sedMatches?: boolean }
-  | { state: 'unset' }
+  | { state: 'set'; value: string; sedMatches?: boolean; link?: string }
+  | { state: 'unset'; link?: string }
   | { state: 'no-file'; path: string }
   | { state: 'unknown'; reason: string };
 
@@ -63,10 +65,21 @@ export async function readFlagValue(envFile: string, name: string, io: Pick<Io, 
   }
   const text = new TextDecoder().decode(bytes);
   const value = parseEnvFile(text).get(name);
-  if (value === undefined) return { state: 'unset' };
-  const pattern = sedPattern === undefined ? undefined : sedPatternToRegExp(sedPattern);
-  if (!pattern) return { state: 'set', value };
-  return { state: 'set', value, sedMatches: text.replace(/\r\n?/g, '\n').split('\n').some((line) => pattern.test(line)) };
+  const link = await symlinkTarget(path);
+  const where = link === undefined ? {} : { link };
+  if (value === undefined) return { state: 'unset', ...where };
+  const pattern = sedPattern === undefined ? undefined : compileSedPattern(sedPattern);
+  if (!pattern) return { state: 'set', value, ...where };
+  return { state: 'set', value, sedMatches: text.replace(/\r\n?/g, '\n').split('\n').some((line) => pattern.test(line)), ...where };
+}
+
+/** The real path of a symlink (resolved all the way), or undefined for anything else. */
+async function symlinkTarget(path: string): Promise<string | undefined> {
+  try {
+    return (await lstat(path)).isSymbolicLink() ? await realpath(path) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 const VARIABLE = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g;

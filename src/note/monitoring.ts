@@ -20,11 +20,36 @@ interface Query {
  */
 export function readMonitoring(tree: Root, skip: ReadonlySet<RootContent>): Monitoring {
   const nodes = tree.children.filter((node) => !skip.has(node));
-  const table = nodes.find((node): node is Table => node.type === 'table' && isMetricsTable(node));
+  // An "Alert Threshold" column anywhere, or a metric table under Monitoring & Validation / Key
+  // Metrics; a "Decision Matrix" with a plain Threshold column elsewhere is not the checks.
+  const underMonitoring = tablesUnderMonitoring(nodes);
+  const table =
+    nodes.find((node): node is Table => node.type === 'table' && hasAlertThreshold(node)) ??
+    nodes.find((node): node is Table => node.type === 'table' && underMonitoring.has(node) && isMetricsTable(node));
   const queries = findQueries(nodes);
   const rows = table ? tableRows(table) : [];
   const checks = pairChecks(rows, queries);
   return { checks, tableLine: table ? lineOf(table) : undefined, queriesLine: queries[0]?.line };
+}
+
+function hasAlertThreshold(table: Table): boolean {
+  const header = (table.children[0]?.children ?? []).map((cell) => textOf(cell).toLowerCase());
+  return header.some((cell) => cell.startsWith('metric')) && header.some((cell) => /\balert\b.*\bthreshold\b|\balert\b/.test(cell));
+}
+
+/** Tables in a "Monitoring & Validation" or "Key Metrics" section. */
+function tablesUnderMonitoring(nodes: RootContent[]): Set<RootContent> {
+  const found = new Set<RootContent>();
+  let depth = 0;
+  for (const node of nodes) {
+    if (node.type === 'heading') {
+      if (depth > 0 && node.depth <= depth) depth = 0;
+      if (depth === 0 && /monitoring|key metrics|validation/i.test(textOf(node))) depth = node.depth;
+      continue;
+    }
+    if (depth > 0 && node.type === 'table') found.add(node);
+  }
+  return found;
 }
 
 function isMetricsTable(table: Table): boolean {

@@ -50,6 +50,11 @@ export function prepareNodes(nodes: readonly RootContent[], depth: number): Root
     if (node.type === 'paragraph') {
       const text = textOf(node);
       // Hugo shortcodes: `{{< alert type="warning" >}}` … `{{< /alert >}}` wrap a note.
+      const inline = /^\{\{[<%]\s*([\w-]+)([^}]*)[>%]\}\}\s*([\s\S]*?)\s*\{\{[<%]\s*\/\s*\1\s*[>%]\}\}$/.exec(text);
+      if (inline) {
+        out.push(noteOf([paragraphOf(inline[3]!, node)], node, /type="?([\w-]+)/.exec(inline[2]!)?.[1] ?? inline[1]!));
+        continue;
+      }
       if (SHORTCODE.test(text)) {
         if (inShortcode) {
           out.push(noteOf(inShortcode.nodes, node, inShortcode.kind));

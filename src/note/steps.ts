@@ -63,7 +63,7 @@ export function readPaths(nodes: RootContent[], sectionTitle: string, sectionLin
   const before = [...flowSteps(tree.body, sectionTitle, carry), ...stepsOfChildren(tree.children.slice(0, start))];
   attachNotes(before, carry);
   const after = stepsOfChildren(tree.children.slice(end));
-  return optionsOf(tree.children.slice(start, end)).map((option) => {
+  return optionsOf(tree.children.slice(start, end), true).map((option) => {
     const steps = [...before, ...option.steps, ...after];
     // Notes before the paths go with each path's first step (a copy: each path is its own list).
     if (before.length === 0 && carry.length > 0 && steps[0]) steps[0] = { ...steps[0], notes: [...carry, ...steps[0].notes] };
@@ -113,17 +113,22 @@ function stepsOfChildren(children: Section[], introduced = false): Step[] {
 function stepsOfSection(section: Section): Step[] {
   const carry: string[] = [];
   const steps = flowSteps([section.heading, ...section.body], section.title, section.children.length > 0 ? carry : undefined);
+  const own = steps.length;
   steps.push(...stepsOfChildren(section.children, introducesAlternatives(lastText(section.body))));
+  // "### Restart it" over "#### Option A" / "#### Option B": the choice is named by the heading.
+  const first = steps[own];
+  if (own === 0 && first?.kind === 'choice' && first.title.startsWith('Choose one')) first.title = section.title;
   attachNotes(steps, carry);
   if (steps.length === 0) steps.push(manualStep(section.title, section.line, [section.title]));
   return steps;
 }
 
 /** Sections that are alternatives → options; a with/without tail becomes a choice inside the option before it. */
-function optionsOf(group: Section[]): ChoiceOption[] {
+function optionsOf(group: Section[], asPaths = false): ChoiceOption[] {
   const tail = subOptionTail(group.map((section) => section.title));
   const main = tail ? group.slice(0, tail[0]) : group;
-  const options = main.map((section) => ({ title: section.title, line: section.line, steps: stepsOfTree(section, section.title) }));
+  // A path's steps are titled by their own leads; an option inside a path by its heading.
+  const options = main.map((section) => ({ title: section.title, line: section.line, steps: asPaths ? stepsOfTree(section, section.title) : stepsOfSection(section) }));
   if (tail && options.length > 0) {
     const subs = group.slice(tail[0], tail[1]);
     options.at(-1)!.steps.push(choiceStep(`${options.at(-1)!.title}: choose one`, subs[0]!.line, optionsOf(subs)));
@@ -400,7 +405,8 @@ function stepsOfItem(item: ListItem): Step[] {
   const title = lead?.title ?? 'Untitled step';
   const line = lineOf(item);
   const body = lead ? rest : children;
-  const gate = lead && GATE.test(textOf(item)) ? textOf(item) : undefined;
+  const prose = [lead?.text ?? '', ...body.flatMap((node) => textsWithoutCode(node))].join(' ');
+  const gate = lead && GATE.test(prose) ? (body.flatMap((node) => textsWithoutCode(node)).find((text) => GATE.test(text)) ?? prose) : undefined;
   if (!body.some(containsCode)) {
     const texts = body.flatMap((node) => textsWithoutCode(node));
     const items = texts.length > 0 ? texts : [lead ? lead.text : textOf(item)];
@@ -564,7 +570,8 @@ export function fenceAttributes(meta: string | null | undefined): Record<string,
 function blockSteps(blocks: Code[], context: BlockContext): Step[] {
   const { title, line, notes } = context;
   const steps: Step[] = [];
-  const hasShell = blocks.some((block) => classifyBlock(block.lang, block.value) !== 'other');
+  const runs = (block: Code) => block.value.trim() !== '' && fenceAttributes(block.meta).excludeFromRunAll !== 'true' && classifyBlock(block.lang, block.value) !== 'other';
+  const hasShell = blocks.some(runs);
   let script: ScriptLines = { lines: [], origins: [], output: [] };
   let named: string | undefined;
   const flushShell = () => {
@@ -583,7 +590,7 @@ function blockSteps(blocks: Code[], context: BlockContext): Step[] {
       continue;
     }
     const kind = classifyBlock(block.lang, block.value);
-    if (kind === 'other' || attributes.excludeFromRunAll === 'true') {
+    if (!runs(block)) {
       flushShell();
       const language = block.lang ?? 'text';
       const step = codeStep(block, hasShell ? `${title} (${language})` : title, steps.length === 0 ? notes : [], attributes.excludeFromRunAll === 'true');

@@ -10,10 +10,14 @@ import type { FlagReading } from '../flags/env-file.js';
 import type { Plan, PlanFlag } from '../plan/types.js';
 
 /** Why a step setting `flag` would fail, given what its env file says now; undefined when it can work. */
-export function predictFlagFailure(flag: Pick<PlanFlag, 'envFile' | 'rollbackValue' | 'sedPattern'>, reading: FlagReading | undefined): string | undefined {
+export function predictFlagFailure(flag: Pick<PlanFlag, 'envFile' | 'rollbackValue' | 'sedPattern'>, reading: FlagReading | undefined, script = ''): string | undefined {
   if (!reading) return undefined;
   if (reading.state === 'no-file') return `env file ${flag.envFile} (${reading.path}) does not exist`;
   if (reading.state === 'unknown') return reading.reason;
+  // `sed -i` writes a new file and renames it over the path: a link becomes a copy, its target keeps the old value.
+  if (reading.link !== undefined && !/(^|\s)--follow-symlinks(\s|$)/m.test(script)) {
+    return `env file ${flag.envFile} is a symlink to ${reading.link}: sed -i would replace the link with a copy and leave ${reading.link} as it was; point the note at ${reading.link}, or use sed -i --follow-symlinks`;
+  }
   // Already at its rollback value, a non-matching pattern is expected: there is nothing to change.
   if (reading.state === 'set' && reading.sedMatches === false && reading.value.trim().toLowerCase() !== flag.rollbackValue.trim().toLowerCase()) {
     return `no line of ${flag.envFile} matches the step's sed pattern ${flag.sedPattern} (the step would change nothing)`;
@@ -27,7 +31,8 @@ export function predictFailures(plan: Plan, skipped: ReadonlyMap<number, string>
   const failures = new Map<number, string>();
   for (const flag of plan.flags) {
     if (flag.stepNumber === undefined || !flag.envFile || !steps.has(flag.stepNumber) || failures.has(flag.stepNumber)) continue;
-    const reason = predictFlagFailure(flag, flag.current);
+    const step = plan.paths[plan.selectedPath]?.steps.find((candidate) => candidate.number === flag.stepNumber);
+    const reason = predictFlagFailure(flag, flag.current, step?.kind === 'shell' ? step.script : '');
     if (reason !== undefined) failures.set(flag.stepNumber, `${reason} (flag ${flag.name})`);
   }
   return failures;

@@ -113,6 +113,11 @@ function formatFlag(flag: PlanFlag, style: Style): string {
 }
 
 function describeReading(reading: FlagReading, flag: PlanFlag, style: Style): string {
+  const link = 'link' in reading && reading.link !== undefined ? style.yellow(`; the file is a symlink to ${reading.link}`) : '';
+  return describeValue(reading, flag, style) + link;
+}
+
+function describeValue(reading: FlagReading, flag: PlanFlag, style: Style): string {
   switch (reading.state) {
     case 'set':
       if (reading.value === flag.rollbackValue) return style.green(`; now ${reading.value} (already rolled back)`);

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { lintHazards } from '../../src/lint/lint-hazards.js';
+import { parseFixture } from '../helpers/notes.js';
+
+const lines = (fixture: string) => lintHazards(parseFixture(fixture)).map((problem) => `${problem.line}: ${problem.message.split(':')[0]}`);
+
+describe('hazard lint: file:line and what to do', () => {
+  it.each([
+    {
+      fixture: 'hazards.md',
+      expected: [
+        '11: step "Watch"',
+        '12: step "Watch"',
+        '13: step "Watch"',
+        '14: step "Watch"',
+        '15: step "Watch"',
+        '16: step "Watch"',
+        '17: step "Watch"',
+        '24: step "Check by script" tests `$?` after a command, but runbook runs steps with errexit',
+        '27: step "Run kubectl rollout undo deployment/web now." names the command `kubectl rollout undo deployment/web` in its text',
+      ],
+    },
+    { fixture: 'fence-labels.md', expected: ['10: step "Set the image"', '30: step "Empty" is an empty fence'] },
+    { fixture: 'os-comments-in-block.md', expected: ['9: step "Remove the package" holds per-OS variants in one block (Ubuntu, CentOS)'] },
+    { fixture: 'parameter-spellings.md', expected: ['13: $NEVER_SET is used but no step sets it', '13: $ALSO_NEVER_SET is used but no step sets it'] },
+  ])('$fixture', ({ fixture, expected }) => {
+    expect(lines(fixture)).toEqual(expected);
+  });
+
+  it('says what each never-exiting or terminal-bound command does and what to do instead', () => {
+    const messages = lintHazards(parseFixture('hazards.md')).map((problem) => problem.message);
+    expect(messages[0]).toBe('step "Watch": `kubectl get pods -w` never exits (`--watch`): drop `--watch`, or wait with `kubectl wait … --timeout=…`; watch it by hand');
+    expect(messages[6]).toMatch(/`mysql -u root -p` asks for a password \(`-p`\)/);
+    expect(lintHazards(parseFixture('fence-labels.md'))[0]!.message).toBe('step "Set the image": the `yaml` block holds a shell command, so it is never run: label the fence `bash` if it should run');
+  });
+});

@@ -1,0 +1,181 @@
+/**
+ * Table tests for the shapes real-world notes come in (fixtures named by scenario): sequence
+ * or alternatives at every depth, output that is not a step, parameters in every spelling,
+ * nothing dropped, gates, destructive and flagged commands, fence labels, the data rollback.
+ * Each step is summarised as one line, choices with their options indented under them.
+ */
+
+import { describe, expect, it } from 'vitest';
+import type { Note, Step } from '../../src/note/types.js';
+import { parseFixture } from '../helpers/notes.js';
+
+function outline(steps: Step[], depth = 0): string[] {
+  const pad = '  '.repeat(depth);
+  return steps.flatMap((step) => {
+    const marks = [
+      step.gate ? 'gate' : '',
+      step.kind === 'shell' && step.destructive.length > 0 ? 'destructive' : '',
+      step.kind === 'shell' && step.hazards.length > 0 ? 'flagged' : '',
+      step.dataRollback ? 'data-rollback' : '',
+      step.output?.length ? `output ${step.output.length}` : '',
+      step.kind === 'manual' && step.code ? `code ${step.code.language}` : '',
+      step.kind === 'manual' && step.mislabelled ? 'mislabelled' : '',
+    ].filter(Boolean);
+    const head = `${pad}${step.kind} ${step.title}${marks.length > 0 ? ` [${marks.join(', ')}]` : ''}`;
+    if (step.kind !== 'choice') return [head];
+    return [head, ...step.options.flatMap((option) => [`${pad}  - ${option.title}`, ...outline(option.steps, depth + 2)])];
+  });
+}
+
+const paths = (note: Note) => (note.rollback?.paths ?? []).map((path) => ({ title: path.title, steps: outline(path.steps) }));
+
+describe('sequence or alternatives, from what the text says', () => {
+  it.each([
+    {
+      fixture: 'phases-not-paths.md',
+      why: 'ordered phases are one path: the undo is never left out',
+      paths: [{ title: 'Rollback Procedure', steps: ['shell Checking Rollout History', 'shell Rolling Back to a Previous Revision'] }],
+    },
+    {
+      fixture: 'options-inside-step.md',
+      why: 'Option A/B/C under a step are one choice step inside the path',
+      paths: [
+        {
+          title: 'Rollback Procedure',
+          steps: [
+            'shell Disable feature flag',
+            'choice Choose one: Option A: Quick Rollback / Option B: Specific Version / Option C: Emergency Git Revert',
+            '  - Option A: Quick Rollback',
+            '    shell Option A: Quick Rollback',
+            '  - Option B: Specific Version',
+            '    shell Option B: Specific Version',
+            '  - Option C: Emergency Git Revert',
+            '    shell Option C: Emergency Git Revert',
+            'shell Verify',
+          ],
+        },
+      ],
+    },
+    {
+      fixture: 'alternatively-block.md',
+      why: '"Alternatively, …" + block: a choice between the block before and the block after',
+      paths: [
+        {
+          title: 'Rollback Procedure',
+          steps: ['choice Choose one', '  - Restart the worker', '    shell Restart the worker', '  - Alternatively, restart it through Docker', '    shell Alternatively, restart it through Docker', 'shell Then check it answers'],
+        },
+      ],
+    },
+    {
+      fixture: 'platform-headings.md',
+      why: 'platform variants (Linux / macOS) are paths',
+      paths: [
+        { title: 'On Linux', steps: ['shell On Linux'] },
+        { title: 'On macOS', steps: ['shell On macOS'] },
+      ],
+    },
+    {
+      fixture: 'list-variants.md',
+      why: 'labelled bullets naming tools (pip / Debian) are options',
+      paths: [{ title: 'Rollback Procedure', steps: ['choice Downgrade the package, one of', '  - pip', '    shell pip', '  - Debian', '    shell Debian'] }],
+    },
+    {
+      fixture: 'os-comments-in-block.md',
+      why: 'per-OS comment groups in one block: shared commands first, then a choice',
+      paths: [
+        {
+          title: 'Rollback Procedure',
+          steps: ['shell Remove the package', 'choice Remove the package', '  - Ubuntu', '    shell Remove the package (Ubuntu) [destructive]', '  - CentOS', '    shell Remove the package (CentOS) [destructive]'],
+        },
+      ],
+    },
+  ])('$fixture: $why', ({ fixture, paths: expected }) => {
+    expect(paths(parseFixture(fixture))).toEqual(expected);
+  });
+
+  it('MDX <Tabs> are alternatives, each tab an option (the markup is gone)', () => {
+    const note = parseFixture('mdx-tabs.md');
+    expect(paths(note)).toEqual([
+      { title: 'PostgreSQL', steps: ['shell PostgreSQL [destructive]'] },
+      { title: 'SQLite', steps: ['manual Replace app.db with the backup copy.'] },
+    ]);
+  });
+});
+
+describe('what a step is made of', () => {
+  it('output fences and transcript output are shown under their step, never run, never a step', () => {
+    const steps = parseFixture('output-not-steps.md').rollback!.paths[0]!.steps;
+    expect(outline(steps)).toEqual(['shell Check the version [output 1]', 'shell List the pods [output 2]', 'shell Run the check [output 1]']);
+    expect(steps.map((step) => (step.kind === 'shell' ? step.script : ''))).toEqual(['app --version', 'kubectl get pods', 'make check']);
+    expect(steps.map((step) => step.output)).toEqual([['app 1.2.3'], ['NAME   READY', 'web-1  1/1'], ['all good']]);
+  });
+
+  it('parameters in every spelling become <name> (never redirections); chat text keeps its free-text parameter', () => {
+    const [restore, tell] = parseFixture('parameter-spellings.md').rollback!.paths[0]!.steps;
+    if (restore?.kind !== 'shell' || tell?.kind !== 'manual') throw new Error('unexpected step kinds');
+    expect(restore.script.split('\n').slice(0, 2)).toEqual(['restore --config <SNAPSHOT.db> --to <x.y.z>', 'restore-tool --token <YOUR_TOKEN> --file <filename>']);
+    expect(restore.parameters.map((parameter) => [parameter.name, parameter.text ?? null])).toEqual([
+      ['SNAPSHOT.db', null],
+      ['x.y.z', null],
+      ['YOUR_TOKEN', 'YOUR_TOKEN'],
+      ['filename', '[filename]'],
+    ]);
+    expect(restore.placeholders).toEqual([]);
+    expect(tell.parameters?.map((parameter) => parameter.name)).toEqual(['Issue or doc link']);
+    expect(tell.code?.language).toBe('text');
+  });
+
+  it('keeps comment-only markers, admonitions and task-list items, markup removed', () => {
+    const steps = parseFixture('nothing-dropped.md').rollback!.paths[0]!.steps;
+    expect(outline(steps)).toEqual(['shell Stop the service', 'manual Tell the DBA', 'shell Start the service', 'manual Post in #ops', 'manual Update the incident log']);
+    expect(steps[1]!.kind === 'manual' && steps[1]!.items).toEqual(['Ask the DBA to check replication lag by hand.']);
+    expect(steps[2]!.notes).toEqual(['Caution: Do not restart the database.', 'Note: The cache warms up in five minutes.']);
+  });
+
+  it('gates and destructive commands are marked', () => {
+    const steps = parseFixture('gates-and-destructive.md').rollback!.paths[0]!.steps;
+    expect(outline(steps)).toEqual(['shell Compare the versions [gate]', 'manual Get sign-off [gate]', 'shell Restore [destructive]']);
+    const restore = steps[2]!;
+    expect(restore.kind === 'shell' && restore.destructive.map((hazard) => [hazard.line, hazard.reason])).toEqual([
+      [20, 'deletes `/var/lib/app/data` recursively'],
+      [21, 'deletes Kubernetes resources'],
+    ]);
+  });
+
+  it('the fence label decides what runs; Runme excludeFromRunAll keeps a block out of the run', () => {
+    expect(outline(parseFixture('fence-labels.md').rollback!.paths[0]!.steps)).toEqual([
+      'manual Set the image [code yaml, mislabelled]',
+      'manual Fix the schema [code sql]',
+      'shell Restart',
+      'manual Undo the cache [code bash]',
+      'manual Empty [code bash]',
+    ]);
+  });
+
+  it('a "Rollback Data Migration" section anywhere is the optional last step; the forward --apply never is', () => {
+    const note = parseFixture('data-rollback.md');
+    expect(paths(note)).toEqual([{ title: 'Rollback Procedure', steps: ['shell Disable feature flag', 'shell Rollback Data Migration [data-rollback]'] }]);
+    const scripts = note.rollback!.paths[0]!.steps.map((step) => (step.kind === 'shell' ? step.script : ''));
+    expect(scripts.join('\n')).not.toContain('--apply');
+    expect(scripts[1]).toContain('migrate_data.py --rollback');
+  });
+
+  it('never-exiting and terminal-bound commands are flagged, each with its note line', () => {
+    const watch = parseFixture('hazards.md').rollback!.paths[0]!.steps[0]!;
+    if (watch.kind !== 'shell') throw new Error('not a shell step');
+    expect(watch.hazards.map((hazard) => [hazard.line, hazard.command])).toEqual([
+      [11, 'kubectl get pods -w'],
+      [12, 'tail -f /var/log/app.log'],
+      [13, 'less /etc/app.conf'],
+      [14, 'kubectl edit deploy/web'],
+      [15, 'gh run watch'],
+      [16, 'psql -U app'],
+      [17, 'mysql -u root -p'],
+    ]);
+  });
+
+  it('only the Alert Threshold table gives checks, not a Decision Matrix with a Threshold column', () => {
+    const checks = parseFixture('decision-matrix.md').monitoring.checks;
+    expect(checks.map((check) => [check.metric, check.thresholdText, check.line])).toEqual([['Error rate', '>1%', 26]]);
+  });
+});
