@@ -234,6 +234,16 @@ describe('notifications and the silence around a run', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 
+  it('a step that prints the webhook URL (from RUNBOOK_NOTIFY_URL) shows it masked, on screen and in the journal', async () => {
+    const sandbox = createSandbox({ notes: ['run-notes/echoes-webhook.md'], env: { RUNBOOK_NOTIFY_URL: webhook.url } });
+    const result = await sandbox.run(sandbox.args('rollback', '93_webhook', '--yes'));
+    expect([result.exitCode, result.stderr]).toEqual([0, '']);
+    expect(result.stdout).toContain('› webhook is ***\n');
+    expect(result.stdout).toMatch(/› its path is \S*\*\*\*\n/);
+    noSecretIn(sandbox, result.stdout);
+    expect(readFileSync(sandbox.journal().path, 'utf8')).not.toContain(new URL(webhook.url).pathname);
+  });
+
   it('the dry run shows the silence and the webhooks (masked), and runs nothing', async () => {
     const sandbox = createSandbox();
     const result = await sandbox.run(sandbox.args('rollback', '21_01a', '--dry-run', '--notify', webhook.url, ...silenceArgs('e2e-dry'), '--silence-grace', '2m'));
