@@ -60,10 +60,12 @@ export async function demoCommand(options: DemoOptions, io: Io): Promise<number>
     const demoIo: Io = { ...io, env: { ...io.env, ...sandbox.environment } };
     io.stdout.write(`\n${style.bold(`Rehearsing the rollback: runbook rehearse ${DEMO_STAGE} --env sandbox`)}\n`);
     io.stdout.write(style.dim("  (the note's checks are 5-minute rates; after the rollback they are measured over the time since its last step, so the errors from before it do not count)\n\n"));
-    const reportPath = join(stateDirs(io, {}).reportsDir, `demo-${DEMO_STAGE}.md`);
+    // The demo's runs and report go where runbook keeps state for this folder, not next to the notes it ships with.
+    const dirs = stateDirs(io, {});
+    const reportPath = join(dirs.reportsDir, `demo-${DEMO_STAGE}.md`);
     const rehearsalStarted = Date.now();
     const exitCode = await rehearseCommand(
-      { reference: DEMO_STAGE, runbooks, environment: 'sandbox', recoveryTimeout: options.recoveryTimeout, report: reportPath },
+      { reference: DEMO_STAGE, runbooks, environment: 'sandbox', recoveryTimeout: options.recoveryTimeout, report: reportPath, stateDir: dirs.root },
       demoIo,
     );
     io.stdout.write(await describeRestart(client, rehearsalStarted));

@@ -24,7 +24,7 @@ export interface RehearseOptions extends RollbackOptions {
 }
 
 export async function rehearseCommand(options: RehearseOptions, io: Io): Promise<number> {
-  const { reference, runbooks, path, set, prometheusUrl, cwd, environment, interactive, report: reportOption, ...run } = options;
+  const { reference, runbooks, path, set, choose, withDataRollback, prometheusUrl, cwd, environment, interactive, report: reportOption, ...run } = options;
   const report: RunHooks = {
     async afterRun({ plan, runId, dirs }, outcome) {
       const rehearsal = buildRehearsalReport({ plan, runId, events: outcome.events, journal: relative(io.cwd, outcome.journalPath), verification: outcome.verification, finishedAt: outcome.finishedAt });
@@ -40,7 +40,7 @@ export async function rehearseCommand(options: RehearseOptions, io: Io): Promise
   };
   // A --report that is a device, a FIFO or a folder stops the rehearsal before anything runs.
   if (reportOption !== undefined) for (const file of reportPaths(resolve(io.cwd, reportOption))) checkWritablePath(file, { what: '--report', createFolder: true });
-  const result = await runPipeline({ mode: 'run', note: { reference, runbooks, path, set, prometheusUrl, cwd, environment }, options: { ...run, yes: interactive !== true }, hooks: [report] }, io);
+  const result = await runPipeline({ mode: 'run', note: { reference, runbooks, path, set, choose, withDataRollback, prometheusUrl, cwd, environment }, options: { ...run, yes: interactive !== true }, hooks: [report] }, io);
   return result.exitCode;
 }
 

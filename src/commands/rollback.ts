@@ -14,7 +14,7 @@ export interface RollbackOptions extends LoadPlanOptions, RunOptions {
 }
 
 export async function rollbackCommand(options: RollbackOptions, io: Io): Promise<number> {
-  const { reference, runbooks, path, set, prometheusUrl, cwd, environment, ...run } = options;
-  const report = await runPipeline({ mode: options.dryRun ? 'dry-run' : 'run', note: { reference, runbooks, path, set, prometheusUrl, cwd, environment }, options: run, json: options.json }, io);
+  const { reference, runbooks, path, set, choose, withDataRollback, prometheusUrl, cwd, environment, ...run } = options;
+  const report = await runPipeline({ mode: options.dryRun ? 'dry-run' : 'run', note: { reference, runbooks, path, set, choose, withDataRollback, prometheusUrl, cwd, environment }, options: run, json: options.json }, io);
   return report.exitCode;
 }

@@ -216,6 +216,7 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
       if (outcome.ok) {
         finish(step, 'done', outcome.fields);
         if (outcome.fields.flags.length > 0) ui.title(`${step.number}. ${step.title}${describeFlags(outcome.fields.flags)}`);
+        if (step.gate && options.unattended) stopAtGate(step);
         if (step.gate) await passGate(step, ui);
         return;
       }

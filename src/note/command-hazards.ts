@@ -5,6 +5,7 @@
  * simple commands of a script, never by running anything.
  */
 
+import { PARAMETER } from './placeholders.js';
 import { splitCommands, type SimpleCommand } from './shell-words.js';
 import type { CommandHazard } from './types.js';
 
@@ -47,7 +48,8 @@ function scan(script: string, lineMap: number[], check: (command: SimpleCommand)
 
 function safeSplit(script: string): SimpleCommand[] {
   try {
-    return splitCommands(script);
+    // `<name>` parameters are values, not redirections.
+    return splitCommands(script.replace(PARAMETER, (whole) => whole.replace(/[<>]/g, '_')));
   } catch {
     return [];
   }

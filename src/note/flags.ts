@@ -3,6 +3,7 @@
  * `Feature flag:` bullets, and which file a step edits to set them.
  */
 
+import { PARAMETER } from './placeholders.js';
 import { splitCommands, type SimpleCommand } from './shell-words.js';
 import type { FlagMention } from './types.js';
 
@@ -24,7 +25,8 @@ export function findFlagAssignments(text: string): { name: string; value: string
  * command leaves in place (the replacement side of `s/…/…/`).
  */
 export function findScriptFlags(script: string, lineMap: number[], step: string): FlagMention[] {
-  const commands = splitCommands(script);
+  // `<name>` parameters are values, not redirections, to the lexer too.
+  const commands = splitCommands(script.replace(PARAMETER, (whole) => whole.replace(/[<>]/g, '_')));
   const mentions: FlagMention[] = [];
   for (const command of commands) {
     const line = lineMap[command.line] ?? lineMap[0] ?? 0;

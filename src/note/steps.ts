@@ -113,7 +113,11 @@ function stepsOfChildren(children: Section[], introduced = false): Step[] {
 function stepsOfSection(section: Section): Step[] {
   const carry: string[] = [];
   const steps = flowSteps([section.heading, ...section.body], section.title, section.children.length > 0 ? carry : undefined);
+  const own = steps.length;
   steps.push(...stepsOfChildren(section.children, introducesAlternatives(lastText(section.body))));
+  // "### Restart it" over "#### Option A" / "#### Option B": the choice is named by the heading.
+  const first = steps[own];
+  if (own === 0 && first?.kind === 'choice' && first.title.startsWith('Choose one')) first.title = section.title;
   attachNotes(steps, carry);
   if (steps.length === 0) steps.push(manualStep(section.title, section.line, [section.title]));
   return steps;

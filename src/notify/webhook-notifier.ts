@@ -100,7 +100,11 @@ export function webhookSecrets(url: string): string[] {
   try {
     const parsed = new URL(url);
     const tail = `${parsed.pathname}${parsed.search}`;
-    if (tail.length >= 6) secrets.push(tail);
+    // The path with and without its slash, and its last segment when it is long enough to be the token.
+    if (tail.length >= 6) secrets.push(tail, tail.slice(1));
+    const last = parsed.pathname.split('/').filter(Boolean).at(-1);
+    if (last && last.length >= 12) secrets.push(last);
+    for (const value of parsed.searchParams.values()) if (value.length >= 12) secrets.push(value);
     if (parsed.password) secrets.push(parsed.password);
   } catch {
     // not a URL: the whole text is the secret

@@ -226,7 +226,7 @@ function checkChart(check: Check): string {
   const span = Math.max(1, Math.max(...times) - first);
   const px = (at: number) => pad.left + ((at - first) / span) * (w - pad.left - pad.right);
   const py = (value: number) => h - pad.bottom - ((value - low) / (high - low)) * (h - pad.top - pad.bottom);
-  const path = points.map((point, index) => `${index === 0 ? 'M' : 'L'}${fixed(px(Date.parse(point.at)))} ${fixed(py(point.value))}`).join(' ');
+  const path = thin(points, 300).map((point, index) => `${index === 0 ? 'M' : 'L'}${fixed(px(Date.parse(point.at)))} ${fixed(py(point.value))}`).join(' ');
   // Dots for a few measurements; a long check is a line.
   const dots = points.length > 60 ? '' : points.map((point) => `<circle cx="${fixed(px(Date.parse(point.at)))}" cy="${fixed(py(point.value))}" r="2.5"><title>${escapeHtml(`${point.at}: ${formatNumber(point.value)}`)}</title></circle>`).join('');
   const line = Number.isFinite(threshold)
@@ -252,6 +252,20 @@ function aroundTheRun(report: RehearsalReport): string {
     parts.push(`<h3>Notifications</h3><table><thead><tr><th>At</th><th>Event</th><th>Webhook</th><th>Result</th></tr></thead><tbody>${rows.join('')}</tbody></table>`);
   }
   return parts.length === 0 ? '' : `<section aria-labelledby="around"><h2 id="around">Around the run</h2>\n${parts.join('\n')}\n</section>`;
+}
+
+/** At most about `limit` points for a line: in each run of points, the extremes, so no spike is lost. */
+function thin(points: { at: string; value: number }[], limit: number): { at: string; value: number }[] {
+  if (points.length <= limit) return points;
+  const size = Math.ceil(points.length / (limit / 2));
+  const kept: { at: string; value: number }[] = [];
+  for (let start = 0; start < points.length; start += size) {
+    const bucket = points.slice(start, start + size);
+    const low = bucket.reduce((a, b) => (b.value < a.value ? b : a));
+    const high = bucket.reduce((a, b) => (b.value > a.value ? b : a));
+    kept.push(...(low === high ? [low] : Date.parse(low.at) <= Date.parse(high.at) ? [low, high] : [high, low]));
+  }
+  return kept;
 }
 
 function cssClass(result: string): string {

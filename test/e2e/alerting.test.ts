@@ -138,6 +138,7 @@ describe('notifications and the silence around a run', () => {
     // The run's whole story: step 1 was done before the kill.
     // The step the kill cut short is announced too: nobody had heard of it.
     expect(texts()).toEqual([`Rollback of 21_01a resumed from step 2 by operator on ${String(sandbox.journal().events[0]!.host)}`, 'Rollback of 21_01a: step 2 "Validate rollback" interrupted', 'Rollback of 21_01a succeeded (exit 0)']);
+    expect(JSON.stringify(webhook.bodies[0])).toContain('*Mode*: unattended (--yes)');
     expect(JSON.stringify(webhook.bodies[2])).toContain('*Steps*: 2 of 3 done, 1 skipped');
     expect(resumed.stdout).toContain(`(silence ${silence!.id}, taken over from the run before)`);
     expect(sandbox.journal().events.filter((event) => event.type === 'silence').map((event) => [event.action, event.id])).toEqual([
@@ -232,6 +233,16 @@ describe('notifications and the silence around a run', () => {
     expect(result.stderr).toContain('"run-finished"');
     // Two attempts of the first message, one of the last: far from the 5 s default, and nothing hangs.
     expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('a step that prints the webhook URL (from RUNBOOK_NOTIFY_URL) shows it masked, on screen and in the journal', async () => {
+    const sandbox = createSandbox({ notes: ['run-notes/echoes-webhook.md'], env: { RUNBOOK_NOTIFY_URL: webhook.url } });
+    const result = await sandbox.run(sandbox.args('rollback', '93_webhook', '--yes'));
+    expect([result.exitCode, result.stderr]).toEqual([0, '']);
+    expect(result.stdout).toContain('› webhook is ***\n');
+    expect(result.stdout).toMatch(/› its path is \S*\*\*\*\n/);
+    noSecretIn(sandbox, result.stdout);
+    expect(readFileSync(sandbox.journal().path, 'utf8')).not.toContain(new URL(webhook.url).pathname);
   });
 
   it('the dry run shows the silence and the webhooks (masked), and runs nothing', async () => {

@@ -35,6 +35,7 @@ const HOSTILE_RUN = DEMO_RUN.replace('1594', 'bad0');
 let demo: Rendered;
 let hostile: Rendered;
 let png: Buffer;
+let darkPng: Buffer;
 beforeAll(async () => {
   mkdirSync(runsDir, { recursive: true });
   copyFileSync(join(fixturesDir, 'journals', `${DEMO_RUN}.jsonl`), join(runsDir, `${DEMO_RUN}.jsonl`));
@@ -43,7 +44,8 @@ beforeAll(async () => {
     const result = await runCli(['report', run, '--format', 'html', '--out', join(dir, `${run}.html`), '--journal-dir', runsDir], { cwd: dir });
     expect([result.exitCode, result.stderr, result.stdout]).toEqual([0, '', `Report of run ${run}: ${run}.html\n`]);
   }
-  [demo, hostile, png] = await Promise.all([renderDom(join(dir, `${DEMO_RUN}.html`)), renderDom(join(dir, `${HOSTILE_RUN}.html`)), screenshot(join(dir, `${DEMO_RUN}.html`), join(dir, 'shot.png'))]);
+  const page = join(dir, `${DEMO_RUN}.html`);
+  [demo, hostile, png, darkPng] = await Promise.all([renderDom(page), renderDom(join(dir, `${HOSTILE_RUN}.html`)), screenshot(page, join(dir, 'shot.png')), screenshot(page, join(dir, 'dark.png'), { dark: true })]);
 }, 120_000);
 
 describe('the HTML report in headless Chromium', () => {
@@ -62,10 +64,15 @@ describe('the HTML report in headless Chromium', () => {
     expect(hostile.console).toEqual([]);
   });
 
-  it('draws a page, not a blank one', () => {
+  it('draws a page, not a blank one; light by default, dark in dark mode', () => {
     const image = pngColours(png);
     expect([image.width, image.height]).toEqual([1000, 900]);
     expect(image.colours).toBeGreaterThan(20);
+    const dark = pngColours(darkPng);
+    expect(dark.colours).toBeGreaterThan(20);
+    const luminance = ([r, g, b]: [number, number, number]) => 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    expect(luminance(image.corner)).toBeGreaterThan(200);
+    expect(luminance(dark.corner)).toBeLessThan(60);
   });
 
   it('shows markup in a note and its steps as text: nothing of it runs or becomes an element', () => {

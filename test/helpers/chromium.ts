@@ -37,17 +37,18 @@ export async function renderDom(file: string): Promise<Rendered> {
   return { dom: stdout, console: stderr.split('\n').filter((line) => /:CONSOLE[:(]/.test(line)) };
 }
 
-/** A screenshot of the page at `width` × `height`, written to `out` (PNG). */
-export async function screenshot(file: string, out: string, size: { width: number; height: number } = { width: 1000, height: 900 }): Promise<Buffer> {
-  await run([`--screenshot=${out}`, `--window-size=${size.width},${size.height}`, '--hide-scrollbars', pathToFileURL(file).href]);
+/** A screenshot of the page at `width` × `height`, written to `out` (PNG); `dark`: as a browser in dark mode shows it. */
+export async function screenshot(file: string, out: string, options: { width?: number; height?: number; dark?: boolean } = {}): Promise<Buffer> {
+  const dark = options.dark ? ['--force-dark-mode', '--blink-settings=preferredColorScheme=0'] : [];
+  await run([`--screenshot=${out}`, `--window-size=${options.width ?? 1000},${options.height ?? 900}`, '--hide-scrollbars', ...dark, pathToFileURL(file).href]);
   return readFileSync(out);
 }
 
 /**
  * Decodes a PNG (8-bit RGB or RGBA, as Chromium writes them) with node's zlib: its size and
- * how many distinct colours it has, so a test can tell a blank page from a drawn one.
+ * how many distinct colours it has (a blank page has one), and the top-left pixel (the page's background).
  */
-export function pngColours(png: Buffer): { width: number; height: number; colours: number } {
+export function pngColours(png: Buffer): { width: number; height: number; colours: number; corner: [number, number, number] } {
   if (png.subarray(0, 8).toString('hex') !== '89504e470d0a1a0a') throw new Error('not a PNG');
   let offset = 8;
   let width = 0;
@@ -73,6 +74,7 @@ export function pngColours(png: Buffer): { width: number; height: number; colour
   const previous = Buffer.alloc(stride);
   const line = Buffer.alloc(stride);
   const colours = new Set<number>();
+  let corner: [number, number, number] = [0, 0, 0];
   for (let y = 0; y < height; y++) {
     const filter = raw[y * (stride + 1)]!;
     const row = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1));
@@ -84,9 +86,10 @@ export function pngColours(png: Buffer): { width: number; height: number; colour
       line[x] = (row[x]! + predictor) & 0xff;
     }
     for (let x = 0; x < stride; x += channels) colours.add((line[x]! << 16) | (line[x + 1]! << 8) | line[x + 2]!);
+    if (y === 0) corner = [line[0]!, line[1]!, line[2]!];
     line.copy(previous);
   }
-  return { width, height, colours: colours.size };
+  return { width, height, colours: colours.size, corner };
 }
 
 function paeth(a: number, b: number, c: number): number {

@@ -66,6 +66,18 @@ describe('run notices', () => {
   });
 });
 
+describe('webhookSecrets', () => {
+  it('hides the URL, its path with or without the slash, the token segment and long query values; shows only scheme and host', () => {
+    const url = 'https://hooks.slack.com/services/T000/B000/XXXXXXXXXXXXXXXXXXXXXXXX?sig=abcdefghijklmnop';
+    const mask = createSecretMasker({}, webhookSecrets(url));
+    expect(mask(`posting to ${url}`)).toBe('posting to ***');
+    expect(mask('path services/T000/B000/XXXXXXXXXXXXXXXXXXXXXXXX?sig=abcdefghijklmnop')).toBe('path ***');
+    expect(mask('token XXXXXXXXXXXXXXXXXXXXXXXX, sig abcdefghijklmnop')).toBe('token ***, sig ***');
+    expect(maskWebhookUrl(url)).toBe('https://hooks.slack.com/***');
+    expect(maskWebhookUrl('not a url')).toBe('***');
+  });
+});
+
 describe('webhook notifier (real HTTP receiver)', () => {
   it('posts Slack text and blocks, escaped, secrets masked, in order', async () => {
     const webhook = await receiver();

@@ -72,6 +72,24 @@ describe('formatRehearsalHtml', () => {
     expect(html).toContain('<td>https://hooks.slack.com/***</td>');
   });
 
+  it('draws a long check as a line of at most a few hundred points, keeping its spikes', () => {
+    const many: RunEvent[] = Array.from({ length: 2000 }, (_, index) => ({
+      type: 'verification', at: at(5 + index), phase: 'measurement',
+      measurement: { kind: 'check', at: at(5 + index), metric: 'Error <rate>', query: 'q', result: 'pass', reason: '', series: [{ labels: {}, value: index === 1234 ? '0.9' : '0.001', result: 'pass' }], seriesOmitted: 0 },
+    }));
+    const events = hostileRun().filter((event) => !(event.type === 'verification' && event.phase === 'measurement'));
+    events.splice(6, 0, ...many);
+    const page = formatRehearsalHtml(buildRehearsalReport({ runId: 'RUN', events, journal: 'j' }));
+    const path = /<path d="([^"]+)" class="series"\/>/.exec(page)![1]!;
+    const points = path.split(/[ML]/).filter(Boolean).map((point) => Number(point.trim().split(' ')[1]));
+    expect(points.length).toBeLessThanOrEqual(310);
+    expect(points.length).toBeGreaterThan(100);
+    // The spike is near the top of the chart (the scale leaves 10% above the highest value), the rest at the bottom.
+    expect(Math.min(...points)).toBeLessThan(20);
+    expect(points.filter((y) => y > 85)).toHaveLength(points.length - 1);
+    expect(page).not.toContain('<circle');
+  });
+
   it('says so when a check has no measured values', () => {
     const events = hostileRun().filter((event) => !(event.type === 'verification' && event.phase === 'measurement'));
     expect(formatRehearsalHtml(buildRehearsalReport({ runId: 'RUN', events, journal: 'j' }))).toContain('<p class="nodata">no measured values recorded</p>');

@@ -1,0 +1,325 @@
+/**
+ * One end-to-end test per real-world sample (test/fixtures/real-world/, adapted from public
+ * runbooks): the plan `runbook show --json` gives, outlined step by step — sequence or choice,
+ * options, gates, destructive and flagged commands, output, non-shell code — plus parameters,
+ * flags and checks. Where the reading deviates from the samples' README it says so.
+ */
+
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/run-cli.js';
+
+const dir = new URL('../fixtures/real-world/', import.meta.url).pathname;
+
+interface JsonStep {
+  kind: string;
+  title: string;
+  gate: string | null;
+  destructive?: unknown[];
+  hazards?: unknown[];
+  dataRollback: unknown;
+  output: string[];
+  code?: { language: string } | null;
+  mislabelled?: unknown;
+  script?: string;
+  options?: { letter: string; title: string; steps: JsonStep[] }[];
+}
+
+function outline(steps: JsonStep[], pad: string, out: string[]): string[] {
+  for (const step of steps) {
+    const marks = [
+      step.gate ? 'gate' : '',
+      step.destructive?.length ? 'destructive' : '',
+      step.hazards?.length ? 'flagged' : '',
+      step.dataRollback ? 'data-rollback' : '',
+      step.output.length ? 'output' : '',
+      step.kind === 'manual' && step.code ? `code ${step.code.language}` : '',
+      step.mislabelled ? 'mislabelled' : '',
+    ].filter(Boolean);
+    out.push(`${pad}${step.kind} ${step.title.slice(0, 60)}${marks.length ? ` [${marks.join(', ')}]` : ''}`);
+    for (const option of step.options ?? []) {
+      out.push(`${pad}  ${option.letter}) ${option.title.slice(0, 60)}`);
+      outline(option.steps, `${pad}    `, out);
+    }
+  }
+  return out;
+}
+
+async function show(note: string) {
+  const result = await runCli(['show', `${dir}${note}`, '--json']);
+  expect(result.stderr).toBe('');
+  expect(result.exitCode).toBe(0);
+  return JSON.parse(result.stdout);
+}
+
+const cases = [
+  {
+    note: "51_01a_sourcegraph_downgrade.md",
+    outline: [
+      "PATH Multiversion downgrades - downgrade with migrator",
+      "  shell Disable feature flag",
+      "  manual Altered command: value in the docker-compose.yaml [code yaml]",
+      "  shell Command and output [output]",
+      "  manual A downgrade follows much the same procedure as a multiversio",
+      "PATH Rolling back a standard upgrade",
+      "  shell Disable feature flag",
+      "  choice Choose one: Docker-compose / Kubernetes",
+      "    a) Docker-compose",
+      "      manual Docker-compose",
+      "    b) Kubernetes",
+      "      manual Kubernetes",
+      "      choice Kubernetes: choose one",
+      "        a) Rollback with Kustomize",
+      "          shell Re-generate manifests",
+      "          shell Review manifests [gate, flagged]",
+      "          shell Re-deploy [destructive]",
+      "        b) Rollback without Kustomize",
+      "          shell For Sourcegraph before v4.5.0, or for instances still on dep"
+    ],
+    facts: {"parameters":["YOUR_INSTANCE"],"flags":["USE_NEW_SEARCH_RANKING=false"],"prometheus":"http://127.0.0.1:9090","checks":[]},
+  },
+  {
+    note: "52_01a_gitlab_package_rollback.md",
+    outline: [
+      "PATH Roll back a Linux package instance",
+      "  shell Disable feature flag",
+      "  manual The upgrade's migrations have to be undone, so you need",
+      "  shell Stop GitLab and remove the current package",
+      "  choice Stop GitLab and remove the current package",
+      "    a) Ubuntu",
+      "      shell Stop GitLab and remove the current package (Ubuntu) [destructive]",
+      "    b) Centos",
+      "      shell Stop GitLab and remove the current package (Centos) [destructive, flagged]",
+      "  choice Identify the GitLab version you want to roll back to",
+      "    a) Ubuntu",
+      "      shell Identify the GitLab version you want to roll back to (Ubuntu",
+      "    b) CentOS",
+      "      shell Identify the GitLab version you want to roll back to (CentOS",
+      "  choice Roll back GitLab to the desired version (for example, to Git",
+      "    a) Ubuntu",
+      "      shell Roll back GitLab to the desired version (for example, to Git [flagged]",
+      "    b) CentOS",
+      "      shell Roll back GitLab to the desired version (for example, to Git [flagged]",
+      "  shell Reconfigure GitLab",
+      "  manual Restore GitLab to complete the roll back.",
+      "PATH Roll back a Docker instance",
+      "  shell Disable feature flag",
+      "  manual The upgrade's migrations have to be undone, so you need",
+      "  manual Follow the upgrade procedure, specifying an earlier version ",
+      "  manual Restore the database backup you made before the upgrade."
+    ],
+    facts: {"parameters":["version"],"flags":["USE_NEW_MERGE_TRAINS=false"],"prometheus":"http://127.0.0.1:9090","checks":[]},
+  },
+  {
+    note: "53_01a_argo_rollouts_abort.md",
+    outline: [
+      "PATH Rollback Procedure",
+      "  shell Disable the canary feature flag",
+      "  shell Abort the update",
+      "  shell Watch the Rollout fall back [flagged]",
+      "  manual Make the Rollout Healthy again [code yaml, mislabelled]"
+    ],
+    facts: {"parameters":[],"flags":["USE_NEW_CHECKOUT_FLOW=false"],"prometheus":"http://127.0.0.1:9090","checks":["Rollout degraded >0","Available replicas <4","Checkout error rate >1%"]},
+  },
+  {
+    note: "54_01a_photoprism_restore_index.md",
+    outline: [
+      "PATH Restore Command",
+      "  choice A restore needs the files of your originals folder and a cop",
+      "    a) with backup copies of both the storage and the originals fol",
+      "      manual with backup copies of both the storage and the originals fol",
+      "    b) without them",
+      "      manual without them",
+      "    c) with no copy of the index database at all",
+      "      manual with no copy of the index database at all",
+      "  choice Choose one",
+      "    a) To restore the index from a MariaDB dump you already have, r",
+      "      shell To restore the index from a MariaDB dump you already have, r",
+      "    b) When you run Podman on a Red Hat-compatible Linux distributi",
+      "      shell When you run Podman on a Red Hat-compatible Linux distributi",
+      "    c) Leave out the -f flag so that an existing index is not overw",
+      "      shell Leave out the -f flag so that an existing index is not overw",
+      "  manual MariaDB Server Migration",
+      "PATH Manual Update",
+      "  choice A restore needs the files of your originals folder and a cop",
+      "    a) with backup copies of both the storage and the originals fol",
+      "      manual with backup copies of both the storage and the originals fol",
+      "    b) without them",
+      "      manual without them",
+      "    c) with no copy of the index database at all",
+      "      manual with no copy of the index database at all",
+      "  choice Choose one",
+      "    a) If MariaDB will not start after the update because its inter",
+      "      shell If MariaDB will not start after the update because its inter [flagged]",
+      "      manual Type the MariaDB \"root\" password from your compose.yaml or d",
+      "    b) Alternatively, go back to the previous version, take a datab",
+      "      manual Alternatively, go back to the previous version, take a datab",
+      "  manual MariaDB Server Migration"
+    ],
+    facts: {"parameters":["filename"],"flags":[],"prometheus":"http://127.0.0.1:9090","checks":[]},
+  },
+  {
+    note: "55_01a_k3s_version_rollback.md",
+    outline: [
+      "PATH Rollback Procedure",
+      "  manual Important Considerations",
+      "  choice Rolling Back a K3s Cluster",
+      "    a) SQLite",
+      "      manual SQLite",
+      "    b) Embedded etcd",
+      "      shell If the cluster is running and the Kubernetes API is reachabl",
+      "      shell On each node, stop the K3s service and all running pod proce",
+      "      choice On each node, roll the K3s binary back to the previous versi",
+      "        a) Clusters with Internet Access",
+      "          choice Clusters with Internet Access",
+      "            a) Server nodes",
+      "              shell Server nodes",
+      "            b) Agent nodes",
+      "              shell Agent nodes",
+      "        b) Air-gapped Clusters",
+      "          manual Air-gapped Clusters",
+      "      shell On the first server node, or the node without a server: entr [destructive]",
+      "      shell Start the K3s service on the first server node",
+      "      shell On the other server nodes, remove the K3s database directory [destructive]",
+      "      shell Start the K3s service on the other server nodes",
+      "      shell Start the K3s service on all agent nodes",
+      "      manual Check the K3s service status with systemctl status k3s.",
+      "    c) External Database",
+      "      shell If the cluster is running and the Kubernetes API is reachabl",
+      "      shell On each node, stop the K3s service and all running pod proce",
+      "      shell Restore a database snapshot taken before the K3s upgrade and [destructive, flagged]",
+      "      choice On each node, roll the K3s binary back to the previous versi",
+      "        a) Clusters with Internet Access",
+      "          choice Clusters with Internet Access",
+      "            a) Server nodes",
+      "              shell Server nodes",
+      "            b) Agent nodes",
+      "              shell Agent nodes",
+      "        b) Air-gapped Clusters",
+      "          manual Air-gapped Clusters",
+      "      shell Start the K3s service on each node",
+      "      manual Check the K3s service status with systemctl status k3s.",
+      "  manual After the rollback, verify the following"
+    ],
+    facts: {"parameters":["NODE-ONE-NAME","NODE-TWO-NAME","NODE-THREE-NAME","vX.Y.Zk3s1","PATH-TO-SNAPSHOT","DB-USER","DB-NAME","BACKUP-FILE"],"flags":[],"prometheus":"http://127.0.0.1:9090","checks":["API server 5xx ratio >2%","Nodes not ready >0","etcd leader changes (1h) >2"]},
+  },
+  {
+    note: "56_01a_cray_sls_postgres_restore.md",
+    outline: [
+      "PATH Rollback Procedure",
+      "  shell Healthy Postgres Cluster. [flagged, output]",
+      "  shell A backup of the SLS Postgres cluster taken earlier, either m [output]",
+      "  choice Retrieve a previously taken SLS Postgres backup. It is eithe",
+      "    a) From a previous manual backup",
+      "      manual Copy over the folder or tarball that holds the Postgres back",
+      "      shell Set the environment variable POSTGRES_SQL_FILE to point towa",
+      "      shell Set the environment variable POSTGRES_SECRET_MANIFEST to poi",
+      "    b) From a previous automatic Postgres backup",
+      "      shell Check for available backups [output]",
+      "      shell Download the .psql file for the postgres backup",
+      "      shell Download the .manifest file for the SLS backup",
+      "      shell Set environment variables to the full paths of the .psql and",
+      "  shell Verify the POSTGRES_SQL_FILE and POSTGRES_SECRET_MANIFEST en [output]",
+      "  shell Re-run the SLS loader job [destructive]",
+      "  shell Determine the leader of the Postgres cluster [output]",
+      "  shell Determine the database schema version of the running SLS dat [flagged, output]",
+      "  shell Determine the database schema version of the running SLS dat [gate, output]",
+      "  shell Restore the database from the backup with the restore_sls_po [destructive]",
+      "  manual Check the health of the SLS Postgres cluster by running the ",
+      "  shell Verify that the service is functional [output]",
+      "  shell Verify that the service is functional [output]"
+    ],
+    facts: {"parameters":[],"flags":[],"prometheus":"http://127.0.0.1:9090","checks":[]},
+  },
+  {
+    note: "57_01a_gitlab_com_application_rollback.md",
+    outline: [
+      "PATH Rollback Procedure",
+      "  manual Make sure an ~S1 / ~S2 issue exists, or a Google doc when Gi",
+      "  manual Page the IMOC so they know a rollback is about to start [code text]",
+      "  manual Page the on-call DBRE to review what the rollback does to th [code text]",
+      "  manual The DBRE reviews the database considerations for a rollback. [gate]",
+      "  shell Switch the feature flag off before the rollback starts",
+      "  manual Start the rollback together with the Delivery team, through "
+    ],
+    facts: {"parameters":["Issue or doc link"],"flags":["USE_NEW_PIPELINE_EDITOR=false"],"prometheus":"http://127.0.0.1:9090","checks":["Prometheus versions running >1","Prometheus restarts (1h) >3","Thanos targets up <95%"]},
+  },
+  {
+    note: "58_01a_synapse_schema_rollback.md",
+    outline: [
+      "PATH Rolling back to older versions",
+      "  shell Disable feature flag",
+      "  choice In general you need to undo whatever the upgrade changed, fo",
+      "    a) pip",
+      "      shell pip",
+      "    b) Debian",
+      "      shell Debian",
+      "PATH Rolling back to v1.25.0 after a failed upgrade",
+      "  shell Disable feature flag",
+      "  manual Stop the server",
+      "  manual Decrease the schema version in the database [code sql]",
+      "  manual Delete the ignored users & chain cover data [code sql]",
+      "  choice Choose one",
+      "    a) For PostgreSQL run",
+      "      manual For PostgreSQL run [code sql]",
+      "    b) For SQLite run",
+      "      manual For SQLite run [code sql]",
+      "  manual Mark the deltas as not run (so they will re-run on upgrade). [code sql]",
+      "  manual Downgrade Synapse itself, following the instructions for you"
+    ],
+    facts: {"parameters":["version","stretch"],"flags":["USE_NEW_AUTH_CHAIN_INDEX=false"],"prometheus":"http://127.0.0.1:9090","checks":["Client API latency (p95) >500ms","Synapse process up <1","Server error responses >2%"]},
+  },
+];
+
+describe('real-world notes read as their README describes', () => {
+  it.each(cases)('$note', async ({ note, outline: expected, facts }) => {
+    const plan = await show(note);
+    const lines: string[] = [];
+    for (const path of plan.paths) lines.push(`PATH ${path.title}`, ...outline(path.steps, '  ', []));
+    expect(lines).toEqual(expected);
+    expect({
+      parameters: plan.parameters.map((parameter: { name: string }) => parameter.name),
+      flags: plan.flags.map((flag: { name: string; rollbackValue: string }) => `${flag.name}=${flag.rollbackValue}`),
+      prometheus: plan.prometheus.url,
+      checks: plan.checks.map((check: { metric: string; thresholdText: string | null }) => `${check.metric} ${check.thresholdText ?? ''}`),
+    }).toEqual(facts);
+  });
+});
+
+describe('what a run of a real-world note would run', () => {
+  it('51: prompts decorated with directory and branch, λ prompts and output lines: only the two commands run, in that directory', async () => {
+    const plan = await show('51_01a_sourcegraph_downgrade.md');
+    const step = plan.paths[0].steps[2];
+    expect(step.script).toBe('cd ~/deploy-sourcegraph-docker/docker-compose/ && docker-compose up -d migrator\ncd ~/deploy-sourcegraph-docker/docker-compose/ && docker logs migrator');
+    expect(step.output).toContain('Recreating migrator ... done');
+    const kustomize = plan.paths[1].steps[1].options[1].steps[1].options[0].steps;
+    expect(kustomize[0].script).toBe('kubectl kustomize instances/<YOUR_INSTANCE> -o cluster-rollback.yaml');
+    expect(kustomize[2].destructive[0].reason).toBe('deletes every resource that is not in the file (`--prune`)');
+  });
+
+  it('52: per-OS lines of one block are options; the example version is a parameter', async () => {
+    const plan = await show('52_01a_gitlab_package_rollback.md');
+    const install = plan.paths[0].steps[5];
+    expect(install.options.map((option: { steps: JsonStep[] }) => option.steps[0]!.script)).toEqual(['sudo apt install gitlab-ee=<version>-ee.0', 'sudo yum install gitlab-ee-<version>-ee.0.el8']);
+  });
+
+  it('53: the yaml-labelled command is shown, never run, and the dry run says to label it bash', async () => {
+    const result = await runCli(['rollback', `${dir}53_01a_argo_rollouts_abort.md`, '--dry-run']);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('the yaml block (line 65) holds a shell command: not run; label it bash if it should run');
+    expect(result.stdout).toContain('flagged (line 55): kubectl argo rollouts get rollout rollouts-demo --watch — never exits (`--watch`)');
+  });
+
+  it('56: ncn# prompts stripped, output left out of the scripts, the gate after the schema comparison', async () => {
+    const plan = await show('56_01a_cray_sls_postgres_restore.md');
+    const steps = plan.paths[0].steps;
+    expect(steps[3].script).toBe('echo "$POSTGRES_SQL_FILE"\necho "$POSTGRES_SECRET_MANIFEST"');
+    expect(steps[3].output).toEqual(['/root/cray-sls-postgres-backup_2021-07-07_16-39-44/cray-sls-postgres-backup_2021-07-07_16-39-44.psql', '/root/cray-sls-postgres-backup_2021-07-07_16-39-44/cray-sls-postgres-backup_2021-07-07_16-39-44.manifest']);
+    expect(steps[7].gate).toBe('If the two schema versions match, go on to the next step. If they do not, this Postgres backup does not fit the SLS instance that is running now.');
+  });
+
+  it('57: chat messages in unlabelled fences are never shell; the free-text parameter is listed, not required', async () => {
+    const plan = await show('57_01a_gitlab_com_application_rollback.md');
+    expect(plan.paths[0].steps[1].code.text).toBe('/pd-moc We are initiating a rollback of GitLab.com, for more information see <Issue or doc link>');
+    expect(plan.parameters).toEqual([{ name: 'Issue or doc link', lines: [32, 36], value: null, manualOnly: true }]);
+  });
+});
