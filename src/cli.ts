@@ -209,7 +209,7 @@ export function verifyOptions(command: Command): Command {
     .option('--metrics-file <path>', "write the run's metrics in text format, for node_exporter's textfile collector");
 }
 
-/** Chat notifications and the Alertmanager silence of a run (see commands/run-alerting.ts). */
+/** Chat notifications and the Alertmanager silence of a run (see run/alerting.ts). */
 export function alertingOptions(command: Command): Command {
   return command
     .option('--notify <url>', 'post to this chat webhook (Slack-compatible) when the run starts, a step fails, recovery is checked, the run ends (repeatable; also $RUNBOOK_NOTIFY_URL)', collect)

@@ -9,7 +9,7 @@ import { predictFailures } from '../run/predict.js';
 import { planToJson } from '../view/plan-json.js';
 import { formatPlan } from '../view/plan-text.js';
 import { styleFor } from '../view/style.js';
-import { alertingJson, alertingSettings, describeAlerting } from './run-alerting.js';
+import { alertingJson, alertingSettings, describeAlerting } from '../run/alerting.js';
 
 export interface ShowOptions extends LoadPlanOptions {
   json?: boolean;

@@ -48,9 +48,10 @@ const LAST_LINES = 10;
 
 /**
  * Turns run events into notices. `history` holds the events of the run before this process
- * (a resume), so "finished" counts every step of the run.
+ * (a resume), so "finished" counts every step of the run; `unattended` is how this process
+ * runs (a resume may differ from the run it continues).
  */
-export function createNoticeBuilder(history: RunEvent[] = []) {
+export function createNoticeBuilder(history: RunEvent[] = [], options: { unattended?: boolean } = {}) {
   let started: RunStarted | undefined;
   const results = new Map<number, string>();
   const flags = new Map<string, { value: string | null; expected: string }>();
@@ -62,7 +63,7 @@ export function createNoticeBuilder(history: RunEvent[] = []) {
     if (!started) return undefined;
     const base = { runId: started.runId, stage: started.stage, at: event.at };
     if (event.type === 'run-resumed') {
-      return { event: 'run-resumed', ...base, note: started.note, path: started.path, operator: event.operator, host: event.host, environment: started.environment, mode: 'interactive', fromStep: event.fromStep };
+      return { event: 'run-resumed', ...base, note: started.note, path: started.path, operator: event.operator, host: event.host, environment: started.environment, mode: options.unattended ? 'unattended' : 'interactive', fromStep: event.fromStep };
     }
     if (event.type === 'step-finished') {
       results.set(event.step, event.result);

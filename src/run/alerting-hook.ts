@@ -1,5 +1,5 @@
 /**
- * Notifications and the Alertmanager silence (src/commands/run-alerting.ts) as hooks of the
+ * Notifications and the Alertmanager silence (src/run/alerting.ts) as hooks of the
  * run pipeline: started before the first step (the silence's events journalled with the
  * opening), told every event, finished before `run-finished` however the run ends.
  */
@@ -7,7 +7,7 @@
 import type { Io } from '../io.js';
 import type { RunEvent } from '../journal/events.js';
 import type { SecretMasker } from '../journal/mask-secrets.js';
-import { startAlerting, type AlertingSettings } from '../commands/run-alerting.js';
+import { startAlerting, type AlertingSettings } from './alerting.js';
 import type { RunHooks } from './hooks.js';
 
 export function alertingHook(settings: AlertingSettings, io: Io, options: { mask: SecretMasker; history?: RunEvent[] }): RunHooks {

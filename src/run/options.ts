@@ -4,7 +4,7 @@
  * `RunSettings`. The typed form is journalled, so a resume continues with the same options.
  */
 
-import type { AlertingFlags } from '../commands/run-alerting.js';
+import type { AlertingFlags } from './alerting.js';
 import type { VerifyFlags } from '../commands/verify-flags.js';
 import { UsageError } from '../errors.js';
 import { parseDuration, parsePositiveInteger } from '../options/duration.js';

@@ -7,6 +7,7 @@ import { InterruptedError, UsageError } from '../errors.js';
 import { isSecretName } from '../journal/mask-secrets.js';
 import { applyParameters, checkParameterValue } from '../plan/parameters.js';
 import type { Plan } from '../plan/types.js';
+import { promptStream } from './confirm.js';
 
 /** With --yes nobody can answer: every parameter must have come with --set. */
 export function requireParameters(plan: Plan): void {
@@ -27,6 +28,7 @@ export async function askParameters(plan: Plan): Promise<Plan> {
       answer = await new Enquirer<{ value: string }>().prompt({
         // A secret is not echoed (and masked everywhere after).
         type: isSecretName(parameter.name) ? 'password' : 'input',
+        stdout: promptStream(),
         name: 'value',
         message: `Value for <${parameter.name}> (used at line ${parameter.lines.join(', ')})`,
         validate: (value: string) => {

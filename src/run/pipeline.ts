@@ -9,7 +9,7 @@
  */
 
 import { resolve } from 'node:path';
-import { alertingJson, alertingSecrets, describeAlerting } from '../commands/run-alerting.js';
+import { alertingJson, alertingSecrets, describeAlerting } from './alerting.js';
 import { ExitCode } from '../errors.js';
 import type { RunEvent } from '../journal/events.js';
 import { runbooksDir } from '../runbooks/find-note.js';

@@ -5,7 +5,7 @@
  * exactly what a run refuses.
  */
 
-import { alertingSettings, type AlertingSettings } from '../commands/run-alerting.js';
+import { alertingSettings, type AlertingSettings } from './alerting.js';
 import { parseVerifyFlags, type VerifySettings } from '../commands/verify-flags.js';
 import type { EnvironmentProfile } from '../environments/parse-environments.js';
 import { UsageError } from '../errors.js';
@@ -47,7 +47,7 @@ export interface PreparedRun {
   notSelected: Map<number, string>;
   /** Undefined with --no-verify. */
   recovery?: VerifySettings;
-  /** Notifications and the silence (see commands/run-alerting.ts). */
+  /** Notifications and the silence (see run/alerting.ts). */
   alerting: AlertingSettings;
   /** Step number → why it will fail (see predict.ts). */
   predicted: Map<number, string>;

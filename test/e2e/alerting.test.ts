@@ -138,6 +138,7 @@ describe('notifications and the silence around a run', () => {
     // The run's whole story: step 1 was done before the kill.
     // The step the kill cut short is announced too: nobody had heard of it.
     expect(texts()).toEqual([`Rollback of 21_01a resumed from step 2 by operator on ${String(sandbox.journal().events[0]!.host)}`, 'Rollback of 21_01a: step 2 "Validate rollback" interrupted', 'Rollback of 21_01a succeeded (exit 0)']);
+    expect(JSON.stringify(webhook.bodies[0])).toContain('*Mode*: unattended (--yes)');
     expect(JSON.stringify(webhook.bodies[2])).toContain('*Steps*: 2 of 3 done, 1 skipped');
     expect(resumed.stdout).toContain(`(silence ${silence!.id}, taken over from the run before)`);
     expect(sandbox.journal().events.filter((event) => event.type === 'silence').map((event) => [event.action, event.id])).toEqual([

@@ -167,7 +167,7 @@ export async function startAlerting(settings: AlertingSettings, context: Alertin
     settings.webhooks.length > 0
       ? createWebhookNotifier({ urls: settings.webhooks, format: settings.format, timeoutMs: settings.notifyTimeoutMs, fetch: context.fetch, now: () => io.now(), mask: context.mask, warn, onDelivery: (delivery) => later.push(delivery) })
       : undefined;
-  const notice = createNoticeBuilder(context.history);
+  const notice = createNoticeBuilder(context.history, { unattended: context.unattended });
 
   return {
     opening,
