@@ -52,17 +52,29 @@ describe('static import graph of the built CLI', () => {
   });
 
   it.each([
-    ['cli.js (--help)', 'cli.js', ['prom-client', 'listr2', 'unified']],
+    ['cli.js (--help)', 'cli.js', ['prom-client', 'listr2', 'unified', '@prometheus-io/lezer-promql']],
     ['commands/show.js', 'src/commands/show.ts', ['prom-client', 'listr2']],
     ['commands/verify.js (prom-client only with --pushgateway or --metrics-file, listr2 only without --json)', 'src/commands/verify.ts', ['prom-client', 'listr2']],
     ['run/run-verification.js (what rollback calls after its last step)', 'src/run/run-verification.ts', ['prom-client', 'listr2']],
     ['commands/export.js', 'src/commands/export.ts', ['prom-client', 'listr2']],
     // Start-up of the commands that only read: no executor, no process library, no metrics.
-    ['commands/log.js (runs, log)', 'src/commands/log.ts', ['prom-client', 'listr2', 'execa', 'unified']],
+    ['commands/log.js (runs, log)', 'src/commands/log.ts', ['prom-client', 'listr2', 'execa', 'unified', '@prometheus-io/lezer-promql']],
     ['commands/list.js', 'src/commands/list.ts', ['prom-client', 'listr2', 'execa']],
     ['io.js (no bash -n checker unless a plan is checked)', 'src/io.ts', ['prom-client', 'listr2', 'execa', 'unified']],
   ])('%s does not load %j', (_name, entry, forbidden) => {
     const packages = staticPackages(entry);
     for (const name of forbidden) expect(packages, `${entry} reaches ${name}`).not.toContain(name);
+  });
+
+  // Prometheus' PromQL parser, where queries are read: lint, show and --dry-run, verify, rollback and rehearse.
+  it.each([
+    ['src/commands/lint.ts'],
+    ['lint-worker.js'],
+    ['src/commands/show.ts'],
+    ['src/commands/verify.ts'],
+    ['src/commands/rollback.ts'],
+    ['src/commands/rehearse.ts'],
+  ])('%s loads the PromQL parser', (entry) => {
+    expect(staticPackages(entry)).toContain('@prometheus-io/lezer-promql');
   });
 });

@@ -363,6 +363,8 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
     if (deps.interrupts.runAborted) throw new InterruptedError(`interrupted before step ${step.number} "${step.title}"`);
     const settled = options.settled?.get(step.number);
     if (settled !== undefined) {
+      // A choice settled earlier keeps the option it took (the resume set `chosen` from the journal).
+      if (step.kind === 'choice') taken.set(step.number, step.chosen);
       ui.skip(settled);
       return;
     }

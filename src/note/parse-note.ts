@@ -11,6 +11,7 @@ import { lineOf, parseMarkdown, textOf } from './markdown.js';
 import { fieldValue, readHeader } from './metadata.js';
 import { readMonitoring } from './monitoring.js';
 import { findTextMarkers } from './placeholders.js';
+import { isStageId } from './stage-id.js';
 import { findDataRollback, findRollbackSection } from './rollback-section.js';
 import { extractSteps, readPaths } from './steps.js';
 import { flattenSteps } from './walk-steps.js';
@@ -62,7 +63,9 @@ export function parseNote(text: string, file: string, options: { wholeFile?: boo
     }
   }
 
-  const stage = fieldValue(header.fields, 'Stage')?.value || stageFromTitle(header.title);
+  // A Stage that is not a stage id is never used (it names files): build-plan reports it.
+  const named = fieldValue(header.fields, 'Stage')?.value || stageFromTitle(header.title);
+  const stage = named && isStageId(named) ? named : undefined;
   return {
     file,
     title: header.title,

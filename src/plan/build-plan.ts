@@ -4,6 +4,8 @@
  */
 
 import { UsageError, type NoteProblem } from '../errors.js';
+import { fieldValue } from '../note/metadata.js';
+import { isStageId, stageIdProblem } from '../note/stage-id.js';
 import type { Note, Step } from '../note/types.js';
 import { flattenSteps } from '../note/walk-steps.js';
 import { applyChoices } from './choose.js';
@@ -94,6 +96,8 @@ export function buildPlan(note: Note, options: PlanOptions = {}): Plan {
 /** What makes a note impossible to run at all (lint reports more than this). */
 export function runBlockers(note: Note): NoteProblem[] {
   const file = note.file;
+  const stageField = fieldValue(note.fields, 'Stage');
+  if (stageField && stageField.value !== '' && !isStageId(stageField.value)) return [{ file, line: stageField.line, message: stageIdProblem(stageField.value) }];
   if (isTemplate(note)) {
     return [{ file, line: note.titleLine ?? 1, message: 'this is the migration notes template, not a note: copy it to runbooks/<stage>_<name>.md, fill in every [PLACEHOLDER] and use the copy' }];
   }

@@ -249,7 +249,7 @@ interface JournalledReport {
   targetsChecked: boolean;
   timeToRecoveryMs: number | null;
   targets: { name: string; health: string; lastError: string; timeToRecoveryMs: number | null; recoveredAt?: string | null }[];
-  checks: { metric: string; query: string | null; value: string | null; threshold: string | null; baseThreshold?: string | null; result: string; reason: string }[];
+  checks: { metric: string; query: string | null; sentQuery?: string; value: string | null; threshold: string | null; baseThreshold?: string | null; result: string; reason: string }[];
   requests: number;
 }
 

@@ -6,9 +6,9 @@
 import { join, relative } from 'node:path';
 import { NoteError, UsageError } from '../errors.js';
 import type { DirectoryEntry, Io } from '../io.js';
+import { isStageId } from '../note/stage-id.js';
 import { loadNote, resolvePath } from './load-note.js';
 
-const STAGE_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
 /** The folder of notes: `--runbooks DIR`, else `RUNBOOK_DIR`, else `./runbooks`. */
 export function runbooksDir(option: string | undefined, io: Pick<Io, 'env'>): string {
@@ -73,7 +73,7 @@ async function walkNotes(dir: string, entries: DirectoryEntry[], io: Io, onSkip:
 /** Resolves what the user typed (stage id or `.md` path) to a note file path. */
 export async function findNote(reference: string, dir: string, io: Io): Promise<string> {
   if (reference.toLowerCase().endsWith('.md')) return reference;
-  if (!STAGE_ID.test(reference) || reference.includes('..')) {
+  if (!isStageId(reference)) {
     throw new UsageError(
       // JSON quoting shows control characters as escapes, so the message stays one line.
       `${JSON.stringify(reference)} is not a stage id: use letters, digits, "_", "-" and "." only (e.g. 21_01a), or give a path ending in .md`,

@@ -7,6 +7,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { formatProblem, NoteError, type NoteProblem } from '../errors.js';
 import type { Io } from '../io.js';
 import { decodeNote } from '../note/decode.js';
+import { checkNoteLimits } from '../note/limits.js';
 import { loadParseNote, type ParseNote } from '../note/compiled-parser.js';
 import { findLinks, linkCandidates, spliceLinkedPlan } from '../note/linked-plans.js';
 import type { Note } from '../note/types.js';
@@ -32,7 +33,7 @@ async function linkPlans(note: Note, io: Io, parse: ParseNote): Promise<void> {
       const bytes = await io.fs.readFile(candidate).catch(() => undefined);
       if (!bytes) continue;
       const decoded = decodeNote(bytes);
-      if (!decoded.ok) break;
+      if (!decoded.ok || checkNoteLimits(decoded.text)) break;
       const shown = relative(io.cwd, candidate) || candidate;
       const linked = parse(decoded.text, shown, { wholeFile: true });
       spliceLinkedPlan(request, linked, shown, []);
@@ -66,6 +67,9 @@ export async function readNoteBytes(path: string, io: Io): Promise<Uint8Array> {
 export function noteFromBytes(path: string, bytes: Uint8Array, parse: ParseNote): Note {
   const decoded = decodeNote(bytes);
   if (!decoded.ok) throw unreadable({ file: path, line: decoded.line, message: decoded.reason });
+  // Before the parser: over a limit, parsing itself could take minutes or overflow the stack.
+  const overLimit = checkNoteLimits(decoded.text);
+  if (overLimit) throw unreadable({ file: path, ...overLimit });
   return parse(decoded.text, path);
 }
 

@@ -9,6 +9,7 @@ import { optionLetter } from '../plan/choose.js';
 import type { Plan, PlanCheck, PlanFlag, PlanStep } from '../plan/types.js';
 import { promqlProblemsOf } from '../prometheus/check-queries.js';
 import { sinceRollbackQuery } from '../prometheus/promql-windows.js';
+import { thresholdForQuery } from '../prometheus/promql-units.js';
 import type { Style } from './style.js';
 
 export interface PlanTextOptions {
@@ -182,8 +183,15 @@ function formatStep(step: PlanStep, steps: readonly PlanStep[], style: Style, op
 }
 
 function formatCheck(check: PlanCheck, style: Style, file: string, window: 'since-rollback' | 'note'): string[] {
+  const compared = check.threshold ? thresholdForQuery(check.threshold, check.query) : undefined;
   const rule = check.threshold
-    ? `passes while not ${formatThreshold(check.threshold)}${check.threshold.unit === '' || check.threshold.unit === 's' ? '' : ` (${check.threshold.op}${check.threshold.baseValue} in Prometheus units)`}`
+    ? `passes while not ${formatThreshold(check.threshold)}${
+        compared?.metricUnit
+          ? ` (${check.threshold.op}${compared.threshold.baseValue} in the metric's own unit, ms)`
+          : check.threshold.unit === '' || check.threshold.unit === 's'
+            ? ''
+            : ` (${check.threshold.op}${check.threshold.baseValue} in Prometheus units)`
+      }`
     : style.yellow(check.thresholdText ? `threshold "${check.thresholdText}" not understood: not checked` : 'no alert threshold: not checked');
   const query = check.query ? `\n      ${style.cyan('│')} ${check.query.split('\n').join(`\n      ${style.cyan('│')} `)}` : style.yellow('\n      no PromQL query for this metric: not checked');
   const problems = promqlProblemsOf(check).map((problem) => style.red(`      ✗ ${file}:${problem.line}: ${problem.message}`));

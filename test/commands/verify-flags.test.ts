@@ -33,6 +33,10 @@ describe('parseVerifyFlags', () => {
     [{ pushgateway: 'http://127.0.0.1:9091' }, { pushgateway: 'http://127.0.0.1:9091' }],
     [{ targets: false }, { checkTargets: false, jobs: [] }],
     [{ targets: true }, { checkTargets: true }],
+    [{ since: 'now' }, { since: NOW }],
+    [{ window: 'note' }, { window: 'note' }],
+    [{ window: 'since-rollback' }, { window: 'since-rollback' }],
+    [{}, { window: undefined }],
   ] as [VerifyFlags, object][])('%j', (flags, expected) => {
     expect(parseVerifyFlags(flags, NOW)).toMatchObject(expected);
   });
@@ -45,6 +49,7 @@ describe('parseVerifyFlags', () => {
     [{ recoveryTimeout: '0' }, '--recovery-timeout must be a duration such as 90s, 5m or 300 (seconds) (got "0")'],
     [{ since: '2025-11-25' }, '--since must be an ISO time such as 2025-11-25T10:00:00Z (got "2025-11-25")'],
     [{ since: '2025-11-25T12:00:00Z' }, '--since 2025-11-25T12:00:00Z is in the future: give the time the last rollback step finished'],
+    [{ window: 'rollback' }, '--window must be since-rollback or note (got "rollback")'],
     [{ metricsFile: ' ' }, '--metrics-file needs a path, e.g. /var/lib/node_exporter/textfile/runbook.prom'],
     [{ targets: false, job: ['butler'] }, '--no-targets and --job/--target-label contradict each other: the target check is either off or selects targets'],
     [{ targets: false, targetLabel: ['env=staging'] }, '--no-targets and --job/--target-label contradict each other: the target check is either off or selects targets'],

@@ -122,6 +122,23 @@ describe('notifications and the silence around a run', () => {
     expect((await alertmanager.silence(String(actions[1]!.id))).status.state).toBe('expired');
   });
 
+  it('an interrupted run (SIGTERM) expires its silence and says so before it exits', async () => {
+    webhook.bodies.length = 0;
+    webhook.mode = 'ok';
+    const sandbox = createSandbox();
+    sandbox.stub('poetry', 'hang');
+    const run = sandbox.start(sandbox.args('rollback', '21_01a', '--yes', '--notify', webhook.url, ...silenceArgs('e2e-term')));
+    await sandbox.waitForHang('poetry');
+    const [silence] = await silencesOf('e2e-term');
+    expect(silence!.status.state).toBe('active');
+    run.child.kill('SIGTERM');
+    const result = await run.result;
+    expect(result.exitCode).toBe(130);
+    expect((await alertmanager.silence(silence!.id)).status.state).toBe('expired');
+    expect(sandbox.journal().events.filter((event) => event.type === 'silence').map((event) => event.action)).toEqual(['created', 'expired']);
+    expect(texts().at(-1)).toBe('Rollback of 21_01a interrupted (exit 130)');
+  });
+
   it('a resume right after a kill takes over the silence that is still active', async () => {
     const sandbox = createSandbox();
     sandbox.stub('poetry', 'hang');

@@ -114,6 +114,18 @@ describe('runbook export --format ansible', () => {
     expect(readFileSync(await exportPlaybook(sandbox, '95_jinja', '--env', 'staging', '--set', 'incident-id=INC-9'), 'utf8')).toContain('\n    incident_id: "INC-9"\n');
   });
 
+  it('a choice is a variable: only the chosen option\'s tasks run (default the plan\'s choice, -e runbook_choose_N=b another); the data rollback only with -e runbook_with_data_rollback=true', async () => {
+    const sandbox = createSandbox({ notes: ['run-notes/choice-of-restarts.md'] });
+    const playbook = await exportPlaybook(sandbox, '90_choice');
+    const byDefault = await ansiblePlaybook(sandbox, [playbook]);
+    expect(byDefault.exitCode).toBe(0);
+    expect(sandbox.calls()).toEqual(['make stop', 'make restart-systemd']);
+    const other = createSandbox({ notes: ['run-notes/choice-of-restarts.md'] });
+    const chosen = await ansiblePlaybook(other, [await exportPlaybook(other, '90_choice'), '-e', 'runbook_choose_2=b', '-e', 'runbook_with_data_rollback=true']);
+    expect(chosen.exitCode).toBe(0);
+    expect(other.calls()).toEqual(['make stop', 'make restart-docker', 'make data-rollback']);
+  });
+
   it('refuses an unknown format with exit 2', async () => {
     const sandbox = createSandbox();
     const result = await sandbox.run(sandbox.args('export', '21_01a', '--format', 'chef'));

@@ -251,4 +251,28 @@ describe('runbook verify: a Prometheus that misbehaves', () => {
     expect(fake.requests.at(-1)?.headers.authorization).toBe('Bearer tok-rejected-456');
     expect(result.stdout).not.toContain('tok-rejected-456');
   });
+
+  it('exits 3, naming the answer as not Prometheus, for activeTargets: [null] (never an internal error)', async () => {
+    fake.handler = (_request, response) => response.writeHead(200, { 'Content-Type': 'application/json' }).end('{"status":"success","data":{"activeTargets":[null]}}');
+    const result = await verify(['--prometheus-url', fake.url]);
+    expect(result.stderr).toBe(`runbook: recovery inconclusive (not shown either way): Prometheus at ${fake.url}: /api/v1/targets answered with entry 1 of data.activeTargets not a Prometheus target: "null": is this the Prometheus server?\n`);
+    expect(result.exitCode).toBe(3);
+  });
+
+  it('refuses a redirect to another origin, with its location', async () => {
+    fake.handler = (_request, response) => response.writeHead(302, { Location: 'http://127.0.0.1:1/elsewhere' }).end();
+    const result = await verify(['--prometheus-url', fake.url]);
+    expect(result.stderr).toBe(
+      `runbook: recovery inconclusive (not shown either way): Prometheus at ${fake.url} redirected /api/v1/targets to another origin, http://127.0.0.1:1/elsewhere: refused (the request carries credentials); give that URL as the Prometheus URL if it is right\n`,
+    );
+    expect(result.exitCode).toBe(3);
+  });
+
+  it('a server that never answers: --recovery-timeout 2s ends it in about 2 s, the request in flight included', async () => {
+    fake.handler = () => {};
+    const result = await verify(['--prometheus-url', fake.url, '--recovery-timeout', '2s']);
+    expect(result.stderr).toBe(`runbook: recovery inconclusive (not shown either way): no answer from Prometheus at ${fake.url} before the recovery timeout (2s) ran out\n`);
+    expect(result.exitCode).toBe(3);
+    expect(result.stdout).toMatch(/\nRecovery of stage 21_09a NOT verified: inconclusive .*\n(.*\n)*.*checked for 2(\.\d)?s/);
+  });
 });

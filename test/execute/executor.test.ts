@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AbortedError, InterruptedError, StepFailedError } from '../../src/errors.js';
+import { AbortedError, IncompleteError, InterruptedError, StepFailedError } from '../../src/errors.js';
 import { executeSteps, type ExecutorDeps, type ExecutorOptions, type StepInterrupts } from '../../src/execute/executor.js';
 import type { ScriptResult, ScriptRun } from '../../src/execute/run-script.js';
 import type { Choice, StepUi, StepView } from '../../src/execute/step-view.js';
@@ -278,5 +278,83 @@ describe('executeSteps', () => {
     const text = JSON.stringify(result.events) + result.shown.join('\n') + (result.error as Error).message;
     expect(text).not.toMatch(/abcdefgh12345678|tok-secret-123|hunter22/);
     expect(result.events.find((event) => event.type === 'step-finished')).toMatchObject({ outputTail: ['token is ***', 'PASSWORD=***'] });
+  });
+
+  describe('choices, gates, destructive and flagged commands, the data rollback', () => {
+    const choice = (number: number, options: number[][], chosen = 0): PlanStep => ({
+      kind: 'choice',
+      number,
+      title: `Choice ${number}`,
+      line: number * 10,
+      notes: [],
+      within: [],
+      options: options.map((steps, index) => ({ title: `Option ${index + 1}`, line: number * 10 + index, steps })),
+      chosen,
+      chosenBy: 'default',
+    });
+    const inside = (step: PlanShellStep, choiceNumber: number, option: number): PlanShellStep => ({ ...step, within: [{ choice: choiceNumber, option }] });
+
+    it('unattended: only the chosen option runs; the others are not selected, naming the option taken', async () => {
+      const steps = [choice(1, [[2], [3]], 1), inside(shell(2, 'make a'), 1, 0), inside(shell(3, 'make b'), 1, 1), shell(4, 'make after')];
+      const result = await execute(steps, { options: { unattended: true } });
+      expect(result.error).toBeUndefined();
+      expect(result.runs.map((run) => run.script)).toEqual(['make b', 'make after']);
+      const finished = result.events.flatMap((event) => (event.type === 'step-finished' ? [[event.step, event.result, event.message, event.option ?? null]] : []));
+      expect(finished).toEqual([
+        [1, 'done', 'took b) Option 2; not taken: a) Option 1', 1],
+        [2, 'not-selected', 'option a "Option 1" of step 1 not taken', null],
+        [3, 'done', null, null],
+        [4, 'done', null, null],
+      ]);
+    });
+
+    it('interactive: the operator picks by number; "skip" takes no option and runs none of them', async () => {
+      const steps = [choice(1, [[2], [3]]), inside(shell(2, 'make a'), 1, 0), inside(shell(3, 'make b'), 1, 1)];
+      const picked = await execute(steps, { answers: ['2', 'run'] });
+      expect(picked.runs.map((run) => run.script)).toEqual(['make b']);
+      expect(picked.asked[0]).toBe('Step 1: which one? (letter or number)');
+      const skipped = await execute(steps, { answers: ['skip'] });
+      expect(skipped.runs).toEqual([]);
+      expect(skipped.summary).toEqual(['1 skip', '1 → skipped', '2 not-selected', '2 → not-selected', '3 not-selected', '3 → not-selected']);
+    });
+
+    it('a destructive command is asked for on its own even after "continue all"', async () => {
+      const wipe: PlanShellStep = { ...shell(2, 'rm -rf /var/lib/x'), destructive: [{ line: 21, command: 'rm -rf /var/lib/x', reason: 'deletes `/var/lib/x` recursively', fix: 'check first' }] };
+      const result = await execute([shell(1, 'make stop'), wipe, shell(3, 'make start')], { answers: ['continue-all', 'skip'] });
+      expect(result.asked).toEqual(['Run step 1?', 'Step 2 deletes or overwrites data or state: run it?']);
+      expect(result.runs.map((run) => run.script)).toEqual(['make stop', 'make start']);
+      expect(result.shown).toContain('2 show: DESTRUCTIVE (line 21): rm -rf /var/lib/x — deletes `/var/lib/x` recursively');
+    });
+
+    it('unattended: a command that needs a terminal is not run; the run stops as incomplete, saying why', async () => {
+      const watch: PlanShellStep = { ...shell(1, 'kubectl get pods -w'), hazards: [{ line: 11, command: 'kubectl get pods -w', reason: 'never exits (`--watch`)', fix: 'drop `--watch`' }] };
+      const result = await execute([watch, shell(2, 'make after')], { options: { unattended: true } });
+      expect(result.error).toBeInstanceOf(IncompleteError);
+      expect((result.error as Error).message).toBe('stopped before step 1 "Step 1": kubectl get pods -w never exits (`--watch`); drop `--watch`, or run the rollback interactively');
+      expect(result.runs).toEqual([]);
+    });
+
+    it('a manual gate: unattended stops there as incomplete; interactive passes only on "yes"', async () => {
+      const gate: PlanManualStep = { ...manual(1, ['Go on only if the versions match']), gate: 'Go on only if the versions match' };
+      const unattended = await execute([gate, shell(2, 'make restore')], { options: { unattended: true } });
+      expect(unattended.error).toBeInstanceOf(IncompleteError);
+      expect(unattended.runs).toEqual([]);
+      const stopped = await execute([gate, shell(2, 'make restore')], { answers: ['stop'] });
+      expect(stopped.error).toBeInstanceOf(IncompleteError);
+      expect(stopped.runs).toEqual([]);
+      const passed = await execute([gate, shell(2, 'make restore')], { answers: ['yes', 'run'] });
+      expect(passed.error).toBeUndefined();
+      expect(passed.asked[0]).toBe('Gate at step 1: Go on only if the versions match — go on?');
+      expect(passed.runs.map((run) => run.script)).toEqual(['make restore']);
+    });
+
+    it('the data rollback: unattended only when requested; interactive asks, and "no" records that the data was not rolled back', async () => {
+      const data = (requested: boolean): PlanShellStep => ({ ...shell(1, 'make data-rollback'), dataRollback: { requested } });
+      expect((await execute([data(false)], { options: { unattended: true } })).runs).toEqual([]);
+      expect((await execute([data(true)], { options: { unattended: true } })).runs.map((run) => run.script)).toEqual(['make data-rollback']);
+      const declined = await execute([data(false)], { answers: ['skip'] });
+      expect(declined.asked).toEqual(['Step 1 rolls the data migration back: run it?']);
+      expect(declined.events.find((event) => event.type === 'step-finished')).toMatchObject({ result: 'skipped', message: 'data migration not rolled back (the operator chose not to)' });
+    });
   });
 });

@@ -258,3 +258,17 @@ describe('verifyRecovery: servers that answer queries but do not scrape (Thanos 
     expect(report.checks[0]).toMatchObject({ result: 'pass', value: '0.002 (0.2%)', attempts: 1 });
   });
 });
+
+describe('verifyRecovery: a metric in milliseconds', () => {
+  const check = { metric: 'Request time', query: 'avg(request_latency_ms)', threshold: parseThreshold('>150ms'), thresholdText: '>150ms', line: 3 };
+  it.each([
+    ['120', 'pass', '120ms is not >150ms'],
+    ['212', 'fail', '212ms is >150ms'],
+  ])('%s ms is compared with >150ms as milliseconds: %s', async (value, result, reason) => {
+    const clock = new FakeClock(START + 50);
+    const client = simulatePrometheus(clock, [butler(START)], (_promql, at) => ({ data: { resultType: 'vector', result: [{ metric: {}, value: [at / 1000, value] }] }, warnings: [] }));
+    const report = await verifyRecovery({ since: new Date(START), checks: [check], stable: 1, recoveryTimeoutMs: 3_000 }, { client, now: clock.now, sleep: clock.sleep });
+    expect(report.checks[0]).toMatchObject({ result, reason, value: `${value}ms`, baseThreshold: '>150ms' });
+  });
+});
+
