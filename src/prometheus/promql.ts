@@ -73,8 +73,20 @@ const SIGNATURES: Record<string, [args: string, result: ValueType]> = {
 
 const ARG_TYPES: Record<string, ValueType> = { m: 'matrix', v: 'vector', s: 'scalar', t: 'string' };
 
-/** Parses a query and lists what stops Prometheus from running it. */
+// Lint, units and windows each read the same few queries: parse each once.
+const cache = new Map<string, ParsedPromql>();
+
+/** Parses a query and lists what stops Prometheus from running it. Pure; results are cached. */
 export function parsePromql(query: string): ParsedPromql {
+  const cached = cache.get(query);
+  if (cached) return cached;
+  const parsed = parseUncached(query);
+  if (cache.size >= 500) cache.clear();
+  cache.set(query, parsed);
+  return parsed;
+}
+
+function parseUncached(query: string): ParsedPromql {
   const tree = parser.parse(query);
   const problems: PromqlProblem[] = [];
   const at = (offset: number, message: string) => problems.push({ offset, ...position(query, offset), message });
@@ -120,7 +132,8 @@ function firstSyntaxError(tree: Tree, query: string): { offset: number; message:
     const open = unclosedBracket(query);
     return { offset: found.from, message: open ? `unexpected end of query: "${open.char}" at column ${position(query, open.offset).column} is not closed` : 'unexpected end of query' };
   }
-  const shown = (text || query.slice(found.from, found.from + 1)).split('\n')[0]!.slice(0, 20);
+  // Quoted from the note: no control characters reach the terminal.
+  const shown = (text || query.slice(found.from, found.from + 1)).split('\n')[0]!.slice(0, 20).replace(/[\u0000-\u001f\u007f]/g, '?');
   return { offset: found.from, message: `syntax error at "${shown}"` };
 }
 

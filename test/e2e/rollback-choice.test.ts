@@ -98,3 +98,20 @@ describe('a gate', () => {
     expect(sandbox.calls()).toEqual(['make compare', 'make restore']);
   });
 });
+
+describe('resuming after a choice', () => {
+  it('goes on with the option the stopped run took, not the default', async () => {
+    const sandbox = createSandbox({ notes: [NOTE] });
+    const terminal = await sandbox.openTerminal(sandbox.args('rollback', '90_choice'));
+    await terminal.waitForText('Run step 1?');
+    await terminal.answer('y');
+    await terminal.waitForText('Step 2: which one?');
+    await terminal.answer('b');
+    await terminal.waitForText('Run step 4?');
+    await terminal.answer('q');
+    expect(await terminal.waitForExit()).toBe(1);
+    const resumed = await sandbox.run(sandbox.args('resume', '90_choice', '--yes'));
+    expect(resumed.exitCode).toBe(0);
+    expect(sandbox.calls()).toEqual(['make stop', 'make restart-docker']);
+  });
+});
