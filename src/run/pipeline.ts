@@ -96,6 +96,8 @@ export async function runPipeline(request: RunRequest, baseIo: Io): Promise<RunR
         cwd: prepared.cwd,
         notSelected: prepared.notSelected,
         settled: request.resume?.settled,
+        // The options the choice steps took in earlier attempts: their steps stay on the path.
+        taken: request.resume ? choicesTaken(request.resume.events) : undefined,
         dirs,
         mask,
         listeners: hooks.flatMap((hook) => (hook.onEvent ? [(event: RunEvent) => hook.onEvent!(event, context)] : [])),
@@ -163,6 +165,19 @@ function recordedOptionsOf(request: RunRequest, io: Io) {
     ...options,
     runbooks: resolve(io.cwd, runbooksDir(note.runbooks, io)),
     prometheusUrl: note.prometheusUrl,
+    choose: note.choose,
+    withDataRollback: note.withDataRollback,
     metricsFile: options.metricsFile === undefined ? undefined : resolve(io.cwd, options.metricsFile),
   });
+}
+
+/** Choice step → the option it took (or 'skip'), from a run's journal. */
+function choicesTaken(events: RunEvent[]): Map<number, number | 'skip'> {
+  const taken = new Map<number, number | 'skip'>();
+  for (const event of events) {
+    if (event.type !== 'step-finished') continue;
+    if (event.option !== undefined) taken.set(event.step, event.option);
+    else if (event.result === 'skipped' && event.message?.startsWith('no option taken')) taken.set(event.step, 'skip');
+  }
+  return taken;
 }
