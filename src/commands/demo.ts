@@ -64,10 +64,7 @@ export async function demoCommand(options: DemoOptions, io: Io): Promise<number>
     const dirs = stateDirs(io, {});
     const reportPath = join(dirs.reportsDir, `demo-${DEMO_STAGE}.md`);
     const rehearsalStarted = Date.now();
-    const exitCode = await rehearseCommand(
-      { reference: DEMO_STAGE, runbooks, environment: 'sandbox', recoveryTimeout: options.recoveryTimeout, report: reportPath, stateDir: dirs.root },
-      demoIo,
-    );
+    const exitCode = await rehearseCommand({ reference: DEMO_STAGE, runbooks, environment: 'sandbox', recoveryTimeout: options.recoveryTimeout, report: reportPath, stateDir: dirs.root }, demoIo);
     io.stdout.write(await describeRestart(client, rehearsalStarted));
     io.stdout.write(`\n${style.bold('The report')}\n\n${readFileSync(reportPath, 'utf8')}\n`);
     io.stdout.write(`Report: ${relative(io.cwd, reportPath)} (JSON next to it)${options.keep ? `; sandbox kept in ${sandbox.root}` : ''}\n`);
@@ -125,7 +122,7 @@ async function describeRestart(client: PrometheusApi, sinceMs: number): Promise<
 /** The note's checks before the rollback: they should fail while the flag is on. */
 async function showChecksBefore(client: PrometheusApi, runbooks: string, io: Io): Promise<void> {
   const { plan } = await loadPlan({ reference: DEMO_STAGE, runbooks }, io);
-  io.stdout.write('\nBefore the rollback, the note\'s checks read:\n');
+  io.stdout.write("\nBefore the rollback, the note's checks read:\n");
   for (const check of plan.checks) {
     if (!check.query || !check.threshold) continue;
     const evaluation = evaluateCheck((await client.query(check.query)).data, check.threshold, 'inconclusive');

@@ -1,21 +1,29 @@
 /**
- * `bash -n` over step scripts: parses, never executes. All scripts go to one bash process,
- * each wrapped in a function body, so checking a whole directory of notes costs one spawn
- * (bash parses ~20 MB/s); only when that fails is the batch halved, again and again, to find
- * which scripts are broken and check those alone for an exact line.
+ * `bash -n` over step scripts: parses, never executes. Each script is checked on its own
+ * (issue #9: in one batch, a step ending in `__x() {` and the next starting with `}` passed
+ * together), by a small bash driver — one spawn from runbook, one `bash -n` fork per script.
+ * The driver only runs its own fixed loop; the scripts reach `bash -n` as data on its stdin,
+ * NUL-separated (a note cannot hold a NUL: note/decode.ts refuses it).
  */
 
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { UsageError } from '../errors.js';
 import type { SyntaxChecker, SyntaxProblem } from '../io.js';
 
+const DRIVER = `while IFS= read -r -d '' script; do
+  if out=$(bash -n 2>&1 <<<"$script"); then printf 'ok\\0'; else printf '%s\\0' "$out"; fi
+done`;
+
+/** Enough drivers to use both cores of a small machine on a folder of notes. */
+const PARALLEL_FROM = 16;
+
 /**
- * A checker whose first bash is started now, before the note is even read, so bash's start-up
- * overlaps with parsing. The waiting bash reads nothing until a check comes; if none does, it
- * sees end-of-input when runbook exits and exits too (an empty script is valid).
+ * A checker whose first driver is started now, before the note is even read, so bash's
+ * start-up overlaps with parsing. The waiting driver reads nothing until a check comes; if
+ * none does, it sees end-of-input when runbook exits and exits too.
  */
 export function createBashSyntaxChecker(): SyntaxChecker {
-  let warm: ChildProcessWithoutNullStreams | undefined = startBash();
+  let warm: ChildProcessWithoutNullStreams | undefined = startDriver();
   let failed = false;
   warm.once('error', () => (failed = true)); // e.g. no bash: the check's own spawn reports it
   setReferenced(warm, false); // a bash nobody asked for yet must not keep runbook running
@@ -34,43 +42,37 @@ function setReferenced(child: ChildProcessWithoutNullStreams, referenced: boolea
   }
 }
 
-export async function checkBashSyntax(scripts: string[], firstBash?: ChildProcessWithoutNullStreams): Promise<(SyntaxProblem | undefined)[]> {
-  const results: (SyntaxProblem | undefined)[] = new Array(scripts.length).fill(undefined);
-  const indexes = scripts.map((_, index) => index);
-  if (indexes.length === 0) {
-    firstBash?.stdin.end();
-    return results;
+/** One result per script, in order: undefined when `bash -n` accepts it alone. */
+export async function checkBashSyntax(scripts: string[], firstDriver?: ChildProcessWithoutNullStreams): Promise<(SyntaxProblem | undefined)[]> {
+  if (scripts.length === 0) {
+    firstDriver?.stdin.end();
+    return [];
   }
-  const check = async (batch: number[], bash?: ChildProcessWithoutNullStreams): Promise<void> => {
-    if (batch.length === 1) {
-      results[batch[0]!] = await runBashN(scripts[batch[0]!]!, bash);
-      return;
-    }
-    const wrapped = batch.map((index, position) => `__runbook_step_${position}() {\n${scripts[index]}\n:\n}\n`).join('');
-    if ((await runBashN(wrapped, bash)) === undefined) return;
-    const half = Math.ceil(batch.length / 2);
-    await Promise.all([check(batch.slice(0, half)), check(batch.slice(half))]);
-  };
-  await check(indexes, firstBash);
-  return results;
+  if (scripts.length < PARALLEL_FROM) return runDriver(scripts, firstDriver);
+  const half = Math.ceil(scripts.length / 2);
+  const [first, second] = await Promise.all([runDriver(scripts.slice(0, half), firstDriver), runDriver(scripts.slice(half))]);
+  return [...first, ...second];
 }
 
-function startBash(): ChildProcessWithoutNullStreams {
-  return spawn('bash', ['-n'], { stdio: ['pipe', 'pipe', 'pipe'], env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LC_ALL: 'C' } });
+function startDriver(): ChildProcessWithoutNullStreams {
+  return spawn('bash', ['-c', DRIVER], { stdio: ['pipe', 'pipe', 'pipe'], env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LC_ALL: 'C' } });
 }
 
-/** Runs `bash -n` on a script given on stdin; returns the first problem bash reports. */
-function runBashN(script: string, started?: ChildProcessWithoutNullStreams): Promise<SyntaxProblem | undefined> {
+function runDriver(scripts: string[], started?: ChildProcessWithoutNullStreams): Promise<(SyntaxProblem | undefined)[]> {
   return new Promise((resolve, reject) => {
-    const child = started ?? startBash();
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const child = started ?? startDriver();
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     child.on('error', (error: NodeJS.ErrnoException) =>
       reject(error.code === 'ENOENT' ? new UsageError('bash was not found on PATH: runbook needs bash to check and run steps') : error),
     );
-    child.on('close', (code) => resolve(code === 0 ? undefined : parseBashError(stderr)));
-    child.stdin.on('error', () => {}); // bash may exit before reading everything; its exit code tells
-    child.stdin.end(script);
+    child.on('close', () => {
+      const answers = stdout.split('\0');
+      if (answers.length < scripts.length + 1) return reject(new Error(`bash -n checked ${answers.length - 1} of ${scripts.length} scripts`));
+      resolve(scripts.map((_, index) => (answers[index] === 'ok' ? undefined : parseBashError(answers[index]!))));
+    });
+    child.stdin.on('error', () => {}); // bash may exit before reading everything; the count tells
+    child.stdin.end(scripts.map((script) => `${script.replace(/\0/g, '')}\0`).join(''));
   });
 }
 

@@ -47,6 +47,8 @@ export interface ExecutorOptions {
   notSelected: Map<number, string>;
   /** Steps a resumed run settled earlier: shown as skipped, not recorded again. */
   settled?: Map<number, string>;
+  /** A resume: the option each choice step took in an earlier attempt. */
+  taken?: Map<number, number | 'skip'>;
 }
 
 
@@ -298,7 +300,8 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
     finish(step, 'done', { message, option: index });
     ui.title(deps.mask(`${step.number}. ${step.title} — ${optionLetter(index)}) ${step.options[index]!.title}`));
   };
-  const taken = new Map<number, number | 'skip'>();
+  // Seeded on resume with the options taken in earlier attempts.
+  const taken = new Map<number, number | 'skip'>(options.taken ?? []);
   /** Why a step is off the path the choices took, or undefined when it is on it. */
   const offPath = (step: PlanStep): string | undefined => {
     for (const { choice, option } of step.within) {
@@ -360,6 +363,8 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
     if (deps.interrupts.runAborted) throw new InterruptedError(`interrupted before step ${step.number} "${step.title}"`);
     const settled = options.settled?.get(step.number);
     if (settled !== undefined) {
+      // A choice settled earlier keeps the option it took (the resume set `chosen` from the journal).
+      if (step.kind === 'choice') taken.set(step.number, step.chosen);
       ui.skip(settled);
       return;
     }

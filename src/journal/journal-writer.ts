@@ -10,7 +10,7 @@
  * and the write throws a `JournalError` that stops the run before its next step.
  */
 
-import { closeSync, fstatSync, ftruncateSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, ftruncateSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { JournalError } from '../errors.js';
 import { makeFolder } from '../files/make-folder.js';
@@ -32,7 +32,8 @@ export function openJournal(runsDir: string, runId: string): JournalWriter {
   makeFolder(runsDir, 'the journal folder');
   let fd: number;
   try {
-    fd = openSync(path, 'a+');
+    // O_NOFOLLOW: a journal that is a symlink is not ours to append to.
+    fd = openSync(path, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o644);
   } catch (error) {
     throw journalError(path, runId, error);
   }
@@ -112,7 +113,8 @@ function endsMidLine(fd: number): boolean {
 function createReserve(path: string): Error | undefined {
   let fd: number | undefined;
   try {
-    fd = openSync(path, 'w');
+    removeReserve(path); // a leftover, or a link planted at the name: removed, never followed
+    fd = openSync(path, 'wx');
     writeWhole(fd, '\0'.repeat(RESERVE_BYTES));
     return undefined;
   } catch (error) {
@@ -139,6 +141,6 @@ function isDiskFull(error: unknown): boolean {
 
 function journalError(path: string, runId: string, error: unknown): JournalError {
   const code = (error as NodeJS.ErrnoException).code;
-  const reason = isDiskFull(error) ? 'disk full' : code ? `${(error as Error).message}` : String(error);
+  const reason = isDiskFull(error) ? 'disk full' : code === 'ELOOP' ? 'it is a symbolic link, and runbook appends only to its own file' : code ? `${(error as Error).message}` : String(error);
   return new JournalError(`cannot write the journal ${path}: ${reason}; the run stopped before its next step: free space, then runbook resume ${runId}`, { cause: error });
 }

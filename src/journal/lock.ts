@@ -79,7 +79,8 @@ export function acquireLock(locksDir: string, holder: LockHolder, options: LockO
     // Take it over: replace the file in one rename so no one sees it half written.
     const temporary = `${path}.${mine.pid}.tmp`;
     try {
-      writeFileSync(temporary, content);
+      removeQuietly(temporary);
+      writeFileSync(temporary, content, { flag: 'wx' });
       renameSync(temporary, path);
     } catch (error) {
       removeQuietly(temporary);
@@ -96,7 +97,9 @@ export function acquireLock(locksDir: string, holder: LockHolder, options: LockO
 function createWhole(path: string, content: string, pid: number): boolean {
   const temporary = `${path}.${pid}.new`;
   try {
-    writeFileSync(temporary, content, { flag: 'w' });
+    // Never through a link someone left at the temp name: remove it (not its target), then create.
+    removeQuietly(temporary);
+    writeFileSync(temporary, content, { flag: 'wx' });
     linkSync(temporary, path);
     return true;
   } catch (error) {

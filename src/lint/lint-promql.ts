@@ -9,7 +9,5 @@ import type { Note } from '../note/types.js';
 import { promqlProblemsOf } from '../prometheus/check-queries.js';
 
 export function lintPromql(note: Note): NoteProblem[] {
-  return note.monitoring.checks.flatMap((check) =>
-    promqlProblemsOf({ ...check, queryLine: check.queryLine ?? check.line }).map((problem) => ({ file: note.file, line: problem.line, message: problem.message })),
-  );
+  return note.monitoring.checks.flatMap((check) => promqlProblemsOf({ ...check, queryLine: check.queryLine ?? check.line }).map((problem) => ({ file: note.file, line: problem.line, message: problem.message })));
 }

@@ -9,7 +9,9 @@ import { PARAMETER } from '../note/placeholders.js';
 import type { Plan } from './types.js';
 
 const NAME = /^[A-Za-z][A-Za-z0-9]*(?:[-_][A-Za-z0-9]+)*$/;
-const SAFE_VALUE = /^[A-Za-z0-9._:@%+=,/~-]+$/;
+// No `~`: bash expands it at the start of a word and after `=` or `:` in an assignment.
+const SAFE_VALUE = /^[A-Za-z0-9._:@%+=,/-]+$/;
+const PARENT_SEGMENT = /(^|\/)\.\.(\/|$)/;
 
 /** Parses `--set` options (`name=value`, repeatable) into a map; malformed ones are usage errors. */
 export function parseSetOptions(options: string[]): Map<string, string> {
@@ -25,14 +27,21 @@ export function parseSetOptions(options: string[]): Map<string, string> {
   return values;
 }
 
-/** Rejects values that would change the command they are pasted into (spaces, quotes, `;`, `$`). */
+/**
+ * Rejects values that would change the command they are pasted into: spaces, quotes, `;`, `$`,
+ * `~` (issue #9: `--set dir=~root` expanded), a leading `-` (`--set pod=--all` turned
+ * `kubectl delete pod <pod>` into `kubectl delete pod --all`) and `..` path segments (which
+ * leave the folder a command names).
+ */
 export function checkParameterValue(name: string, value: string): string {
   if (value === '') throw new UsageError(`parameter ${name} is empty: give a value, e.g. --set ${name}=INC-42`);
+  // JSON quoting shows control characters as escapes: the message stays one line.
+  const shown = JSON.stringify(value);
   if (!SAFE_VALUE.test(value)) {
-    throw new UsageError(
-      `parameter ${name}="${value}" has characters that could change the command it is pasted into; use letters, digits and . _ : @ % + = , / ~ -`,
-    );
+    throw new UsageError(`parameter ${name}=${shown} has characters that could change the command it is pasted into; use letters, digits and . _ : @ % + = , / -`);
   }
+  if (value.startsWith('-')) throw new UsageError(`parameter ${name}=${shown} starts with "-": the command would take it for an option; give the value itself`);
+  if (PARENT_SEGMENT.test(value)) throw new UsageError(`parameter ${name}=${shown} has a ".." path segment: it could leave the folder the command names; give the path itself`);
   return value;
 }
 

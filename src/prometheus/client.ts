@@ -80,9 +80,7 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
   else if (endpoint.basicAuth) headers.Authorization = `Basic ${Buffer.from(`${endpoint.basicAuth.username}:${endpoint.basicAuth.password}`).toString('base64')}`;
   // Belt and braces: no message may carry a credential, even one echoed back by a proxy.
   // The base64 of user:password too: a proxy that echoes the Authorization header leaks it so.
-  const secrets = [token, endpoint.basicAuth?.password, endpoint.basicAuth && `${endpoint.basicAuth.username}:${endpoint.basicAuth.password}`].filter(
-    (secret): secret is string => !!secret && secret.length >= 4,
-  );
+  const secrets = [token, endpoint.basicAuth?.password, endpoint.basicAuth && `${endpoint.basicAuth.username}:${endpoint.basicAuth.password}`].filter((secret): secret is string => !!secret && secret.length >= 4);
   const maskSecrets = createSecretMasker({}, secrets);
   const redact = (text: string) => secrets.reduce((out, secret) => out.split(secret).join('***'), maskSecrets(maskUrl(text)));
   let requests = 0;
@@ -106,7 +104,11 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
         await response.body?.cancel();
         const next = new URL(location, url);
         if (next.origin !== new URL(url).origin) {
-          throw fail(`${where} redirected ${path.split('?')[0]} to another origin, ${next.href}: refused (the request carries credentials); give that URL as the Prometheus URL if it is right`, { kind: 'http', transient: false, status: response.status });
+          throw fail(`${where} redirected ${path.split('?')[0]} to another origin, ${next.href}: refused (the request carries credentials); give that URL as the Prometheus URL if it is right`, {
+            kind: 'http',
+            transient: false,
+            status: response.status,
+          });
         }
         if (hops >= 5) throw fail(`${where} redirected ${path.split('?')[0]} more than 5 times: refused`, { kind: 'http', transient: false, status: response.status });
         url = next.href;
@@ -158,7 +160,10 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
       const bad = data.activeTargets.findIndex((target) => !isActiveTarget(target));
       if (bad !== -1) {
         const shown = snippet(JSON.stringify(data.activeTargets[bad]) ?? String(data.activeTargets[bad]));
-        throw fail(`Prometheus at ${endpoint.display}: /api/v1/targets answered with entry ${bad + 1} of data.activeTargets not a Prometheus target${shown}: is this the Prometheus server?`, { kind: 'not-prometheus', transient: false });
+        throw fail(`Prometheus at ${endpoint.display}: /api/v1/targets answered with entry ${bad + 1} of data.activeTargets not a Prometheus target${shown}: is this the Prometheus server?`, {
+          kind: 'not-prometheus',
+          transient: false,
+        });
       }
       return data as unknown as TargetsData;
     },

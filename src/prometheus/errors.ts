@@ -29,10 +29,7 @@ export class PrometheusError extends RunbookError {
   /** Attempts made, retries included, when the client gave up. */
   readonly attempts?: number;
 
-  constructor(
-    message: string,
-    details: { kind: PrometheusErrorKind; transient: boolean; status?: number; errorType?: string; attempts?: number; cause?: unknown },
-  ) {
+  constructor(message: string, details: { kind: PrometheusErrorKind; transient: boolean; status?: number; errorType?: string; attempts?: number; cause?: unknown }) {
     // Not being able to ask Prometheus means recovery is not shown: the verification exit code.
     super(message, ExitCode.verifyFailed, { cause: details.cause });
     this.kind = details.kind;

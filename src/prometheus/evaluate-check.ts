@@ -65,8 +65,7 @@ export function evaluateCheck(data: QueryData, threshold: Threshold, noData: NoD
     reason = `${quoted.raw}: no usable value${of(noValue.length)}${policyNote(noData)}`;
   } else {
     quoted = worst(finite(series), threshold);
-    const all =
-      series.length <= 1 ? '' : noValue.length === 0 ? ` (all ${series.length} series)` : ` (${series.length - noValue.length} of ${series.length} series; ${noValue.length} without a value counted as a pass)`;
+    const all = series.length <= 1 ? '' : noValue.length === 0 ? ` (all ${series.length} series)` : ` (${series.length - noValue.length} of ${series.length} series; ${noValue.length} without a value counted as a pass)`;
     reason = `${formatMeasured(quoted.value, threshold, metricUnit)} is not ${limit}${all}`;
   }
   return { result, series, reason, quoted };

@@ -40,9 +40,30 @@ const TYPE_WORDS: Record<ValueType, string> = { scalar: 'a scalar', vector: 'an 
 const SIGNATURES: Record<string, [args: string, result: ValueType]> = {
   ...Object.fromEntries(
     [
-      'absent_over_time', 'avg_over_time', 'changes', 'count_over_time', 'delta', 'deriv', 'first_over_time', 'idelta', 'increase', 'irate', 'last_over_time', 'mad_over_time',
-      'max_over_time', 'min_over_time', 'present_over_time', 'rate', 'resets', 'stddev_over_time', 'stdvar_over_time', 'sum_over_time', 'ts_of_first_over_time', 'ts_of_last_over_time',
-      'ts_of_max_over_time', 'ts_of_min_over_time',
+      'absent_over_time',
+      'avg_over_time',
+      'changes',
+      'count_over_time',
+      'delta',
+      'deriv',
+      'first_over_time',
+      'idelta',
+      'increase',
+      'irate',
+      'last_over_time',
+      'mad_over_time',
+      'max_over_time',
+      'min_over_time',
+      'present_over_time',
+      'rate',
+      'resets',
+      'stddev_over_time',
+      'stdvar_over_time',
+      'sum_over_time',
+      'ts_of_first_over_time',
+      'ts_of_last_over_time',
+      'ts_of_max_over_time',
+      'ts_of_min_over_time',
     ].map((name): [string, [string, ValueType]] => [name, ['m', 'vector']]),
   ),
   quantile_over_time: ['s m', 'vector'],
@@ -50,9 +71,40 @@ const SIGNATURES: Record<string, [args: string, result: ValueType]> = {
   holt_winters: ['m s s', 'vector'],
   double_exponential_smoothing: ['m s s', 'vector'],
   ...Object.fromEntries(
-    ['abs', 'absent', 'acos', 'acosh', 'asin', 'asinh', 'atan', 'atanh', 'ceil', 'cos', 'cosh', 'deg', 'exp', 'floor', 'histogram_avg', 'histogram_count', 'histogram_stddev', 'histogram_stdvar', 'histogram_sum', 'ln', 'log10', 'log2', 'rad', 'sgn', 'sin', 'sinh', 'sort', 'sort_desc', 'sqrt', 'tan', 'tanh', 'timestamp'].map(
-      (name): [string, [string, ValueType]] => [name, ['v', 'vector']],
-    ),
+    [
+      'abs',
+      'absent',
+      'acos',
+      'acosh',
+      'asin',
+      'asinh',
+      'atan',
+      'atanh',
+      'ceil',
+      'cos',
+      'cosh',
+      'deg',
+      'exp',
+      'floor',
+      'histogram_avg',
+      'histogram_count',
+      'histogram_stddev',
+      'histogram_stdvar',
+      'histogram_sum',
+      'ln',
+      'log10',
+      'log2',
+      'rad',
+      'sgn',
+      'sin',
+      'sinh',
+      'sort',
+      'sort_desc',
+      'sqrt',
+      'tan',
+      'tanh',
+      'timestamp',
+    ].map((name): [string, [string, ValueType]] => [name, ['v', 'vector']]),
   ),
   ...Object.fromEntries(['day_of_month', 'day_of_week', 'day_of_year', 'days_in_month', 'hour', 'minute', 'month', 'year'].map((name): [string, [string, ValueType]] => [name, ['v?', 'vector']])),
   histogram_quantile: ['s v', 'vector'],
@@ -73,8 +125,20 @@ const SIGNATURES: Record<string, [args: string, result: ValueType]> = {
 
 const ARG_TYPES: Record<string, ValueType> = { m: 'matrix', v: 'vector', s: 'scalar', t: 'string' };
 
-/** Parses a query and lists what stops Prometheus from running it. */
+// Lint, units and windows each read the same few queries: parse each once.
+const cache = new Map<string, ParsedPromql>();
+
+/** Parses a query and lists what stops Prometheus from running it. Pure; results are cached. */
 export function parsePromql(query: string): ParsedPromql {
+  const cached = cache.get(query);
+  if (cached) return cached;
+  const parsed = parseUncached(query);
+  if (cache.size >= 500) cache.clear();
+  cache.set(query, parsed);
+  return parsed;
+}
+
+function parseUncached(query: string): ParsedPromql {
   const tree = parser.parse(query);
   const problems: PromqlProblem[] = [];
   const at = (offset: number, message: string) => problems.push({ offset, ...position(query, offset), message });
@@ -120,7 +184,11 @@ function firstSyntaxError(tree: Tree, query: string): { offset: number; message:
     const open = unclosedBracket(query);
     return { offset: found.from, message: open ? `unexpected end of query: "${open.char}" at column ${position(query, open.offset).column} is not closed` : 'unexpected end of query' };
   }
-  const shown = (text || query.slice(found.from, found.from + 1)).split('\n')[0]!.slice(0, 20);
+  // Quoted from the note: no control characters reach the terminal.
+  const shown = (text || query.slice(found.from, found.from + 1))
+    .split('\n')[0]!
+    .slice(0, 20)
+    .replace(/[\u0000-\u001f\u007f]/g, '?');
   return { offset: found.from, message: `syntax error at "${shown}"` };
 }
 
@@ -207,7 +275,8 @@ function typeOf(node: SyntaxNode, query: string, at: (offset: number, message: s
       const types = [left, right].map((side) => (side ? typeOf(side, query, at) : 'scalar'));
       [left, right].forEach((side, index) => {
         const type = types[index]!;
-        if (side && type !== 'vector' && type !== 'scalar') at(side.from, `${TYPE_WORDS[type]} in a binary operation, where an instant vector or a scalar is needed${type === 'matrix' ? ' (wrap it in rate(), avg_over_time(), …)' : ''}`);
+        if (side && type !== 'vector' && type !== 'scalar')
+          at(side.from, `${TYPE_WORDS[type]} in a binary operation, where an instant vector or a scalar is needed${type === 'matrix' ? ' (wrap it in rate(), avg_over_time(), …)' : ''}`);
       });
       return types.includes('vector') ? 'vector' : 'scalar';
     }

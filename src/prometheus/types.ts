@@ -39,6 +39,4 @@ export type QueryData =
   | { resultType: 'string'; result: SamplePair };
 
 /** Prometheus' response envelope. */
-export type ApiResponse<T> =
-  | { status: 'success'; data: T; warnings?: string[] }
-  | { status: 'error'; errorType: string; error: string; data?: unknown; warnings?: string[] };
+export type ApiResponse<T> = { status: 'success'; data: T; warnings?: string[] } | { status: 'error'; errorType: string; error: string; data?: unknown; warnings?: string[] };

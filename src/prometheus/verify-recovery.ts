@@ -359,7 +359,9 @@ export async function verifyRecovery(options: VerifyRecoveryOptions, deps: Verif
   async function runChecks(retry: boolean, scrapeIntervalMs: number | undefined): Promise<CheckOutcome[]> {
     const runnable = options.checks.filter((check) => check.query && check.threshold);
     const outcomes = options.checks.map((check) =>
-      check.query && check.threshold ? undefined : notChecked(check, check.query ? (check.thresholdText ? `not checked: threshold "${check.thresholdText}" not understood` : 'not checked: no alert threshold') : 'not checked: no PromQL query'),
+      check.query && check.threshold
+        ? undefined
+        : notChecked(check, check.query ? (check.thresholdText ? `not checked: threshold "${check.thresholdText}" not understood` : 'not checked: no alert threshold') : 'not checked: no PromQL query'),
     );
     if (runnable.length === 0) return outcomes as CheckOutcome[];
     // Once per scrape interval: a query's answer cannot change faster than its inputs.
@@ -452,11 +454,7 @@ export async function verifyRecovery(options: VerifyRecoveryOptions, deps: Verif
   }
 }
 
-function decide(
-  targets: { result: TargetsResult; message: string; outcomes: TargetOutcome[] },
-  checks: CheckOutcome[],
-  error: string | undefined,
-): { verdict: Verdict; reason: string } {
+function decide(targets: { result: TargetsResult; message: string; outcomes: TargetOutcome[] }, checks: CheckOutcome[], error: string | undefined): { verdict: Verdict; reason: string } {
   if (targets.result === 'failed') return { verdict: 'failed', reason: targets.message };
   const failed = checks.filter((check) => check.result === 'fail');
   if (failed.length > 0) return { verdict: 'failed', reason: list(failed.map((check) => `${check.metric}: ${check.reason}`)) };
@@ -505,7 +503,16 @@ function targetsMeasurement(at: Date, evaluation: TargetsEvaluation): Measuremen
 }
 
 function checkMeasurement(at: Date, outcome: CheckOutcome, seriesCount: number): Measurement {
-  return { kind: 'check', at: at.toISOString(), metric: outcome.metric, query: outcome.query ?? '', result: outcome.result, reason: outcome.reason, series: outcome.series, seriesOmitted: Math.max(0, seriesCount - outcome.series.length) };
+  return {
+    kind: 'check',
+    at: at.toISOString(),
+    metric: outcome.metric,
+    query: outcome.query ?? '',
+    result: outcome.result,
+    reason: outcome.reason,
+    series: outcome.series,
+    seriesOmitted: Math.max(0, seriesCount - outcome.series.length),
+  };
 }
 
 function targetOutcome(target: TargetState, streak: { good: number; recoveredAt?: number } | undefined, sinceMs: number): TargetOutcome {

@@ -208,7 +208,7 @@ function recovery(report: RehearsalReport): string {
 function checkCard(check: Check): string {
   return `<figure class="check ${cssClass(check.result)}"><figcaption><strong>${escapeHtml(check.metric)}</strong> <span class="result">${escapeHtml(check.result)}</span><br>measured ${escapeHtml(check.value ?? '-')} · threshold ${escapeHtml(check.threshold ?? '-')}${check.baseThreshold && check.baseThreshold !== check.threshold ? ` (${escapeHtml(check.baseThreshold)})` : ''}</figcaption>
 ${checkChart(check)}
-${check.query ? `<code class="query">${escapeHtml(check.query)}</code>` : ''}<p class="reason">${escapeHtml(check.reason)}</p></figure>`;
+${check.query ? `<code class="query">${escapeHtml(check.query)}</code>` : ''}${check.sentQuery ? `<p class="sent">sent with its ranges since the last step:</p><code class="query">${escapeHtml(check.sentQuery)}</code>` : ''}<p class="reason">${escapeHtml(check.reason)}</p></figure>`;
 }
 
 function checkChart(check: Check): string {

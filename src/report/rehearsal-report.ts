@@ -50,6 +50,8 @@ export interface RehearsalReport {
     exitCode: number | null;
     flags: { name: string; before: string | null; after: string | null; expected: string }[];
     needsPerson: string[];
+    /** What the journal says of the step: the option a choice took, why a step was left out. */
+    message: string | null;
     startedAt: string | null;
     finishedAt: string | null;
     /** A manual step's items (the shell step's commands are in the journal). */
@@ -135,6 +137,7 @@ export function buildRehearsalReport(input: {
       exitCode: outcome?.exitCode ?? null,
       flags: (outcome?.flags ?? []).map((flag) => ({ name: flag.name, before: flag.before, after: flag.after, expected: flag.expected })),
       needsPerson: outcome?.result === 'needs-person' ? outcome.commands.split('\n') : [],
+      message: outcome?.message ?? null,
       startedAt: started?.at ?? null,
       finishedAt: finished?.at ?? null,
       items: step.kind === 'manual' && outcome?.commands ? outcome.commands.split('\n') : [],
@@ -249,7 +252,7 @@ interface JournalledReport {
   targetsChecked: boolean;
   timeToRecoveryMs: number | null;
   targets: { name: string; health: string; lastError: string; timeToRecoveryMs: number | null; recoveredAt?: string | null }[];
-  checks: { metric: string; query: string | null; value: string | null; threshold: string | null; baseThreshold?: string | null; result: string; reason: string }[];
+  checks: { metric: string; query: string | null; sentQuery?: string; value: string | null; threshold: string | null; baseThreshold?: string | null; result: string; reason: string }[];
   requests: number;
 }
 
@@ -322,7 +325,7 @@ export function formatRehearsalMarkdown(report: RehearsalReport): string {
   lines.push('', '#### Steps', '', '| # | Step | Decision | Result | Duration | Exit | Flag before → after |', '|---|------|----------|--------|----------|------|---------------------|');
   for (const step of report.steps) {
     const flags = step.flags.map((flag) => `${flag.name}: ${flag.before ?? 'unset'} → ${flag.after ?? 'unset'}`).join('<br>');
-    lines.push(`| ${step.number} | ${cell(step.title)}${step.kind === 'manual' ? ' (manual)' : ''} | ${step.decision ?? ''} | ${step.result} | ${step.kind === 'shell' ? formatMs(step.durationMs) : ''} | ${step.exitCode ?? ''} | ${cell(flags)} |`);
+    lines.push(`| ${step.number} | ${cell(step.title)}${step.kind === 'manual' ? ' (manual)' : ''} | ${step.decision ?? ''} | ${step.result}${step.message && (step.kind === 'choice' || step.result === 'not-selected' || step.result === 'skipped') ? ` (${cell(step.message)})` : ''} | ${step.kind === 'shell' ? formatMs(step.durationMs) : ''} | ${step.exitCode ?? ''} | ${cell(flags)} |`);
   }
   const needsPerson = report.steps.filter((step) => step.needsPerson.length > 0);
   if (needsPerson.length > 0) {

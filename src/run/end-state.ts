@@ -28,7 +28,9 @@ export async function readEndState(plan: Plan, events: RunEvent[], io: Pick<Io, 
   const done: number[] = [];
   // Only the steps of the options the run took count; the optional data rollback never does.
   const taken = new Map(events.flatMap((event) => (event.type === 'step-finished' && event.option !== undefined ? [[event.step, event.option] as const] : [])));
-  const onPath = path.steps.filter((step) => step.within.every(({ choice, option }) => taken.get(choice) === option));
+  // A choice with no result in these events (settled by an earlier part of a resumed run) keeps the plan's `chosen`.
+  const chosenOf = (number: number) => taken.get(number) ?? (path.steps.find((step) => step.number === number) as { chosen?: number } | undefined)?.chosen;
+  const onPath = path.steps.filter((step) => step.within.every(({ choice, option }) => chosenOf(choice) === option));
   for (const step of onPath) {
     if (step.dataRollback && outcomes.get(step.number)?.result !== 'done') continue;
     const outcome = outcomes.get(step.number);

@@ -35,6 +35,8 @@ export interface RunRequest {
   notSelected: Map<number, string>;
   /** Steps a resumed run finished earlier. */
   settled?: Map<number, string>;
+  /** A resume: the option each choice step took earlier. */
+  taken?: Map<number, number | 'skip'>;
   dirs: StateDirs;
   /** Masks secrets in everything shown and journalled (see `runMasker`). */
   mask: SecretMasker;
@@ -116,6 +118,7 @@ export async function runSteps(request: RunRequest, io: Io): Promise<RunOutcome>
         env: stepEnvironment(io.env, plan, request.runId),
         notSelected: request.notSelected,
         settled: request.settled,
+        taken: request.taken,
       },
       {
         runScript,

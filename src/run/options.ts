@@ -47,17 +47,22 @@ export interface RecordedOptions {
   data?: string;
   pushgateway?: string;
   metricsFile?: string;
+  /** `--choose step=option`: for the choice steps a resume still has to reach. */
+  choose?: string[];
+  withDataRollback?: boolean;
 }
 
-const RECORDED: (keyof RecordedOptions)[] = ['runbooks', 'prometheusUrl', 'stepTimeout', 'verify', 'job', 'targetLabel', 'targets', 'stable', 'recoveryTimeout', 'data', 'pushgateway', 'metricsFile'];
+const RECORDED: (keyof RecordedOptions)[] = ['runbooks', 'prometheusUrl', 'stepTimeout', 'verify', 'job', 'targetLabel', 'targets', 'stable', 'recoveryTimeout', 'data', 'pushgateway', 'metricsFile', 'choose', 'withDataRollback'];
 
 /** The options worth journalling: those given (commander leaves the others undefined). */
 export function recordOptions(options: Partial<Record<keyof RecordedOptions, unknown>>): RecordedOptions {
   const recorded: Record<string, unknown> = {};
   for (const key of RECORDED) {
     const value = options[key];
-    // `--no-verify`/`--no-targets` default to true: only their "no" is worth keeping.
-    if (value === undefined || value === true || (Array.isArray(value) && value.length === 0)) continue;
+    if (value === undefined || (Array.isArray(value) && value.length === 0)) continue;
+    // `--no-verify`/`--no-targets` are true unless given: only their "no" is worth keeping;
+    // `--with-data-rollback` only its yes.
+    if (key === 'verify' || key === 'targets' ? value === true : value === false) continue;
     recorded[key] = value;
   }
   return recorded as RecordedOptions;

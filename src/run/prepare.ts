@@ -13,7 +13,7 @@ import type { Io } from '../io.js';
 import type { RunEvent } from '../journal/events.js';
 import { createRunId } from '../journal/run-id.js';
 import type { RunState } from '../journal/run-state.js';
-import type { Plan } from '../plan/types.js';
+import type { Plan, PlanStep } from '../plan/types.js';
 import { checkDirectory, refuseUnattendedProduction } from './guard.js';
 import { loadPlan, type LoadPlanOptions } from './load-plan.js';
 import { selectSteps, stepTimeoutMs, type RunOptions } from './options.js';
@@ -54,6 +54,14 @@ export interface PreparedRun {
   resume?: ResumeSource;
 }
 
+function takeEarlierChoices(steps: PlanStep[], events: RunEvent[]): void {
+  for (const event of events) {
+    if (event.type !== 'step-finished' || event.option === undefined) continue;
+    const step = steps.find((candidate) => candidate.number === event.step);
+    if (step?.kind === 'choice' && event.option < step.options.length) step.chosen = event.option;
+  }
+}
+
 export async function prepareRun(note: LoadPlanOptions, options: RunOptions, baseIo: Io, resume?: ResumeSource): Promise<PreparedRun> {
   const unattended = options.yes === true;
   // Options that need no note first: a typo fails before the note is even read.
@@ -69,6 +77,8 @@ export async function prepareRun(note: LoadPlanOptions, options: RunOptions, bas
     );
   }
   const path = plan.paths[plan.selectedPath]!;
+  // A resume goes on with the options the stopped run took, not the defaults.
+  if (resume) takeEarlierChoices(path.steps, resume.events);
   const notSelected = resume ? new Map<number, string>() : selectSteps(path.steps.map((step) => step.number), options);
   if (unattended) requireParameters(plan);
   const recovery = options.verify === false ? undefined : recoverySettings(options, plan, io.now());

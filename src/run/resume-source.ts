@@ -70,6 +70,8 @@ export async function loadResume(options: ResumeOptions, io: Io): Promise<Resume
       prometheusUrl: recorded.prometheusUrl,
       environment: started.environment ?? undefined,
       runbooks: recorded.runbooks,
+      choose: recorded.choose,
+      withDataRollback: recorded.withDataRollback,
     },
     options: {
       ...recorded,

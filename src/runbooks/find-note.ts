@@ -60,8 +60,8 @@ async function walkNotes(dir: string, entries: DirectoryEntry[], io: Io, onSkip:
         const target = await io.fs.stat(resolvePath(path, io));
         if (target.isFile()) files.push(path);
         else onSkip(path, `a symlink to ${target.isDirectory() ? 'a folder' : 'something that is not a regular file'}`);
-      } catch {
-        onSkip(path, 'a symlink to a missing file');
+      } catch (error) {
+        onSkip(path, (error as NodeJS.ErrnoException).code === 'ELOOP' ? 'a symlink loop' : 'a symlink to a missing file');
       }
     } else if (isNote) {
       onSkip(path, 'not a regular file (a FIFO, a socket or a device)');

@@ -29,10 +29,10 @@ it(
     const out = result.stdout;
     const root = new RegExp(`\\n  sandbox     (${tmp}/runbook-demo-\\w+)\\n`).exec(out)?.[1];
     expect(root, `the sandbox folder is named (${seconds} s)`).toBeDefined();
-    expect(out).toMatch(/\n  prometheus  http:\/\/127\.0\.0\.1:\d+ \(scrapes every second\)\n  butler      http:\/\/127\.0\.0\.1:\d+\/metrics/);
+    expect(out).toMatch(/\n {2}prometheus {2}http:\/\/127\.0\.0\.1:\d+ \(scrapes every second\)\n {2}butler {6}http:\/\/127\.0\.0\.1:\d+\/metrics/);
 
     // Before the rollback the flag is on, and the note's checks fail.
-    expect(out).toMatch(/\nBefore the rollback, the note's checks read:\n  Dialog context latency \(p95\): FAILING — .* is >150ms\n  Error rate: FAILING — .* is >1%\n/);
+    expect(out).toMatch(/\nBefore the rollback, the note's checks read:\n {2}Dialog context latency \(p95\): FAILING — .* is >150ms\n {2}Error rate: FAILING — .* is >1%\n/);
 
     // The rehearsal: the flag flipped, the butler really restarted (another process), the steps ran unattended.
     expect(out).toContain('\n  env     sandbox\n');
@@ -47,7 +47,7 @@ it(
     // The verdict, and the report printed and written.
     expect(out).toMatch(/\nRehearsal PASSED: USE_NEW_DIALOG_CONTEXT_REPO true → false; 2 steps ran; 1 target recovered; 2\/2 metric checks under threshold; time to recover [\d.]+s\n/);
     // While it waits, the deadline is on screen; the ranges are measured since the last step.
-    expect(out).toMatch(/\n  gives up at \d\d:\d\d:\d\d UTC \(--recovery-timeout 1m30s\); the checks' ranges are measured since the last step finished\n/);
+    expect(out).toMatch(/\n {2}gives up at \d\d:\d\d:\d\d UTC \(--recovery-timeout 1m30s\); the checks' ranges are measured since the last step finished\n/);
     const reportFile = resolve(sandbox.work, /\nReport: (.+) \(JSON next to it\)\n/.exec(out)?.[1] ?? 'no Report: line');
     const report = readFileSync(reportFile, 'utf8');
     expect(out).toContain(`\nThe report\n\n${report}\n`);

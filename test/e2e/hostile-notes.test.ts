@@ -42,3 +42,18 @@ describe('hostile notes', () => {
     }
   });
 });
+
+describe('--set values', () => {
+  it.each([
+    ['incident-id=--all', 'starts with "-": the command would take it for an option'],
+    ['incident-id=~root', 'has characters that could change the command'],
+    ['incident-id=../../etc', 'has a ".." path segment'],
+  ])('--set values can still change the command: %s is refused, nothing run', async (set, message) => {
+    const sandbox = createSandbox({ notes: ['run-notes/step-environment.md'] });
+    const result = await sandbox.run(sandbox.args('rollback', '90_env', '--yes', '--set', set));
+    expect(result.exitCode).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain(message);
+    expect(existsSync(join(sandbox.work, '.runbook'))).toBe(false);
+  });
+});

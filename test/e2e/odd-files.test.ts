@@ -80,15 +80,24 @@ describe('the runbooks folder', () => {
     execFileSync('sed', ['-i', 's/21_01a/31_07z/g', join(elsewhere, 'real.md')]);
     symlinkSync(join(elsewhere, 'real.md'), join(sandbox.runbooks, '31_07z_linked.md'));
     symlinkSync('/dev/null', join(sandbox.runbooks, 'null.md'));
+    symlinkSync(join(sandbox.runbooks, 'loop-b.md'), join(sandbox.runbooks, 'loop-a.md'));
+    symlinkSync(join(sandbox.runbooks, 'loop-a.md'), join(sandbox.runbooks, 'loop-b.md'));
     const shown = await runCli(['show', '31_07z'], { cwd: sandbox.root, env: sandbox.env });
     expect(shown.exitCode).toBe(0);
     expect(shown.stdout).toContain('31_07z');
     const listed = await runCli(['list'], { cwd: sandbox.root, env: sandbox.env });
     expect(listed.exitCode).toBe(0);
     expect(listed.stdout).toContain('runbooks/31_07z_linked.md');
-    expect(listed.stderr).toBe('runbook: warning: skipped runbooks/null.md: a symlink to something that is not a regular file\n');
+    expect(listed.stderr).toBe(
+      [
+        'runbook: warning: skipped runbooks/loop-a.md: a symlink loop',
+        'runbook: warning: skipped runbooks/loop-b.md: a symlink loop',
+        'runbook: warning: skipped runbooks/null.md: a symlink to something that is not a regular file',
+        '',
+      ].join('\n'),
+    );
     const missing = await runCli(['show', '99_none'], { cwd: sandbox.root, env: sandbox.env });
-    expect(missing.stderr).toMatch(/^runbook: no note for stage "99_none" in runbooks; known stages: .*; skipped: runbooks\/null\.md \(a symlink to something that is not a regular file\)\n$/);
+    expect(missing.stderr).toMatch(/^runbook: no note for stage "99_none" in runbooks; known stages: .*; skipped: .*runbooks\/null\.md \(a symlink to something that is not a regular file\)\n$/);
   });
 
   it.skipIf(runAsRoot)('an unreadable sub-folder is named and skipped, not fatal (skipped as root: root reads a chmod 000 folder)', async () => {

@@ -26,7 +26,7 @@ it('lint reports each query that does not run, and the % threshold on a rate, by
   expect(result).toEqual({ exitCode: 1, stdout: `${FINDINGS.join('\n')}\n`, stderr: 'runbook lint: 4 problems in 1 of 1 note\n' });
 });
 
-it("rollback --dry-run shows the same problems under each check, and the millisecond metric compared in its own unit", async () => {
+it('rollback --dry-run shows the same problems under each check, and the millisecond metric compared in its own unit', async () => {
   sandbox = createSandbox({ notes: { '30_05a_promql_problems.md': 'notes/promql-problems.md' } });
   const result = await runCli(['rollback', '30_05a', '--dry-run'], { cwd: sandbox.root, env: sandbox.env });
   expect(result.exitCode).toBe(0);

@@ -24,6 +24,12 @@ describe('a choice step', () => {
       [4, 'not-selected', 'option b "Option B: Docker" of step 2 not taken'],
       [5, 'not-selected', 'data migration not rolled back: optional, pass --with-data-rollback to run it unattended'],
     ]);
+    // The report and the transcript name the option taken and say the data was not rolled back.
+    const report = await sandbox.run(['report', '90_choice', '--format', 'md']);
+    expect(report.stdout).toContain('| 2 | Restart it | run | done (took a) Option A: systemd; not taken: b) Option B: Docker) |');
+    expect(report.stdout).toContain('not-selected (data migration not rolled back: optional, pass --with-data-rollback to run it unattended)');
+    const log = await sandbox.run(['log']);
+    expect(log.stdout).toContain('took a) Option A: systemd; not taken: b) Option B: Docker');
   });
 
   it('--choose 2=b picks the other option; --with-data-rollback runs the data rollback too', async () => {
@@ -96,5 +102,22 @@ describe('a gate', () => {
     await terminal.answer('yes');
     expect(await terminal.waitForExit()).toBe(0);
     expect(sandbox.calls()).toEqual(['make compare', 'make restore']);
+  });
+});
+
+describe('resuming after a choice', () => {
+  it('goes on with the option the stopped run took, not the default', async () => {
+    const sandbox = createSandbox({ notes: [NOTE] });
+    const terminal = await sandbox.openTerminal(sandbox.args('rollback', '90_choice'));
+    await terminal.waitForText('Run step 1?');
+    await terminal.answer('y');
+    await terminal.waitForText('Step 2: which one?');
+    await terminal.answer('b');
+    await terminal.waitForText('Run step 4?');
+    await terminal.answer('q');
+    expect(await terminal.waitForExit()).toBe(1);
+    const resumed = await sandbox.run(sandbox.args('resume', '90_choice', '--yes'));
+    expect(resumed.exitCode).toBe(0);
+    expect(sandbox.calls()).toEqual(['make stop', 'make restart-docker']);
   });
 });

@@ -45,7 +45,7 @@ describe('runbook rollback refuses bad usage before running anything (exit 2)', 
 
     expect(result).toEqual({
       stdout: '',
-      stderr: 'runbook: parameter incident-id="INC-1;rm -rf ~" has characters that could change the command it is pasted into; use letters, digits and . _ : @ % + = , / ~ -\n',
+      stderr: 'runbook: parameter incident-id="INC-1;rm -rf ~" has characters that could change the command it is pasted into; use letters, digits and . _ : @ % + = , / -\n',
       exitCode: 2,
     });
     expect(existsSync(join(sandbox.work, '.runbook'))).toBe(false);

@@ -47,11 +47,11 @@ describe.each<[string, (options: ScrapingServerOptions) => Promise<PrometheusSer
     expect(result.stderr).toBe('');
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain("; the checks' ranges are measured since --since\n");
-    expect(result.stdout).toMatch(/\n  Error rate: pass — 0 \(0%\) is not >1%\n/);
+    expect(result.stdout).toMatch(/\n {2}Error rate: pass — 0 \(0%\) is not >1%\n/);
     expect(result.stdout).toMatch(
-      /\n      sent with its ranges since the last step \(\[5m\] → \[\d+s\]\):\n      │ sum\(rate\(dialog_context_repository_operations_total\{status="error"\}\[\d+s\]\)\) \/ sum\(rate\(dialog_context_repository_operations_total\[\d+s\]\)\)\n/,
+      /\n {6}sent with its ranges since the last step \(\[5m\] → \[\d+s\]\):\n {6}│ sum\(rate\(dialog_context_repository_operations_total\{status="error"\}\[\d+s\]\)\) \/ sum\(rate\(dialog_context_repository_operations_total\[\d+s\]\)\)\n/,
     );
-    expect(result.stdout).toMatch(/\n  Dialog context latency \(p95\): pass — 0\.0\d+ \([\d.]+ms\) is not >150ms\n/);
+    expect(result.stdout).toMatch(/\n {2}Dialog context latency \(p95\): pass — 0\.0\d+ \([\d.]+ms\) is not >150ms\n/);
   }, 60_000);
 
   it("verify --window note: the note's ranges, as written", async () => {

@@ -62,7 +62,7 @@ describe.concurrent('runbook verify (real Prometheus)', () => {
     // Each check held for --stable 2 evaluations in a row.
     expect(result.stdout).toContain('  Error rate: pass — 0.002 (0.2%) is not >1%\n      threshold >1.0% (>0.01) · 2 measurements\n      │ fixture_error_ratio{job="butler"}\n');
     expect(result.stdout).toContain('  Latency (p95): pass — 0.08 (80ms) is not >150ms\n      threshold >150ms (>0.15) · 2 measurements\n');
-    expect(result.stdout).toContain("› Error rate: inconclusive — 0.002 (0.2%) is not >1%; held 1 of 2 evaluations in a row so far\n");
+    expect(result.stdout).toContain('› Error rate: inconclusive — 0.002 (0.2%) is not >1%; held 1 of 2 evaluations in a row so far\n');
     // Progress, as plain lines without a terminal.
     expect(result.stdout).toMatch(new RegExp(`\n› butler \\(${butler.address}\\) up: first good scrape \\d+(ms|\\.\\ds) after the check started\n`));
     expect(result.stdout).toContain('› 1/1 target up — confirming: 1 good scrape in a row so far\n');
@@ -137,7 +137,6 @@ describe.concurrent('runbook verify (real Prometheus)', () => {
     expect(result.stderr).toBe(`runbook: warning: could not push metrics to the Pushgateway at http://127.0.0.1:${port}: connection refused\n`);
     expect(result.exitCode).toBe(0);
   });
-
 });
 
 // These change what the targets report, one at a time, and put it back.
@@ -150,7 +149,9 @@ describe.sequential('runbook verify (real Prometheus), targets and metrics chang
       expect(result.stderr).toBe(`runbook: recovery not verified: scheduler (${scheduler.address}) is down: connection refused after 3s\n`);
       expect(result.exitCode).toBe(3);
       expect(result.stdout).toContain(`Recovery of stage 21_09a NOT verified: failed — Prometheus ${prometheus.url}\n  scheduler (${scheduler.address}) is down: connection refused after 3s\n`);
-      expect(result.stdout).toMatch(new RegExp(`\\n  scheduler \\(${scheduler.address}\\)\\s+down\\s+not recovered\\s+Get "http://${scheduler.address}/metrics": dial tcp ${scheduler.address}: connect: connection refused\\n`));
+      expect(result.stdout).toMatch(
+        new RegExp(`\\n  scheduler \\(${scheduler.address}\\)\\s+down\\s+not recovered\\s+Get "http://${scheduler.address}/metrics": dial tcp ${scheduler.address}: connect: connection refused\\n`),
+      );
       expect(result.stdout).toContain(`› 1/2 targets up — waiting for scheduler (${scheduler.address}): connection refused\n`);
     } finally {
       await scheduler.restart();
@@ -193,7 +194,6 @@ describe.sequential('runbook verify (real Prometheus), targets and metrics chang
       await butler.set({ fixture_error_ratio: 0.002 });
     }
   });
-
 });
 
 describe.concurrent('runbook verify: bad input is one line, no stack trace', () => {
@@ -255,7 +255,9 @@ describe('runbook verify: a Prometheus that misbehaves', () => {
   it('exits 3, naming the answer as not Prometheus, for activeTargets: [null] (never an internal error)', async () => {
     fake.handler = (_request, response) => response.writeHead(200, { 'Content-Type': 'application/json' }).end('{"status":"success","data":{"activeTargets":[null]}}');
     const result = await verify(['--prometheus-url', fake.url]);
-    expect(result.stderr).toBe(`runbook: recovery inconclusive (not shown either way): Prometheus at ${fake.url}: /api/v1/targets answered with entry 1 of data.activeTargets not a Prometheus target: "null": is this the Prometheus server?\n`);
+    expect(result.stderr).toBe(
+      `runbook: recovery inconclusive (not shown either way): Prometheus at ${fake.url}: /api/v1/targets answered with entry 1 of data.activeTargets not a Prometheus target: "null": is this the Prometheus server?\n`,
+    );
     expect(result.exitCode).toBe(3);
   });
 

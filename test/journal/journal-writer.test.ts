@@ -1,4 +1,4 @@
-import { readFileSync, rmSync, writeFileSync, readdirSync, mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -66,6 +66,21 @@ describe('journal writer: whole lines', () => {
     expect(() => openJournal(dir, RUN)).toThrow(/cannot write the journal .*: disk full/);
     expect(readFileSync(join(dir, `${RUN}.jsonl`), 'utf8')).toBe('');
     expect(readdirSync(dir).sort()).toEqual([`${RUN}.jsonl`, 'filler']);
+  });
+});
+
+describe('journal writer: files planted by someone else', () => {
+  it('a journal that is a symlink is never appended to, nor its reserve name followed', () => {
+    const dir = tempDir();
+    const victim = join(dir, 'victim.txt');
+    writeFileSync(victim, 'precious\n');
+    symlinkSync(victim, join(dir, `${RUN}.jsonl`));
+    expect(() => openJournal(dir, RUN)).toThrow(/cannot write the journal .*: it is a symbolic link, and runbook appends only to its own file/);
+    rmSync(join(dir, `${RUN}.jsonl`));
+    symlinkSync(victim, join(dir, `.${RUN}.reserve`));
+    openJournal(dir, RUN).close();
+    expect(readFileSync(victim, 'utf8')).toBe('precious\n');
+    rmSync(dir, { recursive: true });
   });
 });
 

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -133,5 +133,17 @@ describe('acquireLock', () => {
   it('takes the lock whole or not at all: no temp files left beside it', () => {
     acquireLock(dir, holder(1), options([1])).release();
     expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('a symlink planted at the lock\'s temp names is removed, never written through', () => {
+    mkdirSync(dir, { recursive: true });
+    const victim = join(dir, 'victim.txt');
+    writeFileSync(victim, 'precious\n');
+    symlinkSync(victim, `${lockFile()}.2.new`);
+    symlinkSync(victim, `${lockFile()}.2.tmp`);
+    acquireLock(dir, holder(2), options([2])).release();
+    writeFileSync(lockFile(), '');
+    acquireLock(dir, holder(2), options([2], { forceUnlock: true }));
+    expect(readFileSync(victim, 'utf8')).toBe('precious\n');
   });
 });

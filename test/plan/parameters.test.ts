@@ -21,6 +21,13 @@ describe('parseSetOptions', () => {
     { option: 'incident-id=$(id)', message: /could change the command/ },
     { option: 'incident-id=a b', message: /could change the command/ },
     { option: "incident-id=it's", message: /could change the command/ },
+    // Issue #9: `--set` values can still change the command.
+    { option: 'pod=--all', message: /^parameter pod="--all" starts with "-": the command would take it for an option/ },
+    { option: 'dir=~root', message: /^parameter dir="~root" has characters that could change the command/ },
+    { option: 'dir=a:~root', message: /could change the command/ },
+    { option: 'dir=../../etc', message: /^parameter dir="..\/..\/etc" has a ".." path segment/ },
+    { option: 'dir=srv/..', message: /has a ".." path segment/ },
+    { option: 'id=a\u001b[8m', message: /could change the command/ },
   ])('refuses $option', ({ option, message }) => {
     expect(() => parseSetOptions([option])).toThrow(message);
   });

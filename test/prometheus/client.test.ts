@@ -19,7 +19,13 @@ beforeEach(() => {
   server.requests.length = 0;
 });
 
-const TARGETS = { status: 'success', data: { activeTargets: [{ labels: { job: 'butler', instance: 'a:1' }, scrapePool: 'butler', scrapeUrl: 'http://a:1/metrics', lastError: '', lastScrape: '2025-11-25T10:00:00Z', lastScrapeDuration: 0.01, health: 'up' }], droppedTargets: [] } };
+const TARGETS = {
+  status: 'success',
+  data: {
+    activeTargets: [{ labels: { job: 'butler', instance: 'a:1' }, scrapePool: 'butler', scrapeUrl: 'http://a:1/metrics', lastError: '', lastScrape: '2025-11-25T10:00:00Z', lastScrapeDuration: 0.01, health: 'up' }],
+    droppedTargets: [],
+  },
+};
 
 function client(options: Partial<PrometheusClientOptions> = {}) {
   const retries: RetryInfo[] = [];
@@ -221,7 +227,9 @@ describe('PrometheusClient: answers that are not Prometheus targets, and redirec
       server.handler = (request, response) => response.writeHead(307, { Location: `${elsewhere.url}${request.url}` }).end();
       const error = await failure(client({ bearerToken: 'secret-token' }).api.targets());
       expect(error).toMatchObject({ kind: 'http', transient: false, status: 307 });
-      expect(error.message).toBe(`Prometheus at ${server.url} redirected /api/v1/targets to another origin, ${elsewhere.url}/api/v1/targets?state=active: refused (the request carries credentials); give that URL as the Prometheus URL if it is right`);
+      expect(error.message).toBe(
+        `Prometheus at ${server.url} redirected /api/v1/targets to another origin, ${elsewhere.url}/api/v1/targets?state=active: refused (the request carries credentials); give that URL as the Prometheus URL if it is right`,
+      );
       expect(elsewhere.requests).toEqual([]);
       expect(server.requests).toHaveLength(1);
     } finally {
@@ -229,4 +237,3 @@ describe('PrometheusClient: answers that are not Prometheus targets, and redirec
     }
   });
 });
-

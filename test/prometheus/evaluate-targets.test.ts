@@ -73,7 +73,17 @@ describe('evaluateTargets: selectors', () => {
     ['--job butler --job scheduler (any of them)', { jobs: ['butler', 'scheduler'], labels: [] }, ['a:1', 'b:1', 'c:1']],
     ['--target-label env=staging', { jobs: [], labels: [['env', 'staging']] }, ['a:1', 'c:1']],
     ['--job butler --target-label env=staging (both)', { jobs: ['butler'], labels: [['env', 'staging']] }, ['a:1']],
-    ['a repeated key matches any of its values', { jobs: [], labels: [['env', 'staging'], ['env', 'production']] }, ['a:1', 'b:1', 'c:1']],
+    [
+      'a repeated key matches any of its values',
+      {
+        jobs: [],
+        labels: [
+          ['env', 'staging'],
+          ['env', 'production'],
+        ],
+      },
+      ['a:1', 'b:1', 'c:1'],
+    ],
     ['--target-label job=node is --job node', { jobs: [], labels: [['job', 'node']] }, ['d:1']],
     ['a label no target has', { jobs: [], labels: [['team', 'ops']] }, []],
     ['a job nobody runs', { jobs: ['butlr'], labels: [] }, []],
@@ -120,11 +130,11 @@ describe('evaluateTargets: speed', () => {
 describe('evaluateTargets: scrapes that are no evidence', () => {
   const NOW = Date.parse('2025-11-25T10:00:05Z');
   it.each([
-    ['a last scrape in the future', { lastScrape: '2097-01-01T00:00:00Z' }, 'unknown', 'its last scrape (2097-01-01T00:00:00Z) is in the future: is Prometheus\' clock right?'],
+    ['a last scrape in the future', { lastScrape: '2097-01-01T00:00:00Z' }, 'unknown', "its last scrape (2097-01-01T00:00:00Z) is in the future: is Prometheus' clock right?"],
     ['no scrape interval at all', { scrapeInterval: undefined }, 'unknown', 'Prometheus reports no scrape interval for it'],
     ['a scrape interval that is not a duration', { scrapeInterval: 'soon' }, 'unknown', 'Prometheus reports no scrape interval for it'],
     // VictoriaMetrics has no scrapeInterval field; its discovered labels carry it.
-    ['VictoriaMetrics\' __scrape_interval__ label', { scrapeInterval: undefined, discoveredLabels: { __scrape_interval__: '1s' } }, 'up', 'up'],
+    ["VictoriaMetrics' __scrape_interval__ label", { scrapeInterval: undefined, discoveredLabels: { __scrape_interval__: '1s' } }, 'up', 'up'],
   ])('%s → %s', (_name, overrides, status, problem) => {
     const [state] = evaluateTargets([target(overrides)], none, SINCE, NOW).targets;
     expect(state?.status).toBe(status);

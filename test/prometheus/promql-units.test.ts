@@ -36,7 +36,7 @@ describe('isRatioQuery', () => {
   ])('%s: %s', (query, ratio) => expect(isRatioQuery(query)).toBe(ratio));
 });
 
-describe('thresholdForQuery: the metric\'s own unit', () => {
+describe("thresholdForQuery: the metric's own unit", () => {
   it.each([
     ['histogram_quantile(0.95, sum by (le) (rate(request_duration_ms_bucket[5m])))', 'ms'],
     ['avg(request_latency_milliseconds)', 'ms'],

@@ -271,4 +271,3 @@ describe('verifyRecovery: a metric in milliseconds', () => {
     expect(report.checks[0]).toMatchObject({ result, reason, value: `${value}ms`, baseThreshold: '>150ms' });
   });
 });
-

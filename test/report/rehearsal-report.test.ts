@@ -72,9 +72,9 @@ describe('buildRehearsalReport', () => {
       summary: 'USE_NEW_DIALOG_CONTEXT_REPO true → false; 2 steps ran; 1 target recovered; 1/1 metric checks under threshold',
     });
     expect(report.steps).toEqual([
-      { number: 1, title: 'Disable feature flag', kind: 'shell', result: 'done', decision: 'run', durationMs: 2000, exitCode: 0, flags: [{ name: 'USE_NEW_DIALOG_CONTEXT_REPO', before: 'true', after: 'false', expected: 'false' }], needsPerson: [], startedAt: at(1), finishedAt: at(3), items: [], acknowledgedBy: null },
-      { number: 2, title: 'Validate rollback', kind: 'shell', result: 'done', decision: 'run', durationMs: 1000, exitCode: 0, flags: [], needsPerson: [], startedAt: at(3), finishedAt: at(4), items: [], acknowledgedBy: null },
-      { number: 3, title: 'Communicate', kind: 'manual', result: 'needs-person', decision: 'needs-person', durationMs: 0, exitCode: null, flags: [], needsPerson: ['Post to #ops-shared', 'Update incident log', 'Schedule post-mortem'], startedAt: at(4), finishedAt: at(4), items: ['Post to #ops-shared', 'Update incident log', 'Schedule post-mortem'], acknowledgedBy: null },
+      { number: 1, title: 'Disable feature flag', kind: 'shell', result: 'done', decision: 'run', durationMs: 2000, exitCode: 0, flags: [{ name: 'USE_NEW_DIALOG_CONTEXT_REPO', before: 'true', after: 'false', expected: 'false' }], needsPerson: [], startedAt: at(1), finishedAt: at(3), items: [], acknowledgedBy: null, message: null },
+      { number: 2, title: 'Validate rollback', kind: 'shell', result: 'done', decision: 'run', durationMs: 1000, exitCode: 0, flags: [], needsPerson: [], startedAt: at(3), finishedAt: at(4), items: [], acknowledgedBy: null, message: null },
+      { number: 3, title: 'Communicate', kind: 'manual', result: 'needs-person', decision: 'needs-person', durationMs: 0, exitCode: null, flags: [], needsPerson: ['Post to #ops-shared', 'Update incident log', 'Schedule post-mortem'], startedAt: at(4), finishedAt: at(4), items: ['Post to #ops-shared', 'Update incident log', 'Schedule post-mortem'], acknowledgedBy: null, message: null },
     ]);
     expect(report).toMatchObject({ lastStepFinishedAt: at(4), recoveredAt: at(24), silence: null, notifications: [] });
     expect(report.verification).toEqual({

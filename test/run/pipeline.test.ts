@@ -200,6 +200,23 @@ describe('the run pipeline: every way a run ends', () => {
     expect(sandbox.calls().filter((call) => call.startsWith('make'))).toEqual(['make day-12-restart-butler']);
   });
 
+  it('resumed after a choice: the option taken in the first attempt stays taken', async () => {
+    const sandbox = createSandbox({ notes: ['run-notes/choice-of-restarts.md'] });
+    const world = fakeIo(sandbox);
+    const note = { reference: '90_choice', runbooks: sandbox.runbooks };
+    // Step 1 runs, the operator takes b) Docker at step 2, then Ctrl-C at step 4's question.
+    const first = await runPipeline({ mode: 'run', note, options: { verify: false }, view: scriptedView(['run', '2', new InterruptedError('prompt closed (Ctrl-C): rollback stopped')]) }, world.io);
+    expect(first.exitCode).toBe(130);
+    expect(sandbox.journal().events.find((event) => event.type === 'step-finished' && event.step === 2)).toMatchObject({ option: 1 });
+
+    // Unattended, a fresh run would take a) systemd; the resume keeps b) Docker.
+    const resume = await loadResume({ run: sandbox.journal().runId, yes: true }, world.io);
+    if (resume.kind !== 'resume') throw new Error(`nothing to resume: ${resume.message}`);
+    const report = await runPipeline({ mode: 'run', note: resume.note, options: resume.options, resume: resume.source, view: scriptedView([]) }, world.io);
+    expect(report.exitCode).toBe(0);
+    expect(sandbox.calls()).toEqual(['make stop', 'make restart-docker']);
+  });
+
   it('a dry run prepares exactly as a run does, and writes nothing', async () => {
     const sandbox = createSandbox();
     const world = fakeIo(sandbox);
