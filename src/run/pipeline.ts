@@ -26,6 +26,9 @@ import { requireTerminal } from './guard.js';
 import type { RunContext, RunHooks } from './hooks.js';
 import type { LoadPlanOptions } from './load-plan.js';
 import { describeTakeover, lockStage, stopTakenOverRun } from './lock-stage.js';
+import type { HeldLock } from '../journal/lock.js';
+import type { SecretMasker } from '../journal/mask-secrets.js';
+import type { Style } from '../view/style.js';
 import { alertingHook } from './alerting-hook.js';
 import { createMetricsHook } from './metrics-hook.js';
 import { recordOptions, type RunOptions } from './options.js';
@@ -60,82 +63,113 @@ export async function runPipeline(request: RunRequest, baseIo: Io): Promise<RunR
   const prepared = await prepareRun(request.note, request.options, baseIo, request.resume);
   if (request.mode === 'dry-run') return showDryRun(prepared, request, baseIo);
   requireTerminal(prepared.unattended, baseIo, request.resume !== undefined);
-
-  const { plan, io, runId, dirs, environment, unattended } = prepared;
-  const lock = lockStage(io, { dirs, runId, stage: plan.stage ?? 'note', forceUnlock: request.options.forceUnlock === true, resuming: request.resume !== undefined });
+  const lock = lockStage(prepared.io, { dirs: prepared.dirs, runId: prepared.runId, stage: prepared.plan.stage ?? 'note', forceUnlock: request.options.forceUnlock === true, resuming: request.resume !== undefined });
   try {
-    const style = styleFor(baseIo.stdout, baseIo.env);
-    const takeover = describeTakeover(lock);
-    if (takeover) baseIo.stdout.write(style.yellow(`${takeover}\n`));
-    // A resume stops its own run's leftovers itself (resumeOpening).
-    if (!request.resume) for (const stopped of await stopTakenOverRun(lock, dirs)) baseIo.stdout.write(style.yellow(`${stopped}\n`));
-    const secrets = alertingSecrets(prepared.alerting);
-    baseIo.stdout.write(runMasker(io, plan, runId, secrets)(formatRunHeader(plan, { runId, journalDir: dirs.runsDir, unattended, style, notSelected: request.resume?.settled ?? prepared.notSelected, resumedFrom: request.resume?.from, predicted: prepared.predicted })));
-    const opening = request.resume ? resumeOpening(request.resume, io, { overrides: request.overrides, say: (text) => baseIo.stdout.write(style.yellow(text)) }) : undefined;
-
-    // confirm
-    if (environment?.production && !unattended) await confirmProduction(plan.stage ?? plan.file, environment.name);
-    const final = await askParameters(plan);
-    const mask = runMasker(io, final, runId, secrets);
-    const metrics = await createMetricsHook(final.stage ?? 'note', prepared.recovery ?? request.options);
-    const hooks = [...(request.hooks ?? []), ...(metrics ? [metrics] : []), alertingHook(prepared.alerting, io, { mask, history: request.resume?.events })];
-    const context: RunContext = { plan: final, runId, dirs, environment, unattended, resumed: request.resume !== undefined };
-    const first = opening ?? [runStartedEvent(final, runId, io, { unattended, cwd: prepared.cwd, environment: environment?.name, options: recordedOptionsOf(request, baseIo) })];
-    for (const hook of hooks) first.push(...((await hook.beforeSteps?.(context)) ?? []));
-
-    // execute, then verify
-    const earlier = request.resume?.events ?? [];
-    const verify = checkRecovery(final, prepared.recovery, io);
-    const outcome = await runSteps(
-      {
-        plan: final,
-        runId,
-        opening: first,
-        unattended,
-        stepTimeoutMs: prepared.stepTimeoutMs,
-        cwd: prepared.cwd,
-        notSelected: prepared.notSelected,
-        settled: request.resume?.settled,
-        // The options the choice steps took in earlier attempts: their steps stay on the path.
-        taken: request.resume ? choicesTaken(request.resume.events) : undefined,
-        dirs,
-        mask,
-        listeners: hooks.flatMap((hook) => (hook.onEvent ? [(event: RunEvent) => hook.onEvent!(event, context)] : [])),
-        atEnd: hooks.flatMap((hook) => (hook.beforeFinish ? [hook.beforeFinish.bind(hook)] : [])),
-        view: request.view,
-        afterSteps: async (run) => {
-          // Success needs every shell step done and every flag at its rollback value.
-          const end = await readEndState(final, [...earlier, ...run.events], io, prepared.cwd);
-          if (!isComplete(end)) {
-            run.emit({ type: 'verification', at: io.now().toISOString(), phase: 'skipped', verdict: 'not verified', summary: 'recovery not checked: the rollback is not complete' });
-            return { exitCode: ExitCode.stepFailed, result: 'incomplete', message: describeIncomplete(end) };
-          }
-          return verify(run);
-        },
-      },
-      io,
-    );
-
-    // finish
-    const all = [...earlier, ...outcome.events];
-    const whole = { ...outcome, steps: stepOutcomes(all) };
-    baseIo.stdout.write(formatRunSummary(final, whole, { style, cwd: baseIo.cwd }));
-    if (outcome.result !== 'succeeded' && outcome.result !== 'not-recovered') {
-      const end = await readEndState(final, all, io, prepared.cwd);
-      baseIo.stdout.write(formatStopState(end, { style, resumeCommand: resumeCommandFor(outcome.result, prepared, baseIo, all) }));
-    }
-    for (const hook of hooks) {
-      try {
-        for (const warning of (await hook.afterRun?.(context, outcome)) ?? []) baseIo.stderr.write(`runbook: warning: ${warning}\n`);
-      } catch (error) {
-        baseIo.stderr.write(`runbook: warning: ${error instanceof Error ? error.message : String(error)}\n`);
-      }
-    }
-    if (outcome.exitCode === ExitCode.verifyFailed && outcome.message) baseIo.stderr.write(`runbook: ${outcome.message}\n`);
-    return { exitCode: outcome.exitCode, prepared: { ...prepared, plan: final }, outcome };
+    const run = await confirm(prepared, request, lock, baseIo);
+    const outcome = await execute(run, prepared, request);
+    await finish(run, outcome, prepared, baseIo);
+    return { exitCode: outcome.exitCode, prepared: { ...prepared, plan: run.context.plan }, outcome };
   } finally {
     lock.release();
   }
+}
+
+/** A run between confirm and finish: the final plan, its masker, hooks and first events. */
+interface ConfirmedRun {
+  context: RunContext;
+  mask: SecretMasker;
+  hooks: RunHooks[];
+  opening: RunEvent[];
+  style: Style;
+}
+
+/**
+ * The header (and what a taken-over lock or a stopped run left behind), the production check,
+ * the parameters still missing; then the hooks start (`beforeSteps`).
+ */
+async function confirm(prepared: PreparedRun, request: RunRequest, lock: HeldLock, baseIo: Io): Promise<ConfirmedRun> {
+  const { plan, io, runId, dirs, environment, unattended } = prepared;
+  const style = styleFor(baseIo.stdout, baseIo.env);
+  const say = (text: string) => baseIo.stdout.write(style.yellow(text));
+  const takeover = describeTakeover(lock);
+  if (takeover) say(`${takeover}\n`);
+  // A resume stops its own run's leftovers itself (resumeOpening).
+  if (!request.resume) for (const stopped of await stopTakenOverRun(lock, dirs)) say(`${stopped}\n`);
+  const secrets = alertingSecrets(prepared.alerting);
+  const notSelected = request.resume?.settled ?? prepared.notSelected;
+  baseIo.stdout.write(runMasker(io, plan, runId, secrets)(formatRunHeader(plan, { runId, journalDir: dirs.runsDir, unattended, style, notSelected, resumedFrom: request.resume?.from, predicted: prepared.predicted })));
+  const resumed = request.resume ? resumeOpening(request.resume, io, { overrides: request.overrides, say }) : undefined;
+
+  if (environment?.production && !unattended) await confirmProduction(plan.stage ?? plan.file, environment.name);
+  const final = await askParameters(plan);
+  const mask = runMasker(io, final, runId, secrets);
+  const metrics = await createMetricsHook(final.stage ?? 'note', prepared.recovery ?? request.options);
+  const hooks = [...(request.hooks ?? []), ...(metrics ? [metrics] : []), alertingHook(prepared.alerting, io, { mask, history: request.resume?.events })];
+  const context: RunContext = { plan: final, runId, dirs, environment, unattended, resumed: request.resume !== undefined };
+  const opening = resumed ?? [runStartedEvent(final, runId, io, { unattended, cwd: prepared.cwd, environment: environment?.name, options: recordedOptionsOf(request, baseIo) })];
+  for (const hook of hooks) opening.push(...((await hook.beforeSteps?.(context)) ?? []));
+  return { context, mask, hooks, opening, style };
+}
+
+/**
+ * The steps (journalled, hooks told every event), then the verdict: `incomplete` unless every
+ * shell step of the path is done and every flag at its rollback value, else the recovery check.
+ */
+function execute(run: ConfirmedRun, prepared: PreparedRun, request: RunRequest): Promise<RunOutcome> {
+  const { plan } = run.context;
+  const { io } = prepared;
+  const earlier = request.resume?.events ?? [];
+  const verify = checkRecovery(plan, prepared.recovery, io);
+  return runSteps(
+    {
+      plan,
+      runId: prepared.runId,
+      opening: run.opening,
+      unattended: prepared.unattended,
+      stepTimeoutMs: prepared.stepTimeoutMs,
+      cwd: prepared.cwd,
+      notSelected: prepared.notSelected,
+      settled: request.resume?.settled,
+      // The options the choice steps took in earlier attempts: their steps stay on the path.
+      taken: request.resume ? choicesTaken(request.resume.events) : undefined,
+      dirs: prepared.dirs,
+      mask: run.mask,
+      listeners: run.hooks.flatMap((hook) => (hook.onEvent ? [(event: RunEvent) => hook.onEvent!(event, run.context)] : [])),
+      atEnd: run.hooks.flatMap((hook) => (hook.beforeFinish ? [hook.beforeFinish.bind(hook)] : [])),
+      view: request.view,
+      afterSteps: async (steps) => {
+        const end = await readEndState(plan, [...earlier, ...steps.events], io, prepared.cwd);
+        if (!isComplete(end)) {
+          steps.emit({ type: 'verification', at: io.now().toISOString(), phase: 'skipped', verdict: 'not verified', summary: 'recovery not checked: the rollback is not complete' });
+          return { exitCode: ExitCode.stepFailed, result: 'incomplete', message: describeIncomplete(end) };
+        }
+        return verify(steps);
+      },
+    },
+    io,
+  );
+}
+
+/**
+ * The summary of the whole run (earlier attempts included); after any stop, where it leaves the
+ * system and how to go on; then the hooks' `afterRun`, whose trouble is only ever a warning.
+ */
+async function finish(run: ConfirmedRun, outcome: RunOutcome, prepared: PreparedRun, baseIo: Io): Promise<void> {
+  const { plan } = run.context;
+  const all = [...(prepared.resume?.events ?? []), ...outcome.events];
+  baseIo.stdout.write(formatRunSummary(plan, { ...outcome, steps: stepOutcomes(all) }, { style: run.style, cwd: baseIo.cwd }));
+  if (outcome.result !== 'succeeded' && outcome.result !== 'not-recovered') {
+    const end = await readEndState(plan, all, prepared.io, prepared.cwd);
+    baseIo.stdout.write(formatStopState(end, { style: run.style, resumeCommand: resumeCommandFor(outcome.result, prepared, baseIo, all) }));
+  }
+  for (const hook of run.hooks) {
+    try {
+      for (const warning of (await hook.afterRun?.(run.context, outcome)) ?? []) baseIo.stderr.write(`runbook: warning: ${warning}\n`);
+    } catch (error) {
+      baseIo.stderr.write(`runbook: warning: ${run.mask(error instanceof Error ? error.message : String(error))}\n`);
+    }
+  }
+  if (outcome.exitCode === ExitCode.verifyFailed && outcome.message) baseIo.stderr.write(`runbook: ${outcome.message}\n`);
 }
 
 /** The plan a run would follow, the steps it would leave out and the failures it would meet. */
