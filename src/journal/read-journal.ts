@@ -29,6 +29,7 @@ export interface JournalFile {
 
 /** A journal is a log, not a note: read at most this much of one (a run writes far less). */
 export const MAX_JOURNAL_BYTES = 256 * 1024 * 1024;
+const READ_AT_ONCE = 64;
 
 export function parseJournal(text: string, path: string): Omit<JournalFile, 'runId' | 'path'> {
   const lines = text.split('\n');
@@ -97,14 +98,14 @@ export async function readAllJournals(runsDir: string): Promise<JournalFile[] & 
   }
   const ids = names.filter((name) => name.endsWith('.jsonl')).map((name) => name.slice(0, -'.jsonl'.length)).filter(isRunId);
   const unreadable: string[] = [];
-  const read = await Promise.all(
-    ids.map((id) =>
-      readJournal(runsDir, id).catch((error: unknown) => {
-        unreadable.push(`skipped: ${error instanceof Error ? error.message : String(error)}`);
-        return undefined;
-      }),
-    ),
-  );
+  const readOne = (id: string) =>
+    readJournal(runsDir, id).catch((error: unknown) => {
+      unreadable.push(`skipped: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    });
+  // A few at a time: years of runs must not run out of file descriptors (EMFILE).
+  const read: (JournalFile | undefined)[] = [];
+  for (let start = 0; start < ids.length; start += READ_AT_ONCE) read.push(...(await Promise.all(ids.slice(start, start + READ_AT_ONCE).map(readOne))));
   const journals = read.filter((journal): journal is JournalFile => journal !== undefined);
   const key = (journal: JournalFile) => `${journal.events[0]?.at ?? ''} ${journal.runId}`;
   return Object.assign(
