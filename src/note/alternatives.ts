@@ -26,7 +26,7 @@ const PHASE = /^(?:prerequisites?|pre-?requisites?|requirements|before you (?:be
 /** "Roll back a Linux instance", "Rolling back to v1.25.0", "Multiversion downgrades": a whole way of rolling back. */
 const WHOLE_ROLLBACK = /\b(?:roll(?:ing|ed)?[ -]?backs?|downgrad\w*|revert(?:ing)?|restor(?:e|ing))\b.*\b(?:a|an|to|from|with|without|for|of|via|using|by)\b|\b(?:downgrades|rollbacks)\b/i;
 const ONE_OF = /\b(?:one of the following|one of these|pick one|choose one|choose (?:the|an?) (?:option|method|approach|way)|depending on|whichever applies)\b|\beither\b[^.]*\bor\b[^.]*:\s*$/i;
-const METHOD = /^(?:using|via|through|by means of)\s+(.+)$/i;
+const METHOD = /^(?:[\w-]+\s+){0,3}?(?:using|via|through|by means of)\s+(.+)$/i;
 
 /** "Step 1: …", "1. …": numbered headings are a sequence, whatever they say. */
 const NUMBERED = /^(?:step\s+\d+\b|\d+[.)]\s)/i;

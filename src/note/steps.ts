@@ -166,6 +166,7 @@ function flowSteps(nodes: readonly RootContent[], pathTitle: string, carry?: str
   let anchor = 0;
   /** Where the steps of an "Option 1: …" lead begin: the next option lead makes them a choice. */
   let optionStart = -1;
+  let groupKind: 'option' | 'condition' | undefined;
   const titleFor = (fallback: string) => (lead && (lead.bold || !heading) ? lead.title : (heading?.title ?? lead?.title ?? fallback));
   const notesFor = () => (lead ? (lead.bold || !heading ? lead.notes : [lead.text]) : []);
   const addNote = (text: string) => {
@@ -242,9 +243,13 @@ function flowSteps(nodes: readonly RootContent[], pathTitle: string, carry?: str
           break;
         }
         const line = lead && (lead.bold || !heading) ? lead.line : (heading?.line ?? lead?.line ?? lineOf(node));
-        const optionLead = lead !== undefined && readsAsOption(lead.title);
-        const alternativeLead = lead !== undefined && flow.steps.length > anchor && (isAlternativeLead(lead.text, flow.steps.at(-1)!) || (optionLead && optionStart === anchor));
-        if (optionLead && !alternativeLead) optionStart = anchor = flow.steps.length;
+        // "Option 1:" then "Option 2:", "If it ran:" then "If it did not:": a second lead of the same kind is the other branch.
+        const leadKind = lead === undefined ? undefined : readsAsOption(lead.title) ? 'option' : readsAsCondition(lead.text) && !GATE.test(lead.text) ? 'condition' : undefined;
+        const alternativeLead = lead !== undefined && flow.steps.length > anchor && (isAlternativeLead(lead.text, flow.steps.at(-1)!) || (leadKind !== undefined && groupKind === leadKind && optionStart === anchor));
+        if (leadKind && !alternativeLead) {
+          optionStart = anchor = flow.steps.length;
+          groupKind = leadKind;
+        }
         const steps = blockSteps(blocks, { title: titleFor(pathTitle), line, notes: notesFor(), intro: lead?.text ?? heading?.title });
         if (alternativeLead) alternative(steps, lead!.text, lead!.line);
         else {
@@ -390,7 +395,7 @@ function alternativeItems(list: List, intro: string | undefined): boolean {
   });
   if (labels.some((label) => label.title === '')) return false;
   // A numbered list is a sequence unless every item is an option ("1. Option A — …") or the text says "one of".
-  if (list.ordered) return labels.every((label) => readsAsOption(label.title)) || (intro !== undefined && introducesAlternatives(intro) && labels.every((label) => label.more));
+  if (list.ordered) return labels.every((label) => readsAsOption(label.title)) || (labels.every((label) => readsAsCondition(label.title) && label.more)) || (intro !== undefined && introducesAlternatives(intro) && labels.every((label) => label.more));
   if (labels.every((label) => readsAsCondition(label.title)) && list.children.every((item) => item.checked == null)) return true;
   if (!labels.every((label) => label.more && label.title.split(/\s+/).length <= 8)) return false;
   const runs = alternativeRuns(labels.map((label) => ({ title: label.title, label: true })), intro !== undefined && introducesAlternatives(intro));

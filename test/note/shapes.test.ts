@@ -139,6 +139,40 @@ describe('sequence or alternatives, from what the text says', () => {
         },
       ],
     },
+    {
+      fixture: 'condition-leads.md',
+      why: '"If the migration already ran:" then "If it did not:": two branches; the restart after them is shared',
+      paths: [
+        {
+          title: 'Rollback Procedure',
+          steps: ['choice Choose one', '  - If the migration already ran', '    shell If the migration already ran', '  - If it did not', '    shell If it did not', 'shell Restart the API'],
+        },
+      ],
+    },
+    {
+      fixture: 'numbered-conditions.md',
+      why: 'a numbered list whose every item is a condition is a choice',
+      paths: [
+        {
+          title: 'Rollback Procedure',
+          steps: [
+            'choice Choose one',
+            '  - If the pod is crashlooping, roll back the image',
+            '    shell If the pod is crashlooping, roll back the image',
+            '  - If the pod is pending, free the node',
+            '    shell If the pod is pending, free the node [destructive]',
+          ],
+        },
+      ],
+    },
+    {
+      fixture: 'via-headings.md',
+      why: '"Rollback via ArgoCD" / "Rollback via Helm" are paths',
+      paths: [
+        { title: 'Rollback via ArgoCD', steps: ['shell Rollback via ArgoCD'] },
+        { title: 'Rollback via Helm', steps: ['shell Rollback via Helm'] },
+      ],
+    },
   ])('$fixture: $why', ({ fixture, paths: expected }) => {
     expect(paths(parseFixture(fixture))).toEqual(expected);
   });
