@@ -43,7 +43,15 @@ export async function verifyCommand(options: VerifyCommandOptions, io: Io): Prom
   let report: VerificationReport;
   try {
     report = await runVerification(
-      { plan, settings, since: settings.since ?? io.now(), window: settings.window ?? (settings.since ? 'since-rollback' : 'note'), quiet: options.json, sinceLabel: settings.since ? '--since' : 'the check started', signal: controller.signal },
+      {
+        plan,
+        settings,
+        since: settings.since ?? io.now(),
+        window: settings.window ?? (settings.since ? 'since-rollback' : 'note'),
+        quiet: options.json,
+        sinceLabel: settings.since ? '--since' : 'the check started',
+        signal: controller.signal,
+      },
       io,
     );
   } finally {

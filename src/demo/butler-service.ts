@@ -40,11 +40,14 @@ export async function runButlerService(options: ButlerOptions): Promise<void> {
   operations.inc({ status: 'error' }, 0);
 
   // The new repository (the migration being rolled back) fails 30% of operations and is slow.
-  const tick = setInterval(() => {
-    const failed = newRepository && Math.random() < 0.3;
-    operations.inc({ status: failed ? 'error' : 'ok' });
-    latency.observe(newRepository ? 0.18 + Math.random() * 0.1 : 0.01 + Math.random() * 0.02);
-  }, Math.max(10, Math.round(1000 / options.operationsPerSecond)));
+  const tick = setInterval(
+    () => {
+      const failed = newRepository && Math.random() < 0.3;
+      operations.inc({ status: failed ? 'error' : 'ok' });
+      latency.observe(newRepository ? 0.18 + Math.random() * 0.1 : 0.01 + Math.random() * 0.02);
+    },
+    Math.max(10, Math.round(1000 / options.operationsPerSecond)),
+  );
 
   await new Promise((resolve) => setTimeout(resolve, options.startupDelayMs));
   const server = createServer((request, response) => {

@@ -75,12 +75,7 @@ export async function createSandbox(options: { runbookBin: string; prometheus: s
     await promisify(execFile)(join(bin, 'make'), ['day-12-restart-butler'], { env: { ...process.env, HOME: home } });
     prometheus = startBackground(
       options.prometheus,
-      [
-        `--config.file=${join(root, 'prometheus.yml')}`,
-        `--storage.tsdb.path=${join(root, 'tsdb')}`,
-        `--web.listen-address=127.0.0.1:${layout.prometheusPort}`,
-        '--log.level=warn',
-      ],
+      [`--config.file=${join(root, 'prometheus.yml')}`, `--storage.tsdb.path=${join(root, 'tsdb')}`, `--web.listen-address=127.0.0.1:${layout.prometheusPort}`, '--log.level=warn'],
       { logFile: join(root, 'prometheus.log'), cwd: root },
     );
   } catch (error) {

@@ -26,6 +26,8 @@ const PHASE = /^(?:prerequisites?|pre-?requisites?|requirements|before you (?:be
 /** "Roll back a Linux instance", "Rolling back to v1.25.0", "Multiversion downgrades": a whole way of rolling back. */
 const WHOLE_ROLLBACK = /\b(?:roll(?:ing|ed)?[ -]?backs?|downgrad\w*|revert(?:ing)?|restor(?:e|ing))\b.*\b(?:a|an|to|from|with|without|for|of|via|using|by)\b|\b(?:downgrades|rollbacks)\b/i;
 const ONE_OF = /\b(?:one of the following|one of these|pick one|choose one|choose (?:the|an?) (?:option|method|approach|way)|depending on|whichever applies)\b|\beither\b[^.]*\bor\b[^.]*:\s*$/i;
+const METHOD = /^(?:[\w-]+\s+){0,3}?(?:using|via|through|by means of)\s+(.+)$/i;
+
 /** "Step 1: …", "1. …": numbered headings are a sequence, whatever they say. */
 const NUMBERED = /^(?:step\s+\d+\b|\d+[.)]\s)/i;
 
@@ -97,9 +99,12 @@ export function alternativeRuns(candidates: Candidate[], introduced = false): [n
   const distinctTerms = new Set(terms.flatMap((list) => (list.length > 0 ? [list.join('+')] : [])));
   const variant = terms.map((list, index) => !phase[index] && list.length > 0 && distinctTerms.size >= 2);
   const whole = candidates.map((candidate, index) => !phase[index] && readsAsWholeRollback(candidate.title));
+  // "Using Helm" / "Using kubectl", "Via the UI" / "Via the API": ways of doing the same thing.
+  const methods = candidates.map((candidate) => METHOD.exec(candidate.title.trim())?.[1]?.toLowerCase());
+  const methodCount = new Set(methods.filter((method) => method !== undefined)).size;
   const wholeCount = whole.filter(Boolean).length;
   const alternative = candidates.map(
-    (_, index) => introduced && !phase[index] ? true : conditional[index]! || variant[index]! || (wholeCount >= 2 && whole[index]!),
+    (_, index) => introduced && !phase[index] ? true : conditional[index]! || variant[index]! || (wholeCount >= 2 && whole[index]!) || (methodCount >= 2 && methods[index] !== undefined && !phase[index]),
   );
   // A lone condition is the other branch of the sibling before it.
   for (let index = 1; index < candidates.length; index++) {

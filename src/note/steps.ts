@@ -7,7 +7,7 @@
  */
 
 import type { Code, List, ListItem, Nodes, Paragraph, RootContent } from 'mdast';
-import { alternativeRuns, introducesAlternatives, readsAsAlternatively, readsAsCondition, subOptionTail, variantTerms, type Candidate } from './alternatives.js';
+import { alternativeRuns, introducesAlternatives, readsAsAlternatively, readsAsCondition, readsAsOption, subOptionTail, variantTerms, type Candidate } from './alternatives.js';
 import { findDestructive, findHazards } from './command-hazards.js';
 import { lineOf, textOf } from './markdown.js';
 import { findExampleValues, findParameters, findScriptMarkers, normaliseParameters, PARAMETER } from './placeholders.js';
@@ -164,6 +164,9 @@ function flowSteps(nodes: readonly RootContent[], pathTitle: string, carry?: str
   let lead: Lead | undefined;
   /** Steps since the last alternative boundary: what an "Alternatively, …" replaces. */
   let anchor = 0;
+  /** Where the steps of an "Option 1: …" lead begin: the next option lead makes them a choice. */
+  let optionStart = -1;
+  let groupKind: 'option' | 'condition' | undefined;
   const titleFor = (fallback: string) => (lead && (lead.bold || !heading) ? lead.title : (heading?.title ?? lead?.title ?? fallback));
   const notesFor = () => (lead ? (lead.bold || !heading ? lead.notes : [lead.text]) : []);
   const addNote = (text: string) => {
@@ -208,6 +211,7 @@ function flowSteps(nodes: readonly RootContent[], pathTitle: string, carry?: str
     ]);
     flow.steps.push(choice);
     anchor = flow.steps.length - 1;
+    if (optionStart !== -1) optionStart = anchor;
   };
 
   for (let index = 0; index < nodes.length; index++) {
@@ -239,7 +243,13 @@ function flowSteps(nodes: readonly RootContent[], pathTitle: string, carry?: str
           break;
         }
         const line = lead && (lead.bold || !heading) ? lead.line : (heading?.line ?? lead?.line ?? lineOf(node));
-        const alternativeLead = lead !== undefined && flow.steps.length > anchor && isAlternativeLead(lead.text, flow.steps.at(-1)!);
+        // "Option 1:" then "Option 2:", "If it ran:" then "If it did not:": a second lead of the same kind is the other branch.
+        const leadKind = lead === undefined ? undefined : readsAsOption(lead.title) ? 'option' : readsAsCondition(lead.text) && !GATE.test(lead.text) ? 'condition' : undefined;
+        const alternativeLead = lead !== undefined && flow.steps.length > anchor && (isAlternativeLead(lead.text, flow.steps.at(-1)!) || (leadKind !== undefined && groupKind === leadKind && optionStart === anchor));
+        if (leadKind && !alternativeLead) {
+          optionStart = anchor = flow.steps.length;
+          groupKind = leadKind;
+        }
         const steps = blockSteps(blocks, { title: titleFor(pathTitle), line, notes: notesFor(), intro: lead?.text ?? heading?.title });
         if (alternativeLead) alternative(steps, lead!.text, lead!.line);
         else {
@@ -378,12 +388,14 @@ function stepsOfList(list: List, lead: Lead | undefined, heading: PendingHeading
  * or every item is a condition ("with a backup …", "without one …").
  */
 function alternativeItems(list: List, intro: string | undefined): boolean {
-  if (list.ordered || list.children.length < 2) return false;
+  if (list.children.length < 2) return false;
   const labels = list.children.map((item) => {
     const first = item.children[0];
     return { title: first?.type === 'paragraph' ? cleanTitle(textOf(first)) : '', more: item.children.length > 1 };
   });
   if (labels.some((label) => label.title === '')) return false;
+  // A numbered list is a sequence unless every item is an option ("1. Option A — …") or the text says "one of".
+  if (list.ordered) return labels.every((label) => readsAsOption(label.title)) || (labels.every((label) => readsAsCondition(label.title) && label.more)) || (intro !== undefined && introducesAlternatives(intro) && labels.every((label) => label.more));
   if (labels.every((label) => readsAsCondition(label.title)) && list.children.every((item) => item.checked == null)) return true;
   if (!labels.every((label) => label.more && label.title.split(/\s+/).length <= 8)) return false;
   const runs = alternativeRuns(labels.map((label) => ({ title: label.title, label: true })), intro !== undefined && introducesAlternatives(intro));

@@ -56,6 +56,9 @@ export interface TargetsEvaluation {
   jobs: string[];
 }
 
+/** A last scrape more than this ahead of runbook's clock is no evidence of anything. */
+export const FUTURE_SLACK_MS = 1_000;
+
 /** Compiled selector: every key must match; repeating a key allows any of its values. */
 type Matcher = [key: string, values: Set<string>][];
 
@@ -121,7 +124,8 @@ function targetState(target: ActiveTarget, labels: Record<string, string>, job: 
   let problem: string | undefined;
   if (target.health === 'down' || lastError !== '') status = 'down';
   else if (target.health !== 'up' || lastScrapeMs === undefined) status = 'unknown';
-  else if (nowMs !== undefined && lastScrapeMs > nowMs) {
+  // A second of slack for a Prometheus on another host whose clock runs slightly ahead.
+  else if (nowMs !== undefined && lastScrapeMs > nowMs + FUTURE_SLACK_MS) {
     status = 'unknown';
     problem = `its last scrape (${target.lastScrape}) is in the future: is Prometheus' clock right?`;
   } else if (!scrapeIntervalMs) {

@@ -244,7 +244,7 @@ export function verificationFromJournal(events: RunEvent[]): VerificationReport 
   } as VerificationReport;
 }
 
-/** The `report` phase of a `verification` event, as src/commands/recovery-check.ts journals it. */
+/** The `report` phase of a `verification` event, as src/run/verify.ts journals it. */
 interface JournalledReport {
   prometheusUrl: string;
   since: string;

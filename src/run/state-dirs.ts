@@ -8,7 +8,7 @@
 
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Io } from '../io.js';
-import { runbooksDir } from '../runbooks/find-note.js';
+import { runbooksDir } from '../runbooks/runbooks-dir.js';
 
 export interface StateDirs {
   root: string;

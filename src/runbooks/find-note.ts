@@ -10,10 +10,7 @@ import { isStageId } from '../note/stage-id.js';
 import { loadNote, resolvePath } from './load-note.js';
 
 
-/** The folder of notes: `--runbooks DIR`, else `RUNBOOK_DIR`, else `./runbooks`. */
-export function runbooksDir(option: string | undefined, io: Pick<Io, 'env'>): string {
-  return option ?? (io.env.RUNBOOK_DIR || 'runbooks');
-}
+export { runbooksDir } from './runbooks-dir.js';
 
 /**
  * Markdown notes under a folder and its sub-folders, sorted. README.md is documentation,

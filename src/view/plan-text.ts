@@ -59,7 +59,8 @@ export function formatPlan(rawPlan: Plan, options: PlanTextOptions): string {
     out.push('', style.bold('Parameters'));
     const width = Math.max(...plan.parameters.map((parameter) => parameter.name.length));
     for (const parameter of plan.parameters) {
-      const value = parameter.value === undefined ? style.yellow(`not set: give --set ${parameter.name}=VALUE`) : parameter.value;
+      const option = /\s/.test(parameter.name) ? `--set "${parameter.name}=VALUE"` : `--set ${parameter.name}=VALUE`;
+      const value = parameter.value === undefined ? style.yellow(`not set: give ${option}`) : parameter.value;
       const manual = parameter.manualOnly ? style.dim(' (only in text you paste by hand)') : '';
       out.push(`  ${parameter.name.padEnd(width)}  ${value}${manual}  ${style.dim(`(line ${parameter.lines.join(', ')})`)}`);
     }

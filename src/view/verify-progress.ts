@@ -38,6 +38,8 @@ export interface VerifyProgressOptions {
   title: string;
   /** What `since` was, for "first good scrape 1.2s after <since>" (default: "the last step finished"). */
   sinceLabel?: string;
+  /** When the check gives up: on a terminal the running task counts down to it. */
+  deadline?: Date;
 }
 
 /**
@@ -52,6 +54,9 @@ export async function withVerifyProgress<T>(io: Io, rawChecks: readonly PlanChec
   const targetsDone = deferred<{ result: string; message: string }>();
   const checksDone = deferred<CheckOutcome[]>();
   let targetsTask: Task | undefined;
+  let checksTask: Task | undefined;
+  let targetsOpen = true;
+  let checksOpen = true;
   let targetsOutput = '';
   const checkTasks = new Map<number, Task>();
   const checkOutput = new Map<number, string>();
@@ -115,6 +120,8 @@ export async function withVerifyProgress<T>(io: Io, rawChecks: readonly PlanChec
           targetsTask = task;
           if (targetsOutput) task.output = targetsOutput;
           const { result, message } = await targetsDone.promise;
+          targetsOpen = false;
+          task.title = options.title;
           if (result === 'skipped') {
             task.skip(message);
             return;
@@ -129,28 +136,31 @@ export async function withVerifyProgress<T>(io: Io, rawChecks: readonly PlanChec
         // Side by side: each check shows its latest measurement while they are retried. The
         // group is ✔ only when every check passed: never when none ran (issue #8).
         task: async (_context, parent) => {
+          checksTask = parent;
           let passed = 0;
           await parent
             .newListr(
-            checks.map((check, index) => ({
-              title: `${check.metric}${check.thresholdText ? ` (alert ${check.thresholdText})` : ''}`,
-              task: async (_context: unknown, task: Task) => {
-                checkTasks.set(index, task);
-                const pending = checkOutput.get(index);
-                if (pending) task.output = pending;
-                const outcome = (await checksDone.promise)[index];
-                if (!outcome || outcome.result === 'skipped') {
-                  task.skip(`${check.metric}: ${outcome?.reason ?? 'not checked'}`);
-                  return;
-                }
-                if (outcome.result !== 'pass') throw new Error(`${check.metric}: ${outcome.result} — ${outcome.reason}`);
-                passed++;
-                task.title = `${check.metric}: ${outcome.reason}`;
-              },
-            })),
-            { concurrent: true, exitOnError: false },
-          )
+              checks.map((check, index) => ({
+                title: `${check.metric}${check.thresholdText ? ` (alert ${check.thresholdText})` : ''}`,
+                task: async (_context: unknown, task: Task) => {
+                  checkTasks.set(index, task);
+                  const pending = checkOutput.get(index);
+                  if (pending) task.output = pending;
+                  const outcome = (await checksDone.promise)[index];
+                  if (!outcome || outcome.result === 'skipped') {
+                    task.skip(`${check.metric}: ${outcome?.reason ?? 'not checked'}`);
+                    return;
+                  }
+                  if (outcome.result !== 'pass') throw new Error(`${check.metric}: ${outcome.result} — ${outcome.reason}`);
+                  passed++;
+                  task.title = `${check.metric}: ${outcome.reason}`;
+                },
+              })),
+              { concurrent: true, exitOnError: false },
+            )
             .run();
+          checksOpen = false;
+          parent.title = 'metric checks';
           if (passed < checks.length) throw new Error(`metric checks: ${passed} of ${checks.length} passed`);
           parent.title = `metric checks: ${passed} of ${checks.length} passed`;
         },
@@ -170,6 +180,15 @@ export async function withVerifyProgress<T>(io: Io, rawChecks: readonly PlanChec
     } as never,
   );
 
+  // On a terminal, the task that is waiting says how long it will still wait.
+  const countdown =
+    tty && options.deadline
+      ? setInterval(() => {
+          const left = ` ${`— gives up in ${formatMs(Math.max(0, options.deadline!.getTime() - io.now().getTime()))}`}`;
+          if (targetsTask && targetsOpen) targetsTask.title = `${options.title}${left}`;
+          else if (checksTask && checksOpen) checksTask.title = `metric checks${left}`;
+        }, 1_000)
+      : undefined;
   const listing = listr.run().catch(() => {});
   try {
     const result = await work(onEvent);
@@ -180,5 +199,7 @@ export async function withVerifyProgress<T>(io: Io, rawChecks: readonly PlanChec
     checksDone.reject(error);
     await listing;
     throw error;
+  } finally {
+    clearInterval(countdown);
   }
 }

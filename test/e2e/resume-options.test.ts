@@ -76,4 +76,17 @@ describe('resume takes over the run’s options', () => {
     expect(resumed.stdout).toContain('  path    1. Rollback Procedure\n');
     expect(resumed.stdout).toContain(`› incident=INC-7 env=INC-7\n› cwd=${cwd}\n`);
   });
+
+  it('the environment: its parameters and variables again on resume', async () => {
+    const sandbox = createSandbox({ notes: ['run-notes/step-environment.md'] });
+    writeFileSync(join(sandbox.runbooks, 'environments.json'), JSON.stringify({ environments: { staging: { parameters: { 'incident-id': 'ENV-1' }, env: { RUNBOOK_PARAM_INCIDENT_ID: 'ENV-1' } } } }));
+    const first = await cli(sandbox, ['rollback', '90_env', '--yes', '--no-verify', '--env', 'staging']);
+    expect(first.exitCode).toBe(1);
+    expect(sandbox.journal().events[0]).toMatchObject({ environment: 'staging' });
+    writeFileSync(join(sandbox.home, 'marker.txt'), 'here\n');
+    const resumed = await cli(sandbox, ['resume', sandbox.journal().runId, '--yes']);
+    expect(resumed.exitCode).toBe(0);
+    expect(resumed.stdout).toContain('  env     staging\n');
+    expect(resumed.stdout).toContain('› incident=ENV-1 env=ENV-1\n');
+  });
 });

@@ -44,7 +44,7 @@ describe('sequence or alternatives, from what the text says', () => {
           title: 'Rollback Procedure',
           steps: [
             'shell Disable feature flag',
-            'choice Choose one: Option A: Quick Rollback / Option B: Specific Version / Option C: Emergency Git Revert',
+            'choice Roll back the deployment',
             '  - Option A: Quick Rollback',
             '    shell Option A: Quick Rollback',
             '  - Option B: Specific Version',
@@ -87,6 +87,90 @@ describe('sequence or alternatives, from what the text says', () => {
           title: 'Rollback Procedure',
           steps: ['shell Remove the package', 'choice Remove the package', '  - Ubuntu', '    shell Remove the package (Ubuntu) [destructive]', '  - CentOS', '    shell Remove the package (CentOS) [destructive]'],
         },
+      ],
+    },
+    {
+      fixture: 'bold-option-leads.md',
+      why: 'bold "Option 1:" / "Option 2:" leads before blocks are a choice; the step after them is shared',
+      paths: [
+        {
+          title: 'Rollback Procedure',
+          steps: [
+            'choice Choose one',
+            '  - Option 1: Roll back with Helm',
+            '    shell Option 1: Roll back with Helm',
+            '  - Option 2: Redeploy the previous image',
+            '    shell Option 2: Redeploy the previous image',
+            'shell Then verify',
+          ],
+        },
+      ],
+    },
+    {
+      fixture: 'numbered-options.md',
+      why: 'a numbered list of options introduced by "one of the following" is a choice, not a sequence',
+      paths: [
+        {
+          title: 'Rollback Procedure',
+          steps: ['choice Choose one of the following', '  - Option A — revert the config', '    shell Option A — revert the config', '  - Option B — restore from backup', '    shell Option B — restore from backup [destructive]'],
+        },
+      ],
+    },
+    {
+      fixture: 'using-tool-headings.md',
+      why: '"Using Helm" / "Using kubectl" are ways of doing one thing; "Verify" after them is shared',
+      paths: [
+        { title: 'Using Helm', steps: ['shell Using Helm', 'shell Verify'] },
+        { title: 'Using kubectl', steps: ['shell Using kubectl', 'shell Verify'] },
+      ],
+    },
+    {
+      fixture: 'plain-step-headings.md',
+      why: 'imperative headings (stop, restore, roll back) are a sequence',
+      paths: [{ title: 'Rollback Procedure', steps: ['shell Stop traffic', 'shell Restore the database [destructive]', 'shell Roll back the application'] }],
+    },
+    {
+      fixture: 'platform-leads.md',
+      why: '"On Linux:" / "On Windows:" leads inside one item are a choice; a powershell block never runs',
+      paths: [
+        {
+          title: 'Rollback Procedure',
+          steps: ['choice Stop the agent.', '  - On Linux', '    shell On Linux', '  - On Windows', '    manual On Windows [code powershell]', 'manual Remove the new version: rm -rf /opt/agent/2.0'],
+        },
+      ],
+    },
+    {
+      fixture: 'condition-leads.md',
+      why: '"If the migration already ran:" then "If it did not:": two branches; the restart after them is shared',
+      paths: [
+        {
+          title: 'Rollback Procedure',
+          steps: ['choice Choose one', '  - If the migration already ran', '    shell If the migration already ran', '  - If it did not', '    shell If it did not', 'shell Restart the API'],
+        },
+      ],
+    },
+    {
+      fixture: 'numbered-conditions.md',
+      why: 'a numbered list whose every item is a condition is a choice',
+      paths: [
+        {
+          title: 'Rollback Procedure',
+          steps: [
+            'choice Choose one',
+            '  - If the pod is crashlooping, roll back the image',
+            '    shell If the pod is crashlooping, roll back the image',
+            '  - If the pod is pending, free the node',
+            '    shell If the pod is pending, free the node [destructive]',
+          ],
+        },
+      ],
+    },
+    {
+      fixture: 'via-headings.md',
+      why: '"Rollback via ArgoCD" / "Rollback via Helm" are paths',
+      paths: [
+        { title: 'Rollback via ArgoCD', steps: ['shell Rollback via ArgoCD'] },
+        { title: 'Rollback via Helm', steps: ['shell Rollback via Helm'] },
       ],
     },
   ])('$fixture: $why', ({ fixture, paths: expected }) => {

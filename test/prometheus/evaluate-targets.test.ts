@@ -131,6 +131,8 @@ describe('evaluateTargets: scrapes that are no evidence', () => {
   const NOW = Date.parse('2025-11-25T10:00:05Z');
   it.each([
     ['a last scrape in the future', { lastScrape: '2097-01-01T00:00:00Z' }, 'unknown', "its last scrape (2097-01-01T00:00:00Z) is in the future: is Prometheus' clock right?"],
+    ['a last scrape 1.5 s ahead of this clock', { lastScrape: '2025-11-25T10:00:06.5Z' }, 'unknown', "its last scrape (2025-11-25T10:00:06.5Z) is in the future: is Prometheus' clock right?"],
+    ['a last scrape 0.5 s ahead (clocks a little apart)', { lastScrape: '2025-11-25T10:00:05.5Z' }, 'up', 'up'],
     ['no scrape interval at all', { scrapeInterval: undefined }, 'unknown', 'Prometheus reports no scrape interval for it'],
     ['a scrape interval that is not a duration', { scrapeInterval: 'soon' }, 'unknown', 'Prometheus reports no scrape interval for it'],
     // VictoriaMetrics has no scrapeInterval field; its discovered labels carry it.
