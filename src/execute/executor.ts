@@ -263,7 +263,7 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
     stopAtGate(step);
   };
   const stopAtGate = (step: PlanStep): never => {
-    throw new IncompleteError(`stopped at the gate of step ${step.number} "${step.title}": ${step.gate}; go on only with an operator's explicit yes (run interactively, or resume --from ${step.number + 1})`);
+    throw new IncompleteError(`stopped at the gate of step ${step.number} "${step.title}": ${step.gate}; go on only with an operator's explicit yes: resume the run on a terminal and answer yes`);
   };
 
   /** Which option a choice takes: `chosen` unattended, else the operator's answer. */

@@ -8,7 +8,8 @@ import { UsageError } from '../errors.js';
 import { PARAMETER } from '../note/placeholders.js';
 import type { Plan } from './types.js';
 
-const NAME = /^[A-Za-z][A-Za-z0-9]*(?:[-_][A-Za-z0-9]+)*$/;
+/** As the note spells them: `incident-id`, `SNAPSHOT.db`, `x.y.z`, `Issue or doc link`. */
+const NAME = /^[A-Za-z][\w.-]*(?: [\w.-]+)*$/;
 // No `~`: bash expands it at the start of a word and after `=` or `:` in an assignment.
 const SAFE_VALUE = /^[A-Za-z0-9._:@%+=,/-]+$/;
 const PARENT_SEGMENT = /(^|\/)\.\.(\/|$)/;
@@ -21,7 +22,7 @@ export function parseSetOptions(options: string[]): Map<string, string> {
     if (equals <= 0) throw new UsageError(`--set ${option}: write it as --set name=value, e.g. --set incident-id=INC-42`);
     const name = option.slice(0, equals);
     const value = option.slice(equals + 1);
-    if (!NAME.test(name)) throw new UsageError(`--set ${option}: "${name}" is not a parameter name (letters, digits, "-" and "_")`);
+    if (!NAME.test(name)) throw new UsageError(`--set ${option}: "${name}" is not a parameter name (letters, digits, ".", "-", "_" and single spaces)`);
     values.set(name, checkParameterValue(name, value));
   }
   return values;

@@ -11,14 +11,15 @@ import { promptStream } from './confirm.js';
 
 /** With --yes nobody can answer: every parameter must have come with --set. */
 export function requireParameters(plan: Plan): void {
-  const missing = plan.parameters.filter((parameter) => parameter.value === undefined);
+  // Parameters only in text the operator pastes by hand (a chat message) are never required.
+  const missing = plan.parameters.filter((parameter) => parameter.value === undefined && !parameter.manualOnly);
   if (missing.length === 0) return;
-  throw new UsageError(`the steps need ${missing.map((parameter) => `<${parameter.name}>`).join(', ')}: give ${missing.map((parameter) => `--set ${parameter.name}=VALUE`).join(' ')}`);
+  throw new UsageError(`the steps need ${missing.map((parameter) => `<${parameter.name}>`).join(', ')}: give ${missing.map((parameter) => (/\s/.test(parameter.name) ? `--set "${parameter.name}=VALUE"` : `--set ${parameter.name}=VALUE`)).join(' ')}`);
 }
 
 /** Asks the operator for each parameter without a value; Ctrl-C at the question stops the run (130). */
 export async function askParameters(plan: Plan): Promise<Plan> {
-  const missing = plan.parameters.filter((parameter) => parameter.value === undefined);
+  const missing = plan.parameters.filter((parameter) => parameter.value === undefined && !parameter.manualOnly);
   if (missing.length === 0) return plan;
   const { default: Enquirer } = await import('enquirer');
   const values = new Map(plan.parameters.filter((parameter) => parameter.value !== undefined).map((parameter) => [parameter.name, parameter.value!]));

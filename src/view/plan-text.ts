@@ -11,6 +11,7 @@ import { promqlProblemsOf } from '../prometheus/check-queries.js';
 import { sinceRollbackQuery } from '../prometheus/promql-windows.js';
 import { thresholdForQuery } from '../prometheus/promql-units.js';
 import type { Style } from './style.js';
+import { escapeDeep } from './escape-text.js';
 
 export interface PlanTextOptions {
   style: Style;
@@ -32,7 +33,11 @@ export interface PlanTextOptions {
   around?: string[];
 }
 
-export function formatPlan(plan: Plan, options: PlanTextOptions): string {
+export function formatPlan(rawPlan: Plan, options: PlanTextOptions): string {
+  // Everything the note says is shown, never sent to the terminal: control characters escaped.
+  const plan = escapeDeep(rawPlan);
+  const predicted = options.predicted && new Map([...options.predicted].map(([step, reason]) => [step, escapeDeep(reason)]));
+  options = { ...options, predicted, around: escapeDeep(options.around) };
   const { style } = options;
   const out: string[] = [];
   const path = plan.paths[plan.selectedPath];
@@ -54,7 +59,8 @@ export function formatPlan(plan: Plan, options: PlanTextOptions): string {
     out.push('', style.bold('Parameters'));
     const width = Math.max(...plan.parameters.map((parameter) => parameter.name.length));
     for (const parameter of plan.parameters) {
-      const value = parameter.value === undefined ? style.yellow(`not set: give --set ${parameter.name}=VALUE`) : parameter.value;
+      const option = /\s/.test(parameter.name) ? `--set "${parameter.name}=VALUE"` : `--set ${parameter.name}=VALUE`;
+      const value = parameter.value === undefined ? style.yellow(`not set: give ${option}`) : parameter.value;
       const manual = parameter.manualOnly ? style.dim(' (only in text you paste by hand)') : '';
       out.push(`  ${parameter.name.padEnd(width)}  ${value}${manual}  ${style.dim(`(line ${parameter.lines.join(', ')})`)}`);
     }

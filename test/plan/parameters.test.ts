@@ -15,7 +15,7 @@ describe('parseSetOptions', () => {
   it.each([
     { option: 'incident-id', message: /^--set incident-id: write it as --set name=value/ },
     { option: '=x', message: /^--set =x: write it as --set name=value/ },
-    { option: 'bad name=x', message: /^--set bad name=x: "bad name" is not a parameter name/ },
+    { option: 'bad!name=x', message: /^--set bad!name=x: "bad!name" is not a parameter name/ },
     { option: 'incident-id=', message: /^parameter incident-id is empty/ },
     { option: 'incident-id=a;rm -rf ~', message: /^parameter incident-id="a;rm -rf ~" has characters that could change the command/ },
     { option: 'incident-id=$(id)', message: /could change the command/ },
