@@ -25,14 +25,18 @@ export function createInterrupts(subscribe: SignalSubscriber, onNotice: (message
     stoppedBy ??= signal;
     current?.abort();
   };
+  let pressed = false;
   const unsubscribe = [
     subscribe('SIGINT', () => {
+      const again = pressed;
+      pressed = true;
       if (current && !current.signal.aborted) {
         onNotice('Ctrl-C: stopping this step (press Ctrl-C again to abort the rollback)');
         current.abort();
         return;
       }
-      onNotice('Ctrl-C again: aborting the rollback');
+      // No step running (e.g. at a question): the rollback stops here.
+      onNotice(again ? 'Ctrl-C again: aborting the rollback' : 'Ctrl-C: stopping the rollback');
       stopRun('SIGINT');
     }),
     subscribe('SIGTERM', () => stopRun('SIGTERM')),

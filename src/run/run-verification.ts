@@ -48,7 +48,17 @@ export async function runVerification(options: RunVerificationOptions, io: Io): 
   const run = (listener: (event: VerificationEvent) => void) => {
     show = listener;
     return verifyRecovery(
-      { since, jobs: settings.jobs, targetLabels: settings.targetLabels, stable: settings.stable, recoveryTimeoutMs: settings.recoveryTimeoutMs, noData: settings.noData, checks: plan.checks, checkTargets: settings.checkTargets, window: options.window },
+      {
+        since,
+        jobs: settings.jobs,
+        targetLabels: settings.targetLabels,
+        stable: settings.stable,
+        recoveryTimeoutMs: settings.recoveryTimeoutMs,
+        noData: settings.noData,
+        checks: plan.checks,
+        checkTargets: settings.checkTargets,
+        window: options.window,
+      },
       { client, now: () => io.now(), onEvent: tell, signal: options.signal },
     );
   };
@@ -63,7 +73,7 @@ export async function runVerification(options: RunVerificationOptions, io: Io): 
     ),
   );
   const { withVerifyProgress } = await import('../view/verify-progress.js');
-  return withVerifyProgress(io, plan.checks, { title: targetsTitle(settings, since), sinceLabel: options.sinceLabel }, run);
+  return withVerifyProgress(io, plan.checks, { title: targetsTitle(settings, since), sinceLabel: options.sinceLabel, deadline }, run);
 }
 
 function targetsTitle(settings: VerifySettings, since: Date): string {

@@ -10,6 +10,7 @@ import type { Io } from '../io.js';
 import type { PlanCheck } from '../plan/types.js';
 import { formatMs } from '../prometheus/duration.js';
 import type { CheckOutcome, VerificationEvent } from '../prometheus/verify-recovery.js';
+import { escapeDeep } from './escape-text.js';
 
 type Task = ListrTaskWrapper<unknown, typeof DefaultRenderer, typeof SimpleRenderer>;
 
@@ -37,18 +38,25 @@ export interface VerifyProgressOptions {
   title: string;
   /** What `since` was, for "first good scrape 1.2s after <since>" (default: "the last step finished"). */
   sinceLabel?: string;
+  /** When the check gives up: on a terminal the running task counts down to it. */
+  deadline?: Date;
 }
 
 /**
  * Runs `work` (which calls `verifyRecovery` with the given event listener) while showing
  * its progress; resolves or rejects as `work` does, once the list has drawn its last frame.
  */
-export async function withVerifyProgress<T>(io: Io, checks: readonly PlanCheck[], options: VerifyProgressOptions, work: (onEvent: (event: VerificationEvent) => void) => Promise<T>): Promise<T> {
+export async function withVerifyProgress<T>(io: Io, rawChecks: readonly PlanCheck[], options: VerifyProgressOptions, work: (onEvent: (event: VerificationEvent) => void) => Promise<T>): Promise<T> {
+  // Metric names come from the note, labels and errors from Prometheus: escaped before shown.
+  const checks = escapeDeep(rawChecks);
   const sinceLabel = options.sinceLabel ?? 'the last step finished';
   const tty = io.stdout.isTTY === true;
   const targetsDone = deferred<{ result: string; message: string }>();
   const checksDone = deferred<CheckOutcome[]>();
   let targetsTask: Task | undefined;
+  let checksTask: Task | undefined;
+  let targetsOpen = true;
+  let checksOpen = true;
   let targetsOutput = '';
   const checkTasks = new Map<number, Task>();
   const checkOutput = new Map<number, string>();
@@ -59,7 +67,8 @@ export async function withVerifyProgress<T>(io: Io, checks: readonly PlanCheck[]
     if (task && task.output !== text) task.output = text;
   };
 
-  const onEvent = (event: VerificationEvent) => {
+  const onEvent = (rawEvent: VerificationEvent) => {
+    const event = escapeDeep(rawEvent);
     switch (event.type) {
       case 'targets-polled':
         // Plain-line output repeats nothing: only a changed message is shown.
@@ -111,6 +120,8 @@ export async function withVerifyProgress<T>(io: Io, checks: readonly PlanCheck[]
           targetsTask = task;
           if (targetsOutput) task.output = targetsOutput;
           const { result, message } = await targetsDone.promise;
+          targetsOpen = false;
+          task.title = options.title;
           if (result === 'skipped') {
             task.skip(message);
             return;
@@ -125,28 +136,31 @@ export async function withVerifyProgress<T>(io: Io, checks: readonly PlanCheck[]
         // Side by side: each check shows its latest measurement while they are retried. The
         // group is ✔ only when every check passed: never when none ran (issue #8).
         task: async (_context, parent) => {
+          checksTask = parent;
           let passed = 0;
           await parent
             .newListr(
-            checks.map((check, index) => ({
-              title: `${check.metric}${check.thresholdText ? ` (alert ${check.thresholdText})` : ''}`,
-              task: async (_context: unknown, task: Task) => {
-                checkTasks.set(index, task);
-                const pending = checkOutput.get(index);
-                if (pending) task.output = pending;
-                const outcome = (await checksDone.promise)[index];
-                if (!outcome || outcome.result === 'skipped') {
-                  task.skip(`${check.metric}: ${outcome?.reason ?? 'not checked'}`);
-                  return;
-                }
-                if (outcome.result !== 'pass') throw new Error(`${check.metric}: ${outcome.result} — ${outcome.reason}`);
-                passed++;
-                task.title = `${check.metric}: ${outcome.reason}`;
-              },
-            })),
-            { concurrent: true, exitOnError: false },
-          )
+              checks.map((check, index) => ({
+                title: `${check.metric}${check.thresholdText ? ` (alert ${check.thresholdText})` : ''}`,
+                task: async (_context: unknown, task: Task) => {
+                  checkTasks.set(index, task);
+                  const pending = checkOutput.get(index);
+                  if (pending) task.output = pending;
+                  const outcome = (await checksDone.promise)[index];
+                  if (!outcome || outcome.result === 'skipped') {
+                    task.skip(`${check.metric}: ${outcome?.reason ?? 'not checked'}`);
+                    return;
+                  }
+                  if (outcome.result !== 'pass') throw new Error(`${check.metric}: ${outcome.result} — ${outcome.reason}`);
+                  passed++;
+                  task.title = `${check.metric}: ${outcome.reason}`;
+                },
+              })),
+              { concurrent: true, exitOnError: false },
+            )
             .run();
+          checksOpen = false;
+          parent.title = 'metric checks';
           if (passed < checks.length) throw new Error(`metric checks: ${passed} of ${checks.length} passed`);
           parent.title = `metric checks: ${passed} of ${checks.length} passed`;
         },
@@ -166,6 +180,15 @@ export async function withVerifyProgress<T>(io: Io, checks: readonly PlanCheck[]
     } as never,
   );
 
+  // On a terminal, the task that is waiting says how long it will still wait.
+  const countdown =
+    tty && options.deadline
+      ? setInterval(() => {
+          const left = ` ${`— gives up in ${formatMs(Math.max(0, options.deadline!.getTime() - io.now().getTime()))}`}`;
+          if (targetsTask && targetsOpen) targetsTask.title = `${options.title}${left}`;
+          else if (checksTask && checksOpen) checksTask.title = `metric checks${left}`;
+        }, 1_000)
+      : undefined;
   const listing = listr.run().catch(() => {});
   try {
     const result = await work(onEvent);
@@ -176,5 +199,7 @@ export async function withVerifyProgress<T>(io: Io, checks: readonly PlanCheck[]
     checksDone.reject(error);
     await listing;
     throw error;
+  } finally {
+    clearInterval(countdown);
   }
 }

@@ -31,9 +31,12 @@ describe('createInterrupts', () => {
 
   it('Ctrl-C between steps stops the run, and the next step starts aborted', () => {
     const signals = fakeSignals();
-    const interrupts = createInterrupts(signals.subscribe);
+    const notices: string[] = [];
+    const interrupts = createInterrupts(signals.subscribe, (message) => notices.push(message));
     interrupts.endStep();
     signals.send('SIGINT');
+    // The first Ctrl-C: not "again".
+    expect(notices).toEqual(['Ctrl-C: stopping the rollback']);
     expect(interrupts.runAborted).toBe(true);
     expect(interrupts.beginStep().aborted).toBe(true);
   });
