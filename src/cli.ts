@@ -10,6 +10,7 @@ import { ExitCode, RunbookError } from './errors.js';
 import type { VerifyFlags } from './commands/verify-flags.js';
 import type { RunOptions } from './run/options.js';
 import type { Io } from './io.js';
+import { escapeText } from './view/escape-text.js';
 
 type Action = (io: Io) => Promise<number>;
 
@@ -293,7 +294,8 @@ function reportError(error: unknown, stderr: { write(text: string): unknown }, e
     return ExitCode.usage;
   }
   if (error instanceof RunbookError) {
-    for (const line of error.lines()) stderr.write(`runbook: ${line}\n`);
+    // Messages quote notes, paths and servers: shown, never sent to the terminal.
+    for (const line of error.lines()) stderr.write(`runbook: ${escapeText(line)}\n`);
     return error.exitCode;
   }
   const message = error instanceof Error ? error.message : String(error);

@@ -10,6 +10,7 @@ import { prepareNotes } from '../lint/prepare-notes.js';
 import { scriptForSyntaxCheck } from '../run/load-plan.js';
 import { listNoteFiles, runbooksDir } from '../runbooks/find-note.js';
 import { resolvePath } from '../runbooks/load-note.js';
+import { escapeText } from '../view/escape-text.js';
 
 export interface LintOptions {
   paths: string[];
@@ -37,7 +38,7 @@ export async function lintCommand(options: LintOptions, io: Io): Promise<number>
   problems.sort((a, b) => (a.file === b.file ? (a.line ?? 0) - (b.line ?? 0) : a.file < b.file ? -1 : 1));
 
   if (options.json) io.stdout.write(`${JSON.stringify({ files: files.length, problems }, null, 2)}\n`);
-  else for (const problem of problems) io.stdout.write(`${formatProblem(problem)}\n`);
+  else for (const problem of problems) io.stdout.write(`${escapeText(formatProblem(problem))}\n`);
   const failing = new Set(problems.map((problem) => problem.file)).size;
   io.stderr.write(
     problems.length === 0

@@ -9,6 +9,7 @@ import { buildPlan } from '../plan/build-plan.js';
 import { listNoteFiles, runbooksDir } from '../runbooks/find-note.js';
 import { loadNote } from '../runbooks/load-note.js';
 import { formatTable } from '../view/table.js';
+import { escapeText } from '../view/escape-text.js';
 
 export interface ListOptions {
   runbooks?: string;
@@ -26,7 +27,7 @@ interface ListedNote {
 
 export async function listCommand(options: ListOptions, io: Io): Promise<number> {
   const dir = runbooksDir(options.runbooks, io);
-  const files = await listNoteFiles(dir, io, (path, reason) => io.stderr.write(`runbook: warning: skipped ${path}: ${reason}\n`));
+  const files = await listNoteFiles(dir, io, (path, reason) => io.stderr.write(`runbook: warning: skipped ${escapeText(path)}: ${reason}\n`));
   const notes = await Promise.all(files.map((file) => describe(file, io)));
   if (options.json) {
     io.stdout.write(`${JSON.stringify(notes, null, 2)}\n`);

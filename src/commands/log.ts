@@ -8,6 +8,7 @@ import type { Io } from '../io.js';
 import { journalProblems, readAllJournals, readJournal } from '../journal/read-journal.js';
 import { replayRun, runStatus, stepOutcomes } from '../journal/run-state.js';
 import { formatTranscript } from '../journal/transcript.js';
+import { escapeText } from '../view/escape-text.js';
 import { formatTable } from '../view/table.js';
 import { stateDirs } from '../run/state-dirs.js';
 
@@ -63,5 +64,5 @@ export async function runsCommand(options: JournalOptions & { stage?: string; js
 
 /** Damaged lines and unreadable journals are named, never fatal: the other runs still count. */
 export function warnAbout(problems: string[], io: Io): void {
-  for (const problem of problems) io.stderr.write(`runbook: warning: ${problem}\n`);
+  for (const problem of problems) io.stderr.write(`runbook: warning: ${escapeText(problem)}\n`);
 }

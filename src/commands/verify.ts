@@ -15,6 +15,7 @@ import { loadPlan } from '../run/load-plan.js';
 import { recoverySettings } from '../run/verify.js';
 import { runVerification } from '../run/run-verification.js';
 import { parseVerifyFlags, type VerifyFlags, type VerifySettings } from './verify-flags.js';
+import { escapeText } from '../view/escape-text.js';
 
 export interface VerifyCommandOptions {
   /** Stage id or path to a `.md` note. */
@@ -61,7 +62,7 @@ export async function verifyCommand(options: VerifyCommandOptions, io: Io): Prom
   const warnings = await exportMetrics(report, stage, settings);
   if (options.json) io.stdout.write(`${JSON.stringify(verificationToJson(report, plan), null, 2)}\n`);
   else io.stdout.write(`\n${formatVerification(report, { style: styleFor(io.stdout, io.env), stage })}`);
-  for (const warning of warnings) io.stderr.write(`runbook: warning: ${warning}\n`);
+  for (const warning of warnings) io.stderr.write(`runbook: warning: ${escapeText(warning)}\n`);
   if (report.verdict !== 'verified') throw new VerificationError(verificationFailureMessage(report));
   return 0;
 }

@@ -6,8 +6,11 @@
 import { formatMs } from '../prometheus/duration.js';
 import type { RunEvent, VerificationRecorded } from './events.js';
 import { replayRun, stepOutcomes } from './run-state.js';
+import { escapeDeep } from '../view/escape-text.js';
 
-export function formatTranscript(runId: string, events: RunEvent[], status: string): string {
+export function formatTranscript(runId: string, rawEvents: RunEvent[], status: string): string {
+  // Markdown for people and terminals: what the note and the steps said, control characters escaped.
+  const events = escapeDeep(rawEvents);
   const state = replayRun(events);
   if (!state) return `Run ${runId}: no run-started event in its journal.\n`;
   const { started } = state;

@@ -11,6 +11,7 @@ import type { Plan } from '../plan/types.js';
 import { formatMs } from '../prometheus/duration.js';
 import { shortError } from '../prometheus/evaluate-targets.js';
 import type { VerificationReport } from '../prometheus/verify-recovery.js';
+import { escapeDeep } from '../view/escape-text.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -312,7 +313,8 @@ function summarize(verdict: RehearsalVerdict, steps: RehearsalReport['steps'], r
   return proven.join('; ');
 }
 
-export function formatRehearsalMarkdown(report: RehearsalReport): string {
+export function formatRehearsalMarkdown(rawReport: RehearsalReport): string {
+  const report = escapeDeep(rawReport);
   const lines: string[] = [];
   const verdict = report.verdict === 'passed' ? 'PASSED' : report.verdict === 'failed' ? 'FAILED' : 'NOT VERIFIED';
   lines.push(`### ${report.startedAt.slice(0, 10)} ${report.kind === 'run' ? 'Rollback' : 'Rollback rehearsal'} of ${report.stage ?? report.note}${report.environment ? ` (${report.environment})` : ''} — ${verdict}`, '');

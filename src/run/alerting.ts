@@ -18,6 +18,7 @@ import { parseDuration } from '../options/duration.js';
 import { formatMs, parseDurationOption } from '../prometheus/duration.js';
 import { createNoticeBuilder } from '../notify/run-notices.js';
 import { createWebhookNotifier, DEFAULT_NOTIFY_TIMEOUT_MS, maskWebhookUrl, NOTIFY_FORMATS, webhookSecrets, type NotifyFormat } from '../notify/webhook-notifier.js';
+import { escapeText } from '../view/escape-text.js';
 
 /** The command-line options (see cli.ts). */
 export interface AlertingFlags {
@@ -130,7 +131,7 @@ export interface AlertingContext {
  */
 export async function startAlerting(settings: AlertingSettings, context: AlertingContext, io: Io): Promise<RunAlerting | undefined> {
   if (settings.webhooks.length === 0 && !settings.silence) return undefined;
-  const warn = (message: string) => io.stderr.write(`runbook: warning: ${context.mask(message)}\n`);
+  const warn = (message: string) => io.stderr.write(`runbook: warning: ${escapeText(context.mask(message))}\n`);
   const later: RunEvent[] = [];
   const opening: RunEvent[] = [];
 

@@ -12,6 +12,7 @@ import { readFlagValue } from '../flags/env-file.js';
 import type { Io } from '../io.js';
 import { executeSteps } from '../execute/executor.js';
 import { createInterrupts } from '../execute/interrupts.js';
+import { escapingView } from '../execute/escaping-view.js';
 import { createListrView } from '../execute/listr-view.js';
 import { runScript } from '../execute/run-script.js';
 import type { StepView } from '../execute/step-view.js';
@@ -22,6 +23,7 @@ import { lastStepFinishedAt, stepOutcomes, type StepOutcome } from '../journal/r
 import { parameterEnvName } from '../plan/parameters.js';
 import type { Plan } from '../plan/types.js';
 import type { VerificationReport } from '../prometheus/verify-recovery.js';
+import { escapeText } from '../view/escape-text.js';
 
 export interface RunRequest {
   plan: Plan;
@@ -102,7 +104,7 @@ export async function runSteps(request: RunRequest, io: Io): Promise<RunOutcome>
     events.push(event);
     for (const listener of request.listeners ?? []) listener(event);
   };
-  const view = request.view ?? createListrView({ interactive: !request.unattended && io.interactive, stderr: io.stderr, columns: () => (io.stdout.isTTY ? io.stdout.columns : undefined) });
+  const view = escapingView(request.view ?? createListrView({ interactive: !request.unattended && io.interactive, stderr: io.stderr, columns: () => (io.stdout.isTTY ? io.stdout.columns : undefined) }));
   const interrupts = createInterrupts(io.onSignal, (message) => view.notice(message));
   let failure: unknown;
   let after: AfterSteps | undefined;
@@ -144,7 +146,7 @@ export async function runSteps(request: RunRequest, io: Io): Promise<RunOutcome>
     try {
       await hook({ at: io.now().toISOString(), result, exitCode, message: message ?? null, verified: result === 'succeeded' && after?.verification?.verdict === 'verified' }, emit);
     } catch (error) {
-      io.stderr.write(`runbook: warning: ${mask(error instanceof Error ? error.message : String(error))}\n`);
+      io.stderr.write(`runbook: warning: ${escapeText(mask(error instanceof Error ? error.message : String(error)))}\n`);
     }
   }
   const finishedAt = io.now();

@@ -36,6 +36,7 @@ import { askParameters } from './parameters.js';
 import { prepareRun, type PreparedRun, type ResumeSource } from './prepare.js';
 import { resumeOpening, resumeCommandFor } from './resume-source.js';
 import { checkRecovery } from './verify.js';
+import { escapeText } from '../view/escape-text.js';
 
 export interface RunRequest {
   /** `dry-run`: prepare and guard as a run does, then print the plan; nothing runs, nothing is written. */
@@ -164,12 +165,12 @@ async function finish(run: ConfirmedRun, outcome: RunOutcome, prepared: Prepared
   }
   for (const hook of run.hooks) {
     try {
-      for (const warning of (await hook.afterRun?.(run.context, outcome)) ?? []) baseIo.stderr.write(`runbook: warning: ${warning}\n`);
+      for (const warning of (await hook.afterRun?.(run.context, outcome)) ?? []) baseIo.stderr.write(`runbook: warning: ${escapeText(warning)}\n`);
     } catch (error) {
-      baseIo.stderr.write(`runbook: warning: ${run.mask(error instanceof Error ? error.message : String(error))}\n`);
+      baseIo.stderr.write(`runbook: warning: ${escapeText(run.mask(error instanceof Error ? error.message : String(error)))}\n`);
     }
   }
-  if (outcome.exitCode === ExitCode.verifyFailed && outcome.message) baseIo.stderr.write(`runbook: ${outcome.message}\n`);
+  if (outcome.exitCode === ExitCode.verifyFailed && outcome.message) baseIo.stderr.write(`runbook: ${escapeText(outcome.message)}\n`);
 }
 
 /** The plan a run would follow, the steps it would leave out and the failures it would meet. */

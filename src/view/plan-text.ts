@@ -11,6 +11,7 @@ import { promqlProblemsOf } from '../prometheus/check-queries.js';
 import { sinceRollbackQuery } from '../prometheus/promql-windows.js';
 import { thresholdForQuery } from '../prometheus/promql-units.js';
 import type { Style } from './style.js';
+import { escapeDeep } from './escape-text.js';
 
 export interface PlanTextOptions {
   style: Style;
@@ -32,7 +33,11 @@ export interface PlanTextOptions {
   around?: string[];
 }
 
-export function formatPlan(plan: Plan, options: PlanTextOptions): string {
+export function formatPlan(rawPlan: Plan, options: PlanTextOptions): string {
+  // Everything the note says is shown, never sent to the terminal: control characters escaped.
+  const plan = escapeDeep(rawPlan);
+  const predicted = options.predicted && new Map([...options.predicted].map(([step, reason]) => [step, escapeDeep(reason)]));
+  options = { ...options, predicted, around: escapeDeep(options.around) };
   const { style } = options;
   const out: string[] = [];
   const path = plan.paths[plan.selectedPath];

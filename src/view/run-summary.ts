@@ -10,11 +10,15 @@ import type { RunResult } from '../journal/events.js';
 import type { Plan } from '../plan/types.js';
 import type { EndState } from '../run/end-state.js';
 import type { Style } from './style.js';
+import { escapeDeep, escapeText } from './escape-text.js';
 
 export function formatRunHeader(
-  plan: Plan,
+  rawPlan: Plan,
   options: { runId: string; journalDir: string; unattended: boolean; style: Style; notSelected: Map<number, string>; resumedFrom?: number; predicted?: Map<number, string> },
 ): string {
+  // The note's text is shown, never sent to the terminal: control characters escaped.
+  const plan = escapeDeep(rawPlan);
+  options = { ...options, notSelected: escapeMap(options.notSelected), predicted: options.predicted && escapeMap(options.predicted) };
   const { style } = options;
   const path = plan.paths[plan.selectedPath]!;
   const lines = [style.bold(`${options.resumedFrom ? 'Resuming rollback' : 'Rolling back'} stage ${plan.stage ?? '(no stage)'}${plan.component ? ` — ${plan.component}` : ''}`)];
@@ -58,10 +62,12 @@ const HEADLINES: Record<RunResult, string> = {
 };
 
 export function formatRunSummary(
-  plan: Plan,
-  outcome: { result: RunResult; message?: string; steps: StepOutcome[]; journalPath: string; runIdOf?: string; startedAt: Date; finishedAt: Date },
+  rawPlan: Plan,
+  rawOutcome: { result: RunResult; message?: string; steps: StepOutcome[]; journalPath: string; runIdOf?: string; startedAt: Date; finishedAt: Date },
   options: { style: Style; cwd: string },
 ): string {
+  const plan = escapeDeep(rawPlan);
+  const outcome = { ...rawOutcome, message: rawOutcome.message && escapeText(rawOutcome.message), steps: escapeDeep(rawOutcome.steps), journalPath: escapeText(rawOutcome.journalPath) };
   const { style } = options;
   const total = formatMs(outcome.finishedAt.getTime() - outcome.startedAt.getTime());
   const colour = outcome.result === 'succeeded' ? style.green : style.red;
@@ -93,7 +99,8 @@ function describeStep(step: StepOutcome, flags: string): string {
  * Where a stopped run leaves the system, printed after every stop that is not a success:
  * the flags as their env files say now, the steps done and not run, and how to go on.
  */
-export function formatStopState(end: EndState, options: { style: Style; resumeCommand?: string }): string {
+export function formatStopState(rawEnd: EndState, options: { style: Style; resumeCommand?: string }): string {
+  const end = escapeDeep(rawEnd);
   const { style } = options;
   const lines: string[] = [style.bold('  Where this leaves the system:')];
   for (const flag of end.flags) {
@@ -105,4 +112,8 @@ export function formatStopState(end: EndState, options: { style: Style; resumeCo
   if (end.notRun.length > 0) lines.push(`    not run: ${end.notRun.map((step) => `${step.number}. ${step.title} (${step.why})`).join('; ')}`);
   if (options.resumeCommand) lines.push(`  To continue: ${style.bold(options.resumeCommand)}`);
   return `${lines.join('\n')}\n`;
+}
+
+function escapeMap(map: ReadonlyMap<number, string>): Map<number, string> {
+  return new Map([...map].map(([key, value]) => [key, escapeText(value)]));
 }

@@ -1,5 +1,9 @@
+import { escapeText } from './escape-text.js';
+
 /** Plain text columns, padded to the widest cell, for listings read in a terminal or a log. */
-export function formatTable(header: string[], rows: string[][]): string {
+export function formatTable(header: string[], rawRows: string[][]): string {
+  // Cells come from notes and journals: control characters escaped.
+  const rows = rawRows.map((row) => row.map(escapeText));
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
   const line = (cells: string[]) =>
     cells

@@ -10,8 +10,11 @@ import { describeSelector } from '../prometheus/evaluate-targets.js';
 import type { CheckOutcome, TargetOutcome, VerificationReport } from '../prometheus/verify-recovery.js';
 import { formatTable } from './table.js';
 import type { Style } from './style.js';
+import { escapeDeep } from './escape-text.js';
 
-export function formatVerification(report: VerificationReport, options: { style: Style; stage?: string }): string {
+export function formatVerification(rawReport: VerificationReport, options: { style: Style; stage?: string }): string {
+  // Labels, queries and errors come from Prometheus and the note: control characters escaped.
+  const report = escapeDeep(rawReport);
   const { style } = options;
   const out: string[] = [];
   const stage = options.stage ? ` of stage ${options.stage}` : '';
@@ -88,7 +91,8 @@ function indent(lines: string[]): string[] {
 }
 
 /** The one line the CLI prints on stderr when recovery is not shown (exit code 3). */
-export function verificationFailureMessage(report: VerificationReport): string {
+export function verificationFailureMessage(rawReport: VerificationReport): string {
+  const report = escapeDeep(rawReport);
   return report.verdict === 'inconclusive'
     ? `recovery inconclusive (not shown either way): ${report.reason}`
     : `recovery not verified: ${report.reason}`;

@@ -10,6 +10,7 @@ import type { Io } from '../io.js';
 import type { PlanCheck } from '../plan/types.js';
 import { formatMs } from '../prometheus/duration.js';
 import type { CheckOutcome, VerificationEvent } from '../prometheus/verify-recovery.js';
+import { escapeDeep } from './escape-text.js';
 
 type Task = ListrTaskWrapper<unknown, typeof DefaultRenderer, typeof SimpleRenderer>;
 
@@ -45,7 +46,9 @@ export interface VerifyProgressOptions {
  * Runs `work` (which calls `verifyRecovery` with the given event listener) while showing
  * its progress; resolves or rejects as `work` does, once the list has drawn its last frame.
  */
-export async function withVerifyProgress<T>(io: Io, checks: readonly PlanCheck[], options: VerifyProgressOptions, work: (onEvent: (event: VerificationEvent) => void) => Promise<T>): Promise<T> {
+export async function withVerifyProgress<T>(io: Io, rawChecks: readonly PlanCheck[], options: VerifyProgressOptions, work: (onEvent: (event: VerificationEvent) => void) => Promise<T>): Promise<T> {
+  // Metric names come from the note, labels and errors from Prometheus: escaped before shown.
+  const checks = escapeDeep(rawChecks);
   const sinceLabel = options.sinceLabel ?? 'the last step finished';
   const tty = io.stdout.isTTY === true;
   const targetsDone = deferred<{ result: string; message: string }>();
@@ -64,7 +67,8 @@ export async function withVerifyProgress<T>(io: Io, checks: readonly PlanCheck[]
     if (task && task.output !== text) task.output = text;
   };
 
-  const onEvent = (event: VerificationEvent) => {
+  const onEvent = (rawEvent: VerificationEvent) => {
+    const event = escapeDeep(rawEvent);
     switch (event.type) {
       case 'targets-polled':
         // Plain-line output repeats nothing: only a changed message is shown.
