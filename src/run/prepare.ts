@@ -62,6 +62,12 @@ function takeEarlierChoices(steps: PlanStep[], events: RunEvent[]): void {
   }
 }
 
+/** A gate nobody answered "yes" to is asked again on resume (its step runs again before it), never passed over. */
+function reopenGates(steps: PlanStep[], resume: ResumeSource): void {
+  const passed = new Set(resume.events.flatMap((event) => (event.type === 'step-decision' && event.decision === 'acknowledged' ? [event.step] : [])));
+  for (const step of steps) if (step.gate && !passed.has(step.number)) resume.settled.delete(step.number);
+}
+
 export async function prepareRun(note: LoadPlanOptions, options: RunOptions, baseIo: Io, resume?: ResumeSource): Promise<PreparedRun> {
   const unattended = options.yes === true;
   // Options that need no note first: a typo fails before the note is even read.
@@ -78,7 +84,10 @@ export async function prepareRun(note: LoadPlanOptions, options: RunOptions, bas
   }
   const path = plan.paths[plan.selectedPath]!;
   // A resume goes on with the options the stopped run took, not the defaults.
-  if (resume) takeEarlierChoices(path.steps, resume.events);
+  if (resume) {
+    takeEarlierChoices(path.steps, resume.events);
+    reopenGates(path.steps, resume);
+  }
   const notSelected = resume ? new Map<number, string>() : selectSteps(path.steps.map((step) => step.number), options);
   if (unattended) requireParameters(plan);
   const recovery = options.verify === false ? undefined : recoverySettings(options, plan, io.now());

@@ -88,6 +88,10 @@ describe('a gate', () => {
     expect(sandbox.calls()).toEqual(['make compare']);
     const finishedRun = sandbox.journal().events.find((event) => event.type === 'run-finished');
     expect(finishedRun?.type === 'run-finished' && finishedRun.result).toBe('incomplete');
+    // A resume does not pass over a gate nobody said yes to: it stops there again.
+    const resumed = await sandbox.run(sandbox.args('resume', '90_gate', '--yes'));
+    expect(resumed.exitCode).toBe(1);
+    expect(sandbox.calls()).toEqual(['make compare', 'make compare']);
   });
 
   it('on a terminal only an explicit "yes" passes it', async () => {
