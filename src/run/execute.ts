@@ -104,7 +104,7 @@ export async function runSteps(request: RunRequest, io: Io): Promise<RunOutcome>
     events.push(event);
     for (const listener of request.listeners ?? []) listener(event);
   };
-  const view = escapingView(request.view ?? createListrView({ interactive: !request.unattended && io.interactive, stderr: io.stderr, columns: () => (io.stdout.isTTY ? io.stdout.columns : undefined) }));
+  const view = escapingView(request.view ?? createListrView({ interactive: !request.unattended && io.interactive, stderr: io.stderr, columns: () => (io.stdout.isTTY ? io.stdout.columns : undefined) }), mask);
   const interrupts = createInterrupts(io.onSignal, (message) => view.notice(message));
   let failure: unknown;
   let after: AfterSteps | undefined;

@@ -51,4 +51,13 @@ describe('secrets echoed back', () => {
       }
     }
   });
+
+  it('a secret named in a step title is masked in the step list too, not only in the output', async () => {
+    const sandbox = createSandbox({ notes: ['run-notes/secret-in-title.md'], env: { DEPLOY_KEY: 'dk-9876543210' } });
+    const result = await sandbox.run(sandbox.args('rollback', '90_title', '--yes'));
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('1. Rotate the deploy key ***');
+    expect(result.stdout + result.stderr).not.toContain('dk-9876543210');
+    expect(readFileSync(sandbox.journal().path, 'utf8')).not.toContain('dk-9876543210');
+  });
 });
