@@ -14,7 +14,6 @@ import type { PlanStep } from '../plan/types.js';
 import { formatMs } from '../prometheus/duration.js';
 import { describeChoices, parseChoice, type Choice, type StepUi, type StepView } from './step-view.js';
 
-const OUTPUT_LINES = 12;
 /** Marks a long line continued on the next one: the command is shown whole, and seen to go on. */
 export const CONTINUED = ' ↩';
 
@@ -72,7 +71,6 @@ export function createListrView(options: ListrViewOptions): StepView {
 
 function stepUi(task: Task, options: ListrViewOptions, timed: boolean) {
   const now = options.now ?? Date.now;
-  const recent: string[] = [];
   const baseTitle = task.title;
   // The step's own time: from its last answer (or its start) on, never time at a question.
   let since = now();
@@ -80,12 +78,9 @@ function stepUi(task: Task, options: ListrViewOptions, timed: boolean) {
   const wrap = (lines: string[]) => lines.flatMap((line) => wrapLine(line, options.columns?.()));
   const ui: StepUi = {
     show(lines) {
-      recent.splice(0, recent.length, ...lines.slice(-OUTPUT_LINES));
       task.output = wrap(lines).join('\n');
     },
     output(line) {
-      recent.push(line);
-      if (recent.length > OUTPUT_LINES) recent.shift();
       task.output = wrap([line]).join('\n');
     },
     title(text) {

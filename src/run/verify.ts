@@ -4,7 +4,6 @@
  */
 
 import { ExitCode, InterruptedError } from '../errors.js';
-import { checkWritablePath } from '../files/write-file-safely.js';
 import type { Io } from '../io.js';
 import type { RunEvent } from '../journal/events.js';
 import type { Plan } from '../plan/types.js';

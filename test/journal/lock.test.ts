@@ -47,7 +47,9 @@ describe('acquireLock', () => {
 
   it('reports a stale lock (holder gone on this host) and takes it only with forceUnlock', () => {
     acquireLock(dir, holder(1), options([1]));
-    expect(() => acquireLock(dir, holder(2), options([2]))).toThrow(/^stale lock .*21_01a\.lock: held by pid 1 \(user1, .*a process that is gone; runbook resume 20261125T030001Z-21_01a-0001 continues that run, or rerun with --force-unlock to take it$/);
+    expect(() => acquireLock(dir, holder(2), options([2]))).toThrow(
+      /^stale lock .*21_01a\.lock: held by pid 1 \(user1, .*a process that is gone; runbook resume 20261125T030001Z-21_01a-0001 continues that run, or rerun with --force-unlock to take it$/,
+    );
     const lock = acquireLock(dir, holder(2), options([2], { forceUnlock: true }));
     expect(lock.tookOverFrom).toEqual(holder(1));
     expect(JSON.parse(readFileSync(lockFile(), 'utf8'))).toEqual(holder(2));
@@ -135,7 +137,7 @@ describe('acquireLock', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
-  it('a symlink planted at the lock\'s temp names is removed, never written through', () => {
+  it("a symlink planted at the lock's temp names is removed, never written through", () => {
     mkdirSync(dir, { recursive: true });
     const victim = join(dir, 'victim.txt');
     writeFileSync(victim, 'precious\n');
