@@ -144,7 +144,11 @@ describe('paths runbook writes', () => {
     const sandbox = createSandbox();
     writeFileSync(join(sandbox.work, 'afile'), 'not a folder\n');
     const result = await sandbox.run(sandbox.args('rollback', '21_01a', '--yes', '--state-dir', 'afile'));
-    expect(result).toEqual({ exitCode: 2, stdout: '', stderr: `runbook: --state-dir ${join(sandbox.work, 'afile/runs')}: ${join(sandbox.work, 'afile')} is a regular file, not a folder: give a folder runbook can create or use\n` });
+    expect(result).toEqual({
+      exitCode: 2,
+      stdout: '',
+      stderr: `runbook: --state-dir ${join(sandbox.work, 'afile/runs')}: ${join(sandbox.work, 'afile')} is a regular file, not a folder: give a folder runbook can create or use\n`,
+    });
     expect(existsSync(join(sandbox.work, '.runbook'))).toBe(false);
   });
 });
