@@ -63,9 +63,7 @@ function runDriver(scripts: string[], started?: ChildProcessWithoutNullStreams):
     const child = started ?? startDriver();
     let stdout = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.on('error', (error: NodeJS.ErrnoException) =>
-      reject(error.code === 'ENOENT' ? new UsageError('bash was not found on PATH: runbook needs bash to check and run steps') : error),
-    );
+    child.on('error', (error: NodeJS.ErrnoException) => reject(error.code === 'ENOENT' ? new UsageError('bash was not found on PATH: runbook needs bash to check and run steps') : error));
     child.on('close', () => {
       const answers = stdout.split('\0');
       if (answers.length < scripts.length + 1) return reject(new Error(`bash -n checked ${answers.length - 1} of ${scripts.length} scripts`));

@@ -43,11 +43,7 @@ export function expandEnvFilePath(path: string, home: string | undefined, cwd: s
  * no pattern or it cannot be judged. `link` is where the env file really is when its path is a
  * symlink: `sed -i` would replace the link with a plain file and leave the target as it was.
  */
-export type FlagReading =
-  | { state: 'set'; value: string; sedMatches?: boolean; link?: string }
-  | { state: 'unset'; link?: string }
-  | { state: 'no-file'; path: string }
-  | { state: 'unknown'; reason: string };
+export type FlagReading = { state: 'set'; value: string; sedMatches?: boolean; link?: string } | { state: 'unset'; link?: string } | { state: 'no-file'; path: string } | { state: 'unknown'; reason: string };
 
 /** Reads one flag's current value from its env file. Never throws: the reading says what happened. */
 export async function readFlagValue(envFile: string, name: string, io: Pick<Io, 'fs' | 'env' | 'cwd'>, cwd = io.cwd, sedPattern?: string): Promise<FlagReading> {
@@ -70,7 +66,15 @@ export async function readFlagValue(envFile: string, name: string, io: Pick<Io, 
   if (value === undefined) return { state: 'unset', ...where };
   const pattern = sedPattern === undefined ? undefined : compileSedPattern(sedPattern);
   if (!pattern) return { state: 'set', value, ...where };
-  return { state: 'set', value, sedMatches: text.replace(/\r\n?/g, '\n').split('\n').some((line) => pattern.test(line)), ...where };
+  return {
+    state: 'set',
+    value,
+    sedMatches: text
+      .replace(/\r\n?/g, '\n')
+      .split('\n')
+      .some((line) => pattern.test(line)),
+    ...where,
+  };
 }
 
 /** The real path of a symlink (resolved all the way), or undefined for anything else. */

@@ -50,7 +50,8 @@ export function compileSedPattern(pattern: string): SedMatcher | undefined {
       i = end;
     } else if (char === '*') {
       const last = atoms.at(-1);
-      if (i === 0 || (i === 1 && anchoredStart) || !last || last.star) atoms.push(literal('*')); // a leading `*` is a literal in a BRE
+      if (i === 0 || (i === 1 && anchoredStart) || !last || last.star)
+        atoms.push(literal('*')); // a leading `*` is a literal in a BRE
       else last.star = true;
     } else if (char === '^' && i === 0) {
       anchoredStart = true;

@@ -5,16 +5,7 @@
 
 import type { RecordedOptions } from '../run/options.js';
 
-export type StepDecision =
-  | 'run'
-  | 'skip'
-  | 'continue-all'
-  | 'quit'
-  | 'retry'
-  | 'abort'
-  | 'acknowledged'
-  | 'needs-person'
-  | 'not-selected';
+export type StepDecision = 'run' | 'skip' | 'continue-all' | 'quit' | 'retry' | 'abort' | 'acknowledged' | 'needs-person' | 'not-selected';
 
 export type StepResult = 'done' | 'failed' | 'skipped' | 'acknowledged' | 'needs-person' | 'timed-out' | 'interrupted' | 'not-selected';
 

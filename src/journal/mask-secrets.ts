@@ -14,8 +14,7 @@ export const MASK = '***';
 const SECRET_NAME = /(TOKEN|SECRET|PASSWORD|PASSWD|KEY)/i;
 // NAME=value, NAME: value, "NAME": "value", --name=value. A quoted value runs to its closing
 // quote (spaces and all); a bare one up to whitespace or a separator.
-const ASSIGNMENT =
-  /(?<![A-Za-z0-9_-])(?=((?:--)?[A-Za-z_][A-Za-z0-9_-]*))\1(?=([ \t]*[=:][ \t]*|"[ \t]*:[ \t]*"))\2(?:"([^"\n]*)"|'([^'\n]*)'|([^\s"'&;,}]+))/g;
+const ASSIGNMENT = /(?<![A-Za-z0-9_-])(?=((?:--)?[A-Za-z_][A-Za-z0-9_-]*))\1(?=([ \t]*[=:][ \t]*|"[ \t]*:[ \t]*"))\2(?:"([^"\n]*)"|'([^'\n]*)'|([^\s"'&;,}]+))/g;
 // --password hunter2, --token abc: an option named like a secret (checked on the match), its value the next word.
 const OPTION = /(?<![A-Za-z0-9-])(?=(--[A-Za-z0-9-]+))\1(?=([ \t]+))\2(?!-)("[^"\n]*"|'[^'\n]*'|[^\s"'&;|]+)/g;
 const SECRET_OPTION_NAME = /token|secret|password|passwd|key/i;
@@ -46,7 +45,11 @@ export function createSecretMasker(env: Record<string, string | undefined> = {},
   for (const [name, value] of Object.entries(env)) {
     if (value === undefined) continue;
     if (isSecretName(name)) secrets.add(value);
-    for (const [, user, password] of value.matchAll(URL_USER_INFO)) secrets.add(`${safeDecode(user!)}:${safeDecode(password!)}`).add(safeDecode(password!)).add(password!);
+    for (const [, user, password] of value.matchAll(URL_USER_INFO))
+      secrets
+        .add(`${safeDecode(user!)}:${safeDecode(password!)}`)
+        .add(safeDecode(password!))
+        .add(password!);
   }
   const literals = [...new Set([...secrets].flatMap(encodedForms))].filter((literal) => literal.length >= MIN_LITERAL).sort((a, b) => b.length - a.length);
   return (text: string) => {

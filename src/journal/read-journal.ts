@@ -96,7 +96,10 @@ export async function readAllJournals(runsDir: string): Promise<JournalFile[] & 
   } catch {
     return Object.assign([], { unreadable: [] });
   }
-  const ids = names.filter((name) => name.endsWith('.jsonl')).map((name) => name.slice(0, -'.jsonl'.length)).filter(isRunId);
+  const ids = names
+    .filter((name) => name.endsWith('.jsonl'))
+    .map((name) => name.slice(0, -'.jsonl'.length))
+    .filter(isRunId);
   const unreadable: string[] = [];
   const readOne = (id: string) =>
     readJournal(runsDir, id).catch((error: unknown) => {

@@ -3,8 +3,13 @@
  */
 
 export function createRunId(stage: string | undefined, now: Date, random: () => number): string {
-  const time = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-  const suffix = Math.floor(random() * 0x10000).toString(16).padStart(4, '0');
+  const time = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+  const suffix = Math.floor(random() * 0x10000)
+    .toString(16)
+    .padStart(4, '0');
   return `${time}-${stage ?? 'note'}-${suffix}`;
 }
 

@@ -27,7 +27,11 @@ export function formatTranscript(runId: string, rawEvents: RunEvent[], status: s
     lines.push(`- **Resumed**: ${resumed.at} by ${resumed.operator} at step ${resumed.fromStep}`);
   }
   if (Object.keys(started.parameters).length > 0) {
-    lines.push(`- **Parameters**: ${Object.entries(started.parameters).map(([name, value]) => `${name}=${value}`).join(', ')}`);
+    lines.push(
+      `- **Parameters**: ${Object.entries(started.parameters)
+        .map(([name, value]) => `${name}=${value}`)
+        .join(', ')}`,
+    );
   }
   if (state.finished) lines.push(`- **Result**: ${state.finished.result} (exit ${state.finished.exitCode})${state.finished.message ? `: ${state.finished.message}` : ''}`);
   lines.push('', '| # | Step | Result | Duration | Details |', '|---|------|--------|----------|---------|');

@@ -35,7 +35,7 @@ export function formatRehearsalHtml(report: RehearsalReport): string {
 <h1>${escapeHtml(what)} <span class="verdict ${report.verdict}">${verdict}</span></h1>
 <p class="summary">${escapeHtml(report.summary)}</p>
 <dl class="facts">
-${fact('Stage', report.stage ?? '(none)')}${fact('Note', `${report.note} — path ${report.path.number}: ${report.path.title}`)}${fact('Environment', report.environment ?? 'none (no --env)')}${fact('Operator', `${report.operator} on ${report.host}`)}${fact('Result', resultText(report))}${fact('Time to recover', report.timeToRecoverMs === null ? 'not measured (not verified)' : `${formatMs(report.timeToRecoverMs)} (first step to Prometheus showing recovery)`)}${fact('Total time', `${formatMs(report.totalMs)} (${report.startedAt} → ${report.finishedAt})`)}${fact('Run', report.runId)}
+${fact('Stage', report.stage ?? '(none)')}${fact('Note', `${report.note} — path ${report.path.number}: ${report.path.title}`)}${fact('Environment', report.environment ?? 'none (no --env)')}${fact('Operator', `${report.operator} on ${report.host}`)}${fact('Result', resultText(report))}${fact('Time to recover', report.timeToRecoverMs === null ? 'not measured (not verified)' : `${formatMs(report.timeToRecoverMs)} (end of the last step to Prometheus showing recovery)`)}${fact('Total time', `${formatMs(report.totalMs)} (${report.startedAt} → ${report.finishedAt})`)}${fact('Run', report.runId)}
 </dl>
 </header>
 <section aria-labelledby="timeline"><h2 id="timeline">Timeline</h2>

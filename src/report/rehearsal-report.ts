@@ -120,7 +120,6 @@ export function buildRehearsalReport(input: {
   const outcomes = stepOutcomes(events);
   const decisions = new Map<number, StepDecision>();
   for (const event of events) if (event.type === 'step-decision') decisions.set(event.step, event.decision);
-  const firstStep = events.find((event) => event.type === 'step-started');
   const operatorAt = (at: string) => events.findLast((event) => (event.type === 'run-started' || event.type === 'run-resumed') && event.at <= at) as { operator: string } | undefined;
 
   const steps = state.started.steps.map((step) => {
@@ -152,7 +151,10 @@ export function buildRehearsalReport(input: {
   const verdict: RehearsalVerdict = !stepsOk ? 'failed' : !verification ? 'not-verified' : verified ? 'passed' : 'failed';
   // Recovery is shown at `since` + its time to recovery (the check may go on a moment longer).
   const recoveredAt = verified ? (verification.timeToRecoveryMs !== undefined ? Date.parse(verification.since) + verification.timeToRecoveryMs : Date.parse(verification.finishedAt)) : undefined;
-  const timeToRecoverMs = recoveredAt !== undefined && firstStep ? Math.max(0, recoveredAt - Date.parse(firstStep.at)) : null;
+  // Issue #10: what is measured is the service, so the clock starts when the last step ended (the
+  // verification's `since`), not when the run began; the steps' own time is in totalMs.
+  const recoveryClockFrom = verification ? Date.parse(verification.since) : undefined;
+  const timeToRecoverMs = recoveredAt !== undefined && recoveryClockFrom !== undefined ? Math.max(0, recoveredAt - recoveryClockFrom) : null;
 
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
@@ -322,7 +324,7 @@ export function formatRehearsalMarkdown(rawReport: RehearsalReport): string {
   lines.push(`- **Note**: \`${report.note}\`, path ${report.path.number}: ${report.path.title}`);
   lines.push(`- **Environment**: ${report.environment ?? 'none (no --env)'}`);
   lines.push(`- **Operator**: ${report.operator} on ${report.host} · **Run**: \`${report.runId}\``);
-  lines.push(`- **Time to recover**: ${report.timeToRecoverMs === null ? 'not measured (not verified)' : `${formatMs(report.timeToRecoverMs)} (first step to Prometheus showing recovery)`}`);
+  lines.push(`- **Time to recover**: ${report.timeToRecoverMs === null ? 'not measured (not verified)' : `${formatMs(report.timeToRecoverMs)} (end of the last step to Prometheus showing recovery)`}`);
   lines.push(`- **Total time**: ${formatMs(report.totalMs)} (${report.startedAt} → ${report.finishedAt})`);
   lines.push('', '#### Steps', '', '| # | Step | Decision | Result | Duration | Exit | Flag before → after |', '|---|------|----------|--------|----------|------|---------------------|');
   for (const step of report.steps) {

@@ -39,7 +39,7 @@ export function planToJson(plan: Plan): object {
       // Nested: a choice holds its options' steps; only the top-level steps are listed here.
       steps: path.steps.filter((step) => step.within.length === 0).map((step) => stepToJson(step, path.steps)),
     })),
-    parameters: plan.parameters.map((parameter) => ({ name: parameter.name, lines: parameter.lines, value: parameter.value ?? null, manualOnly: parameter.manualOnly === true })),
+    parameters: plan.parameters.map((parameter) => ({ name: parameter.name, lines: parameter.lines, value: parameter.value ?? null, ...(parameter.manualOnly ? { manualOnly: true } : {}) })),
     unsetVariables: plan.unsetVariables,
     checks: plan.checks.map((check) => ({
       metric: check.metric,

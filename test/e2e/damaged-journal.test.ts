@@ -25,7 +25,10 @@ describe('a full disk', () => {
     const name = readdirSync(journalDir).find((file) => file.endsWith('.jsonl'))!;
     const text = readFileSync(join(journalDir, name), 'utf8');
     expect(text.endsWith('\n')).toBe(true);
-    const events = text.trim().split('\n').map((line) => JSON.parse(line) as { type: string; step?: number; result?: string });
+    const events = text
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; step?: number; result?: string });
     expect(events.filter((event) => event.type === 'step-finished').map((event) => [event.step, event.result])).toEqual([[1, 'done']]);
     expect(events.at(-1)).toMatchObject({ type: 'run-finished', exitCode: 74 });
 
@@ -53,11 +56,12 @@ describe('a full disk', () => {
     const resumed = await sandbox.run(['resume', '90_env', '--yes']);
     expect(resumed.exitCode).toBe(2);
     expect(resumed.stderr).toContain(`runbook: warning: ${path}:${cut + 1}: skipped: the last line was cut off (a crash or a full disk)\n`);
-    expect(resumed.stderr).toContain('the result of step 2 was cut off (a full disk or a crash while writing it): step 2 ran, but how it ended is unknown; check it by hand, then runbook rollback 90_env --from 3 (or --from 2 to run it again)');
+    expect(resumed.stderr).toContain(
+      'the result of step 2 was cut off (a full disk or a crash while writing it): step 2 ran, but how it ended is unknown; check it by hand, then runbook rollback 90_env --from 3 (or --from 2 to run it again)',
+    );
     expect(resumed.stdout).toBe('');
   });
 });
-
 
 describe('damaged journals', () => {
   it('a journal line that is null, or a malformed event, is skipped and named: runs, log and resume go on (never exit 70)', async () => {

@@ -41,7 +41,10 @@ describe("a note's sed pattern with catastrophic backtracking", () => {
   it('never hangs show, --dry-run or rollback', async () => {
     const sandbox = createSandbox({ notes: ['run-notes/backtracking-sed.md'] });
     writeFileSync(sandbox.envFilePath, `USE_SLOW_FLAG=${'a'.repeat(5_000)}\n`);
-    for (const args of [['show', '90_regex'], ['rollback', '90_regex', '--dry-run']]) {
+    for (const args of [
+      ['show', '90_regex'],
+      ['rollback', '90_regex', '--dry-run'],
+    ]) {
       const result = await sandbox.run(sandbox.args(args[0]!, ...args.slice(1)), { timeoutMs: 15_000 });
       expect({ args, exitCode: result.exitCode }).toEqual({ args, exitCode: 0 });
     }

@@ -15,10 +15,17 @@ describe('hostile notes', () => {
   it("the note's **Stage**: ../../poetry is refused with file:line: no ./poetry.lock, nothing run, --force-unlock cannot touch the user's file", async () => {
     const sandbox = createSandbox({ notes: [] });
     writeFileSync(join(sandbox.runbooks, 'poetry.md'), head('../../poetry') + step);
-    writeFileSync(join(sandbox.work, 'poetry.lock'), 'the user\'s lock file\n');
-    for (const args of [['rollback', join(sandbox.runbooks, 'poetry.md'), '--yes', '--force-unlock'], ['show', join(sandbox.runbooks, 'poetry.md')]]) {
+    writeFileSync(join(sandbox.work, 'poetry.lock'), "the user's lock file\n");
+    for (const args of [
+      ['rollback', join(sandbox.runbooks, 'poetry.md'), '--yes', '--force-unlock'],
+      ['show', join(sandbox.runbooks, 'poetry.md')],
+    ]) {
       const result = await sandbox.run(args);
-      expect(result).toEqual({ exitCode: 2, stdout: '', stderr: `runbook: ${join(sandbox.runbooks, 'poetry.md')}:4: **Stage**: "../../poetry" is not a stage id: use letters, digits, "_", "-" and "." only (e.g. 21_01a)\n` });
+      expect(result).toEqual({
+        exitCode: 2,
+        stdout: '',
+        stderr: `runbook: ${join(sandbox.runbooks, 'poetry.md')}:4: **Stage**: "../../poetry" is not a stage id: use letters, digits, "_", "-" and "." only (e.g. 21_01a)\n`,
+      });
     }
     expect(existsSync(join(sandbox.work, 'poetry.lock'))).toBe(true);
     expect(existsSync(join(sandbox.work, '.runbook'))).toBe(false);
@@ -26,13 +33,21 @@ describe('hostile notes', () => {
 
   it.each([
     ['a list nested 1,000 deep overflows the stack: now exit 2', () => Array.from({ length: 1_000 }, (_, i) => `${'  '.repeat(i)}- item`).join('\n'), 'lists nested more than 64 levels deep'],
-    ['10,000 steps take 83 s: now refused at once', () => Array.from({ length: 10_000 }, (_, i) => `${i + 1}. **Step ${i + 1}**:\n   \`\`\`bash\n   echo ${i}\n   \`\`\`\n`).join('\n'), 'more than 1,000 numbered items and headings, the limit for a note\'s steps'],
+    [
+      '10,000 steps take 83 s: now refused at once',
+      () => Array.from({ length: 10_000 }, (_, i) => `${i + 1}. **Step ${i + 1}**:\n   \`\`\`bash\n   echo ${i}\n   \`\`\`\n`).join('\n'),
+      "more than 1,000 numbered items and headings, the limit for a note's steps",
+    ],
     ['200,000 lines take 1 GB: now refused at once', () => `${step}${'text\n'.repeat(200_000)}`, 'more than 20,000 lines, the limit for a note'],
   ])('%s', async (_name, body, message) => {
     const sandbox = createSandbox({ notes: [] });
     const path = join(sandbox.runbooks, 'big.md');
     writeFileSync(path, head('88_lim') + body());
-    for (const args of [['show', path], ['rollback', path, '--dry-run'], ['lint', path]]) {
+    for (const args of [
+      ['show', path],
+      ['rollback', path, '--dry-run'],
+      ['lint', path],
+    ]) {
       const result = await sandbox.run(args, { timeoutMs: 15_000 });
       expect(result.exitCode).toBeGreaterThan(0);
       expect(result.exitCode).toBeLessThan(3);

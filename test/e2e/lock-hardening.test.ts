@@ -86,7 +86,7 @@ describe('stale locks', () => {
     expect(sandbox.calls()).toEqual([]);
   });
 
-  it('--force-unlock after kill -9 stops the dead run\'s step processes (as resume does)', async () => {
+  it("--force-unlock after kill -9 stops the dead run's step processes (as resume does)", async () => {
     const sandbox = createSandbox();
     sandbox.stub('poetry', 'hang');
     const run = sandbox.start(sandbox.args('rollback', '21_01a', '--yes'));

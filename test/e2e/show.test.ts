@@ -169,7 +169,7 @@ describe('--json', () => {
       status: 'Complete',
       prometheus: { url: 'http://127.0.0.1:9090', source: 'note', line: 57 },
       selectedPath: 1,
-      parameters: [{ name: 'incident-id', lines: [38], value: 'INC-42', manualOnly: false }],
+      parameters: [{ name: 'incident-id', lines: [38], value: 'INC-42' }],
       unsetVariables: [],
       problems: [],
     });

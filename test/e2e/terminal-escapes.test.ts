@@ -57,15 +57,29 @@ describe('Prometheus answers', () => {
     server = await startFakeHttp();
     server.handler = (request, response) => {
       if (request.url?.startsWith('/api/v1/targets')) {
-        json(200, {
-          status: 'success',
-          data: {
-            activeTargets: [
-              { labels: { job: `butler${ESC}[2J`, instance: 'x:1' }, scrapePool: 'butler', scrapeUrl: 'http://x:1/metrics', health: 'down', lastError: `refused ${ESC}]0;pwned\u0007`, lastScrape: new Date().toISOString(), lastScrapeDuration: 0.01, globalUrl: 'http://x:1/metrics', discoveredLabels: {} },
-            ],
-            droppedTargets: [],
+        json(
+          200,
+          {
+            status: 'success',
+            data: {
+              activeTargets: [
+                {
+                  labels: { job: `butler${ESC}[2J`, instance: 'x:1' },
+                  scrapePool: 'butler',
+                  scrapeUrl: 'http://x:1/metrics',
+                  health: 'down',
+                  lastError: `refused ${ESC}]0;pwned\u0007`,
+                  lastScrape: new Date().toISOString(),
+                  lastScrapeDuration: 0.01,
+                  globalUrl: 'http://x:1/metrics',
+                  discoveredLabels: {},
+                },
+              ],
+              droppedTargets: [],
+            },
           },
-        }, response);
+          response,
+        );
       } else json(200, { status: 'success', data: { resultType: 'vector', result: [] } }, response);
     };
   });

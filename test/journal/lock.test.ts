@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,7 +48,9 @@ describe('acquireLock', () => {
 
   it('reports a stale lock (holder gone on this host) and takes it only with forceUnlock', () => {
     acquireLock(dir, holder(1), options([1]));
-    expect(() => acquireLock(dir, holder(2), options([2]))).toThrow(/^stale lock .*21_01a\.lock: held by pid 1 \(user1, .*a process that is gone; runbook resume 20261125T030001Z-21_01a-0001 continues that run, or rerun with --force-unlock to take it$/);
+    expect(() => acquireLock(dir, holder(2), options([2]))).toThrow(
+      /^stale lock .*21_01a\.lock: held by pid 1 \(user1, .*a process that is gone; runbook resume 20261125T030001Z-21_01a-0001 continues that run, or rerun with --force-unlock to take it$/,
+    );
     const lock = acquireLock(dir, holder(2), options([2], { forceUnlock: true }));
     expect(lock.tookOverFrom).toEqual(holder(1));
     expect(JSON.parse(readFileSync(lockFile(), 'utf8'))).toEqual(holder(2));
@@ -135,7 +138,7 @@ describe('acquireLock', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
-  it('a symlink planted at the lock\'s temp names is removed, never written through', () => {
+  it("a symlink planted at the lock's temp names is removed, never written through", () => {
     mkdirSync(dir, { recursive: true });
     const victim = join(dir, 'victim.txt');
     writeFileSync(victim, 'precious\n');
@@ -145,5 +148,16 @@ describe('acquireLock', () => {
     writeFileSync(lockFile(), '');
     acquireLock(dir, holder(2), options([2], { forceUnlock: true }));
     expect(readFileSync(victim, 'utf8')).toBe('precious\n');
+  });
+
+  it.each([
+    ['a symlink to /dev/zero', () => symlinkSync('/dev/zero', lockFile())],
+    ['a FIFO', () => execFileSync('mkfifo', [lockFile()])],
+  ])('a lock that is %s is damage: never read forever, never blocks, taken only with forceUnlock', (_name, plant) => {
+    mkdirSync(dir, { recursive: true });
+    plant();
+    expect(() => acquireLock(dir, holder(2), options([2]))).toThrow(/: unreadable \(damaged, or written by something else\)/);
+    expect(acquireLock(dir, holder(2), options([2], { forceUnlock: true })).holder.pid).toBe(2);
+    expect(JSON.parse(readFileSync(lockFile(), 'utf8'))).toMatchObject({ pid: 2 });
   });
 });

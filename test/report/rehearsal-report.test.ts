@@ -62,12 +62,12 @@ const build = (events: RunEvent[], verificationReport?: VerificationReport, fini
 const ALL_STEPS = [...step(1, 'done', { start: 1, durationMs: 2000, flags: FLIPPED }), ...step(2, 'done', { start: 3, durationMs: 1000 }), ...step(3, 'needs-person', { start: 4 })];
 
 describe('buildRehearsalReport', () => {
-  it('passes when every step ran and recovery was verified; time to recover runs from the first step to recovery shown', () => {
+  it('passes when every step ran and recovery was verified; time to recover runs from the end of the last step to recovery shown', () => {
     const report = build([runStarted(), ...ALL_STEPS, finished('succeeded', 31, 0)], verification());
     expect(report).toMatchObject({
       kind: 'rehearsal', stage: '21_01a', environment: 'staging', operator: 'ops', host: 'box', verdict: 'passed',
-      // First step at second 1; recovery shown at since (4) + 20 s = 24.
-      timeToRecoverMs: 23_000,
+      // Last step ended at second 4 (since); recovery shown at since + 20 s = 24.
+      timeToRecoverMs: 20_000,
       totalMs: 31_000,
       summary: 'USE_NEW_DIALOG_CONTEXT_REPO true → false; 2 steps ran; 1 target recovered; 1/1 metric checks under threshold',
     });
@@ -88,7 +88,7 @@ describe('buildRehearsalReport', () => {
 
   it('measures to the end of the check when the report has no time to recovery', () => {
     const report = build([runStarted(), ...ALL_STEPS, finished('succeeded', 31, 0)], verification({ timeToRecoveryMs: undefined }));
-    expect(report.timeToRecoverMs).toBe(29_000);
+    expect(report.timeToRecoverMs).toBe(26_000);
   });
 
   it('fails at a step, naming the step and its exit code; the steps after it were not reached', () => {
@@ -172,7 +172,7 @@ describe('buildRehearsalReport', () => {
       finished('succeeded', 31, 0),
     ];
     const report = buildRehearsalReport({ runId: 'RUN', events, journal: 'j.jsonl', kind: 'run' });
-    expect(report).toMatchObject({ kind: 'run', verdict: 'passed', note: 'runbooks/21_01a.md', title: '21_01a', finishedAt: at(31), timeToRecoverMs: 23_000 });
+    expect(report).toMatchObject({ kind: 'run', verdict: 'passed', note: 'runbooks/21_01a.md', title: '21_01a', finishedAt: at(31), timeToRecoverMs: 20_000 });
     expect(report.steps[2]).toMatchObject({ result: 'acknowledged', acknowledgedBy: 'bob', items: ['Post to #ops-shared', 'Update incident log', 'Schedule post-mortem'] });
     expect(report.verification).toMatchObject({
       targetsChecked: true,
@@ -202,7 +202,7 @@ describe('formatRehearsalMarkdown', () => {
 - **Note**: \`21_01a_dialog_context_repo.md\`, path 1: If Issues Found Within 1 Hour of Deployment
 - **Environment**: staging
 - **Operator**: ops on box · **Run**: \`RUN\`
-- **Time to recover**: 23s (first step to Prometheus showing recovery)
+- **Time to recover**: 20s (end of the last step to Prometheus showing recovery)
 - **Total time**: 31s (2026-03-02T10:00:00.000Z → 2026-03-02T10:00:31.000Z)
 
 #### Steps
