@@ -66,13 +66,33 @@ export function readPaths(nodes: RootContent[], sectionTitle: string, sectionLin
   // A section after the paths that only points at other documents is read with each path, as a note.
   const references = rest.flatMap((section) => referenceNotes(section) ?? []);
   const after = stepsOfChildren(rest.filter((section) => !referenceNotes(section)));
-  return optionsOf(tree.children.slice(start, end), true).map((option) => {
+  const options = optionsOf(tree.children.slice(start, end), true);
+  crossReferences(options);
+  return options.map((option) => {
     const steps = [...before, ...option.steps, ...after];
     if (references.length > 0 && steps.length > 0) steps[steps.length - 1] = { ...steps.at(-1)!, notes: [...steps.at(-1)!.notes, ...references] };
     // Notes before the paths go with each path's first step (a copy: each path is its own list).
     if (before.length === 0 && carry.length > 0 && steps[0]) steps[0] = { ...steps[0], notes: [...carry, ...steps[0].notes] };
     return { title: option.title, line: option.line, steps };
   });
+}
+
+/**
+ * "Downgrade Synapse itself, following the instructions … in the "Rolling back to older
+ * versions" section above": a manual step that sends the reader to another path of the note
+ * is replaced by that path's steps (the same objects: a choice stays one choice).
+ */
+function crossReferences(options: ChoiceOption[]): void {
+  for (const option of options) {
+    option.steps = option.steps.flatMap((step) => {
+      if (step.kind !== 'manual' || step.code || step.items.length !== 1) return [step];
+      const text = step.items[0]!;
+      if (!/\b(?:section|instructions|steps|above|below)\b/i.test(text)) return [step];
+      const target = options.find((other) => other !== option && text.includes(`"${other.title}"`));
+      if (!target || target.steps.length === 0) return [step];
+      return [{ ...step, items: [text], notes: [...step.notes, `runs the steps of "${target.title}" next`] }, ...target.steps];
+    });
+  }
 }
 
 /** Notes read before any step of a section go with its first step. */

@@ -262,7 +262,12 @@ const cases = [
       "    b) For SQLite run",
       "      manual For SQLite run [code sql]",
       "  manual Mark the deltas as not run (so they will re-run on upgrade). [code sql]",
-      "  manual Downgrade Synapse itself, following the instructions for you"
+      "  manual Downgrade Synapse itself, following the instructions for you",
+      "  choice In general you need to undo whatever the upgrade changed, fo",
+      "    a) pip",
+      "      shell pip",
+      "    b) Debian",
+      "      shell Debian"
     ],
     facts: {"parameters":["version","stretch"],"flags":["USE_NEW_AUTH_CHAIN_INDEX=false"],"prometheus":"http://127.0.0.1:9090","checks":["Client API latency (p95) >500ms","Synapse process up <1","Server error responses >2%"]},
   },
