@@ -9,7 +9,7 @@
  * caller words them as it does those: `EISDIR`, `ENOTREG` (a FIFO, a device…) and `EFBIG` (too large).
  */
 
-import { constants } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { describeFileKind } from './file-kind.js';
 
@@ -43,6 +43,26 @@ export async function readRegularFile(path: string, maxBytes = MAX_INPUT_BYTES):
     return buffer.subarray(0, length);
   } finally {
     await handle.close();
+  }
+}
+
+/** The same, synchronous (for the lock, read in exit handlers), and never through a symlink. */
+export function readRegularFileSync(path: string, maxBytes: number): Buffer {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY | constants.O_NOFOLLOW);
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) throw new FileReadError(`is ${describeFileKind(stats)}, not a regular file`, stats.isDirectory() ? 'EISDIR' : 'ENOTREG');
+    if (stats.size > maxBytes) throw tooLarge(maxBytes);
+    const buffer = Buffer.alloc(stats.size);
+    let length = 0;
+    while (length < buffer.length) {
+      const read = readSync(fd, buffer, length, buffer.length - length, length);
+      if (read === 0) break;
+      length += read;
+    }
+    return buffer.subarray(0, length);
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -13,6 +13,7 @@ import { linkSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { JournalError, UsageError } from '../errors.js';
 import { makeFolder } from '../files/make-folder.js';
+import { readRegularFileSync } from '../files/read-file-safely.js';
 import { HANDLES_SIGNAL } from '../io.js';
 
 export interface LockHolder {
@@ -50,6 +51,8 @@ export interface LockOptions {
   processInfo?(pid: number): ProcessInfo | undefined;
   thisHost: string;
 }
+
+const MAX_LOCK_BYTES = 64 * 1024;
 
 /** A lock written by a process that started this much after the lock says it did is not that process. */
 const CLOCK_SLACK_MS = 5_000;
@@ -133,7 +136,8 @@ function describeHolder(current: LockHolder, stage: string, thisHost: string): s
 function readHolder(path: string): LockHolder | undefined | 'gone' {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    // A lock is a few hundred bytes: a planted link to /dev/zero or a FIFO is damage, not a holder.
+    text = readRegularFileSync(path, MAX_LOCK_BYTES).toString('utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'gone';
     return undefined;

@@ -62,13 +62,37 @@ export function readPaths(nodes: RootContent[], sectionTitle: string, sectionLin
   const carry: string[] = [];
   const before = [...flowSteps(tree.body, sectionTitle, carry), ...stepsOfChildren(tree.children.slice(0, start))];
   attachNotes(before, carry);
-  const after = stepsOfChildren(tree.children.slice(end));
-  return optionsOf(tree.children.slice(start, end), true).map((option) => {
+  const rest = tree.children.slice(end);
+  // A section after the paths that only points at other documents is read with each path, as a note.
+  const references = rest.flatMap((section) => referenceNotes(section) ?? []);
+  const after = stepsOfChildren(rest.filter((section) => !referenceNotes(section)));
+  const options = optionsOf(tree.children.slice(start, end), true);
+  crossReferences(options);
+  return options.map((option) => {
     const steps = [...before, ...option.steps, ...after];
+    if (references.length > 0 && steps.length > 0) steps[steps.length - 1] = { ...steps.at(-1)!, notes: [...steps.at(-1)!.notes, ...references] };
     // Notes before the paths go with each path's first step (a copy: each path is its own list).
     if (before.length === 0 && carry.length > 0 && steps[0]) steps[0] = { ...steps[0], notes: [...carry, ...steps[0].notes] };
     return { title: option.title, line: option.line, steps };
   });
+}
+
+/**
+ * "Downgrade Synapse itself, following the instructions … in the "Rolling back to older
+ * versions" section above": a manual step that sends the reader to another path of the note
+ * is replaced by that path's steps (the same objects: a choice stays one choice).
+ */
+function crossReferences(options: ChoiceOption[]): void {
+  for (const option of options) {
+    option.steps = option.steps.flatMap((step) => {
+      if (step.kind !== 'manual' || step.code || step.items.length !== 1) return [step];
+      const text = step.items[0]!;
+      if (!/\b(?:section|instructions|steps|above|below)\b/i.test(text)) return [step];
+      const target = options.find((other) => other !== option && text.includes(`"${other.title}"`));
+      if (!target || target.steps.length === 0) return [step];
+      return [{ ...step, items: [text], notes: [...step.notes, `runs the steps of "${target.title}" next`] }, ...target.steps];
+    });
+  }
 }
 
 /** Notes read before any step of a section go with its first step. */
@@ -104,9 +128,30 @@ function stepsOfChildren(children: Section[], introduced = false): Step[] {
       index = run[1] - 1;
       continue;
     }
-    steps.push(...stepsOfSection(children[index]!));
+    const references = referenceNotes(children[index]!);
+    if (references && steps.length > 0) steps.at(-1)!.notes.push(...references);
+    else steps.push(...stepsOfSection(children[index]!));
   }
   return steps;
+}
+
+const REFERENCE = /\b(?:(?:is|are) (?:described|documented|explained|covered) in|see the|refer to|learn more|more (?:details|information) in)\b/i;
+
+/**
+ * "MariaDB Server Migration: … is described in the [Troubleshooting Guide](…)": a section with
+ * no commands and no instructions that only points elsewhere is a note, not a step or a path.
+ */
+function referenceNotes(section: Section): string[] | undefined {
+  if (section.children.length > 0 || section.body.some((node) => node.type !== 'paragraph')) return undefined;
+  const texts = section.body.map((node) => textOf(node)).filter((text) => text !== '');
+  if (texts.length === 0 || !texts.some((text) => REFERENCE.test(text)) || texts.some((text) => IMPERATIVE.test(text) && !REFERENCE.test(text))) return undefined;
+  if (!section.body.some((node) => containsLink(node))) return undefined;
+  return [`${section.title}: ${texts.join(' ')}`];
+}
+
+function containsLink(node: Nodes): boolean {
+  if (node.type === 'link' || node.type === 'linkReference') return true;
+  return 'children' in node && (node.children as Nodes[]).some(containsLink);
 }
 
 /** A section read as a step of a sequence: its heading titles its first step. */

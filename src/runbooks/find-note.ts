@@ -60,6 +60,10 @@ async function walkNotes(dir: string, entries: DirectoryEntry[], io: Io, onSkip:
       } catch (error) {
         onSkip(path, (error as NodeJS.ErrnoException).code === 'ELOOP' ? 'a symlink loop' : 'a symlink to a missing file');
       }
+    } else if (entry.isSymbolicLink?.()) {
+      // A linked folder is not searched (it could loop back here), but said so.
+      const target = await io.fs.stat(resolvePath(path, io)).catch(() => undefined);
+      if (target?.isDirectory()) onSkip(path, 'a symlink to a folder: not searched (it could loop); link the notes themselves');
     } else if (isNote) {
       onSkip(path, 'not a regular file (a FIFO, a socket or a device)');
     }

@@ -80,6 +80,7 @@ describe('the runbooks folder', () => {
     execFileSync('sed', ['-i', 's/21_01a/31_07z/g', join(elsewhere, 'real.md')]);
     symlinkSync(join(elsewhere, 'real.md'), join(sandbox.runbooks, '31_07z_linked.md'));
     symlinkSync('/dev/null', join(sandbox.runbooks, 'null.md'));
+    symlinkSync(sandbox.runbooks, join(sandbox.runbooks, 'again'));
     symlinkSync(join(sandbox.runbooks, 'loop-b.md'), join(sandbox.runbooks, 'loop-a.md'));
     symlinkSync(join(sandbox.runbooks, 'loop-a.md'), join(sandbox.runbooks, 'loop-b.md'));
     const shown = await runCli(['show', '31_07z'], { cwd: sandbox.root, env: sandbox.env });
@@ -90,6 +91,7 @@ describe('the runbooks folder', () => {
     expect(listed.stdout).toContain('runbooks/31_07z_linked.md');
     expect(listed.stderr).toBe(
       [
+        'runbook: warning: skipped runbooks/again: a symlink to a folder: not searched (it could loop); link the notes themselves',
         'runbook: warning: skipped runbooks/loop-a.md: a symlink loop',
         'runbook: warning: skipped runbooks/loop-b.md: a symlink loop',
         'runbook: warning: skipped runbooks/null.md: a symlink to something that is not a regular file',

@@ -138,7 +138,6 @@ const cases = [
       "      shell When you run Podman on a Red Hat-compatible Linux distributi",
       "    c) Leave out the -f flag so that an existing index is not overw",
       "      shell Leave out the -f flag so that an existing index is not overw",
-      "  manual MariaDB Server Migration",
       "PATH Manual Update",
       "  choice A restore needs the files of your originals folder and a cop",
       "    a) with backup copies of both the storage and the originals fol",
@@ -153,7 +152,6 @@ const cases = [
       "      manual Type the MariaDB \"root\" password from your compose.yaml or d",
       "    b) Alternatively, go back to the previous version, take a datab",
       "      manual Alternatively, go back to the previous version, take a datab",
-      "  manual MariaDB Server Migration"
     ],
     facts: {"parameters":["filename"],"flags":[],"prometheus":"http://127.0.0.1:9090","checks":[]},
   },
@@ -264,7 +262,12 @@ const cases = [
       "    b) For SQLite run",
       "      manual For SQLite run [code sql]",
       "  manual Mark the deltas as not run (so they will re-run on upgrade). [code sql]",
-      "  manual Downgrade Synapse itself, following the instructions for you"
+      "  manual Downgrade Synapse itself, following the instructions for you",
+      "  choice In general you need to undo whatever the upgrade changed, fo",
+      "    a) pip",
+      "      shell pip",
+      "    b) Debian",
+      "      shell Debian"
     ],
     facts: {"parameters":["version","stretch"],"flags":["USE_NEW_AUTH_CHAIN_INDEX=false"],"prometheus":"http://127.0.0.1:9090","checks":["Client API latency (p95) >500ms","Synapse process up <1","Server error responses >2%"]},
   },
@@ -307,6 +310,12 @@ describe('what a run of a real-world note would run', () => {
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain('the yaml block (line 65) holds a shell command: not run; label it bash if it should run');
     expect(result.stdout).toContain('flagged (line 55): kubectl argo rollouts get rollout rollouts-demo --watch — never exits (`--watch`)');
+  });
+
+  it('54: the pointer-only "MariaDB Server Migration" section is a note of each path, not a step; [filename] is a parameter', async () => {
+    const plan = await show('54_01a_photoprism_restore_index.md');
+    for (const path of plan.paths) expect(path.steps.at(-1).notes.at(-1)).toMatch(/^MariaDB Server Migration: Moving your MariaDB database to another server/);
+    expect(plan.paths[0].steps[1].options[2].steps[0].script).toBe('docker compose exec photoprism photoprism restore -i <filename>');
   });
 
   it('56: ncn# prompts stripped, output left out of the scripts, the gate after the schema comparison', async () => {

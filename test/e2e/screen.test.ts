@@ -86,6 +86,19 @@ describe('the screen of an interactive rollback', () => {
     expect(await terminal.waitForExit()).toBe(1);
   });
 
+  it("a step's time leaves out the time its question waited", async () => {
+    const sandbox = createSandbox();
+    const terminal = await sandbox.openTerminal(sandbox.args('rollback', '21_01a'));
+    await terminal.waitForText('Run step 1?');
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await terminal.answer('y');
+    const screen = await terminal.waitForText('Run step 2?');
+    // make is a stand-in that answers at once: milliseconds, not the 1.5 s at the question.
+    expect(screen).toMatch(/✔ 1\. Disable feature flag — USE_NEW_DIALOG_CONTEXT_REPO: true → false \[\d+ms\]\n/);
+    await terminal.answer('q');
+    expect(await terminal.waitForExit()).toBe(1);
+  });
+
   it('shows a long command whole, wrapped with a visible mark', async () => {
     const sandbox = createSandbox();
     const terminal = await sandbox.openTerminal(sandbox.args('rollback', '21_01a'), { columns: 60, rows: 40 });

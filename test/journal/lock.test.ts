@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -147,5 +148,16 @@ describe('acquireLock', () => {
     writeFileSync(lockFile(), '');
     acquireLock(dir, holder(2), options([2], { forceUnlock: true }));
     expect(readFileSync(victim, 'utf8')).toBe('precious\n');
+  });
+
+  it.each([
+    ['a symlink to /dev/zero', () => symlinkSync('/dev/zero', lockFile())],
+    ['a FIFO', () => execFileSync('mkfifo', [lockFile()])],
+  ])('a lock that is %s is damage: never read forever, never blocks, taken only with forceUnlock', (_name, plant) => {
+    mkdirSync(dir, { recursive: true });
+    plant();
+    expect(() => acquireLock(dir, holder(2), options([2]))).toThrow(/: unreadable \(damaged, or written by something else\)/);
+    expect(acquireLock(dir, holder(2), options([2], { forceUnlock: true })).holder.pid).toBe(2);
+    expect(JSON.parse(readFileSync(lockFile(), 'utf8'))).toMatchObject({ pid: 2 });
   });
 });
