@@ -10,13 +10,14 @@ import type { FlagMention } from './types.js';
 /** Names that say they are feature flags. */
 const FLAG_NAME = /^(?:USE_|ENABLE_|DISABLE_|FEATURE_|FF_|FLAG_)|_(?:ENABLED|DISABLED|FLAG|FEATURE)$/;
 
+/** Commands whose `NAME=value` arguments set a variable that outlives them. */
+const SETTERS = new Set(['export', 'declare', 'typeset', 'readonly', 'local', 'set']);
+
 const FLAG_ASSIGNMENT = /(?<![\w$])([A-Z][A-Z0-9_]*[A-Z0-9])=(true|false|on|off|0|1)(?![\w.-])/gi;
 
 /** Every `NAME=value` flag assignment in a piece of text. */
 export function findFlagAssignments(text: string): { name: string; value: string }[] {
-  return [...text.matchAll(FLAG_ASSIGNMENT)]
-    .filter((match) => match[1] === match[1]!.toUpperCase())
-    .map((match) => ({ name: match[1]!, value: match[2]! }));
+  return [...text.matchAll(FLAG_ASSIGNMENT)].filter((match) => match[1] === match[1]!.toUpperCase()).map((match) => ({ name: match[1]!, value: match[2]! }));
 }
 
 /**
@@ -36,12 +37,14 @@ export function findScriptFlags(script: string, lineMap: number[], step: string)
       continue;
     }
     const fileTargets = writtenFiles(command, commands);
-    // `INSTALL_K3S_SKIP_START=true sh -`: the environment of one command, not a feature flag,
-    // unless its name says it is one (USE_NEW_X, X_ENABLED, FEATURE_X).
-    const prefixOnly = command.words.some((word) => !/^[A-Za-z_]\w*=/.test(word)) && command.words[0] !== 'export';
+    // `INSTALL_K3S_SKIP_START=true sh -`: the environment of one command, and
+    // `rails db:rollback STEP=1`: an argument to it; neither sets a flag that outlives the
+    // command, unless its name says it is one (USE_NEW_X, X_ENABLED, FEATURE_X) or the
+    // command writes it somewhere (`echo X=0 >> .env`, `export X=0`).
+    const runsProgram = command.words.some((word) => !/^[A-Za-z_]\w*=/.test(word)) && !SETTERS.has(command.words[0]!);
     for (const word of command.words) {
       for (const { name: flag, value } of findFlagAssignments(word)) {
-        if (prefixOnly && fileTargets.length === 0 && !FLAG_NAME.test(flag) && command.words.indexOf(word) < command.words.findIndex((other) => !/^[A-Za-z_]\w*=/.test(other))) continue;
+        if (runsProgram && fileTargets.length === 0 && !FLAG_NAME.test(flag)) continue;
         const envFile = fileTargets[0];
         mentions.push(envFile ? { name: flag, value, line, source: 'append', envFile, step } : { name: flag, value, line, source: 'assignment', step });
       }

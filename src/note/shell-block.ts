@@ -4,7 +4,7 @@
  * and splits one block carrying `# 1. Title` markers into several steps.
  */
 
-import { needsMoreInput, splitCommands, stripComment } from './shell-words.js';
+import { type PendingInput, pendingInput, splitCommands, stripComment } from './shell-words.js';
 
 const SHELL_LANGUAGES = new Set(['bash', 'sh', 'shell', 'zsh', 'console', 'shell-session', 'shellsession', 'sh-session', 'terminal']);
 const TRANSCRIPT_LANGUAGES = new Set(['console', 'shell-session', 'shellsession', 'sh-session', 'terminal']);
@@ -254,6 +254,7 @@ export function scriptLines(code: string, kind: BlockKind): ScriptLines {
   // Without a `$ ` prompt in the block, `# cmd` lines are root's prompt; with one, only after `sudo -i`.
   let root = !raw.some((line) => afterPrompt(line) !== undefined && !/^\s*#/.test(line));
   let command: string[] | undefined; // the command bash is still reading, PS2 prompts stripped
+  let pending: PendingInput | undefined;
   let ps2: boolean | undefined;
   const prompted = (line: string) => afterPrompt(line) ?? (root ? rootCommand(line) : undefined);
   raw.forEach((line, index) => {
@@ -267,6 +268,7 @@ export function scriptLines(code: string, kind: BlockKind): ScriptLines {
       kept = prompted(line);
       if (kept !== undefined) {
         command = [kept];
+        pending = undefined;
         ps2 = undefined;
         if (BECOMES_ROOT.test(kept.trim())) root = true;
       } else if (/^\s*#(?:\s|$)/.test(line) && raw.slice(index + 1).some((next) => prompted(next) !== undefined)) {
@@ -279,9 +281,22 @@ export function scriptLines(code: string, kind: BlockKind): ScriptLines {
     }
     lines.push(kept);
     origins.push(index);
-    if (command && !needsMoreInput(command.join('\n'))) command = undefined;
+    if (command && !stillPending(pending, kept)) {
+      pending = pendingInput(command.join('\n'));
+      if (!pending) command = undefined;
+    }
   });
   return { lines, origins, output };
+}
+
+/**
+ * True when a line cannot change what bash waits for: a heredoc body line that is not its
+ * delimiter, or a line without the open quote. Saves reading the whole command again.
+ */
+function stillPending(pending: PendingInput | undefined, line: string): boolean {
+  if (pending?.heredoc) return (pending.heredoc.stripTabs ? line.replace(/^\t+/, '') : line) !== pending.heredoc.word;
+  if (pending?.quote) return !line.includes(pending.quote);
+  return false;
 }
 
 export interface MarkedPart {
@@ -337,5 +352,5 @@ const SETUP_COMMANDS = new Set(['set', 'shopt', 'export', 'cd', 'pushd', 'source
 /** True when every command only sets up the shell (options, variables, directory), so it can run before each step. */
 export function isShellSetup(lines: string[]): boolean {
   const commands = splitCommands(lines.join('\n'));
-  return commands.length > 0 && commands.every((command) => SETUP_COMMANDS.has(command.words[0]!) || command.words.every((word) => /^[A-Za-z_]\w*=/.test(word)));
+  return commands.length > 0 && commands.every((command) => command.words.length > 0) && commands.every((command) => SETUP_COMMANDS.has(command.words[0]!) || command.words.every((word) => /^[A-Za-z_]\w*=/.test(word)));
 }

@@ -18,6 +18,10 @@ export interface SimpleCommand {
   line: number;
   /** Index of the pipeline this command is part of; commands joined by `|` share it. */
   pipeline: number;
+  /** The command ran under `sudo`: sudo's own options (`['-iu', 'app']`), dropped from `words`. */
+  sudo?: string[];
+  /** Its stdin is a heredoc (`psql <<SQL`): it reads no terminal. */
+  heredoc?: boolean;
 }
 
 const RESERVED_PREFIXES = new Set(['do', 'then', 'else', 'elif', 'if', 'while', 'until', '!', '{', '(', 'time']);
@@ -36,7 +40,8 @@ export function splitCommands(script: string): SimpleCommand[] {
   let pendingRedirect: Redirect['op'] | undefined;
 
   const finish = (nextPipeline: boolean) => {
-    if (current && current.words.length > 0) commands.push(current);
+    // A bare `> file` is a command too (it empties the file).
+    if (current && (current.words.length > 0 || current.redirects.length > 0 || current.sudo)) commands.push(current);
     current = undefined;
     if (nextPipeline) pipeline += 1;
   };
@@ -49,6 +54,9 @@ export function splitCommands(script: string): SimpleCommand[] {
     if (token.kind === 'op') {
       if (token.value === '>' || token.value === '>>' || token.value === '<') {
         pendingRedirect = token.value;
+      } else if (token.value === '<<') {
+        current ??= { words: [], redirects: [], line: token.line, pipeline };
+        current.heredoc = true;
       } else {
         // `|` keeps the pipeline, everything else (`;`, `&&`, `||`, `&`) starts a new one.
         finish(token.value !== '|');
@@ -62,27 +70,44 @@ export function splitCommands(script: string): SimpleCommand[] {
       continue;
     }
     if (current.words.length === 0 && RESERVED_PREFIXES.has(token.value)) continue;
-    if (current.words.length === 0 && token.value === 'sudo') continue;
+    if (current.words.length === 0 && token.value === 'sudo' && !current.sudo) {
+      current.sudo = [];
+      continue;
+    }
     current.words.push(token.value);
   }
   finish(false);
   return commands.map(dropSudoOptions);
 }
 
-/** `sudo -u app sed …` → `sed …`: sudo's own options are not part of the command. */
+/** `sudo -u app sed …` → `sed …`: sudo's own options are not part of the command (kept in `sudo`). */
 function dropSudoOptions(command: SimpleCommand): SimpleCommand {
-  let index = 0;
-  while (index < command.words.length && command.words[index]!.startsWith('-')) {
-    const option = command.words[index]!;
-    index += option === '-u' || option === '-g' || option === '-C' ? 2 : 1;
+  if (!command.sudo) return command;
+  const index = optionsEnd(command.words, 0, /^-[a-zA-Z]*[ugCDpRTUrt]$/, /^--(?:user|group|chdir|prompt|close-from|role|type|other-user|host)$/);
+  return { ...command, sudo: command.words.slice(0, index), words: command.words.slice(index) };
+}
+
+/**
+ * Index of the first word after a program's options, from `start`: `-x`, `--long`,
+ * `--long=value`, a cluster ending in a letter that takes a value (`-iu app`) and a long
+ * option that takes one (`--file x`) with their values, up to and past `--`.
+ */
+export function optionsEnd(words: readonly string[], start: number, shortWithValue: RegExp, longWithValue?: RegExp): number {
+  let index = start;
+  while (index < words.length && words[index]!.startsWith('-') && words[index] !== '-') {
+    const option = words[index]!;
+    if (option === '--') return index + 1;
+    index += shortWithValue.test(option) || longWithValue?.test(option) ? 2 : 1;
   }
-  return index === 0 ? command : { ...command, words: command.words.slice(index) };
+  return index;
 }
 
 /** What a script leaves open at its end: bash would read more lines before running it. */
 interface EndState {
-  heredocPending: boolean;
-  quoteOpen: boolean;
+  /** The delimiter of the first heredoc whose body has not ended. */
+  heredoc?: { word: string; stripTabs: boolean };
+  /** The quote still open. */
+  quote?: string;
   continued: boolean;
 }
 
@@ -156,6 +181,7 @@ function* tokenize(script: string, end?: EndState): Generator<Token> {
           const heredoc = readHeredocWord(line, i + op.length);
           if (heredoc) {
             heredocEnds.push({ word: heredoc.word, stripTabs: op === '<<-' });
+            yield { kind: 'op', value: '<<', line: lineIndex };
             i = heredoc.end;
             continue;
           }
@@ -182,20 +208,29 @@ function* tokenize(script: string, end?: EndState): Generator<Token> {
     }
   }
   if (word !== undefined) yield { kind: 'word', value: word, line: wordLine };
-  if (end) Object.assign(end, { heredocPending: heredocEnds.length > 0, quoteOpen: open !== undefined, continued });
+  if (end) Object.assign(end, { heredoc: heredocEnds[0], quote: open, continued });
 }
 
 // Words that open a compound command at the start of a command, and the ones that close it.
 const OPENERS = new Set(['if', 'for', 'while', 'until', 'case', 'select', '{']);
 const CLOSERS = new Set(['fi', 'done', 'esac', '}']);
 
+/** What bash is still waiting for at the end of a script (see `needsMoreInput`). */
+export interface PendingInput {
+  /** A heredoc body goes on until this line. */
+  heredoc?: { word: string; stripTabs: boolean };
+  /** This quote is open. */
+  quote?: string;
+}
+
 /**
- * True when bash would wait for more lines after this text before running it (its PS2 `> `
- * prompt): a heredoc whose delimiter has not come, an open quote, a trailing `\`, a trailing
- * `|`/`&&`/`||`, or an `if`/`for`/`while`/`case`/`{` not closed yet.
+ * What bash would wait for after this text before running it (its PS2 `> ` prompt), or
+ * undefined when the text is complete: a heredoc whose delimiter has not come, an open
+ * quote, a trailing `\`, a trailing `|`/`&&`/`||`, or an `if`/`for`/`while`/`case`/`{` not
+ * closed yet.
  */
-export function needsMoreInput(script: string): boolean {
-  const end: EndState = { heredocPending: false, quoteOpen: false, continued: false };
+export function pendingInput(script: string): PendingInput | undefined {
+  const end: EndState = { continued: false };
   let depth = 0;
   let atStart = true;
   let last: Token | undefined;
@@ -204,11 +239,17 @@ export function needsMoreInput(script: string): boolean {
       if (atStart && OPENERS.has(token.value)) depth += 1;
       else if (atStart && CLOSERS.has(token.value)) depth -= 1;
       atStart = atStart && RESERVED_PREFIXES.has(token.value); // `then echo`, `! grep`: still at the start
-    } else atStart = !(token.kind === 'op' && (token.value === '>' || token.value === '>>' || token.value === '<'));
+    } else atStart = !(token.kind === 'op' && (token.value === '>' || token.value === '>>' || token.value === '<' || token.value === '<<'));
     if (token.kind !== 'newline') last = token;
   }
   const trailing = last?.kind === 'op' && (last.value === '|' || last.value === '&&' || last.value === '||');
-  return end.heredocPending || end.quoteOpen || end.continued || depth > 0 || trailing;
+  if (end.heredoc || end.quote) return { ...(end.heredoc ? { heredoc: end.heredoc } : {}), ...(end.quote ? { quote: end.quote } : {}) };
+  return end.continued || depth > 0 || trailing ? {} : undefined;
+}
+
+/** True when bash would wait for more lines after this text (see `pendingInput`). */
+export function needsMoreInput(script: string): boolean {
+  return pendingInput(script) !== undefined;
 }
 
 const OPERATORS = ['&&', '||', '>>', '<<-', '<<', '&>', '>|', ';;', '|', '&', ';', '>', '<', '(', ')'];

@@ -23,12 +23,13 @@ interface JsonStep {
   options?: { steps: JsonStep[] }[];
 }
 
-async function steps(note: string): Promise<JsonStep[]> {
+/** The steps of the path a run takes, or of every path (`all`). */
+async function steps(note: string, all = false): Promise<JsonStep[]> {
   const result = await runCli(['show', note.startsWith('/') ? note : `${unseen}${note}`, '--json']);
   expect(result.stderr).toBe('');
   expect(result.exitCode).toBe(0);
   const plan = JSON.parse(result.stdout) as { paths: { selected: boolean; steps: JsonStep[] }[] };
-  return plan.paths.find((path) => path.selected)!.steps;
+  return plan.paths.filter((path) => all || path.selected).flatMap((path) => path.steps);
 }
 
 const temps: string[] = [];
@@ -68,5 +69,50 @@ describe('console transcripts (D7, W14, W19)', () => {
       `kubectl patch deployment probe --type=json -p '[\n{"op":"replace","path":"/spec/template/spec/containers/0/image","value":"probe:1.2.3"}\n]'\nkubectl rollout status deployment/probe --timeout=120s`,
     );
     expect(step!.output).toEqual(['deployment.apps/probe patched', 'deployment "probe" successfully rolled out']);
+  });
+});
+
+/** Every shell step of a plan, choices flattened. */
+function shellSteps(list: JsonStep[]): JsonStep[] {
+  return list.flatMap((step) => (step.kind === 'shell' ? [step] : (step.options ?? []).flatMap((option) => shellSteps(option.steps))));
+}
+
+describe('command hazards (W17, W20, W23, W24, W25)', () => {
+  it.each(['79_01z_destructive_catalogue.md', '79_01y_compose_down_spellings.md'])('%s marks every command destructive, and flags none', async (note) => {
+    const plan = await steps(note);
+    expect(plan.length).toBeGreaterThan(3);
+    for (const step of plan) {
+      expect(step.kind, step.title).toBe('shell');
+      expect(step.destructive, `${step.title}: ${step.script}`).toHaveLength(1);
+      expect(step.hazards, step.title).toEqual([]);
+    }
+  });
+
+  it('79_01x flags every command as never exiting or needing a terminal, and marks none destructive', async () => {
+    const plan = await steps('79_01x_terminal_catalogue.md');
+    expect(plan).toHaveLength(28);
+    for (const step of plan) {
+      expect(step.hazards, `${step.title}: ${step.script}`).toHaveLength(1);
+      expect(step.destructive, step.title).toEqual([]);
+    }
+  });
+
+  it('71_01a: both `docker-compose … down --volumes` (one in each method) are destructive', async () => {
+    const downs = shellSteps(await steps('71_01a_speckle_postgres_restore.md', true)).filter((step) => /\bdown\b/.test(step.script ?? ''));
+    expect(downs).toHaveLength(2);
+    for (const step of downs) expect(step.destructive?.map((entry) => entry.command)).toEqual([expect.stringMatching(/^docker-compose (?:--file|-f) \S+ down .*--volumes/)]);
+  });
+
+  it('97_01a: `rabbitmqctl purge_queue` is destructive', async () => {
+    const purge = shellSteps(await steps('97_01a_myst_docusaurus.md', true)).find((step) => step.script?.includes('purge_queue'));
+    expect(purge!.destructive).toHaveLength(1);
+  });
+
+  it('78_01a: `sudo su - probe` is flagged, and `STEP=1` is not read as a flag', async () => {
+    const result = await runCli(['show', `${unseen}78_01a_su_and_option_labels.md`, '--json']);
+    const plan = JSON.parse(result.stdout) as { flags: unknown[]; paths: { steps: JsonStep[] }[] };
+    expect(plan.flags).toEqual([]);
+    const su = shellSteps(plan.paths.flatMap((path) => path.steps)).find((step) => step.script?.startsWith('sudo su - probe'));
+    expect(su!.hazards).toEqual([expect.objectContaining({ command: 'sudo su - probe', reason: expect.stringContaining('(lines 35–36) would run as the original user') })]);
   });
 });

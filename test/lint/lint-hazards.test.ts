@@ -33,4 +33,27 @@ describe('hazard lint: file:line and what to do', () => {
     expect(messages[6]).toMatch(/`mysql -u root -p` asks for a password \(`-p`\)/);
     expect(lintHazards(parseFixture('fence-labels.md'))[0]!.message).toBe('step "Set the image": the `yaml` block holds a shell command, so it is never run: label the fence `bash` if it should run');
   });
+
+  const unseen = new URL('../fixtures/unseen/', import.meta.url);
+
+  it('79_01x: every never-exiting or terminal-bound command is reported on its own line (W24)', () => {
+    const problems = lintHazards(parseFixture('79_01x_terminal_catalogue.md', unseen));
+    const commandLines = [...Array(28).keys()].map((index) => 13 + index * 4);
+    expect(problems.map((problem) => problem.line)).toEqual(commandLines);
+    expect(problems.find((problem) => problem.line === 61)!.message).toBe(
+      'step "Step 13": `sudo -i` opens a shell as root, which gets no commands when runbook runs the step: run them as root in one command (`sudo -iu root bash -c \'…\'`), or run the step by hand',
+    );
+  });
+
+  it('78_01a: `sudo su - probe` says which lines were meant for probe (W25)', () => {
+    const messages = lintHazards(parseFixture('78_01a_su_and_option_labels.md', unseen)).map((problem) => `${problem.line}: ${problem.message}`);
+    expect(messages).toEqual([
+      '34: step "Roll the schema back as the app user": `sudo su - probe` opens a shell as probe, which gets no commands when runbook runs the step; the commands meant for probe (lines 35–36) would run as the original user: run them as probe in one command (`sudo -iu probe bash -c \'…\'`), or run the step by hand',
+    ]);
+  });
+
+  it('63_01b: the `javascript` block holding peers.json is not "a shell command" (W6)', () => {
+    const messages = lintHazards(parseFixture('63_01b_consul_outage_recovery.md', unseen)).map((problem) => problem.message);
+    expect(messages.filter((message) => message.includes('holds a shell command'))).toEqual([]);
+  });
 });

@@ -5,7 +5,15 @@ describe('findFlagAssignments', () => {
   it.each([
     { text: 'USE_NEW_X=false', found: [{ name: 'USE_NEW_X', value: 'false' }] },
     { text: 'Feature flag: `USE_NEW_X=false`', found: [{ name: 'USE_NEW_X', value: 'false' }] },
-    { text: 'A_B=0 and C_D=on, E_F=OFF; G9=1', found: [{ name: 'A_B', value: '0' }, { name: 'C_D', value: 'on' }, { name: 'E_F', value: 'OFF' }, { name: 'G9', value: '1' }] },
+    {
+      text: 'A_B=0 and C_D=on, E_F=OFF; G9=1',
+      found: [
+        { name: 'A_B', value: '0' },
+        { name: 'C_D', value: 'on' },
+        { name: 'E_F', value: 'OFF' },
+        { name: 'G9', value: '1' },
+      ],
+    },
     { text: 'PORT=8080', found: [] },
     { text: 'lower_case=true', found: [] },
     { text: 'X=10', found: [] },
@@ -18,7 +26,12 @@ describe('findFlagAssignments', () => {
 });
 
 describe('findScriptFlags', () => {
-  const flags = (script: string) => findScriptFlags(script, script.split('\n').map((_, index) => 100 + index), 'Step');
+  const flags = (script: string) =>
+    findScriptFlags(
+      script,
+      script.split('\n').map((_, index) => 100 + index),
+      'Step',
+    );
 
   it.each([
     {
@@ -75,5 +88,22 @@ describe('findScriptFlags', () => {
   it('names the line of each command and ignores comments and heredoc text', () => {
     const script = ['# USE_NEW_A=false in a comment', 'make stop', "cat <<'EOF' > notes.txt", 'USE_NEW_B=false', 'EOF', 'export USE_NEW_C=false'].join('\n');
     expect(flags(script)).toEqual([{ name: 'USE_NEW_C', value: 'false', source: 'assignment', line: 105, step: 'Step' }]);
+  });
+
+  it.each([
+    // C11: an argument to a program, and a command-scoped variable, set nothing that outlives the command.
+    'RAILS_ENV=production bundle exec rails db:rollback STEP=1',
+    'make restart GATE=off',
+    'INSTALL_K3S_SKIP_START=true sh -',
+  ])('%s sets no flag', (script) => {
+    expect(flags(script)).toEqual([]);
+  });
+
+  it.each([
+    { script: 'kubectl set env deployment/web USE_NEW_X=false', expected: { name: 'USE_NEW_X', value: 'false', source: 'assignment' } },
+    { script: 'declare -x USE_X=0', expected: { name: 'USE_X', value: '0', source: 'assignment' } },
+    { script: 'GATE=off', expected: { name: 'GATE', value: 'off', source: 'assignment' } },
+  ])('$script still sets its flag', ({ script, expected }) => {
+    expect(flags(script)).toEqual([{ ...expected, line: 100, step: 'Step' }]);
   });
 });

@@ -1,0 +1,265 @@
+import { describe, expect, it } from 'vitest';
+import { findDestructive, findHazards } from '../../src/note/command-hazards.js';
+
+const lineMap = (script: string) => script.split('\n').map((_, index) => 100 + index);
+const destructive = (script: string) => findDestructive(script, lineMap(script));
+const hazards = (script: string) => findHazards(script, lineMap(script));
+
+describe('findDestructive: commands that delete or overwrite data or state', () => {
+  it.each([
+    // W17: compose down with volumes, in every spelling
+    'docker compose down --volumes',
+    'docker compose down -v',
+    'docker-compose down -v',
+    'docker-compose --file ./deps.yml down -v',
+    'docker compose -f ./deps.yml down --timeout 30 -v',
+    'docker-compose -f ./docker-compose-deps.yml down --timeout 30 --volumes',
+    'docker compose -p probe --env-file .env down -v --remove-orphans',
+    'podman-compose down -v',
+    'sudo docker compose down -v',
+    // W20
+    'rabbitmqctl purge_queue probe-jobs',
+    'rabbitmqctl delete_queue probe-jobs',
+    // W23: the catalogue
+    'rm -r /var/cache/probe',
+    'rm -rf /var/lib/probe',
+    'rm -fr /var/lib/probe',
+    'rm -R /x',
+    'dd if=/backup/disk.img of=/dev/sdb bs=4M',
+    'mkfs.ext4 /dev/sdb1',
+    'truncate -s 0 /var/log/probe/app.log',
+    'shred -u /etc/probe/secret.key',
+    'wipefs -a /dev/sdb',
+    'psql -w -c "DROP TABLE probe_events_v2"',
+    `psql -w -c "DELETE FROM jobs WHERE created_at > now() - interval '1 day'"`,
+    'mysql -e "TRUNCATE TABLE events" probe',
+    'mysql -uroot -Ne "ALTER TABLE t DROP COLUMN c" probe',
+    'mysql probe < /backup/probe.sql',
+    'redis-cli FLUSHALL',
+    'redis-cli -h 127.0.0.1 -p 6379 FLUSHDB',
+    'kubectl delete pvc data-probe-0',
+    'kubectl delete -f k8s/',
+    'kubectl apply -f k8s/ --prune -l app=probe',
+    'helm uninstall probe -n sre',
+    'helm delete probe',
+    'terraform destroy -auto-approve -target=module.probe',
+    'terraform apply -destroy -auto-approve',
+    'terraform state rm module.probe.aws_instance.web',
+    'git reset --hard HEAD~3',
+    'git push --force origin v1.2:main',
+    'git push -f origin main',
+    'git push origin +v1.2:main',
+    'git push origin --delete release',
+    'git clean -fd',
+    'git clean -fdx',
+    'git branch -D release',
+    'apt remove probe',
+    'sudo apt-get purge -y probe',
+    'yum remove probe',
+    'dnf remove -y probe',
+    'pip uninstall -y probe',
+    'npm uninstall probe',
+    'docker rm -f probe',
+    'docker rmi probe:1.2.4',
+    'docker volume rm probe_data',
+    'docker system prune -af --volumes',
+    'docker volume prune -f',
+    'docker -H ssh://ops@127.0.0.1 rm probe',
+    'pg_restore --clean -d probe /backup/probe.dump',
+    'mongorestore --drop /backup/dump',
+    "mongosh probe --eval 'db.events.drop()'",
+    'vault operator raft snapshot restore -force backup.snap',
+    'velero restore create --from-backup nightly',
+    'etcdctl snapshot restore snap.db --data-dir /var/lib/etcd',
+    'consul snapshot restore backup.snap',
+    'etcdctl del /probe --prefix',
+    'consul kv delete -recurse probe/',
+    'zfs destroy tank/probe@before',
+    'lvremove -y vg0/probe',
+    'aws s3 rm s3://probe-bucket/data --recursive',
+    'rsync -a --delete /backup/www/ /var/www/',
+    "find /var/lib/probe -name '*.tmp' -delete",
+    'cp /backup/probe.db /var/lib/probe/probe.db',
+    'mv /etc/probe/config.yaml.bak /etc/probe/config.yaml',
+    '> /etc/probe/flags.conf',
+    ': > /etc/probe/flags.conf',
+    'pgbackrest --stanza=main --delta --type=time restore',
+    './utils/migrations/postgres/restore.sh --file dump.sql',
+    // wrappers: sudo, env, nohup, time, pipelines, &&/;, $( ), bash -c, ssh, kubectl exec
+    'sudo -u postgres psql -w -c "DROP DATABASE probe"',
+    'env KUBECONFIG=/etc/k kubectl delete ns probe',
+    'nohup rm -rf /var/lib/probe &',
+    'time terraform destroy -auto-approve',
+    'KUBECONFIG=/etc/k kubectl delete ns probe',
+    'timeout 60 helm uninstall probe',
+    'kubectl get pods -o name | xargs -n1 kubectl delete',
+    'make stop && rm -rf /var/lib/probe',
+    'make stop; rm -rf /var/lib/probe',
+    'echo "$(rm -rf /var/lib/probe)"',
+    "bash -c 'rm -rf /var/lib/probe'",
+    "sudo -iu probe bash -c 'cd ~/live && rm -rf tmp/cache'",
+    "ssh ops@127.0.0.1 'sudo rm -rf /var/lib/probe'",
+    'kubectl exec probe-0 -- rm -rf /data/cache',
+    'docker compose exec db psql -U probe -w -c "TRUNCATE events"',
+  ])('%s', (script) => {
+    const found = destructive(script);
+    expect(found).toHaveLength(1);
+    expect(found[0]!.line).toBe(100);
+  });
+
+  it.each([
+    'docker compose down',
+    'docker compose down --timeout 30',
+    'docker compose up -d',
+    'docker-compose -f deps.yml up --detach',
+    'rm /tmp/probe.pid',
+    'rm -f /tmp/probe.pid',
+    'kubectl get pods',
+    'kubectl rollout undo deployment/probe',
+    'helm rollback probe 3',
+    'terraform apply -auto-approve',
+    'terraform plan',
+    'git push origin main',
+    'git reset HEAD~1',
+    'git clean -n',
+    'psql -w -c "select 1"',
+    'mysql -e "SELECT * FROM events" probe',
+    'redis-cli GET key',
+    'apt-get install -y probe=1.2.3',
+    'cp /backup/config.yaml /tmp/config.yaml',
+    'echo "a=1" > /tmp/probe.env',
+    'cat > /etc/probe/flags.conf <<EOF\nnew_ranking=false\nEOF',
+    'rsync -a /backup/www/ /var/www/',
+    "find /var/lib/probe -name '*.tmp' -print",
+    'echo rm -rf /var/lib/probe',
+    'grep -r "DROP TABLE" migrations/',
+    'rabbitmqctl list_queues',
+    'vault operator raft snapshot save backup.snap',
+    'etcdctl snapshot save snap.db',
+    'docker compose logs --tail=100',
+    'mv /tmp/a /tmp/b',
+    "mongosh probe --eval 'db.events.find()'",
+  ])('not destructive: %s', (script) => {
+    expect(destructive(script)).toEqual([]);
+  });
+});
+
+describe('findHazards: commands that never exit or need a terminal', () => {
+  it.each([
+    // W24
+    'watch kubectl get pods',
+    'kubectl get pods -w',
+    'kubectl get pods --watch',
+    'kubectl logs -f deploy/probe',
+    'journalctl -fu probe',
+    'journalctl -u probe -f',
+    'tail -f /var/log/probe.log',
+    'tail -F /var/log/probe.log',
+    'tail -fn 100 /var/log/probe.log',
+    'docker logs --follow probe',
+    'docker compose logs -f',
+    'docker compose up',
+    'docker-compose -f deps.yml up',
+    'kubectl port-forward svc/probe 8080:80',
+    'kubectl edit deployment/probe',
+    'kubectl exec -it probe-0 -- bash',
+    'docker exec -it probe sh',
+    'docker run -it --rm alpine sh',
+    'ssh ops@127.0.0.1',
+    'ssh -p 2222 -i ~/.ssh/id ops@127.0.0.1',
+    'ssh -N -L 5432:127.0.0.1:5432 ops@127.0.0.1',
+    'sudo -i',
+    'sudo -s',
+    'sudo su -',
+    'su - probe',
+    'mysql -u root -p probe',
+    'psql -U probe probe',
+    'psql -h 127.0.0.1 -W -c "select 1"',
+    'redis-cli',
+    'redis-cli -h 127.0.0.1 -p 6379',
+    'mongosh probe',
+    'python3',
+    'git commit',
+    'git commit --amend',
+    'git rebase -i HEAD~3',
+    'crontab -e',
+    'systemctl edit probe',
+    'vim /etc/probe/config.yaml',
+    'nano /etc/probe/config.yaml',
+    '$EDITOR /etc/probe/config.yaml',
+    'less /var/log/probe.log',
+    'more /var/log/probe.log',
+    'top',
+    'htop',
+    'sudo apt install probe=1.2.3',
+    'read -p "Continue? " ans',
+    'gh run watch',
+    'sleep infinity',
+    'sudo journalctl -fu probe',
+    'nohup tail -f /var/log/probe.log',
+    "ssh ops@127.0.0.1 'tail -f /var/log/probe.log'",
+  ])('%s', (script) => {
+    const found = hazards(script);
+    expect(found).toHaveLength(1);
+    expect(found[0]!.line).toBe(100);
+  });
+
+  it.each([
+    // W5: combined short flags give the statement
+    'psql -Atc "select current_timestamp"',
+    'sudo -u postgres psql -Atc "select current_timestamp"',
+    'psql -w -U probe -c "select 1"',
+    'psql -f /backup/fix.sql -w -U probe',
+    'psql -w -U probe < /backup/fix.sql',
+    'psql -w <<SQL\nselect 1;\nSQL',
+    'mysql -uroot -Ne "select 1"',
+    'mysql -uroot -psecret -e "select 1"',
+    'redis-cli FLUSHDB',
+    'redis-cli -h 127.0.0.1 GET key',
+    "mongosh probe --eval 'db.events.find()'",
+    'python3 manage.py migrate',
+    'echo select 1 | psql -w',
+    'kubectl get pods',
+    'kubectl logs deploy/probe --tail=100',
+    'journalctl -u probe -n 100 --no-pager',
+    'tail -n 100 /var/log/probe.log',
+    'docker compose up -d',
+    'docker compose -f deps.yml up --detach --wait',
+    'ssh ops@127.0.0.1 systemctl restart probe',
+    "ssh ops@127.0.0.1 'sudo systemctl restart probe'",
+    'sudo systemctl restart probe',
+    'sudo -u probe -i bash -c "cd ~/live && make restart"',
+    "su - probe -c 'make restart'",
+    'git commit -m "rollback"',
+    'git commit -am "rollback"',
+    'git commit --amend --no-edit',
+    'git rebase origin/main',
+    'crontab /etc/probe/cron',
+    'systemctl daemon-reload',
+    'sudo apt-get install -y probe=1.2.3',
+    'read -t 5 ans',
+    'sleep 5',
+    'kubectl exec probe-0 -- ls /data',
+    'cat /var/log/probe.log',
+  ])('not flagged: %s', (script) => {
+    expect(hazards(script)).toEqual([]);
+  });
+
+  it('W25: `sudo su - probe` says it opens a shell and which lines would run as the original user', () => {
+    const script = 'sudo su - probe\ncd ~/live\nRAILS_ENV=production bundle exec rails db:rollback STEP=1\nexit';
+    expect(hazards(script)).toEqual([
+      {
+        line: 100,
+        command: 'sudo su - probe',
+        reason: 'opens a shell as probe, which gets no commands when runbook runs the step; the commands meant for probe (lines 101–102) would run as the original user',
+        fix: "run them as probe in one command (`sudo -iu probe bash -c '…'`), or run the step by hand",
+      },
+    ]);
+  });
+
+  it('names the command line and what to do', () => {
+    expect(hazards('make stop\ndocker compose -f deps.yml up')).toEqual([
+      { line: 101, command: 'docker compose -f deps.yml up', reason: '`compose up` without `-d` stays in the foreground and never exits', fix: 'add `-d` (or `--wait`) so it starts the services and returns' },
+    ]);
+  });
+});
