@@ -10,6 +10,7 @@
  * and the write throws a `JournalError` that stops the run before its next step.
  */
 
+import { randomBytes } from 'node:crypto';
 import { closeSync, constants, fstatSync, ftruncateSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { JournalError } from '../errors.js';
@@ -95,7 +96,10 @@ export function openJournal(runsDir: string, runId: string): JournalWriter {
 }
 
 function writeWhole(fd: number, text: string): void {
-  const bytes = Buffer.from(text, 'utf8');
+  writeBytes(fd, Buffer.from(text, 'utf8'));
+}
+
+function writeBytes(fd: number, bytes: Buffer): void {
   let offset = 0;
   while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
 }
@@ -115,7 +119,8 @@ function createReserve(path: string): Error | undefined {
   try {
     removeReserve(path); // a leftover, or a link planted at the name: removed, never followed
     fd = openSync(path, 'wx');
-    writeWhole(fd, '\0'.repeat(RESERVE_BYTES));
+    // Random bytes, not zeros: a compressing file system (btrfs, ZFS) stores zeros in no space at all.
+    writeBytes(fd, randomBytes(RESERVE_BYTES));
     return undefined;
   } catch (error) {
     removeReserve(path);
