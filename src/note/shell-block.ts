@@ -4,23 +4,136 @@
  * and splits one block carrying `# 1. Title` markers into several steps.
  */
 
-import { splitCommands, stripComment } from './shell-words.js';
+import { needsMoreInput, splitCommands, stripComment } from './shell-words.js';
 
 const SHELL_LANGUAGES = new Set(['bash', 'sh', 'shell', 'zsh', 'console', 'shell-session', 'shellsession', 'sh-session', 'terminal']);
 const TRANSCRIPT_LANGUAGES = new Set(['console', 'shell-session', 'shellsession', 'sh-session', 'terminal']);
 
 /** Commands an unlabelled block may start with and still be taken for a shell script. */
 const KNOWN_COMMANDS = new Set([
-  'ansible', 'ansible-playbook', 'aws', 'bash', 'cat', 'cd', 'chmod', 'chown', 'cp', 'curl', 'date', 'docker',
-  'docker-compose', 'echo', 'env', 'export', 'for', 'gcloud', 'git', 'grep', 'head', 'helm', 'if', 'journalctl',
-  'kill', 'kubectl', 'ln', 'ls', 'make', 'mkdir', 'mongo', 'mongosh', 'mv', 'nc', 'npm', 'npx', 'pip', 'pkill',
-  'poetry', 'printf', 'psql', 'pytest', 'python', 'python3', 'redis-cli', 'rm', 'rsync', 'scp', 'sed', 'service',
-  'set', 'sh', 'sleep', 'source', 'ssh', 'sudo', 'systemctl', 'tail', 'tee', 'terraform', 'test', 'touch',
-  'until', 'wget', 'while', 'yarn', '.', '[', '[[',
-  'podman', 'podman-compose', 'k3s', 'gitlab-ctl', 'gitlab-backup', 'apt', 'apt-get', 'yum', 'dnf', 'dpkg', 'rpm', 'pg_restore',
-  'pg_dump', 'mysql', 'mysqldump', 'mariadb', 'jq', 'oc', 'argo', 'argocd', 'vault', 'consul', 'nomad', 'az', 'gsutil', 'brew',
-  'pip3', 'pipx', 'go', 'cargo', 'node', 'tar', 'unzip', 'etcdctl', 'patronictl', 'sqlite3', 'crictl', 'ctr', 'virsh', 'nerdctl',
-  'kustomize', 'flux', 'istioctl', 'linkerd', 'velero', 'restic', 'borg', 'rclone', 'cray', 'gh', 'glab', 'heroku', 'fly', 'doctl',
+  'ansible',
+  'ansible-playbook',
+  'aws',
+  'bash',
+  'cat',
+  'cd',
+  'chmod',
+  'chown',
+  'cp',
+  'curl',
+  'date',
+  'docker',
+  'docker-compose',
+  'echo',
+  'env',
+  'export',
+  'for',
+  'gcloud',
+  'git',
+  'grep',
+  'head',
+  'helm',
+  'if',
+  'journalctl',
+  'kill',
+  'kubectl',
+  'ln',
+  'ls',
+  'make',
+  'mkdir',
+  'mongo',
+  'mongosh',
+  'mv',
+  'nc',
+  'npm',
+  'npx',
+  'pip',
+  'pkill',
+  'poetry',
+  'printf',
+  'psql',
+  'pytest',
+  'python',
+  'python3',
+  'redis-cli',
+  'rm',
+  'rsync',
+  'scp',
+  'sed',
+  'service',
+  'set',
+  'sh',
+  'sleep',
+  'source',
+  'ssh',
+  'sudo',
+  'systemctl',
+  'tail',
+  'tee',
+  'terraform',
+  'test',
+  'touch',
+  'until',
+  'wget',
+  'while',
+  'yarn',
+  '.',
+  '[',
+  '[[',
+  'podman',
+  'podman-compose',
+  'k3s',
+  'gitlab-ctl',
+  'gitlab-backup',
+  'apt',
+  'apt-get',
+  'yum',
+  'dnf',
+  'dpkg',
+  'rpm',
+  'pg_restore',
+  'pg_dump',
+  'mysql',
+  'mysqldump',
+  'mariadb',
+  'jq',
+  'oc',
+  'argo',
+  'argocd',
+  'vault',
+  'consul',
+  'nomad',
+  'az',
+  'gsutil',
+  'brew',
+  'pip3',
+  'pipx',
+  'go',
+  'cargo',
+  'node',
+  'tar',
+  'unzip',
+  'etcdctl',
+  'patronictl',
+  'sqlite3',
+  'crictl',
+  'ctr',
+  'virsh',
+  'nerdctl',
+  'kustomize',
+  'flux',
+  'istioctl',
+  'linkerd',
+  'velero',
+  'restic',
+  'borg',
+  'rclone',
+  'cray',
+  'gh',
+  'glab',
+  'heroku',
+  'fly',
+  'doctl',
 ]);
 
 export interface ScriptLines {
@@ -36,16 +149,36 @@ export interface ScriptLines {
 
 /**
  * A console prompt and what follows it: `$ cmd`, `% cmd`, `λ cmd`, `❯ cmd`, a root prompt
- * with a host (`ncn# cmd`, `root@db:~# cmd`) or a user prompt with one (`me@host:~$ cmd`).
- * A bare `# ` is a comment, not a root prompt.
+ * with a host (`ncn# cmd`, `root@db:~# cmd`, `[root@db tmp]# cmd`), a user prompt with one
+ * (`me@host:~$ cmd`), `bash-5.1$ cmd`, and any of them after a `(venv) ` marker. A bare `# `
+ * is a root prompt only in a transcript (see `rootCommand`).
  */
-const PROMPT = /^\s*(?:[$%λ❯➜»](?=\s|$)|[\w.-]+@[\w.-]+(?::[^\s$#]*)?[$#](?=\s|$)|[\w-]+#(?=\s)|\[[^\]\n]+\][$#](?=\s|$))\s?(.*)$/u;
+const PROMPT = /^\s*(?:\([\w.-]+\)\s+)?(?:[$λ❯➜»](?=\s|$)|%(?=\s)|[\w.-]+@[\w.-]+(?::[^\s$#]*)?[$#](?=\s|$)|[\w-]+#(?=\s)|[a-z]+-\d[\d.]*[$#](?=\s|$)|\[[^\]\n]+\][$#](?=\s|$))\s?(.*)$/u;
+
+/**
+ * Prompts of consoles that are not bash: PowerShell (`PS C:\> `), Python (`>>> `), database
+ * and key-value consoles (`mysql> `, `MariaDB [db]> `, `postgres=# `, `sqlite> `,
+ * `127.0.0.1:6379> `, `rs0:PRIMARY> `). A transcript holding one is typed by a person.
+ */
+const FOREIGN_PROMPT = /^\s*(?:PS(?: [^>\n]*)?>|>>>|mysql>|MariaDB \[[^\]\n]*\]>|[\w-]+=[#>]|sqlite>|cqlsh(?::[\w]+)?>|[\w.-]+:\d+>|\w+:(?:PRIMARY|SECONDARY)>|(?:mongo|redis)[\w.:-]*>)(?:\s|$)/;
 
 /** The command after a prompt, or undefined when the line has none. */
 export function afterPrompt(line: string): string | undefined {
   const match = PROMPT.exec(line);
   return match ? stripPromptDecoration(match[1]!) : undefined;
 }
+
+/**
+ * `# cmd` in a transcript is root's prompt when what follows reads as a command
+ * (`# systemctl reload x`); `# Reload the service` stays a comment.
+ */
+function rootCommand(line: string): string | undefined {
+  const match = /^\s*#\s+(\S.*)$/.exec(line);
+  return match && looksLikeCommands(match[1]!) && !/^#!/.test(match[1]!) ? match[1]! : undefined;
+}
+
+/** A command that makes the next prompts root's (`sudo -i`, `sudo su -`, `su -`). */
+const BECOMES_ROOT = /^(?:sudo\s+(?:-i|-s|su\b)|su\b)/;
 
 /**
  * Prompts that show the working directory and git branch (`$ ~/deploy/ v4.5.1* docker …`):
@@ -65,11 +198,19 @@ export type BlockKind = 'shell' | 'transcript' | 'other';
 export function classifyBlock(lang: string | null | undefined, code: string): BlockKind {
   const language = (lang ?? '').toLowerCase();
   // A `console` block without a single prompt would lose every line as "output": read it by its content.
-  if (TRANSCRIPT_LANGUAGES.has(language)) return hasPrompt(code) ? 'transcript' : looksLikeCommands(code) ? 'shell' : 'other';
-  if (SHELL_LANGUAGES.has(language)) return isTranscript(code) ? 'transcript' : 'shell';
+  if (TRANSCRIPT_LANGUAGES.has(language)) {
+    if (hasForeignPrompt(code)) return 'other';
+    return hasPrompt(code) || code.split('\n').some((line) => rootCommand(line) !== undefined) ? 'transcript' : looksLikeCommands(code) ? 'shell' : 'other';
+  }
+  if (SHELL_LANGUAGES.has(language)) return isTranscript(code) ? (hasForeignPrompt(code) ? 'other' : 'transcript') : 'shell';
   if (language !== '') return 'other';
+  if (hasForeignPrompt(code)) return 'other';
   if (isTranscript(code)) return 'transcript';
   return looksLikeCommands(code) ? 'shell' : 'other';
+}
+
+function hasForeignPrompt(code: string): boolean {
+  return code.split('\n').some((line) => FOREIGN_PROMPT.test(line));
 }
 
 /** A bash block written as a transcript: its first command line carries a `$ ` prompt. */
@@ -84,9 +225,14 @@ function hasPrompt(code: string): boolean {
 
 function looksLikeCommands(code: string): boolean {
   if (/^#!.*\b(ba|z)?sh\b/.test(code)) return true;
-  const first = code.split('\n').map((line) => stripComment(line).trim()).find((line) => line !== '');
+  const first = code
+    .split('\n')
+    .map((line) => stripComment(line).trim())
+    .find((line) => line !== '');
   if (first === undefined) return false;
   const word = first.split(/\s+/)[0]!;
+  // `[ -f x ]` is a test; a `[` alone on a line opens a JSON or YAML list.
+  if (word === '[' || word === '[[') return new RegExp(`\\s${word === '[' ? '\\]' : '\\]\\]'}(?:\\s|;|$)`).test(first);
   if (KNOWN_COMMANDS.has(word)) return true;
   if (/^[A-Z_][A-Z0-9_]*=\S*$/.test(word)) return true; // `FLAG=false make restart`
   // ./scripts/rollback.sh, /usr/local/bin/x; a one-segment `/pd-moc` is a chat command, not a program.
@@ -94,9 +240,10 @@ function looksLikeCommands(code: string): boolean {
 }
 
 /**
- * The lines of a block as bash should run them. For transcripts, `$ ` prompts are
- * stripped, continuation lines (after a trailing `\` or a `> ` prompt) kept, and output
- * lines dropped.
+ * The lines of a block as bash should run them. For transcripts, prompts are stripped and
+ * output lines dropped; a command goes on, prompt or not, as long as bash would read more
+ * (a heredoc body up to its delimiter, an open quote, a trailing `\` or `|`, an open `for`),
+ * and the PS2 `> ` prompt in front of those lines is stripped.
  */
 export function scriptLines(code: string, kind: BlockKind): ScriptLines {
   const raw = code.split('\n');
@@ -104,43 +251,37 @@ export function scriptLines(code: string, kind: BlockKind): ScriptLines {
   const lines: string[] = [];
   const origins: number[] = [];
   const output: string[] = [];
-  let continuing = false;
-  let quote: string | undefined;
+  // Without a `$ ` prompt in the block, `# cmd` lines are root's prompt; with one, only after `sudo -i`.
+  let root = !raw.some((line) => afterPrompt(line) !== undefined && !/^\s*#/.test(line));
+  let command: string[] | undefined; // the command bash is still reading, PS2 prompts stripped
+  let ps2: boolean | undefined;
+  const prompted = (line: string) => afterPrompt(line) ?? (root ? rootCommand(line) : undefined);
   raw.forEach((line, index) => {
-    const prompt = afterPrompt(line);
-    const continuation = /^\s*>\s?(.*)$/.exec(line);
     let kept: string | undefined;
-    if (quote !== undefined) kept = line; // inside a quoted string, a line is data, never a prompt
-    else if (prompt !== undefined) kept = prompt;
-    else if (continuing) kept = continuation ? continuation[1]! : line;
-    // A comment above a prompt titles the command after it; below the last one it is output.
-    else if (/^\s*#(?:\s|$)/.test(line) && raw.slice(index + 1).some((next) => afterPrompt(next) !== undefined)) kept = line;
+    if (command) {
+      // The first continuation line says whether the transcript shows PS2 prompts.
+      ps2 ??= /^\s*>(?: |$)/.test(line);
+      kept = ps2 ? line.replace(/^\s*> ?/, '') : line;
+      command.push(kept);
+    } else {
+      kept = prompted(line);
+      if (kept !== undefined) {
+        command = [kept];
+        ps2 = undefined;
+        if (BECOMES_ROOT.test(kept.trim())) root = true;
+      } else if (/^\s*#(?:\s|$)/.test(line) && raw.slice(index + 1).some((next) => prompted(next) !== undefined)) {
+        kept = line; // a comment above a prompt titles the command after it; below the last one it is output
+      }
+    }
     if (kept === undefined) {
-      continuing = false;
       if (line.trim() !== '') output.push(line);
       return; // output of the previous command
     }
     lines.push(kept);
     origins.push(index);
-    quote = openQuoteAfter(kept, quote);
-    continuing = quote !== undefined || kept.endsWith('\\');
+    if (command && !needsMoreInput(command.join('\n'))) command = undefined;
   });
   return { lines, origins, output };
-}
-
-/** The quote still open at the end of a line, given the one open at its start. */
-function openQuoteAfter(line: string, open: string | undefined): string | undefined {
-  let quote = open;
-  for (let i = 0; i < line.length; i++) {
-    const char = line[i]!;
-    if (quote === undefined) {
-      if (char === '\\') i += 1;
-      else if (char === "'" || char === '"') quote = char;
-      else if (char === '#' && (i === 0 || /\s/.test(line[i - 1]!))) break; // a comment: its quotes do not count
-    } else if (quote === '"' && char === '\\') i += 1;
-    else if (char === quote) quote = undefined;
-  }
-  return quote;
 }
 
 export interface MarkedPart {

@@ -79,15 +79,33 @@ function dropSudoOptions(command: SimpleCommand): SimpleCommand {
   return index === 0 ? command : { ...command, words: command.words.slice(index) };
 }
 
-function* tokenize(script: string): Generator<Token> {
+/** What a script leaves open at its end: bash would read more lines before running it. */
+interface EndState {
+  heredocPending: boolean;
+  quoteOpen: boolean;
+  continued: boolean;
+}
+
+function* tokenize(script: string, end?: EndState): Generator<Token> {
   const lines = script.split('\n');
   const heredocEnds: { word: string; stripTabs: boolean }[] = [];
   let word: string | undefined;
   let wordLine = 0;
+  // A quote left open at the end of a line goes on on the next one (bash reads on until it closes).
+  let open: string | undefined;
+  let continued = false;
 
   for (let lineIndex = 0; lineIndex < lines.length; lineIndex++) {
     const line = lines[lineIndex]!;
     let i = 0;
+    let commented = false;
+    if (open !== undefined) {
+      const close = findClosingQuote(line, 0, open);
+      const inner = line.slice(0, close);
+      word += `\n${open === '"' ? inner.replace(/\\([\\"$`])/g, '$1') : inner}`;
+      if (close < line.length) open = undefined;
+      i = close + 1;
+    }
     while (i < line.length) {
       const char = line[i]!;
       if (char === ' ' || char === '\t') {
@@ -96,7 +114,10 @@ function* tokenize(script: string): Generator<Token> {
         i += 1;
         continue;
       }
-      if (char === '#' && word === undefined) break; // comment to end of line
+      if (char === '#' && word === undefined) {
+        commented = true;
+        break; // comment to end of line
+      }
       if (char === '\\') {
         if (i === line.length - 1) {
           i += 1; // line continuation: the word (or command) goes on on the next line
@@ -108,19 +129,20 @@ function* tokenize(script: string): Generator<Token> {
         continue;
       }
       if (char === "'" || char === '"') {
-        const end = findClosingQuote(line, i);
+        const close = findClosingQuote(line, i + 1, char);
         if (word === undefined) wordLine = lineIndex;
         word ??= '';
-        const inner = line.slice(i + 1, end);
+        const inner = line.slice(i + 1, close);
         word += char === '"' ? inner.replace(/\\([\\"$`])/g, '$1') : inner;
-        i = end + 1;
+        if (close === line.length) open = char;
+        i = close + 1;
         continue;
       }
       if (char === '$' && line[i + 1] === '(') {
-        const end = findClosingParen(line, i + 1);
+        const close = findClosingParen(line, i + 1);
         if (word === undefined) wordLine = lineIndex;
-        word = (word ?? '') + line.slice(i, end + 1);
-        i = end + 1;
+        word = (word ?? '') + line.slice(i, close + 1);
+        i = close + 1;
         continue;
       }
       const op = readOperator(line, i);
@@ -146,21 +168,47 @@ function* tokenize(script: string): Generator<Token> {
       word = (word ?? '') + char;
       i += 1;
     }
-    const continued = line.endsWith('\\') && !line.endsWith('\\\\');
-    if (!continued) {
-      if (word !== undefined) yield { kind: 'word', value: word, line: wordLine };
-      word = undefined;
-      yield { kind: 'newline', value: '\n', line: lineIndex };
-    }
+    continued = open !== undefined || (!commented && line.endsWith('\\') && !line.endsWith('\\\\'));
+    if (continued) continue;
+    if (word !== undefined) yield { kind: 'word', value: word, line: wordLine };
+    word = undefined;
+    yield { kind: 'newline', value: '\n', line: lineIndex };
     // Skip heredoc bodies: their lines are data, not commands.
     while (heredocEnds.length > 0 && lineIndex + 1 < lines.length) {
-      const { word: end, stripTabs } = heredocEnds[0]!;
+      const { word: delimiter, stripTabs } = heredocEnds[0]!;
       lineIndex += 1;
       const body = stripTabs ? lines[lineIndex]!.replace(/^\t+/, '') : lines[lineIndex]!;
-      if (body === end) heredocEnds.shift();
+      if (body === delimiter) heredocEnds.shift();
     }
   }
   if (word !== undefined) yield { kind: 'word', value: word, line: wordLine };
+  if (end) Object.assign(end, { heredocPending: heredocEnds.length > 0, quoteOpen: open !== undefined, continued });
+}
+
+// Words that open a compound command at the start of a command, and the ones that close it.
+const OPENERS = new Set(['if', 'for', 'while', 'until', 'case', 'select', '{']);
+const CLOSERS = new Set(['fi', 'done', 'esac', '}']);
+
+/**
+ * True when bash would wait for more lines after this text before running it (its PS2 `> `
+ * prompt): a heredoc whose delimiter has not come, an open quote, a trailing `\`, a trailing
+ * `|`/`&&`/`||`, or an `if`/`for`/`while`/`case`/`{` not closed yet.
+ */
+export function needsMoreInput(script: string): boolean {
+  const end: EndState = { heredocPending: false, quoteOpen: false, continued: false };
+  let depth = 0;
+  let atStart = true;
+  let last: Token | undefined;
+  for (const token of tokenize(script, end)) {
+    if (token.kind === 'word') {
+      if (atStart && OPENERS.has(token.value)) depth += 1;
+      else if (atStart && CLOSERS.has(token.value)) depth -= 1;
+      atStart = atStart && RESERVED_PREFIXES.has(token.value); // `then echo`, `! grep`: still at the start
+    } else atStart = !(token.kind === 'op' && (token.value === '>' || token.value === '>>' || token.value === '<'));
+    if (token.kind !== 'newline') last = token;
+  }
+  const trailing = last?.kind === 'op' && (last.value === '|' || last.value === '&&' || last.value === '||');
+  return end.heredocPending || end.quoteOpen || end.continued || depth > 0 || trailing;
 }
 
 const OPERATORS = ['&&', '||', '>>', '<<-', '<<', '&>', '>|', ';;', '|', '&', ';', '>', '<', '(', ')'];
@@ -180,16 +228,16 @@ function readHeredocWord(line: string, start: number): { word: string; end: numb
   return match ? { word: match[2]!, end: start + match[0].length } : undefined;
 }
 
-function findClosingQuote(line: string, start: number): number {
-  const quote = line[start];
-  for (let i = start + 1; i < line.length; i++) {
+/** Index of the quote closing one opened before `from` (line.length when it stays open). */
+function findClosingQuote(line: string, from: number, quote: string): number {
+  for (let i = from; i < line.length; i++) {
     if (quote === '"' && line[i] === '\\') {
       i += 1;
       continue;
     }
     if (line[i] === quote) return i;
   }
-  return line.length; // unterminated: `bash -n` reports it; here the rest is one word
+  return line.length; // still open: the word goes on on the next line
 }
 
 function findClosingParen(line: string, start: number): number {

@@ -226,7 +226,7 @@ const cases = [
       "  shell Verify that the service is functional [output]",
       "  shell Verify that the service is functional [output]"
     ],
-    facts: {"parameters":[],"flags":[],"prometheus":"http://127.0.0.1:9090","checks":[]},
+    facts: {"parameters":["POSTGRES_SQL_FILE","POSTGRES_SECRET_MANIFEST","POSTGRES_SECRET_MANIFEST_NAME","POSTGRES_SQL_FILE_NAME"],"flags":[],"prometheus":"http://127.0.0.1:9090","checks":[]},
   },
   {
     note: "57_01a_gitlab_com_application_rollback.md",

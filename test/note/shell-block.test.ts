@@ -28,6 +28,28 @@ describe('classifyBlock', () => {
     { lang: null, code: 'Restarting butler ... ok', kind: 'other' },
     { lang: null, code: '{"status":"success"}', kind: 'other' },
     { lang: null, code: '', kind: 'other' },
+    // W14: `#` is root's prompt in a console transcript when a command follows it.
+    { lang: 'console', code: '# systemctl reload probe\nactive', kind: 'transcript' },
+    { lang: 'console', code: '# Reload the service by hand', kind: 'other' },
+    { lang: 'bash', code: '# systemctl reload probe', kind: 'shell' },
+    { lang: 'console', code: '[root@db tmp]# systemctl stop x', kind: 'transcript' },
+    { lang: 'console', code: 'bash-5.1$ make x', kind: 'transcript' },
+    { lang: 'console', code: '(venv) $ pip list', kind: 'transcript' },
+    // Consoles that are not bash: a person types into them, runbook never runs them.
+    { lang: 'console', code: 'PS C:\\> Restart-Service probe', kind: 'other' },
+    { lang: 'console', code: 'PS> Get-Service', kind: 'other' },
+    { lang: 'console', code: '>>> import os\n>>> os.remove("x")', kind: 'other' },
+    { lang: 'console', code: 'mysql> DROP TABLE events;\nQuery OK', kind: 'other' },
+    { lang: 'console', code: '$ mysql -u root\nmysql> DROP TABLE events;', kind: 'other' },
+    { lang: 'console', code: 'postgres=# DROP TABLE events;', kind: 'other' },
+    { lang: 'console', code: 'MariaDB [probe]> DELETE FROM jobs;', kind: 'other' },
+    { lang: 'console', code: '127.0.0.1:6379> FLUSHALL', kind: 'other' },
+    { lang: null, code: 'postgres=> select 1;', kind: 'other' },
+    { lang: 'bash', code: '$ psql\npostgres=# DROP TABLE x;', kind: 'other' },
+    // W6: a `[` alone on a line opens a JSON list, it is not the `[` command.
+    { lang: null, code: '[\n"127.0.0.1:8300"\n]', kind: 'other' },
+    { lang: null, code: '[ -f /etc/x ] && echo yes', kind: 'shell' },
+    { lang: null, code: '[[ -f /etc/x ]] || exit 1', kind: 'shell' },
   ])('$lang: $code → $kind', ({ lang, code, kind }) => {
     expect(classifyBlock(lang, code)).toBe(kind);
   });
@@ -50,6 +72,52 @@ describe('scriptLines', () => {
     { name: 'user@host prompt', code: 'me@db:~$ systemctl restart x', lines: ['systemctl restart x'], origins: [0], output: [] },
     { name: 'prompt with directory and git branch: runs in that directory', code: '$ ~/deploy/compose/ v4.5.1* docker-compose up -d', lines: ['cd ~/deploy/compose/ && docker-compose up -d'], origins: [0], output: [] },
     { name: 'a comment above a prompt titles it; # alone is never a root prompt', code: '# Re-deploy\n$ make x', lines: ['# Re-deploy', 'make x'], origins: [0, 1], output: [] },
+    // D7: a heredoc body is part of the command, up to its delimiter, even when it looks like output.
+    {
+      name: 'heredoc body and delimiter belong to the command',
+      code: '$ cat > f <<EOF\nnew_ranking=false\nEOF\n$ systemctl reload probe\nactive',
+      lines: ['cat > f <<EOF', 'new_ranking=false', 'EOF', 'systemctl reload probe'],
+      origins: [0, 1, 2, 3],
+      output: ['active'],
+    },
+    {
+      name: 'quoted heredoc delimiter, body lines that look like prompts',
+      code: "$ cat > f <<'END'\n$ not a prompt\n# not a comment\nEND\ndone",
+      lines: ["cat > f <<'END'", '$ not a prompt', '# not a comment', 'END'],
+      origins: [0, 1, 2, 3],
+      output: ['done'],
+    },
+    { name: '<<- heredoc ends at a tab-indented delimiter', code: '$ cat <<-EOF > f\n\ta=1\n\tEOF\nok', lines: ['cat <<-EOF > f', '\ta=1', '\tEOF'], origins: [0, 1, 2], output: ['ok'] },
+    { name: 'heredoc with PS2 prompts', code: '$ cat > f <<EOF\n> a=1\n> EOF\n$ echo done', lines: ['cat > f <<EOF', 'a=1', 'EOF', 'echo done'], origins: [0, 1, 2, 3], output: [] },
+    {
+      name: 'backslash continuation after a heredoc command',
+      code: '$ systemctl reload probe \\\n    --no-block\n$ systemctl is-active probe\nactive',
+      lines: ['systemctl reload probe \\', '    --no-block', 'systemctl is-active probe'],
+      origins: [0, 1, 2],
+      output: ['active'],
+    },
+    // W14: `#` root prompts in a transcript without `$` prompts.
+    {
+      name: 'root # prompts with heredoc and continuation',
+      code: '# cat > /etc/f <<EOF\nx=false\nEOF\n# systemctl reload probe \\\n    --no-block\n# systemctl is-active probe\nactive',
+      lines: ['cat > /etc/f <<EOF', 'x=false', 'EOF', 'systemctl reload probe \\', '    --no-block', 'systemctl is-active probe'],
+      origins: [0, 1, 2, 3, 4, 5],
+      output: ['active'],
+    },
+    { name: 'a # line that is prose stays a comment under root prompts', code: '# Reload it\n# systemctl reload probe', lines: ['# Reload it', 'systemctl reload probe'], origins: [0, 1], output: [] },
+    { name: '# prompts after sudo -i in a $ transcript', code: '$ sudo -i\n# systemctl restart probe\nok', lines: ['sudo -i', 'systemctl restart probe'], origins: [0, 1], output: ['ok'] },
+    { name: '[root@host dir]# prompt', code: '[root@db tmp]# systemctl stop x\nstopped', lines: ['systemctl stop x'], origins: [0], output: ['stopped'] },
+    // W19: PS2 `> ` prompts inside an open quote are stripped.
+    {
+      name: 'PS2 prompts in a quoted JSON argument',
+      code: 'ops@127.0.0.1:~$ kubectl patch d --type=json -p \'[\n> {"op":"replace"}\n> ]\'\npatched\nops@127.0.0.1:~$ kubectl rollout status d',
+      lines: ["kubectl patch d --type=json -p '[", '{"op":"replace"}', "]'", 'kubectl rollout status d'],
+      origins: [0, 1, 2, 4],
+      output: ['patched'],
+    },
+    { name: 'PS2 prompts in a for loop', code: '$ for n in a b; do\n> echo $n\n> done\na\nb', lines: ['for n in a b; do', 'echo $n', 'done'], origins: [0, 1, 2], output: ['a', 'b'] },
+    { name: 'a trailing pipe continues', code: '$ kubectl get pods |\n> grep probe\nprobe-0', lines: ['kubectl get pods |', 'grep probe'], origins: [0, 1], output: ['probe-0'] },
+    { name: 'output starting with > after a complete command stays output', code: '$ cat notes.md\n> quoted', lines: ['cat notes.md'], origins: [0], output: ['> quoted'] },
   ])('transcript: $name', ({ code, lines, origins, output }) => {
     expect(scriptLines(code, 'transcript')).toEqual({ lines, origins, output });
   });

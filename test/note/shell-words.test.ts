@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { splitCommands, stripComment } from '../../src/note/shell-words.js';
+import { needsMoreInput, splitCommands, stripComment } from '../../src/note/shell-words.js';
 
 const commands = (script: string) => splitCommands(script).map(({ words, redirects, line, pipeline }) => ({ words, redirects, line, pipeline }));
 
 describe('splitCommands', () => {
   it('splits on newlines, ;, && and || and keeps | in one pipeline', () => {
-    expect(commands("a 1; b 2 && c\nd | tee -a f || e")).toEqual([
+    expect(commands('a 1; b 2 && c\nd | tee -a f || e')).toEqual([
       { words: ['a', '1'], redirects: [], line: 0, pipeline: 0 },
       { words: ['b', '2'], redirects: [], line: 0, pipeline: 1 },
       { words: ['c'], redirects: [], line: 0, pipeline: 2 },
@@ -30,7 +30,13 @@ describe('splitCommands', () => {
   it.each([
     { script: 'echo X=0 >> ~/f', redirects: [{ op: '>>', target: '~/f' }] },
     { script: 'echo X=0 > "/tmp/a b"', redirects: [{ op: '>', target: '/tmp/a b' }] },
-    { script: 'make 2> err.log < /dev/null', redirects: [{ op: '>', target: 'err.log' }, { op: '<', target: '/dev/null' }] },
+    {
+      script: 'make 2> err.log < /dev/null',
+      redirects: [
+        { op: '>', target: 'err.log' },
+        { op: '<', target: '/dev/null' },
+      ],
+    },
     { script: 'make &> all.log', redirects: [{ op: '>', target: 'all.log' }] },
   ])('redirects of $script', ({ script, redirects }) => {
     expect(splitCommands(script)[0]!.redirects).toEqual(redirects);
@@ -59,5 +65,37 @@ describe('stripComment', () => {
     { line: 'echo \\# x', expected: 'echo \\# x' },
   ])('$line', ({ line, expected }) => {
     expect(stripComment(line)).toBe(expected);
+  });
+});
+
+describe('needsMoreInput', () => {
+  it.each([
+    { script: 'cat > f <<EOF', more: true },
+    { script: 'cat > f <<EOF\na=1', more: true },
+    { script: 'cat > f <<EOF\na=1\nEOF', more: false },
+    { script: "cat <<'END' | tee f\nEND", more: false },
+    { script: 'systemctl reload probe \\', more: true },
+    { script: 'echo a # a comment ending in \\', more: false },
+    { script: "kubectl patch d -p '[", more: true },
+    { script: "kubectl patch d -p '[\n{}\n]'", more: false },
+    { script: 'echo "a\nb"', more: false },
+    { script: 'kubectl get pods |', more: true },
+    { script: 'make stop &&', more: true },
+    { script: 'for n in a b; do', more: true },
+    { script: 'for n in a b; do\necho $n\ndone', more: false },
+    { script: 'if true; then', more: true },
+    { script: 'if true; then echo; fi', more: false },
+    { script: 'echo done', more: false },
+    { script: 'echo fi for while', more: false },
+    { script: 'make stop', more: false },
+  ])('$script → $more', ({ script, more }) => {
+    expect(needsMoreInput(script)).toBe(more);
+  });
+
+  it('keeps a quoted string that spans lines as one word', () => {
+    expect(splitCommands("kubectl patch d -p '[\n{}\n]'\necho next").map((command) => command.words)).toEqual([
+      ['kubectl', 'patch', 'd', '-p', '[\n{}\n]'],
+      ['echo', 'next'],
+    ]);
   });
 });
