@@ -331,4 +331,12 @@ describe('what a run of a real-world note would run', () => {
     expect(plan.paths[0].steps[1].code.text).toBe('/pd-moc We are initiating a rollback of GitLab.com, for more information see <Issue or doc link>');
     expect(plan.parameters).toEqual([{ name: 'Issue or doc link', lines: [32, 36], value: null, manualOnly: true }]);
   });
+
+  it('variables the steps use but no step sets are listed, unless the environment provides them', async () => {
+    const note = new URL('../fixtures/notes/parameter-spellings.md', import.meta.url).pathname;
+    const bare = JSON.parse((await runCli(['show', note, '--json'])).stdout);
+    expect(bare.unsetVariables).toEqual([{ name: 'NEVER_SET', lines: [13] }, { name: 'ALSO_NEVER_SET', lines: [13] }]);
+    const provided = JSON.parse((await runCli(['show', note, '--json'], { env: { ...process.env, NEVER_SET: 'x' } })).stdout);
+    expect(provided.unsetVariables).toEqual([{ name: 'ALSO_NEVER_SET', lines: [13] }]);
+  });
 });
