@@ -299,7 +299,7 @@ function reportError(error: unknown, stderr: { write(text: string): unknown }, e
     return error.exitCode;
   }
   const message = error instanceof Error ? error.message : String(error);
-  stderr.write(`runbook: internal error: ${message}\n`);
+  stderr.write(`runbook: internal error: ${escapeText(message)}\n`);
   if (env.RUNBOOK_DEBUG) stderr.write(`${error instanceof Error ? error.stack : ''}\n`);
   else stderr.write('runbook: this is a bug in runbook; run again with RUNBOOK_DEBUG=1 to see where it happened\n');
   return ExitCode.internal;

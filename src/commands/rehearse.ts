@@ -16,6 +16,7 @@ import { runPipeline } from '../run/pipeline.js';
 import { styleFor } from '../view/style.js';
 import { formatReport } from './report.js';
 import type { RollbackOptions } from './rollback.js';
+import { escapeDeep } from '../view/escape-text.js';
 
 export interface RehearseOptions extends RollbackOptions {
   interactive?: boolean;
@@ -34,7 +35,7 @@ export async function rehearseCommand(options: RehearseOptions, io: Io): Promise
       writeReportFile(markdownPath, await formatReport(rehearsal, 'md'), what);
       writeReportFile(jsonPath, await formatReport(rehearsal, 'json'), what);
       writeReportFile(htmlPath, await formatReport(rehearsal, 'html'), what);
-      io.stdout.write(`\n${describeVerdict(rehearsal, styleFor(io.stdout, io.env))}\n`);
+      io.stdout.write(`\n${describeVerdict(escapeDeep(rehearsal), styleFor(io.stdout, io.env))}\n`);
       io.stdout.write(`Rehearsal report: ${relative(io.cwd, markdownPath)} (JSON: ${relative(io.cwd, jsonPath)}, page: ${relative(io.cwd, htmlPath)})\n`);
     },
   };

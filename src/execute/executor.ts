@@ -308,6 +308,8 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
       const took = taken.get(choice);
       const owner = options.steps.find((candidate) => candidate.number === choice);
       const title = owner?.kind === 'choice' ? owner.options[option]?.title : undefined;
+      // --from/--only left the choice out: the operator picked this step itself.
+      if (took === undefined && options.notSelected.has(choice)) continue;
       if (took === undefined) return `step ${choice} was not run, so option ${optionLetter(option)} was not taken`;
       if (took === 'skip') return `step ${choice} was skipped: no option taken`;
       if (took !== option) return `option ${optionLetter(option)}${title ? ` "${title}"` : ''} of step ${choice} not taken`;

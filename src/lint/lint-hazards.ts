@@ -9,7 +9,7 @@ import type { NoteProblem } from '../errors.js';
 import { stripComment } from '../note/shell-words.js';
 import type { Note, Step } from '../note/types.js';
 import { flattenSteps } from '../note/walk-steps.js';
-import { findUnsetVariables } from '../plan/unset-variables.js';
+import { findCrossStepVariables, findUnsetVariables } from '../plan/unset-variables.js';
 
 export function lintHazards(note: Note): NoteProblem[] {
   const file = note.file;
@@ -33,7 +33,13 @@ export function lintHazards(note: Note): NoteProblem[] {
       for (const command of step.commandsInText ?? []) add(step.line, `step "${step.title}" names the command \`${command}\` in its text: runbook does not run it; put it in a bash block if the rollback should run it`);
     }
   }
+  const crossed = new Set<string>();
   for (const path of note.rollback?.paths ?? []) {
+    for (const variable of findCrossStepVariables(planLike(path.steps))) {
+      if (crossed.has(`${variable.name}:${variable.line}`)) continue;
+      crossed.add(`${variable.name}:${variable.line}`);
+      add(variable.line, `$${variable.name} is set by the step at ${variable.setBy}, but each step runs in its own shell, so it is empty here: set it in this step too (or write it to a file and read it back)`);
+    }
     const variables = findUnsetVariables(planLike(path.steps));
     for (const variable of variables) {
       if (problems.some((problem) => problem.message.startsWith(`$${variable.name} `))) continue;

@@ -11,7 +11,8 @@ const VARIANT_TERMS = [
   'kustomize', 'openshift', 'nomad', 'systemd', 'pip', 'pipx', 'conda', 'poetry', 'npm', 'yarn', 'pnpm', 'brew', 'homebrew',
   'apt', 'yum', 'dnf', 'snap', 'postgresql', 'postgres', 'mysql', 'mariadb', 'sqlite', 'etcd', 'embedded etcd',
   'external database', 'redis', 'mongodb', 'aws', 'gcp', 'azure', 'bare metal', 'air-gapped', 'airgapped',
-  'internet access', 'linux package', 'omnibus',
+  'internet access', 'linux package', 'omnibus', 'staging', 'production', 'prod', 'development', 'on-premises', 'on-prem',
+  'self-managed', 'self-hosted', 'saas', 'cloud', 'gke', 'eks', 'aks', 'openstack', 'vmware', 'ecs', 'lambda', 'nginx', 'apache',
 ];
 /** Role words: variants only in a list of labelled items ("Server nodes:", "Agent nodes:"), not in headings. */
 const ROLE_TERMS = ['server', 'agent', 'manual', 'automatic', 'source', 'binary', 'tarball', 'package', 'standalone', 'cluster', 'primary', 'replica', 'leader', 'worker', 'master', 'controller'];
@@ -19,7 +20,7 @@ const ROLE_TERMS = ['server', 'agent', 'manual', 'automatic', 'source', 'binary'
 const CONDITION = /^(?:if|when|in case|unless|otherwise|for\s+(?:\S+\s+){0,3}?(?:installs?|installations?|deployments?|instances?|clusters?|users?|setups?|nodes?)\b|(?:with|without)\s)/i;
 const OPTION = /^(?:option|method|approach|plan|alternative|variant|scenario|case|choice|route)\s*(?:[A-Z]|\d+|[IVX]+)\b/i;
 /** "Fast path: flip the flag", "Full rollback", "Emergency revert": one of several ways, named by how. */
-const KIND_OF_WAY = /\b(?:fast|quick|full|complete|partial|emergency|minimal|slow|safe)\s+(?:path|rollback|roll[- ]?back|route|revert|downgrade|restore|recovery|fix)\b/i;
+const KIND_OF_WAY = /\b(?:fast|quick|full|complete|partial|emergency|minimal|slow|safe|manual|automated|automatic|scripted)\s+(?:path|rollback|roll[- ]?back|route|revert|downgrade|restore|recovery|fix)\b/i;
 const ALTERNATIVELY = /^(?:alternatively|or else|instead|as an alternative|or,|or\s)/i;
 /** Headings that name a phase every path goes through, never a path of its own. */
 const PHASE = /^(?:prerequisites?|pre-?requisites?|requirements|before you (?:begin|start)|preparation|prepare|important considerations?|considerations?|notes?|background|overview|verification|verify|validation|validate|post[- ]\w+|after the rollback|clean ?up|checks?|summary|references?)\b/i;

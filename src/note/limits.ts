@@ -9,7 +9,7 @@ export const NOTE_LIMITS = {
   /** Lines in a note (a note is also at most 1 MiB: files/read-file-safely.ts). */
   lines: 20_000,
   /** Numbered list items and headings: every step is one, so this bounds the steps. */
-  steps: 1_000,
+  steps: 500,
   /** Levels of list (and quote) nesting, counted from indentation and markers. */
   depth: 64,
 } as const;

@@ -797,7 +797,7 @@ function makeShellStep(title: string, line: number, raw: string[], lineMap: numb
   const lines = raw.map((text, index) => {
     // `… <NODE-THREE-NAME> ...`: a literal "and so on" is not an argument.
     const cleaned = stripComment(text).trim() === '' ? text : text.replace(/\s+(?:\.\.\.|…)(?=\s*(?:#.*)?$)/, '');
-    const normalised = normaliseParameters(cleaned, examples);
+    const normalised = normaliseParameters(datedExample(cleaned), examples);
     for (const entry of normalised.rewritten) rewritten.push({ ...entry, line: lineMap[index]! });
     return normalised.line;
   });
@@ -832,6 +832,14 @@ function withCommandsInText(step: ManualStep, node: Nodes): ManualStep {
   visit(node);
   if (commands.length > 0) step.commandsInText = commands;
   return step;
+}
+
+/**
+ * `export BACKUP=/root/backup_2021-07-07_16-39-44/x.psql`: a dated value set for later steps is
+ * an example of the operator's own backup, so it becomes the parameter `<BACKUP>`.
+ */
+function datedExample(line: string): string {
+  return line.replace(/^(\s*(?:export\s+)?([A-Z][A-Z0-9_]*)=)(["']?)([^\s"'$`]*\d{4}-\d{2}-\d{2}[^\s"'$`]*)\3\s*$/, (_, head: string, name: string) => `${head}<${name}>`);
 }
 
 function manualStep(title: string, line: number, items: string[], notes: string[] = []): ManualStep {

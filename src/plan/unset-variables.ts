@@ -31,3 +31,28 @@ export function findUnsetVariables(steps: readonly ScriptSource[]): { name: stri
   }
   return [...used].filter(([name]) => !set.has(name)).map(([name, lines]) => ({ name, lines: [...new Set(lines)] }));
 }
+
+/**
+ * Variables a step uses that only another step sets: each step runs in its own bash, so the
+ * value is gone by then (`export X=…` in step 2, `echo "$X"` in step 3).
+ */
+export function findCrossStepVariables(steps: readonly ScriptSource[]): { name: string; line: number; setBy: string }[] {
+  const shells = steps.filter((step): step is Extract<ScriptSource, { kind: 'shell' }> => step.kind === 'shell');
+  const setIn = shells.map((step) => {
+    const names = new Set<string>();
+    for (const raw of step.source.split('\n')) for (const match of stripComment(raw).replace(/'[^']*'/g, "''").matchAll(SET)) names.add((match[1] ?? match[2] ?? match[3])!);
+    return names;
+  });
+  const found: { name: string; line: number; setBy: string }[] = [];
+  shells.forEach((step, index) => {
+    step.source.split('\n').forEach((raw, lineIndex) => {
+      for (const match of stripComment(raw).replace(/'[^']*'/g, "''").matchAll(USE)) {
+        const name = (match[1] ?? match[2])!;
+        if (setIn[index]!.has(name) || PROVIDED.has(name) || found.some((entry) => entry.name === name)) continue;
+        const setter = shells.findIndex((other, otherIndex) => otherIndex !== index && setIn[otherIndex]!.has(name));
+        if (setter !== -1) found.push({ name, line: step.lineMap[lineIndex] ?? step.line, setBy: `line ${shells[setter]!.line}` });
+      }
+    });
+  });
+  return found;
+}

@@ -160,7 +160,7 @@ export async function startAlerting(settings: AlertingSettings, context: Alertin
       }
     } else {
       const event = opening.at(-1) as SilenceRecorded;
-      io.stdout.write(`Silenced ${event.matchers.join(', ')} at Alertmanager ${event.alertmanagerUrl} (silence ${event.id}${event.action === 'taken-over' ? ', taken over from the run before' : ''}).\n`);
+      io.stdout.write(escapeText(`Silenced ${event.matchers.join(', ')} at Alertmanager ${event.alertmanagerUrl} (silence ${event.id}${event.action === 'taken-over' ? ', taken over from the run before' : ''}).`) + '\n');
     }
   }
 

@@ -52,6 +52,8 @@ export async function loadPlan(options: LoadPlanOptions, baseIo: Io): Promise<Lo
   // runbook's own PROMETHEUS_URL, not one the profile sets for its steps (it ranks below the profile's prometheusUrl).
   const plan = buildPlan(note, planOptions(options, baseIo, environment));
   if (environment) plan.environment = { name: environment.name, production: environment.production, targets: environment.targets };
+  // Variables the steps' environment provides (the shell's, or the profile's) are not missing.
+  plan.unsetVariables = plan.unsetVariables.filter((variable) => io.env[variable.name] === undefined);
   const problems = [...plan.problems, ...(await syntaxProblems(plan, io))];
   if (problems.length > 0) {
     const template = problems.some((problem) => problem.message.startsWith('template placeholder'));

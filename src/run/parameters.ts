@@ -6,15 +6,23 @@
 import { InterruptedError, UsageError } from '../errors.js';
 import { isSecretName } from '../journal/mask-secrets.js';
 import { applyParameters, checkParameterValue } from '../plan/parameters.js';
+import { isOnChosenPath } from '../plan/choose.js';
 import type { Plan } from '../plan/types.js';
 import { promptStream } from './confirm.js';
 
 /** With --yes nobody can answer: every parameter must have come with --set. */
 export function requireParameters(plan: Plan): void {
-  // Parameters only in text the operator pastes by hand (a chat message) are never required.
-  const missing = plan.parameters.filter((parameter) => parameter.value === undefined && !parameter.manualOnly);
+  // Parameters only in text the operator pastes by hand (a chat message), or only in options
+  // the run does not take, are never required.
+  const used = parametersOnChosenPath(plan);
+  const missing = plan.parameters.filter((parameter) => parameter.value === undefined && !parameter.manualOnly && used.has(parameter.name));
   if (missing.length === 0) return;
   throw new UsageError(`the steps need ${missing.map((parameter) => `<${parameter.name}>`).join(', ')}: give ${missing.map((parameter) => (/\s/.test(parameter.name) ? `--set "${parameter.name}=VALUE"` : `--set ${parameter.name}=VALUE`)).join(' ')}`);
+}
+
+function parametersOnChosenPath(plan: Plan): Set<string> {
+  const steps = plan.paths[plan.selectedPath]?.steps ?? [];
+  return new Set(steps.flatMap((step) => (step.kind === 'shell' && isOnChosenPath(step, steps) ? step.parameters : [])));
 }
 
 /** Asks the operator for each parameter without a value; Ctrl-C at the question stops the run (130). */

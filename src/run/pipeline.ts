@@ -91,7 +91,8 @@ interface ConfirmedRun {
 async function confirm(prepared: PreparedRun, request: RunRequest, lock: HeldLock, baseIo: Io): Promise<ConfirmedRun> {
   const { plan, io, runId, dirs, environment, unattended } = prepared;
   const style = styleFor(baseIo.stdout, baseIo.env);
-  const say = (text: string) => baseIo.stdout.write(style.yellow(text));
+  // Takeovers quote the lock file, which anyone could have written: escaped.
+  const say = (text: string) => baseIo.stdout.write(style.yellow(escapeText(text)));
   const takeover = describeTakeover(lock);
   if (takeover) say(`${takeover}\n`);
   // A resume stops its own run's leftovers itself (resumeOpening).

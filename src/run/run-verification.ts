@@ -14,6 +14,7 @@ import { verifyRecovery, type CheckWindow, type VerificationEvent, type Verifica
 import { describeUrlSource } from '../view/plan-text.js';
 import { styleFor } from '../view/style.js';
 import type { VerifySettings } from '../commands/verify-flags.js';
+import { escapeText } from '../view/escape-text.js';
 
 export interface RunVerificationOptions {
   plan: Plan;
@@ -65,7 +66,7 @@ export async function runVerification(options: RunVerificationOptions, io: Io): 
   if (options.quiet) return run(() => {});
 
   // Printed before the task list starts, so its renderer cannot overwrite it.
-  io.stdout.write(`${style.bold(`Verifying recovery of stage ${plan.stage ?? plan.file}`)} — Prometheus ${client.url} ${style.dim(`(${describeUrlSource(plan)})`)}\n`);
+  io.stdout.write(`${style.bold(escapeText(`Verifying recovery of stage ${plan.stage ?? plan.file}`))} — Prometheus ${escapeText(client.url)} ${style.dim(`(${escapeText(describeUrlSource(plan))})`)}\n`);
   const deadline = new Date(io.now().getTime() + settings.recoveryTimeoutMs);
   io.stdout.write(
     style.dim(

@@ -226,7 +226,7 @@ const cases = [
       "  shell Verify that the service is functional [output]",
       "  shell Verify that the service is functional [output]"
     ],
-    facts: {"parameters":[],"flags":[],"prometheus":"http://127.0.0.1:9090","checks":[]},
+    facts: {"parameters":["POSTGRES_SQL_FILE","POSTGRES_SECRET_MANIFEST","POSTGRES_SECRET_MANIFEST_NAME","POSTGRES_SQL_FILE_NAME"],"flags":[],"prometheus":"http://127.0.0.1:9090","checks":[]},
   },
   {
     note: "57_01a_gitlab_com_application_rollback.md",
@@ -330,5 +330,13 @@ describe('what a run of a real-world note would run', () => {
     const plan = await show('57_01a_gitlab_com_application_rollback.md');
     expect(plan.paths[0].steps[1].code.text).toBe('/pd-moc We are initiating a rollback of GitLab.com, for more information see <Issue or doc link>');
     expect(plan.parameters).toEqual([{ name: 'Issue or doc link', lines: [32, 36], value: null, manualOnly: true }]);
+  });
+
+  it('variables the steps use but no step sets are listed, unless the environment provides them', async () => {
+    const note = new URL('../fixtures/notes/parameter-spellings.md', import.meta.url).pathname;
+    const bare = JSON.parse((await runCli(['show', note, '--json'])).stdout);
+    expect(bare.unsetVariables).toEqual([{ name: 'NEVER_SET', lines: [13] }, { name: 'ALSO_NEVER_SET', lines: [13] }]);
+    const provided = JSON.parse((await runCli(['show', note, '--json'], { env: { ...process.env, NEVER_SET: 'x' } })).stdout);
+    expect(provided.unsetVariables).toEqual([{ name: 'ALSO_NEVER_SET', lines: [13] }]);
   });
 });

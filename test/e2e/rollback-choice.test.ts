@@ -39,6 +39,15 @@ describe('a choice step', () => {
     expect(sandbox.calls()).toEqual(['make stop', 'make restart-docker', 'make data-rollback']);
   });
 
+  it('--only a step inside an option runs that step (the choice itself is left out)', async () => {
+    const sandbox = createSandbox({ notes: [NOTE] });
+    const result = await sandbox.run(sandbox.args('rollback', '90_choice', '--yes', '--only', '4'));
+    expect(sandbox.calls()).toEqual(['make restart-docker']);
+    // As for any --only: the steps left out make the rollback incomplete.
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toContain('✔ 4. Option B: Docker');
+  });
+
   it('--choose names a step or option that does not exist: a usage error listing the choices, nothing runs', async () => {
     const sandbox = createSandbox({ notes: [NOTE] });
     const result = await sandbox.run(sandbox.args('rollback', '90_choice', '--yes', '--choose', '2=kubernetes'));

@@ -5,6 +5,10 @@
  * verification output. `--json` stays JSON (which escapes them itself).
  */
 
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { dirname } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { json, startFakeHttp, type FakeHttpServer } from '../helpers/fake-http.js';
 import { createSandbox } from '../helpers/sandbox.js';
@@ -48,6 +52,19 @@ describe('terminal escapes', () => {
     expect(await terminal.screen({ escapes: true })).not.toContain('\u001b[8m');
     await terminal.answer('q');
     await terminal.waitForExit();
+  });
+});
+
+describe('a lock file anyone could have written', () => {
+  it('the takeover line quotes the lock escaped', async () => {
+    const sandbox = createSandbox();
+    const dead = spawnSync('true').pid!;
+    mkdirSync(dirname(sandbox.lockPath('21_01a')), { recursive: true });
+    writeFileSync(sandbox.lockPath('21_01a'), JSON.stringify({ pid: dead, host: hostname(), user: `mallory${ESC}[2J`, startedAt: '2026-11-25T03:12:00.000Z', runId: '20261125T031200Z-21_01a-beef', stage: '21_01a' }));
+    const result = await sandbox.run(sandbox.args('rollback', '21_01a', '--yes', '--force-unlock'));
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('Took over the lock of run 20261125T031200Z-21_01a-beef (mallory\\e[2J, pid');
+    expect(result.stdout.includes(ESC)).toBe(false);
   });
 });
 

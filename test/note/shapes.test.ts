@@ -173,6 +173,27 @@ describe('sequence or alternatives, from what the text says', () => {
         { title: 'Rollback via Helm', steps: ['shell Rollback via Helm'] },
       ],
     },
+    {
+      fixture: 'automated-or-manual.md',
+      why: '"Automated rollback" / "Manual rollback" are two ways: paths',
+      paths: [
+        { title: 'Automated rollback', steps: ['shell Automated rollback'] },
+        { title: 'Manual rollback', steps: ['shell Revert'] },
+      ],
+    },
+    {
+      fixture: 'environment-headings.md',
+      why: '"Staging" / "Production" are paths; the flag step before them is in each',
+      paths: [
+        { title: 'Staging', steps: ['shell Disable feature flag', 'shell Staging'] },
+        { title: 'Production', steps: ['shell Disable feature flag', 'shell Production'] },
+      ],
+    },
+    {
+      fixture: 'role-headings-sequence.md',
+      why: '"On the primary" then "On the replicas" is a sequence (both are done): role words only make options in labelled bullets',
+      paths: [{ title: 'Rollback Procedure', steps: ['shell On the primary', 'shell On the replicas'] }],
+    },
   ])('$fixture: $why', ({ fixture, paths: expected }) => {
     expect(paths(parseFixture(fixture))).toEqual(expected);
   });
