@@ -151,7 +151,7 @@ function remoteCommand({ base, args }: Invocation): string[] {
     const host = optionsEnd(args, 0, /^-[a-zA-Z]*[bcDEeFIiJLlmOopQRSWw]$/);
     return args.slice(host + 1);
   }
-  if ((base === 'kubectl' || base === 'oc') && args[0] === 'exec') {
+  if ((base === 'kubectl' || base === 'oc') && /^(?:exec|run|debug)$/.test(args[0] ?? '')) {
     const dashes = args.indexOf('--');
     return dashes >= 0 ? args.slice(dashes + 1) : [];
   }
@@ -159,6 +159,16 @@ function remoteCommand({ base, args }: Invocation): string[] {
   if (docker && docker.sub === 'exec') {
     const target = optionsEnd(docker.args, 0, /^-[a-zA-Z]*[euw]$/, /^--(?:env|env-file|user|workdir|detach-keys|index)$/);
     return docker.args.slice(target + 1);
+  }
+  if (docker && docker.sub === 'run') {
+    // `docker run [options] image cmd…`, `docker compose run [options] service cmd…`
+    const image = optionsEnd(
+      docker.args,
+      0,
+      /^-[a-zA-Z]*[evpwulhmc]$/,
+      /^--(?:env|env-file|volume|publish|workdir|user|label|hostname|name|network|entrypoint|mount|memory|cpus|platform|pull|restart|add-host|dns|device|cap-add|cap-drop|security-opt|tmpfs|ulimit|log-driver|log-opt|gpus)$/,
+    );
+    return docker.args.slice(image + 1);
   }
   return [];
 }
@@ -394,7 +404,9 @@ function destructiveOf(call: Invocation): Finding | undefined {
       return deletes('containers, images or volumes');
   }
   if (base === 'terraform' || base === 'tofu' || base === 'terragrunt') {
-    if (sub === 'destroy' || (sub === 'apply' && has('-destroy', '--destroy'))) return deletes('infrastructure (`terraform destroy`)');
+    // `terraform apply destroy.tfplan`: a plan made with `plan -destroy`, going by its name.
+    const destroyPlan = sub === 'apply' && args.some((arg) => !arg.startsWith('-') && /destroy/i.test(arg));
+    if (sub === 'destroy' || (sub === 'apply' && (has('-destroy', '--destroy') || destroyPlan))) return deletes('infrastructure (`terraform destroy`)');
     if (sub === 'state' && /^(?:rm|replace-provider)$/.test(args[1] ?? ''))
       return { reason: 'removes resources from the Terraform state', fix: 'back up the state first (`terraform state pull`); the run asks for this command on its own' };
     if (sub === 'workspace' && args[1] === 'delete') return deletes('a Terraform workspace');
