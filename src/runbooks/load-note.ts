@@ -37,6 +37,8 @@ async function linkPlans(note: Note, io: Io, parse: ParseNote): Promise<void> {
       const shown = relative(io.cwd, candidate) || candidate;
       const linked = parse(decoded.text, shown, { wholeFile: true });
       spliceLinkedPlan(request, linked, shown, []);
+      // The flags the linked steps set are the plan's flags too (a run checks them at the end).
+      note.rollback?.flagMentions.push(...(linked.rollback?.flagMentions ?? []).map((mention) => ({ ...mention, file: shown })));
       break;
     }
   }
