@@ -11,11 +11,7 @@ import type { PlanFlag } from './types.js';
 const AUTHORITY: Record<FlagMention['source'], number> = { sed: 4, append: 3, assignment: 2, prose: 1, declared: 0 };
 
 /** `stepNumberAt(line)` gives the number of the selected path's step holding a line, if any. */
-export function summarizeFlags(
-  mentions: FlagMention[],
-  file: string,
-  stepNumberAt: (line: number) => number | undefined,
-): { flags: PlanFlag[]; problems: NoteProblem[] } {
+export function summarizeFlags(mentions: FlagMention[], file: string, stepNumberAt: (line: number) => number | undefined): { flags: PlanFlag[]; problems: NoteProblem[] } {
   const byName = new Map<string, FlagMention[]>();
   for (const mention of mentions) byName.set(mention.name, [...(byName.get(mention.name) ?? []), mention]);
   const flags: PlanFlag[] = [];
