@@ -61,9 +61,7 @@ export function buildPlan(note: Note, options: PlanOptions = {}): Plan {
   for (const name of given.keys()) {
     if (!parameterLines.has(name)) {
       const known = [...parameterLines.keys()];
-      throw new UsageError(
-        `--set ${name}: ${note.file} has no parameter <${name}>${known.length > 0 ? `; its parameters: ${known.join(', ')}` : ' (it takes no parameters)'}`,
-      );
+      throw new UsageError(`--set ${name}: ${note.file} has no parameter <${name}>${known.length > 0 ? `; its parameters: ${known.join(', ')}` : ' (it takes no parameters)'}`);
     }
   }
 

@@ -14,11 +14,7 @@ const AUTHORITY: Record<FlagMention['source'], number> = { sed: 4, append: 3, as
  * `stepNumberAt(line, file)` gives the number of the selected path's step holding a line, if
  * any (`file` is set for mentions in a linked plan, whose lines are that file's).
  */
-export function summarizeFlags(
-  mentions: FlagMention[],
-  file: string,
-  stepNumberAt: (line: number, file?: string) => number | undefined,
-): { flags: PlanFlag[]; problems: NoteProblem[] } {
+export function summarizeFlags(mentions: FlagMention[], file: string, stepNumberAt: (line: number, file?: string) => number | undefined): { flags: PlanFlag[]; problems: NoteProblem[] } {
   const byName = new Map<string, FlagMention[]>();
   for (const mention of mentions) byName.set(mention.name, [...(byName.get(mention.name) ?? []), mention]);
   const flags: PlanFlag[] = [];

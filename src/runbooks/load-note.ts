@@ -48,7 +48,10 @@ async function linkPlans(note: Note, io: Io, parse: ParseNote): Promise<void> {
 export async function findRepoRoot(start: string, io: Pick<Io, 'fs'>): Promise<string | undefined> {
   let dir = start;
   for (;;) {
-    const found = await io.fs.stat(join(dir, '.git')).then(() => true, () => false);
+    const found = await io.fs.stat(join(dir, '.git')).then(
+      () => true,
+      () => false,
+    );
     if (found) return dir;
     const parent = dirname(dir);
     if (parent === dir) return undefined;

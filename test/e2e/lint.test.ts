@@ -59,7 +59,7 @@ describe('runbook lint', () => {
       'runbooks/21_01d_no_rollback_section.md:1: no "Rollback Procedure" section: add a "## Rollback Procedure" heading with the rollback steps',
       'runbooks/21_01d_no_rollback_section.md:1: no "Key Metrics to Watch" table (Metric | Baseline | Target | Alert Threshold): recovery can only be checked by targets',
       'runbooks/30_03e_syntax_error.md:7: no "Key Metrics to Watch" table (Metric | Baseline | Target | Alert Threshold): recovery can only be checked by targets',
-      "runbooks/30_03e_syntax_error.md:18: bash syntax error in step \"Restart services\": syntax error near unexpected token `fi'",
+      'runbooks/30_03e_syntax_error.md:18: bash syntax error in step "Restart services": syntax error near unexpected token `fi\'',
       'runbooks/binary.md:2: binary data (a NUL byte), not a markdown note: give the .md note itself',
       'runbooks/template.md:1: this is the migration notes template, not a note: copy it to runbooks/<stage>_<name>.md, fill in every [PLACEHOLDER] and use the copy',
       '',
@@ -76,7 +76,7 @@ describe('runbook lint', () => {
       problems: [
         { file: 'runbooks/21_01a_dialog_context_repo.md', line: 102, message: LINK },
         { file: 'runbooks/sub/30_03e_syntax_error.md', line: 7, message: expect.stringMatching(/^no "Key Metrics to Watch" table/) },
-        { file: 'runbooks/sub/30_03e_syntax_error.md', line: 18, message: "bash syntax error in step \"Restart services\": syntax error near unexpected token `fi'" },
+        { file: 'runbooks/sub/30_03e_syntax_error.md', line: 18, message: 'bash syntax error in step "Restart services": syntax error near unexpected token `fi\'' },
       ],
     });
     expect(result.stderr).toBe('runbook lint: 3 problems in 2 of 2 notes\n');
@@ -113,7 +113,7 @@ describe('runbook lint', () => {
     });
   });
 
-  it('the CI check: the project\'s own runbooks lint clean (their second path is the epic plan in docs/specs/)', async () => {
+  it("the CI check: the project's own runbooks lint clean (their second path is the epic plan in docs/specs/)", async () => {
     expect(await runCli(['lint', 'runbooks'])).toEqual({ exitCode: 0, stdout: '', stderr: 'runbook lint: 2 notes, no problems\n' });
   });
 

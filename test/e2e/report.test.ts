@@ -28,7 +28,11 @@ describe('runbook report', () => {
     expect(await sandbox.run(['report', '--format', 'pdf'])).toEqual({ stdout: '', stderr: 'runbook: --format pdf: expected md, json, html\n', exitCode: 2 });
     expect(await sandbox.run(['report', '99_zz'])).toEqual({ stdout: '', stderr: `runbook: no runs of stage 99_zz in ${sandbox.runsDir}: no report to write\n`, exitCode: 2 });
     mkdirSync(join(sandbox.work, 'a-dir'));
-    expect(await sandbox.run(['report', '--out', 'a-dir'])).toEqual({ stdout: '', stderr: `runbook: --out ${join(sandbox.work, 'a-dir')} is a directory, not a regular file: give the path of a file to write (it is replaced) or a new one\n`, exitCode: 2 });
+    expect(await sandbox.run(['report', '--out', 'a-dir'])).toEqual({
+      stdout: '',
+      stderr: `runbook: --out ${join(sandbox.work, 'a-dir')} is a directory, not a regular file: give the path of a file to write (it is replaced) or a new one\n`,
+      exitCode: 2,
+    });
     writeFileSync(join(sandbox.root, 'elsewhere.md'), 'keep me\n');
     symlinkSync(join(sandbox.root, 'elsewhere.md'), join(sandbox.work, 'link.md'));
     // A link to a regular file is written through (it stays a link); a link to a device is refused.
