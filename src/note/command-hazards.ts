@@ -311,7 +311,7 @@ function hazardOf(call: Invocation, context: ScanContext): Finding | undefined {
     const dockerLetters = shortLetters(docker.args);
     if (docker.sub === 'logs' && (dockerLetters.has('f') || docker.args.includes('--follow'))) return { reason: 'never exits (`--follow`)', fix: 'drop `-f`, add `--tail=100`' };
     if (docker.sub === 'attach') return { reason: `never exits (\`${base} attach\`)`, fix: 'use `docker logs --tail=100`, or attach by hand' };
-    if (docker.compose && docker.sub === 'up' && !dockerLetters.has('d') && !docker.args.some((arg) => /^--(?:detach|wait)$/.test(arg)))
+    if (docker.compose && docker.sub === 'up' && !dockerLetters.has('d') && !docker.args.some((arg) => /^--(?:detach|wait|no-start|exit-code-from|abort-on-container-exit)(?:=|$)/.test(arg)))
       return { reason: '`compose up` without `-d` stays in the foreground and never exits', fix: 'add `-d` (or `--wait`) so it starts the services and returns' };
     if (docker.compose && docker.sub === 'events') return { reason: 'never exits (`compose events`)', fix: 'run it by hand' };
     if (docker.sub === 'events' || (docker.sub === 'stats' && !docker.args.includes('--no-stream'))) return { reason: `never exits (\`${base} ${docker.sub}\`)`, fix: 'add `--no-stream` / `--until`, or run it by hand' };

@@ -229,6 +229,7 @@ describe('findHazards: commands that never exit or need a terminal', () => {
     'tail -n 100 /var/log/probe.log',
     'docker compose up -d',
     'docker compose -f deps.yml up --detach --wait',
+    'docker compose up --abort-on-container-exit --exit-code-from tests',
     'ssh ops@127.0.0.1 systemctl restart probe',
     "ssh ops@127.0.0.1 'sudo systemctl restart probe'",
     'sudo systemctl restart probe',
