@@ -65,7 +65,14 @@ describe('sequence or alternatives, from what the text says', () => {
       paths: [
         {
           title: 'Rollback Procedure',
-          steps: ['choice Choose one', '  - Restart the worker', '    shell Restart the worker', '  - Alternatively, restart it through Docker', '    shell Alternatively, restart it through Docker', 'shell Then check it answers'],
+          steps: [
+            'choice Choose one',
+            '  - Restart the worker',
+            '    shell Restart the worker',
+            '  - Alternatively, restart it through Docker',
+            '    shell Alternatively, restart it through Docker',
+            'shell Then check it answers',
+          ],
         },
       ],
     },
@@ -115,7 +122,13 @@ describe('sequence or alternatives, from what the text says', () => {
       paths: [
         {
           title: 'Rollback Procedure',
-          steps: ['choice Choose one of the following', '  - Option A — revert the config', '    shell Option A — revert the config', '  - Option B — restore from backup', '    shell Option B — restore from backup [destructive]'],
+          steps: [
+            'choice Choose one of the following',
+            '  - Option A — revert the config',
+            '    shell Option A — revert the config',
+            '  - Option B — restore from backup',
+            '    shell Option B — restore from backup [destructive]',
+          ],
         },
       ],
     },
@@ -273,7 +286,10 @@ describe('what a step is made of', () => {
   });
 
   it('unseen notes: the reference list, "Do not run … unless", <details> "Emergency only" and conditional admonitions never run', () => {
-    const shells = (name: string) => flattenSteps(parseFixture(name, unseenDir).rollback!.paths.flatMap((path) => path.steps)).flatMap((step) => (step.kind === 'shell' ? [step.script] : [])).join('\n');
+    const shells = (name: string) =>
+      flattenSteps(parseFixture(name, unseenDir).rollback!.paths.flatMap((path) => path.steps))
+        .flatMap((step) => (step.kind === 'shell' ? [step.script] : []))
+        .join('\n');
     expect(shells('66_01a_helm_release_rollback.md')).not.toContain('helm uninstall');
     expect(shells('66_01a_helm_release_rollback.md')).toContain('helm rollback');
     expect(shells('91_01a_do_not_run.md')).not.toContain('DROP TABLE');
