@@ -110,9 +110,15 @@ const rows = [
 ];
 const header = ['benchmark', 'median', 'ratio', 'target', 'result'];
 const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
-const line = (cells) => cells.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd();
+const line = (cells) =>
+  cells
+    .map((cell, column) => cell.padEnd(widths[column]))
+    .join('  ')
+    .trimEnd();
 // Other work on the machine skews every number: say how busy it was.
-const load = loadavg().map((value) => value.toFixed(2)).join(' ');
+const load = loadavg()
+  .map((value) => value.toFixed(2))
+  .join(' ');
 process.stdout.write(`node ${process.version}, ${availableParallelism()} cores, load average ${load}; ${ROUNDS} interleaved runs each after ${WARMUP} warm-up runs; lint: median of ${LINT_RUNS}\n\n`);
 process.stdout.write(`${[header, widths.map((width) => '-'.repeat(width)), ...rows].map(line).join('\n')}\n`);
 
@@ -135,7 +141,10 @@ await runPrometheusBench({ log: (text) => process.stdout.write(`${text}\n`) });
 function generateNote(i) {
   const stage = `${String(30 + Math.floor(i / 260)).padStart(2, '0')}_${String(Math.floor(i / 26) % 10).padStart(2, '0')}${String.fromCharCode(97 + (i % 26))}`;
   const slug = ['dialog_context', 'metrics_exporter', 'session_cache', 'scheduler_queue', 'auth_gateway'][i % 5];
-  const component = slug.split('_').map((word) => word[0].toUpperCase() + word.slice(1)).join(' ');
+  const component = slug
+    .split('_')
+    .map((word) => word[0].toUpperCase() + word.slice(1))
+    .join(' ');
   const flag = `USE_NEW_${slug.toUpperCase()}_${i}`;
   const service = slug.replace(/_/g, '-');
   const shape = i % 4;

@@ -47,7 +47,10 @@ const median = (numbers) => [...numbers].sort((a, b) => a - b)[Math.floor(number
 /** Milliseconds from the first step's decision to the end of the run, from a run's journal. */
 function stepsSpan(runsDir) {
   const [name] = readdirSync(runsDir);
-  const events = readFileSync(join(runsDir, name), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+  const events = readFileSync(join(runsDir, name), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line));
   const first = events.find((event) => event.type === 'step-decision');
   const last = events.findLast((event) => event.type === 'run-finished');
   return Date.parse(last.at) - Date.parse(first.at);

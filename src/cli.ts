@@ -41,30 +41,30 @@ function buildProgram(run: (action: Action, options?: { checksPlans?: boolean })
       .option('--env <name>', 'an environment from <runbooks>/environments.json (Prometheus, HOME, variables, parameters)')
       .option('--json', 'print the plan as JSON (schema in the README)');
 
-  planOptions(program.command('show').argument('<stage>', 'stage id (e.g. 21_01a) or path to a .md note').description('print the rollback plan of a note')).action(
-    (stage: string, options: PlanFlags) => run(async (io) => (await import('./commands/show.js')).showCommand({ ...planOptionsFrom(stage, options), json: options.json }, io)),
+  planOptions(program.command('show').argument('<stage>', 'stage id (e.g. 21_01a) or path to a .md note').description('print the rollback plan of a note')).action((stage: string, options: PlanFlags) =>
+    run(async (io) => (await import('./commands/show.js')).showCommand({ ...planOptionsFrom(stage, options), json: options.json }, io)),
   );
 
   const runOptions = (command: Command) =>
-    alertingOptions(verifyOptions(
-      command
-        .option('--from <n>', 'start at step N (the steps before it are not run)')
-        .option('--only <n>', 'run step N only')
-        .option('--step-timeout <duration>', 'stop a step (and everything it started) after this long, e.g. 90s (default: 10m)')
-        .option('--journal-dir <dir>', 'where run journals go (default: <state dir>/runs)')
-        .option('--state-dir <dir>', 'folder for runs/, locks/ and reports/ (default: $RUNBOOK_STATE_DIR, else .runbook next to the runbooks folder)')
-        .option('--force-unlock', 'take over the stage lock of a run that is gone (its process ended, or its host is down)')
-        .option('--i-know-this-is-production', 'let an unattended run go ahead against a production environment')
-        .option('--no-verify', 'skip the recovery check after the last step (the run is reported "not verified")'),
-    ));
+    alertingOptions(
+      verifyOptions(
+        command
+          .option('--from <n>', 'start at step N (the steps before it are not run)')
+          .option('--only <n>', 'run step N only')
+          .option('--step-timeout <duration>', 'stop a step (and everything it started) after this long, e.g. 90s (default: 10m)')
+          .option('--journal-dir <dir>', 'where run journals go (default: <state dir>/runs)')
+          .option('--state-dir <dir>', 'folder for runs/, locks/ and reports/ (default: $RUNBOOK_STATE_DIR, else .runbook next to the runbooks folder)')
+          .option('--force-unlock', 'take over the stage lock of a run that is gone (its process ended, or its host is down)')
+          .option('--i-know-this-is-production', 'let an unattended run go ahead against a production environment')
+          .option('--no-verify', 'skip the recovery check after the last step (the run is reported "not verified")'),
+      ),
+    );
 
   runOptions(
     planOptions(program.command('rollback').argument('<stage>', 'stage id (e.g. 21_01a) or path to a .md note').description('roll a stage back, step by step, then verify recovery'))
       .option('--dry-run', 'print what would run and run nothing')
       .option('-y, --yes', 'run every step without asking (rehearsals, CI); manual steps are reported as needing a person'),
-  ).action((stage: string, options: PlanFlags & RunFlags & { dryRun?: boolean }) =>
-    run(async (io) => (await import('./commands/rollback.js')).rollbackCommand({ ...options, ...planOptionsFrom(stage, options) }, io)),
-  );
+  ).action((stage: string, options: PlanFlags & RunFlags & { dryRun?: boolean }) => run(async (io) => (await import('./commands/rollback.js')).rollbackCommand({ ...options, ...planOptionsFrom(stage, options) }, io)));
 
   runOptions(
     planOptions(program.command('rehearse').argument('<stage>', 'stage id (e.g. 21_01a) or path to a .md note').description('rehearse a rollback unattended, verify recovery, write a report'))
@@ -102,8 +102,8 @@ function buildProgram(run: (action: Action, options?: { checksPlans?: boolean })
     .option('--i-know-this-is-production', 'let an unattended resume go ahead in a production environment')
     .option('--no-verify', 'skip the recovery check after the last step');
   alertingOptions(verifyOptions(resumeCommand)).action((runReference: string, options: RunFlags & { cwd?: string; set?: string[]; runbooks?: string; prometheusUrl?: string }) =>
-      run(async (io) => (await import('./commands/resume.js')).resumeCommand({ ...options, run: runReference }, io)),
-    );
+    run(async (io) => (await import('./commands/resume.js')).resumeCommand({ ...options, run: runReference }, io)),
+  );
 
   program
     .command('log')
@@ -146,10 +146,7 @@ function buildProgram(run: (action: Action, options?: { checksPlans?: boolean })
     .option('--json', 'print the verification report as JSON (schema in the README)');
   verifyOptions(verifyCommand).action((stage: string, options: VerifyCommandFlags) =>
     run(async (io) =>
-      (await import('./commands/verify.js')).verifyCommand(
-        { reference: stage, runbooks: options.runbooks, prometheusUrl: options.prometheusUrl, json: options.json, environment: options.env, flags: options },
-        io,
-      ),
+      (await import('./commands/verify.js')).verifyCommand({ reference: stage, runbooks: options.runbooks, prometheusUrl: options.prometheusUrl, json: options.json, environment: options.env, flags: options }, io),
     ),
   );
 
@@ -159,9 +156,7 @@ function buildProgram(run: (action: Action, options?: { checksPlans?: boolean })
     .description('report every problem in every note, as file:line: message')
     .addOption(runbooksOption())
     .option('--json', 'print the problems as JSON')
-    .action((paths: string[], options: { runbooks?: string; json?: boolean }) =>
-      run(async (io) => (await import('./commands/lint.js')).lintCommand({ paths, runbooks: options.runbooks, json: options.json }, io)),
-    );
+    .action((paths: string[], options: { runbooks?: string; json?: boolean }) => run(async (io) => (await import('./commands/lint.js')).lintCommand({ paths, runbooks: options.runbooks, json: options.json }, io)));
 
   program
     .command('list')
@@ -203,7 +198,7 @@ export function verifyOptions(command: Command): Command {
     .option('--target-label <key=value>', 'only targets with this label (repeatable; a repeated key matches any of its values)', collect)
     .option('--no-targets', 'no target check, metric checks only (for Thanos Query or Mimir, which do not scrape)')
     .option('--stable <n>', 'consecutive good scrapes each target needs, and passing evaluations each check needs (default: 2)')
-    .option('--window <ranges>', "ranges in the checks: since-rollback (measured since the last step) or note (as written) (default: since-rollback after a rollback, note for verify without --since)")
+    .option('--window <ranges>', 'ranges in the checks: since-rollback (measured since the last step) or note (as written) (default: since-rollback after a rollback, note for verify without --since)')
     .option('--recovery-timeout <duration>', 'how long to wait for recovery, e.g. 90s, 5m, or seconds (default: 5m)')
     .option('--no-data <policy>', 'what an empty result, NaN or ±Inf counts as: fail, inconclusive or pass (default: inconclusive)')
     .option('--pushgateway <url>', "push the run's metrics to this Pushgateway (job runbook, grouped by stage)")
@@ -268,7 +263,13 @@ export async function main(argv: string[] = process.argv, ioOverride?: Io): Prom
     {
       writeOut: (text) => (io?.stdout ?? process.stdout).write(text),
       writeErr: (text) => stderr().write(text),
-      outputError: (text) => stderr().write(`runbook: ${text.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ')} (see runbook --help)\n`),
+      outputError: (text) =>
+        stderr().write(
+          `runbook: ${text
+            .replace(/^error: /, '')
+            .trim()
+            .replace(/\s*\n\s*/g, ' ')} (see runbook --help)\n`,
+        ),
     },
   );
   // `runbook show x | head` closes stdout early: stop quietly, as other CLIs do, not with a stack trace.

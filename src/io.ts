@@ -72,9 +72,7 @@ export const HANDLES_SIGNAL = Symbol.for('runbook.handlesSignal');
  * `list`) start no process and load no checker unless one is asked for.
  */
 export async function createNodeIo(options: { checksPlans?: boolean } = {}): Promise<Io> {
-  const checkSyntax: SyntaxChecker = options.checksPlans
-    ? (await import('./execute/check-syntax.js')).createBashSyntaxChecker()
-    : async (scripts) => (await import('./execute/check-syntax.js')).checkBashSyntax(scripts);
+  const checkSyntax: SyntaxChecker = options.checksPlans ? (await import('./execute/check-syntax.js')).createBashSyntaxChecker() : async (scripts) => (await import('./execute/check-syntax.js')).checkBashSyntax(scripts);
   return {
     cwd: process.cwd(),
     env: process.env,

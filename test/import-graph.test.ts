@@ -67,14 +67,7 @@ describe('static import graph of the built CLI', () => {
   });
 
   // Prometheus' PromQL parser, where queries are read: lint, show and --dry-run, verify, rollback and rehearse.
-  it.each([
-    ['src/commands/lint.ts'],
-    ['lint-worker.js'],
-    ['src/commands/show.ts'],
-    ['src/commands/verify.ts'],
-    ['src/commands/rollback.ts'],
-    ['src/commands/rehearse.ts'],
-  ])('%s loads the PromQL parser', (entry) => {
+  it.each([['src/commands/lint.ts'], ['lint-worker.js'], ['src/commands/show.ts'], ['src/commands/verify.ts'], ['src/commands/rollback.ts'], ['src/commands/rehearse.ts']])('%s loads the PromQL parser', (entry) => {
     expect(staticPackages(entry)).toContain('@prometheus-io/lezer-promql');
   });
 });

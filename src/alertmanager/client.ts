@@ -42,8 +42,7 @@ export interface AlertmanagerApi {
 export function createAlertmanagerClient(options: { url: string; fetch?: Fetch; timeoutMs?: number }): AlertmanagerApi {
   const { base, display, headers } = parseAlertmanagerUrl(options.url);
   const timeoutMs = options.timeoutMs ?? 5_000;
-  const call = (method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown) =>
-    requestJson({ method, url: `${base}${path}`, body, timeoutMs, retries: 1, headers, fetch: options.fetch });
+  const call = (method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown) => requestJson({ method, url: `${base}${path}`, body, timeoutMs, retries: 1, headers, fetch: options.fetch });
   const failed = (response: JsonResponse & { ok: false }) => ({ ok: false as const, reason: `Alertmanager at ${display}: ${response.reason}` });
   return {
     url: display,

@@ -50,8 +50,7 @@ export function createSilenceKeeper(options: SilenceKeeperOptions): SilenceKeepe
 
   const record = (action: SilenceAction, fields: { endsAt?: string | null; reason?: string | null } = {}) =>
     options.onEvent({ type: 'silence', at: now().toISOString(), action, id: id ?? null, alertmanagerUrl: api.url, matchers, endsAt: fields.endsAt ?? null, reason: fields.reason ?? null });
-  const post = (endsAt: Date) =>
-    api.postSilence({ ...(id ? { id } : {}), matchers: options.matchers, startsAt, endsAt: endsAt.toISOString(), createdBy: options.createdBy, comment: options.comment });
+  const post = (endsAt: Date) => api.postSilence({ ...(id ? { id } : {}), matchers: options.matchers, startsAt, endsAt: endsAt.toISOString(), createdBy: options.createdBy, comment: options.comment });
 
   const renew = async () => {
     const endsAt = new Date(now().getTime() + leaseMs);

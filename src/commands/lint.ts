@@ -72,7 +72,10 @@ function duplicateStages(notes: PreparedLint[]): NoteProblem[] {
       group.map((note) => ({
         file: note.file,
         line: note.stageLine,
-        message: `stage ${note.stage} is also claimed by ${group.filter((other) => other !== note).map((other) => other.file).join(', ')}: each stage needs one note`,
+        message: `stage ${note.stage} is also claimed by ${group
+          .filter((other) => other !== note)
+          .map((other) => other.file)
+          .join(', ')}: each stage needs one note`,
       })),
     );
 }

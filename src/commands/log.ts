@@ -38,16 +38,18 @@ export async function runsCommand(options: JournalOptions & { stage?: string; js
     if (!state || (options.stage && state.started.stage !== options.stage)) return [];
     const outcomes = stepOutcomes(journal.events);
     const done = outcomes.filter((outcome) => outcome.result === 'done' || outcome.result === 'acknowledged').length;
-    return [{
-      runId: journal.runId,
-      stage: state.started.stage,
-      started: state.started.at,
-      operator: state.started.operator,
-      status: runStatus(state, io.processAlive, io.host),
-      stepsDone: done,
-      steps: state.started.steps.length,
-      note: state.started.note,
-    }];
+    return [
+      {
+        runId: journal.runId,
+        stage: state.started.stage,
+        started: state.started.at,
+        operator: state.started.operator,
+        status: runStatus(state, io.processAlive, io.host),
+        stepsDone: done,
+        steps: state.started.steps.length,
+        note: state.started.note,
+      },
+    ];
   });
   if (options.json) {
     io.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);

@@ -41,7 +41,10 @@ export async function rehearseCommand(options: RehearseOptions, io: Io): Promise
   };
   // A --report that is a device, a FIFO or a folder stops the rehearsal before anything runs.
   if (reportOption !== undefined) for (const file of reportPaths(resolve(io.cwd, reportOption))) checkWritablePath(file, { what: '--report', createFolder: true });
-  const result = await runPipeline({ mode: 'run', note: { reference, runbooks, path, set, choose, withDataRollback, prometheusUrl, cwd, environment }, options: { ...run, yes: interactive !== true }, hooks: [report] }, io);
+  const result = await runPipeline(
+    { mode: 'run', note: { reference, runbooks, path, set, choose, withDataRollback, prometheusUrl, cwd, environment }, options: { ...run, yes: interactive !== true }, hooks: [report] },
+    io,
+  );
   return result.exitCode;
 }
 

@@ -153,7 +153,8 @@ function parseTargets(value: unknown, key: string, at: (...path: JsonPath) => nu
     problem(at('targets'), `${key}.targets: expected {"jobs": [...], "labels": {...}}, or false for no target check`);
     return targets;
   }
-  for (const setting of Object.keys(value)) if (setting !== 'jobs' && setting !== 'labels') problem(at('targets', setting), `${key}.targets.${setting}: unknown setting${suggest(setting, ['jobs', 'labels'])}; known: jobs, labels`);
+  for (const setting of Object.keys(value))
+    if (setting !== 'jobs' && setting !== 'labels') problem(at('targets', setting), `${key}.targets.${setting}: unknown setting${suggest(setting, ['jobs', 'labels'])}; known: jobs, labels`);
   if (value.jobs !== undefined) {
     if (Array.isArray(value.jobs) && value.jobs.every((job) => typeof job === 'string' && job !== '')) targets.jobs = value.jobs as string[];
     else problem(at('targets', 'jobs'), `${key}.targets.jobs: expected a list of job names, e.g. ["butler"]`);

@@ -54,7 +54,6 @@ export interface ExecutorOptions {
   taken?: Map<number, number | 'skip'>;
 }
 
-
 /** One try at a shell step. */
 interface Attempt {
   ok: boolean;
@@ -130,8 +129,7 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
 
   const runManual = async (step: PlanManualStep, ui: StepUi) => {
     // Recorded once there is an outcome: a run stopped at the question has not done this step.
-    const started = () =>
-      deps.emit({ type: 'step-started', at: at(), step: step.number, title: step.title, kind: 'manual', commands: deps.mask(step.items.join('\n')), attempt: 1 });
+    const started = () => deps.emit({ type: 'step-started', at: at(), step: step.number, title: step.title, kind: 'manual', commands: deps.mask(step.items.join('\n')), attempt: 1 });
     if (options.unattended) {
       started();
       decide(step.number, 'needs-person');
@@ -418,4 +416,3 @@ function describeFailure(result: ScriptResult, timeoutMs: number): string {
 function describeFlags(flags: FlagChange[]): string {
   return flags.map((flag) => ` — ${flag.name}: ${flag.before ?? 'unset'} → ${flag.after ?? 'unset'}`).join('');
 }
-

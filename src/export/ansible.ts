@@ -46,10 +46,7 @@ export function planToAnsible(plan: Plan): string {
     }
   }
   if (path.steps.some((step) => step.dataRollback)) lines.push(`    runbook_with_data_rollback: ${path.steps.some((step) => step.dataRollback?.requested) ? 'true' : 'false'}`);
-  const tasks = [
-    ...parameterCheck(plan),
-    ...path.steps.flatMap((step) => withConditions(step, step.kind === 'shell' ? shellTask(step, plan) : step.kind === 'manual' ? manualTask(step) : choiceTask(step))),
-  ];
+  const tasks = [...parameterCheck(plan), ...path.steps.flatMap((step) => withConditions(step, step.kind === 'shell' ? shellTask(step, plan) : step.kind === 'manual' ? manualTask(step) : choiceTask(step)))];
   if (tasks.some((line) => line.includes(LITERAL_BRACE))) lines.splice(3, 0, `# ${LITERAL_BRACE} is a "{" of the note's own text, kept from Jinja.`);
   lines.push('  tasks:', ...tasks);
   return `${lines.join('\n')}\n`;
@@ -108,10 +105,7 @@ function flagCheck(step: PlanShellStep, flag: PlanFlag): string[] {
 
 /** `when:` for a step inside choices (every option it sits in must be the chosen one) and for the data rollback. */
 function withConditions(step: PlanStep, task: string[]): string[] {
-  const conditions = [
-    ...step.within.map(({ choice, option }) => `runbook_choose_${choice} | string == '${optionLetter(option)}'`),
-    ...(step.dataRollback ? ['runbook_with_data_rollback | bool'] : []),
-  ];
+  const conditions = [...step.within.map(({ choice, option }) => `runbook_choose_${choice} | string == '${optionLetter(option)}'`), ...(step.dataRollback ? ['runbook_with_data_rollback | bool'] : [])];
   if (conditions.length === 0 || task.length === 0) return task;
   // Every task a step makes (the flag check too) carries the conditions.
   const out: string[] = [];

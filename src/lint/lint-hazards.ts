@@ -25,7 +25,10 @@ export function lintHazards(note: Note): NoteProblem[] {
       }
     } else if (step.kind === 'choice') {
       if (step.fromComments) {
-        add(step.line, `step "${step.title}" holds per-OS variants in one block (${step.options.map((option) => option.title).join(', ')}): runbook reads them as a choice; give each its own block under a lead such as "On ${step.options[0]!.title}:"`);
+        add(
+          step.line,
+          `step "${step.title}" holds per-OS variants in one block (${step.options.map((option) => option.title).join(', ')}): runbook reads them as a choice; give each its own block under a lead such as "On ${step.options[0]!.title}:"`,
+        );
       }
     } else {
       if (step.mislabelled) add(step.mislabelled.line, `step "${step.title}": the \`${step.mislabelled.language}\` block holds a shell command, so it is never run: label the fence \`bash\` if it should run`);

@@ -60,7 +60,14 @@ async function checkLinks(lint: PreparedLint, io: Io): Promise<void> {
   for (const link of lint.links) {
     const repoRoot = await findRepoRoot(dirname(resolvePath(lint.file, io)), io);
     const candidates = linkCandidates(lint.file, link.target, { cwd: io.cwd, runbooks: runbooksDir(undefined, io), repoRoot });
-    const found = await Promise.all(candidates.map((candidate) => io.fs.stat(candidate).then((stat) => stat.isFile(), () => false)));
+    const found = await Promise.all(
+      candidates.map((candidate) =>
+        io.fs.stat(candidate).then(
+          (stat) => stat.isFile(),
+          () => false,
+        ),
+      ),
+    );
     if (found.some(Boolean)) continue;
     lint.problems.push({
       file: lint.file,

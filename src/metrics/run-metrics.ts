@@ -96,10 +96,7 @@ export function recordVerification(metrics: RunMetrics, report: Pick<Verificatio
  * the warnings to show (empty when all went well); never rejects.
  */
 export async function exportRunMetrics(registry: Registry, stage: string, targets: { pushgateway?: string; metricsFile?: string }): Promise<string[]> {
-  const outcomes = await Promise.all([
-    targets.pushgateway ? pushMetrics(targets.pushgateway, registry, stage) : undefined,
-    targets.metricsFile ? writeMetricsFile(targets.metricsFile, registry) : undefined,
-  ]);
+  const outcomes = await Promise.all([targets.pushgateway ? pushMetrics(targets.pushgateway, registry, stage) : undefined, targets.metricsFile ? writeMetricsFile(targets.metricsFile, registry) : undefined]);
   return outcomes.flatMap((outcome) => (outcome && !outcome.ok ? [outcome.warning] : []));
 }
 

@@ -6,13 +6,84 @@
 
 /** Platform, tool and datastore names that tell variants of one step apart. Lower case. */
 const VARIANT_TERMS = [
-  'linux', 'macos', 'mac os', 'os x', 'windows', 'ubuntu', 'debian', 'centos', 'rhel', 'red hat', 'fedora', 'alpine', 'arch',
-  'suse', 'amazon linux', 'docker compose', 'docker-compose', 'compose', 'docker', 'podman', 'kubernetes', 'k8s', 'helm',
-  'kustomize', 'openshift', 'nomad', 'systemd', 'pip', 'pipx', 'conda', 'poetry', 'npm', 'yarn', 'pnpm', 'brew', 'homebrew',
-  'apt', 'yum', 'dnf', 'snap', 'postgresql', 'postgres', 'mysql', 'mariadb', 'sqlite', 'etcd', 'embedded etcd',
-  'external database', 'redis', 'mongodb', 'aws', 'gcp', 'azure', 'bare metal', 'air-gapped', 'airgapped',
-  'internet access', 'linux package', 'omnibus', 'staging', 'production', 'prod', 'development', 'on-premises', 'on-prem',
-  'self-managed', 'self-hosted', 'saas', 'cloud', 'gke', 'eks', 'aks', 'openstack', 'vmware', 'ecs', 'lambda', 'nginx', 'apache',
+  'linux',
+  'macos',
+  'mac os',
+  'os x',
+  'windows',
+  'ubuntu',
+  'debian',
+  'centos',
+  'rhel',
+  'red hat',
+  'fedora',
+  'alpine',
+  'arch',
+  'suse',
+  'amazon linux',
+  'docker compose',
+  'docker-compose',
+  'compose',
+  'docker',
+  'podman',
+  'kubernetes',
+  'k8s',
+  'helm',
+  'kustomize',
+  'openshift',
+  'nomad',
+  'systemd',
+  'pip',
+  'pipx',
+  'conda',
+  'poetry',
+  'npm',
+  'yarn',
+  'pnpm',
+  'brew',
+  'homebrew',
+  'apt',
+  'yum',
+  'dnf',
+  'snap',
+  'postgresql',
+  'postgres',
+  'mysql',
+  'mariadb',
+  'sqlite',
+  'etcd',
+  'embedded etcd',
+  'external database',
+  'redis',
+  'mongodb',
+  'aws',
+  'gcp',
+  'azure',
+  'bare metal',
+  'air-gapped',
+  'airgapped',
+  'internet access',
+  'linux package',
+  'omnibus',
+  'staging',
+  'production',
+  'prod',
+  'development',
+  'on-premises',
+  'on-prem',
+  'self-managed',
+  'self-hosted',
+  'saas',
+  'cloud',
+  'gke',
+  'eks',
+  'aks',
+  'openstack',
+  'vmware',
+  'ecs',
+  'lambda',
+  'nginx',
+  'apache',
 ];
 /** Role words: variants only in a list of labelled items ("Server nodes:", "Agent nodes:"), not in headings. */
 const ROLE_TERMS = ['server', 'agent', 'manual', 'automatic', 'source', 'binary', 'tarball', 'package', 'standalone', 'cluster', 'primary', 'replica', 'leader', 'worker', 'master', 'controller'];
@@ -23,7 +94,8 @@ const OPTION = /^(?:option|method|approach|plan|alternative|variant|scenario|cas
 const KIND_OF_WAY = /\b(?:fast|quick|full|complete|partial|emergency|minimal|slow|safe|manual|automated|automatic|scripted)\s+(?:path|rollback|roll[- ]?back|route|revert|downgrade|restore|recovery|fix)\b/i;
 const ALTERNATIVELY = /^(?:alternatively|or else|instead|as an alternative|or,|or\s)/i;
 /** Headings that name a phase every path goes through, never a path of its own. */
-const PHASE = /^(?:prerequisites?|pre-?requisites?|requirements|before you (?:begin|start)|preparation|prepare|important considerations?|considerations?|notes?|background|overview|verification|verify|validation|validate|post[- ]\w+|after the rollback|clean ?up|checks?|summary|references?)\b/i;
+const PHASE =
+  /^(?:prerequisites?|pre-?requisites?|requirements|before you (?:begin|start)|preparation|prepare|important considerations?|considerations?|notes?|background|overview|verification|verify|validation|validate|post[- ]\w+|after the rollback|clean ?up|checks?|summary|references?)\b/i;
 /** "Roll back a Linux instance", "Rolling back to v1.25.0", "Multiversion downgrades": a whole way of rolling back. */
 const WHOLE_ROLLBACK = /\b(?:roll(?:ing|ed)?[ -]?backs?|downgrad\w*|revert(?:ing)?|restor(?:e|ing))\b.*\b(?:a|an|to|from|with|without|for|of|via|using|by)\b|\b(?:downgrades|rollbacks)\b/i;
 const ONE_OF = /\b(?:one of the following|one of these|pick one|choose one|choose (?:the|an?) (?:option|method|approach|way)|depending on|whichever applies)\b|\beither\b[^.]*\bor\b[^.]*:\s*$/i;
@@ -104,8 +176,8 @@ export function alternativeRuns(candidates: Candidate[], introduced = false): [n
   const methods = candidates.map((candidate) => METHOD.exec(candidate.title.trim())?.[1]?.toLowerCase());
   const methodCount = new Set(methods.filter((method) => method !== undefined)).size;
   const wholeCount = whole.filter(Boolean).length;
-  const alternative = candidates.map(
-    (_, index) => introduced && !phase[index] ? true : conditional[index]! || variant[index]! || (wholeCount >= 2 && whole[index]!) || (methodCount >= 2 && methods[index] !== undefined && !phase[index]),
+  const alternative = candidates.map((_, index) =>
+    introduced && !phase[index] ? true : conditional[index]! || variant[index]! || (wholeCount >= 2 && whole[index]!) || (methodCount >= 2 && methods[index] !== undefined && !phase[index]),
   );
   // A lone condition is the other branch of the sibling before it.
   for (let index = 1; index < candidates.length; index++) {

@@ -151,7 +151,7 @@ function remoteCommand({ base, args }: Invocation): string[] {
     const host = optionsEnd(args, 0, /^-[a-zA-Z]*[bcDEeFIiJLlmOopQRSWw]$/);
     return args.slice(host + 1);
   }
-  if ((base === 'kubectl' || base === 'oc') && args[0] === 'exec') {
+  if ((base === 'kubectl' || base === 'oc') && /^(?:exec|run|debug)$/.test(args[0] ?? '')) {
     const dashes = args.indexOf('--');
     return dashes >= 0 ? args.slice(dashes + 1) : [];
   }
@@ -159,6 +159,16 @@ function remoteCommand({ base, args }: Invocation): string[] {
   if (docker && docker.sub === 'exec') {
     const target = optionsEnd(docker.args, 0, /^-[a-zA-Z]*[euw]$/, /^--(?:env|env-file|user|workdir|detach-keys|index)$/);
     return docker.args.slice(target + 1);
+  }
+  if (docker && docker.sub === 'run') {
+    // `docker run [options] image cmd…`, `docker compose run [options] service cmd…`
+    const image = optionsEnd(
+      docker.args,
+      0,
+      /^-[a-zA-Z]*[evpwulhmc]$/,
+      /^--(?:env|env-file|volume|publish|workdir|user|label|hostname|name|network|entrypoint|mount|memory|cpus|platform|pull|restart|add-host|dns|device|cap-add|cap-drop|security-opt|tmpfs|ulimit|log-driver|log-opt|gpus)$/,
+    );
+    return docker.args.slice(image + 1);
   }
   return [];
 }
@@ -301,7 +311,7 @@ function hazardOf(call: Invocation, context: ScanContext): Finding | undefined {
     const dockerLetters = shortLetters(docker.args);
     if (docker.sub === 'logs' && (dockerLetters.has('f') || docker.args.includes('--follow'))) return { reason: 'never exits (`--follow`)', fix: 'drop `-f`, add `--tail=100`' };
     if (docker.sub === 'attach') return { reason: `never exits (\`${base} attach\`)`, fix: 'use `docker logs --tail=100`, or attach by hand' };
-    if (docker.compose && docker.sub === 'up' && !dockerLetters.has('d') && !docker.args.some((arg) => /^--(?:detach|wait)$/.test(arg)))
+    if (docker.compose && docker.sub === 'up' && !dockerLetters.has('d') && !docker.args.some((arg) => /^--(?:detach|wait|no-start|exit-code-from|abort-on-container-exit)(?:=|$)/.test(arg)))
       return { reason: '`compose up` without `-d` stays in the foreground and never exits', fix: 'add `-d` (or `--wait`) so it starts the services and returns' };
     if (docker.compose && docker.sub === 'events') return { reason: 'never exits (`compose events`)', fix: 'run it by hand' };
     if (docker.sub === 'events' || (docker.sub === 'stats' && !docker.args.includes('--no-stream'))) return { reason: `never exits (\`${base} ${docker.sub}\`)`, fix: 'add `--no-stream` / `--until`, or run it by hand' };
@@ -394,7 +404,9 @@ function destructiveOf(call: Invocation): Finding | undefined {
       return deletes('containers, images or volumes');
   }
   if (base === 'terraform' || base === 'tofu' || base === 'terragrunt') {
-    if (sub === 'destroy' || (sub === 'apply' && has('-destroy', '--destroy'))) return deletes('infrastructure (`terraform destroy`)');
+    // `terraform apply destroy.tfplan`: a plan made with `plan -destroy`, going by its name.
+    const destroyPlan = sub === 'apply' && args.some((arg) => !arg.startsWith('-') && /destroy/i.test(arg));
+    if (sub === 'destroy' || (sub === 'apply' && (has('-destroy', '--destroy') || destroyPlan))) return deletes('infrastructure (`terraform destroy`)');
     if (sub === 'state' && /^(?:rm|replace-provider)$/.test(args[1] ?? ''))
       return { reason: 'removes resources from the Terraform state', fix: 'back up the state first (`terraform state pull`); the run asks for this command on its own' };
     if (sub === 'workspace' && args[1] === 'delete') return deletes('a Terraform workspace');

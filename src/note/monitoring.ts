@@ -23,9 +23,7 @@ export function readMonitoring(tree: Root, skip: ReadonlySet<RootContent>): Moni
   // An "Alert Threshold" column anywhere, or a metric table under Monitoring & Validation / Key
   // Metrics; a "Decision Matrix" with a plain Threshold column elsewhere is not the checks.
   const underMonitoring = tablesUnderMonitoring(nodes);
-  const table =
-    nodes.find((node): node is Table => node.type === 'table' && hasAlertThreshold(node)) ??
-    nodes.find((node): node is Table => node.type === 'table' && underMonitoring.has(node) && isMetricsTable(node));
+  const table = nodes.find((node): node is Table => node.type === 'table' && hasAlertThreshold(node)) ?? nodes.find((node): node is Table => node.type === 'table' && underMonitoring.has(node) && isMetricsTable(node));
   const queries = findQueries(nodes);
   const rows = table ? tableRows(table) : [];
   const checks = pairChecks(rows, queries);
@@ -134,7 +132,12 @@ function splitQueries(block: Code): Query[] {
 }
 
 function words(text: string): Set<string> {
-  return new Set(text.toLowerCase().split(/[^a-z0-9]+/).filter((word) => word.length > 0));
+  return new Set(
+    text
+      .toLowerCase()
+      .split(/[^a-z0-9]+/)
+      .filter((word) => word.length > 0),
+  );
 }
 
 function overlap(a: Set<string>, b: Set<string>): number {

@@ -44,9 +44,7 @@ export function parseNote(text: string, file: string, options: { wholeFile?: boo
       }
       for (const path of paths) path.steps.push(...steps);
     }
-    const flagMentions = uniqueSteps(flattenSteps(paths.flatMap((path) => path.steps))).flatMap((step) =>
-      step.kind === 'shell' ? findScriptFlags(step.script, step.lineMap, step.title) : [],
-    );
+    const flagMentions = uniqueSteps(flattenSteps(paths.flatMap((path) => path.steps))).flatMap((step) => (step.kind === 'shell' ? findScriptFlags(step.script, step.lineMap, step.title) : []));
     flagMentions.push(...proseFlags(section.nodes));
     const start = section.heading.position?.start.offset ?? 0;
     const end = (section.nodes.at(-1) ?? section.heading).position?.end.offset ?? text.length;

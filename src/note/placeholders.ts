@@ -36,7 +36,24 @@ export interface TextMatch {
  * Bracketed names the migration notes template itself uses: left in a runnable step, they mean
  * the note was never filled in. Any other bracketed name there (`[filename]`) is a parameter.
  */
-const TEMPLATE_FIELDS = new Set(['component', 'component_name', 'service', 'name', 'names', 'value', 'use case', 'another use case', 'date', 'owner', 'stage', 'stage_id', 'placeholder', 'placeholders', 'metric 1', 'metric 2']);
+const TEMPLATE_FIELDS = new Set([
+  'component',
+  'component_name',
+  'service',
+  'name',
+  'names',
+  'value',
+  'use case',
+  'another use case',
+  'date',
+  'owner',
+  'stage',
+  'stage_id',
+  'placeholder',
+  'placeholders',
+  'metric 1',
+  'metric 2',
+]);
 
 /** Template markers in one line of a script; comments are ignored since bash never runs them. */
 export function findScriptMarkers(line: string): TextMatch[] {

@@ -33,7 +33,10 @@ export function prepareNodes(nodes: readonly RootContent[], depth: number): Root
     if (node.type === 'html') {
       const value = node.value.trim();
       if (value.startsWith('<!--')) continue;
-      const lines = value.split('\n').map((line) => line.trim()).filter((line) => line !== '');
+      const lines = value
+        .split('\n')
+        .map((line) => line.trim())
+        .filter((line) => line !== '');
       for (const line of lines) {
         const tab = TAB_ITEM.exec(line);
         if (tab) out.push(syntheticHeading(tabDepth, tab[1] ?? tab[2] ?? tab[3] ?? 'Tab', node, { tab: true }));

@@ -78,7 +78,10 @@ export function findDataRollback(tree: Root): { heading: Heading; title: string;
 
 /** Title text without a trailing colon or the brackets the template wraps prose in. */
 export function cleanTitle(text: string): string {
-  let title = text.trim().replace(/[:：]\s*$/, '').trim();
+  let title = text
+    .trim()
+    .replace(/[:：]\s*$/, '')
+    .trim();
   if (title.startsWith('[') && title.endsWith(']')) title = title.slice(1, -1).trim();
   return title;
 }

@@ -38,10 +38,13 @@ interface PendingHeading {
 }
 
 const OUTPUT_LANGUAGES = new Set(['text', 'txt', 'output', 'plaintext', 'plain', 'log', 'none', 'nohighlight']);
-const OUTPUT_LEAD = /\b(?:example output|sample output|the output|output is|output should|output looks|you should see|(?:will|should) (?:print|show|return|look like)|prints?\s+(?:something\s+)?like|similar to)\b|^output\b/i;
-const GATE = /\b(?:(?:go on|continue|proceed|move on)\b[^.]*\bonly (?:if|when|after)|only (?:go on|continue|proceed)\b|if\b[^.]*\b(?:match(?:es)?|pass(?:es)?|succeeds?|is healthy|are healthy|looks? (?:right|good|correct))\b[^.]*,\s*(?:go on|continue|proceed|move on)|sign(?:ed|s)?[- ]off|get (?:an? )?(?:approval|go-ahead)|go\/no-go|do not (?:go on|continue|proceed) (?:until|unless))\b/i;
+const OUTPUT_LEAD =
+  /\b(?:example output|sample output|the output|output is|output should|output looks|you should see|(?:will|should) (?:print|show|return|look like)|prints?\s+(?:something\s+)?like|similar to)\b|^output\b/i;
+const GATE =
+  /\b(?:(?:go on|continue|proceed|move on)\b[^.]*\bonly (?:if|when|after)|only (?:go on|continue|proceed)\b|if\b[^.]*\b(?:match(?:es)?|pass(?:es)?|succeeds?|is healthy|are healthy|looks? (?:right|good|correct))\b[^.]*,\s*(?:go on|continue|proceed|move on)|sign(?:ed|s)?[- ]off|get (?:an? )?(?:approval|go-ahead)|go\/no-go|do not (?:go on|continue|proceed) (?:until|unless))\b/i;
 /** First words of a sentence that tells the reader to do something (a manual step, not a note). */
-const IMPERATIVE = /^(?:follow|restart|run|check|verify|confirm|make sure|ensure|post|notify|tell|page|stop|start|type|enter|open|log in|sign in|revert|reset|restore|remove|delete|update|edit|set|copy|move|wait|ask|contact|schedule|create|apply|redeploy|deploy|roll back|rollback|downgrade|upgrade|install|uninstall|reinstall|disable|enable|replace|go back|take|download|upload|switch|announce|inform|escalate|review|monitor|watch|drain|cordon|scale|rerun|re-run|retry|clear|flush|purge|reboot|shut down|bring)\b/i;
+const IMPERATIVE =
+  /^(?:follow|restart|run|check|verify|confirm|make sure|ensure|post|notify|tell|page|stop|start|type|enter|open|log in|sign in|revert|reset|restore|remove|delete|update|edit|set|copy|move|wait|ask|contact|schedule|create|apply|redeploy|deploy|roll back|rollback|downgrade|upgrade|install|uninstall|reinstall|disable|enable|replace|go back|take|download|upload|switch|announce|inform|escalate|review|monitor|watch|drain|cordon|scale|rerun|re-run|retry|clear|flush|purge|reboot|shut down|bring)\b/i;
 
 interface Flow {
   steps: Step[];
@@ -269,7 +272,12 @@ function flowSteps(nodes: readonly RootContent[], pathTitle: string, carry?: str
       case 'paragraph': {
         flushLead();
         if (node.children.every((child) => child.type === 'image' || (child.type === 'text' && child.value.trim() === '') || child.type === 'break')) {
-          addNote(node.children.filter((child) => child.type === 'image').map((child) => `(image: ${child.alt || child.url})`).join(' '));
+          addNote(
+            node.children
+              .filter((child) => child.type === 'image')
+              .map((child) => `(image: ${child.alt || child.url})`)
+              .join(' '),
+          );
           break;
         }
         lead = readLead(node);
@@ -319,7 +327,10 @@ function flowSteps(nodes: readonly RootContent[], pathTitle: string, carry?: str
           push(...extractSteps(node.children, heading?.title ?? pathTitle));
           heading = undefined;
         } else {
-          const text = node.children.map((child) => textOf(child)).filter((part) => part !== '').join(' ');
+          const text = node.children
+            .map((child) => textOf(child))
+            .filter((part) => part !== '')
+            .join(' ');
           if (GATE.test(text) && nodeData(node).admonition !== true) push(gateStep(text, lineOf(node)));
           else addNote(text);
         }
@@ -332,7 +343,10 @@ function flowSteps(nodes: readonly RootContent[], pathTitle: string, carry?: str
         break;
       case 'html': {
         flushLead();
-        const text = node.value.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+        const text = node.value
+          .replace(/<[^>]*>/g, ' ')
+          .replace(/\s+/g, ' ')
+          .trim();
         addNote(text);
         break;
       }
@@ -406,7 +420,11 @@ function stepsOfList(list: List, lead: Lead | undefined, heading: PendingHeading
   const alternatives = alternativeItems(list, lead?.text);
   if (alternatives) {
     const title = lead?.title ?? heading?.title ?? 'Choose one';
-    const choice = choiceStep(title, lead?.line ?? heading?.line ?? lineOf(list), items.map((item) => optionOfItem(item)));
+    const choice = choiceStep(
+      title,
+      lead?.line ?? heading?.line ?? lineOf(list),
+      items.map((item) => optionOfItem(item)),
+    );
     if (lead && lead.notes.length > 0) choice.notes.push(...lead.notes);
     return { steps: [choice], consumedLead: lead !== undefined };
   }
@@ -440,10 +458,18 @@ function alternativeItems(list: List, intro: string | undefined): boolean {
   });
   if (labels.some((label) => label.title === '')) return false;
   // A numbered list is a sequence unless every item is an option ("1. Option A — …") or the text says "one of".
-  if (list.ordered) return labels.every((label) => readsAsOption(label.title)) || (labels.every((label) => readsAsCondition(label.title) && label.more)) || (intro !== undefined && introducesAlternatives(intro) && labels.every((label) => label.more));
+  if (list.ordered)
+    return (
+      labels.every((label) => readsAsOption(label.title)) ||
+      labels.every((label) => readsAsCondition(label.title) && label.more) ||
+      (intro !== undefined && introducesAlternatives(intro) && labels.every((label) => label.more))
+    );
   if (labels.every((label) => readsAsCondition(label.title)) && list.children.every((item) => item.checked == null)) return true;
   if (!labels.every((label) => label.more && label.title.split(/\s+/).length <= 8)) return false;
-  const runs = alternativeRuns(labels.map((label) => ({ title: label.title, label: true })), intro !== undefined && introducesAlternatives(intro));
+  const runs = alternativeRuns(
+    labels.map((label) => ({ title: label.title, label: true })),
+    intro !== undefined && introducesAlternatives(intro),
+  );
   return runs.length === 1 && runs[0]![0] === 0 && runs[0]![1] === labels.length;
 }
 
@@ -451,7 +477,10 @@ function optionOfItem(item: ListItem): ChoiceOption {
   const first = item.children[0] as Paragraph;
   const title = shortTitle(cleanTitle(textOf(first)));
   const body = item.children.slice(1);
-  const steps = body.length === 0 ? [manualStep(title, lineOf(item), [textOf(item)])] : flowSteps([{ type: 'heading', depth: 6, children: [{ type: 'text', value: title }], position: first.position }, ...prepareNodes(body, 6)], title);
+  const steps =
+    body.length === 0
+      ? [manualStep(title, lineOf(item), [textOf(item)])]
+      : flowSteps([{ type: 'heading', depth: 6, children: [{ type: 'text', value: title }], position: first.position }, ...prepareNodes(body, 6)], title);
   return { title, line: lineOf(item), steps };
 }
 
@@ -695,7 +724,13 @@ function scriptSteps(script: ScriptLines, context: BlockContext): Step[] {
     if (titled) return titled;
     const step = makeShellStep(context.title, context.line, trimmed.lines, trimmed.origins, context.notes, context);
     if (script.output?.length) step.output = script.output;
-    if (script.runme) step.hazards.push({ line: context.line, command: trimmed.lines[0] ?? '', reason: script.runme === 'interactive' ? 'marked interactive (Runme): needs a terminal' : 'marked background (Runme): never exits', fix: 'run it by hand' });
+    if (script.runme)
+      step.hazards.push({
+        line: context.line,
+        command: trimmed.lines[0] ?? '',
+        reason: script.runme === 'interactive' ? 'marked interactive (Runme): needs a terminal' : 'marked background (Runme): never exits',
+        fix: 'run it by hand',
+      });
     return [step];
   }
   // Lines before the first marker that only set up the shell (`set -euo pipefail`, `export

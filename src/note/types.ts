@@ -157,6 +157,8 @@ export interface FlagMention {
   envFile?: string;
   /** Title of the step that sets the flag, when it is set by a step. */
   step?: string;
+  /** The linked plan file the mention is in (its `line` is that file's), when not the note itself. */
+  file?: string;
   /** For `sed -i 's/X=true/X=false/' FILE`: the pattern (`X=true`) a line of the file must match for the edit to happen. */
   sedPattern?: string;
 }

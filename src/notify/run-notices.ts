@@ -58,12 +58,32 @@ export function createNoticeBuilder(history: RunEvent[] = [], options: { unatten
   const take = (event: RunEvent): RunNotice | undefined => {
     if (event.type === 'run-started') {
       started = event;
-      return { event: 'run-started', ...identity(event), note: event.note, path: event.path, operator: event.operator, host: event.host, environment: event.environment, mode: event.unattended ? 'unattended' : 'interactive', fromStep: null };
+      return {
+        event: 'run-started',
+        ...identity(event),
+        note: event.note,
+        path: event.path,
+        operator: event.operator,
+        host: event.host,
+        environment: event.environment,
+        mode: event.unattended ? 'unattended' : 'interactive',
+        fromStep: null,
+      };
     }
     if (!started) return undefined;
     const base = { runId: started.runId, stage: started.stage, at: event.at };
     if (event.type === 'run-resumed') {
-      return { event: 'run-resumed', ...base, note: started.note, path: started.path, operator: event.operator, host: event.host, environment: started.environment, mode: options.unattended ? 'unattended' : 'interactive', fromStep: event.fromStep };
+      return {
+        event: 'run-resumed',
+        ...base,
+        note: started.note,
+        path: started.path,
+        operator: event.operator,
+        host: event.host,
+        environment: started.environment,
+        mode: options.unattended ? 'unattended' : 'interactive',
+        fromStep: event.fromStep,
+      };
     }
     if (event.type === 'step-finished') {
       results.set(event.step, event.result);
@@ -90,7 +110,12 @@ export function createNoticeBuilder(history: RunEvent[] = [], options: { unatten
         result: event.result,
         exitCode: event.exitCode,
         message: event.message,
-        steps: { total: started.steps.length, done: all.filter((result) => DONE.has(result)).length, skipped: all.filter((result) => !DONE.has(result) && !FAILED.has(result)).length, failed: all.filter((result) => FAILED.has(result)).length },
+        steps: {
+          total: started.steps.length,
+          done: all.filter((result) => DONE.has(result)).length,
+          skipped: all.filter((result) => !DONE.has(result) && !FAILED.has(result)).length,
+          failed: all.filter((result) => FAILED.has(result)).length,
+        },
         flags: [...flags].map(([name, flag]) => ({ name, ...flag })),
       };
     }

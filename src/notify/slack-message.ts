@@ -44,7 +44,10 @@ export function formatSlackMessage(notice: RunNotice): SlackMessage {
       const text = `Rollback of ${stage} ${notice.result} (exit ${notice.exitCode})`;
       const { total, done, skipped, failed } = notice.steps;
       const lines = [`*Steps*: ${done} of ${total} done, ${skipped} skipped${failed > 0 ? `, ${failed} failed` : ''}`];
-      if (notice.flags.length > 0) lines.push(`*Flags now*: ${notice.flags.map((flag) => `${escapeSlack(flag.name)}=${escapeSlack(flag.value ?? 'unset')}${flag.value === flag.expected ? '' : ` (expected ${escapeSlack(flag.expected)})`}`).join(', ')}`);
+      if (notice.flags.length > 0)
+        lines.push(
+          `*Flags now*: ${notice.flags.map((flag) => `${escapeSlack(flag.name)}=${escapeSlack(flag.value ?? 'unset')}${flag.value === flag.expected ? '' : ` (expected ${escapeSlack(flag.expected)})`}`).join(', ')}`,
+        );
       if (notice.message) lines.push(escapeSlack(notice.message));
       return { text, blocks: [section(`${icon} *${text}*`), section(lines.join('\n')), context(run)] };
     }
@@ -62,7 +65,11 @@ export function formatSlackMessage(notice: RunNotice): SlackMessage {
 
 export function escapeSlack(text: string): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters have no place in a chat message
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '');
 }
 
 function section(text: string): Record<string, unknown> {

@@ -43,7 +43,9 @@ export function buildPlan(note: Note, options: PlanOptions = {}): Plan {
   if (paths[selectedPath]) applyChoices(paths[selectedPath]!.steps, options.choices ?? []);
   const selected = paths[selectedPath];
 
-  const stepNumberAt = (line: number) => selected?.steps.find((step) => step.kind === 'shell' && step.lineMap.includes(line))?.number;
+  // A linked plan's lines are its own file's: match them only against the steps taken from it.
+  const stepNumberAt = (line: number, file?: string) =>
+    selected?.steps.find((step) => step.kind === 'shell' && step.lineMap.includes(line) && (file === undefined ? !step.linkedFrom : step.linkedFrom?.startsWith(`${file}:`)))?.number;
   const { flags } = summarizeFlags([...(note.rollback?.flagMentions ?? []), ...note.declaredFlags], note.file, stepNumberAt);
   for (const step of selected?.steps ?? []) {
     if (step.kind === 'shell') step.flags = flags.filter((flag) => flag.stepNumber === step.number).map((flag) => flag.name);
@@ -59,9 +61,7 @@ export function buildPlan(note: Note, options: PlanOptions = {}): Plan {
   for (const name of given.keys()) {
     if (!parameterLines.has(name)) {
       const known = [...parameterLines.keys()];
-      throw new UsageError(
-        `--set ${name}: ${note.file} has no parameter <${name}>${known.length > 0 ? `; its parameters: ${known.join(', ')}` : ' (it takes no parameters)'}`,
-      );
+      throw new UsageError(`--set ${name}: ${note.file} has no parameter <${name}>${known.length > 0 ? `; its parameters: ${known.join(', ')}` : ' (it takes no parameters)'}`);
     }
   }
 

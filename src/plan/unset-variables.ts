@@ -7,7 +7,39 @@ import { stripComment } from '../note/shell-words.js';
 import type { PlanStep } from './types.js';
 
 /** Set by the shell or by runbook for every step: never worth listing. */
-const PROVIDED = new Set(['HOME', 'PATH', 'USER', 'PWD', 'OLDPWD', 'SHELL', 'TERM', 'HOSTNAME', 'LANG', 'TMPDIR', 'UID', 'EUID', 'PPID', 'RANDOM', 'SECONDS', 'LINENO', 'BASH_SOURCE', 'PIPESTATUS', 'IFS', 'OPTARG', 'OPTIND', 'REPLY', 'BASHPID', 'HOSTTYPE', 'OSTYPE', 'FUNCNAME', 'GROUPS', 'BASH_REMATCH', 'KUBECONFIG', 'PROMETHEUS_URL', 'RUNBOOK_STEP']);
+const PROVIDED = new Set([
+  'HOME',
+  'PATH',
+  'USER',
+  'PWD',
+  'OLDPWD',
+  'SHELL',
+  'TERM',
+  'HOSTNAME',
+  'LANG',
+  'TMPDIR',
+  'UID',
+  'EUID',
+  'PPID',
+  'RANDOM',
+  'SECONDS',
+  'LINENO',
+  'BASH_SOURCE',
+  'PIPESTATUS',
+  'IFS',
+  'OPTARG',
+  'OPTIND',
+  'REPLY',
+  'BASHPID',
+  'HOSTTYPE',
+  'OSTYPE',
+  'FUNCNAME',
+  'GROUPS',
+  'BASH_REMATCH',
+  'KUBECONFIG',
+  'PROMETHEUS_URL',
+  'RUNBOOK_STEP',
+]);
 
 const USE = /(?<!\\)\$(?:\{([A-Za-z_]\w*)[^}]*\}|([A-Za-z_]\w*))/g;
 const SET = /(?:^|[\s;&|(])(?:export\s+|local\s+|declare\s+(?:-\w+\s+)*|readonly\s+)?([A-Za-z_]\w*)=|\bread\s+(?:-\w+\s+)*([A-Za-z_]\w*)|\bfor\s+([A-Za-z_]\w*)\s+in\b/g;
@@ -44,7 +76,11 @@ export function findCrossStepVariables(steps: readonly ScriptSource[]): { name: 
   const shells = steps.filter((step): step is Extract<ScriptSource, { kind: 'shell' }> => step.kind === 'shell');
   const scan = (step: Extract<ScriptSource, { kind: 'shell' }>, pattern: RegExp) => {
     const names = new Set<string>();
-    for (const raw of step.source.split('\n')) for (const match of stripComment(raw).replace(/'[^']*'/g, "''").matchAll(pattern)) names.add((match[1] ?? match[2] ?? match[3])!);
+    for (const raw of step.source.split('\n'))
+      for (const match of stripComment(raw)
+        .replace(/'[^']*'/g, "''")
+        .matchAll(pattern))
+        names.add((match[1] ?? match[2] ?? match[3])!);
     return names;
   };
   const setIn = shells.map((step) => scan(step, SET));

@@ -90,7 +90,7 @@ function timeline(report: RehearsalReport): string {
   const t0 = Date.parse(report.startedAt);
   const moments = [report.finishedAt, report.recoveredAt, report.verification?.finishedAt, ...(report.silence?.events.map((event) => event.at) ?? [])].filter((at): at is string => !!at).map(Date.parse);
   const t1 = Math.max(t0 + 1000, ...moments);
-  const x = (at: string | number) => LABEL + ((typeof at === 'string' ? Date.parse(at) : at) - t0) / (t1 - t0) * (WIDTH - LABEL - 20);
+  const x = (at: string | number) => LABEL + (((typeof at === 'string' ? Date.parse(at) : at) - t0) / (t1 - t0)) * (WIDTH - LABEL - 20);
   const rows: string[] = [];
   const markers: string[] = [];
   let y = 30;
@@ -129,7 +129,9 @@ function timeline(report: RehearsalReport): string {
   if (verification) {
     const kind = verification.verdict === 'verified' ? 'done' : 'failed';
     const start = x(verification.since);
-    rows.push(`<g class="row recovery ${kind}"><title>${escapeHtml(`recovery check: ${verification.verdict}`)}</title>${label('recovery check')}<rect x="${fixed(start)}" y="${y + 5}" width="${fixed(Math.max(3, x(verification.finishedAt) - start))}" height="${ROW - 10}" rx="3" class="bar"/></g>`);
+    rows.push(
+      `<g class="row recovery ${kind}"><title>${escapeHtml(`recovery check: ${verification.verdict}`)}</title>${label('recovery check')}<rect x="${fixed(start)}" y="${y + 5}" width="${fixed(Math.max(3, x(verification.finishedAt) - start))}" height="${ROW - 10}" rx="3" class="bar"/></g>`,
+    );
     y += ROW;
   }
   const silence = report.silence;
@@ -137,7 +139,9 @@ function timeline(report: RehearsalReport): string {
   if (silence && silenceStart) {
     const end = silence.events.findLast((event) => event.action === 'expired' || event.action === 'lapsing' || event.action === 'not-expired');
     const until = end?.endsAt ?? end?.at ?? report.finishedAt;
-    rows.push(`<g class="row silence"><title>${escapeHtml(`silence ${silence.matchers.join(', ')}`)}</title>${label('Alertmanager silence')}<rect x="${fixed(x(silenceStart.at))}" y="${y + 8}" width="${fixed(Math.max(3, x(until) - x(silenceStart.at)))}" height="${ROW - 16}" class="silenced"/></g>`);
+    rows.push(
+      `<g class="row silence"><title>${escapeHtml(`silence ${silence.matchers.join(', ')}`)}</title>${label('Alertmanager silence')}<rect x="${fixed(x(silenceStart.at))}" y="${y + 8}" width="${fixed(Math.max(3, x(until) - x(silenceStart.at)))}" height="${ROW - 16}" class="silenced"/></g>`,
+    );
     y += ROW;
   }
 
@@ -191,7 +195,9 @@ function manualItems(steps: Step[]): string {
 function recovery(report: RehearsalReport): string {
   const verification = report.verification;
   if (!verification) return '<p>Not verified: the recovery check did not run.</p>';
-  const parts = [`<p><span class="verdict ${verification.verdict === 'verified' ? 'passed' : 'failed'}">${escapeHtml(verification.verdict)}</span> ${escapeHtml(verification.reason)} <small>(Prometheus ${escapeHtml(verification.prometheusUrl)})</small></p>`];
+  const parts = [
+    `<p><span class="verdict ${verification.verdict === 'verified' ? 'passed' : 'failed'}">${escapeHtml(verification.verdict)}</span> ${escapeHtml(verification.reason)} <small>(Prometheus ${escapeHtml(verification.prometheusUrl)})</small></p>`,
+  ];
   if (!verification.targetsChecked) parts.push('<p>Targets: not checked (--no-targets): the metric checks show recovery.</p>');
   else if (verification.targets.length > 0) {
     const rows = verification.targets.map(
@@ -226,9 +232,14 @@ function checkChart(check: Check): string {
   const span = Math.max(1, Math.max(...times) - first);
   const px = (at: number) => pad.left + ((at - first) / span) * (w - pad.left - pad.right);
   const py = (value: number) => h - pad.bottom - ((value - low) / (high - low)) * (h - pad.top - pad.bottom);
-  const path = thin(points, 300).map((point, index) => `${index === 0 ? 'M' : 'L'}${fixed(px(Date.parse(point.at)))} ${fixed(py(point.value))}`).join(' ');
+  const path = thin(points, 300)
+    .map((point, index) => `${index === 0 ? 'M' : 'L'}${fixed(px(Date.parse(point.at)))} ${fixed(py(point.value))}`)
+    .join(' ');
   // Dots for a few measurements; a long check is a line.
-  const dots = points.length > 60 ? '' : points.map((point) => `<circle cx="${fixed(px(Date.parse(point.at)))}" cy="${fixed(py(point.value))}" r="2.5"><title>${escapeHtml(`${point.at}: ${formatNumber(point.value)}`)}</title></circle>`).join('');
+  const dots =
+    points.length > 60
+      ? ''
+      : points.map((point) => `<circle cx="${fixed(px(Date.parse(point.at)))}" cy="${fixed(py(point.value))}" r="2.5"><title>${escapeHtml(`${point.at}: ${formatNumber(point.value)}`)}</title></circle>`).join('');
   const line = Number.isFinite(threshold)
     ? `<line x1="${pad.left}" x2="${w - pad.right}" y1="${fixed(py(threshold))}" y2="${fixed(py(threshold))}" class="threshold"/><text x="${pad.left + 4}" y="${fixed(py(threshold) - 3)}" class="tiny">threshold ${escapeHtml(check.baseThreshold!)}</text>`
     : '';
@@ -244,11 +255,19 @@ function aroundTheRun(report: RehearsalReport): string {
   const parts: string[] = [];
   const silence = report.silence;
   if (silence) {
-    const rows = silence.events.map((event) => `<tr><td>${escapeHtml(event.at)}</td><td>${escapeHtml(event.action)}</td><td><code>${escapeHtml(event.id ?? '-')}</code></td><td>${escapeHtml(event.endsAt ?? '')}</td><td>${escapeHtml(event.reason ?? '')}</td></tr>`);
-    parts.push(`<h3>Alertmanager silence</h3><p><code>${escapeHtml(silence.matchers.join(', '))}</code> at ${escapeHtml(silence.alertmanagerUrl)}</p><table><thead><tr><th>At</th><th>What</th><th>Silence</th><th>Ends</th><th>Why</th></tr></thead><tbody>${rows.join('')}</tbody></table>`);
+    const rows = silence.events.map(
+      (event) =>
+        `<tr><td>${escapeHtml(event.at)}</td><td>${escapeHtml(event.action)}</td><td><code>${escapeHtml(event.id ?? '-')}</code></td><td>${escapeHtml(event.endsAt ?? '')}</td><td>${escapeHtml(event.reason ?? '')}</td></tr>`,
+    );
+    parts.push(
+      `<h3>Alertmanager silence</h3><p><code>${escapeHtml(silence.matchers.join(', '))}</code> at ${escapeHtml(silence.alertmanagerUrl)}</p><table><thead><tr><th>At</th><th>What</th><th>Silence</th><th>Ends</th><th>Why</th></tr></thead><tbody>${rows.join('')}</tbody></table>`,
+    );
   }
   if (report.notifications.length > 0) {
-    const rows = report.notifications.map((sent) => `<tr class="${sent.ok ? 'done' : 'failed'}"><td>${escapeHtml(sent.at)}</td><td>${escapeHtml(sent.event)}</td><td>${escapeHtml(sent.target)}</td><td class="result">${sent.ok ? 'delivered' : escapeHtml(`not delivered: ${sent.reason ?? ''}`)}</td></tr>`);
+    const rows = report.notifications.map(
+      (sent) =>
+        `<tr class="${sent.ok ? 'done' : 'failed'}"><td>${escapeHtml(sent.at)}</td><td>${escapeHtml(sent.event)}</td><td>${escapeHtml(sent.target)}</td><td class="result">${sent.ok ? 'delivered' : escapeHtml(`not delivered: ${sent.reason ?? ''}`)}</td></tr>`,
+    );
     parts.push(`<h3>Notifications</h3><table><thead><tr><th>At</th><th>Event</th><th>Webhook</th><th>Result</th></tr></thead><tbody>${rows.join('')}</tbody></table>`);
   }
   return parts.length === 0 ? '' : `<section aria-labelledby="around"><h2 id="around">Around the run</h2>\n${parts.join('\n')}\n</section>`;

@@ -222,7 +222,10 @@ export function verificationFromJournal(events: RunEvent[]): VerificationReport 
   if (!report) return undefined;
   // The measurements of the last check (a resumed run may have checked before).
   const from = verificationEvents.findLastIndex((event) => event.phase !== 'measurement' && event !== report && event.at < report.at);
-  const measurements = verificationEvents.slice(from + 1).filter((event) => event.phase === 'measurement').map((event) => event.measurement as VerificationReport['measurements'][number]);
+  const measurements = verificationEvents
+    .slice(from + 1)
+    .filter((event) => event.phase === 'measurement')
+    .map((event) => event.measurement as VerificationReport['measurements'][number]);
   const targets = report.targets ?? [];
   return {
     verdict: report.verdict as VerificationReport['verdict'],
@@ -237,9 +240,28 @@ export function verificationFromJournal(events: RunEvent[]): VerificationReport 
     noData: 'inconclusive',
     // Journals from before it was recorded: targets listed or measured means they were checked.
     targetsChecked: report.targetsChecked ?? (targets.length > 0 || measurements.some((measurement) => measurement.kind === 'targets')),
-    targets: targets.map((target) => ({ job: '', instance: '', scrapeUrl: '', labels: {}, status: target.health === 'up' ? 'up' : 'down', goodScrapes: 0, ...target, timeToRecoveryMs: target.timeToRecoveryMs ?? undefined, recoveredAt: target.recoveredAt ?? undefined })) as VerificationReport['targets'],
+    targets: targets.map((target) => ({
+      job: '',
+      instance: '',
+      scrapeUrl: '',
+      labels: {},
+      status: target.health === 'up' ? 'up' : 'down',
+      goodScrapes: 0,
+      ...target,
+      timeToRecoveryMs: target.timeToRecoveryMs ?? undefined,
+      recoveredAt: target.recoveredAt ?? undefined,
+    })) as VerificationReport['targets'],
     knownJobs: [],
-    checks: (report.checks ?? []).map((check) => ({ series: [], attempts: 0, line: 0, ...check, query: check.query ?? undefined, value: check.value ?? undefined, threshold: check.threshold ?? undefined, baseThreshold: check.baseThreshold ?? undefined })) as VerificationReport['checks'],
+    checks: (report.checks ?? []).map((check) => ({
+      series: [],
+      attempts: 0,
+      line: 0,
+      ...check,
+      query: check.query ?? undefined,
+      value: check.value ?? undefined,
+      threshold: check.threshold ?? undefined,
+      baseThreshold: check.baseThreshold ?? undefined,
+    })) as VerificationReport['checks'],
     timeToRecoveryMs: report.timeToRecoveryMs ?? undefined,
     measurements,
     requests: report.requests ?? 0,
@@ -329,7 +351,9 @@ export function formatRehearsalMarkdown(rawReport: RehearsalReport): string {
   lines.push('', '#### Steps', '', '| # | Step | Decision | Result | Duration | Exit | Flag before → after |', '|---|------|----------|--------|----------|------|---------------------|');
   for (const step of report.steps) {
     const flags = step.flags.map((flag) => `${flag.name}: ${flag.before ?? 'unset'} → ${flag.after ?? 'unset'}`).join('<br>');
-    lines.push(`| ${step.number} | ${cell(step.title)}${step.kind === 'manual' ? ' (manual)' : ''} | ${step.decision ?? ''} | ${step.result}${step.message && (step.kind === 'choice' || step.result === 'not-selected' || step.result === 'skipped') ? ` (${cell(step.message)})` : ''} | ${step.kind === 'shell' ? formatMs(step.durationMs) : ''} | ${step.exitCode ?? ''} | ${cell(flags)} |`);
+    lines.push(
+      `| ${step.number} | ${cell(step.title)}${step.kind === 'manual' ? ' (manual)' : ''} | ${step.decision ?? ''} | ${step.result}${step.message && (step.kind === 'choice' || step.result === 'not-selected' || step.result === 'skipped') ? ` (${cell(step.message)})` : ''} | ${step.kind === 'shell' ? formatMs(step.durationMs) : ''} | ${step.exitCode ?? ''} | ${cell(flags)} |`,
+    );
   }
   const needsPerson = report.steps.filter((step) => step.needsPerson.length > 0);
   if (needsPerson.length > 0) {
@@ -358,7 +382,12 @@ export function formatRehearsalMarkdown(rawReport: RehearsalReport): string {
   }
   if (report.silence) {
     const last = report.silence.events.at(-1)!;
-    lines.push('', `#### Alertmanager silence`, '', `\`${cell(report.silence.matchers.join(', '))}\` at ${report.silence.alertmanagerUrl} (${report.silence.ids.map((id) => `\`${id}\``).join(', ') || 'not created'}): ${last.action}${last.endsAt ? ` ${last.endsAt}` : ''}${last.reason ? ` (${cell(last.reason)})` : ''}`);
+    lines.push(
+      '',
+      `#### Alertmanager silence`,
+      '',
+      `\`${cell(report.silence.matchers.join(', '))}\` at ${report.silence.alertmanagerUrl} (${report.silence.ids.map((id) => `\`${id}\``).join(', ') || 'not created'}): ${last.action}${last.endsAt ? ` ${last.endsAt}` : ''}${last.reason ? ` (${cell(last.reason)})` : ''}`,
+    );
   }
   if (report.notifications.length > 0) {
     lines.push('', '#### Notifications', '');

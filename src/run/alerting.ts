@@ -95,7 +95,9 @@ export function alertingJson(settings: AlertingSettings) {
   return {
     notify: settings.webhooks.map(maskWebhookUrl),
     notifyFormat: settings.format,
-    silence: silence ? { matchers: silence.matchers.map(formatMatcher), alertmanagerUrl: parseAlertmanagerUrl(silence.alertmanagerUrl).display, leaseMs: silence.leaseMs, graceMs: silence.graceMs, required: silence.required } : null,
+    silence: silence
+      ? { matchers: silence.matchers.map(formatMatcher), alertmanagerUrl: parseAlertmanagerUrl(silence.alertmanagerUrl).display, leaseMs: silence.leaseMs, graceMs: silence.graceMs, required: silence.required }
+      : null,
   };
 }
 
@@ -166,7 +168,16 @@ export async function startAlerting(settings: AlertingSettings, context: Alertin
 
   const notifier =
     settings.webhooks.length > 0
-      ? createWebhookNotifier({ urls: settings.webhooks, format: settings.format, timeoutMs: settings.notifyTimeoutMs, fetch: context.fetch, now: () => io.now(), mask: context.mask, warn, onDelivery: (delivery) => later.push(delivery) })
+      ? createWebhookNotifier({
+          urls: settings.webhooks,
+          format: settings.format,
+          timeoutMs: settings.notifyTimeoutMs,
+          fetch: context.fetch,
+          now: () => io.now(),
+          mask: context.mask,
+          warn,
+          onDelivery: (delivery) => later.push(delivery),
+        })
       : undefined;
   const notice = createNoticeBuilder(context.history, { unattended: context.unattended });
 

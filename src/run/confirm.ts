@@ -9,7 +9,9 @@ export async function confirmProduction(stage: string, environment: string): Pro
   const { default: Enquirer } = await import('enquirer');
   let typed = '';
   try {
-    typed = (await new Enquirer<{ value: string }>().prompt({ type: 'input', name: 'value', message: `This rolls back PRODUCTION (${environment}). Type the stage id (${stage}) to go on`, stdout: promptStream() } as never)).value;
+    typed = (
+      await new Enquirer<{ value: string }>().prompt({ type: 'input', name: 'value', message: `This rolls back PRODUCTION (${environment}). Type the stage id (${stage}) to go on`, stdout: promptStream() } as never)
+    ).value;
   } catch {
     // Ctrl-C at the prompt: treated like a wrong answer below
   }

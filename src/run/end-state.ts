@@ -60,7 +60,8 @@ export function describeIncomplete(state: EndState): string {
   const parts: string[] = [];
   if (state.notRun.length > 0) parts.push(`step${state.notRun.length === 1 ? '' : 's'} not run: ${state.notRun.map((step) => `${step.number} (${step.why})`).join(', ')}`);
   const unchanged = state.flags.filter((flag) => !flag.ok);
-  if (unchanged.length > 0) parts.push(`flag${unchanged.length === 1 ? '' : 's'} unchanged: ${unchanged.map((flag) => `${flag.name} is ${flag.value ?? flag.reason ?? 'unset'} (rollback value ${flag.expected})`).join(', ')}`);
+  if (unchanged.length > 0)
+    parts.push(`flag${unchanged.length === 1 ? '' : 's'} unchanged: ${unchanged.map((flag) => `${flag.name} is ${flag.value ?? flag.reason ?? 'unset'} (rollback value ${flag.expected})`).join(', ')}`);
   return `the rollback is not complete: ${parts.join('; ')}`;
 }
 

@@ -217,9 +217,7 @@ export function runStartedEvent(plan: Plan, runId: string, io: Io, options: { un
     cwd: options.cwd,
     environment: options.environment ?? null,
     // Secret values are not journalled: a resume asks for them again.
-    parameters: Object.fromEntries(
-      plan.parameters.filter((parameter) => parameter.value !== undefined).map((parameter) => [parameter.name, isSecretName(parameter.name) ? MASK : parameter.value!]),
-    ),
+    parameters: Object.fromEntries(plan.parameters.filter((parameter) => parameter.value !== undefined).map((parameter) => [parameter.name, isSecretName(parameter.name) ? MASK : parameter.value!])),
     steps: path.steps.map((step) => ({ number: step.number, title: step.title, kind: step.kind })),
     flags: plan.flags.map((flag) => ({ name: flag.name, rollbackValue: flag.rollbackValue, envFile: flag.envFile ?? null, step: flag.stepNumber ?? null })),
     unattended: options.unattended,

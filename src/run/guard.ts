@@ -10,9 +10,7 @@ import type { Io } from '../io.js';
 export function requireTerminal(unattended: boolean, io: Pick<Io, 'interactive'>, resuming: boolean): void {
   if (unattended || io.interactive) return;
   throw new UsageError(
-    resuming
-      ? 'no terminal to confirm steps on: run with --yes to resume unattended'
-      : 'no terminal to confirm steps on: run with --yes to run every step unattended, or --dry-run to only see the plan',
+    resuming ? 'no terminal to confirm steps on: run with --yes to resume unattended' : 'no terminal to confirm steps on: run with --yes to run every step unattended, or --dry-run to only see the plan',
   );
 }
 

@@ -52,7 +52,22 @@ export interface RecordedOptions {
   withDataRollback?: boolean;
 }
 
-const RECORDED: (keyof RecordedOptions)[] = ['runbooks', 'prometheusUrl', 'stepTimeout', 'verify', 'job', 'targetLabel', 'targets', 'stable', 'recoveryTimeout', 'data', 'pushgateway', 'metricsFile', 'choose', 'withDataRollback'];
+const RECORDED: (keyof RecordedOptions)[] = [
+  'runbooks',
+  'prometheusUrl',
+  'stepTimeout',
+  'verify',
+  'job',
+  'targetLabel',
+  'targets',
+  'stable',
+  'recoveryTimeout',
+  'data',
+  'pushgateway',
+  'metricsFile',
+  'choose',
+  'withDataRollback',
+];
 
 /** The options worth journalling: those given (commander leaves the others undefined). */
 export function recordOptions(options: Partial<Record<keyof RecordedOptions, unknown>>): RecordedOptions {

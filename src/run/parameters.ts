@@ -17,7 +17,9 @@ export function requireParameters(plan: Plan): void {
   const used = parametersOnChosenPath(plan);
   const missing = plan.parameters.filter((parameter) => parameter.value === undefined && !parameter.manualOnly && used.has(parameter.name));
   if (missing.length === 0) return;
-  throw new UsageError(`the steps need ${missing.map((parameter) => `<${parameter.name}>`).join(', ')}: give ${missing.map((parameter) => (/\s/.test(parameter.name) ? `--set "${parameter.name}=VALUE"` : `--set ${parameter.name}=VALUE`)).join(' ')}`);
+  throw new UsageError(
+    `the steps need ${missing.map((parameter) => `<${parameter.name}>`).join(', ')}: give ${missing.map((parameter) => (/\s/.test(parameter.name) ? `--set "${parameter.name}=VALUE"` : `--set ${parameter.name}=VALUE`)).join(' ')}`,
+  );
 }
 
 function parametersOnChosenPath(plan: Plan): Set<string> {

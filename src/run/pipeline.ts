@@ -187,7 +187,17 @@ async function showDryRun(prepared: PreparedRun, request: RunRequest, io: Io): P
     const { options } = request;
     const targetSelectors = [...(options.job ?? []).map((job) => `job=${job}`), ...(options.targetLabel ?? [])];
     io.stdout.write(
-      formatPlan(plan, { style: styleFor(io.stdout, io.env), dryRun: true, targetSelectors, checkTargets: options.targets, verify: recovery !== undefined, window: recovery?.window, notSelected: prepared.notSelected, predicted, around: describeAlerting(prepared.alerting) }),
+      formatPlan(plan, {
+        style: styleFor(io.stdout, io.env),
+        dryRun: true,
+        targetSelectors,
+        checkTargets: options.targets,
+        verify: recovery !== undefined,
+        window: recovery?.window,
+        notSelected: prepared.notSelected,
+        predicted,
+        around: describeAlerting(prepared.alerting),
+      }),
     );
   }
   // Predicted failures are the dry run's findings, printed above; its exit code says whether the run may start.

@@ -88,7 +88,12 @@ export async function prepareRun(note: LoadPlanOptions, options: RunOptions, bas
     takeEarlierChoices(path.steps, resume.events);
     reopenGates(path.steps, resume);
   }
-  const notSelected = resume ? new Map<number, string>() : selectSteps(path.steps.map((step) => step.number), options);
+  const notSelected = resume
+    ? new Map<number, string>()
+    : selectSteps(
+        path.steps.map((step) => step.number),
+        options,
+      );
   if (unattended) requireParameters(plan);
   const recovery = options.verify === false ? undefined : recoverySettings(options, plan, io.now());
   const alerting = alertingSettings(options, io.env, environment);

@@ -31,9 +31,7 @@ export interface ResumeOptions extends RunOptions {
 }
 
 /** A resume as the pipeline takes it, or why there is nothing to do. */
-export type ResumeRequest =
-  | { kind: 'nothing'; message: string }
-  | { kind: 'resume'; note: LoadPlanOptions; options: RunOptions; overrides: RunOptions; source: ResumeSource };
+export type ResumeRequest = { kind: 'nothing'; message: string } | { kind: 'resume'; note: LoadPlanOptions; options: RunOptions; overrides: RunOptions; source: ResumeSource };
 
 export async function loadResume(options: ResumeOptions, io: Io): Promise<ResumeRequest> {
   const { runsDir } = stateDirs(io, options);
@@ -55,7 +53,8 @@ export async function loadResume(options: ResumeOptions, io: Io): Promise<Resume
     );
   }
   const from = resumeFrom(state);
-  if (from === undefined) return { kind: 'nothing', message: `Nothing to resume: every step of run ${journal.runId} is done or was skipped (run a skipped step with runbook rollback ${started.stage ?? started.note} --only N).\n` };
+  if (from === undefined)
+    return { kind: 'nothing', message: `Nothing to resume: every step of run ${journal.runId} is done or was skipped (run a skipped step with runbook rollback ${started.stage ?? started.note} --only N).\n` };
 
   // The run's options, then those it was resumed with before, then the ones given now.
   const overrides = recordOptions(options);
@@ -116,7 +115,8 @@ export function resumeCommandFor(result: RunResult, prepared: PreparedRun, io: I
   if (!state || resumeFrom(state) === undefined) return undefined;
   // A bare `runbook resume` from here looks where `stateDirs` points without options.
   const here = stateDirs(io, {});
-  const where = here.runsDir === prepared.dirs.runsDir ? '' : prepared.dirs.runsDir === `${prepared.dirs.root}/runs` ? ` --state-dir ${shellWord(prepared.dirs.root)}` : ` --journal-dir ${shellWord(prepared.dirs.runsDir)}`;
+  const where =
+    here.runsDir === prepared.dirs.runsDir ? '' : prepared.dirs.runsDir === `${prepared.dirs.root}/runs` ? ` --state-dir ${shellWord(prepared.dirs.root)}` : ` --journal-dir ${shellWord(prepared.dirs.runsDir)}`;
   return `runbook resume ${prepared.runId}${where}`;
 }
 

@@ -75,7 +75,16 @@ export function checkRecovery(plan: Plan, settings: VerifySettings | undefined, 
       timeToRecoveryMs: report.timeToRecoveryMs ?? null,
       // Read back by `runbook report` (see verificationFromJournal in report/rehearsal-report.ts).
       targets: report.targets.map((target) => ({ name: target.name, health: target.health, lastError: target.lastError, timeToRecoveryMs: target.timeToRecoveryMs ?? null, recoveredAt: target.recoveredAt ?? null })),
-      checks: report.checks.map((check) => ({ metric: check.metric, query: check.query ?? null, ...(check.sentQuery && check.sentQuery !== check.query ? { sentQuery: check.sentQuery } : {}), value: check.value ?? null, threshold: check.threshold ?? null, baseThreshold: check.baseThreshold ?? null, result: check.result, reason: check.reason })),
+      checks: report.checks.map((check) => ({
+        metric: check.metric,
+        query: check.query ?? null,
+        ...(check.sentQuery && check.sentQuery !== check.query ? { sentQuery: check.sentQuery } : {}),
+        value: check.value ?? null,
+        threshold: check.threshold ?? null,
+        baseThreshold: check.baseThreshold ?? null,
+        result: check.result,
+        reason: check.reason,
+      })),
       requests: report.requests,
     });
     io.stdout.write(`\n${formatVerification(report, { style: styleFor(io.stdout, io.env), stage: plan.stage })}`);

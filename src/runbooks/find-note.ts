@@ -9,7 +9,6 @@ import type { DirectoryEntry, Io } from '../io.js';
 import { isStageId } from '../note/stage-id.js';
 import { loadNote, resolvePath } from './load-note.js';
 
-
 export { runbooksDir } from './runbooks-dir.js';
 
 /**
@@ -95,11 +94,7 @@ export async function findNote(reference: string, dir: string, io: Io): Promise<
   if (byField.length > 1) throw ambiguous(reference, byField);
   const known = stages.map((entry) => entry.stage ?? `(no stage: ${entry.file})`);
   const left = skipped.length > 0 ? `; skipped: ${skipped.join(', ')}` : '';
-  throw new UsageError(
-    known.length === 0
-      ? `no note for stage "${reference}": ${dir} has no .md notes${left}`
-      : `no note for stage "${reference}" in ${dir}; known stages: ${known.join(', ')}${left}`,
-  );
+  throw new UsageError(known.length === 0 ? `no note for stage "${reference}": ${dir} has no .md notes${left}` : `no note for stage "${reference}" in ${dir}; known stages: ${known.join(', ')}${left}`);
 }
 
 function ambiguous(reference: string, files: string[]): UsageError {

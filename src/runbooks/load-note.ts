@@ -37,6 +37,8 @@ async function linkPlans(note: Note, io: Io, parse: ParseNote): Promise<void> {
       const shown = relative(io.cwd, candidate) || candidate;
       const linked = parse(decoded.text, shown, { wholeFile: true });
       spliceLinkedPlan(request, linked, shown, []);
+      // The flags the linked steps set are the plan's flags too (a run checks them at the end).
+      note.rollback?.flagMentions.push(...(linked.rollback?.flagMentions ?? []).map((mention) => ({ ...mention, file: shown })));
       break;
     }
   }
@@ -46,7 +48,10 @@ async function linkPlans(note: Note, io: Io, parse: ParseNote): Promise<void> {
 export async function findRepoRoot(start: string, io: Pick<Io, 'fs'>): Promise<string | undefined> {
   let dir = start;
   for (;;) {
-    const found = await io.fs.stat(join(dir, '.git')).then(() => true, () => false);
+    const found = await io.fs.stat(join(dir, '.git')).then(
+      () => true,
+      () => false,
+    );
     if (found) return dir;
     const parent = dirname(dir);
     if (parent === dir) return undefined;

@@ -78,7 +78,10 @@ function stepToJson(step: PlanStep, steps: readonly PlanStep[]): object {
         title: option.title,
         line: option.line,
         // Direct children only: deeper steps sit in their own choices.
-        steps: option.steps.map((number) => byNumber.get(number)!).filter((child) => child.within.length === step.within.length + 1).map((child) => stepToJson(child, steps)),
+        steps: option.steps
+          .map((number) => byNumber.get(number)!)
+          .filter((child) => child.within.length === step.within.length + 1)
+          .map((child) => stepToJson(child, steps)),
       })),
       chosen: step.chosen,
       chosenBy: step.chosenBy,

@@ -205,7 +205,13 @@ function formatCheck(check: PlanCheck, style: Style, file: string, window: 'sinc
   const measured =
     ranges.length === 0
       ? []
-      : [style.dim(window === 'note' ? `      ranges ${[...new Set(ranges)].join(', ')} as written (--window note)` : `      ranges ${[...new Set(ranges)].join(', ')} measured since the last step finished (at least 4 scrape intervals, at most as written)`)];
+      : [
+          style.dim(
+            window === 'note'
+              ? `      ranges ${[...new Set(ranges)].join(', ')} as written (--window note)`
+              : `      ranges ${[...new Set(ranges)].join(', ')} measured since the last step finished (at least 4 scrape intervals, at most as written)`,
+          ),
+        ];
   return [`  ${check.metric}: ${rule}${query}`, ...problems, ...measured];
 }
 

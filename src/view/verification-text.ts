@@ -28,7 +28,17 @@ export function formatVerification(rawReport: VerificationReport, options: { sty
   } else if (report.targets.length === 0 && report.error) out.push(style.yellow('  not read: Prometheus could not be asked'));
   else if (report.targets.length === 0) out.push(style.yellow(`  none${report.knownJobs.length > 0 ? ` (jobs Prometheus knows: ${report.knownJobs.join(', ')})` : ''}`));
   // Plain cells: colour codes would throw the column widths off.
-  else out.push(...indent(formatTable(['target', 'health', 'recovery', 'last error'], report.targets.map((target) => targetRow(target, report.stable))).trimEnd().split('\n')));
+  else
+    out.push(
+      ...indent(
+        formatTable(
+          ['target', 'health', 'recovery', 'last error'],
+          report.targets.map((target) => targetRow(target, report.stable)),
+        )
+          .trimEnd()
+          .split('\n'),
+      ),
+    );
 
   if (report.checks.length > 0) {
     out.push('', style.bold('Checks — Prometheus base units: seconds, ratios (>150ms is >0.15, >1% is >0.01)'));
@@ -65,14 +75,7 @@ function targetRow(target: TargetOutcome, stable: number): string[] {
 }
 
 export function formatCheckOutcome(check: CheckOutcome, style: Style): string[] {
-  const result =
-    check.result === 'pass'
-      ? style.green('pass')
-      : check.result === 'fail'
-        ? style.red('FAIL')
-        : check.result === 'skipped'
-          ? style.dim('not checked')
-          : style.yellow(check.result);
+  const result = check.result === 'pass' ? style.green('pass') : check.result === 'fail' ? style.red('FAIL') : check.result === 'skipped' ? style.dim('not checked') : style.yellow(check.result);
   const threshold = check.threshold ? `threshold ${check.threshold}${check.baseThreshold && check.baseThreshold !== check.threshold ? ` (${check.baseThreshold})` : ''}` : 'no threshold';
   const lines = [check.result === 'skipped' ? `  ${check.metric}: ${style.dim(check.reason)}` : `  ${check.metric}: ${result} — ${check.reason}`];
   if (check.result !== 'skipped') lines.push(`      ${style.dim(`${threshold}${check.attempts > 1 ? ` · ${check.attempts} measurements` : ''}`)}`);
@@ -93,7 +96,5 @@ function indent(lines: string[]): string[] {
 /** The one line the CLI prints on stderr when recovery is not shown (exit code 3). */
 export function verificationFailureMessage(rawReport: VerificationReport): string {
   const report = escapeDeep(rawReport);
-  return report.verdict === 'inconclusive'
-    ? `recovery inconclusive (not shown either way): ${report.reason}`
-    : `recovery not verified: ${report.reason}`;
+  return report.verdict === 'inconclusive' ? `recovery inconclusive (not shown either way): ${report.reason}` : `recovery not verified: ${report.reason}`;
 }

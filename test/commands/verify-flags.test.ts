@@ -21,7 +21,16 @@ describe('parseVerifyFlags', () => {
 
   it.each([
     [{ job: ['butler', ' api '] }, { jobs: ['butler', 'api'] }],
-    [{ targetLabel: ['env=staging', 'team=ops=core', 'zone='] }, { targetLabels: [['env', 'staging'], ['team', 'ops=core'], ['zone', '']] }],
+    [
+      { targetLabel: ['env=staging', 'team=ops=core', 'zone='] },
+      {
+        targetLabels: [
+          ['env', 'staging'],
+          ['team', 'ops=core'],
+          ['zone', ''],
+        ],
+      },
+    ],
     [{ stable: '3' }, { stable: 3 }],
     [{ recoveryTimeout: '90s' }, { recoveryTimeoutMs: 90_000 }],
     [{ recoveryTimeout: '5m' }, { recoveryTimeoutMs: 300_000 }],

@@ -83,7 +83,9 @@ describe('notifications and the silence around a run', () => {
     webhook.bodies.length = 0;
     const sandbox = createSandbox();
     sandbox.stub('poetry', 'exit', '4');
-    const result = await sandbox.run(sandbox.args('rollback', '21_01a', '--yes', '--notify', webhook.url, '--notify-format', 'json', ...silenceArgs('e2e-fail'), '--silence-grace', '10m'), { env: { RUNBOOK_NOTIFY_URL: webhook.url } });
+    const result = await sandbox.run(sandbox.args('rollback', '21_01a', '--yes', '--notify', webhook.url, '--notify-format', 'json', ...silenceArgs('e2e-fail'), '--silence-grace', '10m'), {
+      env: { RUNBOOK_NOTIFY_URL: webhook.url },
+    });
     expect(result.exitCode).toBe(1);
     expect(webhook.bodies.map((body) => body.event)).toEqual(['run-started', 'step-failed', 'run-finished']);
     expect(webhook.bodies[1]).toMatchObject({ source: 'runbook', step: 2, title: 'Validate rollback', result: 'failed', exitCode: 4, lastLines: expect.arrayContaining(['poetry: failing with exit 4']) });
@@ -135,7 +137,12 @@ describe('notifications and the silence around a run', () => {
     const result = await run.result;
     expect(result.exitCode).toBe(130);
     expect((await alertmanager.silence(silence!.id)).status.state).toBe('expired');
-    expect(sandbox.journal().events.filter((event) => event.type === 'silence').map((event) => event.action)).toEqual(['created', 'expired']);
+    expect(
+      sandbox
+        .journal()
+        .events.filter((event) => event.type === 'silence')
+        .map((event) => event.action),
+    ).toEqual(['created', 'expired']);
     expect(texts().at(-1)).toBe('Rollback of 21_01a interrupted (exit 130)');
   });
 
@@ -154,11 +161,20 @@ describe('notifications and the silence around a run', () => {
     expect(resumed.exitCode).toBe(0);
     // The run's whole story: step 1 was done before the kill.
     // The step the kill cut short is announced too: nobody had heard of it.
-    expect(texts()).toEqual([`Rollback of 21_01a resumed from step 2 by operator on ${String(sandbox.journal().events[0]!.host)}`, 'Rollback of 21_01a: step 2 "Validate rollback" interrupted', 'Rollback of 21_01a succeeded (exit 0)']);
+    expect(texts()).toEqual([
+      `Rollback of 21_01a resumed from step 2 by operator on ${String(sandbox.journal().events[0]!.host)}`,
+      'Rollback of 21_01a: step 2 "Validate rollback" interrupted',
+      'Rollback of 21_01a succeeded (exit 0)',
+    ]);
     expect(JSON.stringify(webhook.bodies[0])).toContain('*Mode*: unattended (--yes)');
     expect(JSON.stringify(webhook.bodies[2])).toContain('*Steps*: 2 of 3 done, 1 skipped');
     expect(resumed.stdout).toContain(`(silence ${silence!.id}, taken over from the run before)`);
-    expect(sandbox.journal().events.filter((event) => event.type === 'silence').map((event) => [event.action, event.id])).toEqual([
+    expect(
+      sandbox
+        .journal()
+        .events.filter((event) => event.type === 'silence')
+        .map((event) => [event.action, event.id]),
+    ).toEqual([
       ['created', silence!.id],
       ['taken-over', silence!.id],
       ['expired', silence!.id],
@@ -172,7 +188,12 @@ describe('notifications and the silence around a run', () => {
     const warned = await sandbox.run(sandbox.args('rollback', '21_01a', '--yes', '--silence', 'job=x', '--alertmanager-url', down));
     expect(warned.exitCode).toBe(0);
     expect(warned.stderr).toBe(`runbook: warning: could not create the silence (Alertmanager at ${down}: connection refused (2 attempts)): the run goes on without it; alerts may fire while it runs\n`);
-    expect(sandbox.journal().events.filter((event) => event.type === 'silence').map((event) => event.action)).toEqual(['not-created']);
+    expect(
+      sandbox
+        .journal()
+        .events.filter((event) => event.type === 'silence')
+        .map((event) => event.action),
+    ).toEqual(['not-created']);
 
     const strict = createSandbox();
     const refused = await strict.run(strict.args('rollback', '21_01a', '--yes', '--silence', 'job=x', '--alertmanager-url', down, '--require-silence'));
@@ -228,13 +249,21 @@ describe('notifications and the silence around a run', () => {
     writeFileSync(join(sandbox.runbooks, 'environments.json'), JSON.stringify({ environments }));
     const shown = await sandbox.run(sandbox.args('show', '21_01a', '--env', 'staging'));
     expect(shown.exitCode).toBe(0);
-    expect(shown.stdout).toContain(`\nAround the run\n  notify   http://${new URL(webhook.url).host}/*** (slack): run started, a step failed, recovery, run finished\n  silence  job="e2e-env", severity!~"info" at Alertmanager ${alertmanager.url}\n`);
+    expect(shown.stdout).toContain(
+      `\nAround the run\n  notify   http://${new URL(webhook.url).host}/*** (slack): run started, a step failed, recovery, run finished\n  silence  job="e2e-env", severity!~"info" at Alertmanager ${alertmanager.url}\n`,
+    );
     expect(shown.stdout).not.toContain(webhook.token);
 
     const result = await sandbox.run(sandbox.args('rollback', '21_01a', '--env', 'staging', '--yes'));
     expect([result.exitCode, result.stderr]).toEqual([0, '']);
     const [silence] = await silencesOf('e2e-env');
-    expect(silence).toMatchObject({ status: { state: 'expired' }, matchers: [{ name: 'job', value: 'e2e-env', isRegex: false, isEqual: true }, { name: 'severity', value: 'info', isRegex: true, isEqual: false }] });
+    expect(silence).toMatchObject({
+      status: { state: 'expired' },
+      matchers: [
+        { name: 'job', value: 'e2e-env', isRegex: false, isEqual: true },
+        { name: 'severity', value: 'info', isRegex: true, isEqual: false },
+      ],
+    });
     expect(texts()).toHaveLength(2);
     noSecretIn(sandbox, shown.stdout, result.stdout, result.stderr);
   });

@@ -98,7 +98,9 @@ describe('help and version', () => {
     expect([result.exitCode, result.stderr]).toEqual([0, '']);
     expect(result.stdout).toMatch(/^Usage: runbook \[options\] \[command\]\n/);
     for (const command of ['show [options] <stage>', 'rollback [options] <stage>', 'lint [options] [paths...]', 'list [options]']) expect(result.stdout).toContain(command);
-    expect(result.stdout).toContain('Exit codes: 0 ok, 1 a step failed, the run was aborted or is incomplete, 2 bad usage or bad note, 3 recovery not verified, 70 a bug in runbook, 74 cannot write state, 130 interrupted.');
+    expect(result.stdout).toContain(
+      'Exit codes: 0 ok, 1 a step failed, the run was aborted or is incomplete, 2 bad usage or bad note, 3 recovery not verified, 70 a bug in runbook, 74 cannot write state, 130 interrupted.',
+    );
   });
 
   it('--version prints the package version', async () => {

@@ -25,7 +25,12 @@ async function showJson(sandbox: Sandbox, stage: string, args: string[] = [], en
   const result = await sandbox.run(sandbox.args('show', stage, '--json', ...args), { env });
   expect(result.stderr).toBe('');
   expect(result.exitCode).toBe(0);
-  return JSON.parse(result.stdout) as { prometheus: { url: string; source: string }; parameters: { name: string; value: string | null }[]; environment: unknown; flags: { currentValue: string | null; currentState: string }[] };
+  return JSON.parse(result.stdout) as {
+    prometheus: { url: string; source: string };
+    parameters: { name: string; value: string | null }[];
+    environment: unknown;
+    flags: { currentValue: string | null; currentState: string }[];
+  };
 }
 
 describe('--env: the Prometheus URL, flag > environment variable > profile > note', () => {
@@ -35,7 +40,12 @@ describe('--env: the Prometheus URL, flag > environment variable > profile > not
     ['the note, without --env', [], {}, { url: 'http://127.0.0.1:9090', source: 'note' }],
     ['the profile, with --env', ['--env', 'staging'], {}, { url: 'http://profile.example:9090', source: 'profile' }],
     ['PROMETHEUS_URL over the profile', ['--env', 'staging'], { PROMETHEUS_URL: 'http://from-env.example:9090' }, { url: 'http://from-env.example:9090', source: 'environment' }],
-    ['--prometheus-url over PROMETHEUS_URL and the profile', ['--env', 'staging', '--prometheus-url', 'http://flag.example:9090'], { PROMETHEUS_URL: 'http://from-env.example:9090' }, { url: 'http://flag.example:9090', source: 'option' }],
+    [
+      '--prometheus-url over PROMETHEUS_URL and the profile',
+      ['--env', 'staging', '--prometheus-url', 'http://flag.example:9090'],
+      { PROMETHEUS_URL: 'http://from-env.example:9090' },
+      { url: 'http://flag.example:9090', source: 'option' },
+    ],
   ])('%s', async (_name, args, env, expected) => {
     const sandbox = sandboxWith(staging);
     const plan = await showJson(sandbox, '21_01a', args, env);

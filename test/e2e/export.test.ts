@@ -91,7 +91,7 @@ describe('runbook export --format ansible', () => {
 
     expect(result.exitCode).toBe(0);
     expect(readFileSync(join(sandbox.home, 'rollback.log'), 'utf8')).toBe(
-      ['rollback {INC-42} for INC-42', "{{ .State.Status }} {# not a comment #}", '{% raw %}kept{% endraw %}', 'creates=/etc/passwd chdir=/', ''].join('\n'),
+      ['rollback {INC-42} for INC-42', '{{ .State.Status }} {# not a comment #}', '{% raw %}kept{% endraw %}', 'creates=/etc/passwd chdir=/', ''].join('\n'),
     );
     expect(sandbox.readEnvFile()).toBe('USE_JINJA_FIXTURE=false\n');
   });
@@ -114,7 +114,7 @@ describe('runbook export --format ansible', () => {
     expect(readFileSync(await exportPlaybook(sandbox, '95_jinja', '--env', 'staging', '--set', 'incident-id=INC-9'), 'utf8')).toContain('\n    incident_id: "INC-9"\n');
   });
 
-  it('a choice is a variable: only the chosen option\'s tasks run (default the plan\'s choice, -e runbook_choose_N=b another); the data rollback only with -e runbook_with_data_rollback=true', async () => {
+  it("a choice is a variable: only the chosen option's tasks run (default the plan's choice, -e runbook_choose_N=b another); the data rollback only with -e runbook_with_data_rollback=true", async () => {
     const sandbox = createSandbox({ notes: ['run-notes/choice-of-restarts.md'] });
     const playbook = await exportPlaybook(sandbox, '90_choice');
     const byDefault = await ansiblePlaybook(sandbox, [playbook]);

@@ -59,7 +59,7 @@ describe('runbook lint', () => {
       'runbooks/21_01d_no_rollback_section.md:1: no "Rollback Procedure" section: add a "## Rollback Procedure" heading with the rollback steps',
       'runbooks/21_01d_no_rollback_section.md:1: no "Key Metrics to Watch" table (Metric | Baseline | Target | Alert Threshold): recovery can only be checked by targets',
       'runbooks/30_03e_syntax_error.md:7: no "Key Metrics to Watch" table (Metric | Baseline | Target | Alert Threshold): recovery can only be checked by targets',
-      "runbooks/30_03e_syntax_error.md:18: bash syntax error in step \"Restart services\": syntax error near unexpected token `fi'",
+      'runbooks/30_03e_syntax_error.md:18: bash syntax error in step "Restart services": syntax error near unexpected token `fi\'',
       'runbooks/binary.md:2: binary data (a NUL byte), not a markdown note: give the .md note itself',
       'runbooks/template.md:1: this is the migration notes template, not a note: copy it to runbooks/<stage>_<name>.md, fill in every [PLACEHOLDER] and use the copy',
       '',
@@ -76,7 +76,7 @@ describe('runbook lint', () => {
       problems: [
         { file: 'runbooks/21_01a_dialog_context_repo.md', line: 102, message: LINK },
         { file: 'runbooks/sub/30_03e_syntax_error.md', line: 7, message: expect.stringMatching(/^no "Key Metrics to Watch" table/) },
-        { file: 'runbooks/sub/30_03e_syntax_error.md', line: 18, message: "bash syntax error in step \"Restart services\": syntax error near unexpected token `fi'" },
+        { file: 'runbooks/sub/30_03e_syntax_error.md', line: 18, message: 'bash syntax error in step "Restart services": syntax error near unexpected token `fi\'' },
       ],
     });
     expect(result.stderr).toBe('runbook lint: 3 problems in 2 of 2 notes\n');
@@ -113,11 +113,32 @@ describe('runbook lint', () => {
     });
   });
 
-  it('the CI check: the project\'s own runbooks have one finding each, the plan their second path points at', async () => {
-    expect(await runCli(['lint', 'runbooks'])).toEqual({
-      exitCode: 1,
-      stdout: `${MISSING_PLAN('runbooks/21_01a_dialog_context_repo.md')}\n${MISSING_PLAN('runbooks/21_01b_metrics_exporter.md', 66)}\n`,
-      stderr: 'runbook lint: 2 problems in 2 of 2 notes\n',
-    });
+  it("the CI check: the project's own runbooks lint clean (their second path is the epic plan in docs/specs/)", async () => {
+    expect(await runCli(['lint', 'runbooks'])).toEqual({ exitCode: 0, stdout: '', stderr: 'runbook lint: 2 notes, no problems\n' });
+  });
+
+  it('a linked plan gives the path its steps and its flags, each naming the file and line it came from', async () => {
+    const result = await runCli(['show', '21_01a', '--path', '2', '--json']);
+    expect([result.exitCode, result.stderr]).toEqual([0, '']);
+    const plan = JSON.parse(result.stdout) as { flags: { name: string; step: number | null }[]; paths: { steps: { title: string; kind: string; linkedFrom: string | null }[] }[]; selectedPath: number };
+    const steps = plan.paths[plan.selectedPath - 1]!.steps;
+    expect(steps.map((step) => [step.title, step.kind, step.linkedFrom])).toEqual([
+      ['Freeze deployments', 'manual', 'docs/specs/epic_21/architect/rollback_plan.md:12'],
+      ["Disable the epic's feature flags", 'shell', 'docs/specs/epic_21/architect/rollback_plan.md:16'],
+      ['Validate rollback', 'shell', 'docs/specs/epic_21/architect/rollback_plan.md:23'],
+      ['Check the data written since the deployment', 'manual', 'docs/specs/epic_21/architect/rollback_plan.md:29'],
+      ['Communicate', 'manual', 'docs/specs/epic_21/architect/rollback_plan.md:33'],
+    ]);
+    // Both flags are set by the linked step 2, so a run of this path checks both at the end.
+    expect(plan.flags.map((flag) => [flag.name, flag.step])).toEqual([
+      ['USE_NEW_DIALOG_CONTEXT_REPO', 2],
+      ['USE_NEW_METRICS_EXPORTER', 2],
+    ]);
+    // The first path keeps its own flag step; the linked plan's line numbers never match its steps.
+    const first = JSON.parse((await runCli(['show', '21_01a', '--json'])).stdout) as typeof plan;
+    expect(first.flags.map((flag) => [flag.name, flag.step])).toEqual([
+      ['USE_NEW_DIALOG_CONTEXT_REPO', 1],
+      ['USE_NEW_METRICS_EXPORTER', null],
+    ]);
   });
 });

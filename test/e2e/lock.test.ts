@@ -99,9 +99,7 @@ describe('the stage lock', () => {
 
     const refused = await sandbox.run(sandbox.args('rollback', '21_01a', '--yes', '--force-unlock'));
     expect(refused.stdout).toBe('');
-    expect(refused.stderr).toBe(
-      `runbook: stage 21_01a is being rolled back by alice (pid ${process.pid}, run 20261125T031200Z-21_01a-beef, since 2026-11-25T03:12:00.000Z): wait for it to finish (see runbook runs)\n`,
-    );
+    expect(refused.stderr).toBe(`runbook: stage 21_01a is being rolled back by alice (pid ${process.pid}, run 20261125T031200Z-21_01a-beef, since 2026-11-25T03:12:00.000Z): wait for it to finish (see runbook runs)\n`);
     expect(refused.exitCode).toBe(2);
     expect(existsSync(sandbox.lockPath('21_01a'))).toBe(true);
   });

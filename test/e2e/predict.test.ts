@@ -12,7 +12,12 @@ import { createSandbox } from '../helpers/sandbox.js';
 describe('rollback --dry-run', () => {
   it('refuses the options a run refuses, with the same exit code and message', async () => {
     const sandbox = createSandbox();
-    for (const options of [['--from', '99'], ['--stable', 'abc'], ['--step-timeout', 'nonsense'], ['--from', '99', '--stable', 'abc', '--step-timeout', 'nonsense']]) {
+    for (const options of [
+      ['--from', '99'],
+      ['--stable', 'abc'],
+      ['--step-timeout', 'nonsense'],
+      ['--from', '99', '--stable', 'abc', '--step-timeout', 'nonsense'],
+    ]) {
       const dryRun = await sandbox.run(sandbox.args('rollback', '21_01a', '--dry-run', ...options));
       const run = await sandbox.run(sandbox.args('rollback', '21_01a', '--yes', ...options));
       expect(dryRun.exitCode, options.join(' ')).toBe(2);

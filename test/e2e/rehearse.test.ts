@@ -82,7 +82,16 @@ describe('runbook rehearse (real Prometheus)', () => {
       verdict: 'passed',
       journal: `../.runbook/runs/${runId}.jsonl`,
       steps: [
-        { number: 1, title: 'Disable feature flag', kind: 'shell', decision: 'run', result: 'done', exitCode: 0, flags: [{ name: 'USE_REHEARSAL_FIXTURE', before: 'true', after: 'false', expected: 'false' }], needsPerson: [] },
+        {
+          number: 1,
+          title: 'Disable feature flag',
+          kind: 'shell',
+          decision: 'run',
+          result: 'done',
+          exitCode: 0,
+          flags: [{ name: 'USE_REHEARSAL_FIXTURE', before: 'true', after: 'false', expected: 'false' }],
+          needsPerson: [],
+        },
         { number: 2, title: 'Clear the errors', kind: 'shell', decision: 'run', result: 'done', exitCode: 0, flags: [], needsPerson: [] },
         { number: 3, title: 'Communicate', kind: 'manual', decision: 'needs-person', result: 'needs-person', exitCode: null, needsPerson: ['Post to #ops-shared'] },
       ],
@@ -127,7 +136,7 @@ describe('runbook rehearse (real Prometheus)', () => {
     expect(report).toMatchObject({ verdict: 'failed', summary: 'step 1 "Disable feature flag" failed (exit 2)', timeToRecoverMs: null, verification: null });
     expect(report.steps.map((step: { result: string }) => step.result)).toEqual(['failed', 'not reached', 'not reached']);
     // The error ratio was never cleared: step 2 did not run.
-    expect((await world.ratio())).toBe('0.2');
+    expect(await world.ratio()).toBe('0.2');
   });
 
   it('after a verified recovery, --silence-grace leaves the silence to lapse later; the report shows the silence and the notifications', async () => {
@@ -140,12 +149,20 @@ describe('runbook rehearse (real Prometheus)', () => {
     expect(silences).toHaveLength(1);
     expect(silences[0]!.status.state).toBe('active');
     expect(Date.parse(silences[0]!.endsAt)).toBeGreaterThan(before + 9 * 60_000);
-    expect(webhook.bodies.map((body) => String(body.text))).toEqual([expect.stringMatching(/^Rollback of 92_rehearse started by operator on /), 'Rollback of 92_rehearse: recovery verified', 'Rollback of 92_rehearse succeeded (exit 0)']);
+    expect(webhook.bodies.map((body) => String(body.text))).toEqual([
+      expect.stringMatching(/^Rollback of 92_rehearse started by operator on /),
+      'Rollback of 92_rehearse: recovery verified',
+      'Rollback of 92_rehearse succeeded (exit 0)',
+    ]);
 
     const paths = reportPaths(sandbox, result.stdout);
     const report = JSON.parse(readFileSync(paths.json, 'utf8'));
     expect(report.silence).toMatchObject({ matchers: ['job="rehearse"'], ids: [silences[0]!.id], events: [{ action: 'created' }, { action: 'lapsing', endsAt: silences[0]!.endsAt }] });
-    expect(report.notifications.map((sent: { event: string; ok: boolean }) => [sent.event, sent.ok])).toEqual([['run-started', true], ['recovery-verified', true], ['run-finished', true]]);
+    expect(report.notifications.map((sent: { event: string; ok: boolean }) => [sent.event, sent.ok])).toEqual([
+      ['run-started', true],
+      ['recovery-verified', true],
+      ['run-finished', true],
+    ]);
     const html = readFileSync(paths.html, 'utf8');
     expect(html).toContain('<h3>Alertmanager silence</h3><p><code>job=&quot;rehearse&quot;</code>');
     expect(html).not.toContain(webhook.token);

@@ -24,7 +24,8 @@ const started = demoEvents[0] as RunStarted;
 /** The demo's run with markup and quotes in the note, the step titles and a manual item. */
 function hostileJournal(): string {
   const events: RunEvent[] = demoEvents.map((event) => {
-    if (event.type === 'run-started') return { ...event, runId: HOSTILE_RUN, note: 'runbooks/<script>document.title="pwned"</script>.md', steps: event.steps.map((step) => ({ ...step, title: `${step.title} <img src=x onerror=alert(1)> & "quotes"` })) };
+    if (event.type === 'run-started')
+      return { ...event, runId: HOSTILE_RUN, note: 'runbooks/<script>document.title="pwned"</script>.md', steps: event.steps.map((step) => ({ ...step, title: `${step.title} <img src=x onerror=alert(1)> & "quotes"` })) };
     if (event.type === 'step-started' && event.kind === 'manual') return { ...event, commands: `${event.commands}\n<script>alert(2)</script>` };
     return event;
   });

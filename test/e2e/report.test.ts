@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync, lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createSandbox } from '../helpers/sandbox.js';
@@ -22,16 +22,27 @@ describe('runbook report', () => {
     expect(json).toMatchObject({ kind: 'run', runId, verdict: 'not-verified', steps: [{ result: 'done' }, { result: 'done' }, { result: 'needs-person' }] });
   });
 
-  it('refuses a bad format, an unknown stage, and a directory or link where the file would go', async () => {
+  it('refuses a bad format, an unknown stage, a directory or a link to a device where the file would go', async () => {
     const sandbox = createSandbox();
     await sandbox.run(sandbox.args('rollback', '21_01a', '--yes'));
     expect(await sandbox.run(['report', '--format', 'pdf'])).toEqual({ stdout: '', stderr: 'runbook: --format pdf: expected md, json, html\n', exitCode: 2 });
     expect(await sandbox.run(['report', '99_zz'])).toEqual({ stdout: '', stderr: `runbook: no runs of stage 99_zz in ${sandbox.runsDir}: no report to write\n`, exitCode: 2 });
     mkdirSync(join(sandbox.work, 'a-dir'));
-    expect(await sandbox.run(['report', '--out', 'a-dir'])).toEqual({ stdout: '', stderr: `runbook: ${join(sandbox.work, 'a-dir')} is a directory: give a file path for the report\n`, exitCode: 2 });
+    expect(await sandbox.run(['report', '--out', 'a-dir'])).toEqual({
+      stdout: '',
+      stderr: `runbook: --out ${join(sandbox.work, 'a-dir')} is a directory, not a regular file: give the path of a file to write (it is replaced) or a new one\n`,
+      exitCode: 2,
+    });
     writeFileSync(join(sandbox.root, 'elsewhere.md'), 'keep me\n');
     symlinkSync(join(sandbox.root, 'elsewhere.md'), join(sandbox.work, 'link.md'));
-    expect(await sandbox.run(['report', '--out', 'link.md'])).toEqual({ stdout: '', stderr: `runbook: ${join(sandbox.work, 'link.md')} is a symbolic link: give a file path for the report\n`, exitCode: 2 });
-    expect(readFileSync(join(sandbox.root, 'elsewhere.md'), 'utf8')).toBe('keep me\n');
+    // A link to a regular file is written through (it stays a link); a link to a device is refused.
+    const throughLink = await sandbox.run(['report', '--out', 'link.md']);
+    expect([throughLink.exitCode, throughLink.stderr]).toEqual([0, '']);
+    expect(lstatSync(join(sandbox.work, 'link.md')).isSymbolicLink()).toBe(true);
+    expect(readFileSync(join(sandbox.root, 'elsewhere.md'), 'utf8')).toContain('21_01a');
+    symlinkSync('/dev/null', join(sandbox.work, 'null.md'));
+    const device = await sandbox.run(['report', '--out', 'null.md']);
+    expect([device.exitCode, device.stdout]).toEqual([2, '']);
+    expect(device.stderr).toMatch(/^runbook: --out .*null\.md is a symlink to a character device/);
   });
 });

@@ -62,12 +62,7 @@ Rollback of 21_01a: succeeded after <d>
 `);
     expect(result.stderr).toBe('');
     expect(result.exitCode).toBe(0);
-    expect(sandbox.calls()).toEqual([
-      'make day-12-restart-butler',
-      'poetry run pytest tests/smoke/ -v',
-      'poetry run pytest tests/smoke/ -v',
-      'curl -s http://127.0.0.1:9090/api/v1/targets',
-    ]);
+    expect(sandbox.calls()).toEqual(['make day-12-restart-butler', 'poetry run pytest tests/smoke/ -v', 'poetry run pytest tests/smoke/ -v', 'curl -s http://127.0.0.1:9090/api/v1/targets']);
     expect(leftovers.filter(processAlive)).toEqual([]);
     expect(existsSync(sandbox.lockPath('21_01a'))).toBe(false);
 

@@ -106,7 +106,9 @@ describe('runbook rollback --yes when a step goes wrong', () => {
     // sed matches USE_…=true, not USE_…="true": the step would succeed and leave the flag on.
     const sandbox = createSandbox({ envFile: 'USE_NEW_DIALOG_CONTEXT_REPO="true"\n' });
     const dryRun = await sandbox.run(sandbox.args('rollback', '21_01a', '--dry-run'));
-    expect(dryRun.stdout).toContain(`step 1 will fail: no line of ~/work/infra/.env.infra matches the step's sed pattern USE_NEW_DIALOG_CONTEXT_REPO=true (the step would change nothing) (flag USE_NEW_DIALOG_CONTEXT_REPO)\n`);
+    expect(dryRun.stdout).toContain(
+      `step 1 will fail: no line of ~/work/infra/.env.infra matches the step's sed pattern USE_NEW_DIALOG_CONTEXT_REPO=true (the step would change nothing) (flag USE_NEW_DIALOG_CONTEXT_REPO)\n`,
+    );
     const result = await sandbox.run(sandbox.args('rollback', '21_01a', '--yes'));
 
     expect(result.stdout).toContain('  flag    USE_NEW_DIALOG_CONTEXT_REPO: true (step 1 will fail: it cannot set it) in ~/work/infra/.env.infra\n');

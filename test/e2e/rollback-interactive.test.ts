@@ -176,12 +176,7 @@ Rollback of 21_01a: succeeded after <d>
 
     expect(await terminal.waitForExit()).toBe(0);
     expect(summaryOf(await terminal.screen(), sandbox.root)).toContain('  ✔ 1. Disable feature flag  done  <d>  USE_NEW_DIALOG_CONTEXT_REPO: true → false\n');
-    expect(sandbox.calls()).toEqual([
-      'make day-12-restart-butler',
-      'make day-12-restart-butler',
-      'poetry run pytest tests/smoke/ -v',
-      'curl -s http://127.0.0.1:9090/api/v1/targets',
-    ]);
+    expect(sandbox.calls()).toEqual(['make day-12-restart-butler', 'make day-12-restart-butler', 'poetry run pytest tests/smoke/ -v', 'curl -s http://127.0.0.1:9090/api/v1/targets']);
     expect(sandbox.decisions()).toEqual([
       [1, 'run'],
       [1, 'retry'],
@@ -194,13 +189,18 @@ Rollback of 21_01a: succeeded after <d>
       [2, 'done'],
       [3, 'acknowledged'],
     ]);
-    const attempts = sandbox.journal().events.filter((event) => event.type === 'step-started' && event.step === 1).map((event) => event.attempt);
+    const attempts = sandbox
+      .journal()
+      .events.filter((event) => event.type === 'step-started' && event.step === 1)
+      .map((event) => event.attempt);
     expect(attempts).toEqual([1, 2]);
     // The flag is reported as it was before the step, not as the first attempt left it.
-    expect(sandbox.journal().events.filter((event) => event.type === 'step-finished' && event.step === 1).map((event) => event.flags)).toEqual([
-      [expect.objectContaining({ before: 'true', after: 'false' })],
-      [expect.objectContaining({ before: 'true', after: 'false' })],
-    ]);
+    expect(
+      sandbox
+        .journal()
+        .events.filter((event) => event.type === 'step-finished' && event.step === 1)
+        .map((event) => event.flags),
+    ).toEqual([[expect.objectContaining({ before: 'true', after: 'false' })], [expect.objectContaining({ before: 'true', after: 'false' })]]);
   });
 
   it('after a failure, a aborts the rollback with exit 1 and runs nothing more', async () => {

@@ -40,7 +40,12 @@ describe('Ctrl-C during a rollback', () => {
       [2, 'continue-all'],
       [3, 'acknowledged'],
     ]);
-    expect(sandbox.journal().events.filter((event) => event.type === 'step-finished' && event.step === 1).map((event) => event.result)).toEqual(['interrupted', 'done']);
+    expect(
+      sandbox
+        .journal()
+        .events.filter((event) => event.type === 'step-finished' && event.step === 1)
+        .map((event) => event.result),
+    ).toEqual(['interrupted', 'done']);
   });
 
   it('a second Ctrl-C (at the question) aborts the rollback with exit 130 and releases the lock', async () => {

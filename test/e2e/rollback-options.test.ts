@@ -11,16 +11,7 @@ describe('runbook rollback: what a step sees, and which steps run', () => {
     const result = await sandbox.run(sandbox.args('rollback', '90_env', '--yes', '--set', 'incident-id=INC-42'));
 
     const runId = sandbox.journal().runId;
-    expect(result.stdout).toContain(
-      [
-        `› stage=90_env step=1 run=${runId}`,
-        '› incident=INC-42 env=INC-42',
-        `› cwd=${sandbox.work}`,
-        '› home marker',
-        '› home marker',
-        '✔ 1. Show where the step runs',
-      ].join('\n'),
-    );
+    expect(result.stdout).toContain([`› stage=90_env step=1 run=${runId}`, '› incident=INC-42 env=INC-42', `› cwd=${sandbox.work}`, '› home marker', '› home marker', '✔ 1. Show where the step runs'].join('\n'));
     expect(result.stdout).toContain('› step=2\n');
     expect(result.stdout).toContain('  param   incident-id=INC-42\n');
     expect(result.stderr).toBe('');

@@ -17,7 +17,12 @@ describe('the screen of an interactive rollback', () => {
     const sandbox = createSandbox();
     const terminal = await sandbox.openTerminal(sandbox.args('rollback', '21_01a'), { columns: 120, rows: 40 });
     await terminal.waitForText('Run step 1?');
-    for (const [columns, rows] of [[90, 30], [60, 25], [120, 40], [70, 40]] as const) {
+    for (const [columns, rows] of [
+      [90, 30],
+      [60, 25],
+      [120, 40],
+      [70, 40],
+    ] as const) {
       await terminal.resize(columns, rows);
       await new Promise((resolve) => setTimeout(resolve, 150));
     }

@@ -159,7 +159,23 @@ describe('--json', () => {
     expect(result.exitCode).toBe(0);
     expect(result.stderr).toBe('');
     const plan = JSON.parse(result.stdout);
-    expect(Object.keys(plan)).toEqual(['schemaVersion', 'stage', 'title', 'file', 'component', 'status', 'flags', 'environment', 'prometheus', 'selectedPath', 'paths', 'parameters', 'unsetVariables', 'checks', 'problems']);
+    expect(Object.keys(plan)).toEqual([
+      'schemaVersion',
+      'stage',
+      'title',
+      'file',
+      'component',
+      'status',
+      'flags',
+      'environment',
+      'prometheus',
+      'selectedPath',
+      'paths',
+      'parameters',
+      'unsetVariables',
+      'checks',
+      'problems',
+    ]);
     expect(plan).toMatchObject({
       schemaVersion: 1,
       stage: '21_01b',

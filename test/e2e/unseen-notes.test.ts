@@ -63,6 +63,18 @@ describe('console transcripts (D7, W14, W19)', () => {
     expect(readFileSync(join(dir, 'calls.log'), 'utf8')).toBe('systemctl reload probe --no-block\nsystemctl is-active probe\n');
   });
 
+  it('98_01a run under --yes with a fake kubectl: the patch argument it gets is valid JSON', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-w19-'));
+    temps.push(dir);
+    mkdirSync(join(dir, 'bin'));
+    // Records the word after `-p` of the patch call, exactly as bash passed it.
+    writeFileSync(join(dir, 'bin', 'kubectl'), `#!/bin/bash\nwhile [ $# -gt 0 ]; do [ "$1" = -p ] && printf '%s' "$2" > '${dir}/patch.json'; shift; done\nexit 0\n`);
+    chmodSync(join(dir, 'bin', 'kubectl'), 0o755);
+    const result = await runCli(['rollback', `${unseen}98_01a_console_ps2.md`, '--yes', '--no-verify'], { cwd: dir, env: { HOME: dir, PATH: `${dir}/bin:${process.env.PATH}` } });
+    expect(result.stdout).toMatch(/✔ 1\. Patch the deployment back/);
+    expect(JSON.parse(readFileSync(join(dir, 'patch.json'), 'utf8'))).toEqual([{ op: 'replace', path: '/spec/template/spec/containers/0/image', value: 'probe:1.2.3' }]);
+  });
+
   it('98_01a: the PS2 `> ` prompts are stripped, so the JSON patch is what kubectl gets', async () => {
     const [step] = await steps('98_01a_console_ps2.md');
     expect(step!.script).toBe(

@@ -62,7 +62,12 @@ describe('expandProfile', () => {
 
   it.each([
     ['a URL that is no URL once expanded', { prometheusUrl: '${PROM}' }, { PROM: 'prom:9090' }, 'environments.staging.prometheusUrl: "prom:9090" is not an http(s) URL'],
-    ['a parameter value that could change a command', { parameters: { 'incident-id': '${INCIDENT}' } }, { INCIDENT: 'INC-1; reboot' }, 'environments.staging.parameters.incident-id: parameter incident-id="INC-1; reboot" has characters that could change the command it is pasted into; use letters, digits and . _ : @ % + = , / -'],
+    [
+      'a parameter value that could change a command',
+      { parameters: { 'incident-id': '${INCIDENT}' } },
+      { INCIDENT: 'INC-1; reboot' },
+      'environments.staging.parameters.incident-id: parameter incident-id="INC-1; reboot" has characters that could change the command it is pasted into; use letters, digits and . _ : @ % + = , / -',
+    ],
     ['a home starting with ~', { home: '~/rehearsal' }, {}, 'environments.staging.home: write ${HOME}/… rather than ~/…: no shell reads this file'],
   ])('checks what the expansion gave: %s', (_name, settings, env, message) => {
     expect(expandProfile(profile(settings), env, FILE).problems.map((problem) => problem.message)).toEqual([message]);

@@ -89,9 +89,21 @@ describe('parseEnvironments', () => {
   });
 
   it.each([
-    ['a misspelt setting', '"staging": {\n "prometeusUrl": "http://p:9090"\n}', '3: environments.staging.prometeusUrl: unknown setting (did you mean prometheusUrl?); known: description, prometheusUrl, home, cwd, env, parameters, targets, production, notify, silence, alertmanagerUrl'],
-    ['a setting in the wrong case', '"staging": {\n "Home": "/srv"\n}', '3: environments.staging.Home: unknown setting (did you mean home?); known: description, prometheusUrl, home, cwd, env, parameters, targets, production, notify, silence, alertmanagerUrl'],
-    ['an unknown setting', '"staging": {\n "replicas": 3\n}', '3: environments.staging.replicas: unknown setting; known: description, prometheusUrl, home, cwd, env, parameters, targets, production, notify, silence, alertmanagerUrl'],
+    [
+      'a misspelt setting',
+      '"staging": {\n "prometeusUrl": "http://p:9090"\n}',
+      '3: environments.staging.prometeusUrl: unknown setting (did you mean prometheusUrl?); known: description, prometheusUrl, home, cwd, env, parameters, targets, production, notify, silence, alertmanagerUrl',
+    ],
+    [
+      'a setting in the wrong case',
+      '"staging": {\n "Home": "/srv"\n}',
+      '3: environments.staging.Home: unknown setting (did you mean home?); known: description, prometheusUrl, home, cwd, env, parameters, targets, production, notify, silence, alertmanagerUrl',
+    ],
+    [
+      'an unknown setting',
+      '"staging": {\n "replicas": 3\n}',
+      '3: environments.staging.replicas: unknown setting; known: description, prometheusUrl, home, cwd, env, parameters, targets, production, notify, silence, alertmanagerUrl',
+    ],
     ['a misspelt target setting', '"staging": {\n "targets": {\n "job": ["butler"]\n }\n}', '4: environments.staging.targets.job: unknown setting (did you mean jobs?); known: jobs, labels'],
     ['a number for a URL', '"staging": {\n "prometheusUrl": 9090\n}', '3: environments.staging.prometheusUrl: expected a non-empty string'],
     ['an empty home', '"staging": {\n "home": " "\n}', '3: environments.staging.home: expected a non-empty string'],
@@ -100,7 +112,11 @@ describe('parseEnvironments', () => {
     ['env as a list', '"staging": {\n "env": ["A=1"]\n}', '3: environments.staging.env: expected an object of string values, e.g. {"KUBECONTEXT": "…"}'],
     ['a number in env', '"staging": {\n "env": {\n "REPLICAS": 3\n }\n}', '4: environments.staging.env.REPLICAS: expected a string, e.g. "3" in quotes'],
     ['a bad variable name', '"staging": {\n "env": {\n "KUBE-CONTEXT": "x"\n }\n}', '4: environments.staging.env.KUBE-CONTEXT: not an environment variable name (letters, digits and "_", not starting with a digit)'],
-    ['a bad parameter name', '"staging": {\n "parameters": {\n "incident id": "x"\n }\n}', '4: environments.staging.parameters.incident id: not a parameter name (as <incident-id> in a note: letters and digits, joined by "-" or "_")'],
+    [
+      'a bad parameter name',
+      '"staging": {\n "parameters": {\n "incident id": "x"\n }\n}',
+      '4: environments.staging.parameters.incident id: not a parameter name (as <incident-id> in a note: letters and digits, joined by "-" or "_")',
+    ],
     ['jobs as a string', '"staging": {\n "targets": {\n "jobs": "butler"\n }\n}', '4: environments.staging.targets.jobs: expected a list of job names, e.g. ["butler"]'],
     ['an empty job name', '"staging": {\n "targets": {\n "jobs": [""]\n }\n}', '4: environments.staging.targets.jobs: expected a list of job names, e.g. ["butler"]'],
     ['labels as a list', '"staging": {\n "targets": {\n "labels": ["env"]\n }\n}', '4: environments.staging.targets.labels: expected an object of label values, e.g. {"env": "staging"}'],
@@ -135,11 +151,7 @@ describe('parseEnvironments', () => {
 
   it('reports every problem at once, in every environment', () => {
     const text = '{"environments": {\n  "staging": {\n    "prometeusUrl": "x",\n    "production": 1\n  },\n  "production": {\n    "home": 7\n  }\n}}';
-    expect(problemsOf(text).map((problem) => problem.split(':').slice(0, 2).join(':'))).toEqual([
-      '3: environments.staging.prometeusUrl',
-      '4: environments.staging.production',
-      '7: environments.production.home',
-    ]);
+    expect(problemsOf(text).map((problem) => problem.split(':').slice(0, 2).join(':'))).toEqual(['3: environments.staging.prometeusUrl', '4: environments.staging.production', '7: environments.production.home']);
   });
 
   it('parses the environments.json shipped in runbooks/', async () => {

@@ -96,7 +96,9 @@ async function execute(steps: PlanStep[], harness: Harness = {}) {
   } catch (caught) {
     error = caught;
   }
-  const summary = events.filter((event) => event.type === 'step-decision' || event.type === 'step-finished').map((event) => (event.type === 'step-decision' ? `${event.step} ${event.decision}` : `${event.step} → ${event.result}`));
+  const summary = events
+    .filter((event) => event.type === 'step-decision' || event.type === 'step-finished')
+    .map((event) => (event.type === 'step-decision' ? `${event.step} ${event.decision}` : `${event.step} → ${event.result}`));
   return { events, runs, shown, asked, unanswered, error, summary };
 }
 
@@ -250,9 +252,7 @@ describe('executeSteps', () => {
       const flags = new Map<string, FlagReading>([['USE_NEW_X', { state: 'no-file', path: '/home/op/.env' }]]);
       const result = await execute([shell(1, 'flip')], { options: { unattended: true, flags: [flag] }, flags });
       expect(result.runs).toEqual([]);
-      expect((result.error as Error).message).toBe(
-        'step 1 "Step 1" was not run: env file ~/.env (/home/op/.env) does not exist, so it could not set USE_NEW_X; check HOME and the path in the note',
-      );
+      expect((result.error as Error).message).toBe('step 1 "Step 1" was not run: env file ~/.env (/home/op/.env) does not exist, so it could not set USE_NEW_X; check HOME and the path in the note');
     });
 
     it('reports the value from before the first attempt when a retry follows a half-done attempt', async () => {

@@ -24,7 +24,7 @@ describe('compileSedPattern', () => {
   });
 });
 
-describe('a note\'s sed pattern with catastrophic backtracking', () => {
+describe("a note's sed pattern with catastrophic backtracking", () => {
   // Not a timing test: a backtracking engine never finishes these (vitest's 5 s timeout fails it).
   it('never hangs: X=.*.*.*…b on a long line is judged in linear time', () => {
     const matcher = compileSedPattern(`X=${'.*'.repeat(30)}b`)!;

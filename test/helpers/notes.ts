@@ -31,9 +31,7 @@ export type StepSummary =
 export function summarizeStep(step: Step): StepSummary {
   if (step.kind === 'shell') return { kind: 'shell', title: step.title, line: step.line, script: step.script };
   if (step.kind === 'choice') return { kind: 'choice', title: step.title, line: step.line, options: step.options.map((option) => ({ title: option.title, steps: option.steps.map(summarizeStep) })) };
-  return step.code
-    ? { kind: 'manual', title: step.title, line: step.line, items: step.items, code: step.code.language }
-    : { kind: 'manual', title: step.title, line: step.line, items: step.items };
+  return step.code ? { kind: 'manual', title: step.title, line: step.line, items: step.items, code: step.code.language } : { kind: 'manual', title: step.title, line: step.line, items: step.items };
 }
 
 /** Paths and their steps, as a person would list them. */

@@ -55,7 +55,14 @@ export async function freePort(): Promise<number> {
  * sees our unique temp path in its flags: a server another test started on the same port
  * does not count). Tries another port when the process exits early (port taken).
  */
-async function launch(what: string, binary: string, packageName: string, args: (port: number) => string[], isOurs: (url: string) => Promise<boolean>, timeoutMs: number): Promise<{ child: ChildProcess; port: number; url: string; log: () => string }> {
+async function launch(
+  what: string,
+  binary: string,
+  packageName: string,
+  args: (port: number) => string[],
+  isOurs: (url: string) => Promise<boolean>,
+  timeoutMs: number,
+): Promise<{ child: ChildProcess; port: number; url: string; log: () => string }> {
   for (let attempt = 1; ; attempt += 1) {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
@@ -300,7 +307,14 @@ export async function startScrapingServer(engine: ScrapingEngine, options: Scrap
   ].join('\n');
   writeFileSync(join(dir, 'prometheus.yml'), `${config}\n`);
   const storage = join(dir, 'data');
-  const { child, port, url, log } = await launch(engine.name, engine.binary, engine.packageName, (port) => engine.args({ port, config: join(dir, 'prometheus.yml'), storage }), (url) => engine.isOurs(url, storage), 30_000);
+  const { child, port, url, log } = await launch(
+    engine.name,
+    engine.binary,
+    engine.packageName,
+    (port) => engine.args({ port, config: join(dir, 'prometheus.yml'), storage }),
+    (url) => engine.isOurs(url, storage),
+    30_000,
+  );
   const spawnError = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`${engine.binary} exited with ${code}:\n${log().trim()}`))));
   spawnError.catch(() => {});
 
@@ -323,10 +337,14 @@ export async function startScrapingServer(engine: ScrapingEngine, options: Scrap
     waitForTarget: (job, address, predicate, timeoutMs = 30_000) =>
       Promise.race([
         spawnError,
-        waitFor(`target ${job} ${address}`, async () => {
-          const found = await target(job, address);
-          return found && predicate(found) ? found : undefined;
-        }, timeoutMs),
+        waitFor(
+          `target ${job} ${address}`,
+          async () => {
+            const found = await target(job, address);
+            return found && predicate(found) ? found : undefined;
+          },
+          timeoutMs,
+        ),
       ]),
     stop: () => stopProcess(child),
     log,

@@ -74,4 +74,3 @@ export function spawnCli(args: string[], options: CliOptions = {}): RunningCli {
 export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
   return spawnCli(args, options).result;
 }
-

@@ -136,7 +136,11 @@ export class Sandbox {
   /** What the fake commands were called with, one call per entry (`make day-12-restart-butler`). */
   calls(): string[] {
     const path = join(this.stubDir, 'calls.log');
-    return existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter((line) => line !== '') : [];
+    return existsSync(path)
+      ? readFileSync(path, 'utf8')
+          .split('\n')
+          .filter((line) => line !== '')
+      : [];
   }
 
   /** The env file's text, or undefined when there is none. */
@@ -186,7 +190,10 @@ export class Sandbox {
       .sort()
       .map((name) => {
         const path = join(this.runsDir, name);
-        const events = readFileSync(path, 'utf8').split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as Record<string, unknown>);
+        const events = readFileSync(path, 'utf8')
+          .split('\n')
+          .filter((line) => line !== '')
+          .map((line) => JSON.parse(line) as Record<string, unknown>);
         return { runId: name.slice(0, -'.jsonl'.length), path, events };
       });
   }
@@ -200,12 +207,16 @@ export class Sandbox {
 
   /** `[step, decision]` of the one journal, in order. */
   decisions(): [unknown, unknown][] {
-    return this.journal().events.filter((event) => event.type === 'step-decision').map((event) => [event.step, event.decision]);
+    return this.journal()
+      .events.filter((event) => event.type === 'step-decision')
+      .map((event) => [event.step, event.decision]);
   }
 
   /** `[step, result]` of every step-finished event of the one journal, in order. */
   stepResults(): [unknown, unknown][] {
-    return this.journal().events.filter((event) => event.type === 'step-finished').map((event) => [event.step, event.result]);
+    return this.journal()
+      .events.filter((event) => event.type === 'step-finished')
+      .map((event) => [event.step, event.result]);
   }
 
   /** Every live (not zombie) process started from this sandbox, node processes included. */

@@ -109,11 +109,9 @@ export class Terminal {
 
   /** Waits for the command to end; resolves with its exit code. */
   async waitForExit(timeoutMs = 10_000): Promise<number> {
-    const status = await waitFor('the command to exit', () => existsSync(this.statusFile) && readFileSync(this.statusFile, 'utf8').trim(), { timeoutMs, intervalMs: 50 }).catch(
-      async (error: Error) => {
-        throw new Error(`${error.message}; the screen:\n${await this.screen()}`);
-      },
-    );
+    const status = await waitFor('the command to exit', () => existsSync(this.statusFile) && readFileSync(this.statusFile, 'utf8').trim(), { timeoutMs, intervalMs: 50 }).catch(async (error: Error) => {
+      throw new Error(`${error.message}; the screen:\n${await this.screen()}`);
+    });
     return Number(status);
   }
 

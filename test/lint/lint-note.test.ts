@@ -37,10 +37,7 @@ describe('lintNote', () => {
 
   it('flags placeholders in manual steps, a missing Prometheus URL and a missing flag', () => {
     expect(lines(parseFixture('placeholders-in-step.md'))).toEqual(
-      expect.arrayContaining([
-        '27: unfilled template placeholder [Name] in manual step "Notify [Name]": replace it with the real value',
-        expect.stringMatching(/^8: no feature flag named/),
-      ]),
+      expect.arrayContaining(['27: unfilled template placeholder [Name] in manual step "Notify [Name]": replace it with the real value', expect.stringMatching(/^8: no feature flag named/)]),
     );
     expect(lines(parseFixture('no-sub-headings.md'))).toContain('7: no Prometheus URL in the Rollback Procedure: add a check such as `curl -s http://127.0.0.1:9090/api/v1/targets`');
   });
@@ -82,7 +79,7 @@ describe('lintNote', () => {
     expect(lines(parseFixture('tilde-fences.md'))).toContain('4: **Stage** is 30_01a but the file name does not start with 30_01a_: rename the file or fix the field');
   });
 
-  it('reads each PromQL query with Prometheus\' parser: errors at the note\'s line and the parser\'s column, and units that do not fit', () => {
+  it("reads each PromQL query with Prometheus' parser: errors at the note's line and the parser's column, and units that do not fit", () => {
     expect(lines(parseFixture('promql-problems.md')).filter((line) => /PromQL|ratio/.test(line))).toEqual([
       '20: "Error rate": threshold >1% compares a ratio, but the query is not one (it divides nothing): divide by the total rate, e.g. sum(rate(x_total{status="error"}[5m])) / sum(rate(x_total[5m]))',
       '34: PromQL of "Latency (p95)" does not run (column 53 of the query\'s line 2): unexpected end of query: "(" at column 19 is not closed',
@@ -91,4 +88,3 @@ describe('lintNote', () => {
     ]);
   });
 });
-

@@ -101,6 +101,9 @@ describe('findDestructive: commands that delete or overwrite data or state', () 
     "ssh ops@127.0.0.1 'sudo rm -rf /var/lib/probe'",
     'kubectl exec probe-0 -- rm -rf /data/cache',
     'docker compose exec db psql -U probe -w -c "TRUNCATE events"',
+    'docker run --rm -v pgdata:/data -e A=1 alpine rm -rf /data/pg',
+    'kubectl run tmp --rm -i --image=alpine -- rm -rf /data',
+    'terraform apply destroy.tfplan',
   ])('%s', (script) => {
     const found = destructive(script);
     expect(found).toHaveLength(1);
@@ -198,6 +201,7 @@ describe('findHazards: commands that never exit or need a terminal', () => {
     'sudo journalctl -fu probe',
     'nohup tail -f /var/log/probe.log',
     "ssh ops@127.0.0.1 'tail -f /var/log/probe.log'",
+    'docker run --rm -i mysql:8 mysql -h 127.0.0.1 -uroot -p',
   ])('%s', (script) => {
     const found = hazards(script);
     expect(found).toHaveLength(1);
@@ -225,6 +229,7 @@ describe('findHazards: commands that never exit or need a terminal', () => {
     'tail -n 100 /var/log/probe.log',
     'docker compose up -d',
     'docker compose -f deps.yml up --detach --wait',
+    'docker compose up --abort-on-container-exit --exit-code-from tests',
     'ssh ops@127.0.0.1 systemctl restart probe',
     "ssh ops@127.0.0.1 'sudo systemctl restart probe'",
     'sudo systemctl restart probe',
@@ -241,6 +246,7 @@ describe('findHazards: commands that never exit or need a terminal', () => {
     'sleep 5',
     'kubectl exec probe-0 -- ls /data',
     'cat /var/log/probe.log',
+    'docker run --rm alpine ls /',
   ])('not flagged: %s', (script) => {
     expect(hazards(script)).toEqual([]);
   });

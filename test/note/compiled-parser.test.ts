@@ -9,10 +9,16 @@ describe('the compiled parser in dist/ (built by npm test)', () => {
     const compiled = await loadParseNote();
     expect(compiled).not.toBe(parseNote);
     const dirs = [fixturesDir, `${fixturesDir}/notes`];
-    const files = dirs.flatMap((dir) => readdirSync(dir).filter((name) => name.endsWith('.md') && !['binary.md', 'latin1.md'].includes(name)).map((name) => `${dir}/${name}`));
+    const files = dirs.flatMap((dir) =>
+      readdirSync(dir)
+        .filter((name) => name.endsWith('.md') && !['binary.md', 'latin1.md'].includes(name))
+        .map((name) => `${dir}/${name}`),
+    );
     expect(files.length).toBeGreaterThan(25);
     for (const file of files) {
-      const text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+      const text = readFileSync(file, 'utf8')
+        .replace(/^\uFEFF/, '')
+        .replace(/\r\n?/g, '\n');
       expect(compiled(text, file)).toEqual(parseNote(text, file));
     }
   });

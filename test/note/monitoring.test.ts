@@ -92,7 +92,7 @@ describe('Key Metrics table paired with Prometheus queries', () => {
     expect(pairs(note.monitoring.checks)).toEqual([['Queue lag', '>2s', null, 'max(queue_lag_seconds)', true]]);
   });
 
-  it('does not take the rollback steps\' blocks for queries', () => {
+  it("does not take the rollback steps' blocks for queries", () => {
     const note = parseFixture('python-block-manual.md');
     expect(note.monitoring.checks).toEqual([]);
   });

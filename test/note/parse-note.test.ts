@@ -112,12 +112,7 @@ describe('parseNote: placeholders and parameters', () => {
 
   it('lists markers in the header', () => {
     expect(parseFixture('placeholders-in-step.md').placeholders).toEqual([{ text: '[YYYY-MM-DD]', line: 5, where: 'field **Date**' }]);
-    expect(parseFixture('21_01c_unfilled_copy.md', samplesDir).placeholders.map((placeholder) => placeholder.text)).toEqual([
-      '[COMPONENT_NAME]',
-      '[e.g., Dialog Context Repository]',
-      '[YYYY-MM-DD]',
-      '[Name]',
-    ]);
+    expect(parseFixture('21_01c_unfilled_copy.md', samplesDir).placeholders.map((placeholder) => placeholder.text)).toEqual(['[COMPONENT_NAME]', '[e.g., Dialog Context Repository]', '[YYYY-MM-DD]', '[Name]']);
   });
 
   it('lists <parameters> with their lines, and not redirections or comments', () => {

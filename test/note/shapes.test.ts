@@ -62,7 +62,14 @@ describe('sequence or alternatives, from what the text says', () => {
       paths: [
         {
           title: 'Rollback Procedure',
-          steps: ['choice Choose one', '  - Restart the worker', '    shell Restart the worker', '  - Alternatively, restart it through Docker', '    shell Alternatively, restart it through Docker', 'shell Then check it answers'],
+          steps: [
+            'choice Choose one',
+            '  - Restart the worker',
+            '    shell Restart the worker',
+            '  - Alternatively, restart it through Docker',
+            '    shell Alternatively, restart it through Docker',
+            'shell Then check it answers',
+          ],
         },
       ],
     },
@@ -112,7 +119,13 @@ describe('sequence or alternatives, from what the text says', () => {
       paths: [
         {
           title: 'Rollback Procedure',
-          steps: ['choice Choose one of the following', '  - Option A — revert the config', '    shell Option A — revert the config', '  - Option B — restore from backup', '    shell Option B — restore from backup [destructive]'],
+          steps: [
+            'choice Choose one of the following',
+            '  - Option A — revert the config',
+            '    shell Option A — revert the config',
+            '  - Option B — restore from backup',
+            '    shell Option B — restore from backup [destructive]',
+          ],
         },
       ],
     },

@@ -46,6 +46,8 @@ describe('classifyBlock', () => {
     { lang: 'console', code: '127.0.0.1:6379> FLUSHALL', kind: 'other' },
     { lang: null, code: 'postgres=> select 1;', kind: 'other' },
     { lang: 'bash', code: '$ psql\npostgres=# DROP TABLE x;', kind: 'other' },
+    // D7 in a `bash` fence written as a transcript: read the same way as `console`.
+    { lang: 'bash', code: '$ cat > f <<EOF\nnew_ranking=false\nEOF\n$ systemctl reload probe', kind: 'transcript' },
     // W6: a `[` alone on a line opens a JSON list, it is not the `[` command.
     { lang: null, code: '[\n"127.0.0.1:8300"\n]', kind: 'other' },
     { lang: null, code: '[ -f /etc/x ] && echo yes', kind: 'shell' },

@@ -54,10 +54,7 @@ const cases: Case[] = [
       {
         title: 'Rollback Procedure',
         line: 7,
-        steps: [
-          shell('Disable feature flag', 9, SED('USE_NEW_TILDE'), 'make day-12-restart-tilde'),
-          shell('Check targets', 15, "# a ``` inside a ~~~~ fence is content, not a fence", "echo '```'", TARGETS),
-        ],
+        steps: [shell('Disable feature flag', 9, SED('USE_NEW_TILDE'), 'make day-12-restart-tilde'), shell('Check targets', 15, '# a ``` inside a ~~~~ fence is content, not a fence', "echo '```'", TARGETS)],
       },
     ],
   },
@@ -97,11 +94,7 @@ const cases: Case[] = [
       {
         title: 'Rollback Procedure',
         line: 7,
-        steps: [
-          shell('Disable feature flag', 9, SED('USE_NEW_UNLABELLED'), 'make day-12-restart-unlabelled'),
-          code('Expected output', 16, 'text'),
-          shell('Validate rollback', 21, `./scripts/smoke.sh && ${TARGETS}`),
-        ],
+        steps: [shell('Disable feature flag', 9, SED('USE_NEW_UNLABELLED'), 'make day-12-restart-unlabelled'), code('Expected output', 16, 'text'), shell('Validate rollback', 21, `./scripts/smoke.sh && ${TARGETS}`)],
       },
     ],
   },
@@ -206,11 +199,7 @@ const cases: Case[] = [
       {
         title: 'Rollback Procedure',
         line: 7,
-        steps: [
-          shell('Disable feature flag', 9, SED('USE_NEW_CRLF'), 'make day-12-restart-crlf'),
-          shell('Validate rollback', 15, TARGETS),
-          manual('Communicate', 20, 'Post to #ops-shared'),
-        ],
+        steps: [shell('Disable feature flag', 9, SED('USE_NEW_CRLF'), 'make day-12-restart-crlf'), shell('Validate rollback', 15, TARGETS), manual('Communicate', 20, 'Post to #ops-shared')],
       },
     ],
   },
@@ -221,10 +210,7 @@ const cases: Case[] = [
       {
         title: 'Rollback Procedure',
         line: 7,
-        steps: [
-          shell('Disable feature flag', 9, SED('USE_NEW_TABS'), 'if [ -f ~/work/infra/.env.infra ]; then', '\tmake day-12-restart-tabs', 'fi'),
-          shell('Validate rollback', 17, TARGETS),
-        ],
+        steps: [shell('Disable feature flag', 9, SED('USE_NEW_TABS'), 'if [ -f ~/work/infra/.env.infra ]; then', '\tmake day-12-restart-tabs', 'fi'), shell('Validate rollback', 17, TARGETS)],
       },
     ],
   },

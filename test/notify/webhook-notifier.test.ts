@@ -55,7 +55,15 @@ describe('run notices', () => {
       { type: 'step-started', at: '2026-11-25T03:00:01.000Z', step: 1, title: 'Flip', kind: 'shell', commands: 'make', attempt: 1 },
       failedStep,
       { ...failedStep, step: 2, title: 'Validate', result: 'done', exitCode: 0, flags: [] },
-      { type: 'verification', at: '2026-11-25T03:01:00.000Z', phase: 'report', verdict: 'failed', summary: 'error rate 0.2 over 0.05', targets: [{ name: 'butler 127.0.0.1:9', health: 'up', lastError: '' }], checks: [{ metric: 'Error rate', value: '0.2', threshold: '< 0.05', result: 'fail' }] },
+      {
+        type: 'verification',
+        at: '2026-11-25T03:01:00.000Z',
+        phase: 'report',
+        verdict: 'failed',
+        summary: 'error rate 0.2 over 0.05',
+        targets: [{ name: 'butler 127.0.0.1:9', health: 'up', lastError: '' }],
+        checks: [{ metric: 'Error rate', value: '0.2', threshold: '< 0.05', result: 'fail' }],
+      },
       { type: 'run-finished', at: '2026-11-25T03:01:01.000Z', result: 'not-recovered', exitCode: 3, message: 'recovery failed' },
     ]);
     expect(built.map((notice) => notice.event)).toEqual(['run-started', 'step-failed', 'recovery-not-verified', 'run-finished']);
@@ -131,10 +139,12 @@ describe('webhook notifier (real HTTP receiver)', () => {
     await instance.flush();
     expect(failing.requests).toBe(2);
     expect(missing.requests).toBe(1);
-    expect(warnings.sort()).toEqual([
-      `notification "run-started" to ${maskWebhookUrl(failing.url)} not delivered: HTTP 500: invalid_token (2 attempts) (the run goes on)`,
-      `notification "run-started" to ${maskWebhookUrl(missing.url)} not delivered: HTTP 404: invalid_token (the run goes on)`,
-    ].sort());
+    expect(warnings.sort()).toEqual(
+      [
+        `notification "run-started" to ${maskWebhookUrl(failing.url)} not delivered: HTTP 500: invalid_token (2 attempts) (the run goes on)`,
+        `notification "run-started" to ${maskWebhookUrl(missing.url)} not delivered: HTTP 404: invalid_token (the run goes on)`,
+      ].sort(),
+    );
     expect(warnings.join('\n')).not.toContain(failing.token);
   });
 

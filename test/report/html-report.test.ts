@@ -18,15 +18,48 @@ function hostileRun(): RunEvent[] {
   return [
     started,
     { type: 'step-started', at: at(1), step: 1, title: 'Flip', kind: 'shell', commands: 'make', attempt: 1 },
-    { type: 'step-finished', at: at(3), step: 1, title: 'Flip', result: 'done', exitCode: 0, durationMs: 2000, outputTail: [], flags: [{ name: 'FLAG<x>', envFile: 'e', before: 'true', after: 'false', expected: 'false', ok: true }], message: null },
+    {
+      type: 'step-finished',
+      at: at(3),
+      step: 1,
+      title: 'Flip',
+      result: 'done',
+      exitCode: 0,
+      durationMs: 2000,
+      outputTail: [],
+      flags: [{ name: 'FLAG<x>', envFile: 'e', before: 'true', after: 'false', expected: 'false', ok: true }],
+      message: null,
+    },
     { type: 'step-decision', at: at(3), step: 2, decision: 'acknowledged' },
     { type: 'step-started', at: at(3), step: 2, title: 'Post', kind: 'manual', commands: 'Post to #ops-shared\n<script>alert(2)</script>', attempt: 1 },
     { type: 'step-finished', at: at(4), step: 2, title: 'Post', result: 'acknowledged', exitCode: null, durationMs: 0, outputTail: [], flags: [], message: null },
-    { type: 'verification', at: at(5), phase: 'measurement', measurement: { kind: 'check', at: at(5), metric: 'Error <rate>', query: 'q', result: 'fail', reason: '', series: [{ labels: {}, value: '0.2', result: 'fail' }], seriesOmitted: 0 } },
-    { type: 'verification', at: at(7), phase: 'measurement', measurement: { kind: 'check', at: at(7), metric: 'Error <rate>', query: 'q', result: 'pass', reason: '', series: [{ labels: {}, value: '0.001', result: 'pass' }], seriesOmitted: 0 } },
     {
-      type: 'verification', at: at(8), phase: 'report', verdict: 'verified', summary: 'ok', prometheusUrl: 'http://prom:9090', since: at(4), startedAt: at(4), finishedAt: at(8), targetsChecked: false, timeToRecoveryMs: 3000,
-      targets: [], checks: [{ metric: 'Error <rate>', query: 'rate(x{a="<b>"}[5m])', value: '0.001', threshold: '>1%', baseThreshold: '<0.01', result: 'pass', reason: 'fine' }], requests: 2,
+      type: 'verification',
+      at: at(5),
+      phase: 'measurement',
+      measurement: { kind: 'check', at: at(5), metric: 'Error <rate>', query: 'q', result: 'fail', reason: '', series: [{ labels: {}, value: '0.2', result: 'fail' }], seriesOmitted: 0 },
+    },
+    {
+      type: 'verification',
+      at: at(7),
+      phase: 'measurement',
+      measurement: { kind: 'check', at: at(7), metric: 'Error <rate>', query: 'q', result: 'pass', reason: '', series: [{ labels: {}, value: '0.001', result: 'pass' }], seriesOmitted: 0 },
+    },
+    {
+      type: 'verification',
+      at: at(8),
+      phase: 'report',
+      verdict: 'verified',
+      summary: 'ok',
+      prometheusUrl: 'http://prom:9090',
+      since: at(4),
+      startedAt: at(4),
+      finishedAt: at(8),
+      targetsChecked: false,
+      timeToRecoveryMs: 3000,
+      targets: [],
+      checks: [{ metric: 'Error <rate>', query: 'rate(x{a="<b>"}[5m])', value: '0.001', threshold: '>1%', baseThreshold: '<0.01', result: 'pass', reason: 'fine' }],
+      requests: 2,
     },
     { type: 'silence', at: at(0), action: 'created', id: 'S1', alertmanagerUrl: 'http://am:9093', matchers: ['alertname=~"<Butler>.*"'], endsAt: at(300), reason: null },
     { type: 'notification', at: at(1), event: 'run-started', target: 'https://hooks.slack.com/***', ok: false, reason: 'HTTP 500: <html>', attempts: 2 },
@@ -74,14 +107,28 @@ describe('formatRehearsalHtml', () => {
 
   it('draws a long check as a line of at most a few hundred points, keeping its spikes', () => {
     const many: RunEvent[] = Array.from({ length: 2000 }, (_, index) => ({
-      type: 'verification', at: at(5 + index), phase: 'measurement',
-      measurement: { kind: 'check', at: at(5 + index), metric: 'Error <rate>', query: 'q', result: 'pass', reason: '', series: [{ labels: {}, value: index === 1234 ? '0.9' : '0.001', result: 'pass' }], seriesOmitted: 0 },
+      type: 'verification',
+      at: at(5 + index),
+      phase: 'measurement',
+      measurement: {
+        kind: 'check',
+        at: at(5 + index),
+        metric: 'Error <rate>',
+        query: 'q',
+        result: 'pass',
+        reason: '',
+        series: [{ labels: {}, value: index === 1234 ? '0.9' : '0.001', result: 'pass' }],
+        seriesOmitted: 0,
+      },
     }));
     const events = hostileRun().filter((event) => !(event.type === 'verification' && event.phase === 'measurement'));
     events.splice(6, 0, ...many);
     const page = formatRehearsalHtml(buildRehearsalReport({ runId: 'RUN', events, journal: 'j' }));
     const path = /<path d="([^"]+)" class="series"\/>/.exec(page)![1]!;
-    const points = path.split(/[ML]/).filter(Boolean).map((point) => Number(point.trim().split(' ')[1]));
+    const points = path
+      .split(/[ML]/)
+      .filter(Boolean)
+      .map((point) => Number(point.trim().split(' ')[1]));
     expect(points.length).toBeLessThanOrEqual(310);
     expect(points.length).toBeGreaterThan(100);
     // The spike is near the top of the chart (the scale leaves 10% above the highest value), the rest at the bottom.

@@ -17,9 +17,23 @@ const STEPS = [
 
 function runStarted(environment: string | null = 'staging'): RunEvent {
   return {
-    type: 'run-started', at: at(0), runId: 'RUN', stage: '21_01a', note: 'runbooks/21_01a.md', notePath: '/x/runbooks/21_01a.md', sectionHash: 'h',
-    path: { number: 1, title: 'If Issues Found Within 1 Hour of Deployment' }, operator: 'ops', host: 'box', pid: 1, cwd: '/x', environment, parameters: {},
-    steps: STEPS, flags: [{ name: 'USE_NEW_DIALOG_CONTEXT_REPO', rollbackValue: 'false', envFile: '~/work/infra/.env.infra', step: 1 }], unattended: true,
+    type: 'run-started',
+    at: at(0),
+    runId: 'RUN',
+    stage: '21_01a',
+    note: 'runbooks/21_01a.md',
+    notePath: '/x/runbooks/21_01a.md',
+    sectionHash: 'h',
+    path: { number: 1, title: 'If Issues Found Within 1 Hour of Deployment' },
+    operator: 'ops',
+    host: 'box',
+    pid: 1,
+    cwd: '/x',
+    environment,
+    parameters: {},
+    steps: STEPS,
+    flags: [{ name: 'USE_NEW_DIALOG_CONTEXT_REPO', rollbackValue: 'false', envFile: '~/work/infra/.env.infra', step: 1 }],
+    unattended: true,
   };
 }
 
@@ -32,27 +46,72 @@ function step(number: number, result: StepResult, options: { start: number; dura
   return [
     { type: 'step-decision', at: at(options.start), step: number, decision },
     ...(result === 'not-selected' || result === 'skipped' ? [] : [{ type: 'step-started' as const, at: at(options.start), step: number, title, kind, commands, attempt: 1 }]),
-    { type: 'step-finished', at: at(options.start + durationMs / 1000), step: number, title, result, exitCode: options.exitCode === undefined ? (kind === 'shell' && result === 'done' ? 0 : null) : options.exitCode, durationMs, outputTail: [], flags: options.flags ?? [], message: null },
+    {
+      type: 'step-finished',
+      at: at(options.start + durationMs / 1000),
+      step: number,
+      title,
+      result,
+      exitCode: options.exitCode === undefined ? (kind === 'shell' && result === 'done' ? 0 : null) : options.exitCode,
+      durationMs,
+      outputTail: [],
+      flags: options.flags ?? [],
+      message: null,
+    },
   ];
 }
 
 const FLIPPED = [{ name: 'USE_NEW_DIALOG_CONTEXT_REPO', envFile: '~/work/infra/.env.infra', before: 'true', after: 'false', expected: 'false', ok: true }];
-const finished = (result: 'succeeded' | 'failed' | 'not-recovered' | 'interrupted', seconds: number, exitCode: number, message: string | null = null): RunEvent => ({ type: 'run-finished', at: at(seconds), result, exitCode, message });
+const finished = (result: 'succeeded' | 'failed' | 'not-recovered' | 'interrupted', seconds: number, exitCode: number, message: string | null = null): RunEvent => ({
+  type: 'run-finished',
+  at: at(seconds),
+  result,
+  exitCode,
+  message,
+});
 
 function target(overrides: Partial<TargetOutcome> = {}): TargetOutcome {
   return { name: 'butler (127.0.0.1:8001)', job: 'butler', instance: '127.0.0.1:8001', scrapeUrl: 'http://127.0.0.1:8001/metrics', labels: {}, status: 'up', health: 'up', lastError: '', goodScrapes: 2, ...overrides };
 }
 
 function check(overrides: Partial<CheckOutcome> = {}): CheckOutcome {
-  return { metric: 'Error rate', query: 'rate(errors[5m])', threshold: '>1.0%', baseThreshold: '>0.01', result: 'pass', reason: '0.002 (0.2%) is not >1%', series: [], value: '0.002 (0.2%)', attempts: 3, line: 70, ...overrides };
+  return {
+    metric: 'Error rate',
+    query: 'rate(errors[5m])',
+    threshold: '>1.0%',
+    baseThreshold: '>0.01',
+    result: 'pass',
+    reason: '0.002 (0.2%) is not >1%',
+    series: [],
+    value: '0.002 (0.2%)',
+    attempts: 3,
+    line: 70,
+    ...overrides,
+  };
 }
 
 /** A verification that started when the last step finished (second 4). */
 function verification(overrides: Partial<VerificationReport> = {}): VerificationReport {
   return {
-    verdict: 'verified', reason: '1/1 targets up, 2 good scrapes in a row; 1 check under threshold', prometheusUrl: 'http://prom:9090', since: at(4), startedAt: at(4), finishedAt: at(30),
-    selector: { jobs: ['butler'], targetLabels: [] }, stable: 2, window: 'since-rollback', targetsChecked: true, recoveryTimeoutMs: 300_000, noData: 'inconclusive', targets: [target({ timeToRecoveryMs: 1500 })], knownJobs: ['butler'],
-    checks: [check()], timeToRecoveryMs: 20_000, measurements: [], requests: 12, ...overrides,
+    verdict: 'verified',
+    reason: '1/1 targets up, 2 good scrapes in a row; 1 check under threshold',
+    prometheusUrl: 'http://prom:9090',
+    since: at(4),
+    startedAt: at(4),
+    finishedAt: at(30),
+    selector: { jobs: ['butler'], targetLabels: [] },
+    stable: 2,
+    window: 'since-rollback',
+    targetsChecked: true,
+    recoveryTimeoutMs: 300_000,
+    noData: 'inconclusive',
+    targets: [target({ timeToRecoveryMs: 1500 })],
+    knownJobs: ['butler'],
+    checks: [check()],
+    timeToRecoveryMs: 20_000,
+    measurements: [],
+    requests: 12,
+    ...overrides,
   };
 }
 
@@ -65,20 +124,73 @@ describe('buildRehearsalReport', () => {
   it('passes when every step ran and recovery was verified; time to recover runs from the end of the last step to recovery shown', () => {
     const report = build([runStarted(), ...ALL_STEPS, finished('succeeded', 31, 0)], verification());
     expect(report).toMatchObject({
-      kind: 'rehearsal', stage: '21_01a', environment: 'staging', operator: 'ops', host: 'box', verdict: 'passed',
+      kind: 'rehearsal',
+      stage: '21_01a',
+      environment: 'staging',
+      operator: 'ops',
+      host: 'box',
+      verdict: 'passed',
       // Last step ended at second 4 (since); recovery shown at since + 20 s = 24.
       timeToRecoverMs: 20_000,
       totalMs: 31_000,
       summary: 'USE_NEW_DIALOG_CONTEXT_REPO true → false; 2 steps ran; 1 target recovered; 1/1 metric checks under threshold',
     });
     expect(report.steps).toEqual([
-      { number: 1, title: 'Disable feature flag', kind: 'shell', result: 'done', decision: 'run', durationMs: 2000, exitCode: 0, flags: [{ name: 'USE_NEW_DIALOG_CONTEXT_REPO', before: 'true', after: 'false', expected: 'false' }], needsPerson: [], startedAt: at(1), finishedAt: at(3), items: [], acknowledgedBy: null, message: null },
-      { number: 2, title: 'Validate rollback', kind: 'shell', result: 'done', decision: 'run', durationMs: 1000, exitCode: 0, flags: [], needsPerson: [], startedAt: at(3), finishedAt: at(4), items: [], acknowledgedBy: null, message: null },
-      { number: 3, title: 'Communicate', kind: 'manual', result: 'needs-person', decision: 'needs-person', durationMs: 0, exitCode: null, flags: [], needsPerson: ['Post to #ops-shared', 'Update incident log', 'Schedule post-mortem'], startedAt: at(4), finishedAt: at(4), items: ['Post to #ops-shared', 'Update incident log', 'Schedule post-mortem'], acknowledgedBy: null, message: null },
+      {
+        number: 1,
+        title: 'Disable feature flag',
+        kind: 'shell',
+        result: 'done',
+        decision: 'run',
+        durationMs: 2000,
+        exitCode: 0,
+        flags: [{ name: 'USE_NEW_DIALOG_CONTEXT_REPO', before: 'true', after: 'false', expected: 'false' }],
+        needsPerson: [],
+        startedAt: at(1),
+        finishedAt: at(3),
+        items: [],
+        acknowledgedBy: null,
+        message: null,
+      },
+      {
+        number: 2,
+        title: 'Validate rollback',
+        kind: 'shell',
+        result: 'done',
+        decision: 'run',
+        durationMs: 1000,
+        exitCode: 0,
+        flags: [],
+        needsPerson: [],
+        startedAt: at(3),
+        finishedAt: at(4),
+        items: [],
+        acknowledgedBy: null,
+        message: null,
+      },
+      {
+        number: 3,
+        title: 'Communicate',
+        kind: 'manual',
+        result: 'needs-person',
+        decision: 'needs-person',
+        durationMs: 0,
+        exitCode: null,
+        flags: [],
+        needsPerson: ['Post to #ops-shared', 'Update incident log', 'Schedule post-mortem'],
+        startedAt: at(4),
+        finishedAt: at(4),
+        items: ['Post to #ops-shared', 'Update incident log', 'Schedule post-mortem'],
+        acknowledgedBy: null,
+        message: null,
+      },
     ]);
     expect(report).toMatchObject({ lastStepFinishedAt: at(4), recoveredAt: at(24), silence: null, notifications: [] });
     expect(report.verification).toEqual({
-      verdict: 'verified', reason: '1/1 targets up, 2 good scrapes in a row; 1 check under threshold', prometheusUrl: 'http://prom:9090', targetsChecked: true,
+      verdict: 'verified',
+      reason: '1/1 targets up, 2 good scrapes in a row; 1 check under threshold',
+      prometheusUrl: 'http://prom:9090',
+      targetsChecked: true,
       targets: [{ name: 'butler (127.0.0.1:8001)', health: 'up', lastError: '', seenDown: null, timeToRecoveryMs: 1500, downAt: null, upAt: null }],
       checks: [{ metric: 'Error rate', query: 'rate(errors[5m])', value: '0.002 (0.2%)', threshold: '>1.0%', result: 'pass', reason: '0.002 (0.2%) is not >1%', baseThreshold: '>0.01', points: [] }],
       since: at(4),
@@ -95,7 +207,11 @@ describe('buildRehearsalReport', () => {
     const events = [runStarted(), ...step(1, 'failed', { start: 1, durationMs: 500, exitCode: 2 }), finished('failed', 2, 1, 'step 1 "Disable feature flag" failed (exit 2)')];
     const report = build(events, undefined, 2);
     expect(report).toMatchObject({ verdict: 'failed', summary: 'step 1 "Disable feature flag" failed (exit 2)', timeToRecoverMs: null, verification: null });
-    expect(report.steps.map((entry) => [entry.number, entry.result, entry.exitCode])).toEqual([[1, 'failed', 2], [2, 'not reached', null], [3, 'not reached', null]]);
+    expect(report.steps.map((entry) => [entry.number, entry.result, entry.exitCode])).toEqual([
+      [1, 'failed', 2],
+      [2, 'not reached', null],
+      [3, 'not reached', null],
+    ]);
   });
 
   it.each([
@@ -109,14 +225,22 @@ describe('buildRehearsalReport', () => {
   it('fails at a check, naming it, its measured value and threshold', () => {
     const failedCheck = check({ result: 'fail', reason: '0.19 (19%) is >1%', value: '0.19 (19%)' });
     const reason = 'Error rate: 0.19 (19%) is >1%';
-    const report = build([runStarted(), ...ALL_STEPS, finished('not-recovered', 31, 3, `recovery not verified: ${reason}`)], verification({ verdict: 'failed', reason, checks: [failedCheck], timeToRecoveryMs: undefined }));
+    const report = build(
+      [runStarted(), ...ALL_STEPS, finished('not-recovered', 31, 3, `recovery not verified: ${reason}`)],
+      verification({ verdict: 'failed', reason, checks: [failedCheck], timeToRecoveryMs: undefined }),
+    );
     expect(report).toMatchObject({ verdict: 'failed', summary: `recovery failed: ${reason}`, timeToRecoverMs: null });
-    expect(report.verification!.checks).toEqual([{ metric: 'Error rate', query: 'rate(errors[5m])', value: '0.19 (19%)', threshold: '>1.0%', result: 'fail', reason: '0.19 (19%) is >1%', baseThreshold: '>0.01', points: [] }]);
+    expect(report.verification!.checks).toEqual([
+      { metric: 'Error rate', query: 'rate(errors[5m])', value: '0.19 (19%)', threshold: '>1.0%', result: 'fail', reason: '0.19 (19%) is >1%', baseThreshold: '>0.01', points: [] },
+    ]);
   });
 
   it('fails when recovery is inconclusive, saying why', () => {
     const reason = 'Error rate: no data (empty result)';
-    const report = build([runStarted(), ...ALL_STEPS, finished('not-recovered', 31, 3)], verification({ verdict: 'inconclusive', reason, checks: [check({ result: 'inconclusive', reason: 'no data (empty result)', value: undefined })] }));
+    const report = build(
+      [runStarted(), ...ALL_STEPS, finished('not-recovered', 31, 3)],
+      verification({ verdict: 'inconclusive', reason, checks: [check({ result: 'inconclusive', reason: 'no data (empty result)', value: undefined })] }),
+    );
     expect(report).toMatchObject({ verdict: 'failed', summary: `recovery inconclusive: ${reason}`, timeToRecoverMs: null });
   });
 
@@ -133,7 +257,14 @@ describe('buildRehearsalReport', () => {
   it('names the first problem the check saw with each target: a restart shows as down, then up', () => {
     const measurements: VerificationReport['measurements'] = [
       { kind: 'targets', at: at(4), up: 0, total: 1, notUp: [{ name: 'butler (127.0.0.1:8001)', status: 'stale', health: 'up', lastError: '' }], notUpOmitted: 0 },
-      { kind: 'targets', at: at(5), up: 0, total: 1, notUp: [{ name: 'butler (127.0.0.1:8001)', status: 'down', health: 'down', lastError: 'Get "http://127.0.0.1:8001/metrics": dial tcp 127.0.0.1:8001: connect: connection refused' }], notUpOmitted: 0 },
+      {
+        kind: 'targets',
+        at: at(5),
+        up: 0,
+        total: 1,
+        notUp: [{ name: 'butler (127.0.0.1:8001)', status: 'down', health: 'down', lastError: 'Get "http://127.0.0.1:8001/metrics": dial tcp 127.0.0.1:8001: connect: connection refused' }],
+        notUpOmitted: 0,
+      },
       { kind: 'targets', at: at(6), up: 1, total: 1, notUp: [], notUpOmitted: 0 },
     ];
     const report = build([runStarted(), ...ALL_STEPS, finished('succeeded', 31, 0)], verification({ measurements }));
@@ -150,7 +281,19 @@ describe('buildRehearsalReport', () => {
   it('reads the same report back from the journal alone: verification, measurements, silence, notifications, who acknowledged', () => {
     const measurements: VerificationReport['measurements'] = [
       { kind: 'targets', at: at(5), up: 0, total: 1, notUp: [{ name: 'butler (127.0.0.1:8001)', status: 'down', health: 'down', lastError: 'connect: connection refused' }], notUpOmitted: 0 },
-      { kind: 'check', at: at(6), metric: 'Error rate', query: 'rate(errors[5m])', result: 'fail', reason: '', series: [{ labels: { a: '1' }, value: '0.2', result: 'fail' }, { labels: { a: '2' }, value: '0.05', result: 'fail' }], seriesOmitted: 0 },
+      {
+        kind: 'check',
+        at: at(6),
+        metric: 'Error rate',
+        query: 'rate(errors[5m])',
+        result: 'fail',
+        reason: '',
+        series: [
+          { labels: { a: '1' }, value: '0.2', result: 'fail' },
+          { labels: { a: '2' }, value: '0.05', result: 'fail' },
+        ],
+        seriesOmitted: 0,
+      },
       { kind: 'check', at: at(8), metric: 'Error rate', query: 'rate(errors[5m])', result: 'pass', reason: '', series: [], seriesOmitted: 0 },
     ];
     const events: RunEvent[] = [
@@ -162,7 +305,17 @@ describe('buildRehearsalReport', () => {
       ...step(3, 'acknowledged', { start: 4, decision: 'acknowledged' }),
       ...measurements.map((measurement): RunEvent => ({ type: 'verification', at: measurement.at, phase: 'measurement', measurement })),
       {
-        type: 'verification', at: at(30), phase: 'report', verdict: 'verified', summary: 'ok', prometheusUrl: 'http://prom:9090', since: at(4), startedAt: at(4), finishedAt: at(30), targetsChecked: true, timeToRecoveryMs: 20_000,
+        type: 'verification',
+        at: at(30),
+        phase: 'report',
+        verdict: 'verified',
+        summary: 'ok',
+        prometheusUrl: 'http://prom:9090',
+        since: at(4),
+        startedAt: at(4),
+        finishedAt: at(30),
+        targetsChecked: true,
+        timeToRecoveryMs: 20_000,
         targets: [{ name: 'butler (127.0.0.1:8001)', health: 'up', lastError: '', timeToRecoveryMs: 1500, recoveredAt: at(7) }],
         checks: [{ metric: 'Error rate', query: 'rate(errors[5m])', value: '0.002 (0.2%)', threshold: '>1.0%', baseThreshold: '<0.01', result: 'pass', reason: 'fine' }],
         requests: 3,
@@ -178,9 +331,25 @@ describe('buildRehearsalReport', () => {
       targetsChecked: true,
       targets: [{ name: 'butler (127.0.0.1:8001)', seenDown: 'down: connect: connection refused', downAt: at(5), upAt: at(7) }],
       // The worst of the series under a "<" threshold is the highest; no data is null.
-      checks: [{ baseThreshold: '<0.01', points: [{ at: at(6), value: 0.2 }, { at: at(8), value: null }] }],
+      checks: [
+        {
+          baseThreshold: '<0.01',
+          points: [
+            { at: at(6), value: 0.2 },
+            { at: at(8), value: null },
+          ],
+        },
+      ],
     });
-    expect(report.silence).toEqual({ alertmanagerUrl: 'http://am:9093', matchers: ['job="butler"'], ids: ['S1'], events: [{ at: at(0), action: 'created', id: 'S1', endsAt: at(300), reason: null }, { at: at(31), action: 'expired', id: 'S1', endsAt: at(31), reason: null }] });
+    expect(report.silence).toEqual({
+      alertmanagerUrl: 'http://am:9093',
+      matchers: ['job="butler"'],
+      ids: ['S1'],
+      events: [
+        { at: at(0), action: 'created', id: 'S1', endsAt: at(300), reason: null },
+        { at: at(31), action: 'expired', id: 'S1', endsAt: at(31), reason: null },
+      ],
+    });
     expect(report.notifications).toEqual([{ at: at(1), event: 'run-started', target: 'https://hooks.slack.com/***', ok: true, reason: null }]);
     const markdown = formatRehearsalMarkdown(report);
     expect(markdown.split('\n')[0]).toBe('### 2026-03-02 Rollback of 21_01a (staging) — PASSED');

@@ -108,7 +108,9 @@ describe('the run pipeline: every way a run ends', () => {
     const sandbox = createSandbox();
     const run = await rollback(sandbox, ['skip', 'skip', 'skip']);
     expect(run.exitCode).toBe(1);
-    expect(run.summary).toContain('Rollback of 21_01a: INCOMPLETE after <d>\n  the rollback is not complete: steps not run: 1 (skipped), 2 (skipped); flag unchanged: USE_NEW_DIALOG_CONTEXT_REPO is true (rollback value false)\n');
+    expect(run.summary).toContain(
+      'Rollback of 21_01a: INCOMPLETE after <d>\n  the rollback is not complete: steps not run: 1 (skipped), 2 (skipped); flag unchanged: USE_NEW_DIALOG_CONTEXT_REPO is true (rollback value false)\n',
+    );
     expect(run.summary).toContain('    flag USE_NEW_DIALOG_CONTEXT_REPO = true  NOT rolled back (rollback value false)\n');
     expect(run.last).toMatchObject({ type: 'run-finished', result: 'incomplete', exitCode: 1 });
     expect(sandbox.calls()).toEqual([]);
