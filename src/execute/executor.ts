@@ -14,6 +14,7 @@ import { optionLetter } from '../plan/choose.js';
 import type { PlanChoiceStep, PlanFlag, PlanManualStep, PlanShellStep, PlanStep } from '../plan/types.js';
 import { predictFlagFailure } from '../run/predict.js';
 import type { ScriptResult, ScriptRun } from './run-script.js';
+import type { ShellSession } from './shell-session.js';
 import type { Choice, StepUi, StepView } from './step-view.js';
 
 export interface ExecutorDeps {
@@ -25,6 +26,8 @@ export interface ExecutorDeps {
   /** A fresh signal per step run, aborted by Ctrl-C; `runAborted` is set by a second Ctrl-C. */
   interrupts: StepInterrupts;
   mask: SecretMasker;
+  /** Carries exported variables and the folder from step to step (see shell-session.ts). */
+  session?: ShellSession;
 }
 
 export interface StepInterrupts {
@@ -327,13 +330,15 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
       }
       if (!before.has(flag.name)) before.set(flag.name, reading);
     }
+    const env = { ...options.env, RUNBOOK_STEP: String(step.number) };
+    const session = deps.session?.step(step.script, options.cwd, env) ?? { script: step.script, cwd: options.cwd, env, finish: () => undefined };
     const signal = deps.interrupts.beginStep();
-    let result: ScriptResult;
+    let result: ScriptResult | undefined;
     try {
       result = await deps.runScript({
-        script: step.script,
-        cwd: options.cwd,
-        env: { ...options.env, RUNBOOK_STEP: String(step.number) },
+        script: session.script,
+        cwd: session.cwd,
+        env: session.env,
         timeoutMs: options.stepTimeoutMs,
         signal,
         onLine: (line) => ui.output(deps.mask(line)),
@@ -341,6 +346,8 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
       });
     } finally {
       deps.interrupts.endStep();
+      const warning = session.finish(result?.ok === true);
+      if (warning) ui.output(deps.mask(`runbook: warning: step ${step.number} ${warning}`));
     }
     const flags: FlagChange[] = [];
     for (const flag of stepFlags) {

@@ -41,7 +41,12 @@ export function lintHazards(note: Note): NoteProblem[] {
     for (const variable of findCrossStepVariables(planLike(path.steps))) {
       if (crossed.has(`${variable.name}:${variable.line}`)) continue;
       crossed.add(`${variable.name}:${variable.line}`);
-      add(variable.line, `$${variable.name} is set by the step at ${variable.setBy}, but each step runs in its own shell, so it is empty here: set it in this step too (or write it to a file and read it back)`);
+      add(
+        variable.line,
+        variable.why === 'not-exported'
+          ? `$${variable.name} is set by the step at ${variable.setBy} without \`export\`, and only exported variables carry into later steps, so it is empty here: write \`export ${variable.name}=…\` there`
+          : `$${variable.name} is set only by a later step (at ${variable.setBy}), so it is empty here: set it in this step or an earlier one`,
+      );
     }
     const variables = findUnsetVariables(planLike(path.steps));
     for (const variable of variables) {

@@ -64,22 +64,28 @@ export function findUnsetVariables(steps: readonly ScriptSource[]): { name: stri
   return [...used].filter(([name]) => !set.has(name)).map(([name, lines]) => ({ name, lines: [...new Set(lines)] }));
 }
 
+/** `export X`, `export X=…`, `declare -x X=…`: the forms that carry X into later steps. */
+const EXPORT = /(?:^|[\s;&|(])(?:export(?:\s+-\w+)*|(?:declare|typeset)\s+-\w*x\w*)\s+([A-Za-z_]\w*)/g;
+
 /**
- * Variables a step uses that only another step sets: each step runs in its own bash, so the
- * value is gone by then (`export X=…` in step 2, `echo "$X"` in step 3).
+ * Variables a step uses that no earlier step exports: the steps of a run share exported variables
+ * (see execute/shell-session.ts), but not plain assignments, and a later step's come too late
+ * (`X=…` in step 2 or `export X=…` in step 4, `echo "$X"` in step 3).
  */
-export function findCrossStepVariables(steps: readonly ScriptSource[]): { name: string; line: number; setBy: string }[] {
+export function findCrossStepVariables(steps: readonly ScriptSource[]): { name: string; line: number; setBy: string; why: 'not-exported' | 'later' }[] {
   const shells = steps.filter((step): step is Extract<ScriptSource, { kind: 'shell' }> => step.kind === 'shell');
-  const setIn = shells.map((step) => {
+  const scan = (step: Extract<ScriptSource, { kind: 'shell' }>, pattern: RegExp) => {
     const names = new Set<string>();
     for (const raw of step.source.split('\n'))
       for (const match of stripComment(raw)
         .replace(/'[^']*'/g, "''")
-        .matchAll(SET))
+        .matchAll(pattern))
         names.add((match[1] ?? match[2] ?? match[3])!);
     return names;
-  });
-  const found: { name: string; line: number; setBy: string }[] = [];
+  };
+  const setIn = shells.map((step) => scan(step, SET));
+  const exportedIn = shells.map((step) => scan(step, EXPORT));
+  const found: { name: string; line: number; setBy: string; why: 'not-exported' | 'later' }[] = [];
   shells.forEach((step, index) => {
     step.source.split('\n').forEach((raw, lineIndex) => {
       for (const match of stripComment(raw)
@@ -87,8 +93,10 @@ export function findCrossStepVariables(steps: readonly ScriptSource[]): { name: 
         .matchAll(USE)) {
         const name = (match[1] ?? match[2])!;
         if (setIn[index]!.has(name) || PROVIDED.has(name) || found.some((entry) => entry.name === name)) continue;
-        const setter = shells.findIndex((other, otherIndex) => otherIndex !== index && setIn[otherIndex]!.has(name));
-        if (setter !== -1) found.push({ name, line: step.lineMap[lineIndex] ?? step.line, setBy: `line ${shells[setter]!.line}` });
+        if (exportedIn.slice(0, index).some((names) => names.has(name))) continue;
+        const earlier = setIn.slice(0, index).findIndex((names) => names.has(name));
+        const setter = earlier !== -1 ? earlier : setIn.findIndex((names, otherIndex) => otherIndex > index && names.has(name));
+        if (setter !== -1) found.push({ name, line: step.lineMap[lineIndex] ?? step.line, setBy: `line ${shells[setter]!.line}`, why: earlier !== -1 ? 'not-exported' : 'later' });
       }
     });
   });

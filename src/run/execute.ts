@@ -15,6 +15,7 @@ import { createInterrupts } from '../execute/interrupts.js';
 import { escapingView } from '../execute/escaping-view.js';
 import { createListrView } from '../execute/listr-view.js';
 import { runScript } from '../execute/run-script.js';
+import { openShellSession, sessionPath } from '../execute/shell-session.js';
 import type { StepView } from '../execute/step-view.js';
 import type { RunEvent, RunResult, RunStarted } from '../journal/events.js';
 import { openJournal } from '../journal/journal-writer.js';
@@ -105,6 +106,8 @@ export async function runSteps(request: RunRequest, io: Io): Promise<RunOutcome>
     for (const listener of request.listeners ?? []) listener(event);
   };
   const view = escapingView(request.view ?? createListrView({ interactive: !request.unattended && io.interactive, stderr: io.stderr, columns: () => (io.stdout.isTTY ? io.stdout.columns : undefined) }), mask);
+  // Next to the journal: a resume (same run id) starts from the state the last step left.
+  const session = openShellSession(sessionPath(request.dirs.runsDir, request.runId));
   const interrupts = createInterrupts(io.onSignal, (message) => view.notice(message));
   let failure: unknown;
   let after: AfterSteps | undefined;
@@ -131,6 +134,7 @@ export async function runSteps(request: RunRequest, io: Io): Promise<RunOutcome>
         view,
         interrupts,
         mask,
+        session,
       },
     );
     interrupts.dispose(); // the recovery check handles Ctrl-C itself
@@ -152,6 +156,7 @@ export async function runSteps(request: RunRequest, io: Io): Promise<RunOutcome>
   const finishedAt = io.now();
   emit({ type: 'run-finished', at: finishedAt.toISOString(), result, exitCode, message: message ?? null });
   journal.close();
+  if (result === 'succeeded') session.discard();
   if (failure !== undefined && !(failure instanceof RunbookError)) throw failure;
   return {
     result,

@@ -22,7 +22,15 @@ describe('hazard lint: file:line and what to do', () => {
     },
     { fixture: 'fence-labels.md', expected: ['10: step "Set the image"', '30: step "Empty" is an empty fence'] },
     { fixture: 'os-comments-in-block.md', expected: ['9: step "Remove the package" holds per-OS variants in one block (Ubuntu, CentOS)'] },
-    { fixture: 'cross-step-variable.md', expected: ['16: $BACKUP_FILE is set by the step at line 9, but each step runs in its own shell, so it is empty here'] },
+    // Exported in an earlier step: the steps share one shell session, so it is set by then.
+    { fixture: 'cross-step-variable.md', expected: [] },
+    {
+      fixture: 'cross-step-not-exported.md',
+      expected: [
+        '16: $BACKUP_FILE is set by the step at line 9 without `export`, and only exported variables carry into later steps, so it is empty here',
+        '16: $TARGET_HOST is set only by a later step (at line 19), so it is empty here',
+      ],
+    },
     { fixture: 'parameter-spellings.md', expected: ['13: $NEVER_SET is used but no step sets it', '13: $ALSO_NEVER_SET is used but no step sets it'] },
   ])('$fixture', ({ fixture, expected }) => {
     expect(lines(fixture)).toEqual(expected);

@@ -1,0 +1,183 @@
+/**
+ * The shell state the steps of one run share, as if typed into one terminal: the variables a
+ * step exports (`export X=…`, `source venv/bin/activate`'s PATH and VIRTUAL_ENV) and the
+ * folder it `cd`s to carry into every later step, also across `runbook resume`.
+ *
+ * Each step still runs in its own bash (process group, errexit, timeouts unchanged). Its script
+ * gets a one-line prefix (on line 1, so bash's line numbers stay the note's) that sets an EXIT
+ * trap: when the script exits 0, the trap writes `$PWD` and every exported variable, NUL-separated,
+ * to a dump file. Only after the step succeeded does runbook read the dump, keep what differs from
+ * the run's starting environment, and save it (mode 0600: it may hold secrets) next to the
+ * journal. A failed, timed-out or interrupted step leaves the saved state as it was.
+ *
+ * Not carried: plain (unexported) shell variables, functions, aliases, `set` options, traps, and
+ * runbook's own RUNBOOK_* variables, which runbook sets for every step itself.
+ */
+
+import { readFileSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileSafely } from '../files/write-file-safely.js';
+
+/** What the steps so far changed, relative to the environment runbook starts each step with. */
+export interface SessionState {
+  /** The folder the last successful step ended in, when it `cd`'d away from the run's folder. */
+  cwd?: string;
+  /** Variables set or changed. */
+  set: Record<string, string>;
+  /** Variables of the starting environment a step unset. */
+  unset: string[];
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Bash keeps these itself; runbook sets RUNBOOK_* for every step. */
+const NOT_CARRIED = new Set(['PWD', 'OLDPWD', 'SHLVL', '_']);
+const carried = (name: string) => !NOT_CARRIED.has(name) && !name.startsWith('RUNBOOK_') && /^[A-Za-z_][A-Za-z0-9_]*$/.test(name);
+
+export function emptySession(): SessionState {
+  return { set: {}, unset: [] };
+}
+
+/** The environment and folder of the next step: the run's, with what earlier steps changed. */
+export function applySession(state: SessionState, env: Env, cwd: string): { env: Env; cwd: string } {
+  const next: Env = { ...env };
+  for (const [name, value] of Object.entries(state.set)) if (carried(name)) next[name] = value;
+  for (const name of state.unset) if (carried(name)) delete next[name];
+  return { env: next, cwd: state.cwd ?? cwd };
+}
+
+/**
+ * The script with the trap that dumps the shell state on success. The prefix ends in `;` on the
+ * script's first line, so a syntax or runtime error still names the note's line numbers.
+ */
+export function withSessionDump(script: string, dumpPath: string): string {
+  const path = `'${dumpPath.replace(/'/g, `'\\''`)}'`;
+  const save = [
+    "__runbook_session_save() { local __rb_status=$? __rb_name IFS=$'\\n'; trap - EXIT",
+    'if [ "$__rb_status" -eq 0 ]; then umask 077; { printf \'%s\\0\' "$PWD"; for __rb_name in $(compgen -e); do [ -n "${!__rb_name+set}" ] && printf \'%s=%s\\0\' "$__rb_name" "${!__rb_name}"; done; } > ' +
+      path +
+      ' || true; fi',
+    'return "$__rb_status"; }',
+    'trap __runbook_session_save EXIT; ',
+  ].join('; ');
+  return save + script;
+}
+
+/** What a dump says, as the state relative to `base` (the run's environment, without the session). */
+export function sessionFromDump(dump: string, base: Env, runCwd: string): SessionState | undefined {
+  const records = dump.split('\0');
+  // A complete dump ends with a NUL: the last record is empty. Anything else was cut short.
+  if (records.length < 2 || records.pop() !== '') return undefined;
+  const cwd = records.shift()!;
+  const after = new Map<string, string>();
+  for (const record of records) {
+    const equals = record.indexOf('=');
+    if (equals > 0) after.set(record.slice(0, equals), record.slice(equals + 1));
+  }
+  const set: Record<string, string> = {};
+  for (const [name, value] of after) if (carried(name) && base[name] !== value) set[name] = value;
+  const unset = Object.keys(base).filter((name) => base[name] !== undefined && carried(name) && !after.has(name));
+  return { ...(cwd && cwd !== runCwd ? { cwd } : {}), set, unset };
+}
+
+/** Parses a saved state; anything that is not one (damaged, hand-edited) counts as no state. */
+export function parseSession(text: string): SessionState | undefined {
+  try {
+    const value = JSON.parse(text) as Partial<SessionState>;
+    const strings = (record: unknown) => typeof record === 'object' && record !== null && Object.values(record).every((item) => typeof item === 'string');
+    if (!strings(value.set) || !Array.isArray(value.unset) || !value.unset.every((name) => typeof name === 'string')) return undefined;
+    if (value.cwd !== undefined && typeof value.cwd !== 'string') return undefined;
+    return { ...(value.cwd !== undefined ? { cwd: value.cwd } : {}), set: value.set as Record<string, string>, unset: value.unset };
+  } catch {
+    return undefined;
+  }
+}
+
+/** One step's run inside the session: what to run, then `finish` once it is over. */
+export interface SessionStep {
+  script: string;
+  cwd: string;
+  env: Env;
+  /** Saves the step's state when it succeeded; returns a warning when that was not possible. */
+  finish(ok: boolean): string | undefined;
+}
+
+export interface ShellSession {
+  /** `env` is the run's environment for the step (RUNBOOK_STEP included); `cwd` the run's folder. */
+  step(script: string, cwd: string, env: Env): SessionStep;
+  /** Removes the saved state (a succeeded run is never resumed, and it may hold secrets). */
+  discard(): void;
+}
+
+/** Where a run keeps its session: `<runs>/<run-id>.session.json`, next to its journal. */
+export function sessionPath(runsDir: string, runId: string): string {
+  return join(runsDir, `${runId}.session.json`);
+}
+
+/**
+ * The session of a run, kept in `path`; a resume passes the same path and picks up the state the
+ * last successful step left. Written whole (temp file, rename), mode 0600.
+ */
+export function openShellSession(path: string): ShellSession {
+  let state = readSession(path);
+  const dumpPath = `${path}.dump`;
+  return {
+    step(script, runCwd, env) {
+      const applied = applySession(state, env, runCwd);
+      rmSync(dumpPath, { force: true });
+      const gone = missingFolder(applied.cwd);
+      return {
+        // The folder an earlier step moved to is gone: fail the step rather than run it elsewhere.
+        script: gone ? `echo ${quote(`runbook: the folder an earlier step changed to, ${applied.cwd}, is gone (${gone}); the step did not run`)} >&2; exit 1` : withSessionDump(script, dumpPath),
+        cwd: gone ? runCwd : applied.cwd,
+        env: applied.env,
+        finish(ok) {
+          try {
+            if (!ok) return undefined;
+            const base = Object.fromEntries(Object.entries(env).filter(([name]) => carried(name)));
+            let dump: string;
+            try {
+              dump = readFileSync(dumpPath, 'utf8');
+            } catch {
+              // `exec`, or the step's own `trap … EXIT`, replaced ours: nothing to carry from it.
+              return 'its exported variables and folder were not saved (it replaced the shell with exec, or set its own EXIT trap): later steps see the state before it';
+            }
+            const next = sessionFromDump(dump, base, runCwd);
+            if (!next) return 'its exported variables and folder were not saved (the dump was cut short): later steps see the state before it';
+            writeFileSafely(path, `${JSON.stringify(next)}\n`, { what: 'the shell session file', mode: 0o600 });
+            state = next;
+            return undefined;
+          } catch (error) {
+            return `its exported variables and folder were not saved: ${(error as Error).message}`;
+          } finally {
+            rmSync(dumpPath, { force: true });
+          }
+        },
+      };
+    },
+    discard() {
+      rmSync(path, { force: true });
+      rmSync(dumpPath, { force: true });
+    },
+  };
+}
+
+function readSession(path: string): SessionState {
+  try {
+    return parseSession(readFileSync(path, 'utf8')) ?? emptySession();
+  } catch {
+    return emptySession();
+  }
+}
+
+function missingFolder(path: string): string | undefined {
+  try {
+    return statSync(path).isDirectory() ? undefined : 'not a folder';
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code ?? 'cannot be used';
+  }
+}
+
+function quote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}
