@@ -21,6 +21,7 @@ const TAB_ITEM = /^<TabItem\b[^>]*?\b(?:label|value)=(?:"([^"]*)"|'([^']*)'|\{["
 const TABS_MARKUP = /^<\/?(?:Tabs|TabItem)\b[^>]*>$/i;
 const SHORTCODE = /^\{\{[<%]\s*\/?\s*[\w-]+[^}]*[>%]\}\}$/;
 const COLON_FENCE = /^:::+\s*([\w-]*)/;
+const DETAILS = /^<details\b[^>]*>\s*(?:<summary\b[^>]*>([\s\S]*?)<\/summary>)?\s*$/i;
 const MKDOCS = /^[!?]{3}\+?\s*([\w-]+)(?:\s+"[^"]*")?\s*$/;
 
 /** Nodes as the step reader expects them; `depth` is the heading depth tabs take. */
@@ -33,6 +34,18 @@ export function prepareNodes(nodes: readonly RootContent[], depth: number): Root
     if (node.type === 'html') {
       const value = node.value.trim();
       if (value.startsWith('<!--')) continue;
+      // `<details><summary>Emergency only: …</summary>` … `</details>`: a collapsed block, read
+      // as a note led by its summary (so "Emergency only" keeps its code out of a run).
+      const details = DETAILS.exec(value);
+      if (details) {
+        const body: RootContent[] = [];
+        let end = index + 1;
+        while (end < nodes.length && !(nodes[end]!.type === 'html' && /<\/details>/i.test((nodes[end] as { value: string }).value))) body.push(nodes[end++]!);
+        const summary = (details[1] ?? '').replace(/<[^>]*>/g, '').trim();
+        out.push(noteOf([...(summary === '' ? [] : [paragraphOf(summary, node)]), ...prepareNodes(body, depth)], node, ''));
+        index = end;
+        continue;
+      }
       const lines = value
         .split('\n')
         .map((line) => line.trim())

@@ -6,9 +6,10 @@
  * around steps are their notes; output shown in the note is output, never a step.
  */
 
-import type { Code, List, ListItem, Nodes, Paragraph, RootContent } from 'mdast';
+import type { Blockquote, Code, List, ListItem, Nodes, Paragraph, RootContent } from 'mdast';
 import { alternativeRuns, introducesAlternatives, readsAsAlternatively, readsAsCondition, readsAsOption, subOptionTail, variantTerms, type Candidate } from './alternatives.js';
 import { findDestructive, findHazards } from './command-hazards.js';
+import { heldBackReason, withoutLabel } from './held-back.js';
 import { lineOf, textOf } from './markdown.js';
 import { findExampleValues, findParameters, findScriptMarkers, normaliseParameters, PARAMETER } from './placeholders.js';
 import { nodeData, prepareNodes } from './prepare-nodes.js';
@@ -303,7 +304,8 @@ function flowSteps(nodes: readonly RootContent[], pathTitle: string, carry?: str
           optionStart = anchor = flow.steps.length;
           groupKind = leadKind;
         }
-        const steps = blockSteps(blocks, { title: titleFor(pathTitle), line, notes: notesFor(), intro: lead?.text ?? heading?.title });
+        const held = heldBackReason(lead?.text ?? '') ?? (heading ? heldBackReason(heading.title) : undefined);
+        const steps = blockSteps(blocks, { title: titleFor(pathTitle), line, notes: notesFor(), intro: lead?.text ?? heading?.title, held });
         if (alternativeLead) alternative(steps, lead!.text, lead!.line);
         else {
           if (lead && !GATE.test(lead.text) && !lead.bold && (readsAsCondition(lead.text) || readsAsVariantLead(lead.text)) && flow.steps.length > 0) anchor = flow.steps.length;
@@ -323,7 +325,11 @@ function flowSteps(nodes: readonly RootContent[], pathTitle: string, carry?: str
       }
       case 'blockquote': {
         flushLead();
-        if (containsCode(node)) {
+        const held = heldBlockquote(node);
+        if (held) {
+          push(...blockSteps(collectCode([node]), { title: held.title, line: lineOf(node), notes: held.texts, held: held.reason }));
+          heading = undefined;
+        } else if (containsCode(node)) {
           push(...extractSteps(node.children, heading?.title ?? pathTitle));
           heading = undefined;
         } else {
@@ -362,6 +368,15 @@ function flowSteps(nodes: readonly RootContent[], pathTitle: string, carry?: str
   else if (flow.steps.length === 0 && flow.pending.length > 0) flow.steps.push(manualStep(heading?.title ?? pathTitle, heading?.line ?? lineOf(nodes[0]!), [...flow.pending]));
   else if (flow.pending.length > 0) flow.steps.at(-1)!.notes.push(...flow.pending);
   return flow.steps;
+}
+
+/** A warning or note around a block that reserves it for a condition ("Only if the volume is corrupt, …"). */
+function heldBlockquote(node: Blockquote): { reason: string; title: string; texts: string[] } | undefined {
+  if (!containsCode(node)) return undefined;
+  const texts = textsWithoutCode(node);
+  const reason = texts.map((text) => heldBackReason(text)).find((found) => found !== undefined) ?? heldBackReason(texts.join(' '));
+  if (!reason) return undefined;
+  return { reason, title: shortTitle(cleanTitle(withoutLabel(texts.join(' ')).split(/(?<=[.!?])\s/)[0]!)), texts };
 }
 
 /** "For PostgreSQL run:", "On macOS:", "With Helm:": the block is for one platform or tool. */
@@ -521,6 +536,7 @@ function stepsOfItem(item: ListItem): Step[] {
     return steps;
   }
   const segments = segmentItem(body);
+  const itemHeld = lead ? heldBackReason(lead.text) : undefined;
   let shellSegments = 0;
   const steps = segments.flatMap((segment) => {
     if (segment.kind === 'manual') return [manualStep(`${title} (by hand)`, segment.line, segment.items)];
@@ -531,6 +547,7 @@ function stepsOfItem(item: ListItem): Step[] {
       notes: [...(first ? (lead?.notes ?? []) : []), ...segment.notes],
       intro: lead?.text,
       outputs: segment.outputs,
+      held: itemHeld ?? segment.held,
     });
   });
   // The go/no-go comes after the item's commands (compare, then decide).
@@ -542,7 +559,7 @@ function manualOrNote(lead: Lead): string {
   return lead.text;
 }
 
-type Segment = { kind: 'code'; blocks: Code[]; notes: string[]; outputs: Set<Code> } | { kind: 'manual'; items: string[]; line: number };
+type Segment = { kind: 'code'; blocks: Code[]; notes: string[]; outputs: Set<Code>; held?: string } | { kind: 'manual'; items: string[]; line: number };
 
 /**
  * The body of a list item with code, in order: runs of code blocks, and runs of bullets without
@@ -565,7 +582,7 @@ function segmentItem(body: Nodes[]): Segment[] {
     const isOutput = (block: Code) => last?.kind === 'code' && (outputNext || OUTPUT_LANGUAGES.has((block.lang ?? '').toLowerCase()));
     for (const block of blocks) if (isOutput(block)) outputs.add(block);
     outputNext = false;
-    if (last?.kind === 'code') {
+    if (last?.kind === 'code' && last.held === undefined) {
       last.blocks.push(...blocks);
       for (const block of outputs) last.outputs.add(block);
       last.notes.push(...pendingNotes, ...notes);
@@ -582,6 +599,12 @@ function segmentItem(body: Nodes[]): Segment[] {
   for (const node of body) {
     if (node.type === 'paragraph' && OUTPUT_LEAD.test(textOf(node))) {
       outputNext = true;
+      continue;
+    }
+    const held = node.type === 'blockquote' ? heldBlockquote(node) : undefined;
+    if (held) {
+      segments.push({ kind: 'code', blocks: collectCode([node]), notes: [...pendingNotes, ...held.texts], outputs: new Set(), held: held.reason });
+      pendingNotes = [];
       continue;
     }
     if (node.type !== 'list') {
@@ -633,6 +656,8 @@ interface BlockContext {
   intro?: string;
   /** Blocks that are output of the block before them. */
   outputs?: Set<Code>;
+  /** The text keeps these blocks out of a run (held-back.ts): shown, never run. */
+  held?: string;
 }
 
 /** Runme's fence attributes (`{"name":"undo","excludeFromRunAll":"true"}` or `{ name=undo interactive=true }`). */
@@ -656,7 +681,8 @@ export function fenceAttributes(meta: string | null | undefined): Record<string,
 function blockSteps(blocks: Code[], context: BlockContext): Step[] {
   const { title, line, notes } = context;
   const steps: Step[] = [];
-  const runs = (block: Code) => block.value.trim() !== '' && fenceAttributes(block.meta).excludeFromRunAll !== 'true' && classifyBlock(block.lang, block.value) !== 'other';
+  const wouldRun = (block: Code) => block.value.trim() !== '' && fenceAttributes(block.meta).excludeFromRunAll !== 'true' && classifyBlock(block.lang, block.value) !== 'other';
+  const runs = (block: Code) => context.held === undefined && wouldRun(block);
   const hasShell = blocks.some(runs);
   let script: ScriptLines = { lines: [], origins: [], output: [] };
   let named: string | undefined;
@@ -679,7 +705,12 @@ function blockSteps(blocks: Code[], context: BlockContext): Step[] {
     if (!runs(block)) {
       flushShell();
       const language = block.lang ?? 'text';
-      const step = codeStep(block, hasShell ? `${title} (${language})` : title, steps.length === 0 ? notes : [], attributes.excludeFromRunAll === 'true');
+      const step = codeStep(
+        block,
+        hasShell ? `${title} (${language})` : title,
+        steps.length === 0 ? notes : [],
+        attributes.excludeFromRunAll === 'true' ? EXCLUDE_FROM_RUN_ALL : wouldRun(block) ? context.held : undefined,
+      );
       steps.push(step);
       continue;
     }
@@ -881,18 +912,22 @@ function manualStep(title: string, line: number, items: string[], notes: string[
   return { kind: 'manual', title, line, items, notes };
 }
 
+const EXCLUDE_FROM_RUN_ALL = 'marked excludeFromRunAll';
+
 /** Code in a language runbook does not run (python, promql, json, sql): shown, acknowledged by hand. */
-function codeStep(code: Code, title: string, notes: string[], excluded: boolean): ManualStep {
+function codeStep(code: Code, title: string, notes: string[], excluded: string | undefined): ManualStep {
   const language = code.lang ?? 'text';
   const item = excluded
-    ? `Run by hand if needed (marked excludeFromRunAll, not run by runbook)`
+    ? excluded === EXCLUDE_FROM_RUN_ALL
+      ? `Run by hand if needed (marked excludeFromRunAll, not run by runbook)`
+      : `Not run by runbook: ${excluded}`
     : language.toLowerCase() === 'sql'
       ? 'Type into the database console (sql block, not run by runbook)'
       : `Run by hand if needed (${language} block, not run by runbook)`;
   const step: ManualStep = { kind: 'manual', title, line: lineOf(code), items: [item], notes, code: { language, text: code.value } };
   if (code.value.trim() === '') step.emptyBlock = true;
   // A `yaml`/`text` fence holding a command: shown, never run, and lint says so.
-  if (!excluded && code.lang && classifyBlock(null, code.value) === 'shell') step.mislabelled = { line: lineOf(code), language: code.lang };
+  if (excluded === undefined && code.lang && classifyBlock(null, code.value) === 'shell') step.mislabelled = { line: lineOf(code), language: code.lang };
   const parameters = code.value.split('\n').flatMap((text, index) => [...text.matchAll(PARAMETER)].map((match) => ({ name: match[1]!, line: lineOf(code) + 1 + index })));
   if (parameters.length > 0) step.parameters = parameters;
   return step;

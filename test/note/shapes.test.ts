@@ -7,7 +7,10 @@
 
 import { describe, expect, it } from 'vitest';
 import type { Note, Step } from '../../src/note/types.js';
+import { flattenSteps } from '../../src/note/walk-steps.js';
 import { parseFixture } from '../helpers/notes.js';
+
+const unseenDir = new URL('../fixtures/unseen/', import.meta.url);
 
 function outline(steps: Step[], depth = 0): string[] {
   const pad = '  '.repeat(depth);
@@ -268,6 +271,33 @@ describe('what a step is made of', () => {
       'manual Undo the cache [code bash]',
       'manual Empty [code bash]',
     ]);
+  });
+
+  it('blocks the text reserves (reference lists, "Never run … unless", "Only if …", "In an emergency") are shown, never run', () => {
+    expect(outline(parseFixture('held-back-blocks.md').rollback!.paths[0]!.steps)).toEqual([
+      'shell Put the previous image back',
+      'manual A few more commands you can use to inspect the deployment [code bash]',
+      'manual Never run the next block unless the storage team asks for it, it wipes the cache [code bash]',
+      'manual Only when the index is corrupt, drop it and let it rebuild [code bash]',
+      'manual In an emergency: purge the job queue [code bash]',
+      'manual Trim the logs [code bash]',
+      'shell Check it answers',
+    ]);
+  });
+
+  it('unseen notes: the reference list, "Do not run … unless", <details> "Emergency only" and conditional admonitions never run', () => {
+    const shells = (name: string) =>
+      flattenSteps(parseFixture(name, unseenDir).rollback!.paths.flatMap((path) => path.steps))
+        .flatMap((step) => (step.kind === 'shell' ? [step.script] : []))
+        .join('\n');
+    expect(shells('66_01a_helm_release_rollback.md')).not.toContain('helm uninstall');
+    expect(shells('66_01a_helm_release_rollback.md')).toContain('helm rollback');
+    expect(shells('91_01a_do_not_run.md')).not.toContain('DROP TABLE');
+    expect(shells('91_01a_do_not_run.md')).toContain('systemctl restart probe');
+    expect(shells('88_01a_html_blocks.md')).not.toContain('FLUSHALL');
+    expect(shells('86_01a_blockquote_fence.md')).not.toContain('rm -rf');
+    expect(shells('86_01a_blockquote_fence.md')).toContain('kubectl get pods');
+    expect(shells('97_01a_myst_docusaurus.md')).not.toContain('purge_queue');
   });
 
   it('a "Rollback Data Migration" section anywhere is the optional last step; the forward --apply never is', () => {
