@@ -105,6 +105,8 @@ export interface SessionStep {
 export interface ShellSession {
   /** `env` is the run's environment for the step (RUNBOOK_STEP included); `cwd` the run's folder. */
   step(script: string, cwd: string, env: Env): SessionStep;
+  /** The variables earlier steps set (a new object whenever they change): their secrets are masked. */
+  variables(): Record<string, string>;
   /** Removes the saved state (a succeeded run is never resumed, and it may hold secrets). */
   discard(): void;
 }
@@ -155,6 +157,7 @@ export function openShellSession(path: string): ShellSession {
         },
       };
     },
+    variables: () => state.set,
     discard() {
       rmSync(path, { force: true });
       rmSync(dumpPath, { force: true });

@@ -15,7 +15,7 @@ import { createInterrupts } from '../execute/interrupts.js';
 import { escapingView } from '../execute/escaping-view.js';
 import { createListrView } from '../execute/listr-view.js';
 import { runScript } from '../execute/run-script.js';
-import { openShellSession, sessionPath } from '../execute/shell-session.js';
+import { openShellSession, type ShellSession, sessionPath } from '../execute/shell-session.js';
 import type { StepView } from '../execute/step-view.js';
 import type { RunEvent, RunResult, RunStarted } from '../journal/events.js';
 import { openJournal } from '../journal/journal-writer.js';
@@ -92,7 +92,10 @@ export interface RunOutcome {
 
 /** Runs the plan's steps under a lock the caller holds; journals every event. */
 export async function runSteps(request: RunRequest, io: Io): Promise<RunOutcome> {
-  const { plan, mask } = request;
+  const { plan } = request;
+  // Next to the journal: a resume (same run id) starts from the state the last step left.
+  const session = openShellSession(sessionPath(request.dirs.runsDir, request.runId));
+  const mask = withSessionSecrets(request.mask, session);
   const path = plan.paths[plan.selectedPath]!;
   const startedAt = io.now();
 
@@ -106,8 +109,6 @@ export async function runSteps(request: RunRequest, io: Io): Promise<RunOutcome>
     for (const listener of request.listeners ?? []) listener(event);
   };
   const view = escapingView(request.view ?? createListrView({ interactive: !request.unattended && io.interactive, stderr: io.stderr, columns: () => (io.stdout.isTTY ? io.stdout.columns : undefined) }), mask);
-  // Next to the journal: a resume (same run id) starts from the state the last step left.
-  const session = openShellSession(sessionPath(request.dirs.runsDir, request.runId));
   const interrupts = createInterrupts(io.onSignal, (message) => view.notice(message));
   let failure: unknown;
   let after: AfterSteps | undefined;
@@ -169,6 +170,20 @@ export async function runSteps(request: RunRequest, io: Io): Promise<RunOutcome>
     startedAt,
     finishedAt,
     verification: after?.verification,
+  };
+}
+
+/** Also masks the secrets steps exported (`export PGPASSWORD=$(kubectl get secret …)`) once they are known. */
+function withSessionSecrets(mask: SecretMasker, session: ShellSession): SecretMasker {
+  let known: Record<string, string> | undefined;
+  let sessionMask: SecretMasker = (text) => text;
+  return (text) => {
+    const variables = session.variables();
+    if (variables !== known) {
+      known = variables;
+      sessionMask = createSecretMasker(variables);
+    }
+    return sessionMask(mask(text));
   };
 }
 
