@@ -287,7 +287,7 @@ function flowSteps(nodes: readonly RootContent[], pathTitle: string, carry?: str
       case 'code': {
         const blocks: Code[] = [node];
         while (nodes[index + 1]?.type === 'code') blocks.push(nodes[++index] as Code);
-        const last = flow.steps.at(-1);
+        const last = producer(flow.steps.at(-1));
         const outputLead = lead !== undefined && OUTPUT_LEAD.test(lead.text);
         const outputFence = blocks.every((block) => OUTPUT_LANGUAGES.has((block.lang ?? '').toLowerCase()));
         if (last && last.kind !== 'choice' && (outputLead || (outputFence && lead === undefined) || (outputFence && last.kind === 'shell' && lead !== undefined && lead.introduces && /\boutput\b/i.test(lead.text)))) {
@@ -368,6 +368,12 @@ function flowSteps(nodes: readonly RootContent[], pathTitle: string, carry?: str
   else if (flow.steps.length === 0 && flow.pending.length > 0) flow.steps.push(manualStep(heading?.title ?? pathTitle, heading?.line ?? lineOf(nodes[0]!), [...flow.pending]));
   else if (flow.pending.length > 0) flow.steps.at(-1)!.notes.push(...flow.pending);
   return flow.steps;
+}
+
+/** The step whose output a block right after `step` shows: inside a choice, the last option's last step. */
+function producer(step: Step | undefined): Step | undefined {
+  if (step?.kind !== 'choice' || step.fromComments) return step;
+  return producer(step.options.at(-1)?.steps.at(-1));
 }
 
 /** A warning or note around a block that reserves it for a condition ("Only if the volume is corrupt, …"). */
@@ -518,7 +524,7 @@ function stepsOfItem(item: ListItem): Step[] {
   }
   // Sub-lists that are alternatives or a sequence of their own: read the body as a flow.
   const variantLeads = body.filter((node) => node.type === 'paragraph' && readsAsVariantLead(textOf(node))).length;
-  const nested = variantLeads >= 2 || body.some((node) => node.type === 'list' && (alternativeItems(node, lead?.text) || (node.ordered === true && node.children.some(containsCode))));
+  const nested = variantLeads >= 2 || alternativeLeadsInside(body) || body.some((node) => node.type === 'list' && (alternativeItems(node, lead?.text) || (node.ordered === true && node.children.some(containsCode))));
   if (nested) {
     const intro = lead ? [manualOrNote(lead)] : [];
     const steps = flowSteps(body, title);
@@ -553,6 +559,19 @@ function stepsOfItem(item: ListItem): Step[] {
   // The go/no-go comes after the item's commands (compare, then decide).
   if (gate && steps.at(-1)) steps.at(-1)!.gate = gate;
   return steps;
+}
+
+/**
+ * "If it runs under systemd, then run:" / "If it runs in Docker, then run:", "**Option 1**" /
+ * "**Option 2**", or "Alternatively, …" after a block, inside one list item: the item holds
+ * alternatives, read as a flow (as at the top level) so they become a choice, never one script.
+ */
+function alternativeLeadsInside(body: readonly Nodes[]): boolean {
+  const leads = body.flatMap((node, index) => (node.type === 'paragraph' && body[index + 1]?.type === 'code' ? [{ lead: readLead(node), index }] : []));
+  const options = leads.filter(({ lead }) => readsAsOption(lead.title)).length;
+  const conditions = leads.filter(({ lead }) => readsAsCondition(lead.text) && !GATE.test(lead.text)).length;
+  const alternatively = leads.some(({ lead, index }) => readsAsAlternatively(lead.text) && body.slice(0, index).some((node) => node.type === 'code'));
+  return options >= 2 || conditions >= 2 || alternatively;
 }
 
 function manualOrNote(lead: Lead): string {

@@ -273,6 +273,34 @@ describe('what a step is made of', () => {
     ]);
   });
 
+  it('alternatives inside one list item ("Alternatively, …" after a block, two "When …, run:" leads, bold Option A/B) are a choice, never one script', () => {
+    expect(outline(parseFixture('alternatives-in-list-items.md').rollback!.paths[0]!.steps)).toEqual([
+      'choice Put the worker back on the old build',
+      '  - Put the worker back on the old build',
+      '    shell Put the worker back on the old build [output 1]',
+      '  - Alternatively, switch to a named build',
+      '    shell Alternatively, switch to a named build',
+      'choice Reload the proxy.',
+      '  - When the proxy is managed by supervisord, run',
+      '    shell When the proxy is managed by supervisord, run',
+      '  - When it runs as a Podman container, run',
+      '    shell When it runs as a Podman container, run',
+      'choice Undo the schema change, one of these ways',
+      '  - Option A: undo script',
+      '    shell Option A: undo script',
+      '  - Option B: restore the snapshot',
+      '    shell Option B: restore the snapshot',
+      'shell Check the worker',
+    ]);
+  });
+
+  it('unseen notes: alternatives inside a list item are a choice (77b, 77c, 61)', () => {
+    const top = (name: string) => outline(parseFixture(name, unseenDir).rollback!.paths[0]!.steps).filter((line) => !line.startsWith(' '));
+    expect(top('77_01b_alternatively_in_list_item.md')).toEqual(['choice Undo the rollout']);
+    expect(top('77_01c_options_in_list_items.md')).toEqual(['choice Restart the service.', 'choice Redeploy. Pick one of the two options below.']);
+    expect(top('61_01a_k8s_deployment_rollback.md').filter((line) => line.startsWith('choice'))).toEqual(["choice Now you've decided to undo the current rollout and go back to the previous revision"]);
+  });
+
   it('blocks the text reserves (reference lists, "Never run … unless", "Only if …", "In an emergency") are shown, never run', () => {
     expect(outline(parseFixture('held-back-blocks.md').rollback!.paths[0]!.steps)).toEqual([
       'shell Put the previous image back',
