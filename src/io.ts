@@ -26,6 +26,8 @@ export interface FileSystem {
   readFile(path: string): Promise<Uint8Array>;
   readdir(path: string): Promise<DirectoryEntry[]>;
   stat(path: string): Promise<{ isFile(): boolean; isDirectory(): boolean }>;
+  /** Where a path really leads (symlinks followed); without it, paths are taken as they read. */
+  realpath?(path: string): Promise<string>;
 }
 
 /** A syntax problem in one script, as `bash -n` reports it. */
@@ -78,7 +80,7 @@ export async function createNodeIo(options: { checksPlans?: boolean } = {}): Pro
     env: process.env,
     stdout: process.stdout,
     stderr: process.stderr,
-    fs: { readFile: (path) => readRegularFile(path), readdir: (path) => fs.readdir(path, { withFileTypes: true }), stat: (path) => fs.stat(path) },
+    fs: { readFile: (path) => readRegularFile(path), readdir: (path) => fs.readdir(path, { withFileTypes: true }), stat: (path) => fs.stat(path), realpath: (path) => fs.realpath(path) },
     interactive: process.stdin.isTTY === true,
     checkSyntax,
     now: () => new Date(),

@@ -12,10 +12,7 @@ import { Worker } from 'node:worker_threads';
 import { NoteError, type NoteProblem } from '../errors.js';
 import type { Io } from '../io.js';
 import { loadParseNote, type ParseNote } from '../note/compiled-parser.js';
-import { dirname } from 'node:path';
-import { linkCandidates } from '../note/linked-plans.js';
-import { runbooksDir } from '../runbooks/find-note.js';
-import { findRepoRoot, noteFromBytes, readNoteBytes, resolvePath } from '../runbooks/load-note.js';
+import { linkedPlanFiles, noteFromBytes, readNoteBytes } from '../runbooks/load-note.js';
 import { prepareLint, type PreparedLint } from './lint-note.js';
 
 export interface ReadFile {
@@ -58,8 +55,7 @@ export async function prepareNotes(files: string[], io: Io): Promise<PreparedFil
 /** A pointer to a plan that is not there: the path stays a manual step, and lint says so. */
 async function checkLinks(lint: PreparedLint, io: Io): Promise<void> {
   for (const link of lint.links) {
-    const repoRoot = await findRepoRoot(dirname(resolvePath(lint.file, io)), io);
-    const candidates = linkCandidates(lint.file, link.target, { cwd: io.cwd, runbooks: runbooksDir(undefined, io), repoRoot });
+    const candidates = await linkedPlanFiles(lint.file, link.target, io);
     const found = await Promise.all(
       candidates.map((candidate) =>
         io.fs.stat(candidate).then(

@@ -5,7 +5,7 @@
  * reads the file; this decides where to look and splices the steps in.
  */
 
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import type { Note, RollbackPath, Step } from './types.js';
 import { flattenSteps } from './walk-steps.js';
 
@@ -29,10 +29,35 @@ export function findLinks(note: Note): LinkRequest[] {
   });
 }
 
-/** Where a pointer may lead, in order: next to the note, in the runbooks folder, at the repository root. */
-export function linkCandidates(noteFile: string, target: string, dirs: { cwd: string; runbooks: string; repoRoot?: string }): string[] {
-  const roots = [dirname(resolve(dirs.cwd, noteFile)), resolve(dirs.cwd, dirs.runbooks), ...(dirs.repoRoot ? [dirs.repoRoot] : []), dirs.cwd];
-  return [...new Set(roots.map((root) => join(root, target.replace(/^\/+/, ''))))];
+/**
+ * Where a pointer may lead, in order: next to the note, in the runbooks folder, at the repository
+ * root. A pointer is a path inside one of these folders: `../../../etc/x.md` (or `/etc/x.md`, read
+ * as relative) that climbs out of a folder is no candidate there (docs/security.md).
+ */
+export function linkCandidates(noteFile: string, target: string, dirs: LinkRoots): string[] {
+  const roots = linkRoots(noteFile, dirs);
+  const candidates = roots.flatMap((root) => {
+    const candidate = resolve(root, target.replace(/^\/+/, ''));
+    return isInside(candidate, root) ? [candidate] : [];
+  });
+  return [...new Set(candidates)];
+}
+
+export interface LinkRoots {
+  cwd: string;
+  runbooks: string;
+  repoRoot?: string;
+}
+
+/** The folders a linked plan must lie in (after symlinks are followed, too). */
+export function linkRoots(noteFile: string, dirs: LinkRoots): string[] {
+  // The working folder only outside a repository: run from `/`, it would let a pointer lead anywhere.
+  return [...new Set([dirname(resolve(dirs.cwd, noteFile)), resolve(dirs.cwd, dirs.runbooks), dirs.repoRoot ?? dirs.cwd])];
+}
+
+export function isInside(path: string, folder: string): boolean {
+  const rel = relative(folder, path);
+  return rel !== '' && rel !== '..' && !rel.startsWith('../') && !isAbsolute(rel);
 }
 
 /** Replaces the pointer with the linked note's steps, each naming `shown:line` it came from. */

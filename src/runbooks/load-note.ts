@@ -9,7 +9,7 @@ import type { Io } from '../io.js';
 import { decodeNote } from '../note/decode.js';
 import { checkNoteLimits } from '../note/limits.js';
 import { loadParseNote, type ParseNote } from '../note/compiled-parser.js';
-import { findLinks, linkCandidates, spliceLinkedPlan } from '../note/linked-plans.js';
+import { findLinks, isInside, linkCandidates, linkRoots, spliceLinkedPlan } from '../note/linked-plans.js';
 import type { Note } from '../note/types.js';
 import { runbooksDir } from './find-note.js';
 
@@ -28,8 +28,7 @@ export async function loadNote(path: string, io: Io): Promise<Note> {
  */
 async function linkPlans(note: Note, io: Io, parse: ParseNote): Promise<void> {
   for (const request of findLinks(note)) {
-    const repoRoot = await findRepoRoot(dirname(resolvePath(note.file, io)), io);
-    for (const candidate of linkCandidates(note.file, request.target, { cwd: io.cwd, runbooks: runbooksDir(undefined, io), repoRoot })) {
+    for (const candidate of await linkedPlanFiles(note.file, request.target, io)) {
       const bytes = await io.fs.readFile(candidate).catch(() => undefined);
       if (!bytes) continue;
       const decoded = decodeNote(bytes);
@@ -42,6 +41,23 @@ async function linkPlans(note: Note, io: Io, parse: ParseNote): Promise<void> {
       break;
     }
   }
+}
+
+/**
+ * The files a pointer may name, in order, each still inside one of its folders once symlinks are
+ * followed: a `linked.md` in the runbooks folder that links to `/etc/…` or out of the repository
+ * is no candidate (docs/security.md). Devices and FIFOs are refused later, by `io.fs.readFile`.
+ */
+export async function linkedPlanFiles(noteFile: string, target: string, io: Io): Promise<string[]> {
+  const dirs = { cwd: io.cwd, runbooks: runbooksDir(undefined, io), repoRoot: await findRepoRoot(dirname(resolvePath(noteFile, io)), io) };
+  const real = (path: string) => (io.fs.realpath ? io.fs.realpath(path).catch(() => undefined) : Promise.resolve(path));
+  const roots = (await Promise.all(linkRoots(noteFile, dirs).map(real))).filter((root) => root !== undefined);
+  const files: string[] = [];
+  for (const candidate of linkCandidates(noteFile, target, dirs)) {
+    const path = await real(candidate);
+    if (path !== undefined && roots.some((root) => isInside(path, root))) files.push(candidate);
+  }
+  return files;
 }
 
 /** The nearest folder up from `start` that holds `.git`. */

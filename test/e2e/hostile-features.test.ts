@@ -1,0 +1,44 @@
+/**
+ * Issue #9, attacked again on the features that came after it: linked plans, the HTML
+ * report, Slack notices, Runme fence attributes, PromQL. Each case is named after its attack.
+ */
+
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createSandbox } from '../helpers/sandbox.js';
+
+const head = `# Migration: Hostile · Stage 89_01a\n\n**Component**: Fixture  \n**Stage**: 89_01a  \n**Status**: In Progress\n\n## Rollback Procedure\n\n`;
+const pointer = (target: string) => `${head}1. Follow full rollback plan from \`${target}\`\n`;
+const outsidePlan = '# Outside plan\n\n1. **Exfiltrate**:\n   ```bash\n   echo OUTSIDE-STEP-RAN\n   ```\n';
+
+describe('hostile linked plans', () => {
+  it.each([
+    ['a pointer that climbs out with ../', '../outside/plan.md'],
+    ['a pointer through a symlink in the runbooks folder that leads out of it', 'linked.md'],
+    ['an absolute pointer to a file outside', 'ABSOLUTE'],
+  ])('%s takes no steps from there: the path stays a manual step and lint names it', async (_, target) => {
+    const sandbox = createSandbox({ notes: [] });
+    mkdirSync(join(sandbox.root, 'outside'));
+    writeFileSync(join(sandbox.root, 'outside', 'plan.md'), outsidePlan);
+    symlinkSync(join(sandbox.root, 'outside', 'plan.md'), join(sandbox.runbooks, 'linked.md'));
+    const shown = target === 'ABSOLUTE' ? join(sandbox.root, 'outside', 'plan.md') : target;
+    writeFileSync(join(sandbox.runbooks, 'n.md'), pointer(shown));
+    const show = await sandbox.run(['show', join(sandbox.runbooks, 'n.md')]);
+    expect(show.exitCode).toBe(0);
+    expect(show.stdout).not.toContain('OUTSIDE-STEP-RAN');
+    expect(show.stdout).toContain(`1. Follow full rollback plan from ${shown}  [manual, line 9]`);
+    const lint = await sandbox.run(['lint', join(sandbox.runbooks, 'n.md')]);
+    expect(lint.stdout + lint.stderr).toContain(`points at ${shown}, which is not next to the note`);
+  });
+
+  it('a pointer to a plan inside the runbooks folder, also through a symlink that stays inside, still links', async () => {
+    const sandbox = createSandbox({ notes: [] });
+    mkdirSync(join(sandbox.runbooks, 'shared'));
+    writeFileSync(join(sandbox.runbooks, 'shared', 'plan.md'), outsidePlan.replace('OUTSIDE', 'INSIDE'));
+    symlinkSync(join(sandbox.runbooks, 'shared', 'plan.md'), join(sandbox.runbooks, 'inside.md'));
+    writeFileSync(join(sandbox.runbooks, 'n.md'), pointer('inside.md'));
+    const show = await sandbox.run(['show', join(sandbox.runbooks, 'n.md')]);
+    expect(show.stdout).toContain('echo INSIDE-STEP-RAN');
+  });
+});
