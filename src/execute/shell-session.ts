@@ -14,7 +14,7 @@
  * runbook's own RUNBOOK_* variables, which runbook sets for every step itself.
  */
 
-import { readFileSync, rmSync, statSync } from 'node:fs';
+import { lstatSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileSafely } from '../files/write-file-safely.js';
 
@@ -47,20 +47,25 @@ export function applySession(state: SessionState, env: Env, cwd: string): { env:
 }
 
 /**
- * The script with the trap that dumps the shell state on success. The prefix ends in `;` on the
- * script's first line, so a syntax or runtime error still names the note's line numbers.
+ * The script with what dumps the shell state on success: an EXIT trap, set by a prefix that ends
+ * in `;` on the script's first line (so errors still name the note's line numbers), and a last
+ * line, for a step that replaces the trap with its own `trap … EXIT` and runs to its end. The last
+ * line is left off where it could join the script's own (a trailing `\`, a here-document).
  */
 export function withSessionDump(script: string, dumpPath: string): string {
   const path = `'${dumpPath.replace(/'/g, `'\\''`)}'`;
-  const save = [
-    "__runbook_session_save() { local __rb_status=$? __rb_name IFS=$'\\n'; trap - EXIT",
-    'if [ "$__rb_status" -eq 0 ]; then umask 077; { printf \'%s\\0\' "$PWD"; for __rb_name in $(compgen -e); do [ -n "${!__rb_name+set}" ] && printf \'%s=%s\\0\' "$__rb_name" "${!__rb_name}"; done; } > ' +
+  const prefix = [
+    // A subshell: the umask and IFS stay the step's own (its EXIT trap may still run).
+    '__runbook_session_dump() { (umask 077; IFS=$\'\\n\'; { printf \'%s\\0\' "$PWD"; for __rb_name in $(compgen -e); do [ -n "${!__rb_name+set}" ] && printf \'%s=%s\\0\' "$__rb_name" "${!__rb_name}"; done; } > ' +
       path +
-      ' || true; fi',
-    'return "$__rb_status"; }',
+      ') || true; }',
+    '__runbook_session_save() { local __rb_status=$?; trap - EXIT; if [ "$__rb_status" -eq 0 ]; then __runbook_session_dump; fi; return "$__rb_status"; }',
+    // The last line's: the script's status stays its last command's (`test -f x && …` may end it in 1).
+    '__runbook_session_end() { if [ "$1" -eq 0 ]; then __runbook_session_dump; fi; return "$1"; }',
     'trap __runbook_session_save EXIT; ',
   ].join('; ');
-  return save + script;
+  const last = /\\\s*$/.test(script) || script.includes('<<') ? '' : '\n__runbook_session_end "$?"';
+  return prefix + script + last;
 }
 
 /** What a dump says, as the state relative to `base` (the run's environment, without the session). */
@@ -146,6 +151,8 @@ export function openShellSession(path: string): ShellSession {
             }
             const next = sessionFromDump(dump, base, runCwd);
             if (!next) return 'its exported variables and folder were not saved (the dump was cut short): later steps see the state before it';
+            // It may hold secrets: never written through a link to somewhere else.
+            if (isLink(path)) return `its exported variables and folder were not saved: ${path} is a symlink, not runbook's file`;
             writeFileSafely(path, `${JSON.stringify(next)}\n`, { what: 'the shell session file', mode: 0o600 });
             state = next;
             return undefined;
@@ -167,9 +174,18 @@ export function openShellSession(path: string): ShellSession {
 
 function readSession(path: string): SessionState {
   try {
+    if (isLink(path)) return emptySession();
     return parseSession(readFileSync(path, 'utf8')) ?? emptySession();
   } catch {
     return emptySession();
+  }
+}
+
+function isLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
   }
 }
 

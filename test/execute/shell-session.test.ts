@@ -67,3 +67,29 @@ describe('shell session', () => {
     expect(bash(lost.script, lost.cwd, lost.env)).toBe(1);
   });
 });
+
+describe('the wrapped script', () => {
+  const run = (script: string) => {
+    const cwd = folder();
+    const dump = join(cwd, 'dump');
+    const status = bash(withSessionDump(script, dump), cwd, { PATH: process.env.PATH });
+    let saved: string | undefined;
+    try {
+      saved = readFileSync(dump, 'utf8');
+    } catch {
+      saved = undefined;
+    }
+    return { status, saved: saved === undefined ? undefined : sessionFromDump(saved, { PATH: process.env.PATH }, cwd) };
+  };
+
+  it('keeps the exit status of a last command errexit does not stop at', () => {
+    expect(run('export A=1\ntest -e /nonexistent && echo there')).toEqual({ status: 1, saved: undefined });
+    expect(run('export A=1\nexit 3')).toEqual({ status: 3, saved: undefined });
+  });
+
+  it('saves the state of a step that sets its own EXIT trap, or ends in a here-document', () => {
+    expect(run("trap 'true' EXIT\nexport A=1")).toEqual({ status: 0, saved: { set: { A: '1' }, unset: [] } });
+    expect(run('export B=2\ncat >/dev/null <<EOF\nhi\nEOF')).toEqual({ status: 0, saved: { set: { B: '2' }, unset: [] } });
+    expect(run('export C=3\necho one \\')).toEqual({ status: 0, saved: { set: { C: '3' }, unset: [] } });
+  });
+});
