@@ -42,7 +42,7 @@ const OUTPUT_LANGUAGES = new Set(['text', 'txt', 'output', 'plaintext', 'plain',
 const OUTPUT_LEAD =
   /\b(?:example output|sample output|the output|output is|output should|output looks|you should see|(?:will|should) (?:print|show|return|look like)|prints?\s+(?:something\s+)?like|similar to)\b|^output\b/i;
 const GATE =
-  /\b(?:(?:go on|continue|proceed|move on)\b[^.]*\bonly (?:if|when|after)|only (?:go on|continue|proceed)\b|if\b[^.]*\b(?:match(?:es)?|pass(?:es)?|succeeds?|is healthy|are healthy|looks? (?:right|good|correct))\b[^.]*,\s*(?:go on|continue|proceed|move on)|sign(?:ed|s)?[- ]off|get (?:an? )?(?:approval|go-ahead)|go\/no-go|do not (?:go on|continue|proceed) (?:until|unless))\b/i;
+  /\b(?:(?:verify|review|inspect|check)\s+(?:the\s+)?contents?\b|complete and accurate|(?:before|until) (?:you )?(?:proceed(?:ing)?|go(?:ing)? on|continu(?:e|ing)|apply(?:ing)? it)\b|(?:go on|continue|proceed|move on)\b[^.]*\bonly (?:if|when|after)|only (?:go on|continue|proceed)\b|if\b[^.]*\b(?:match(?:es)?|pass(?:es)?|succeeds?|is healthy|are healthy|looks? (?:right|good|correct))\b[^.]*,\s*(?:go on|continue|proceed|move on)|sign(?:ed|s)?[- ]off|get (?:an? )?(?:approval|go-ahead)|go\/no-go|do not (?:go on|continue|proceed) (?:until|unless))\b/i;
 /** First words of a sentence that tells the reader to do something (a manual step, not a note). */
 const IMPERATIVE =
   /^(?:follow|restart|run|check|verify|confirm|make sure|ensure|post|notify|tell|page|stop|start|type|enter|open|log in|sign in|revert|reset|restore|remove|delete|update|edit|set|copy|move|wait|ask|contact|schedule|create|apply|redeploy|deploy|roll back|rollback|downgrade|upgrade|install|uninstall|reinstall|disable|enable|replace|go back|take|download|upload|switch|announce|inform|escalate|review|monitor|watch|drain|cordon|scale|rerun|re-run|retry|clear|flush|purge|reboot|shut down|bring)\b/i;
@@ -688,7 +688,8 @@ export function fenceAttributes(meta: string | null | undefined): Record<string,
     return Object.fromEntries(Object.entries(parsed).map(([key, value]) => [key, String(value)]));
   } catch {
     const attributes: Record<string, string> = {};
-    for (const match of text.slice(1, -1).matchAll(/([\w-]+)\s*=\s*("[^"]*"|'[^']*'|[^\s}]+)/g)) attributes[match[1]!] = match[2]!.replace(/^["']|["']$/g, '');
+    // A name starts after a non-name character: without the lookbehind a 50 KB run of letters took 38 s (quadratic backtracking).
+    for (const match of text.slice(1, -1).matchAll(/(?<![\w-])([\w-]+)\s*=\s*("[^"]*"|'[^']*'|[^\s}]+)/g)) attributes[match[1]!] = match[2]!.replace(/^["']|["']$/g, '');
     return attributes;
   }
 }
@@ -894,14 +895,28 @@ function makeShellStep(title: string, line: number, raw: string[], lineMap: numb
     }),
   );
   const script = lines.join('\n');
-  return { kind: 'shell', title, line, notes, script, lineMap, placeholders, parameters, hazards: findHazards(script, lineMap), destructive: findDestructive(script, lineMap) };
+  const destructive = findDestructive(script, lineMap);
+  // "⚠️ This is destructive", "this wipes any existing data": the text's word counts when no command is in the catalogue.
+  const said = [title, context.intro ?? '', ...notes].find((text) => DESTRUCTIVE_TEXT.test(text));
+  if (destructive.length === 0 && said && hasCommands(lines)) {
+    const first = lines.findIndex((text) => stripComment(text).trim() !== '');
+    destructive.push({ line: lineMap[first] ?? line, command: lines[first]!.trim(), reason: `the note says: "${cleanTitle(said).slice(0, 80)}"`, fix: 'check what it deletes before running it' });
+  }
+  return { kind: 'shell', title, line, notes, script, lineMap, placeholders, parameters, hazards: findHazards(script, lineMap), destructive };
 }
+
+const DESTRUCTIVE_TEXT =
+  /\b(?:(?:is|are) destructive|destructive (?:step|command|operation|action)|(?:wipes?|erases?|deletes?|drops?|destroys?|removes?) (?:all|any|every|the existing)\b[^.]*\b(?:data|messages?|rows?|records?|tables?|volumes?|files?)|data loss|cannot be undone|irreversible)\b/i;
 
 const POINTER = /\b(?:follow|see|use|run|execute|apply|do)\b[^.]*?\b(?:rollback|roll-back|plan|procedure|runbook|steps|instructions)\b[^.]*?((?:\.{1,2}\/|\/)?[\w.@-]+(?:\/[\w.@-]+)*\.md)\b/i;
 
+/** The longest manual step read as a pointer (docs/security.md). */
+const MAX_POINTER_TEXT = 300;
+
 /** A manual step that only points at another plan ("Follow full rollback plan from `docs/x.md`"). */
 function withLink(step: ManualStep): ManualStep {
-  if (step.items.length !== 1) return step;
+  // A pointer is one short sentence; POINTER backtracks polynomially, so a 36 KB item hung `show` for minutes.
+  if (step.items.length !== 1 || step.items[0]!.length > MAX_POINTER_TEXT) return step;
   const match = POINTER.exec(step.items[0]!);
   if (match && !/^https?:/i.test(match[1]!)) step.link = { target: match[1]!, line: step.line };
   return step;

@@ -301,6 +301,29 @@ describe('what a step is made of', () => {
     expect(top('61_01a_k8s_deployment_rollback.md').filter((line) => line.startsWith('choice'))).toEqual(["choice Now you've decided to undo the current rollout and go back to the previous revision"]);
   });
 
+  it('"Using X" / "Using Y" headings are methods (paths); "review the contents … complete and accurate" is a gate; "This is destructive" marks the block', () => {
+    expect(paths(parseFixture('methods-gate-destructive.md'))).toEqual([
+      {
+        title: 'Using the bundled CLI',
+        steps: [
+          'shell Export the store',
+          'manual Review the contents of ./store.tar and make sure it is complete and accurate. [gate]',
+          'shell Reset the store. This is destructive: the current data is gone afterwards. [destructive]',
+          'shell Import the export',
+        ],
+      },
+      { title: 'Using the web console', steps: ['manual Open the console and click Export.', 'manual Click Reset, then Import and pick the export.'] },
+    ]);
+  });
+
+  it('unseen 71: two methods, the dump review is a gate, both volume deletions destructive', () => {
+    const note = parseFixture('71_01a_speckle_postgres_restore.md', unseenDir);
+    expect(note.rollback!.paths.map((path) => path.title)).toEqual(['Using the provided scripts', 'Using pgadmin']);
+    const scripts = note.rollback!.paths[0]!.steps;
+    expect(scripts.filter((step) => step.gate).map((step) => step.line)).toEqual([30]);
+    expect(scripts.filter((step) => step.kind === 'shell' && step.destructive.length > 0).map((step) => step.line)).toEqual([31, 43]);
+  });
+
   it('blocks the text reserves (reference lists, "Never run … unless", "Only if …", "In an emergency") are shown, never run', () => {
     expect(outline(parseFixture('held-back-blocks.md').rollback!.paths[0]!.steps)).toEqual([
       'shell Put the previous image back',
