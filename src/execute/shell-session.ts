@@ -14,7 +14,7 @@
  * runbook's own RUNBOOK_* variables, which runbook sets for every step itself.
  */
 
-import { lstatSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { lstatSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileSafely } from '../files/write-file-safely.js';
 
@@ -55,10 +55,10 @@ export function applySession(state: SessionState, env: Env, cwd: string): { env:
 export function withSessionDump(script: string, dumpPath: string): string {
   const path = `'${dumpPath.replace(/'/g, `'\\''`)}'`;
   const prefix = [
-    // A subshell: the umask and IFS stay the step's own (its EXIT trap may still run).
-    '__runbook_session_dump() { (umask 077; IFS=$\'\\n\'; { printf \'%s\\0\' "$PWD"; for __rb_name in $(compgen -e); do [ -n "${!__rb_name+set}" ] && printf \'%s=%s\\0\' "$__rb_name" "${!__rb_name}"; done; } > ' +
+    // No subshell (a fork per step): runbook creates the dump file 0600 beforehand; IFS stays the step's.
+    '__runbook_session_dump() { local IFS=$\'\\n\' __rb_name; { printf \'%s\\0\' "$PWD"; for __rb_name in $(compgen -e); do [ -n "${!__rb_name+set}" ] && printf \'%s=%s\\0\' "$__rb_name" "${!__rb_name}"; done; } > ' +
       path +
-      ') || true; }',
+      ' || true; }',
     '__runbook_session_save() { local __rb_status=$?; trap - EXIT; if [ "$__rb_status" -eq 0 ]; then __runbook_session_dump; fi; return "$__rb_status"; }',
     // The last line's: the script's status stays its last command's (`test -f x && …` may end it in 1).
     '__runbook_session_end() { if [ "$1" -eq 0 ]; then __runbook_session_dump; fi; return "$1"; }',
@@ -132,21 +132,27 @@ export function openShellSession(path: string): ShellSession {
     step(script, runCwd, env) {
       const applied = applySession(state, env, runCwd);
       rmSync(dumpPath, { force: true });
+      // Created here, 0600 and new (never through a link): bash only fills it.
+      let unwritable: string | undefined;
+      try {
+        writeFileSync(dumpPath, '', { mode: 0o600, flag: 'wx' });
+      } catch (error) {
+        unwritable = (error as Error).message;
+      }
       const gone = missingFolder(applied.cwd);
       return {
         // The folder an earlier step moved to is gone: fail the step rather than run it elsewhere.
-        script: gone ? `echo ${quote(`runbook: the folder an earlier step changed to, ${applied.cwd}, is gone (${gone}); the step did not run`)} >&2; exit 1` : withSessionDump(script, dumpPath),
+        script: gone ? `echo ${quote(`runbook: the folder an earlier step changed to, ${applied.cwd}, is gone (${gone}); the step did not run`)} >&2; exit 1` : unwritable ? script : withSessionDump(script, dumpPath),
         cwd: gone ? runCwd : applied.cwd,
         env: applied.env,
         finish(ok) {
           try {
             if (!ok) return undefined;
+            if (unwritable) return `its exported variables and folder were not saved: ${unwritable}`;
             const base = Object.fromEntries(Object.entries(env).filter(([name]) => carried(name)));
-            let dump: string;
-            try {
-              dump = readFileSync(dumpPath, 'utf8');
-            } catch {
-              // `exec`, or the step's own `trap … EXIT`, replaced ours: nothing to carry from it.
+            const dump = readFileSync(dumpPath, 'utf8');
+            if (dump === '') {
+              // `exec`, or the step's own `trap … EXIT` and an `exit`: nothing to carry from it.
               return 'its exported variables and folder were not saved (it replaced the shell with exec, or set its own EXIT trap): later steps see the state before it';
             }
             const next = sessionFromDump(dump, base, runCwd);

@@ -688,7 +688,8 @@ export function fenceAttributes(meta: string | null | undefined): Record<string,
     return Object.fromEntries(Object.entries(parsed).map(([key, value]) => [key, String(value)]));
   } catch {
     const attributes: Record<string, string> = {};
-    for (const match of text.slice(1, -1).matchAll(/([\w-]+)\s*=\s*("[^"]*"|'[^']*'|[^\s}]+)/g)) attributes[match[1]!] = match[2]!.replace(/^["']|["']$/g, '');
+    // A name starts after a non-name character: without the lookbehind a 50 KB run of letters took 38 s (quadratic backtracking).
+    for (const match of text.slice(1, -1).matchAll(/(?<![\w-])([\w-]+)\s*=\s*("[^"]*"|'[^']*'|[^\s}]+)/g)) attributes[match[1]!] = match[2]!.replace(/^["']|["']$/g, '');
     return attributes;
   }
 }
@@ -909,9 +910,13 @@ const DESTRUCTIVE_TEXT =
 
 const POINTER = /\b(?:follow|see|use|run|execute|apply|do)\b[^.]*?\b(?:rollback|roll-back|plan|procedure|runbook|steps|instructions)\b[^.]*?((?:\.{1,2}\/|\/)?[\w.@-]+(?:\/[\w.@-]+)*\.md)\b/i;
 
+/** The longest manual step read as a pointer (docs/security.md). */
+const MAX_POINTER_TEXT = 300;
+
 /** A manual step that only points at another plan ("Follow full rollback plan from `docs/x.md`"). */
 function withLink(step: ManualStep): ManualStep {
-  if (step.items.length !== 1) return step;
+  // A pointer is one short sentence; POINTER backtracks polynomially, so a 36 KB item hung `show` for minutes.
+  if (step.items.length !== 1 || step.items[0]!.length > MAX_POINTER_TEXT) return step;
   const match = POINTER.exec(step.items[0]!);
   if (match && !/^https?:/i.test(match[1]!)) step.link = { target: match[1]!, line: step.line };
   return step;

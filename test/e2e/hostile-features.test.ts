@@ -42,3 +42,31 @@ describe('hostile linked plans', () => {
     expect(show.stdout).toContain('echo INSIDE-STEP-RAN');
   });
 });
+
+describe('hostile fence attributes and pointers', () => {
+  const oneStep = (fence: string) => `${head}1. **Say hello**:\n   \`\`\`bash ${fence}\n   echo hello\n   \`\`\`\n`;
+
+  it.each([
+    ['900 KB of letters in the braces (the attribute regex backtracked: 50 KB took 38 s)', `{${'a'.repeat(900_000)}}`],
+    ['JSON nested 200,000 deep', `{"x":${'['.repeat(200_000)}${']'.repeat(200_000)}}`],
+    ['prototype keys and a value that cannot become a string', '{"__proto__":{"excludeFromRunAll":"true"},"constructor":"x","name":{"toString":1}}'],
+  ])('Runme fence attributes: %s leave the block a shell step, at once', async (_, fence) => {
+    const sandbox = createSandbox({ notes: [] });
+    writeFileSync(join(sandbox.runbooks, 'n.md'), oneStep(fence));
+    const show = await sandbox.run(['show', join(sandbox.runbooks, 'n.md')]);
+    expect(show.exitCode).toBe(0);
+    expect(show.stdout).toContain('1. Say hello  [shell, line 9]');
+    expect(show.stdout).toContain('│ echo hello');
+  });
+
+  it.each([
+    ['"follow plan " 3,000 times (the pointer regex backtracked: over 100 s)', 'follow plan '.repeat(3_000)],
+    ['30,000 letters with no .md (4.5 s)', 'a'.repeat(30_000)],
+  ])('a manual step of %s is not read as a pointer and shows at once', async (_, tail) => {
+    const sandbox = createSandbox({ notes: [] });
+    writeFileSync(join(sandbox.runbooks, 'n.md'), `${head}1. Follow the rollback plan ${tail}\n2. **Say hello**:\n   \`\`\`bash\n   echo hello\n   \`\`\`\n`);
+    const show = await sandbox.run(['show', join(sandbox.runbooks, 'n.md')]);
+    expect(show.exitCode).toBe(0);
+    expect(show.stdout).toContain('│ echo hello');
+  });
+});
