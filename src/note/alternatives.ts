@@ -102,6 +102,9 @@ const ONE_OF =
   /\b(?:(?:these|here) are (?:the |your )?(?:[\w-]+ ){0,2}(?:options|choices|alternatives|methods|approaches|ways)\b|the (?:supported|available|possible) (?:options|methods|approaches|ways)\b|one of the following|one of these|pick one|choose one|choose (?:the|an?) (?:option|method|approach|way)|depending on|whichever applies)\b|\beither\b[^.]*\bor\b[^.]*:\s*$/i;
 const METHOD = /^(?:[\w-]+\s+){0,3}?(?:using|via|through|by means of)\s+(.+)$/i;
 
+/** "If you decide to roll back …": the body restates why the whole procedure runs, it is no branch. */
+const ROLLBACK_PREMISE = /^(?:if|when|once) you (?:decide|want|choose|need|wish|have decided) to (?:roll ?back|revert|downgrade|undo|go back)\b/i;
+
 /** "Step 1: …", "1. …": numbered headings are a sequence, whatever they say. */
 const NUMBERED = /^(?:step\s+\d+\b|\d+[.)]\s)/i;
 
@@ -168,7 +171,7 @@ export function alternativeRuns(candidates: Candidate[], introduced = false): [n
         readsAsCondition(candidate.title) ||
         readsAsOption(candidate.title) ||
         readsAsAlternatively(candidate.title) ||
-        (candidate.firstText !== undefined && (readsAsCondition(candidate.firstText) || readsAsAlternatively(candidate.firstText)))),
+        (candidate.firstText !== undefined && !ROLLBACK_PREMISE.test(candidate.firstText.trim()) && (readsAsCondition(candidate.firstText) || readsAsAlternatively(candidate.firstText)))),
   );
   const terms = candidates.map((candidate) => variantTerms(candidate.title, candidate.label === true));
   const distinctTerms = new Set(terms.flatMap((list) => (list.length > 0 ? [list.join('+')] : [])));

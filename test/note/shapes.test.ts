@@ -344,6 +344,19 @@ describe('what a step is made of', () => {
     expect(parseFixture('69_01b_flyway_rollback_options.md', unseenDir).rollback!.paths.length).toBe(3);
   });
 
+  it('Hugo {{< text bash >}} / {{< highlight bash >}} blocks are shell blocks; "If you decide to roll back" under a phase is no branch', () => {
+    const note = parseFixture('hugo-text-shortcode.md');
+    expect(paths(note)).toEqual([{ title: 'Rollback Procedure', steps: ['shell Switch traffic back [output 2]', 'shell Remove the green pool'] }]);
+    const scripts = note.rollback!.paths[0]!.steps.map((step) => (step.kind === 'shell' ? step.script : ''));
+    expect(scripts).toEqual(['./lb.sh weight blue=100 green=0\n./lb.sh status', './pool.sh remove green']);
+  });
+
+  it('unseen 62: Istio phases are one path and the canary uninstall runs', () => {
+    const steps = parseFixture('62_01a_istio_canary_uninstall.md', unseenDir).rollback!.paths;
+    expect(steps.length).toBe(1);
+    expect(steps[0]!.steps.flatMap((step) => (step.kind === 'shell' ? [step.script] : [])).join('\n')).toContain('istioctl uninstall --revision=canary');
+  });
+
   it('blocks the text reserves (reference lists, "Never run … unless", "Only if …", "In an emergency") are shown, never run', () => {
     expect(outline(parseFixture('held-back-blocks.md').rollback!.paths[0]!.steps)).toEqual([
       'shell Put the previous image back',
