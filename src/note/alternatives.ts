@@ -98,7 +98,8 @@ const PHASE =
   /^(?:prerequisites?|pre-?requisites?|requirements|before you (?:begin|start)|preparation|prepare|important considerations?|considerations?|notes?|background|overview|verification|verify|validation|validate|post[- ]\w+|after the rollback|clean ?up|checks?|summary|references?)\b/i;
 /** "Roll back a Linux instance", "Rolling back to v1.25.0", "Multiversion downgrades": a whole way of rolling back. */
 const WHOLE_ROLLBACK = /\b(?:roll(?:ing|ed)?[ -]?backs?|downgrad\w*|revert(?:ing)?|restor(?:e|ing))\b.*\b(?:a|an|to|from|with|without|for|of|via|using|by)\b|\b(?:downgrades|rollbacks)\b/i;
-const ONE_OF = /\b(?:one of the following|one of these|pick one|choose one|choose (?:the|an?) (?:option|method|approach|way)|depending on|whichever applies)\b|\beither\b[^.]*\bor\b[^.]*:\s*$/i;
+const ONE_OF =
+  /\b(?:(?:these|here) are (?:the |your )?(?:[\w-]+ ){0,2}(?:options|choices|alternatives|methods|approaches|ways)\b|the (?:supported|available|possible) (?:options|methods|approaches|ways)\b|one of the following|one of these|pick one|choose one|choose (?:the|an?) (?:option|method|approach|way)|depending on|whichever applies)\b|\beither\b[^.]*\bor\b[^.]*:\s*$/i;
 const METHOD = /^(?:[\w-]+\s+){0,3}?(?:using|via|through|by means of)\s+(.+)$/i;
 
 /** "Step 1: …", "1. …": numbered headings are a sequence, whatever they say. */
@@ -157,7 +158,8 @@ export interface Candidate {
  * does not start…" after "Restore Command"). Phases (Prerequisites, Verification) never count.
  */
 export function alternativeRuns(candidates: Candidate[], introduced = false): [number, number][] {
-  if (candidates.some((candidate) => NUMBERED.test(candidate.title))) return [];
+  // Numbered headings are a sequence, unless the text before them says they are options.
+  if (!introduced && candidates.some((candidate) => NUMBERED.test(candidate.title))) return [];
   const phase = candidates.map((candidate) => readsAsPhase(candidate.title));
   const conditional = candidates.map(
     (candidate, index) =>

@@ -324,6 +324,26 @@ describe('what a step is made of', () => {
     expect(scripts.filter((step) => step.kind === 'shell' && step.destructive.length > 0).map((step) => step.line)).toEqual([31, 43]);
   });
 
+  it('same-level headings after a prose-only "## Rollback Procedure" are its steps, up to the next template section', () => {
+    expect(paths(parseFixture('same-level-sections.md'))).toEqual([{ title: 'Rollback Procedure', steps: ['shell Drain the new tier', 'shell Point clients at the old tier'] }]);
+  });
+
+  it('numbered headings the text calls options ("Here are the three supported methods") are alternatives', () => {
+    expect(paths(parseFixture('numbered-options-introduced.md')).map((path) => path.title)).toEqual(['1. Undo script', '2. Hand-written revert', '3. Restore from backup']);
+  });
+
+  it('"## Rollback Plan (Emergency)" is the rollback section when no heading says Rollback Procedure', () => {
+    const note = parseFixture('loose-section-title.md');
+    expect(note.rollback?.heading).toBe('Rollback Plan (Emergency)');
+    expect(paths(note)).toEqual([{ title: 'Rollback Plan (Emergency)', steps: ['shell Flip the flag back'] }]);
+  });
+
+  it('unseen 63a/69a: same-level sections are read, numbered Flyway options are alternatives', () => {
+    expect(parseFixture('63_01a_consul_outage_recovery.md', unseenDir).rollback!.paths.length).toBe(4);
+    expect(parseFixture('69_01a_flyway_rollback_options.md', unseenDir).rollback!.paths.map((path) => path.title)).toEqual(['1. Flyway Undo Scripts', '2. Manual Rollback', '3. Point-in-time Recovery']);
+    expect(parseFixture('69_01b_flyway_rollback_options.md', unseenDir).rollback!.paths.length).toBe(3);
+  });
+
   it('blocks the text reserves (reference lists, "Never run … unless", "Only if …", "In an emergency") are shown, never run', () => {
     expect(outline(parseFixture('held-back-blocks.md').rollback!.paths[0]!.steps)).toEqual([
       'shell Put the previous image back',
