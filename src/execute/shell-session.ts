@@ -4,9 +4,9 @@
  * folder it `cd`s to carry into every later step, also across `runbook resume`.
  *
  * Each step still runs in its own bash (process group, errexit, timeouts unchanged). Its script
- * gets a one-line prefix (on line 1, so bash's line numbers stay the note's) that sets an EXIT
- * trap: when the script exits 0, the trap writes `$PWD` and every exported variable, NUL-separated,
- * to a dump file. Only after the step succeeded does runbook read the dump, keep what differs from
+ * gets a prefix on line 1 (so bash's line numbers stay the note's) that sets an EXIT trap, and a
+ * last line: when the script exits 0, they write `$PWD` and every exported variable,
+ * NUL-separated, to a dump file runbook created (0600). Only after the step succeeded does runbook read the dump, keep what differs from
  * the run's starting environment, and save it (mode 0600: it may hold secrets) next to the
  * journal. A failed, timed-out or interrupted step leaves the saved state as it was.
  *
