@@ -38,6 +38,8 @@ interface PendingHeading {
   line: number;
 }
 
+/** The last sentence of a lead says what appears, not what to type ("… and log:", "you will see them ingest …:"). */
+const DESCRIBES_OUTPUT = /\b(?:logs?|prints?|shows?|displays?|reports?|outputs?|responds?|returns?|ingests?|you (?:will|should) see|appears?|looks? like)\b/i;
 const OUTPUT_LANGUAGES = new Set(['text', 'txt', 'output', 'plaintext', 'plain', 'log', 'none', 'nohighlight']);
 const OUTPUT_LEAD =
   /\b(?:example output|sample output|the output|output is|output should|output looks|you should see|(?:will|should) (?:print|show|return|look like)|prints?\s+(?:something\s+)?like|similar to)\b|^output\b/i;
@@ -290,6 +292,23 @@ function flowSteps(nodes: readonly RootContent[], pathTitle: string, carry?: str
         const last = producer(flow.steps.at(-1));
         const outputLead = lead !== undefined && OUTPUT_LEAD.test(lead.text);
         const outputFence = blocks.every((block) => OUTPUT_LANGUAGES.has((block.lang ?? '').toLowerCase()));
+        // "Restart the servers. They ingest the recovery file and log:" + a `text` block: what a
+        // person's action prints, shown under it, never a "run by hand" step of its own.
+        if (outputFence && lead?.introduces && !lead.bold && DESCRIBES_OUTPUT.test(lead.text.split(/(?<=[.!?])\s+/).at(-1)!)) {
+          const lines = blocks.flatMap((block) => block.value.split('\n'));
+          const sentences = lead.text.split(/(?<=[.!?])\s+/);
+          if (IMPERATIVE.test(lead.text.replace(/^(?:now|then|next|finally),?\s+/i, '')) || !last) {
+            const step = manualStep(cleanTitle(sentences[0]!), lead.line, [lead.text]);
+            step.output = lines;
+            push(step);
+          } else {
+            addNote(lead.text);
+            (last.output ??= []).push(...lines);
+          }
+          lead = undefined;
+          heading = undefined;
+          break;
+        }
         if (last && last.kind !== 'choice' && (outputLead || (outputFence && lead === undefined) || (outputFence && last.kind === 'shell' && lead !== undefined && lead.introduces && /\boutput\b/i.test(lead.text)))) {
           if (lead && !outputLead) addNote(lead.text);
           (last.output ??= []).push(...blocks.flatMap((block) => block.value.split('\n')));

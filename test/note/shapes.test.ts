@@ -383,6 +383,19 @@ describe('what a step is made of', () => {
     expect(outline(parseFixture('66_01a_helm_release_rollback.md', unseenDir).rollback!.paths[0]!.steps)).toContain('choice To confirm that things have been rolled back, run any one of the commands below');
   });
 
+  it('a text block introduced as what an action prints ("it reports:", "the display then shows:") is output, never a run-by-hand step', () => {
+    expect(outline(parseFixture('output-after-person-action.md').rollback!.paths[0]!.steps)).toEqual([
+      'manual Power-cycle the appliance from its front panel. [output 1]',
+      'manual Wait a minute; the display then shows [output 1]',
+      'shell Then check it answers',
+    ]);
+  });
+
+  it('unseen 63b: the log blocks of the restart are output, not manual steps', () => {
+    const steps = parseFixture('63_01b_consul_outage_recovery.md', unseenDir).rollback!.paths.flatMap((path) => flattenSteps(path.steps));
+    expect(steps.filter((step) => step.kind === 'manual' && step.code?.language === 'text' && /ingest|log$/.test(step.title))).toEqual([]);
+  });
+
   it('blocks the text reserves (reference lists, "Never run … unless", "Only if …", "In an emergency") are shown, never run', () => {
     expect(outline(parseFixture('held-back-blocks.md').rollback!.paths[0]!.steps)).toEqual([
       'shell Put the previous image back',
