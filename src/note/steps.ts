@@ -42,7 +42,7 @@ const OUTPUT_LANGUAGES = new Set(['text', 'txt', 'output', 'plaintext', 'plain',
 const OUTPUT_LEAD =
   /\b(?:example output|sample output|the output|output is|output should|output looks|you should see|(?:will|should) (?:print|show|return|look like)|prints?\s+(?:something\s+)?like|similar to)\b|^output\b/i;
 const GATE =
-  /\b(?:(?:verify|review|inspect|check)\s+(?:the\s+)?contents?\b|complete and accurate|(?:before|until) (?:you )?(?:proceed(?:ing)?|go(?:ing)? on|continu(?:e|ing)|apply(?:ing)? it)\b|(?:go on|continue|proceed|move on)\b[^.]*\bonly (?:if|when|after)|only (?:go on|continue|proceed)\b|if\b[^.]*\b(?:match(?:es)?|pass(?:es)?|succeeds?|is healthy|are healthy|looks? (?:right|good|correct))\b[^.]*,\s*(?:go on|continue|proceed|move on)|sign(?:ed|s)?[- ]off|get (?:an? )?(?:approval|go-ahead)|go\/no-go|do not (?:go on|continue|proceed) (?:until|unless))\b/i;
+  /\b(?:(?:allowed|permitted) only (?:if|when)|only (?:allowed|permitted) (?:if|when)|approves?\b|(?:verify|review|inspect|check)\s+(?:the\s+)?contents?\b|complete and accurate|(?:before|until) (?:you )?(?:proceed(?:ing)?|go(?:ing)? on|continu(?:e|ing)|apply(?:ing)? it)\b|(?:go on|continue|proceed|move on)\b[^.]*\bonly (?:if|when|after)|only (?:go on|continue|proceed)\b|if\b[^.]*\b(?:match(?:es)?|pass(?:es)?|succeeds?|is healthy|are healthy|looks? (?:right|good|correct))\b[^.]*,\s*(?:go on|continue|proceed|move on)|sign(?:ed|s)?[- ]off|get (?:an? )?(?:approval|go-ahead)|go\/no-go|do not (?:go on|continue|proceed) (?:until|unless))\b/i;
 /** First words of a sentence that tells the reader to do something (a manual step, not a note). */
 const IMPERATIVE =
   /^(?:follow|restart|run|check|verify|confirm|make sure|ensure|post|notify|tell|page|stop|start|type|enter|open|log in|sign in|revert|reset|restore|remove|delete|update|edit|set|copy|move|wait|ask|contact|schedule|create|apply|redeploy|deploy|roll back|rollback|downgrade|upgrade|install|uninstall|reinstall|disable|enable|replace|go back|take|download|upload|switch|announce|inform|escalate|review|monitor|watch|drain|cordon|scale|rerun|re-run|retry|clear|flush|purge|reboot|shut down|bring)\b/i;
@@ -319,6 +319,7 @@ function flowSteps(nodes: readonly RootContent[], pathTitle: string, carry?: str
         const listSteps = stepsOfList(node, lead, heading);
         if (listSteps.consumedLead) lead = undefined;
         flushLead();
+        for (const note of listSteps.notes ?? []) addNote(note);
         heading = undefined;
         push(...listSteps.steps);
         break;
@@ -436,7 +437,10 @@ function readLead(paragraph: Paragraph): Lead {
   return { title: cleanTitle(text), notes: [], text: cleanTitle(text), line, bold: false, introduces, node: paragraph };
 }
 
-function stepsOfList(list: List, lead: Lead | undefined, heading: PendingHeading | undefined): { steps: Step[]; consumedLead: boolean } {
+/** "Never:", "Do not:", "Avoid:" leading a list (its colon already stripped from the lead). */
+const PROHIBITION = /^(?:never|do not|don't|avoid|must not|you must not)\b[^.]{0,40}$/i;
+
+function stepsOfList(list: List, lead: Lead | undefined, heading: PendingHeading | undefined): { steps: Step[]; consumedLead: boolean; notes?: string[] } {
   const items = list.children;
   const alternatives = alternativeItems(list, lead?.text);
   if (alternatives) {
@@ -451,9 +455,21 @@ function stepsOfList(list: List, lead: Lead | undefined, heading: PendingHeading
   }
   const isTask = (item: ListItem) => item.checked === true || item.checked === false;
   const isSimple = (item: ListItem) => !containsCode(item) && !item.children.some((child) => child.type === 'list') && !isTask(item) && !GATE.test(textOf(item));
-  if (!list.ordered && items.every(isSimple)) {
-    // A plain bullet list is one checklist the operator goes through.
+  const plain = !list.ordered && items.every((item) => !containsCode(item) && !item.children.some((child) => child.type === 'list'));
+  if (plain && lead?.introduces) {
     const texts = items.map((item) => textOf(item));
+    // "Never:" / "Do not:" over bullets: prohibitions to keep in mind, not things to do.
+    if (PROHIBITION.test(lead.text)) return { steps: [], consumedLead: true, notes: [`${lead.text}: ${texts.join('; ')}`] };
+    // "Rollback is allowed only if:" over bullets: preconditions someone confirms before going on.
+    if (GATE.test(lead.text)) {
+      const step = manualStep(lead.title, lead.line, texts);
+      step.gate = `${lead.text}: ${texts.join('; ')}`;
+      return { steps: [step], consumedLead: true };
+    }
+  }
+  if (!list.ordered && items.every(isSimple)) {
+    const texts = items.map((item) => textOf(item));
+    // A plain bullet list is one checklist the operator goes through.
     const title = lead?.title ?? heading?.title ?? (texts.length === 1 ? cleanTitle(texts[0]!) : 'Checklist');
     return { steps: [manualStep(title, lead?.line ?? heading?.line ?? lineOf(list), texts, lead?.notes ?? [])], consumedLead: lead !== undefined };
   }
@@ -515,6 +531,15 @@ function stepsOfItem(item: ListItem): Step[] {
   const prose = [lead?.text ?? '', ...body.flatMap((node) => textsWithoutCode(node))].join(' ');
   const gate = lead && GATE.test(prose) ? (body.flatMap((node) => textsWithoutCode(node)).find((text) => GATE.test(text)) ?? prose) : undefined;
   if (!body.some(containsCode)) {
+    // "Fetch the snapshot from one of these places:" over a sub-list: the places are options.
+    const places = body.length === 1 && body[0]!.type === 'list' && lead && introducesAlternatives(lead.text) ? body[0].children : [];
+    if (places.length >= 2) {
+      const options = places.map((place) => {
+        const text = textsWithoutCode(place).join(' ');
+        return { title: shortTitle(cleanTitle(text)), line: lineOf(place), steps: [manualStep(shortTitle(cleanTitle(text)), lineOf(place), [text])] as Step[] };
+      });
+      return [choiceStep(title, line, options)];
+    }
     const texts = body.flatMap((node) => textsWithoutCode(node));
     const items = texts.length > 0 ? texts : [lead ? lead.text : textOf(item)];
     const step = manualStep(title, line, items, texts.length > 0 ? (lead?.notes ?? []) : []);
@@ -540,6 +565,11 @@ function stepsOfItem(item: ListItem): Step[] {
       return steps;
     }
     return steps;
+  }
+  const codes = body.filter((node): node is Code => node.type === 'code');
+  if (lead && introducesAlternatives(lead.text) && codes.length === 1 && body.length === 1) {
+    const choice = commandChoice(codes[0]!, title, line);
+    if (choice) return [choice];
   }
   const segments = segmentItem(body);
   const itemHeld = lead ? heldBackReason(lead.text) : undefined;
@@ -572,6 +602,19 @@ function alternativeLeadsInside(body: readonly Nodes[]): boolean {
   const conditions = leads.filter(({ lead }) => readsAsCondition(lead.text) && !GATE.test(lead.text)).length;
   const alternatively = leads.some(({ lead, index }) => readsAsAlternatively(lead.text) && body.slice(0, index).some((node) => node.type === 'code'));
   return options >= 2 || conditions >= 2 || alternatively;
+}
+
+/** "Run any one of the commands below:" over one block of plain command lines: each line is an option. */
+function commandChoice(block: Code, title: string, line: number): ChoiceStep | undefined {
+  const lines = block.value.split('\n');
+  const commands = lines.flatMap((text, index) => (text.trim() !== '' && !text.trim().startsWith('#') && !/[\\|&;]\s*$|<<|[{(]\s*$/.test(text) ? [{ text, index }] : []));
+  if (commands.length < 2 || commands.length !== lines.filter((text) => text.trim() !== '').length) return undefined;
+  const fence = lineOf(block);
+  const options = commands.map(({ text, index }) => {
+    const code: Code = { ...block, value: text, position: { start: { line: fence + index, column: 1 }, end: { line: fence + index + 2, column: 1 } } };
+    return { title: text.trim(), line: fence + 1 + index, steps: blockSteps([code], { title: text.trim(), line: fence + 1 + index, notes: [] }) };
+  });
+  return choiceStep(title, line, options);
 }
 
 function manualOrNote(lead: Lead): string {

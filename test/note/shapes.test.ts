@@ -357,6 +357,32 @@ describe('what a step is made of', () => {
     expect(steps[0]!.steps.flatMap((step) => (step.kind === 'shell' ? [step.script] : [])).join('\n')).toContain('istioctl uninstall --revision=canary');
   });
 
+  it('"permitted only if:" over bullets is a gate, "Do not:" bullets are a note, "one of these places" and "any one of the commands below" are choices', () => {
+    const steps = parseFixture('list-leads-prohibition-gate-choice.md').rollback!.paths[0]!.steps;
+    expect(outline(steps)).toEqual([
+      'manual Going back is permitted only if [gate]',
+      'choice Download the last export from one of these places',
+      '  - the nightly bucket',
+      '    manual the nightly bucket',
+      "  - the replica's local disk",
+      "    manual the replica's local disk",
+      'choice Restart the app with any one of the commands below',
+      '  - systemctl restart app',
+      '    shell systemctl restart app',
+      '  - ./app.sh restart',
+      '    shell ./app.sh restart',
+    ]);
+    expect(steps.at(-1)!.notes).toContain('Do not: restore the database by hand; skip the smoke test');
+  });
+
+  it('unseen 67b/64/66: the IC approval is a gate, "Never:" is no checklist, one of these places and any one of the commands are choices', () => {
+    const golden = parseFixture('67_01b_golden_rollback_procedure.md', unseenDir).rollback!.paths[0]!.steps;
+    expect(golden[0]!.gate).toContain('Incident Commander approves');
+    expect(golden.map((step) => step.title)).not.toContain('Never');
+    expect(outline(parseFixture('64_01a_vault_restore.md', unseenDir).rollback!.paths[0]!.steps)).toContain('choice Fetch the most recent Vault snapshot from one of these places');
+    expect(outline(parseFixture('66_01a_helm_release_rollback.md', unseenDir).rollback!.paths[0]!.steps)).toContain('choice To confirm that things have been rolled back, run any one of the commands below');
+  });
+
   it('blocks the text reserves (reference lists, "Never run … unless", "Only if …", "In an emergency") are shown, never run', () => {
     expect(outline(parseFixture('held-back-blocks.md').rollback!.paths[0]!.steps)).toEqual([
       'shell Put the previous image back',
