@@ -65,6 +65,14 @@ export function prepareNodes(nodes: readonly RootContent[], depth: number): Root
     }
     if (node.type === 'paragraph') {
       const text = textOf(node);
+      // HashiCorp's `~> Warning`, `-> Note`, `!> Danger` paragraphs are admonitions.
+      const marker = HASHICORP.exec(text);
+      const head = node.children[0];
+      if (marker && head?.type === 'text') {
+        const stripped: Paragraph = { ...node, children: [{ ...head, value: head.value.replace(/^\s*(?:~>|->|!>)\s*/, '') }, ...node.children.slice(1)] };
+        out.push(noteOf([stripped], node, marker[1] === '~>' ? 'warning' : marker[1] === '!>' ? 'danger' : 'note'));
+        continue;
+      }
       // Istio's `{{< text bash >}}` … `{{< /text >}}` (Hugo's `{{< highlight bash >}}`) is a fence.
       const fence = shortcodeFence(node, nodes, index);
       if (fence) {
@@ -128,6 +136,7 @@ export function prepareNodes(nodes: readonly RootContent[], depth: number): Root
   return out;
 }
 
+const HASHICORP = /^(~>|->|!>)\s/;
 const CODE_SHORTCODE = /^\{\{[<%]\s*(text|highlight|code)\s+["']?([\w+-]+)["']?[^}]*?[>%]\}\}/;
 
 /**

@@ -396,6 +396,16 @@ describe('what a step is made of', () => {
     expect(steps.filter((step) => step.kind === 'manual' && step.code?.language === 'text' && /ingest|log$/.test(step.title))).toEqual([]);
   });
 
+  it('HashiCorp "~>" admonitions and <br /> leave no markup in titles and notes', () => {
+    const steps = parseFixture('markup-leftovers.md').rollback!.paths[0]!.steps;
+    expect(outline(steps)).toEqual(['shell Stop the sync job']);
+    expect(steps[0]!.notes).toEqual(['Warning: Read the whole procedure before starting.']);
+    const consul = parseFixture('63_01a_consul_outage_recovery.md', unseenDir).rollback!.paths.flatMap((path) => flattenSteps(path.steps));
+    expect(consul.flatMap((step) => [step.title, ...step.notes]).join('\n')).not.toContain('~>');
+    const nextcloud = flattenSteps(parseFixture('68_01a_nextcloud_restic_restore.md', unseenDir).rollback!.paths[0]!.steps);
+    expect(nextcloud.map((step) => step.title).join('\n')).not.toContain('<br');
+  });
+
   it('blocks the text reserves (reference lists, "Never run … unless", "Only if …", "In an emergency") are shown, never run', () => {
     expect(outline(parseFixture('held-back-blocks.md').rollback!.paths[0]!.steps)).toEqual([
       'shell Put the previous image back',
