@@ -6,7 +6,7 @@
  * around steps are their notes; output shown in the note is output, never a step.
  */
 
-import type { Blockquote, Code, List, ListItem, Nodes, Paragraph, RootContent } from 'mdast';
+import type { Blockquote, Code, List, ListItem, Nodes, Paragraph, RootContent, Table } from 'mdast';
 import { alternativeRuns, introducesAlternatives, readsAsAlternatively, readsAsCondition, readsAsOption, subOptionTail, variantTerms, type Candidate } from './alternatives.js';
 import { findDestructive, findHazards } from './command-hazards.js';
 import { heldBackReason, withoutLabel } from './held-back.js';
@@ -148,11 +148,31 @@ const REFERENCE = /\b(?:(?:is|are) (?:described|documented|explained|covered) in
  * no commands and no instructions that only points elsewhere is a note, not a step or a path.
  */
 function referenceNotes(section: Section): string[] | undefined {
+  const table = tableNotes(section);
+  if (table) return table;
   if (section.children.length > 0 || section.body.some((node) => node.type !== 'paragraph')) return undefined;
   const texts = section.body.map((node) => textOf(node)).filter((text) => text !== '');
   if (texts.length === 0 || !texts.some((text) => REFERENCE.test(text)) || texts.some((text) => IMPERATIVE.test(text) && !REFERENCE.test(text))) return undefined;
   if (!section.body.some((node) => containsLink(node))) return undefined;
   return [`${section.title}: ${texts.join(' ')}`];
+}
+
+/**
+ * "### Decision Matrix" over a table (and perhaps a sentence about it): information that helps
+ * pick a path, a note, never a step to acknowledge on every path.
+ */
+function tableNotes(section: Section): string[] | undefined {
+  if (section.children.length > 0 || !section.body.some((node) => node.type === 'table')) return undefined;
+  const body = section.body.filter((node) => node.type !== 'thematicBreak' && node.type !== 'html');
+  if (body.some((node) => node.type !== 'table' && !(node.type === 'paragraph' && !IMPERATIVE.test(textOf(node))))) return undefined;
+  return body.map((node) => (node.type === 'table' ? `${section.title}: ${tableText(node)}` : textOf(node)));
+}
+
+/** A table as one line: "Symptom: Latency, Action: Investigate; …" (header cells name the values). */
+function tableText(table: Table): string {
+  const [header, ...rows] = table.children.map((row) => row.children.map((cell) => textOf(cell)));
+  if (!header) return '';
+  return rows.map((row) => row.map((cell, index) => (header[index] ? `${header[index]}: ${cell}` : cell)).join(', ')).join('; ');
 }
 
 function containsLink(node: Nodes): boolean {
@@ -241,7 +261,7 @@ function flowSteps(nodes: readonly RootContent[], pathTitle: string, carry?: str
     else if (readsAsAlternatively(text) && flow.steps.length > anchor) {
       alternative([manualStep(cleanTitle(text.split(/(?<=[.!?])\s/)[0]!), lead.line, [text])], text, lead.line);
     } else if ((IMPERATIVE.test(text) && sentences(text) <= 2) || lead.bold || (flow.steps.length === 0 && heading !== undefined && isLast(lead))) {
-      push(withLink(withCommandsInText(manualStep(titleFor(pathTitle), heading && !lead.bold ? heading.line : lead.line, [text], lead.bold ? lead.notes : []), lead.node)));
+      push(withLink(withCommandsInText(manualStep(titleFor(pathTitle), heading && !lead.bold ? heading.line : lead.line, [text], lead.bold ? lead.notes : []), lead.node), lead.node));
     } else addNote(text);
     lead = undefined;
   };
@@ -385,7 +405,8 @@ function flowSteps(nodes: readonly RootContent[], pathTitle: string, carry?: str
   // A section of notes only (prose, a warning) is a step to read and acknowledge, unless
   // sub-sections follow that the notes introduce.
   if (flow.steps.length === 0 && carry) carry.push(...flow.pending);
-  else if (flow.steps.length === 0 && flow.pending.length > 0) flow.steps.push(manualStep(heading?.title ?? pathTitle, heading?.line ?? lineOf(nodes[0]!), [...flow.pending]));
+  else if (flow.steps.length === 0 && flow.pending.length > 0)
+    flow.steps.push(withLink(manualStep(heading?.title ?? pathTitle, heading?.line ?? lineOf(nodes[0]!), [...flow.pending]), { type: 'root', children: [...nodes] }));
   else if (flow.pending.length > 0) flow.steps.at(-1)!.notes.push(...flow.pending);
   return flow.steps;
 }
@@ -563,7 +584,7 @@ function stepsOfItem(item: ListItem): Step[] {
     const items = texts.length > 0 ? texts : [lead ? lead.text : textOf(item)];
     const step = manualStep(title, line, items, texts.length > 0 ? (lead?.notes ?? []) : []);
     if (gate) step.gate = gate;
-    withLink(withCommandsInText(step, item));
+    withLink(withCommandsInText(step, item), item);
     return [step];
   }
   // Sub-lists that are alternatives or a sequence of their own: read the body as a flow.
@@ -976,12 +997,22 @@ const POINTER = /\b(?:follow|see|use|run|execute|apply|do)\b[^.]*?\b(?:rollback|
 const MAX_POINTER_TEXT = 300;
 
 /** A manual step that only points at another plan ("Follow full rollback plan from `docs/x.md`"). */
-function withLink(step: ManualStep): ManualStep {
+function withLink(step: ManualStep, node?: Nodes): ManualStep {
   // A pointer is one short sentence; POINTER backtracks polynomially, so a 36 KB item hung `show` for minutes.
   if (step.items.length !== 1 || step.items[0]!.length > MAX_POINTER_TEXT) return step;
   const match = POINTER.exec(step.items[0]!);
   if (match && !/^https?:/i.test(match[1]!)) step.link = { target: match[1]!, line: step.line };
+  // "See [the full rollback plan](plans/x.md) and follow it": the same pointer, as a markdown link.
+  const targets = node ? linkUrls(node).filter((url) => !/^[a-z][a-z+.-]*:/i.test(url) && /\.md$/i.test(url.split('#')[0]!)) : [];
+  if (!step.link && targets.length === 1 && LINK_POINTER.test(step.items[0]!)) step.link = { target: targets[0]!.split('#')[0]!, line: step.line };
   return step;
+}
+
+const LINK_POINTER = /\b(?:follow|see|use|run|execute|apply|do)\b[^.]{0,80}?\b(?:rollback|roll-back|plan|procedure|runbook|steps|instructions)\b/i;
+
+function linkUrls(node: Nodes): string[] {
+  if (node.type === 'link') return [node.url];
+  return 'children' in node ? (node.children as Nodes[]).flatMap(linkUrls) : [];
 }
 
 /** Inline code in a manual step's text that reads as a command (`systemctl status k3s`): lint says runbook never runs it. */

@@ -406,6 +406,24 @@ describe('what a step is made of', () => {
     expect(nextcloud.map((step) => step.title).join('\n')).not.toContain('<br');
   });
 
+  it('a section holding only a table is information (a note), not a step on every path; a markdown link to a plan is a linked plan', () => {
+    const note = parseFixture('table-section-and-link.md');
+    expect(paths(note)).toEqual([
+      { title: 'If the queue backs up within a day', steps: ['shell If the queue backs up within a day'] },
+      { title: 'If it backs up later', steps: ['manual If it backs up later'] },
+    ]);
+    const pointer = note.rollback!.paths[1]!.steps[0]!;
+    expect(pointer.kind === 'manual' && pointer.link).toEqual({ target: 'long-rollback.md', line: 17 });
+    expect(note.rollback!.paths[0]!.steps[0]!.notes).toContain('Which one to pick: Backlog: < 1 day, Path: first; Backlog: later, Path: second');
+  });
+
+  it('unseen 80a: the Decision Matrix is no step; the linked plan in a markdown link is found', () => {
+    const note = parseFixture('80_01a_template_shapes.md', unseenDir);
+    expect(note.rollback!.paths.flatMap((path) => path.steps.map((step) => step.title))).not.toContain('Decision Matrix');
+    const pointer = note.rollback!.paths[1]!.steps[0]!;
+    expect(pointer.kind === 'manual' && pointer.link?.target).toBe('plans/80_rollback_plan.md');
+  });
+
   it('blocks the text reserves (reference lists, "Never run … unless", "Only if …", "In an emergency") are shown, never run', () => {
     expect(outline(parseFixture('held-back-blocks.md').rollback!.paths[0]!.steps)).toEqual([
       'shell Put the previous image back',
