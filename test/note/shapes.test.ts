@@ -424,6 +424,18 @@ describe('what a step is made of', () => {
     expect(pointer.kind === 'manual' && pointer.link?.target).toBe('plans/80_rollback_plan.md');
   });
 
+  it('a table of steps and commands is one manual step per row with its expected output; any other table is a note', () => {
+    const steps = parseFixture('step-table.md').rollback!.paths[0]!.steps;
+    expect(outline(steps)).toEqual(['manual Pause the consumer [output 1]', 'manual Replay the dead letters [output 1]']);
+    expect(steps.map((step) => (step.kind === 'manual' ? step.items : []))).toEqual([['./consumer.sh pause'], ['./dlq.sh replay --all']]);
+    expect(steps[1]!.notes).toEqual(['Version: 1.x, Supported: yes']);
+    expect(outline(parseFixture('94_01a_command_table.md', unseenDir).rollback!.paths[0]!.steps)).toEqual([
+      'manual Scale down the new version [output 1]',
+      'manual Scale up the old version [output 1]',
+      'manual Point the service at v1 [output 1]',
+    ]);
+  });
+
   it('blocks the text reserves (reference lists, "Never run … unless", "Only if …", "In an emergency") are shown, never run', () => {
     expect(outline(parseFixture('held-back-blocks.md').rollback!.paths[0]!.steps)).toEqual([
       'shell Put the previous image back',
