@@ -331,7 +331,7 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
       if (!before.has(flag.name)) before.set(flag.name, reading);
     }
     const env = { ...options.env, RUNBOOK_STEP: String(step.number) };
-    const session = deps.session?.step(step.script, options.cwd, env) ?? { script: step.script, cwd: options.cwd, env, finish: () => undefined };
+    const session = deps.session?.step(step.script, options.cwd, env, step.lineMap) ?? { script: step.script, cwd: options.cwd, env, finish: () => undefined };
     const signal = deps.interrupts.beginStep();
     let result: ScriptResult | undefined;
     try {

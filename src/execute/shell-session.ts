@@ -4,9 +4,9 @@
  * folder it `cd`s to carry into every later step, also across `runbook resume`.
  *
  * Each step still runs in its own bash (process group, errexit, timeouts unchanged). Its script
- * gets a one-line prefix (on line 1, so bash's line numbers stay the note's) that sets an EXIT
- * trap: when the script exits 0, the trap writes `$PWD` and every exported variable, NUL-separated,
- * to a dump file. Only after the step succeeded does runbook read the dump, keep what differs from
+ * gets a prefix on line 1 (so bash's line numbers stay the note's) that sets an EXIT trap, and a
+ * last line: when the script exits 0, they write `$PWD` and every exported variable,
+ * NUL-separated, to a dump file runbook created (0600). Only after the step succeeded does runbook read the dump, keep what differs from
  * the run's starting environment, and save it (mode 0600: it may hold secrets) next to the
  * journal. A failed, timed-out or interrupted step leaves the saved state as it was.
  *
@@ -27,6 +27,8 @@ export interface SessionState {
   set: Record<string, string>;
   /** Variables of the starting environment a step unset. */
   unset: string[];
+  /** Note lines the successful steps ran: a later step does not run them again (see `step`). */
+  ran?: number[];
 }
 
 type Env = Record<string, string | undefined>;
@@ -93,7 +95,8 @@ export function parseSession(text: string): SessionState | undefined {
     const strings = (record: unknown) => typeof record === 'object' && record !== null && Object.values(record).every((item) => typeof item === 'string');
     if (!strings(value.set) || !Array.isArray(value.unset) || !value.unset.every((name) => typeof name === 'string')) return undefined;
     if (value.cwd !== undefined && typeof value.cwd !== 'string') return undefined;
-    return { ...(value.cwd !== undefined ? { cwd: value.cwd } : {}), set: value.set as Record<string, string>, unset: value.unset };
+    const ran = Array.isArray(value.ran) ? value.ran.filter((line) => Number.isInteger(line)) : [];
+    return { ...(value.cwd !== undefined ? { cwd: value.cwd } : {}), set: value.set as Record<string, string>, unset: value.unset, ran };
   } catch {
     return undefined;
   }
@@ -109,8 +112,11 @@ export interface SessionStep {
 }
 
 export interface ShellSession {
-  /** `env` is the run's environment for the step (RUNBOOK_STEP included); `cwd` the run's folder. */
-  step(script: string, cwd: string, env: Env): SessionStep;
+  /**
+   * `env` is the run's environment for the step (RUNBOOK_STEP included); `cwd` the run's folder;
+   * `lineMap` the note line of each script line.
+   */
+  step(script: string, cwd: string, env: Env, lineMap?: readonly number[]): SessionStep;
   /** The variables earlier steps set (a new object whenever they change): their secrets are masked. */
   variables(): Record<string, string>;
   /** Removes the saved state (a succeeded run is never resumed, and it may hold secrets). */
@@ -130,8 +136,9 @@ export function openShellSession(path: string): ShellSession {
   let state = readSession(path);
   const dumpPath = `${path}.dump`;
   return {
-    step(script, runCwd, env) {
+    step(written, runCwd, env, lineMap = []) {
       const applied = applySession(state, env, runCwd);
+      const script = withoutRepeatedSetup(written, lineMap, state.ran ?? []);
       rmSync(dumpPath, { force: true });
       // Created here, 0600 and new (never through a link): bash only fills it.
       let unwritable: string | undefined;
@@ -160,6 +167,7 @@ export function openShellSession(path: string): ShellSession {
             if (!next) return 'its exported variables and folder were not saved (the dump was cut short): later steps see the state before it';
             // It may hold secrets: never written through a link to somewhere else.
             if (isLink(path)) return `its exported variables and folder were not saved: ${path} is a symlink, not runbook's file`;
+            next.ran = [...new Set([...(state.ran ?? []), ...lineMap])];
             writeFileSafely(path, `${JSON.stringify(next)}\n`, { what: 'the shell session file', mode: 0o600 });
             state = next;
             return undefined;
@@ -177,6 +185,22 @@ export function openShellSession(path: string): ShellSession {
       rmSync(dumpPath, { force: true });
     },
   };
+}
+
+/**
+ * A block split by `# 1. Title` markers repeats its setup lines (`cd build`, `export …`) at the
+ * start of every marked step, so each can also run alone (`--from 2`). In one session they ran
+ * already: a second relative `cd build` would fail. Leading lines whose note lines an earlier
+ * successful step ran become blank (bash's line numbers stay the note's).
+ */
+function withoutRepeatedSetup(script: string, lineMap: readonly number[], ran: readonly number[]): string {
+  if (ran.length === 0) return script;
+  const done = new Set(ran);
+  const lines = script.split('\n');
+  let repeated = 0;
+  while (repeated < lines.length && lineMap[repeated] !== undefined && done.has(lineMap[repeated]!)) repeated++;
+  if (repeated === 0 || repeated === lines.length) return script;
+  return [...lines.slice(0, repeated).map(() => ''), ...lines.slice(repeated)].join('\n');
 }
 
 function readSession(path: string): SessionState {

@@ -98,8 +98,12 @@ const PHASE =
   /^(?:prerequisites?|pre-?requisites?|requirements|before you (?:begin|start)|preparation|prepare|important considerations?|considerations?|notes?|background|overview|verification|verify|validation|validate|post[- ]\w+|after the rollback|clean ?up|checks?|summary|references?)\b/i;
 /** "Roll back a Linux instance", "Rolling back to v1.25.0", "Multiversion downgrades": a whole way of rolling back. */
 const WHOLE_ROLLBACK = /\b(?:roll(?:ing|ed)?[ -]?backs?|downgrad\w*|revert(?:ing)?|restor(?:e|ing))\b.*\b(?:a|an|to|from|with|without|for|of|via|using|by)\b|\b(?:downgrades|rollbacks)\b/i;
-const ONE_OF = /\b(?:one of the following|one of these|pick one|choose one|choose (?:the|an?) (?:option|method|approach|way)|depending on|whichever applies)\b|\beither\b[^.]*\bor\b[^.]*:\s*$/i;
+const ONE_OF =
+  /\b(?:(?:these|here) are (?:the |your )?(?:[\w-]+ ){0,2}(?:options|choices|alternatives|methods|approaches|ways)\b|the (?:supported|available|possible) (?:options|methods|approaches|ways)\b|(?:any )?one of the (?:following|commands|ways|options)\b|one of these|pick one|choose one|choose (?:the|an?) (?:option|method|approach|way)|depending on|whichever applies)\b|\beither\b[^.]*\bor\b[^.]*:\s*$/i;
 const METHOD = /^(?:[\w-]+\s+){0,3}?(?:using|via|through|by means of)\s+(.+)$/i;
+
+/** "If you decide to roll back …": the body restates why the whole procedure runs, it is no branch. */
+const ROLLBACK_PREMISE = /^(?:if|when|once) you (?:decide|want|choose|need|wish|have decided) to (?:roll ?back|revert|downgrade|undo|go back)\b/i;
 
 /** "Step 1: …", "1. …": numbered headings are a sequence, whatever they say. */
 const NUMBERED = /^(?:step\s+\d+\b|\d+[.)]\s)/i;
@@ -157,7 +161,8 @@ export interface Candidate {
  * does not start…" after "Restore Command"). Phases (Prerequisites, Verification) never count.
  */
 export function alternativeRuns(candidates: Candidate[], introduced = false): [number, number][] {
-  if (candidates.some((candidate) => NUMBERED.test(candidate.title))) return [];
+  // Numbered headings are a sequence, unless the text before them says they are options.
+  if (!introduced && candidates.some((candidate) => NUMBERED.test(candidate.title))) return [];
   const phase = candidates.map((candidate) => readsAsPhase(candidate.title));
   const conditional = candidates.map(
     (candidate, index) =>
@@ -166,7 +171,7 @@ export function alternativeRuns(candidates: Candidate[], introduced = false): [n
         readsAsCondition(candidate.title) ||
         readsAsOption(candidate.title) ||
         readsAsAlternatively(candidate.title) ||
-        (candidate.firstText !== undefined && (readsAsCondition(candidate.firstText) || readsAsAlternatively(candidate.firstText)))),
+        (candidate.firstText !== undefined && !ROLLBACK_PREMISE.test(candidate.firstText.trim()) && (readsAsCondition(candidate.firstText) || readsAsAlternatively(candidate.firstText)))),
   );
   const terms = candidates.map((candidate) => variantTerms(candidate.title, candidate.label === true));
   const distinctTerms = new Set(terms.flatMap((list) => (list.length > 0 ? [list.join('+')] : [])));

@@ -28,11 +28,15 @@ export function parseMarkdown(text: string): Root {
 /** The plain text of a node, whitespace collapsed, as a person reads it. */
 export function textOf(node: Nodes | Nodes[]): string {
   const nodes = Array.isArray(node) ? node : [node];
-  return nodes
-    .map((child) => toString(child, { includeImageAlt: false }))
-    .join('')
-    .replace(/\s+/g, ' ')
-    .trim();
+  return (
+    nodes
+      .map((child) => toString(child, { includeImageAlt: false }))
+      .join('')
+      // `Set maintenance mode:<br />`: an inline line break written as HTML reads as a space.
+      .replace(/<br\s*\/?>/gi, ' ')
+      .replace(/\s+/g, ' ')
+      .trim()
+  );
 }
 
 /** The 1-based line a node starts on (remark always sets positions when parsing). */

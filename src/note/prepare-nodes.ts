@@ -6,7 +6,7 @@
  * vanish. The mdast nodes are not changed; new ones are made where needed.
  */
 
-import type { Blockquote, Heading, List, Paragraph, RootContent, Text } from 'mdast';
+import type { Blockquote, Code, Heading, List, Paragraph, PhrasingContent, RootContent, Text } from 'mdast';
 import { textOf } from './markdown.js';
 
 /** Data runbook adds to synthetic nodes. */
@@ -65,6 +65,21 @@ export function prepareNodes(nodes: readonly RootContent[], depth: number): Root
     }
     if (node.type === 'paragraph') {
       const text = textOf(node);
+      // HashiCorp's `~> Warning`, `-> Note`, `!> Danger` paragraphs are admonitions.
+      const marker = HASHICORP.exec(text);
+      const head = node.children[0];
+      if (marker && head?.type === 'text') {
+        const stripped: Paragraph = { ...node, children: [{ ...head, value: head.value.replace(/^\s*(?:~>|->|!>)\s*/, '') }, ...node.children.slice(1)] };
+        out.push(noteOf([stripped], node, marker[1] === '~>' ? 'warning' : marker[1] === '!>' ? 'danger' : 'note'));
+        continue;
+      }
+      // Istio's `{{< text bash >}}` … `{{< /text >}}` (Hugo's `{{< highlight bash >}}`) is a fence.
+      const fence = shortcodeFence(node, nodes, index);
+      if (fence) {
+        out.push(fence.code);
+        index = fence.end;
+        continue;
+      }
       // Hugo shortcodes: `{{< alert type="warning" >}}` … `{{< /alert >}}` wrap a note.
       const inline = /^\{\{[<%]\s*([\w-]+)([^}]*)[>%]\}\}\s*([\s\S]*?)\s*\{\{[<%]\s*\/\s*\1\s*[>%]\}\}$/.exec(text);
       if (inline) {
@@ -119,6 +134,43 @@ export function prepareNodes(nodes: readonly RootContent[], depth: number): Root
   }
   if (inShortcode) out.push(...inShortcode.nodes);
   return out;
+}
+
+const HASHICORP = /^(~>|->|!>)\s/;
+const CODE_SHORTCODE = /^\{\{[<%]\s*(text|highlight|code)\s+["']?([\w+-]+)["']?[^}]*?[>%]\}\}/;
+
+/**
+ * `{{< text bash >}}` then the lines, then `{{< /text >}}`: in one paragraph, or over several
+ * (blank lines inside). Returns the code node and the index of the last node it took.
+ */
+function shortcodeFence(node: Paragraph, nodes: readonly RootContent[], index: number): { code: Code; end: number } | undefined {
+  const raw = rawText(node);
+  const open = CODE_SHORTCODE.exec(raw);
+  if (!open) return undefined;
+  const close = new RegExp(`\\{\\{[<%]\\s*/\\s*${open[1]}\\s*[>%]\\}\\}\\s*$`);
+  const parts = [raw.slice(open[0].length)];
+  let end = index;
+  while (!close.test(parts.at(-1)!) && end + 1 < nodes.length) {
+    const next = nodes[++end]!;
+    parts.push(next.type === 'paragraph' ? rawText(next) : next.type === 'code' ? next.value : textOf(next));
+  }
+  if (!close.test(parts.at(-1)!)) return undefined;
+  const value = parts
+    .join('\n\n')
+    .replace(close, '')
+    .replace(/^\n+|\s+$/g, '');
+  return { code: { type: 'code', lang: open[2]!, meta: null, value, position: node.position }, end };
+}
+
+/** A paragraph's text with its line breaks and inline code kept (the lines of a shortcode block). */
+function rawText(node: Paragraph | PhrasingContent): string {
+  if (node.type === 'text' || node.type === 'inlineCode') return node.type === 'inlineCode' ? `\`${node.value}\`` : node.value;
+  if (node.type === 'break') return '\n';
+  if ('children' in node) {
+    const inner = (node.children as PhrasingContent[]).map((child) => rawText(child)).join('');
+    return node.type === 'strong' ? `**${inner}**` : node.type === 'emphasis' ? `*${inner}*` : inner;
+  }
+  return 'value' in node ? String(node.value) : '';
 }
 
 /**

@@ -25,10 +25,21 @@ const SECTION_TITLE = /^[^\p{L}]*rollback procedures?$/iu;
 // "Step 1: Disable flag", "1. Disable flag": sub-headings that are steps of one path.
 const STEP_HEADING = /^(step\s+\d+\b|\d+[.)]\s)/i;
 
+// When no heading says that: "Rollback", "Rollback Plan", "Rollback Procedure (Emergency)", "Rollback Steps".
+const LOOSE_TITLE = /^[^\p{L}]*rollback(?:\s+(?:plan|procedures?|steps|process|runbook|instructions))?(?:\s*[(\[—–-].*)?$/iu;
+// The template's other sections (and a note's own title): where a Rollback Procedure surely ends.
+const TEMPLATE_SECTION =
+  /^[^\p{L}]*(?:summary|motivation|breaking changes|migration steps|code examples?|testing|monitoring|key metrics|prometheus|grafana|known issues|data migration|rollback data migration|acceptance criteria|timeline|communication log|references|usage instructions|example|appendix|migration:)/iu;
+
 /** The heading "Rollback Procedure(s)" at any level; a bullet of that name is not a section. */
 export function findRollbackSection(tree: Root): SectionNodes | undefined {
   const children = tree.children;
-  const matches = children.filter((node): node is Heading => node.type === 'heading' && SECTION_TITLE.test(cleanTitle(textOf(node))));
+  const isHeading =
+    (pattern: RegExp) =>
+    (node: RootContent): node is Heading =>
+      node.type === 'heading' && pattern.test(cleanTitle(textOf(node)));
+  const strict = children.filter(isHeading(SECTION_TITLE));
+  const matches = strict.length > 0 ? strict : children.filter(isHeading(LOOSE_TITLE));
   const heading = matches[0];
   if (!heading) return undefined;
   const start = children.indexOf(heading) + 1;
@@ -38,7 +49,32 @@ export function findRollbackSection(tree: Root): SectionNodes | undefined {
     if (node.type === 'heading' && node.depth <= heading.depth) break;
     end += 1;
   }
-  return { heading, title: textOf(heading), nodes: children.slice(start, end), duplicates: matches.slice(1) };
+  const own = children.slice(start, end);
+  return { heading, title: textOf(heading), nodes: [...own, ...continuation(children, end, heading, own)], duplicates: matches.slice(1) };
+}
+
+/**
+ * "## Rollback Procedure", a paragraph or two ("These are the supported options"), then
+ * "## 1. Flyway Undo Scripts", "## 2. Manual Rollback" at the same level: those headings are the
+ * procedure, not sections of their own. When the section holds no commands, no list and no
+ * sub-heading, the same-level headings after it (up to the next template section) are read as
+ * its sub-headings, one level deeper, rather than dropped, when they hold a procedure (a block
+ * or a numbered list).
+ */
+function continuation(children: RootContent[], from: number, heading: Heading, own: RootContent[]): RootContent[] {
+  if (own.some((node) => node.type === 'heading' || node.type === 'code' || node.type === 'list')) return [];
+  let end = from;
+  while (end < children.length) {
+    const node = children[end]!;
+    if (node.type === 'heading' && (TEMPLATE_SECTION.test(cleanTitle(textOf(node))) || SECTION_TITLE.test(cleanTitle(textOf(node))))) break;
+    end += 1;
+  }
+  const absorbed = children.slice(from, end);
+  const headings = absorbed.filter((node): node is Heading => node.type === 'heading');
+  // Only sections that hold a procedure (a block or a numbered list), never a plain "## Next".
+  if (headings.length === 0 || !absorbed.some((node) => node.type === 'code' || (node.type === 'list' && node.ordered === true))) return [];
+  const shift = heading.depth + 1 - Math.min(...headings.map((node) => node.depth));
+  return absorbed.map((node) => (node.type === 'heading' ? { ...node, depth: Math.min(6, node.depth + shift) as Heading['depth'] } : node));
 }
 
 /**

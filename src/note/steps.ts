@@ -6,7 +6,7 @@
  * around steps are their notes; output shown in the note is output, never a step.
  */
 
-import type { Blockquote, Code, List, ListItem, Nodes, Paragraph, RootContent } from 'mdast';
+import type { Blockquote, Code, List, ListItem, Nodes, Paragraph, RootContent, Table } from 'mdast';
 import { alternativeRuns, introducesAlternatives, readsAsAlternatively, readsAsCondition, readsAsOption, subOptionTail, variantTerms, type Candidate } from './alternatives.js';
 import { findDestructive, findHazards } from './command-hazards.js';
 import { heldBackReason, withoutLabel } from './held-back.js';
@@ -38,11 +38,13 @@ interface PendingHeading {
   line: number;
 }
 
+/** The last sentence of a lead says what appears, not what to type ("… and log:", "you will see them ingest …:"). */
+const DESCRIBES_OUTPUT = /\b(?:logs?|prints?|shows?|displays?|reports?|outputs?|responds?|returns?|ingests?|you (?:will|should) see|appears?|looks? like)\b/i;
 const OUTPUT_LANGUAGES = new Set(['text', 'txt', 'output', 'plaintext', 'plain', 'log', 'none', 'nohighlight']);
 const OUTPUT_LEAD =
   /\b(?:example output|sample output|the output|output is|output should|output looks|you should see|(?:will|should) (?:print|show|return|look like)|prints?\s+(?:something\s+)?like|similar to)\b|^output\b/i;
 const GATE =
-  /\b(?:(?:verify|review|inspect|check)\s+(?:the\s+)?contents?\b|complete and accurate|(?:before|until) (?:you )?(?:proceed(?:ing)?|go(?:ing)? on|continu(?:e|ing)|apply(?:ing)? it)\b|(?:go on|continue|proceed|move on)\b[^.]*\bonly (?:if|when|after)|only (?:go on|continue|proceed)\b|if\b[^.]*\b(?:match(?:es)?|pass(?:es)?|succeeds?|is healthy|are healthy|looks? (?:right|good|correct))\b[^.]*,\s*(?:go on|continue|proceed|move on)|sign(?:ed|s)?[- ]off|get (?:an? )?(?:approval|go-ahead)|go\/no-go|do not (?:go on|continue|proceed) (?:until|unless))\b/i;
+  /\b(?:(?:allowed|permitted) only (?:if|when)|only (?:allowed|permitted) (?:if|when)|approves?\b|(?:verify|review|inspect|check)\s+(?:the\s+)?contents?\b|complete and accurate|(?:before|until) (?:you )?(?:proceed(?:ing)?|go(?:ing)? on|continu(?:e|ing)|apply(?:ing)? it)\b|(?:go on|continue|proceed|move on)\b[^.]*\bonly (?:if|when|after)|only (?:go on|continue|proceed)\b|if\b[^.]*\b(?:match(?:es)?|pass(?:es)?|succeeds?|is healthy|are healthy|looks? (?:right|good|correct))\b[^.]*,\s*(?:go on|continue|proceed|move on)|sign(?:ed|s)?[- ]off|get (?:an? )?(?:approval|go-ahead)|go\/no-go|do not (?:go on|continue|proceed) (?:until|unless))\b/i;
 /** First words of a sentence that tells the reader to do something (a manual step, not a note). */
 const IMPERATIVE =
   /^(?:follow|restart|run|check|verify|confirm|make sure|ensure|post|notify|tell|page|stop|start|type|enter|open|log in|sign in|revert|reset|restore|remove|delete|update|edit|set|copy|move|wait|ask|contact|schedule|create|apply|redeploy|deploy|roll back|rollback|downgrade|upgrade|install|uninstall|reinstall|disable|enable|replace|go back|take|download|upload|switch|announce|inform|escalate|review|monitor|watch|drain|cordon|scale|rerun|re-run|retry|clear|flush|purge|reboot|shut down|bring)\b/i;
@@ -146,11 +148,31 @@ const REFERENCE = /\b(?:(?:is|are) (?:described|documented|explained|covered) in
  * no commands and no instructions that only points elsewhere is a note, not a step or a path.
  */
 function referenceNotes(section: Section): string[] | undefined {
+  const table = tableNotes(section);
+  if (table) return table;
   if (section.children.length > 0 || section.body.some((node) => node.type !== 'paragraph')) return undefined;
   const texts = section.body.map((node) => textOf(node)).filter((text) => text !== '');
   if (texts.length === 0 || !texts.some((text) => REFERENCE.test(text)) || texts.some((text) => IMPERATIVE.test(text) && !REFERENCE.test(text))) return undefined;
   if (!section.body.some((node) => containsLink(node))) return undefined;
   return [`${section.title}: ${texts.join(' ')}`];
+}
+
+/**
+ * "### Decision Matrix" over a table (and perhaps a sentence about it): information that helps
+ * pick a path, a note, never a step to acknowledge on every path.
+ */
+function tableNotes(section: Section): string[] | undefined {
+  if (section.children.length > 0 || !section.body.some((node) => node.type === 'table')) return undefined;
+  const body = section.body.filter((node) => node.type !== 'thematicBreak' && node.type !== 'html');
+  if (body.some((node) => node.type !== 'table' && !(node.type === 'paragraph' && !IMPERATIVE.test(textOf(node))))) return undefined;
+  return body.map((node) => (node.type === 'table' ? `${section.title}: ${tableText(node)}` : textOf(node)));
+}
+
+/** A table as one line: "Symptom: Latency, Action: Investigate; …" (header cells name the values). */
+function tableText(table: Table): string {
+  const [header, ...rows] = table.children.map((row) => row.children.map((cell) => textOf(cell)));
+  if (!header) return '';
+  return rows.map((row) => row.map((cell, index) => (header[index] ? `${header[index]}: ${cell}` : cell)).join(', ')).join('; ');
 }
 
 function containsLink(node: Nodes): boolean {
@@ -239,7 +261,7 @@ function flowSteps(nodes: readonly RootContent[], pathTitle: string, carry?: str
     else if (readsAsAlternatively(text) && flow.steps.length > anchor) {
       alternative([manualStep(cleanTitle(text.split(/(?<=[.!?])\s/)[0]!), lead.line, [text])], text, lead.line);
     } else if ((IMPERATIVE.test(text) && sentences(text) <= 2) || lead.bold || (flow.steps.length === 0 && heading !== undefined && isLast(lead))) {
-      push(withLink(withCommandsInText(manualStep(titleFor(pathTitle), heading && !lead.bold ? heading.line : lead.line, [text], lead.bold ? lead.notes : []), lead.node)));
+      push(withLink(withCommandsInText(manualStep(titleFor(pathTitle), heading && !lead.bold ? heading.line : lead.line, [text], lead.bold ? lead.notes : []), lead.node), lead.node));
     } else addNote(text);
     lead = undefined;
   };
@@ -290,6 +312,23 @@ function flowSteps(nodes: readonly RootContent[], pathTitle: string, carry?: str
         const last = producer(flow.steps.at(-1));
         const outputLead = lead !== undefined && OUTPUT_LEAD.test(lead.text);
         const outputFence = blocks.every((block) => OUTPUT_LANGUAGES.has((block.lang ?? '').toLowerCase()));
+        // "Restart the servers. They ingest the recovery file and log:" + a `text` block: what a
+        // person's action prints, shown under it, never a "run by hand" step of its own.
+        if (outputFence && lead?.introduces && !lead.bold && DESCRIBES_OUTPUT.test(lead.text.split(/(?<=[.!?])\s+/).at(-1)!)) {
+          const lines = blocks.flatMap((block) => block.value.split('\n'));
+          const sentences = lead.text.split(/(?<=[.!?])\s+/);
+          if (IMPERATIVE.test(lead.text.replace(/^(?:now|then|next|finally),?\s+/i, '')) || !last) {
+            const step = manualStep(cleanTitle(sentences[0]!), lead.line, [lead.text]);
+            step.output = lines;
+            push(step);
+          } else {
+            addNote(lead.text);
+            (last.output ??= []).push(...lines);
+          }
+          lead = undefined;
+          heading = undefined;
+          break;
+        }
         if (last && last.kind !== 'choice' && (outputLead || (outputFence && lead === undefined) || (outputFence && last.kind === 'shell' && lead !== undefined && lead.introduces && /\boutput\b/i.test(lead.text)))) {
           if (lead && !outputLead) addNote(lead.text);
           (last.output ??= []).push(...blocks.flatMap((block) => block.value.split('\n')));
@@ -319,6 +358,7 @@ function flowSteps(nodes: readonly RootContent[], pathTitle: string, carry?: str
         const listSteps = stepsOfList(node, lead, heading);
         if (listSteps.consumedLead) lead = undefined;
         flushLead();
+        for (const note of listSteps.notes ?? []) addNote(note);
         heading = undefined;
         push(...listSteps.steps);
         break;
@@ -365,7 +405,8 @@ function flowSteps(nodes: readonly RootContent[], pathTitle: string, carry?: str
   // A section of notes only (prose, a warning) is a step to read and acknowledge, unless
   // sub-sections follow that the notes introduce.
   if (flow.steps.length === 0 && carry) carry.push(...flow.pending);
-  else if (flow.steps.length === 0 && flow.pending.length > 0) flow.steps.push(manualStep(heading?.title ?? pathTitle, heading?.line ?? lineOf(nodes[0]!), [...flow.pending]));
+  else if (flow.steps.length === 0 && flow.pending.length > 0)
+    flow.steps.push(withLink(manualStep(heading?.title ?? pathTitle, heading?.line ?? lineOf(nodes[0]!), [...flow.pending]), { type: 'root', children: [...nodes] }));
   else if (flow.pending.length > 0) flow.steps.at(-1)!.notes.push(...flow.pending);
   return flow.steps;
 }
@@ -436,7 +477,10 @@ function readLead(paragraph: Paragraph): Lead {
   return { title: cleanTitle(text), notes: [], text: cleanTitle(text), line, bold: false, introduces, node: paragraph };
 }
 
-function stepsOfList(list: List, lead: Lead | undefined, heading: PendingHeading | undefined): { steps: Step[]; consumedLead: boolean } {
+/** "Never:", "Do not:", "Avoid:" leading a list (its colon already stripped from the lead). */
+const PROHIBITION = /^(?:never|do not|don't|avoid|must not|you must not)\b[^.]{0,40}$/i;
+
+function stepsOfList(list: List, lead: Lead | undefined, heading: PendingHeading | undefined): { steps: Step[]; consumedLead: boolean; notes?: string[] } {
   const items = list.children;
   const alternatives = alternativeItems(list, lead?.text);
   if (alternatives) {
@@ -451,9 +495,21 @@ function stepsOfList(list: List, lead: Lead | undefined, heading: PendingHeading
   }
   const isTask = (item: ListItem) => item.checked === true || item.checked === false;
   const isSimple = (item: ListItem) => !containsCode(item) && !item.children.some((child) => child.type === 'list') && !isTask(item) && !GATE.test(textOf(item));
-  if (!list.ordered && items.every(isSimple)) {
-    // A plain bullet list is one checklist the operator goes through.
+  const plain = !list.ordered && items.every((item) => !containsCode(item) && !item.children.some((child) => child.type === 'list'));
+  if (plain && lead?.introduces) {
     const texts = items.map((item) => textOf(item));
+    // "Never:" / "Do not:" over bullets: prohibitions to keep in mind, not things to do.
+    if (PROHIBITION.test(lead.text)) return { steps: [], consumedLead: true, notes: [`${lead.text}: ${texts.join('; ')}`] };
+    // "Rollback is allowed only if:" over bullets: preconditions someone confirms before going on.
+    if (GATE.test(lead.text)) {
+      const step = manualStep(lead.title, lead.line, texts);
+      step.gate = `${lead.text}: ${texts.join('; ')}`;
+      return { steps: [step], consumedLead: true };
+    }
+  }
+  if (!list.ordered && items.every(isSimple)) {
+    const texts = items.map((item) => textOf(item));
+    // A plain bullet list is one checklist the operator goes through.
     const title = lead?.title ?? heading?.title ?? (texts.length === 1 ? cleanTitle(texts[0]!) : 'Checklist');
     return { steps: [manualStep(title, lead?.line ?? heading?.line ?? lineOf(list), texts, lead?.notes ?? [])], consumedLead: lead !== undefined };
   }
@@ -515,11 +571,20 @@ function stepsOfItem(item: ListItem): Step[] {
   const prose = [lead?.text ?? '', ...body.flatMap((node) => textsWithoutCode(node))].join(' ');
   const gate = lead && GATE.test(prose) ? (body.flatMap((node) => textsWithoutCode(node)).find((text) => GATE.test(text)) ?? prose) : undefined;
   if (!body.some(containsCode)) {
+    // "Fetch the snapshot from one of these places:" over a sub-list: the places are options.
+    const places = body.length === 1 && body[0]!.type === 'list' && lead && introducesAlternatives(lead.text) ? body[0].children : [];
+    if (places.length >= 2) {
+      const options = places.map((place) => {
+        const text = textsWithoutCode(place).join(' ');
+        return { title: shortTitle(cleanTitle(text)), line: lineOf(place), steps: [manualStep(shortTitle(cleanTitle(text)), lineOf(place), [text])] as Step[] };
+      });
+      return [choiceStep(title, line, options)];
+    }
     const texts = body.flatMap((node) => textsWithoutCode(node));
     const items = texts.length > 0 ? texts : [lead ? lead.text : textOf(item)];
     const step = manualStep(title, line, items, texts.length > 0 ? (lead?.notes ?? []) : []);
     if (gate) step.gate = gate;
-    withLink(withCommandsInText(step, item));
+    withLink(withCommandsInText(step, item), item);
     return [step];
   }
   // Sub-lists that are alternatives or a sequence of their own: read the body as a flow.
@@ -540,6 +605,11 @@ function stepsOfItem(item: ListItem): Step[] {
       return steps;
     }
     return steps;
+  }
+  const codes = body.filter((node): node is Code => node.type === 'code');
+  if (lead && introducesAlternatives(lead.text) && codes.length === 1 && body.length === 1) {
+    const choice = commandChoice(codes[0]!, title, line);
+    if (choice) return [choice];
   }
   const segments = segmentItem(body);
   const itemHeld = lead ? heldBackReason(lead.text) : undefined;
@@ -572,6 +642,19 @@ function alternativeLeadsInside(body: readonly Nodes[]): boolean {
   const conditions = leads.filter(({ lead }) => readsAsCondition(lead.text) && !GATE.test(lead.text)).length;
   const alternatively = leads.some(({ lead, index }) => readsAsAlternatively(lead.text) && body.slice(0, index).some((node) => node.type === 'code'));
   return options >= 2 || conditions >= 2 || alternatively;
+}
+
+/** "Run any one of the commands below:" over one block of plain command lines: each line is an option. */
+function commandChoice(block: Code, title: string, line: number): ChoiceStep | undefined {
+  const lines = block.value.split('\n');
+  const commands = lines.flatMap((text, index) => (text.trim() !== '' && !text.trim().startsWith('#') && !/[\\|&;]\s*$|<<|[{(]\s*$/.test(text) ? [{ text, index }] : []));
+  if (commands.length < 2 || commands.length !== lines.filter((text) => text.trim() !== '').length) return undefined;
+  const fence = lineOf(block);
+  const options = commands.map(({ text, index }) => {
+    const code: Code = { ...block, value: text, position: { start: { line: fence + index, column: 1 }, end: { line: fence + index + 2, column: 1 } } };
+    return { title: text.trim(), line: fence + 1 + index, steps: blockSteps([code], { title: text.trim(), line: fence + 1 + index, notes: [] }) };
+  });
+  return choiceStep(title, line, options);
 }
 
 function manualOrNote(lead: Lead): string {
@@ -914,12 +997,22 @@ const POINTER = /\b(?:follow|see|use|run|execute|apply|do)\b[^.]*?\b(?:rollback|
 const MAX_POINTER_TEXT = 300;
 
 /** A manual step that only points at another plan ("Follow full rollback plan from `docs/x.md`"). */
-function withLink(step: ManualStep): ManualStep {
+function withLink(step: ManualStep, node?: Nodes): ManualStep {
   // A pointer is one short sentence; POINTER backtracks polynomially, so a 36 KB item hung `show` for minutes.
   if (step.items.length !== 1 || step.items[0]!.length > MAX_POINTER_TEXT) return step;
   const match = POINTER.exec(step.items[0]!);
   if (match && !/^https?:/i.test(match[1]!)) step.link = { target: match[1]!, line: step.line };
+  // "See [the full rollback plan](plans/x.md) and follow it": the same pointer, as a markdown link.
+  const targets = node ? linkUrls(node).filter((url) => !/^[a-z][a-z+.-]*:/i.test(url) && /\.md$/i.test(url.split('#')[0]!)) : [];
+  if (!step.link && targets.length === 1 && LINK_POINTER.test(step.items[0]!)) step.link = { target: targets[0]!.split('#')[0]!, line: step.line };
   return step;
+}
+
+const LINK_POINTER = /\b(?:follow|see|use|run|execute|apply|do)\b[^.]{0,80}?\b(?:rollback|roll-back|plan|procedure|runbook|steps|instructions)\b/i;
+
+function linkUrls(node: Nodes): string[] {
+  if (node.type === 'link') return [node.url];
+  return 'children' in node ? (node.children as Nodes[]).flatMap(linkUrls) : [];
 }
 
 /** Inline code in a manual step's text that reads as a command (`systemctl status k3s`): lint says runbook never runs it. */

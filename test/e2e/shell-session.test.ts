@@ -51,12 +51,23 @@ describe('the steps of a run share one shell session', () => {
     const sandbox = createSandbox({ notes: ['run-notes/session-failed-step.md'] });
     const failed = await sandbox.run(sandbox.args('rollback', '90_session_fail', '--yes'));
     expect(failed.exitCode).toBe(1);
-    expect(JSON.parse(readFileSync(sessionFile(sandbox.journal().path), 'utf8'))).toEqual({ cwd: join(sandbox.work, 'target-folder'), set: { TARGET: 'blue' }, unset: [] });
+    expect(JSON.parse(readFileSync(sessionFile(sandbox.journal().path), 'utf8'))).toMatchObject({ cwd: join(sandbox.work, 'target-folder'), set: { TARGET: 'blue' }, unset: [] });
 
     writeFileSync(join(sandbox.home, 'switch-ok'), '');
     const resumed = await sandbox.run(['resume', '90_session_fail', '--yes']);
     expect(resumed.exitCode).toBe(0);
     expect(resumed.stdout).toContain('› target=blue leaked=unset folder=target-folder\n');
+  });
+
+  it("runs a marked block's repeated setup (`cd build`) once per session, and again for `--from`", async () => {
+    const sandbox = createSandbox({ notes: ['run-notes/session-marked-block.md'] });
+    const result = await sandbox.run(sandbox.args('rollback', '90_session_marked', '--yes'));
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('› second in build label=marked\n');
+    // A new run from the second part: a fresh session, so its setup lines run.
+    const again = await sandbox.run(sandbox.args('rollback', '90_session_marked', '--yes', '--from', '3'));
+    expect(again.stdout).toContain('✔ 3. Second part');
+    expect(again.stdout).toContain('› second in build label=marked\n');
   });
 
   it('writes no session file on a dry run', async () => {

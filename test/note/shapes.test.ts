@@ -324,6 +324,106 @@ describe('what a step is made of', () => {
     expect(scripts.filter((step) => step.kind === 'shell' && step.destructive.length > 0).map((step) => step.line)).toEqual([31, 43]);
   });
 
+  it('same-level headings after a prose-only "## Rollback Procedure" are its steps, up to the next template section', () => {
+    expect(paths(parseFixture('same-level-sections.md'))).toEqual([{ title: 'Rollback Procedure', steps: ['shell Drain the new tier', 'shell Point clients at the old tier'] }]);
+  });
+
+  it('numbered headings the text calls options ("Here are the three supported methods") are alternatives', () => {
+    expect(paths(parseFixture('numbered-options-introduced.md')).map((path) => path.title)).toEqual(['1. Undo script', '2. Hand-written revert', '3. Restore from backup']);
+  });
+
+  it('"## Rollback Plan (Emergency)" is the rollback section when no heading says Rollback Procedure', () => {
+    const note = parseFixture('loose-section-title.md');
+    expect(note.rollback?.heading).toBe('Rollback Plan (Emergency)');
+    expect(paths(note)).toEqual([{ title: 'Rollback Plan (Emergency)', steps: ['shell Flip the flag back'] }]);
+  });
+
+  it('unseen 63a/69a: same-level sections are read, numbered Flyway options are alternatives', () => {
+    expect(parseFixture('63_01a_consul_outage_recovery.md', unseenDir).rollback!.paths.length).toBe(4);
+    expect(parseFixture('69_01a_flyway_rollback_options.md', unseenDir).rollback!.paths.map((path) => path.title)).toEqual(['1. Flyway Undo Scripts', '2. Manual Rollback', '3. Point-in-time Recovery']);
+    expect(parseFixture('69_01b_flyway_rollback_options.md', unseenDir).rollback!.paths.length).toBe(3);
+  });
+
+  it('Hugo {{< text bash >}} / {{< highlight bash >}} blocks are shell blocks; "If you decide to roll back" under a phase is no branch', () => {
+    const note = parseFixture('hugo-text-shortcode.md');
+    expect(paths(note)).toEqual([{ title: 'Rollback Procedure', steps: ['shell Switch traffic back [output 2]', 'shell Remove the green pool'] }]);
+    const scripts = note.rollback!.paths[0]!.steps.map((step) => (step.kind === 'shell' ? step.script : ''));
+    expect(scripts).toEqual(['./lb.sh weight blue=100 green=0\n./lb.sh status', './pool.sh remove green']);
+  });
+
+  it('unseen 62: Istio phases are one path and the canary uninstall runs', () => {
+    const steps = parseFixture('62_01a_istio_canary_uninstall.md', unseenDir).rollback!.paths;
+    expect(steps.length).toBe(1);
+    expect(steps[0]!.steps.flatMap((step) => (step.kind === 'shell' ? [step.script] : [])).join('\n')).toContain('istioctl uninstall --revision=canary');
+  });
+
+  it('"permitted only if:" over bullets is a gate, "Do not:" bullets are a note, "one of these places" and "any one of the commands below" are choices', () => {
+    const steps = parseFixture('list-leads-prohibition-gate-choice.md').rollback!.paths[0]!.steps;
+    expect(outline(steps)).toEqual([
+      'manual Going back is permitted only if [gate]',
+      'choice Download the last export from one of these places',
+      '  - the nightly bucket',
+      '    manual the nightly bucket',
+      "  - the replica's local disk",
+      "    manual the replica's local disk",
+      'choice Restart the app with any one of the commands below',
+      '  - systemctl restart app',
+      '    shell systemctl restart app',
+      '  - ./app.sh restart',
+      '    shell ./app.sh restart',
+    ]);
+    expect(steps.at(-1)!.notes).toContain('Do not: restore the database by hand; skip the smoke test');
+  });
+
+  it('unseen 67b/64/66: the IC approval is a gate, "Never:" is no checklist, one of these places and any one of the commands are choices', () => {
+    const golden = parseFixture('67_01b_golden_rollback_procedure.md', unseenDir).rollback!.paths[0]!.steps;
+    expect(golden[0]!.gate).toContain('Incident Commander approves');
+    expect(golden.map((step) => step.title)).not.toContain('Never');
+    expect(outline(parseFixture('64_01a_vault_restore.md', unseenDir).rollback!.paths[0]!.steps)).toContain('choice Fetch the most recent Vault snapshot from one of these places');
+    expect(outline(parseFixture('66_01a_helm_release_rollback.md', unseenDir).rollback!.paths[0]!.steps)).toContain('choice To confirm that things have been rolled back, run any one of the commands below');
+  });
+
+  it('a text block introduced as what an action prints ("it reports:", "the display then shows:") is output, never a run-by-hand step', () => {
+    expect(outline(parseFixture('output-after-person-action.md').rollback!.paths[0]!.steps)).toEqual([
+      'manual Power-cycle the appliance from its front panel. [output 1]',
+      'manual Wait a minute; the display then shows [output 1]',
+      'shell Then check it answers',
+    ]);
+  });
+
+  it('unseen 63b: the log blocks of the restart are output, not manual steps', () => {
+    const steps = parseFixture('63_01b_consul_outage_recovery.md', unseenDir).rollback!.paths.flatMap((path) => flattenSteps(path.steps));
+    expect(steps.filter((step) => step.kind === 'manual' && step.code?.language === 'text' && /ingest|log$/.test(step.title))).toEqual([]);
+  });
+
+  it('HashiCorp "~>" admonitions and <br /> leave no markup in titles and notes', () => {
+    const steps = parseFixture('markup-leftovers.md').rollback!.paths[0]!.steps;
+    expect(outline(steps)).toEqual(['shell Stop the sync job']);
+    expect(steps[0]!.notes).toEqual(['Warning: Read the whole procedure before starting.']);
+    const consul = parseFixture('63_01a_consul_outage_recovery.md', unseenDir).rollback!.paths.flatMap((path) => flattenSteps(path.steps));
+    expect(consul.flatMap((step) => [step.title, ...step.notes]).join('\n')).not.toContain('~>');
+    const nextcloud = flattenSteps(parseFixture('68_01a_nextcloud_restic_restore.md', unseenDir).rollback!.paths[0]!.steps);
+    expect(nextcloud.map((step) => step.title).join('\n')).not.toContain('<br');
+  });
+
+  it('a section holding only a table is information (a note), not a step on every path; a markdown link to a plan is a linked plan', () => {
+    const note = parseFixture('table-section-and-link.md');
+    expect(paths(note)).toEqual([
+      { title: 'If the queue backs up within a day', steps: ['shell If the queue backs up within a day'] },
+      { title: 'If it backs up later', steps: ['manual If it backs up later'] },
+    ]);
+    const pointer = note.rollback!.paths[1]!.steps[0]!;
+    expect(pointer.kind === 'manual' && pointer.link).toEqual({ target: 'long-rollback.md', line: 17 });
+    expect(note.rollback!.paths[0]!.steps[0]!.notes).toContain('Which one to pick: Backlog: < 1 day, Path: first; Backlog: later, Path: second');
+  });
+
+  it('unseen 80a: the Decision Matrix is no step; the linked plan in a markdown link is found', () => {
+    const note = parseFixture('80_01a_template_shapes.md', unseenDir);
+    expect(note.rollback!.paths.flatMap((path) => path.steps.map((step) => step.title))).not.toContain('Decision Matrix');
+    const pointer = note.rollback!.paths[1]!.steps[0]!;
+    expect(pointer.kind === 'manual' && pointer.link?.target).toBe('plans/80_rollback_plan.md');
+  });
+
   it('blocks the text reserves (reference lists, "Never run … unless", "Only if …", "In an emergency") are shown, never run', () => {
     expect(outline(parseFixture('held-back-blocks.md').rollback!.paths[0]!.steps)).toEqual([
       'shell Put the previous image back',
