@@ -16,6 +16,7 @@
 
 import { lstatSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { MAX_INPUT_BYTES, readRegularFileSync } from '../files/read-file-safely.js';
 import { writeFileSafely } from '../files/write-file-safely.js';
 
 /** What the steps so far changed, relative to the environment runbook starts each step with. */
@@ -204,8 +205,8 @@ function withoutRepeatedSetup(script: string, lineMap: readonly number[], ran: r
 
 function readSession(path: string): SessionState {
   try {
-    if (isLink(path)) return emptySession();
-    return parseSession(readFileSync(path, 'utf8')) ?? emptySession();
+    // Never through a link, never a FIFO (it blocked resume for good, deaf to SIGTERM), bounded.
+    return parseSession(readRegularFileSync(path, MAX_INPUT_BYTES).toString('utf8')) ?? emptySession();
   } catch {
     return emptySession();
   }

@@ -3,7 +3,8 @@
  * report, Slack notices, Runme fence attributes, PromQL. Each case is named after its attack.
  */
 
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createSandbox } from '../helpers/sandbox.js';
@@ -68,5 +69,23 @@ describe('hostile fence attributes and pointers', () => {
     const show = await sandbox.run(['show', join(sandbox.runbooks, 'n.md')]);
     expect(show.exitCode).toBe(0);
     expect(show.stdout).toContain('│ echo hello');
+  });
+});
+
+describe('hostile shell session file', () => {
+  it('a FIFO in place of the session file does not block resume (it hung for good, deaf to SIGTERM): read as no saved state', async () => {
+    const sandbox = createSandbox({ notes: [] });
+    const note = join(sandbox.runbooks, 'n.md');
+    writeFileSync(note, `${head}1. **Set**:\n   \`\`\`bash\n   export SOME_VAR=1\n   \`\`\`\n2. **Needs a file**:\n   \`\`\`bash\n   test -f ok\n   \`\`\`\n`);
+    const first = await sandbox.run(['rollback', note, '--yes', '--no-verify']);
+    expect(first.exitCode).not.toBe(0);
+    const [journal] = sandbox.journals();
+    const session = journal!.path.replace(/\.jsonl$/, '.session.json');
+    rmSync(session);
+    execFileSync('mkfifo', [session]);
+    writeFileSync(join(sandbox.work, 'ok'), '');
+    const resumed = await sandbox.run(['resume', journal!.runId, '--yes', '--no-verify'], { timeoutMs: 20_000 });
+    expect(resumed.exitCode).toBe(0);
+    expect(resumed.stdout).toContain('2. Needs a file');
   });
 });
