@@ -482,7 +482,7 @@ function gateStep(text: string, line: number): ManualStep {
 
 /** "Step 2: Restart services" → "Restart services": runbook numbers the steps itself. */
 function stepHeadingTitle(text: string): string {
-  return cleanTitle(cleanTitle(text).replace(/^(?:step\s+\d+\s*[.:)\-–—]?|\d+[.)])\s*/i, '')) || cleanTitle(text);
+  return cleanTitle(cleanTitle(text).replace(/^(?:step\s+\d+\s*[.:)\-–—]?|\d+[.)](?!\d))\s*/i, '')) || cleanTitle(text);
 }
 
 /** A paragraph read as a title: a bold lead (`**Disable feature flag**:`) or the whole text. */
@@ -556,6 +556,8 @@ function alternativeItems(list: List, intro: string | undefined): boolean {
     return { title: first?.type === 'paragraph' ? cleanTitle(textOf(first)) : '', more: item.children.length > 1 };
   });
   if (labels.some((label) => label.title === '')) return false;
+  // MkDocs content tabs (`=== "Docker"`): alternatives whatever they are named.
+  if (nodeData(list).tab === true) return true;
   // A numbered list is a sequence unless every item is an option ("1. Option A — …") or the text says "one of".
   if (list.ordered)
     return (

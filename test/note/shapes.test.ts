@@ -436,6 +436,21 @@ describe('what a step is made of', () => {
     ]);
   });
 
+  it('MkDocs content tabs (=== "…" over an indented body) are a choice, and what follows the tabs belongs to every option', () => {
+    const note = parseFixture('mkdocs-content-tabs.md');
+    expect(paths(note)).toEqual([
+      {
+        title: 'Rollback Procedure',
+        steps: ['choice Reinstall the previous release', '  - Before 3.0', '    shell Before 3.0', '  - 3.0 and later', '    shell 3.0 and later', 'shell Then restart it'],
+      },
+    ]);
+    const first = note.rollback!.paths[0]!.steps[0]!;
+    const script = first.kind === 'choice' ? first.options[0]!.steps[0]! : first;
+    expect(script.kind === 'shell' && [script.script, script.lineMap]).toEqual(['./install.sh --legacy 2.9.4', [14]]);
+    const unseen = outline(parseFixture('96_01a_mkdocs_tabs.md', unseenDir).rollback!.paths[0]!.steps);
+    expect(unseen.filter((line) => line.startsWith('choice') || line.startsWith('  - '))).toEqual(['choice Restore the database for your install', '  - Docker', '  - Bare metal']);
+  });
+
   it('blocks the text reserves (reference lists, "Never run … unless", "Only if …", "In an emergency") are shown, never run', () => {
     expect(outline(parseFixture('held-back-blocks.md').rollback!.paths[0]!.steps)).toEqual([
       'shell Put the previous image back',
