@@ -6,8 +6,8 @@
  * vanish. The mdast nodes are not changed; new ones are made where needed.
  */
 
-import type { Blockquote, Code, Heading, List, Paragraph, PhrasingContent, RootContent, Text } from 'mdast';
-import { textOf } from './markdown.js';
+import type { Blockquote, Code, Heading, List, ListItem, Nodes, Paragraph, PhrasingContent, RootContent, Text } from 'mdast';
+import { parseMarkdown, textOf } from './markdown.js';
 
 /** Data runbook adds to synthetic nodes. */
 export interface NodeData {
@@ -65,6 +65,26 @@ export function prepareNodes(nodes: readonly RootContent[], depth: number): Root
     }
     if (node.type === 'paragraph') {
       const text = textOf(node);
+      // MkDocs content tabs: `=== "Docker"` over an indented body (read by CommonMark as indented code).
+      // A group of them is a list of alternatives (never headings: the text after the group belongs to every tab).
+      if (MKDOCS_TAB.test(text)) {
+        const items: ListItem[] = [];
+        while (index < nodes.length && nodes[index]!.type === 'paragraph' && MKDOCS_TAB.test(textOf(nodes[index]!))) {
+          const label = nodes[index]!;
+          const title = MKDOCS_TAB.exec(textOf(label))![1]!;
+          const body = nodes[index + 1];
+          const children: RootContent[] = [paragraphOf(title, label)];
+          if (body?.type === 'code' && !body.lang && body.position) {
+            index += 1;
+            children.push(...prepareNodes(reparsed(body.value, body.position.start.line - 1), depth));
+          }
+          items.push({ type: 'listItem', spread: false, children: children as ListItem['children'], position: label.position });
+          index += 1;
+        }
+        index -= 1;
+        out.push({ type: 'list', ordered: false, spread: false, children: items, position: node.position, data: { tab: true } as List['data'] });
+        continue;
+      }
       // HashiCorp's `~> Warning`, `-> Note`, `!> Danger` paragraphs are admonitions.
       const marker = HASHICORP.exec(text);
       const head = node.children[0];
@@ -136,6 +156,7 @@ export function prepareNodes(nodes: readonly RootContent[], depth: number): Root
   return out;
 }
 
+const MKDOCS_TAB = /^===\+?\s+"([^"]+)"\s*$/;
 const HASHICORP = /^(~>|->|!>)\s/;
 const CODE_SHORTCODE = /^\{\{[<%]\s*(text|highlight|code)\s+["']?([\w+-]+)["']?[^}]*?[>%]\}\}/;
 
@@ -160,6 +181,18 @@ function shortcodeFence(node: Paragraph, nodes: readonly RootContent[], index: n
     .replace(close, '')
     .replace(/^\n+|\s+$/g, '');
   return { code: { type: 'code', lang: open[2]!, meta: null, value, position: node.position }, end };
+}
+
+/** Markdown held in an indented block (a tab's body), parsed with its lines where they are in the note. */
+function reparsed(text: string, lineOffset: number): RootContent[] {
+  const shift = (node: Nodes) => {
+    if (node.position)
+      node.position = { start: { ...node.position.start, line: node.position.start.line + lineOffset, offset: undefined }, end: { ...node.position.end, line: node.position.end.line + lineOffset, offset: undefined } };
+    if ('children' in node) for (const child of node.children as Nodes[]) shift(child);
+  };
+  const tree = parseMarkdown(text);
+  shift(tree);
+  return tree.children;
 }
 
 /** A paragraph's text with its line breaks and inline code kept (the lines of a shortcode block). */

@@ -175,6 +175,24 @@ function tableText(table: Table): string {
   return rows.map((row) => row.map((cell, index) => (header[index] ? `${header[index]}: ${cell}` : cell)).join(', ')).join('; ');
 }
 
+/** A table whose header names a step column and a command column: its rows are steps to do by hand. */
+function tableSteps(table: Table): ManualStep[] | undefined {
+  const [header, ...rows] = table.children;
+  if (!header || rows.length === 0) return undefined;
+  const names = header.children.map((cell) => textOf(cell).toLowerCase());
+  const named = names.findIndex((name) => /^(?:step|steps|action|task|what)$/.test(name));
+  const stepColumn = named !== -1 ? named : names.findIndex((name) => /^(?:#|no\.?)$/.test(name));
+  const commandColumn = names.findIndex((name) => /^(?:commands?|run|how|shell)$/.test(name));
+  if (stepColumn === -1 || commandColumn === -1) return undefined;
+  const outputColumn = names.findIndex((name) => /^(?:expected(?: output| result)?|output|result)$/.test(name));
+  return rows.map((row) => {
+    const cell = (index: number) => (index === -1 ? '' : textOf(row.children[index] ?? { type: 'text', value: '' }));
+    const step = manualStep(stepHeadingTitle(cell(stepColumn)) || cell(commandColumn), lineOf(row), [cell(commandColumn)]);
+    if (cell(outputColumn) !== '') step.output = [cell(outputColumn)];
+    return withCommandsInText(step, row);
+  });
+}
+
 function containsLink(node: Nodes): boolean {
   if (node.type === 'link' || node.type === 'linkReference') return true;
   return 'children' in node && (node.children as Nodes[]).some(containsLink);
@@ -382,11 +400,15 @@ function flowSteps(nodes: readonly RootContent[], pathTitle: string, carry?: str
         }
         break;
       }
-      case 'table':
+      case 'table': {
         flushLead();
-        // A table in the procedure is information (a compatibility matrix): a note, not a step.
-        addNote(node.children.map((row) => row.children.map((cell) => textOf(cell)).join(' | ')).join('\n'));
+        // "| Step | Command | Expected |": one manual step per row, in order (cells are not fences: never run).
+        const rows = tableSteps(node);
+        if (rows) push(...rows);
+        // Any other table in the procedure is information (a compatibility matrix): a note, not a step.
+        else addNote(tableText(node));
         break;
+      }
       case 'html': {
         flushLead();
         const text = node.value
@@ -460,7 +482,7 @@ function gateStep(text: string, line: number): ManualStep {
 
 /** "Step 2: Restart services" → "Restart services": runbook numbers the steps itself. */
 function stepHeadingTitle(text: string): string {
-  return cleanTitle(cleanTitle(text).replace(/^(?:step\s+\d+\s*[.:)\-–—]?|\d+[.)])\s*/i, '')) || cleanTitle(text);
+  return cleanTitle(cleanTitle(text).replace(/^(?:step\s+\d+\s*[.:)\-–—]?|\d+[.)](?!\d))\s*/i, '')) || cleanTitle(text);
 }
 
 /** A paragraph read as a title: a bold lead (`**Disable feature flag**:`) or the whole text. */
@@ -534,6 +556,8 @@ function alternativeItems(list: List, intro: string | undefined): boolean {
     return { title: first?.type === 'paragraph' ? cleanTitle(textOf(first)) : '', more: item.children.length > 1 };
   });
   if (labels.some((label) => label.title === '')) return false;
+  // MkDocs content tabs (`=== "Docker"`): alternatives whatever they are named.
+  if (nodeData(list).tab === true) return true;
   // A numbered list is a sequence unless every item is an option ("1. Option A — …") or the text says "one of".
   if (list.ordered)
     return (

@@ -424,6 +424,33 @@ describe('what a step is made of', () => {
     expect(pointer.kind === 'manual' && pointer.link?.target).toBe('plans/80_rollback_plan.md');
   });
 
+  it('a table of steps and commands is one manual step per row with its expected output; any other table is a note', () => {
+    const steps = parseFixture('step-table.md').rollback!.paths[0]!.steps;
+    expect(outline(steps)).toEqual(['manual Pause the consumer [output 1]', 'manual Replay the dead letters [output 1]']);
+    expect(steps.map((step) => (step.kind === 'manual' ? step.items : []))).toEqual([['./consumer.sh pause'], ['./dlq.sh replay --all']]);
+    expect(steps[1]!.notes).toEqual(['Version: 1.x, Supported: yes']);
+    expect(outline(parseFixture('94_01a_command_table.md', unseenDir).rollback!.paths[0]!.steps)).toEqual([
+      'manual Scale down the new version [output 1]',
+      'manual Scale up the old version [output 1]',
+      'manual Point the service at v1 [output 1]',
+    ]);
+  });
+
+  it('MkDocs content tabs (=== "…" over an indented body) are a choice, and what follows the tabs belongs to every option', () => {
+    const note = parseFixture('mkdocs-content-tabs.md');
+    expect(paths(note)).toEqual([
+      {
+        title: 'Rollback Procedure',
+        steps: ['choice Reinstall the previous release', '  - Before 3.0', '    shell Before 3.0', '  - 3.0 and later', '    shell 3.0 and later', 'shell Then restart it'],
+      },
+    ]);
+    const first = note.rollback!.paths[0]!.steps[0]!;
+    const script = first.kind === 'choice' ? first.options[0]!.steps[0]! : first;
+    expect(script.kind === 'shell' && [script.script, script.lineMap]).toEqual(['./install.sh --legacy 2.9.4', [14]]);
+    const unseen = outline(parseFixture('96_01a_mkdocs_tabs.md', unseenDir).rollback!.paths[0]!.steps);
+    expect(unseen.filter((line) => line.startsWith('choice') || line.startsWith('  - '))).toEqual(['choice Restore the database for your install', '  - Docker', '  - Bare metal']);
+  });
+
   it('blocks the text reserves (reference lists, "Never run … unless", "Only if …", "In an emergency") are shown, never run', () => {
     expect(outline(parseFixture('held-back-blocks.md').rollback!.paths[0]!.steps)).toEqual([
       'shell Put the previous image back',
