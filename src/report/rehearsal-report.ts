@@ -341,11 +341,11 @@ export function formatRehearsalMarkdown(rawReport: RehearsalReport): string {
   const report = escapeDeep(rawReport);
   const lines: string[] = [];
   const verdict = report.verdict === 'passed' ? 'PASSED' : report.verdict === 'failed' ? 'FAILED' : 'NOT VERIFIED';
-  lines.push(`### ${report.startedAt.slice(0, 10)} ${report.kind === 'run' ? 'Rollback' : 'Rollback rehearsal'} of ${report.stage ?? report.note}${report.environment ? ` (${report.environment})` : ''} — ${verdict}`, '');
-  lines.push(`- **Verdict**: ${verdict.toLowerCase()}: ${report.summary}`);
-  lines.push(`- **Note**: \`${report.note}\`, path ${report.path.number}: ${report.path.title}`);
-  lines.push(`- **Environment**: ${report.environment ?? 'none (no --env)'}`);
-  lines.push(`- **Operator**: ${report.operator} on ${report.host} · **Run**: \`${report.runId}\``);
+  lines.push(`### ${report.startedAt.slice(0, 10)} ${report.kind === 'run' ? 'Rollback' : 'Rollback rehearsal'} of ${md(report.stage ?? report.note)}${report.environment ? ` (${md(report.environment)})` : ''} — ${verdict}`, '');
+  lines.push(`- **Verdict**: ${verdict.toLowerCase()}: ${md(report.summary)}`);
+  lines.push(`- **Note**: ${code(report.note)}, path ${report.path.number}: ${md(report.path.title)}`);
+  lines.push(`- **Environment**: ${report.environment ? md(report.environment) : 'none (no --env)'}`);
+  lines.push(`- **Operator**: ${md(report.operator)} on ${md(report.host)} · **Run**: ${code(report.runId)}`);
   lines.push(`- **Time to recover**: ${report.timeToRecoverMs === null ? 'not measured (not verified)' : `${formatMs(report.timeToRecoverMs)} (end of the last step to Prometheus showing recovery)`}`);
   lines.push(`- **Total time**: ${formatMs(report.totalMs)} (${report.startedAt} → ${report.finishedAt})`);
   lines.push('', '#### Steps', '', '| # | Step | Decision | Result | Duration | Exit | Flag before → after |', '|---|------|----------|--------|----------|------|---------------------|');
@@ -358,11 +358,11 @@ export function formatRehearsalMarkdown(rawReport: RehearsalReport): string {
   const needsPerson = report.steps.filter((step) => step.needsPerson.length > 0);
   if (needsPerson.length > 0) {
     lines.push('', '#### Needs a person', '');
-    for (const step of needsPerson) lines.push(`- Step ${step.number} ${step.title}: ${step.needsPerson.join('; ')}`);
+    for (const step of needsPerson) lines.push(`- Step ${step.number} ${md(step.title)}: ${md(step.needsPerson.join('; '))}`);
   }
   if (report.verification) {
     const verification = report.verification;
-    lines.push('', `#### Recovery (Prometheus ${verification.prometheusUrl}): ${verification.verdict}`, '', verification.reason, '');
+    lines.push('', `#### Recovery (Prometheus ${md(verification.prometheusUrl)}): ${verification.verdict}`, '', md(verification.reason), '');
     if (!verification.targetsChecked) lines.push('Targets: not checked (--no-targets): the metric checks below show recovery.');
     else lines.push('| Target | Seen during the check | Health | Last error | Recovered after |', '|--------|-----------------------|--------|------------|-----------------|');
     for (const target of verification.targets) {
@@ -373,8 +373,8 @@ export function formatRehearsalMarkdown(rawReport: RehearsalReport): string {
       lines.push('', '| Metric | Query | Measured | Threshold | Result |', '|--------|-------|----------|-----------|--------|');
       for (const check of verification.checks) {
         // The note's query, then the one sent when its ranges were measured since the rollback.
-        const sent = check.sentQuery ? ` → sent as \`${cell(check.sentQuery)}\`` : '';
-        lines.push(`| ${cell(check.metric)} | \`${cell(check.query ?? '-')}\`${sent} | ${cell(check.value ?? '-')} | ${cell(check.threshold ?? '-')} | ${check.result} |`);
+        const sent = check.sentQuery ? ` → sent as ${code(check.sentQuery)}` : '';
+        lines.push(`| ${cell(check.metric)} | ${code(check.query ?? '-')}${sent} | ${cell(check.value ?? '-')} | ${cell(check.threshold ?? '-')} | ${check.result} |`);
       }
     }
   } else {
@@ -386,18 +386,35 @@ export function formatRehearsalMarkdown(rawReport: RehearsalReport): string {
       '',
       `#### Alertmanager silence`,
       '',
-      `\`${cell(report.silence.matchers.join(', '))}\` at ${report.silence.alertmanagerUrl} (${report.silence.ids.map((id) => `\`${id}\``).join(', ') || 'not created'}): ${last.action}${last.endsAt ? ` ${last.endsAt}` : ''}${last.reason ? ` (${cell(last.reason)})` : ''}`,
+      `${code(report.silence.matchers.join(', '))} at ${md(report.silence.alertmanagerUrl)} (${report.silence.ids.map((id) => code(id)).join(', ') || 'not created'}): ${last.action}${last.endsAt ? ` ${last.endsAt}` : ''}${last.reason ? ` (${cell(last.reason)})` : ''}`,
     );
   }
   if (report.notifications.length > 0) {
     lines.push('', '#### Notifications', '');
-    for (const sent of report.notifications) lines.push(`- ${sent.at} ${sent.event} → ${sent.target}: ${sent.ok ? 'delivered' : `not delivered (${cell(sent.reason ?? '')})`}`);
+    for (const sent of report.notifications) lines.push(`- ${sent.at} ${sent.event} → ${md(sent.target)}: ${sent.ok ? 'delivered' : `not delivered (${cell(sent.reason ?? '')})`}`);
   }
-  lines.push('', `Journal: \`${report.journal}\``);
+  lines.push('', `Journal: ${code(report.journal)}`);
   return `${lines.join('\n')}\n`;
 }
 
 /** Table cells cannot hold pipes or line breaks. */
 function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  return md(text).replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+/**
+ * Text from a note, a server or a person, as markdown text: a `<` that could open raw HTML or an
+ * autolink (before a letter, `/`, `!`, `?`) as `&lt;`, so a title such as `</title><svg onload=…>`
+ * is shown, never rendered by a markdown viewer; a threshold such as `<100%` stays as written.
+ */
+function md(text: string): string {
+  return text.replace(/<(?=[A-Za-z/!?])/g, '&lt;');
+}
+
+/** An inline code span that no backtick inside can close (CommonMark: a longer fence), for a table cell too. */
+function code(text: string): string {
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = longest > 0 ? ' ' : '';
+  return `${fence}${pad}${text.replace(/\|/g, '\\|').replace(/\n/g, ' ')}${pad}${fence}`;
 }

@@ -417,4 +417,15 @@ Journal: \`.runbook/runs/RUN.jsonl\`
     const report = build([runStarted(), ...ALL_STEPS, finished('succeeded', 31, 0)], verification({ checks: [check({ metric: 'Errors | total', query: 'sum(rate(a[5m]))\n/ sum(rate(b[5m]))' })] }));
     expect(formatRehearsalMarkdown(report)).toContain('| Errors \\| total | `sum(rate(a[5m])) / sum(rate(b[5m]))` | 0.002 (0.2%) | >1.0% | pass |\n');
   });
+
+  it('hostile markdown: HTML in a metric or target name is shown, never rendered; a backtick in a query cannot close its code span', () => {
+    const report = build(
+      [runStarted(), ...ALL_STEPS, finished('succeeded', 31, 0)],
+      verification({ checks: [check({ metric: '</title><svg onload=alert(1)>', query: 'up{job=`x`} <img src=x onerror=alert(2)>' })] }),
+    );
+    const markdown = formatRehearsalMarkdown(report);
+    expect(markdown).toContain('| &lt;/title>&lt;svg onload=alert(1)> | `` up{job=`x`} <img src=x onerror=alert(2)> `` |');
+    expect(markdown).not.toContain('<svg');
+    expect(markdown).toContain('| >1.0% |');
+  });
 });
