@@ -202,6 +202,8 @@ function containsLink(node: Nodes): boolean {
 function stepsOfSection(section: Section): Step[] {
   const carry: string[] = [];
   const steps = flowSteps([section.heading, ...section.body], section.title, section.children.length > 0 ? carry : undefined);
+  // "### Step 1: Back up your data" over "**Option 1** …" / "**Option 2** …": the heading names the choice.
+  if (steps[0]?.kind === 'choice' && steps[0].title === 'Choose one') steps[0].title = stepHeadingTitle(section.title);
   const own = steps.length;
   steps.push(...stepsOfChildren(section.children, introducesAlternatives(lastText(section.body))));
   // "### Restart it" over "#### Option A" / "#### Option B": the choice is named by the heading.

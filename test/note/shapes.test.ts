@@ -459,6 +459,12 @@ describe('what a step is made of', () => {
     expect(terraform.map((step) => step.title)).not.toContain('Warning');
   });
 
+  it('bold Option leads under a step heading: the choice keeps the heading title (C10)', () => {
+    expect(outline(parseFixture('bold-options-under-step-heading.md').rollback!.paths[0]!.steps).filter((line) => !line.startsWith(' '))).toEqual(['choice Save the queue', 'shell Restart']);
+    const top = outline(parseFixture('78_01a_su_and_option_labels.md', unseenDir).rollback!.paths[0]!.steps).filter((line) => !line.startsWith(' '));
+    expect(top[0]).toBe('choice Back up your data');
+  });
+
   it('blocks the text reserves (reference lists, "Never run … unless", "Only if …", "In an emergency") are shown, never run', () => {
     expect(outline(parseFixture('held-back-blocks.md').rollback!.paths[0]!.steps)).toEqual([
       'shell Put the previous image back',
