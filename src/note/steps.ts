@@ -276,6 +276,8 @@ function flowSteps(nodes: readonly RootContent[], pathTitle: string, carry?: str
     if (!lead) return;
     const text = lead.text;
     if (GATE.test(text)) push(gateStep(text, lead.line));
+    // "**Warning:** Only do this if you're sure!" after a block: a warning of that step, not a step.
+    else if (lead.bold && flow.steps.length > 0 && /^(?:warning|caution|danger|important|note|tip|attention)$/i.test(lead.title.replace(/[:!]\s*$/, ''))) addNote(text);
     else if (readsAsAlternatively(text) && flow.steps.length > anchor) {
       alternative([manualStep(cleanTitle(text.split(/(?<=[.!?])\s/)[0]!), lead.line, [text])], text, lead.line);
     } else if ((IMPERATIVE.test(text) && sentences(text) <= 2) || lead.bold || (flow.steps.length === 0 && heading !== undefined && isLast(lead))) {

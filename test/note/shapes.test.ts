@@ -451,6 +451,14 @@ describe('what a step is made of', () => {
     expect(unseen.filter((line) => line.startsWith('choice') || line.startsWith('  - '))).toEqual(['choice Restore the database for your install', '  - Docker', '  - Bare metal']);
   });
 
+  it('a bold "Warning:" / "Caution:" lead after a block is a note of that step, not a step', () => {
+    const steps = parseFixture('bold-warning-after-block.md').rollback!.paths[0]!.steps;
+    expect(outline(steps)).toEqual(['shell Drop the staging copy', 'shell Restart']);
+    expect(steps[0]!.notes).toContain('Caution: the copy cannot be rebuilt after this.');
+    const terraform = flattenSteps(parseFixture('73_01b_terraform_backend_rollback.md', unseenDir).rollback!.paths[0]!.steps);
+    expect(terraform.map((step) => step.title)).not.toContain('Warning');
+  });
+
   it('blocks the text reserves (reference lists, "Never run … unless", "Only if …", "In an emergency") are shown, never run', () => {
     expect(outline(parseFixture('held-back-blocks.md').rollback!.paths[0]!.steps)).toEqual([
       'shell Put the previous image back',
