@@ -5,6 +5,7 @@
 
 import { optionLetter } from '../plan/choose.js';
 import type { Plan, PlanStep } from '../plan/types.js';
+import { maskUrl } from '../prometheus/url.js';
 
 export const PLAN_SCHEMA_VERSION = 1;
 
@@ -29,7 +30,7 @@ export function planToJson(plan: Plan): object {
       sedMatches: flag.current?.state === 'set' ? (flag.current.sedMatches ?? null) : null,
     })),
     environment: plan.environment ?? null,
-    prometheus: { url: plan.prometheus.url, source: plan.prometheus.source, line: plan.prometheus.line ?? null },
+    prometheus: { url: maskUrl(plan.prometheus.url), source: plan.prometheus.source, line: plan.prometheus.line ?? null },
     selectedPath: plan.paths.length > 0 ? plan.selectedPath + 1 : null,
     paths: plan.paths.map((path) => ({
       number: path.number,

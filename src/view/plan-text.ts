@@ -12,6 +12,7 @@ import { sinceRollbackQuery } from '../prometheus/promql-windows.js';
 import { thresholdForQuery } from '../prometheus/promql-units.js';
 import type { Style } from './style.js';
 import { escapeDeep } from './escape-text.js';
+import { maskUrl } from '../prometheus/url.js';
 
 export interface PlanTextOptions {
   style: Style;
@@ -79,7 +80,7 @@ export function formatPlan(rawPlan: Plan, options: PlanTextOptions): string {
   if (options.verify === false) {
     out.push('', style.bold('Recovery checks after the last step: none (--no-verify)'));
   } else {
-    out.push('', style.bold(`Recovery checks after the last step — Prometheus ${plan.prometheus.url} ${style.dim(`(${describeUrlSource(plan)})`)}`));
+    out.push('', style.bold(`Recovery checks after the last step — Prometheus ${maskUrl(plan.prometheus.url)} ${style.dim(`(${describeUrlSource(plan)})`)}`));
     out.push(`  targets: ${describeTargetCheck(plan, options)}`);
   }
   for (const check of options.verify === false ? [] : plan.checks) out.push(...formatCheck(check, style, plan.file, options.window ?? 'since-rollback'));

@@ -89,3 +89,17 @@ describe('hostile shell session file', () => {
     expect(resumed.stdout).toContain('2. Needs a file');
   });
 });
+
+describe('hostile URLs in the plan view', () => {
+  it('a Prometheus URL with a password (from the environment profile or --prometheus-url) is masked in --dry-run and show', async () => {
+    const sandbox = createSandbox({ notes: [] });
+    const note = join(sandbox.runbooks, '89_01a_n.md');
+    writeFileSync(note, `${head}1. **Say hello**:\n   \`\`\`bash\n   echo hello\n   \`\`\`\n`);
+    writeFileSync(join(sandbox.runbooks, 'environments.json'), JSON.stringify({ environments: { staging: { prometheusUrl: 'http://pu:PROFILESECRET@127.0.0.1:9/' } } }));
+    const dry = await sandbox.run(['rollback', '89_01a', '--env', 'staging', '--dry-run']);
+    expect(dry.stdout).toContain('Prometheus http://pu:***@127.0.0.1:9/ (from the environment profile)');
+    const show = await sandbox.run(['show', note, '--prometheus-url', 'http://u:CLISECRET@127.0.0.1:9']);
+    expect(show.stdout).toContain('Prometheus http://u:***@127.0.0.1:9 (from --prometheus-url)');
+    expect(dry.stdout + dry.stderr + show.stdout + show.stderr).not.toMatch(/PROFILESECRET|CLISECRET/);
+  });
+});
