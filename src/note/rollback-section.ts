@@ -26,7 +26,7 @@ const SECTION_TITLE = /^[^\p{L}]*rollback procedures?$/iu;
 const STEP_HEADING = /^(step\s+\d+\b|\d+[.)]\s)/i;
 
 // When no heading says that: "Rollback", "Rollback Plan", "Rollback Procedure (Emergency)", "Rollback Steps".
-const LOOSE_TITLE = /^[^\p{L}]*rollback(?:\s+(?:plan|procedures?|steps|process|runbook|instructions))?(?:\s*[(\[—–-].*)?$/iu;
+const LOOSE_TITLE = /^[^\p{L}]*rollback(?:\s+(?:plan|procedures?|steps|process|runbook|instructions))?(?:\s*[([—–-].*)?$/iu;
 // The template's other sections (and a note's own title): where a Rollback Procedure surely ends.
 const TEMPLATE_SECTION =
   /^[^\p{L}]*(?:summary|motivation|breaking changes|migration steps|code examples?|testing|monitoring|key metrics|prometheus|grafana|known issues|data migration|rollback data migration|acceptance criteria|timeline|communication log|references|usage instructions|example|appendix|migration:)/iu;
