@@ -341,7 +341,10 @@ export function formatRehearsalMarkdown(rawReport: RehearsalReport): string {
   const report = escapeDeep(rawReport);
   const lines: string[] = [];
   const verdict = report.verdict === 'passed' ? 'PASSED' : report.verdict === 'failed' ? 'FAILED' : 'NOT VERIFIED';
-  lines.push(`### ${report.startedAt.slice(0, 10)} ${report.kind === 'run' ? 'Rollback' : 'Rollback rehearsal'} of ${md(report.stage ?? report.note)}${report.environment ? ` (${md(report.environment)})` : ''} — ${verdict}`, '');
+  lines.push(
+    `### ${report.startedAt.slice(0, 10)} ${report.kind === 'run' ? 'Rollback' : 'Rollback rehearsal'} of ${md(report.stage ?? report.note)}${report.environment ? ` (${md(report.environment)})` : ''} — ${verdict}`,
+    '',
+  );
   lines.push(`- **Verdict**: ${verdict.toLowerCase()}: ${md(report.summary)}`);
   lines.push(`- **Note**: ${code(report.note)}, path ${report.path.number}: ${md(report.path.title)}`);
   lines.push(`- **Environment**: ${report.environment ? md(report.environment) : 'none (no --env)'}`);

@@ -419,10 +419,7 @@ Journal: \`.runbook/runs/RUN.jsonl\`
   });
 
   it('hostile markdown: HTML in a metric or target name is shown, never rendered; a backtick in a query cannot close its code span', () => {
-    const report = build(
-      [runStarted(), ...ALL_STEPS, finished('succeeded', 31, 0)],
-      verification({ checks: [check({ metric: '</title><svg onload=alert(1)>', query: 'up{job=`x`} <img src=x onerror=alert(2)>' })] }),
-    );
+    const report = build([runStarted(), ...ALL_STEPS, finished('succeeded', 31, 0)], verification({ checks: [check({ metric: '</title><svg onload=alert(1)>', query: 'up{job=`x`} <img src=x onerror=alert(2)>' })] }));
     const markdown = formatRehearsalMarkdown(report);
     expect(markdown).toContain('| &lt;/title>&lt;svg onload=alert(1)> | `` up{job=`x`} <img src=x onerror=alert(2)> `` |');
     expect(markdown).not.toContain('<svg');
