@@ -63,7 +63,6 @@ function parseBody(text: string): unknown {
 function describeBody(text: string): string {
   const body = parseBody(text);
   const message = typeof body === 'object' && body !== null && 'message' in body ? String((body as { message: unknown }).message) : typeof body === 'string' ? body : '';
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
   const line = message
     .replace(/[\u0000-\u001f\u007f]+/g, ' ')
     .trim()

@@ -810,7 +810,7 @@ export function fenceAttributes(meta: string | null | undefined): Record<string,
  * markers split it into one step per marker; other blocks become manual steps.
  */
 function blockSteps(blocks: Code[], context: BlockContext): Step[] {
-  const { title, line, notes } = context;
+  const { title, notes } = context;
   const steps: Step[] = [];
   const wouldRun = (block: Code) => block.value.trim() !== '' && fenceAttributes(block.meta).excludeFromRunAll !== 'true' && classifyBlock(block.lang, block.value) !== 'other';
   const runs = (block: Code) => context.held === undefined && wouldRun(block);

@@ -64,7 +64,6 @@ export function formatSlackMessage(notice: RunNotice): SlackMessage {
 }
 
 export function escapeSlack(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters have no place in a chat message
   return text
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')

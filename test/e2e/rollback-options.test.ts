@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createSandbox } from '../helpers/sandbox.js';
-import { scrub, summaryOf } from '../helpers/scrub.js';
+import { summaryOf } from '../helpers/scrub.js';
 
 describe('runbook rollback: what a step sees, and which steps run', () => {
   it('gives each step RUNBOOK_STAGE, RUNBOOK_STEP, RUNBOOK_RUN_ID and the parameters; ~ and $HOME are the HOME', async () => {
