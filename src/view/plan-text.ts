@@ -177,6 +177,7 @@ function formatStep(step: PlanStep, steps: readonly PlanStep[], style: Style, op
     for (const item of step.items) lines.push(`${indent}     [ ] ${item}`);
     if (step.code) for (const line of step.code.text.split('\n')) lines.push(style.dim(`${indent}     ┆ ${line}`));
     if (step.mislabelled) lines.push(style.yellow(`${pad}the ${step.mislabelled.language} block (line ${step.mislabelled.line}) holds a shell command: not run; label it bash if it should run`));
+    if (step.foreign) lines.push(style.yellow(`${pad}line ${step.foreign.line} is typed into ${step.foreign.kind === 'prompt' ? "another program's console" : 'an HTTP console'}, not bash: not run`));
   } else {
     lines.push(style.dim(`${pad}one of ${step.options.length} options runs: ${step.options.map((choice, index) => `${optionLetter(index)}) ${choice.title}`).join(', ')}; pick with --choose ${step.number}=<letter>`));
   }
