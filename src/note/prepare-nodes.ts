@@ -22,7 +22,7 @@ export interface NodeData {
 const SHORTCODE = /^\{\{[<%]\s*\/?\s*[\w-]+[^}]*[>%]\}\}$/;
 const COLON_FENCE = /^:::+\s*([\w-]*)/;
 const DETAILS = /^<details\b[^>]*>\s*(?:<summary\b[^>]*>([\s\S]*?)<\/summary>)?\s*$/i;
-const MKDOCS = /^[!?]{3}\+?\s*([\w-]+)(?:\s+"[^"]*")?\s*$/;
+const MKDOCS = /^[!?]{3}\+?\s*([\w-]+)(?:\s+"([^"]*)")?\s*$/;
 
 /** Nodes as the step reader expects them; `depth` is the heading depth tabs take. */
 export function prepareNodes(nodes: readonly RootContent[], depth: number): RootContent[] {
@@ -128,6 +128,16 @@ export function prepareNodes(nodes: readonly RootContent[], depth: number): Root
       if (mkdocs && nodes[index + 1]?.type === 'code' && !(nodes[index + 1] as { lang?: string | null }).lang) {
         const code = nodes[++index]!;
         out.push(noteOf([paragraphOf((code as { value: string }).value, code)], node, mkdocs[1]!));
+        continue;
+      }
+      // `!!! tldr ""` with its indented body on the next line (mkdocs' usual spelling): CommonMark
+      // reads the body as a continuation of the marker's paragraph.
+      const inlineBody = head?.type === 'text' ? /^([^\n]*)\n([\s\S]*)$/.exec(head.value) : null;
+      const inlineMarker = inlineBody ? MKDOCS.exec(inlineBody[1]!.trim()) : null;
+      if (inlineBody && inlineMarker && head?.type === 'text') {
+        const stripped: Paragraph = { ...node, children: [{ ...head, value: inlineBody[2]!.replace(/^\s+/, '') }, ...node.children.slice(1)] };
+        // `!!! tldr ""`: an empty title means the box has no label; `!!! note "Heads up"` is labelled so.
+        out.push(noteOf([stripped], node, inlineMarker[2] ?? inlineMarker[1]!));
         continue;
       }
     }

@@ -139,6 +139,7 @@ export function extractSteps(nodes: RootContent[], pathTitle: string): Step[] {
 function stepsOfTree(tree: SectionTree, title: string): Step[] {
   const carry: string[] = [];
   const steps = flowSteps(tree.body, title, tree.children.length > 0 ? carry : undefined);
+  for (const step of steps) if (step.kind === 'choice' && step.title === 'Choose one') step.title = purposeOf(step.options[0]!.title) ?? step.title;
   steps.push(...stepsOfChildren(tree.children, introducesAlternatives(lastText(tree.body))));
   attachNotes(steps, carry);
   if (steps.length === 0 && carry.length > 0) steps.push(manualStep(title, tree.children[0]?.line ?? 1, carry));
@@ -306,6 +307,9 @@ function flowSteps(nodes: readonly RootContent[], pathTitle: string, carry?: str
       alternative([manualStep(cleanTitle(text.split(/(?<=[.!?])\s/)[0]!), lead.line, [text])], text, lead.line);
     } else if ((IMPERATIVE.test(text) && sentences(text) <= 2) || lead.bold || (flow.steps.length === 0 && heading !== undefined && isLast(lead))) {
       push(withLink(withCommandsInText(manualStep(titleFor(pathTitle), heading && !lead.bold ? heading.line : lead.line, [text], lead.bold ? lead.notes : []), lead.node), lead.node));
+    } else if (instructionIn(text) && !heading) {
+      // "Restoring also restores the passwords: if you changed yours since, sign in with the old one."
+      push(withCommandsInText(manualStep(instructionIn(text)!, lead.line, [text]), lead.node));
     } else addNote(text);
     lead = undefined;
   };
@@ -496,6 +500,39 @@ function shortTitle(text: string): string {
 function optionTitle(text: string, steps: Step[]): string {
   const sentence = cleanTitle(text.split(/(?<=[.!?])\s/)[0]!);
   return sentence.length <= 80 ? sentence : (steps[0]?.title ?? sentence.slice(0, 77) + '…');
+}
+
+/** "To restore the index from a dump you already have, run:": what every variant after it does. */
+const PURPOSE = /^to\s+(.+?)(?:,?\s+(?:run|use|type|enter|execute)(?:\s+(?:this|these|the following))?(?:\s+commands?)?)?\s*[:.]?$/i;
+
+/** The goal a choice's first lead states ("To restore the index …, run" → "Restore the index …"), when it states one. */
+function purposeOf(text: string): string | undefined {
+  const goal = PURPOSE.exec(text.trim())?.[1];
+  if (!goal || !IMPERATIVE.test(goal)) return undefined;
+  return goal.charAt(0).toUpperCase() + goal.slice(1);
+}
+
+/** A leading condition ("if you changed it since, …") kept in front of the instruction it limits. */
+const CONDITION_CLAUSE = /^(?:if|when|once|after|before|unless|in case)\b[^,]{3,160},\s*/i;
+
+/**
+ * The instruction a short explanatory paragraph ends in: the part after a colon or semicolon
+ * that is imperative once a leading condition is set aside ("Restoring the database
+ * also restores every password: if you changed yours since, sign in with the old one" → "If you
+ * changed yours since, sign in with the old one"). Undefined when the paragraph only explains.
+ */
+function instructionIn(text: string): string | undefined {
+  if (sentences(text) > 2) return undefined;
+  for (const sentence of text.split(/(?<=[.!?])\s+(?=[A-Z])/)) {
+    // Only after the colon: a sentence of its own that starts "When in doubt, contact support" is advice, a note.
+    for (const clause of sentence.split(/[:;]\s+/).slice(1)) {
+      const condition = CONDITION_CLAUSE.exec(clause)?.[0] ?? '';
+      if (!IMPERATIVE.test(clause.slice(condition.length))) continue;
+      const title = cleanTitle(clause).replace(/[.!]$/, '');
+      return title.charAt(0).toUpperCase() + title.slice(1);
+    }
+  }
+  return undefined;
 }
 
 function sentences(text: string): number {

@@ -131,6 +131,7 @@ function execute(run: ConfirmedRun, prepared: PreparedRun, request: RunRequest):
       stepTimeoutMs: prepared.stepTimeoutMs,
       cwd: prepared.cwd,
       notSelected: prepared.notSelected,
+      doneByHand: prepared.doneByHand,
       settled: request.resume?.settled,
       // The options the choice steps took in earlier attempts: their steps stay on the path.
       taken: request.resume ? choicesTaken(request.resume.events) : undefined,

@@ -510,6 +510,26 @@ describe('what a step is made of', () => {
     expect(unseen.filter((line) => line.startsWith('choice') || line.startsWith('  - '))).toEqual(['choice Restore the database for your install', '  - Docker', '  - Bare metal']);
   });
 
+  it('an explanation ending in an instruction after its colon is a manual step; a "To …, run:" lead names the choice; a lone "When in doubt, contact …" stays a note', () => {
+    const steps = parseFixture('instruction-after-colon.md').rollback!.paths[0]!.steps;
+    expect(outline(steps)).toEqual([
+      'choice Roll back the cache to its last snapshot',
+      '  - To roll back the cache to its last snapshot, run',
+      '    shell To roll back the cache to its last snapshot, run',
+      '  - When you run it inside a container',
+      '    shell When you run it inside a container',
+      'manual If you rotated a key after the snapshot was taken, enter the old key when a client asks for one',
+    ]);
+    expect(steps[0]!.notes).toEqual(['The loader picks the newest snapshot in the spool folder.']);
+    expect(steps[1]!.notes).toEqual(['Older releases call the tool cache-ctl.', 'When in doubt about a snapshot, contact the cache team.']);
+  });
+
+  it('a mkdocs admonition with its body on the next line is a note, markup gone, labelled by its title', () => {
+    const steps = parseFixture('mkdocs-admonition-inline.md').rollback!.paths[0]!.steps;
+    expect(outline(steps)).toEqual(['shell Restart the proxy']);
+    expect(steps[0]!.notes).toEqual(['Mind the sessions: Every open session is dropped by the restart.']);
+  });
+
   it('a bold "Warning:" / "Caution:" lead after a block is a note of that step, not a step', () => {
     const steps = parseFixture('bold-warning-after-block.md').rollback!.paths[0]!.steps;
     expect(outline(steps)).toEqual(['shell Drop the staging copy', 'shell Restart']);
