@@ -146,7 +146,9 @@ describe('alternatives the text implies run one at a time (D4, D5)', () => {
     const { dir, log, env } = sandboxWithFake('sudo');
     const note = join(dir, '72_01a_gitlab_job_logs_location_revert.md');
     writeFileSync(note, readFileSync(`${unseen}72_01a_gitlab_job_logs_location_revert.md`, 'utf8'));
-    const result = await runCli(['rollback', note, '--yes', '--no-verify', '--choose', '3=self', '--choose', '14=sysv'], { cwd: dir, env });
+    // The manual steps (Rails console, the gitlab.yml edit) are done by hand: --done lets the run go past them.
+    const done = ['--done', '1', '--done', '2', '--done', '13'];
+    const result = await runCli(['rollback', note, '--yes', '--no-verify', '--state-dir', join(dir, 'state'), '--choose', '3=self', '--choose', '14=sysv', ...done], { cwd: dir, env });
     expect(result.stderr).toBe('');
     expect(readFileSync(log, 'utf8').split('\n')).toEqual([
       'sudo systemctl stop gitlab-sidekiq',
