@@ -145,7 +145,7 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
       const next = nextRunnable(step);
       started();
       decide(step.number, 'needs-person');
-      finish(step, 'needs-person', { message: step.gate ? `gate: ${step.gate}` : next ? `not done, so the run stopped before step ${next.number}` : 'nobody did it: the run was unattended' });
+      finish(step, 'needs-person', { message: step.gate ? `gate: ${step.gate}` : next ? `not done, so the run stopped before step ${next.number}` : undefined });
       ui.skip(deps.mask(`needs a person: ${step.items.join('; ')}`));
       if (step.gate) stopAtGate(step);
       if (next) {
