@@ -7,7 +7,7 @@
  */
 
 import type { Blockquote, Code, List, ListItem, Nodes, Paragraph, RootContent, Table } from 'mdast';
-import { alternativeRuns, introducesAlternatives, readsAsAlternatively, readsAsCondition, readsAsOption, subOptionTail, variantTerms, type Candidate } from './alternatives.js';
+import { alternativeRuns, commandShape, introducesAlternatives, readsAsAlternatively, readsAsCondition, readsAsOption, subOptionTail, variantTerms, type Candidate } from './alternatives.js';
 import { findDestructive, findHazards } from './command-hazards.js';
 import { heldBackReason, withoutLabel } from './held-back.js';
 import { lineOf, textOf } from './markdown.js';
@@ -251,7 +251,19 @@ function optionsOf(group: Section[], asPaths = false): ChoiceOption[] {
 }
 
 function candidateOf(section: Section): Candidate {
-  return { title: section.title, firstText: firstSentence(section.body) };
+  const candidate: Candidate = { title: section.title, firstText: firstSentence(section.body) };
+  // A section whose only runnable content is one block: its command tells ways of one action apart.
+  const blocks = section.children.length === 0 ? codeNodes(section.body).filter((block) => classifyBlock(block.lang, block.value) !== 'other') : [];
+  if (blocks.length === 1) {
+    const block = blocks[0]!;
+    const command = commandShape(scriptLines(block.value, classifyBlock(block.lang, block.value)).lines.join('\n'));
+    if (command) candidate.command = command;
+  }
+  return candidate;
+}
+
+function codeNodes(nodes: readonly RootContent[]): Code[] {
+  return nodes.flatMap((node): Code[] => (node.type === 'code' ? [node] : 'children' in node ? codeNodes(node.children as RootContent[]) : []));
 }
 
 function choiceTitle(group: Section[]): string {

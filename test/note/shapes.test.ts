@@ -616,4 +616,43 @@ describe('what a step is made of', () => {
       '',
     ]);
   });
+
+  it('sibling headings that only name an interface (Console / Command line / YAML) are tabs of one step (unseen2 D3)', () => {
+    expect(paths(parseFixture('interface-tabs.md'))).toEqual([
+      {
+        title: 'Rollback Procedure',
+        steps: [
+          'choice Send traffic back',
+          '  - Console',
+          '    manual Open the service page.',
+          '    manual Set the previous revision to 100%.',
+          '  - Command line',
+          '    shell Command line',
+          '  - YAML',
+          '    shell YAML',
+          'shell Check it',
+        ],
+      },
+    ]);
+  });
+
+  it('same verb, same command, other options: ways of one action; same options or another target: a sequence (unseen2 D2)', () => {
+    expect(paths(parseFixture('same-action-headings.md'))).toEqual([
+      {
+        title: 'Rollback Procedure',
+        steps: [
+          'shell Stop the consumers',
+          'choice Rewind the offsets',
+          '  - Reset by shifting the offset',
+          '    shell Reset by shifting the offset',
+          '  - Reset to a date-time',
+          '    shell Reset to a date-time',
+          'shell Scale down',
+          'shell Scale up',
+          'shell Start the web tier',
+          'shell Start the consumer',
+        ],
+      },
+    ]);
+  });
 });
