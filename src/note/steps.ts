@@ -281,6 +281,8 @@ function flowSteps(nodes: readonly RootContent[], pathTitle: string, carry?: str
   /** Where the steps of an "Option 1: …" lead begin: the next option lead makes them a choice. */
   let optionStart = -1;
   let groupKind: 'option' | 'condition' | undefined;
+  /** The lead that started the group at `at` ("If Docker Compose:"): it names the first option, not the heading above it. */
+  let groupLead: { title: string; at: number } | undefined;
   const titleFor = (fallback: string) => (lead && (lead.bold || !heading) ? lead.title : (heading?.title ?? lead?.title ?? fallback));
   const notesFor = () => (lead ? (lead.bold || !heading ? lead.notes : [lead.text]) : []);
   const addNote = (text: string) => {
@@ -324,8 +326,13 @@ function flowSteps(nodes: readonly RootContent[], pathTitle: string, carry?: str
     }
     const before = flow.steps.splice(anchor);
     const first = before[0]!;
+    const named = groupLead?.at === anchor ? groupLead.title : undefined;
+    if (named && before.length === 1) {
+      first.title = named;
+      first.notes = first.notes.filter((note) => note !== named);
+    }
     const choice = choiceStep('Choose one', first.line, [
-      { title: first.title, line: first.line, steps: before },
+      { title: named ?? first.title, line: first.line, steps: before },
       { title, line, steps },
     ]);
     flow.steps.push(choice);
@@ -390,6 +397,7 @@ function flowSteps(nodes: readonly RootContent[], pathTitle: string, carry?: str
         if (leadKind && !alternativeLead) {
           optionStart = anchor = flow.steps.length;
           groupKind = leadKind;
+          groupLead = { title: lead!.title, at: anchor };
         }
         const held = heldBackReason(lead?.text ?? '') ?? (heading ? heldBackReason(heading.title) : undefined);
         const steps = blockSteps(blocks, { title: titleFor(pathTitle), line, notes: notesFor(), intro: lead?.text ?? heading?.title, held });
@@ -871,7 +879,7 @@ export function fenceAttributes(meta: string | null | undefined): Record<string,
 function blockSteps(blocks: Code[], context: BlockContext): Step[] {
   const { title, notes } = context;
   const steps: Step[] = [];
-  const wouldRun = (block: Code) => block.value.trim() !== '' && fenceAttributes(block.meta).excludeFromRunAll !== 'true' && classifyBlock(block.lang, block.value) !== 'other';
+  const wouldRun = (block: Code) => block.value.trim() !== '' && nodeData(block).unfenced !== true && fenceAttributes(block.meta).excludeFromRunAll !== 'true' && classifyBlock(block.lang, block.value) !== 'other';
   const runs = (block: Code) => context.held === undefined && wouldRun(block);
   const hasShell = blocks.some(runs);
   let script: ScriptLines = { lines: [], origins: [], output: [] };
@@ -1200,18 +1208,25 @@ const EXCLUDE_FROM_RUN_ALL = 'marked excludeFromRunAll';
 /** Code in a language runbook does not run (python, promql, json, sql): shown, acknowledged by hand. */
 function codeStep(code: Code, title: string, notes: string[], excluded: string | undefined): ManualStep {
   const language = code.lang ?? 'text';
-  const item = excluded
-    ? excluded === EXCLUDE_FROM_RUN_ALL
-      ? `Run by hand if needed (marked excludeFromRunAll, not run by runbook)`
-      : `Not run by runbook: ${excluded}`
-    : language.toLowerCase() === 'sql'
-      ? 'Type into the database console (sql block, not run by runbook)'
-      : `Run by hand if needed (${language} block, not run by runbook)`;
+  const unfenced = nodeData(code).unfenced === true;
+  const item = unfenced
+    ? 'Run by hand (commands written as plain text, not in a fence: runbook does not run them)'
+    : excluded
+      ? excluded === EXCLUDE_FROM_RUN_ALL
+        ? `Run by hand if needed (marked excludeFromRunAll, not run by runbook)`
+        : `Not run by runbook: ${excluded}`
+      : language.toLowerCase() === 'sql'
+        ? 'Type into the database console (sql block, not run by runbook)'
+        : `Run by hand if needed (${language} block, not run by runbook)`;
   const step: ManualStep = { kind: 'manual', title, line: lineOf(code), items: [item], notes, code: { language, text: code.value } };
   if (code.value.trim() === '') step.emptyBlock = true;
   // A `yaml`/`text` fence holding a command: shown, never run, and lint says so.
   if (excluded === undefined && code.lang && classifyBlock(null, code.value) === 'shell') step.mislabelled = { line: lineOf(code), language: code.lang };
-  const parameters = code.value.split('\n').flatMap((text, index) => [...text.matchAll(PARAMETER)].map((match) => ({ name: match[1]!, line: lineOf(code) + 1 + index })));
+  // A fence's first line is the fence itself; a paragraph's first line is its first command.
+  const first = lineOf(code) + (unfenced ? 0 : 1);
+  const parameters = code.value.split('\n').flatMap((text, index) => [...text.matchAll(PARAMETER)].map((match) => ({ name: match[1]!, line: first + index })));
   if (parameters.length > 0) step.parameters = parameters;
+  // Lint: "names the command … runbook does not run it; put it in a bash block".
+  if (unfenced) step.commandsInText = code.value.split('\n');
   return step;
 }

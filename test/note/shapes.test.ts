@@ -282,6 +282,28 @@ describe('content tabs and comment-labelled variants (D4, D5)', () => {
   });
 });
 
+describe('commands written without a fence (W3)', () => {
+  it('paragraphs of commands after "If …:" leads: a choice, each option a manual step showing its commands line by line, parameters found', () => {
+    const steps = parseFixture('unfenced-commands.md').rollback!.paths[0]!.steps;
+    expect(outline(steps)).toEqual(['choice Roll back the app', '  - If Docker Compose', '    manual If Docker Compose [code text]', '  - If Kubernetes', '    manual If Kubernetes [code text]', 'manual Tell the team']);
+    const options = steps[0]!.kind === 'choice' ? steps[0]!.options.map((option) => option.steps[0]!) : [];
+    expect(options.map((step) => step.kind === 'manual' && [step.code?.text, step.parameters?.map((parameter) => [parameter.name, parameter.line])])).toEqual([
+      ['docker compose pull <previous-tag>\ndocker compose up -d', [['previous-tag', 13]]],
+      ['kubectl rollout undo deployment/<service>', [['service', 18]]],
+    ]);
+    // A sentence that starts with a command name is prose, not a command.
+    expect(steps[1]!.notes).toEqual(['kubectl is back on the old version now.']);
+    const golden = outline(parseFixture('67_01b_golden_rollback_procedure.md', unseenDir).rollback!.paths[0]!.steps);
+    expect(golden.slice(golden.indexOf('choice Execution'), golden.indexOf('choice Execution') + 5)).toEqual([
+      'choice Execution',
+      '  - If Docker Compose',
+      '    manual If Docker Compose [code text]',
+      '  - If Kubernetes',
+      '    manual If Kubernetes [code text]',
+    ]);
+  });
+});
+
 describe('what a step is made of', () => {
   it('output fences and transcript output are shown under their step, never run, never a step', () => {
     const steps = parseFixture('output-not-steps.md').rollback!.paths[0]!.steps;
