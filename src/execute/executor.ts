@@ -12,7 +12,7 @@ import type { FlagChange, RunEvent, StepDecision, StepResult } from '../journal/
 import type { SecretMasker } from '../journal/mask-secrets.js';
 import { optionLetter } from '../plan/choose.js';
 import type { PlanChoiceStep, PlanFlag, PlanManualStep, PlanShellStep, PlanStep } from '../plan/types.js';
-import { predictFlagFailure } from '../run/predict.js';
+import { nextShellStep, predictFlagFailure } from '../run/predict.js';
 import type { ScriptResult, ScriptRun } from './run-script.js';
 import type { ShellSession } from './shell-session.js';
 import type { Choice, StepUi, StepView } from './step-view.js';
@@ -142,7 +142,7 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
     if (options.unattended) {
       // Nobody is there to do it: a later step may depend on it (an edited config, a stopped
       // service), so the run goes no further than the last step that needs no person.
-      const next = nextRunnable(step);
+      const next = nextShellStep(options.steps, step, options.notSelected);
       started();
       decide(step.number, 'needs-person');
       finish(step, 'needs-person', { message: step.gate ? `gate: ${step.gate}` : next ? `not done, so the run stopped before step ${next.number}` : undefined });
@@ -284,17 +284,6 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
     throw new IncompleteError(
       `stopped at the gate of step ${step.number} "${step.title}": ${step.gate}; go on only with an operator's explicit yes: resume the run on a terminal and answer yes${step.kind === 'manual' ? `, or resume with --done ${step.number} once it is approved` : ''}`,
     );
-  };
-  /** The first shell step after `step` that this run would run (on the options chosen, not left out). */
-  const nextRunnable = (step: PlanStep): PlanStep | undefined => {
-    const onPath = (candidate: PlanStep) =>
-      candidate.within.every(({ choice, option }) => {
-        const owner = options.steps.find((other) => other.number === choice);
-        return (taken.get(choice) ?? (owner?.kind === 'choice' ? owner.chosen : option)) === option;
-      });
-    return options.steps
-      .slice(options.steps.indexOf(step) + 1)
-      .find((candidate) => candidate.kind === 'shell' && !options.notSelected.has(candidate.number) && !(candidate.dataRollback && !candidate.dataRollback.requested) && onPath(candidate));
   };
 
   /** Which option a choice takes: `chosen` unattended, else the operator's answer. */

@@ -15,9 +15,9 @@ import { findExampleValues, findParameters, findScriptMarkers, normaliseParamete
 import { nodeData, prepareNodes } from './prepare-nodes.js';
 import { cleanTitle } from './rollback-section.js';
 import { firstSentence, sectionTree, type Section, type SectionTree } from './sections.js';
-import { classifyBlock, hasCommands, isShellSetup, scriptLines, splitOnMarkers, trimBlankEnds, type ScriptLines } from './shell-block.js';
+import { classifyBlock, foreignLine, hasCommands, isShellLanguage, isShellSetup, isTranscriptLanguage, scriptLines, splitOnMarkers, trimBlankEnds, type ScriptLines } from './shell-block.js';
 import { stripComment } from './shell-words.js';
-import type { ChoiceOption, ChoiceStep, ManualStep, RollbackPath, ShellStep, Step } from './types.js';
+import type { ChoiceOption, ChoiceStep, ForeignBlock, ManualStep, RollbackPath, ShellStep, Step } from './types.js';
 
 interface Lead {
   title: string;
@@ -1205,6 +1205,28 @@ function manualStep(title: string, line: number, items: string[], notes: string[
 
 const EXCLUDE_FROM_RUN_ALL = 'marked excludeFromRunAll';
 
+/**
+ * A block labelled for a shell (or not labelled) that is typed into another console (see
+ * `foreignLine`). A `console` transcript of a `mysql>` session says what it is: only a `bash`/`sh`
+ * label or none is worth a lint.
+ */
+function foreignBlock(code: Code): ForeignBlock | undefined {
+  const language = (code.lang ?? '').toLowerCase();
+  if (language !== '' && (!isShellLanguage(language) || isTranscriptLanguage(language))) return undefined;
+  const found = foreignLine(code.value);
+  return found && { line: lineOf(code) + 1 + found.line, language, kind: found.kind, text: found.text };
+}
+
+function foreignItem(code: Code): string | undefined {
+  if (code.lang && !isShellLanguage(code.lang)) return undefined;
+  const found = foreignLine(code.value);
+  if (!found) return undefined;
+  const line = lineOf(code) + 1 + found.line;
+  return found.kind === 'prompt'
+    ? `Type into the console whose prompt starts line ${line}, not into bash (not run by runbook)`
+    : `Send from an HTTP console such as Kibana Dev Tools: line ${line} is a request, not a shell command (not run by runbook)`;
+}
+
 /** Code in a language runbook does not run (python, promql, json, sql): shown, acknowledged by hand. */
 function codeStep(code: Code, title: string, notes: string[], excluded: string | undefined): ManualStep {
   const language = code.lang ?? 'text';
@@ -1217,8 +1239,10 @@ function codeStep(code: Code, title: string, notes: string[], excluded: string |
         : `Not run by runbook: ${excluded}`
       : language.toLowerCase() === 'sql'
         ? 'Type into the database console (sql block, not run by runbook)'
-        : `Run by hand if needed (${language} block, not run by runbook)`;
+        : (foreignItem(code) ?? `Run by hand if needed (${language} block, not run by runbook)`);
   const step: ManualStep = { kind: 'manual', title, line: lineOf(code), items: [item], notes, code: { language, text: code.value } };
+  const foreign = excluded === undefined ? foreignBlock(code) : undefined;
+  if (foreign) step.foreign = foreign;
   if (code.value.trim() === '') step.emptyBlock = true;
   // A `yaml`/`text` fence holding a command: shown, never run, and lint says so.
   if (excluded === undefined && code.lang && classifyBlock(null, code.value) === 'shell') step.mislabelled = { line: lineOf(code), language: code.lang };

@@ -23,6 +23,7 @@ function outline(steps: Step[], depth = 0): string[] {
       step.output?.length ? `output ${step.output.length}` : '',
       step.kind === 'manual' && step.code ? `code ${step.code.language}` : '',
       step.kind === 'manual' && step.mislabelled ? 'mislabelled' : '',
+      step.kind === 'manual' && step.foreign ? `foreign ${step.foreign.kind} line ${step.foreign.line}` : '',
     ].filter(Boolean);
     const head = `${pad}${step.kind} ${step.title}${marks.length > 0 ? ` [${marks.join(', ')}]` : ''}`;
     if (step.kind !== 'choice') return [head];
@@ -618,5 +619,23 @@ describe('what a step is made of', () => {
   it('only the Alert Threshold table gives checks, not a Decision Matrix with a Threshold column', () => {
     const checks = parseFixture('decision-matrix.md').monitoring.checks;
     expect(checks.map((check) => [check.metric, check.thresholdText, check.line])).toEqual([['Error rate', '>1%', 26]]);
+  });
+
+  it("a line typed at another program's prompt or an HTTP console request is never bash, whatever the label (unseen2 D1, D5)", () => {
+    const steps = parseFixture('foreign-consoles.md').rollback!.paths[0]!.steps;
+    expect(outline(steps)).toEqual([
+      'manual Save the cache [code bash, foreign prompt line 11]',
+      'manual Count the rows [code sh, foreign prompt line 17]',
+      'manual Drop the index [code sh, foreign http line 23]',
+      'manual Restore it [code text, foreign http line 28]',
+      'shell Save again, from bash',
+    ]);
+    expect(steps.map((step) => (step.kind === 'manual' ? step.items[0] : ''))).toEqual([
+      'Type into the console whose prompt starts line 11, not into bash (not run by runbook)',
+      'Type into the console whose prompt starts line 17, not into bash (not run by runbook)',
+      'Send from an HTTP console such as Kibana Dev Tools: line 23 is a request, not a shell command (not run by runbook)',
+      'Send from an HTTP console such as Kibana Dev Tools: line 28 is a request, not a shell command (not run by runbook)',
+      '',
+    ]);
   });
 });
