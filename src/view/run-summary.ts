@@ -81,7 +81,8 @@ export function formatRunSummary(
     lines.push(`  ${ICONS[step.result]} ${`${step.number}. ${step.title}`.padEnd(width)}  ${detail}`);
   }
   const needsPerson = outcome.steps.filter((step) => step.result === 'needs-person');
-  if (needsPerson.length > 0) lines.push(style.yellow(`  ${needsPerson.length} manual step${needsPerson.length === 1 ? '' : 's'} still need${needsPerson.length === 1 ? 's' : ''} a person.`));
+  const kind = needsPerson.every((step) => step.kind === 'manual') ? 'manual step' : 'step';
+  if (needsPerson.length > 0) lines.push(style.yellow(`  ${needsPerson.length} ${kind}${needsPerson.length === 1 ? '' : 's'} still need${needsPerson.length === 1 ? 's' : ''} a person.`));
   const journal = relative(options.cwd, outcome.journalPath);
   lines.push(`  journal ${journal.startsWith('..') ? outcome.journalPath : journal}`);
   return `${lines.join('\n')}\n`;
@@ -89,7 +90,8 @@ export function formatRunSummary(
 
 /** One step's line after its title: result, duration, exit code, flag changes. */
 function describeStep(step: StepOutcome, flags: string): string {
-  if (step.result === 'needs-person') return `needs a person: ${step.commands.split('\n').join('; ')}`;
+  // A shell step left for a person (it needs a terminal, or runs on other machines): its message says why.
+  if (step.result === 'needs-person') return step.commands === '' && step.message ? `needs a person: ${step.message}` : `needs a person: ${step.commands.split('\n').join('; ')}`;
   if (step.result === 'not-selected') return step.message ?? 'not run';
   const ran = step.kind === 'shell' && step.result !== 'skipped';
   return [step.result, ran ? formatMs(step.durationMs) : '', step.exitCode ? `exit ${step.exitCode}` : '', flags].filter(Boolean).join('  ');
