@@ -51,6 +51,7 @@ function buildProgram(run: (action: Action, options?: { checksPlans?: boolean })
         command
           .option('--from <n>', 'start at step N (the steps before it are not run)')
           .option('--only <n>', 'run step N only')
+          .option('--done <n>', 'manual step N was done by hand: not asked, and an unattended run goes past it (repeatable)', collect)
           .option('--step-timeout <duration>', 'stop a step (and everything it started) after this long, e.g. 90s (default: 10m)')
           .option('--journal-dir <dir>', 'where run journals go (default: <state dir>/runs)')
           .option('--state-dir <dir>', 'folder for runs/, locks/ and reports/ (default: $RUNBOOK_STATE_DIR, else .runbook next to the runbooks folder)')
@@ -63,7 +64,7 @@ function buildProgram(run: (action: Action, options?: { checksPlans?: boolean })
   runOptions(
     planOptions(program.command('rollback').argument('<stage>', 'stage id (e.g. 21_01a) or path to a .md note').description('roll a stage back, step by step, then verify recovery'))
       .option('--dry-run', 'print what would run and run nothing')
-      .option('-y, --yes', 'run every step without asking (rehearsals, CI); manual steps are reported as needing a person'),
+      .option('-y, --yes', 'run every step without asking (rehearsals, CI); stops at a manual step that shell steps follow (see --done)'),
   ).action((stage: string, options: PlanFlags & RunFlags & { dryRun?: boolean }) => run(async (io) => (await import('./commands/rollback.js')).rollbackCommand({ ...options, ...planOptionsFrom(stage, options) }, io)));
 
   runOptions(
@@ -92,6 +93,7 @@ function buildProgram(run: (action: Action, options?: { checksPlans?: boolean })
     .argument('<run>', 'run id (see runbook runs) or stage id: its latest run')
     .description('continue an interrupted or aborted run after its last finished step')
     .option('-y, --yes', 'run the remaining steps without asking')
+    .option('--done <n>', 'manual step N was done by hand: not asked, and an unattended resume goes past it (repeatable)', collect)
     .option('--step-timeout <duration>', 'stop a step (and everything it started) after this long (default: as the run had it)')
     .option('--cwd <dir>', 'working directory of the steps (default: the one the run used)')
     .option('--set <name=value>', 'value of a secret <parameter> (the journal masks them)', collect)

@@ -13,7 +13,7 @@ import type { SecretMasker } from '../journal/mask-secrets.js';
 import { optionLetter } from '../plan/choose.js';
 import type { PlanChoiceStep, PlanFlag, PlanManualStep, PlanShellStep, PlanStep } from '../plan/types.js';
 import { CONDITION_NOT_HELD, conditionNotChecked } from '../run/end-state.js';
-import { predictFlagFailure } from '../run/predict.js';
+import { nextShellStep, predictFlagFailure } from '../run/predict.js';
 import type { ScriptResult, ScriptRun } from './run-script.js';
 import type { ShellSession } from './shell-session.js';
 import type { Choice, StepUi, StepView } from './step-view.js';
@@ -53,6 +53,8 @@ export interface ExecutorOptions {
   settled?: Map<number, string>;
   /** A resume: the option each choice step took in an earlier attempt. */
   taken?: Map<number, number | 'skip'>;
+  /** Manual steps the operator says were done by hand (`--done N`): acknowledged, not asked. */
+  doneByHand?: ReadonlySet<number>;
 }
 
 /** One try at a shell step. */
@@ -145,12 +147,27 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
   const runManual = async (step: PlanManualStep, ui: StepUi) => {
     // Recorded once there is an outcome: a run stopped at the question has not done this step.
     const started = () => deps.emit({ type: 'step-started', at: at(), step: step.number, title: step.title, kind: 'manual', commands: deps.mask(step.items.join('\n')), attempt: 1 });
+    if (options.doneByHand?.has(step.number)) {
+      ui.show(step.items.map((item) => deps.mask(`[x] ${item}`)));
+      started();
+      decide(step.number, 'acknowledged');
+      finish(step, 'acknowledged', { message: step.gate ? `gate passed (--done ${step.number}): ${step.gate}` : `done by hand (--done ${step.number})` });
+      return;
+    }
     if (options.unattended) {
+      // Nobody is there to do it: a later step may depend on it (an edited config, a stopped
+      // service), so the run goes no further than the last step that needs no person.
+      const next = nextShellStep(options.steps, step, options.notSelected);
       started();
       decide(step.number, 'needs-person');
-      finish(step, 'needs-person', step.gate ? { message: `gate: ${step.gate}` } : {});
+      finish(step, 'needs-person', { message: step.gate ? `gate: ${step.gate}` : next ? `not done, so the run stopped before step ${next.number}` : undefined });
       ui.skip(deps.mask(`needs a person: ${step.items.join('; ')}`));
       if (step.gate) stopAtGate(step);
+      if (next) {
+        throw new IncompleteError(
+          `stopped at manual step ${step.number} "${step.title}": nobody did it, and step ${next.number} "${next.title}" after it may depend on it; do it by hand, then resume with --yes --done ${step.number}, or resume the run on a terminal`,
+        );
+      }
       return;
     }
     ui.show([...whereAndWhen(step), ...step.notes, ...step.items.map((item) => `[ ] ${item}`), ...(step.code ? step.code.text.split('\n') : [])].map(deps.mask));
@@ -326,7 +343,9 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
     stopAtGate(step);
   };
   const stopAtGate = (step: PlanStep): never => {
-    throw new IncompleteError(`stopped at the gate of step ${step.number} "${step.title}": ${step.gate}; go on only with an operator's explicit yes: resume the run on a terminal and answer yes`);
+    throw new IncompleteError(
+      `stopped at the gate of step ${step.number} "${step.title}": ${step.gate}; go on only with an operator's explicit yes: resume the run on a terminal and answer yes${step.kind === 'manual' ? `, or resume with --done ${step.number} once it is approved` : ''}`,
+    );
   };
 
   /** Which option a choice takes: `chosen` unattended, else the operator's answer. */

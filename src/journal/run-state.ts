@@ -37,9 +37,10 @@ export interface RunState {
 
 /**
  * Step results after which a resume does not run the step again. `not-selected` steps were
- * left out of the run on purpose (`--from`, `--only`), so a resume leaves them out too.
+ * left out of the run on purpose (`--from`, `--only`), so a resume leaves them out too. A step
+ * that needed a person is not settled: nobody did it, so a resume starts there.
  */
-const SETTLED: ReadonlySet<StepResult> = new Set(['done', 'skipped', 'acknowledged', 'needs-person', 'not-selected']);
+const SETTLED: ReadonlySet<StepResult> = new Set(['done', 'skipped', 'acknowledged', 'not-selected']);
 
 export function replayRun(events: RunEvent[]): RunState | undefined {
   const started = events.find((event): event is RunStarted => event.type === 'run-started');

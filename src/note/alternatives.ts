@@ -33,6 +33,13 @@ const VARIANT_TERMS = [
   'openshift',
   'nomad',
   'systemd',
+  'sysv init',
+  'sysvinit',
+  'sysv',
+  'upstart',
+  'openrc',
+  'runit',
+  'launchd',
   'pip',
   'pipx',
   'conda',
@@ -147,15 +154,13 @@ export interface Candidate {
   title: string;
   /** The first sentence of its body, when it has one (a condition there counts too). */
   firstText?: string;
-  /** A tab of an MDX `<Tabs>` group: always an alternative. */
-  forced?: boolean;
   /** A list label ("Server nodes:"): role words count as variants too. */
   label?: boolean;
 }
 
 /**
  * Which siblings are alternatives of each other: returns runs `[start, end)` of at least two
- * siblings. Conditions, options and tabs count; variants (Docker / Kubernetes) count when at
+ * siblings. Conditions and options count; variants (Docker / Kubernetes) count when at
  * least two siblings name different ones; "whole rollback" titles count when at least two
  * siblings are such titles. A lone condition pairs with the sibling before it ("If MariaDB
  * does not start…" after "Restore Command"). Phases (Prerequisites, Verification) never count.
@@ -167,8 +172,7 @@ export function alternativeRuns(candidates: Candidate[], introduced = false): [n
   const conditional = candidates.map(
     (candidate, index) =>
       !phase[index] &&
-      (candidate.forced === true ||
-        readsAsCondition(candidate.title) ||
+      (readsAsCondition(candidate.title) ||
         readsAsOption(candidate.title) ||
         readsAsAlternatively(candidate.title) ||
         (candidate.firstText !== undefined && !ROLLBACK_PREMISE.test(candidate.firstText.trim()) && (readsAsCondition(candidate.firstText) || readsAsAlternatively(candidate.firstText)))),

@@ -17,6 +17,9 @@ const ONLY_IF = /^(?:[\w-]+:\s*)?(?:only (?:if|when|in case|after)\b|emergency(?
 /** "If the cluster is running and the API is reachable, stop …", "If needed, then run:": a leading condition clause. */
 const LEADING_IF = /^(?:if|in case|only if|only when)\s+([^,;:]{3,160}?)\s*(?:,\s*(?:then\s+)?|\s+then\s+)(?=\S)/i;
 
+/** "Optional.", "Optional:", "(Optional)", "Optionally," opening a step. */
+const OPTIONAL = /^(?:\(optional\)|optional(?:ly)?\b)\s*[.:,)-]?\s*/i;
+
 /** Why the text keeps a block out of every run: a reference list, never run. */
 export function heldBackReason(text: string): string | undefined {
   return REFERENCE.test(withoutLabel(text)) && conditionOf(text) === undefined ? 'reference commands to explore with, not part of the rollback' : undefined;
@@ -41,9 +44,12 @@ export function conditionOf(text: string): string | undefined {
  * reachable, stop the workloads …"): the condition and the instruction after it.
  */
 export function leadingCondition(text: string): { condition: string; rest: string } | undefined {
-  const match = LEADING_IF.exec(withoutLabel(text));
-  if (!match) return undefined;
-  const rest = withoutLabel(text).slice(match[0].length).trim();
+  // "Optional. If you have existing job logs, pause …": the if-clause says when; "Optional: …" alone leaves it to the operator.
+  const optional = OPTIONAL.exec(withoutLabel(text));
+  const body = optional ? withoutLabel(text).slice(optional[0].length) : withoutLabel(text);
+  const match = LEADING_IF.exec(body);
+  if (!match) return optional && body.trim() !== '' ? { condition: 'optional', rest: body.trim()[0]!.toUpperCase() + body.trim().slice(1) } : undefined;
+  const rest = body.slice(match[0].length).trim();
   if (rest === '') return undefined;
   const keyword = /^(only if|only when|in case)/i.exec(match[0])?.[1]?.toLowerCase() ?? 'if';
   return { condition: `${keyword} ${match[1]!.trim()}`, rest: rest[0]!.toUpperCase() + rest.slice(1) };

@@ -15,9 +15,9 @@ import { findExampleValues, findParameters, findScriptMarkers, normaliseParamete
 import { nodeData, prepareNodes } from './prepare-nodes.js';
 import { cleanTitle } from './rollback-section.js';
 import { firstSentence, sectionTree, type Section, type SectionTree } from './sections.js';
-import { classifyBlock, hasCommands, isShellSetup, scriptLines, splitOnMarkers, trimBlankEnds, type ScriptLines } from './shell-block.js';
+import { classifyBlock, foreignLine, hasCommands, isShellLanguage, isShellSetup, isTranscriptLanguage, scriptLines, splitOnMarkers, trimBlankEnds, type ScriptLines } from './shell-block.js';
 import { stripComment } from './shell-words.js';
-import type { ChoiceOption, ChoiceStep, ManualStep, RollbackPath, ShellStep, Step } from './types.js';
+import type { ChoiceOption, ChoiceStep, ForeignBlock, ManualStep, RollbackPath, ShellStep, Step } from './types.js';
 
 interface Lead {
   title: string;
@@ -63,6 +63,8 @@ export function readPaths(nodes: RootContent[], sectionTitle: string, sectionLin
   // One sub-heading holding everything: the path is named after it.
   const only = tree.children.length === 1 && !tree.body.some((node) => node.type !== 'html' && node.type !== 'thematicBreak') ? tree.children[0] : undefined;
   if (only) return [{ title: only.title, line: only.line, steps: stepsOfTree(only, only.title) }];
+  const tabs = wholeTabGroup(tree);
+  if (tabs) return tabs;
   if (runs.length === 0) return [{ title: sectionTitle, line: sectionLine, steps: stepsOfTree(tree, sectionTitle) }];
   const [start, end] = runs[0]!;
   const carry: string[] = [];
@@ -80,6 +82,26 @@ export function readPaths(nodes: RootContent[], sectionTitle: string, sectionLin
     // Notes before the paths go with each path's first step (a copy: each path is its own list).
     if (before.length === 0 && carry.length > 0 && steps[0]) steps[0] = { ...steps[0], notes: [...carry, ...steps[0].notes] };
     return { title: option.title, line: option.line, steps };
+  });
+}
+
+/**
+ * Content tabs that hold the whole procedure (only notes before them, nothing after): each tab
+ * is a path, as sub-headings would be. Tabs among other steps are a choice step instead.
+ */
+function wholeTabGroup(tree: SectionTree): RollbackPath[] | undefined {
+  if (tree.children.length > 0) return undefined;
+  const body = tree.body.filter((node) => node.type !== 'html' && node.type !== 'thematicBreak');
+  const list = body.at(-1);
+  if (list?.type !== 'list' || nodeData(list).tab !== true || list.children.length < 2) return undefined;
+  if (!body.slice(0, -1).every((node) => node.type === 'paragraph' || (node.type === 'blockquote' && !containsCode(node)))) return undefined;
+  const notes = body.slice(0, -1).map((node) => textOf(node));
+  return list.children.map((item) => {
+    const title = cleanTitle(textOf(item.children[0]!));
+    const steps = flowSteps(item.children.slice(1), title);
+    if (steps.length === 0) steps.push(manualStep(title, lineOf(item), [title]));
+    steps[0]!.notes.unshift(...notes);
+    return { title, line: lineOf(item), steps };
   });
 }
 
@@ -117,6 +139,7 @@ export function extractSteps(nodes: RootContent[], pathTitle: string): Step[] {
 function stepsOfTree(tree: SectionTree, title: string): Step[] {
   const carry: string[] = [];
   const steps = flowSteps(tree.body, title, tree.children.length > 0 ? carry : undefined);
+  for (const step of steps) if (step.kind === 'choice' && step.title === 'Choose one') step.title = purposeOf(step.options[0]!.title) ?? step.title;
   steps.push(...stepsOfChildren(tree.children, introducesAlternatives(lastText(tree.body))));
   attachNotes(steps, carry);
   if (steps.length === 0 && carry.length > 0) steps.push(manualStep(title, tree.children[0]?.line ?? 1, carry));
@@ -228,7 +251,7 @@ function optionsOf(group: Section[], asPaths = false): ChoiceOption[] {
 }
 
 function candidateOf(section: Section): Candidate {
-  return { title: section.title, firstText: firstSentence(section.body), forced: section.tab };
+  return { title: section.title, firstText: firstSentence(section.body) };
 }
 
 function choiceTitle(group: Section[]): string {
@@ -284,6 +307,9 @@ function flowSteps(nodes: readonly RootContent[], pathTitle: string, carry?: str
       alternative([manualStep(cleanTitle(text.split(/(?<=[.!?])\s/)[0]!), lead.line, [text])], text, lead.line);
     } else if ((IMPERATIVE.test(text) && sentences(text) <= 2) || lead.bold || (flow.steps.length === 0 && heading !== undefined && isLast(lead))) {
       push(withLink(withCommandsInText(manualStep(titleFor(pathTitle), heading && !lead.bold ? heading.line : lead.line, [text], lead.bold ? lead.notes : []), lead.node), lead.node));
+    } else if (instructionIn(text) && !heading) {
+      // "Restoring also restores the passwords: if you changed yours since, sign in with the old one."
+      push(withCommandsInText(manualStep(instructionIn(text)!, lead.line, [text]), lead.node));
     } else addNote(text);
     lead = undefined;
   };
@@ -482,6 +508,39 @@ function shortTitle(text: string): string {
 function optionTitle(text: string, steps: Step[]): string {
   const sentence = cleanTitle(text.split(/(?<=[.!?])\s/)[0]!);
   return sentence.length <= 80 ? sentence : (steps[0]?.title ?? sentence.slice(0, 77) + '…');
+}
+
+/** "To restore the index from a dump you already have, run:": what every variant after it does. */
+const PURPOSE = /^to\s+(.+?)(?:,?\s+(?:run|use|type|enter|execute)(?:\s+(?:this|these|the following))?(?:\s+commands?)?)?\s*[:.]?$/i;
+
+/** The goal a choice's first lead states ("To restore the index …, run" → "Restore the index …"), when it states one. */
+function purposeOf(text: string): string | undefined {
+  const goal = PURPOSE.exec(text.trim())?.[1];
+  if (!goal || !IMPERATIVE.test(goal)) return undefined;
+  return goal.charAt(0).toUpperCase() + goal.slice(1);
+}
+
+/** A leading condition ("if you changed it since, …") kept in front of the instruction it limits. */
+const CONDITION_CLAUSE = /^(?:if|when|once|after|before|unless|in case)\b[^,]{3,160},\s*/i;
+
+/**
+ * The instruction a short explanatory paragraph ends in: the part after a colon or semicolon
+ * that is imperative once a leading condition is set aside ("Restoring the database
+ * also restores every password: if you changed yours since, sign in with the old one" → "If you
+ * changed yours since, sign in with the old one"). Undefined when the paragraph only explains.
+ */
+function instructionIn(text: string): string | undefined {
+  if (sentences(text) > 2) return undefined;
+  for (const sentence of text.split(/(?<=[.!?])\s+(?=[A-Z])/)) {
+    // Only after the colon: a sentence of its own that starts "When in doubt, contact support" is advice, a note.
+    for (const clause of sentence.split(/[:;]\s+/).slice(1)) {
+      const condition = CONDITION_CLAUSE.exec(clause)?.[0] ?? '';
+      if (!IMPERATIVE.test(clause.slice(condition.length))) continue;
+      const title = cleanTitle(clause).replace(/[.!]$/, '');
+      return title.charAt(0).toUpperCase() + title.slice(1);
+    }
+  }
+  return undefined;
 }
 
 function sentences(text: string): number {
@@ -878,6 +937,7 @@ function shellQuote(text: string): string {
 /** One script → one step, or one step per `# N. Title` marker, or a choice for per-OS comment groups. */
 function scriptSteps(script: ScriptLines, context: BlockContext): Step[] {
   const variants = splitVariants(script);
+  if (variants && 'parallel' in variants) return [parallelLabelsStep(script, variants.parallel, context)];
   if (variants) {
     const steps: Step[] = [];
     const common = trimBlankEnds(variants.before);
@@ -932,6 +992,24 @@ function scriptSteps(script: ScriptLines, context: BlockContext): Step[] {
   return steps;
 }
 
+/**
+ * A block whose comments read alike ("# If the pod is stuck" / "# If the PVC is stuck") but name
+ * no platform: maybe variants, maybe steps in turn. One step, flagged, so it never runs unread.
+ */
+function parallelLabelsStep(script: ScriptLines, labels: number[], context: BlockContext): ShellStep {
+  const trimmed = trimBlankEnds(script);
+  const step = makeShellStep(context.title, context.line, trimmed.lines, trimmed.origins, context.notes, context);
+  if (script.output?.length) step.output = script.output;
+  const texts = labels.map((line) => trimmed.lines[trimmed.origins.indexOf(line)]?.trim() ?? '');
+  step.hazards.push({
+    line: labels[0]!,
+    command: texts.join(' / '),
+    reason: `reads like ${labels.length} variants (lines ${labels.join(', ')}), and runbook would run them all`,
+    fix: 'if only one applies, give each its own block under a lead such as "If …:" (runbook then asks which); if all apply, reword the comments',
+  });
+  return step;
+}
+
 interface VariantGroup {
   title: string;
   line: number;
@@ -940,31 +1018,81 @@ interface VariantGroup {
 }
 
 /**
- * Comment lines naming different platforms (`# If on Ubuntu: …`, `# CentOS:`) split one block
- * into per-OS variants: commands before the first such comment are shared.
+ * Comment lines that label variants split one block into a choice: commands before the first
+ * label are shared. A label names one platform or init system (`# If on Ubuntu:`, `# CentOS`),
+ * or reads as a condition naming a platform or tool (`# For systems running systemd`, `# With
+ * Docker`), and the labels name at least two different ones. Labels that only read alike (`# If
+ * the pod is stuck` / `# If the PVC is stuck`: same leading words, each over its own commands)
+ * may be variants or steps in turn: runbook cannot tell, so the step is flagged instead.
  */
-function splitVariants(script: ScriptLines): { before: ScriptLines; groups: VariantGroup[]; after: ScriptLines } | undefined {
-  const heads: { index: number; title: string; term: string }[] = [];
+function splitVariants(script: ScriptLines): { before: ScriptLines; groups: VariantGroup[]; after: ScriptLines } | { parallel: number[] } | undefined {
+  const heads: { index: number; title: string; term?: string; lead?: string }[] = [];
   script.lines.forEach((line, index) => {
     if (!/^\s*#/.test(line) || stripComment(line).trim() !== '') return;
     const text = line.replace(/^\s*#+\s*/, '').trim();
-    const terms = variantTerms(text).filter((term) => OS_TERMS.has(term));
-    if (terms.length === 1 && text.split(/\s+/).length <= 8) heads.push({ index, title: cleanTitle(text.replace(/^(?:if|when)\s+(?:on|using|running)\s+/i, '').replace(/[:：].*$/, '')) || text, term: terms[0]! });
+    if (text.split(/\s+/).length > 8) return;
+    const condition = VARIANT_LABEL.exec(text);
+    const terms = variantTerms(text).filter((term) => condition !== null || COMMENT_TERMS.has(term));
+    const title = cleanTitle(text.replace(VARIANT_LABEL_PREFIX, '').replace(/[:：].*$/, '')) || text;
+    heads.push({ index, title, term: terms.length > 0 ? terms.join('+') : undefined, lead: condition?.[0].toLowerCase().replace(/\s+/g, ' ') });
   });
-  if (heads.length < 2 || new Set(heads.map((head) => head.term)).size < 2) return undefined;
-  const groups: VariantGroup[] = heads.map((head, position) => {
-    const end = heads[position + 1]?.index ?? script.lines.length;
-    const lines = script.lines.slice(head.index + 1, end);
-    const origins = script.origins.slice(head.index + 1, end);
-    const trimmed = trimBlankEnds({ lines, origins });
-    return { title: head.title, line: script.origins[head.index]!, lines: trimmed.lines, origins: trimmed.origins };
-  });
-  if (groups.some((group) => !hasCommands(group.lines))) return undefined;
-  const first = heads[0]!.index;
-  return { before: { lines: script.lines.slice(0, first), origins: script.origins.slice(0, first) }, groups, after: { lines: [], origins: [] } };
+  const groupsOf = (chosen: typeof heads) =>
+    chosen.map((head, position) => {
+      const end = chosen[position + 1]?.index ?? script.lines.length;
+      const trimmed = trimBlankEnds({ lines: script.lines.slice(head.index + 1, end), origins: script.origins.slice(head.index + 1, end) });
+      return { title: head.title, line: script.origins[head.index]!, lines: trimmed.lines, origins: trimmed.origins };
+    });
+  const labelled = heads.filter((head) => head.term !== undefined);
+  if (labelled.length >= 2 && new Set(labelled.map((head) => head.term)).size >= 2) {
+    const groups = groupsOf(labelled);
+    if (groups.every((group) => hasCommands(group.lines))) {
+      const first = labelled[0]!.index;
+      return { before: { lines: script.lines.slice(0, first), origins: script.origins.slice(0, first) }, groups, after: { lines: [], origins: [] } };
+    }
+  }
+  // The same two leading words ("If the …", "For systems …") over commands of their own.
+  const leads = heads.filter((head) => head.lead !== undefined);
+  const byLead = new Map<string, typeof heads>();
+  for (const head of leads) byLead.set(head.lead!, [...(byLead.get(head.lead!) ?? []), head]);
+  const parallel = [...byLead.values()].find((same) => same.length >= 2 && new Set(same.map((head) => head.title.toLowerCase())).size === same.length && groupsOf(same).every((group) => hasCommands(group.lines)));
+  return parallel ? { parallel: parallel.map((head) => script.origins[head.index]!) } : undefined;
 }
 
-const OS_TERMS = new Set(['linux', 'macos', 'mac os', 'os x', 'windows', 'ubuntu', 'debian', 'centos', 'rhel', 'red hat', 'fedora', 'alpine', 'arch', 'suse', 'amazon linux', 'apt', 'yum', 'dnf', 'brew', 'homebrew']);
+/** "If on", "For systems running", "When using", "With": a comment that reads as a variant's condition (its first two words). */
+const VARIANT_LABEL = /^(?:if|for|on|when|with|using|in case of)\s+\S+/i;
+const VARIANT_LABEL_PREFIX = /^(?:(?:if|when|for)\s+(?:(?:you(?:'re| are)?|systems?|hosts?|machines?|servers?|nodes?|installs?|installations?)\s+)?(?:on|using|running|with|use)\s+|(?:on|with|using)\s+)/i;
+
+/** Variant terms a comment may name alone (`# Ubuntu`, `# SysV init`): operating systems, their package managers and init systems. */
+const COMMENT_TERMS = new Set([
+  'linux',
+  'macos',
+  'mac os',
+  'os x',
+  'windows',
+  'ubuntu',
+  'debian',
+  'centos',
+  'rhel',
+  'red hat',
+  'fedora',
+  'alpine',
+  'arch',
+  'suse',
+  'amazon linux',
+  'apt',
+  'yum',
+  'dnf',
+  'brew',
+  'homebrew',
+  'systemd',
+  'sysv init',
+  'sysvinit',
+  'sysv',
+  'upstart',
+  'openrc',
+  'runit',
+  'launchd',
+]);
 
 /**
  * A block of `# title` + command pairs where some command needs its own confirmation (a pager
@@ -1082,6 +1210,28 @@ function manualStep(title: string, line: number, items: string[], notes: string[
 
 const EXCLUDE_FROM_RUN_ALL = 'marked excludeFromRunAll';
 
+/**
+ * A block labelled for a shell (or not labelled) that is typed into another console (see
+ * `foreignLine`). A `console` transcript of a `mysql>` session says what it is: only a `bash`/`sh`
+ * label or none is worth a lint.
+ */
+function foreignBlock(code: Code): ForeignBlock | undefined {
+  const language = (code.lang ?? '').toLowerCase();
+  if (language !== '' && (!isShellLanguage(language) || isTranscriptLanguage(language))) return undefined;
+  const found = foreignLine(code.value);
+  return found && { line: lineOf(code) + 1 + found.line, language, kind: found.kind, text: found.text };
+}
+
+function foreignItem(code: Code): string | undefined {
+  if (code.lang && !isShellLanguage(code.lang)) return undefined;
+  const found = foreignLine(code.value);
+  if (!found) return undefined;
+  const line = lineOf(code) + 1 + found.line;
+  return found.kind === 'prompt'
+    ? `Type into the console whose prompt starts line ${line}, not into bash (not run by runbook)`
+    : `Send from an HTTP console such as Kibana Dev Tools: line ${line} is a request, not a shell command (not run by runbook)`;
+}
+
 /** Code in a language runbook does not run (python, promql, json, sql): shown, acknowledged by hand. */
 function codeStep(code: Code, title: string, notes: string[], excluded: string | undefined): ManualStep {
   const language = code.lang ?? 'text';
@@ -1091,8 +1241,10 @@ function codeStep(code: Code, title: string, notes: string[], excluded: string |
       : `Not run by runbook: ${excluded}`
     : language.toLowerCase() === 'sql'
       ? 'Type into the database console (sql block, not run by runbook)'
-      : `Run by hand if needed (${language} block, not run by runbook)`;
+      : (foreignItem(code) ?? `Run by hand if needed (${language} block, not run by runbook)`);
   const step: ManualStep = { kind: 'manual', title, line: lineOf(code), items: [item], notes, code: { language, text: code.value } };
+  const foreign = excluded === undefined ? foreignBlock(code) : undefined;
+  if (foreign) step.foreign = foreign;
   if (code.value.trim() === '') step.emptyBlock = true;
   // A `yaml`/`text` fence holding a command: shown, never run, and lint says so.
   if (excluded === undefined && code.lang && classifyBlock(null, code.value) === 'shell') step.mislabelled = { line: lineOf(code), language: code.lang };

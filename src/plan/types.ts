@@ -5,7 +5,7 @@
 
 import type { NoteProblem } from '../errors.js';
 import type { FlagReading } from '../flags/env-file.js';
-import type { Threshold } from '../note/types.js';
+import type { ForeignBlock, Threshold } from '../note/types.js';
 
 export interface Plan {
   stage?: string;
@@ -126,6 +126,8 @@ export interface PlanManualStep extends PlanStepBase {
   code?: { language: string; text: string };
   /** The block's label says it never runs, but it holds a shell command. */
   mislabelled?: { line: number; language: string };
+  /** A shell-labelled block typed into another console: never run. */
+  foreign?: ForeignBlock;
   parameters?: string[];
 }
 

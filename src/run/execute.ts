@@ -36,6 +36,8 @@ export interface RunRequest {
   /** Absolute working directory of the steps. */
   cwd: string;
   notSelected: Map<number, string>;
+  /** Manual steps done by hand (`--done`). */
+  doneByHand?: ReadonlySet<number>;
   /** Steps a resumed run finished earlier. */
   settled?: Map<number, string>;
   /** A resume: the option each choice step took earlier. */
@@ -123,6 +125,7 @@ export async function runSteps(request: RunRequest, io: Io): Promise<RunOutcome>
         cwd: request.cwd,
         env: stepEnvironment(io.env, plan, request.runId),
         notSelected: request.notSelected,
+        doneByHand: request.doneByHand,
         settled: request.settled,
         taken: request.taken,
       },

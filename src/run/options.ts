@@ -8,6 +8,7 @@ import type { AlertingFlags } from './alerting.js';
 import type { VerifyFlags } from '../commands/verify-flags.js';
 import { UsageError } from '../errors.js';
 import { parseDuration, parsePositiveInteger } from '../options/duration.js';
+import type { PlanStep } from '../plan/types.js';
 
 /** The recovery-check options of a run: `verify: false` is --no-verify. */
 export interface RecoveryFlags extends VerifyFlags {
@@ -19,6 +20,8 @@ export interface RunOptions extends RecoveryFlags, AlertingFlags {
   yes?: boolean;
   from?: string;
   only?: string;
+  /** `--done N`: manual steps the operator did by hand, so an unattended run goes past them. */
+  done?: string[];
   stepTimeout?: string;
   journalDir?: string;
   stateDir?: string;
@@ -102,6 +105,19 @@ export function selectSteps(numbers: number[], options: { from?: string; only?: 
     for (const number of numbers) if (number !== only) left.set(number, `not run (--only ${only})`);
   }
   return left;
+}
+
+/** `--done N`: each must name a manual step of the path (a gate included: typing it is the explicit yes). */
+export function manualStepsDone(steps: PlanStep[], values: string[]): Set<number> {
+  const done = new Set<number>();
+  for (const value of values) {
+    const number = parsePositiveInteger(value, '--done');
+    const step = steps.find((candidate) => candidate.number === number);
+    if (!step) throw new UsageError(`--done ${value}: this path has no step ${number}`);
+    if (step.kind !== 'manual') throw new UsageError(`--done ${value}: step ${number} "${step.title}" is a ${step.kind} step; --done is for manual steps done by hand`);
+    done.add(number);
+  }
+  return done;
 }
 
 export function stepTimeoutMs(options: { stepTimeout?: string }): number {

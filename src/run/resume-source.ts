@@ -75,6 +75,7 @@ export async function loadResume(options: ResumeOptions, io: Io): Promise<Resume
     options: {
       ...recorded,
       yes: options.yes,
+      done: options.done,
       iKnowThisIsProduction: options.iKnowThisIsProduction,
       journalDir: options.journalDir,
       stateDir: options.stateDir,

@@ -32,6 +32,8 @@ export interface PlanTextOptions {
   predicted?: ReadonlyMap<number, string>;
   /** What goes on around the run (notifications, the silence), one line each. */
   around?: string[];
+  /** `--yes`: where the unattended run would stop short (see run/predict.ts). */
+  unattendedStop?: { step: { number: number; title: string }; reason: string };
 }
 
 export function formatPlan(rawPlan: Plan, options: PlanTextOptions): string {
@@ -97,6 +99,10 @@ export function formatPlan(rawPlan: Plan, options: PlanTextOptions): string {
   if (options.predicted && options.predicted.size > 0) {
     out.push('');
     for (const [step, reason] of options.predicted) out.push(style.red(`step ${step} will fail: ${reason}`));
+  }
+  if (options.unattendedStop) {
+    const { step, reason } = escapeDeep(options.unattendedStop);
+    out.push('', style.yellow(`unattended (--yes), the run would stop at step ${step.number} "${step.title}": ${reason}`));
   }
   if (options.around?.length) out.push('', style.bold('Around the run'), ...options.around);
   if (options.dryRun) out.push('', style.dim('Dry run: nothing was run and nothing was written.'));
@@ -193,6 +199,7 @@ function formatStep(step: PlanStep, steps: readonly PlanStep[], style: Style, op
     for (const item of step.items) lines.push(`${indent}     [ ] ${item}`);
     if (step.code) for (const line of step.code.text.split('\n')) lines.push(style.dim(`${indent}     ┆ ${line}`));
     if (step.mislabelled) lines.push(style.yellow(`${pad}the ${step.mislabelled.language} block (line ${step.mislabelled.line}) holds a shell command: not run; label it bash if it should run`));
+    if (step.foreign) lines.push(style.yellow(`${pad}line ${step.foreign.line} is typed into ${step.foreign.kind === 'prompt' ? "another program's console" : 'an HTTP console'}, not bash: not run`));
   } else {
     lines.push(style.dim(`${pad}one of ${step.options.length} options runs: ${step.options.map((choice, index) => `${optionLetter(index)}) ${choice.title}`).join(', ')}; pick with --choose ${step.number}=<letter>`));
   }

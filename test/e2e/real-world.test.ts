@@ -135,13 +135,14 @@ const cases = [
       '      manual without them',
       '    c) with no copy of the index database at all',
       '      manual with no copy of the index database at all',
-      '  choice Choose one',
+      '  choice Restore the index from a MariaDB dump you already have',
       '    a) To restore the index from a MariaDB dump you already have, r',
       '      shell To restore the index from a MariaDB dump you already have, r',
       '    b) When you run Podman on a Red Hat-compatible Linux distributi',
       '      shell When you run Podman on a Red Hat-compatible Linux distributi',
       '    c) Leave out the -f flag so that an existing index is not overw',
       '      shell Leave out the -f flag so that an existing index is not overw',
+      '  manual Sign in with the old one [if you changed your…]',
       'PATH Manual Update',
       '  choice A restore needs the files of your originals folder and a cop',
       '    a) with backup copies of both the storage and the originals fol',
@@ -335,6 +336,9 @@ describe('what a run of a real-world note would run', () => {
     const plan = await show('54_01a_photoprism_restore_index.md');
     for (const path of plan.paths) expect(path.steps.at(-1).notes.at(-1)).toMatch(/^MariaDB Server Migration: Moving your MariaDB database to another server/);
     expect(plan.paths[0].steps[1].options[2].steps[0].script).toBe('docker compose exec photoprism photoprism restore -i <filename>');
+    // The password sentence is step 2 of path A; the mkdocs `!!! tldr ""` box is a note, its markup gone.
+    expect(plan.paths[0].steps[2].items).toEqual(['Restoring the database also restores every user account and password: if you changed your password since the dump was taken, sign in with the old one.']);
+    expect(plan.paths[0].steps[2].notes[0]).toMatch(/^The examples use the newer docker compose command\./);
   });
 
   it('56: ncn# prompts stripped, output left out of the scripts, the gate after the schema comparison', async () => {

@@ -48,6 +48,7 @@ describe('runbook rollback: what a step sees, and which steps run', () => {
     flag USE_NEW_DIALOG_CONTEXT_REPO = true  NOT rolled back (rollback value false)
     steps done: 2
     not run: 1. Disable feature flag (--from 2)
+  To continue: runbook resume <run-id>
 `);
     expect(result.stderr).toBe('');
     expect(result.exitCode).toBe(1);

@@ -241,6 +241,7 @@ describe('--json', () => {
       items: ['Post to #ops-shared with the incident id', 'Update incident log'],
       code: null,
       mislabelled: null,
+      foreign: null,
       parameters: [],
     });
     expect(plan.checks).toEqual([

@@ -1,8 +1,8 @@
 /**
- * Unseen notes (test/fixtures/unseen/, see its README and FINDINGS.md): the parts of their
- * reading that console transcripts and command hazards decide — what a transcript runs, and
- * which commands are marked destructive or flagged. Other parts of these notes (sequence vs
- * choice, gates) are the structure reader's and are not asserted here.
+ * Unseen notes (test/fixtures/unseen/, see its README and FINDINGS.md), through `bin/`: what a
+ * console transcript runs, which commands are marked destructive or flagged, and which
+ * alternatives the text implies — a run takes one of them, never all in turn. The full outline
+ * of each reading is in test/note/shapes.test.ts.
  */
 
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -157,5 +157,53 @@ describe('command hazards (W17, W20, W23, W24, W25)', () => {
     expect(plan.flags).toEqual([]);
     const su = shellSteps(plan.paths.flatMap((path) => path.steps)).find((step) => step.script?.startsWith('sudo su - probe'));
     expect(su!.hazards).toEqual([expect.objectContaining({ command: 'sudo su - probe', reason: expect.stringContaining('(lines 35–36) would run as the original user') })]);
+  });
+});
+
+/** A sandbox with a logging fake of `name` first on PATH; returns the sandbox and the log it writes. */
+function sandboxWithFake(name: string): { dir: string; log: string; env: Record<string, string> } {
+  const dir = mkdtempSync(join(tmpdir(), `runbook-${name}-`));
+  temps.push(dir);
+  mkdirSync(join(dir, 'bin'));
+  const log = join(dir, 'calls.log');
+  writeFileSync(join(dir, 'bin', name), `#!/bin/sh\necho "${name} $*" >> '${log}'\nexit 0\n`);
+  chmodSync(join(dir, 'bin', name), 0o755);
+  return { dir, log, env: { HOME: dir, PATH: `${dir}/bin:${process.env.PATH}` } };
+}
+
+describe('alternatives the text implies run one at a time (D4, D5)', () => {
+  it('72_01a under --yes with a fake sudo: only the chosen install type runs, and for each block only the chosen init system', async () => {
+    const { dir, log, env } = sandboxWithFake('sudo');
+    const note = join(dir, '72_01a_gitlab_job_logs_location_revert.md');
+    writeFileSync(note, readFileSync(`${unseen}72_01a_gitlab_job_logs_location_revert.md`, 'utf8'));
+    // The manual steps (Rails console, the gitlab.yml edit) are done by hand: --done lets the run go past them.
+    const done = ['--done', '1', '--done', '2', '--done', '13'];
+    const result = await runCli(['rollback', note, '--yes', '--no-verify', '--state-dir', join(dir, 'state'), '--choose', '3=self', '--choose', '14=sysv', ...done], { cwd: dir, env });
+    expect(result.stderr).toBe('');
+    // Pausing Sidekiq ("Optional. If you have existing job logs, …") and starting it again ("If you
+    // opted to pause …") run only under their conditions: never unattended, and the run is incomplete.
+    expect(readFileSync(log, 'utf8').split('\n')).toEqual([
+      'sudo service gitlab restart',
+      'sudo rsync -avzh --remove-source-files --ignore-existing --progress /mnt/gitlab-ci/builds/ /home/git/gitlab/builds/',
+      'sudo rm -rf /mnt/gitlab-ci/builds',
+      '',
+    ]);
+    expect(result.stdout).toContain('condition not checked: if you have existing job logs');
+    expect(result.stdout).toContain('condition not checked: if you opted to pause the continuous integration data processing');
+    expect(result.exitCode).toBe(1);
+  });
+
+  it('72_01a: the plan shows the install types as one choice and the init systems as choices inside it', async () => {
+    const [console_, flag, tabs, ...rest] = await steps('72_01a_gitlab_job_logs_location_revert.md');
+    expect([console_!.kind, flag!.kind, tabs!.kind, rest]).toEqual(['manual', 'manual', 'choice', []]);
+    const [omnibus, source] = tabs!.options!;
+    expect(shellSteps(omnibus!.steps).map((step) => step.script)).toEqual([
+      'sudo gitlab-ctl stop sidekiq',
+      'sudo gitlab-ctl reconfigure',
+      'sudo rsync -avzh --remove-source-files --ignore-existing --progress /mnt/gitlab-ci/builds/ /var/opt/gitlab/gitlab-ci/builds/',
+      'sudo gitlab-ctl start sidekiq',
+      'sudo rm -rf /mnt/gitlab-ci/builds',
+    ]);
+    expect(source!.steps.map((step) => `${step.kind} ${(step.options ?? []).length}`)).toEqual(['choice 2', 'manual 0', 'choice 2', 'shell 0', 'choice 2', 'shell 0']);
   });
 });

@@ -6,7 +6,7 @@ import type { Choice, StepUi, StepView } from '../../src/execute/step-view.js';
 import type { FlagReading } from '../../src/flags/env-file.js';
 import type { RunEvent } from '../../src/journal/events.js';
 import { createSecretMasker } from '../../src/journal/mask-secrets.js';
-import type { PlanFlag, PlanManualStep, PlanShellStep, PlanStep } from '../../src/plan/types.js';
+import type { PlanChoiceStep, PlanFlag, PlanManualStep, PlanShellStep, PlanStep } from '../../src/plan/types.js';
 
 const shell = (number: number, script: string): PlanShellStep => ({
   kind: 'shell',
@@ -165,13 +165,57 @@ describe('executeSteps', () => {
     expect(result.runs).toHaveLength(1);
   });
 
-  it('unattended: runs every step without asking, reports manual steps as needing a person, stops at the first failure', async () => {
-    const result = await execute([shell(1, 'a'), manual(2, ['check']), shell(3, 'c'), shell(4, 'd')], { options: { unattended: true }, results: [ok(), failed(5)] });
+  it('unattended: runs every step without asking, stops at the first failure', async () => {
+    const result = await execute([shell(1, 'a'), shell(2, 'b'), shell(3, 'c'), manual(4, ['check'])], { options: { unattended: true }, results: [ok(), failed(5)] });
     expect(result.asked).toEqual([]);
     expect(result.error).toBeInstanceOf(StepFailedError);
-    expect((result.error as Error).message).toBe('step 3 "Step 3" failed with exit code 5');
-    expect(result.summary).toEqual(['1 run', '1 → done', '2 needs-person', '2 → needs-person', '3 run', '3 → failed']);
-    expect(result.shown).toContain('2 skip: needs a person: check');
+    expect((result.error as Error).message).toBe('step 2 "Step 2" failed with exit code 5');
+    expect(result.summary).toEqual(['1 run', '1 → done', '2 run', '2 → failed']);
+  });
+
+  it('unattended: a manual step with shell steps after it stops the run there (they may depend on it); a last manual step needs a person', async () => {
+    const stopped = await execute([shell(1, 'a'), manual(2, ['set the path back in gitlab.rb']), shell(3, 'gitlab-ctl reconfigure'), manual(4, ['tell the team'])], { options: { unattended: true } });
+    expect(stopped.error).toBeInstanceOf(IncompleteError);
+    expect((stopped.error as Error).message).toBe(
+      'stopped at manual step 2 "Step 2": nobody did it, and step 3 "Step 3" after it may depend on it; do it by hand, then resume with --yes --done 2, or resume the run on a terminal',
+    );
+    expect(stopped.runs.map((run) => run.script)).toEqual(['a']);
+    expect(stopped.summary).toEqual(['1 run', '1 → done', '2 needs-person', '2 → needs-person']);
+
+    const trailing = await execute([shell(1, 'a'), manual(2, ['tell the team'])], { options: { unattended: true } });
+    expect(trailing.error).toBeUndefined();
+    expect(trailing.summary).toEqual(['1 run', '1 → done', '2 needs-person', '2 → needs-person']);
+    expect(trailing.shown).toContain('2 skip: needs a person: tell the team');
+  });
+
+  it('unattended: only shell steps on the chosen option count as "after" a manual step', async () => {
+    const choice: PlanChoiceStep = {
+      kind: 'choice',
+      number: 2,
+      title: 'How',
+      line: 20,
+      notes: [],
+      within: [],
+      chosen: 0,
+      chosenBy: 'default',
+      options: [
+        { title: 'a', line: 21, steps: [3] },
+        { title: 'b', line: 22, steps: [4] },
+      ],
+    };
+    const steps = [manual(1, ['look']), choice, { ...manual(3, ['by hand']), within: [{ choice: 2, option: 0 }] }, { ...shell(4, 'make b'), within: [{ choice: 2, option: 1 }] }];
+    const result = await execute(steps, { options: { unattended: true } });
+    expect(result.error).toBeUndefined();
+    expect(result.runs).toEqual([]);
+  });
+
+  it('--done N: a manual step done by hand is acknowledged without a question, and an unattended run goes past it', async () => {
+    const gate: PlanManualStep = { ...manual(3, ['The IMOC signs off']), gate: 'The IMOC signs off' };
+    const result = await execute([manual(1, ['edit gitlab.rb']), shell(2, 'gitlab-ctl reconfigure'), gate, shell(4, 'make rollback')], { options: { unattended: true, doneByHand: new Set([1, 3]) } });
+    expect(result.error).toBeUndefined();
+    expect(result.runs.map((run) => run.script)).toEqual(['gitlab-ctl reconfigure', 'make rollback']);
+    expect(result.summary).toEqual(['1 acknowledged', '1 → acknowledged', '2 run', '2 → done', '3 acknowledged', '3 → acknowledged', '4 run', '4 → done']);
+    expect(result.shown).toContain('1 show: [x] edit gitlab.rb');
   });
 
   it('unattended: an interrupted step stops the run as interrupted (130), not as a failure', async () => {

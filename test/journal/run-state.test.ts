@@ -58,7 +58,8 @@ describe('resumeFrom and settledSteps', () => {
     ['step 2 interrupted', [stepFinished(1, 'done'), stepFinished(2, 'interrupted')], 2],
     ['step 2 timed out', [stepFinished(1, 'done'), stepFinished(2, 'timed-out')], 2],
     ['step 2 never recorded (quit)', [stepFinished(1, 'done')], 2],
-    ['all settled', [stepFinished(1, 'done'), stepFinished(2, 'skipped'), stepFinished(3, 'needs-person')], undefined],
+    ['step 3 needed a person (nobody did it)', [stepFinished(1, 'done'), stepFinished(2, 'skipped'), stepFinished(3, 'needs-person')], 3],
+    ['all settled', [stepFinished(1, 'done'), stepFinished(2, 'skipped'), stepFinished(3, 'acknowledged')], undefined],
   ])('%s → %s', (_name, events, from) => {
     expect(resumeFrom(replayRun([started, ...events])!)).toBe(from);
   });

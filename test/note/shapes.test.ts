@@ -23,6 +23,7 @@ function outline(steps: Step[], depth = 0): string[] {
       step.output?.length ? `output ${step.output.length}` : '',
       step.kind === 'manual' && step.code ? `code ${step.code.language}` : '',
       step.kind === 'manual' && step.mislabelled ? 'mislabelled' : '',
+      step.kind === 'manual' && step.foreign ? `foreign ${step.foreign.kind} line ${step.foreign.line}` : '',
       step.condition ? `condition: ${step.condition}` : '',
       step.scope ? `on: ${step.scope}` : '',
     ].filter(Boolean);
@@ -222,6 +223,65 @@ describe('sequence or alternatives, from what the text says', () => {
       { title: 'PostgreSQL', steps: ['shell PostgreSQL [destructive]'] },
       { title: 'SQLite', steps: ['manual Replace app.db with the backup copy.'] },
     ]);
+  });
+});
+
+describe('content tabs and comment-labelled variants (D4, D5)', () => {
+  const tabbed = [
+    'shell Stop the app',
+    'choice Restore the database for your install',
+    '  - Docker',
+    '    shell Restore the dump [destructive]',
+    '    shell Restart the container',
+    '  - Bare metal',
+    '    shell Restore the dump [destructive]',
+    '    shell Restart the server',
+    'shell Then start the app',
+  ];
+  /** Every text a step shows (titles, notes, items, option titles), choices included. */
+  const texts = (steps: Step[]): string[] =>
+    flattenSteps(steps).flatMap((step) => [step.title, ...step.notes, ...(step.kind === 'manual' ? step.items : []), ...(step.kind === 'choice' ? step.options.map((option) => option.title) : [])]);
+
+  it.each([
+    { fixture: 'gitlab-tab-markers.md', syntax: 'GitLab ::Tabs / :::TabTitle / ::EndTabs' },
+    { fixture: 'hugo-tab-shortcodes.md', syntax: 'Hugo {{< tabs >}} / {{< tab "…" >}} / {{< tab name="…" >}}' },
+    { fixture: 'pymdownx-tab-blocks.md', syntax: 'pymdownx /// tab | … / ///' },
+    { fixture: 'mdx-tabs-between-steps.md', syntax: 'MDX <Tabs> / <TabItem label="…">' },
+  ])('$syntax: a choice by variant, each tab its steps in order, the text after the group shared, the markers gone', ({ fixture }) => {
+    const steps = parseFixture(fixture).rollback!.paths[0]!.steps;
+    expect(paths(parseFixture(fixture)).map((path) => path.title)).toEqual(['Rollback Procedure']);
+    expect(outline(steps)).toEqual(tabbed);
+    expect(texts(steps).filter((text) => /::|\{\{|\/\/\/|<\/?Tab/.test(text))).toEqual([]);
+  });
+
+  it('72_01a (GitLab docs): the install types are one choice after the shared steps, never one sequence', () => {
+    const steps = parseFixture('72_01a_gitlab_job_logs_location_revert.md', unseenDir).rollback!.paths[0]!.steps;
+    expect(outline(steps).filter((line) => !line.startsWith('    '))).toEqual([
+      'manual Open a Rails console.',
+      'manual Disable the feature flag [code ruby]',
+      'choice To move the job logs back to the default location',
+      '  - Linux package (Omnibus)',
+      '  - Self-compiled (source)',
+    ]);
+    expect(texts(steps).filter((text) => /::(?:End)?Tabs|TabTitle/.test(text))).toEqual([]);
+  });
+
+  it('comment labels naming init systems or platforms split a block into a choice; labels that only read alike flag the step', () => {
+    const steps = parseFixture('comment-labelled-variants.md').rollback!.paths[0]!.steps;
+    expect(outline(steps)).toEqual([
+      'choice Stop the worker',
+      '  - systemd',
+      '    shell Stop the worker (systemd)',
+      '  - SysV init',
+      '    shell Stop the worker (SysV init)',
+      'shell Unstick what is stuck [destructive, flagged]',
+      'shell Start the worker',
+    ]);
+    const unstick = steps[1]!;
+    expect(unstick.kind === 'shell' && unstick.hazards.map((hazard) => [hazard.line, hazard.reason])).toEqual([[22, 'reads like 2 variants (lines 22, 25), and runbook would run them all']]);
+    const gitlab = flattenSteps(parseFixture('72_01a_gitlab_job_logs_location_revert.md', unseenDir).rollback!.paths[0]!.steps);
+    const initChoices = gitlab.filter((step) => step.kind === 'choice' && step.options.map((option) => option.title).join(' / ') === 'systemd / SysV init');
+    expect(initChoices.map((step) => step.line)).toEqual([84, 103, 119]);
   });
 });
 
@@ -453,6 +513,26 @@ describe('what a step is made of', () => {
     expect(unseen.filter((line) => line.startsWith('choice') || line.startsWith('  - '))).toEqual(['choice Restore the database for your install', '  - Docker', '  - Bare metal']);
   });
 
+  it('an explanation ending in an instruction after its colon is a manual step; a "To …, run:" lead names the choice; a lone "When in doubt, contact …" stays a note', () => {
+    const steps = parseFixture('instruction-after-colon.md').rollback!.paths[0]!.steps;
+    expect(outline(steps)).toEqual([
+      'choice Roll back the cache to its last snapshot',
+      '  - To roll back the cache to its last snapshot, run',
+      '    shell To roll back the cache to its last snapshot, run',
+      '  - When you run it inside a container',
+      '    shell When you run it inside a container',
+      'manual Enter the old key when a client asks for one [condition: if you rotated a key after the snapshot was taken]',
+    ]);
+    expect(steps[0]!.notes).toEqual(['The loader picks the newest snapshot in the spool folder.']);
+    expect(steps[1]!.notes).toEqual(['Older releases call the tool cache-ctl.', 'When in doubt about a snapshot, contact the cache team.']);
+  });
+
+  it('a mkdocs admonition with its body on the next line is a note, markup gone, labelled by its title', () => {
+    const steps = parseFixture('mkdocs-admonition-inline.md').rollback!.paths[0]!.steps;
+    expect(outline(steps)).toEqual(['shell Restart the proxy']);
+    expect(steps[0]!.notes).toEqual(['Mind the sessions: Every open session is dropped by the restart.']);
+  });
+
   it('a bold "Warning:" / "Caution:" lead after a block is a note of that step, not a step', () => {
     const steps = parseFixture('bold-warning-after-block.md').rollback!.paths[0]!.steps;
     expect(outline(steps)).toEqual(['shell Drop the staging copy', 'shell Restart']);
@@ -527,5 +607,23 @@ describe('what a step is made of', () => {
   it('only the Alert Threshold table gives checks, not a Decision Matrix with a Threshold column', () => {
     const checks = parseFixture('decision-matrix.md').monitoring.checks;
     expect(checks.map((check) => [check.metric, check.thresholdText, check.line])).toEqual([['Error rate', '>1%', 26]]);
+  });
+
+  it("a line typed at another program's prompt or an HTTP console request is never bash, whatever the label (unseen2 D1, D5)", () => {
+    const steps = parseFixture('foreign-consoles.md').rollback!.paths[0]!.steps;
+    expect(outline(steps)).toEqual([
+      'manual Save the cache [code bash, foreign prompt line 11]',
+      'manual Count the rows [code sh, foreign prompt line 17]',
+      'manual Drop the index [code sh, foreign http line 23]',
+      'manual Restore it [code text, foreign http line 28]',
+      'shell Save again, from bash',
+    ]);
+    expect(steps.map((step) => (step.kind === 'manual' ? step.items[0] : ''))).toEqual([
+      'Type into the console whose prompt starts line 11, not into bash (not run by runbook)',
+      'Type into the console whose prompt starts line 17, not into bash (not run by runbook)',
+      'Send from an HTTP console such as Kibana Dev Tools: line 23 is a request, not a shell command (not run by runbook)',
+      'Send from an HTTP console such as Kibana Dev Tools: line 28 is a request, not a shell command (not run by runbook)',
+      '',
+    ]);
   });
 });
