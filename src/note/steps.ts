@@ -17,7 +17,9 @@ import { cleanTitle } from './rollback-section.js';
 import { firstSentence, sectionTree, type Section, type SectionTree } from './sections.js';
 import { classifyBlock, foreignLine, hasCommands, isShellLanguage, isShellSetup, isTranscriptLanguage, scriptLines, splitOnMarkers, trimBlankEnds, type ScriptLines } from './shell-block.js';
 import { stripComment } from './shell-words.js';
+import { readsAsStatedAfter, readsAsStatedBefore, type StatedBefore, stepMentions } from './stated-order.js';
 import type { ChoiceOption, ChoiceStep, ForeignBlock, ManualStep, RollbackPath, ShellStep, Step } from './types.js';
+import { flattenSteps } from './walk-steps.js';
 
 interface Lead {
   title: string;
@@ -62,10 +64,12 @@ export function readPaths(nodes: RootContent[], sectionTitle: string, sectionLin
   const runs = alternativeRuns(candidates, introducesAlternatives(lastText(tree.body)));
   // One sub-heading holding everything: the path is named after it.
   const only = tree.children.length === 1 && !tree.body.some((node) => node.type !== 'html' && node.type !== 'thematicBreak') ? tree.children[0] : undefined;
-  if (only) return [{ title: only.title, line: only.line, steps: stepsOfTree(only, only.title) }];
+  const prelude = preludeNotes(tree.body);
+  const withAfter = (steps: Step[]) => [...steps, ...statedAfter(prelude, steps)];
+  if (only) return [{ title: only.title, line: only.line, steps: withAfter(stepsOfTree(only, only.title)) }];
   const tabs = wholeTabGroup(tree);
-  if (tabs) return tabs;
-  if (runs.length === 0) return [{ title: sectionTitle, line: sectionLine, steps: stepsOfTree(tree, sectionTitle) }];
+  if (tabs) return tabs.map((path) => ({ ...path, steps: withAfter(path.steps) }));
+  if (runs.length === 0) return [{ title: sectionTitle, line: sectionLine, steps: withAfter(stepsOfTree(tree, sectionTitle)) }];
   const [start, end] = runs[0]!;
   const carry: string[] = [];
   const before = [...flowSteps(tree.body, sectionTitle, carry), ...stepsOfChildren(tree.children.slice(0, start))];
@@ -77,11 +81,41 @@ export function readPaths(nodes: RootContent[], sectionTitle: string, sectionLin
   const options = optionsOf(tree.children.slice(start, end), true);
   crossReferences(options);
   return options.map((option) => {
-    const steps = [...before, ...option.steps, ...after];
+    const steps = [...before, ...option.steps, ...statedAfter(prelude, option.steps), ...after];
     if (references.length > 0 && steps.length > 0) steps[steps.length - 1] = { ...steps.at(-1)!, notes: [...steps.at(-1)!.notes, ...references] };
     // Notes before the paths go with each path's first step (a copy: each path is its own list).
     if (before.length === 0 && carry.length > 0 && steps[0]) steps[0] = { ...steps[0], notes: [...carry, ...steps[0].notes] };
     return { title: option.title, line: option.line, steps };
+  });
+}
+
+/**
+ * "Note: after any downgrade check the databases with `migrator drift`" before the paths: a
+ * last manual step of each path whose steps do a downgrade (the note stays a note too).
+ */
+function statedAfter(notes: readonly { text: string; line: number }[], steps: readonly Step[]): ManualStep[] {
+  return notes.flatMap(({ text, line }) => {
+    const reading = readsAsStatedAfter(text);
+    if (!reading || !steps.some((step) => stepMentions(step, reading.target))) return [];
+    return [manualStep(shortTitle(cleanTitle(reading.title)), line, [text])];
+  });
+}
+
+/** The paragraphs and quotes a section opens with, before its first step or sub-heading. */
+function preludeNotes(nodes: readonly RootContent[]): { text: string; line: number }[] {
+  const end = nodes.findIndex((node) => node.type !== 'paragraph' && node.type !== 'blockquote' && node.type !== 'html' && node.type !== 'thematicBreak');
+  return nodes.slice(0, end === -1 ? nodes.length : end).flatMap((node) => {
+    if (node.type === 'paragraph') return [{ text: cleanTitle(textOf(node)), line: lineOf(node) }];
+    if (node.type !== 'blockquote' || containsCode(node)) return [];
+    return [
+      {
+        text: node.children
+          .map((child) => textOf(child))
+          .filter((part) => part !== '')
+          .join(' '),
+        line: lineOf(node),
+      },
+    ];
   });
 }
 
@@ -283,8 +317,20 @@ function flowSteps(nodes: readonly RootContent[], pathTitle: string, carry?: str
   let groupKind: 'option' | 'condition' | undefined;
   const titleFor = (fallback: string) => (lead && (lead.bold || !heading) ? lead.title : (heading?.title ?? lead?.title ?? fallback));
   const notesFor = () => (lead ? (lead.bold || !heading ? lead.notes : [lead.text]) : []);
-  const addNote = (text: string) => {
+  /** Items written after a step that must be done before an earlier one ("… before you run `downgrade`"). */
+  const stated: Stated[] = [];
+  /** Records `text` as a stated-before item when it names a step already read; false: it stays where it is. */
+  const statedBefore = (text: string, line: number): boolean => {
+    const reading = flow.steps.length > 0 ? readsAsStatedBefore(text) : undefined;
+    if (!reading) return false;
+    const target = reading.target ? flow.steps.find((step) => stepMentions(step, reading.target!)) : flow.steps.at(-1);
+    if (!target) return false;
+    stated.push({ text, line, reading, target });
+    return true;
+  };
+  const addNote = (text: string, line?: number) => {
     if (text === '') return;
+    if (line !== undefined && statedBefore(text, line)) return;
     const last = flow.steps.at(-1);
     if (last) last.notes.push(text);
     else flow.pending.push(text);
@@ -300,6 +346,10 @@ function flowSteps(nodes: readonly RootContent[], pathTitle: string, carry?: str
   const flushLead = () => {
     if (!lead) return;
     const text = lead.text;
+    if (statedBefore(text, lead.line)) {
+      lead = undefined;
+      return;
+    }
     if (GATE.test(text)) push(gateStep(text, lead.line));
     // "**Warning:** Only do this if you're sure!" after a block: a warning of that step, not a step.
     else if (lead.bold && flow.steps.length > 0 && /^(?:warning|caution|danger|important|note|tip|attention)$/i.test(lead.title.replace(/[:!]\s*$/, ''))) addNote(text);
@@ -310,7 +360,7 @@ function flowSteps(nodes: readonly RootContent[], pathTitle: string, carry?: str
     } else if (instructionIn(text) && !heading) {
       // "Restoring also restores the passwords: if you changed yours since, sign in with the old one."
       push(withCommandsInText(manualStep(instructionIn(text)!, lead.line, [text]), lead.node));
-    } else addNote(text);
+    } else addNote(text, lead.line);
     lead = undefined;
   };
   const isLast = (current: Lead) => !nodes.some((node) => node.type !== 'paragraph' && lineOf(node) > current.line && node.type !== 'thematicBreak');
@@ -409,7 +459,10 @@ function flowSteps(nodes: readonly RootContent[], pathTitle: string, carry?: str
         flushLead();
         for (const note of listSteps.notes ?? []) addNote(note);
         heading = undefined;
-        push(...listSteps.steps);
+        const kept = withoutStatedItems(listSteps.steps, node, statedBefore);
+        // Every item moved: the lead that titled them is a note of the step before.
+        if (kept.length === 0 && listSteps.steps[0]) addNote(listSteps.steps[0].title);
+        push(...kept);
         break;
       }
       case 'blockquote': {
@@ -427,7 +480,7 @@ function flowSteps(nodes: readonly RootContent[], pathTitle: string, carry?: str
             .filter((part) => part !== '')
             .join(' ');
           if (GATE.test(text) && nodeData(node).admonition !== true) push(gateStep(text, lineOf(node)));
-          else addNote(text);
+          else addNote(text, lineOf(node));
         }
         break;
       }
@@ -455,6 +508,8 @@ function flowSteps(nodes: readonly RootContent[], pathTitle: string, carry?: str
     }
   }
   flushLead();
+  flow.steps.forEach(withExampleOptions);
+  placeStated(flow.steps, stated);
   // A section of notes only (prose, a warning) is a step to read and acknowledge, unless
   // sub-sections follow that the notes introduce.
   if (flow.steps.length === 0 && carry) carry.push(...flow.pending);
@@ -462,6 +517,50 @@ function flowSteps(nodes: readonly RootContent[], pathTitle: string, carry?: str
     flow.steps.push(withLink(manualStep(heading?.title ?? pathTitle, heading?.line ?? lineOf(nodes[0]!), [...flow.pending]), { type: 'root', children: [...nodes] }));
   else if (flow.pending.length > 0) flow.steps.at(-1)!.notes.push(...flow.pending);
   return flow.steps;
+}
+
+interface Stated {
+  text: string;
+  line: number;
+  reading: StatedBefore;
+  /** The step the item goes before. */
+  target: Step;
+}
+
+/**
+ * A checklist written after a step whose items say they come before it ("Turn off every
+ * service … before you run `downgrade`"): those items leave the checklist (`take` records
+ * them). One item left titles the step itself; the lead stays as its note.
+ */
+function withoutStatedItems(steps: Step[], list: List, take: (text: string, line: number) => boolean): Step[] {
+  const step = steps[0];
+  if (steps.length !== 1 || step?.kind !== 'manual' || step.code || step.gate || step.link || step.items.length !== list.children.length) return steps;
+  const kept = step.items.flatMap((item, index) => (take(item, lineOf(list.children[index]!)) ? [] : [{ item, line: lineOf(list.children[index]!) }]));
+  if (kept.length === step.items.length) return steps;
+  if (kept.length === 0) return [];
+  const items = kept.map((entry) => entry.item);
+  if (kept.length === 1) return [{ ...step, title: cleanTitle(items[0]!), line: kept[0]!.line, items, notes: [step.title, ...step.notes] }];
+  return [{ ...step, items }];
+}
+
+/** Stated-before items become manual steps right before their targets; items with one target are one step. */
+function placeStated(steps: Step[], stated: readonly Stated[]): void {
+  for (const target of new Set(stated.map((entry) => entry.target))) {
+    const entries = stated.filter((entry) => entry.target === target);
+    const index = steps.findIndex((step) => step === target || flattenSteps([step]).includes(target));
+    if (index === -1) {
+      steps.at(-1)?.notes.push(...entries.map((entry) => entry.text));
+      continue;
+    }
+    const step = manualStep(
+      shortTitle(cleanTitle(entries[0]!.reading.title)),
+      entries[0]!.line,
+      entries.map((entry) => entry.text),
+    );
+    const gate = entries.find((entry) => entry.reading.gate)?.reading.gate;
+    if (gate) step.gate = gate;
+    steps.splice(index, 0, step);
+  }
 }
 
 /** The step whose output a block right after `step` shows: inside a choice, the last option's last step. */
@@ -909,6 +1008,7 @@ function blockSteps(blocks: Code[], context: BlockContext): Step[] {
       const language = block.lang ?? 'text';
       const step = codeStep(
         block,
+        context.intro,
         hasShell ? `${title} (${language})` : title,
         steps.length === 0 ? notes : [],
         attributes.excludeFromRunAll === 'true' ? EXCLUDE_FROM_RUN_ALL : wouldRun(block) ? context.held : undefined,
@@ -1128,7 +1228,20 @@ function splitTitledCommands(script: { lines: string[]; origins: number[] }, con
   });
 }
 
-function makeShellStep(title: string, line: number, raw: string[], lineMap: number[], notes: string[], context: BlockContext): ShellStep {
+/** A caption that names only the block's form ("Command and output", "Example"): no title. */
+const FORM_ONLY = /^(?:(?:the|an?|example|sample)\s+)?(?:commands?|output|example|sample|code|snippet|script|terminal|console|shell)(?:\s+(?:and|&|with)\s+(?:its\s+|the\s+)?(?:output|results?|commands?))?$/i;
+
+function makeShellStep(caption: string, line: number, raw: string[], lineMap: number[], notes: string[], context: BlockContext): ShellStep {
+  const first = raw.find((text) => stripComment(text).trim() !== '');
+  // "*Command and output*" over a block: the step is named by what it runs.
+  const title =
+    FORM_ONLY.test(caption) && first
+      ? `Run ${shortTitle(
+          stripComment(first)
+            .trim()
+            .replace(/^cd\s+\S+\s+&&\s+/, ''),
+        )}`
+      : caption;
   const where = `step "${title}"`;
   const examples = findExampleValues([context.intro ?? '', ...notes, ...raw.filter((text) => /^\s*#/.test(text))]);
   const rewritten: { name: string; text: string; line: number }[] = [];
@@ -1233,16 +1346,20 @@ function foreignItem(code: Code): string | undefined {
 }
 
 /** Code in a language runbook does not run (python, promql, json, sql): shown, acknowledged by hand. */
-function codeStep(code: Code, title: string, notes: string[], excluded: string | undefined): ManualStep {
+function codeStep(code: Code, intro: string | undefined, title: string, notes: string[], excluded: string | undefined): ManualStep {
   const language = code.lang ?? 'text';
-  const item = excluded
-    ? excluded === EXCLUDE_FROM_RUN_ALL
-      ? `Run by hand if needed (marked excludeFromRunAll, not run by runbook)`
-      : `Not run by runbook: ${excluded}`
-    : language.toLowerCase() === 'sql'
-      ? 'Type into the database console (sql block, not run by runbook)'
-      : (foreignItem(code) ?? `Run by hand if needed (${language} block, not run by runbook)`);
-  const step: ManualStep = { kind: 'manual', title, line: lineOf(code), items: [item], notes, code: { language, text: code.value } };
+  const edit = excluded === undefined && classifyBlock(code.lang, code.value) !== 'shell' ? configEdit(intro ?? title) : undefined;
+  const item = edit
+    ? `Write this into ${edit.file} (${language} block, not run by runbook)`
+    : excluded
+      ? excluded === EXCLUDE_FROM_RUN_ALL
+        ? `Run by hand if needed (marked excludeFromRunAll, not run by runbook)`
+        : `Not run by runbook: ${excluded}`
+      : language.toLowerCase() === 'sql'
+        ? 'Type into the database console (sql block, not run by runbook)'
+        : (foreignItem(code) ?? `Run by hand if needed (${language} block, not run by runbook)`);
+  // A heading over the caption keeps titling the step; the caption alone is rewritten as the instruction.
+  const step: ManualStep = { kind: 'manual', title: edit && (intro === undefined || cleanTitle(intro) === title) ? edit.title : title, line: lineOf(code), items: [item], notes, code: { language, text: code.value } };
   const foreign = excluded === undefined ? foreignBlock(code) : undefined;
   if (foreign) step.foreign = foreign;
   if (code.value.trim() === '') step.emptyBlock = true;
@@ -1251,4 +1368,38 @@ function codeStep(code: Code, title: string, notes: string[], excluded: string |
   const parameters = code.value.split('\n').flatMap((text, index) => [...text.matchAll(PARAMETER)].map((match) => ({ name: match[1]!, line: lineOf(code) + 1 + index })));
   if (parameters.length > 0) step.parameters = parameters;
   return step;
+}
+
+/** A participle caption over a value ("Altered `command:` value in the `docker-compose.yaml`"). */
+const CONFIG_CHANGE = /^(?:altered|changed|modified|updated|edited|amended|new)\s+(.+?)\s+in\s+(?:the\s+|your\s+)?(\S+)$/i;
+/** An instruction to put a value in a file ("Edit `values.yaml`", "Add this to /etc/app.conf"). */
+const CONFIG_VERB = /^(?:edit|change|update|set|add|put|append|write|insert)\b.*?\b(?:in|into|to)?\s*(?:the\s+|your\s+)?(\S+)$/i;
+const FILE_NAME = /^(?:[\w~.-]*\/)*[\w.-]*\.[A-Za-z][\w-]*$/;
+
+/**
+ * A block that is a value to write into a named file, not something to run: the step says so,
+ * and a caption that describes the change is read as the instruction ("Set the `command:`
+ * value in docker-compose.yaml").
+ */
+function configEdit(title: string): { title: string; file: string } | undefined {
+  const change = CONFIG_CHANGE.exec(title);
+  if (change && FILE_NAME.test(change[2]!)) return { title: `Set the ${change[1]} in ${change[2]}`, file: change[2]! };
+  const verb = CONFIG_VERB.exec(title);
+  if (verb && FILE_NAME.test(verb[1]!.replace(/[.:]$/, ''))) return { title, file: verb[1]!.replace(/[.:]$/, '') };
+  return undefined;
+}
+
+const EXAMPLE = /\b(?:an example|for example|example of|e\.g\.|for instance)\b/i;
+
+/**
+ * "An example of `downgrade` …" over a value to write (`--from=v4.5.1`, `--to=v4.0.0`): the
+ * versions given to options there are the operator's own, parameters named by the option.
+ * Run once the step has its notes (a lead read before the caption is one of them).
+ */
+function withExampleOptions(step: Step): void {
+  if (step.kind !== 'manual' || !step.code || ![step.title, ...step.notes].some((text) => EXAMPLE.test(text))) return;
+  const found = step.code.text
+    .split('\n')
+    .flatMap((text, index) => [...text.matchAll(/(?<![\w-])--([a-z][\w-]*)[= ]['"]?(v?\d+\.\d+(?:\.\d+)?)\b/gi)].map((match) => ({ name: match[1]!, line: step.line + 1 + index, text: match[2]! })));
+  if (found.length > 0) step.parameters = [...(step.parameters ?? []), ...found];
 }

@@ -21,6 +21,10 @@ interface JsonStep {
   code?: { language: string } | null;
   mislabelled?: unknown;
   script?: string;
+  line?: number;
+  items?: string[];
+  notes?: string[];
+  parameters?: unknown[];
   options?: { letter: string; title: string; steps: JsonStep[] }[];
   condition?: string | null;
   scope?: string | null;
@@ -61,9 +65,11 @@ const cases = [
     outline: [
       'PATH Multiversion downgrades - downgrade with migrator',
       '  shell Disable feature flag',
-      '  manual Altered command: value in the docker-compose.yaml [code yaml]',
-      '  shell Command and output [output]',
-      '  manual A downgrade follows much the same procedure as a multiversio',
+      '  manual Turn off every service that connects to the databases',
+      '  manual Set the command: value in docker-compose.yaml [code yaml]',
+      '  shell Run docker-compose up -d migrator [output]',
+      '  manual Revert the manifests to the version you are going back to, a',
+      '  manual Check the databases with the migrator drift command',
       'PATH Rolling back a standard upgrade',
       '  shell Disable feature flag',
       '  choice Choose one: Docker-compose / Kubernetes',
@@ -79,7 +85,7 @@ const cases = [
       '        b) Rollback without Kustomize',
       '          shell For Sourcegraph before v4.5.0, or for instances still on dep',
     ],
-    facts: { parameters: ['YOUR_INSTANCE'], flags: ['USE_NEW_SEARCH_RANKING=false'], prometheus: 'http://127.0.0.1:9090', checks: [] },
+    facts: { parameters: ['from', 'to', 'YOUR_INSTANCE'], flags: ['USE_NEW_SEARCH_RANKING=false'], prometheus: 'http://127.0.0.1:9090', checks: [] },
   },
   {
     note: '52_01a_gitlab_package_rollback.md',
@@ -311,12 +317,26 @@ describe('real-world notes read as their README describes', () => {
 describe('what a run of a real-world note would run', () => {
   it('51: prompts decorated with directory and branch, λ prompts and output lines: only the two commands run, in that directory', async () => {
     const plan = await show('51_01a_sourcegraph_downgrade.md');
-    const step = plan.paths[0].steps[2];
+    const step = plan.paths[0].steps[3];
     expect(step.script).toBe('cd ~/deploy-sourcegraph-docker/docker-compose/ && docker-compose up -d migrator\ncd ~/deploy-sourcegraph-docker/docker-compose/ && docker logs migrator');
     expect(step.output).toContain('Recreating migrator ... done');
     const kustomize = plan.paths[1].steps[1].options[1].steps[1].options[0].steps;
     expect(kustomize[0].script).toBe('kubectl kustomize instances/<YOUR_INSTANCE> -o cluster-rollback.yaml');
     expect(kustomize[2].destructive[0].reason).toBe('deletes every resource that is not in the file (`--prune`)');
+  });
+
+  it('51: "before you run `downgrade`", written after the example, comes before the step that does the downgrade; the "after" bullet and the drift Note come after it', async () => {
+    const plan = await show('51_01a_sourcegraph_downgrade.md');
+    const [, turnOff, config, run, revert, drift] = plan.paths[0].steps;
+    expect([turnOff.line, config.line, run.line, revert.line, drift.line]).toEqual([72, 49, 52, 73, 27]);
+    expect(turnOff.items).toEqual(['Turn off every service that connects to the databases before you run downgrade']);
+    expect(revert.notes).toContain('A downgrade follows much the same procedure as a multiversion upgrade');
+    // The yaml block is the value to write: shown, never run; its example versions are parameters.
+    expect(config.items).toEqual(['Write this into docker-compose.yaml (yaml block, not run by runbook)']);
+    expect(config.parameters).toEqual(['from', 'to']);
+    expect(drift.items[0]).toMatch(/^Note: As a precaution, after any downgrade check the databases/);
+    // The standard-upgrade path does no downgrade: no drift step there.
+    expect(plan.paths[1].steps.map((step: JsonStep) => step.title)).not.toContain(drift.title);
   });
 
   it('52: per-OS lines of one block are options; the example version is a parameter', async () => {

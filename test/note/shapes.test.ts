@@ -226,6 +226,59 @@ describe('sequence or alternatives, from what the text says', () => {
   });
 });
 
+describe('order the text states', () => {
+  it('"before you run X" / "you must first …" written after a step goes before the step that does X; "after …" stays; "before proceeding" stays', () => {
+    const note = parseFixture('stated-order.md');
+    expect(paths(note)).toEqual([
+      {
+        title: 'Rollback Procedure',
+        steps: [
+          'manual Stop the ingest workers',
+          'manual Restore the archive [code yaml]',
+          'shell Run ./restore.sh --config restore.yaml [destructive, output 1]',
+          'manual Start them again only after the restore has finished.',
+          'manual Pause the consumers [gate]',
+          'shell Replay the queue',
+          'shell Check that the queue is drained; do this before proceeding',
+          'manual Verify the row counts against the nightly report',
+        ],
+      },
+    ]);
+    const steps = note.rollback!.paths[0]!.steps;
+    const pause = steps[4]!;
+    expect(pause.kind === 'manual' && pause.items).toEqual([
+      'In this case you must first pause the consumers, because a replay does not pause them.',
+      'Tip: make sure the consumers show as paused before you replay the queue.',
+    ]);
+    expect(pause.gate).toBe('make sure the consumers show as paused before you replay the queue.');
+    // Nothing earlier archives anything: the sentence stays a note where it was.
+    expect(steps[6]!.notes).toEqual(['Rotate the logs before you archive them.']);
+    // The one item left titles the checklist; its lead is kept as a note.
+    expect(steps[3]!.notes).toEqual(['The restore follows the usual order']);
+  });
+
+  it('a caption over a value to write is the instruction; its example versions are parameters; a form-only caption gives way to the command', () => {
+    const steps = parseFixture('stated-order.md').rollback!.paths[0]!.steps;
+    const config = steps[1]!;
+    expect(config.kind === 'manual' && [config.items, config.parameters]).toEqual([['Write this into restore.yaml (yaml block, not run by runbook)'], [{ name: 'from', line: 17, text: 'v2.3.1' }]]);
+    const alone = parseFixture('stated-after-paths.md');
+    expect(alone.rollback!.paths.map((path) => path.steps.map((step) => step.title))).toEqual([['Option A: Restore from the backup', 'Check the row counts with ./db.sh count'], ['Option B: Replay the write log']]);
+  });
+
+  it('"after any restore, check …" before the paths is the last step of the path that restores; a sentence that only describes is not', () => {
+    const note = parseFixture('stated-after-paths.md');
+    const [restore, replay] = note.rollback!.paths;
+    expect(restore!.steps.at(-1)).toMatchObject({ kind: 'manual', line: 11, items: ['Note: after any restore, check the row counts with ./db.sh count.'] });
+    expect(replay!.steps.map((step) => step.kind)).toEqual(['shell']);
+  });
+
+  it('unseen 62: "you must first reinstall the gateway(s)" and "make sure the old gateways are up … before you uninstall" are a manual gate before the uninstall', () => {
+    const steps = parseFixture('62_01a_istio_canary_uninstall.md', unseenDir).rollback!.paths[0]!.steps;
+    expect(outline(steps).slice(2, 4)).toEqual(['manual Reinstall the gateway(s) of the previous revision by hand [gate]', 'shell Uninstall canary control plane']);
+    expect(steps[2]!.gate).toMatch(/make sure the old gateways are up and running before you uninstall the canary/);
+  });
+});
+
 describe('content tabs and comment-labelled variants (D4, D5)', () => {
   const tabbed = [
     'shell Stop the app',
