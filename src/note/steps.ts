@@ -9,7 +9,7 @@
 import type { Blockquote, Code, List, ListItem, Nodes, Paragraph, RootContent, Table } from 'mdast';
 import { alternativeRuns, introducesAlternatives, readsAsAlternatively, readsAsCondition, readsAsOption, subOptionTail, variantTerms, type Candidate } from './alternatives.js';
 import { findDestructive, findHazards } from './command-hazards.js';
-import { heldBackReason, withoutLabel } from './held-back.js';
+import { conditionOf, heldBackReason, leadingCondition, withoutLabel } from './held-back.js';
 import { lineOf, textOf } from './markdown.js';
 import { findExampleValues, findParameters, findScriptMarkers, normaliseParameters, PARAMETER } from './placeholders.js';
 import { nodeData, prepareNodes } from './prepare-nodes.js';
@@ -450,7 +450,8 @@ function flowSteps(nodes: readonly RootContent[], pathTitle: string, carry?: str
           groupLead = { title: lead!.title, at: anchor };
         }
         const held = heldBackReason(lead?.text ?? '') ?? (heading ? heldBackReason(heading.title) : undefined);
-        const steps = blockSteps(blocks, { title: titleFor(pathTitle), line, notes: notesFor(), intro: lead?.text ?? heading?.title, held });
+        const condition = conditionOf(lead?.text ?? '') ?? (heading ? conditionOf(heading.title) : undefined);
+        const steps = blockSteps(blocks, { title: titleFor(pathTitle), line, notes: notesFor(), intro: lead?.text ?? heading?.title, held, condition });
         if (alternativeLead) alternative(steps, lead!.text, lead!.line);
         else {
           if (lead && !GATE.test(lead.text) && !lead.bold && (readsAsCondition(lead.text) || readsAsVariantLead(lead.text)) && flow.steps.length > 0) anchor = flow.steps.length;
@@ -476,7 +477,7 @@ function flowSteps(nodes: readonly RootContent[], pathTitle: string, carry?: str
         flushLead();
         const held = heldBlockquote(node);
         if (held) {
-          push(...blockSteps(collectCode([node]), { title: held.title, line: lineOf(node), notes: held.texts, held: held.reason }));
+          push(...blockSteps(collectCode([node]), { title: held.title, line: lineOf(node), notes: held.texts, held: held.reason, condition: held.condition }));
           heading = undefined;
         } else if (containsCode(node)) {
           push(...extractSteps(node.children, heading?.title ?? pathTitle));
@@ -576,13 +577,20 @@ function producer(step: Step | undefined): Step | undefined {
   return producer(step.options.at(-1)?.steps.at(-1));
 }
 
-/** A warning or note around a block that reserves it for a condition ("Only if the volume is corrupt, …"). */
-function heldBlockquote(node: Blockquote): { reason: string; title: string; texts: string[] } | undefined {
+/**
+ * A warning or note around a block that reserves it for a condition ("Only if the volume is
+ * corrupt, …": a conditional step) or marks it as reference commands (never run).
+ */
+function heldBlockquote(node: Blockquote): { reason?: string; condition?: string; title: string; texts: string[] } | undefined {
   if (!containsCode(node)) return undefined;
   const texts = textsWithoutCode(node);
-  const reason = texts.map((text) => heldBackReason(text)).find((found) => found !== undefined) ?? heldBackReason(texts.join(' '));
-  if (!reason) return undefined;
-  return { reason, title: shortTitle(cleanTitle(withoutLabel(texts.join(' ')).split(/(?<=[.!?])\s/)[0]!)), texts };
+  const condition = texts.map((text) => conditionOf(text)).find((found) => found !== undefined) ?? conditionOf(texts.join(' '));
+  const reason = condition ? undefined : (texts.map((text) => heldBackReason(text)).find((found) => found !== undefined) ?? heldBackReason(texts.join(' ')));
+  if (!reason && !condition) return undefined;
+  const sentence = cleanTitle(withoutLabel(texts.join(' ')).split(/(?<=[.!?])\s/)[0]!);
+  // "Only if the volume is corrupt, wipe it": the title is what to do, the condition is shown apart.
+  const rest = leadingCondition(sentence)?.rest;
+  return { reason, condition, title: shortTitle(cleanTitle(rest && rest.split(/\s+/).length > 2 ? rest : sentence)), texts };
 }
 
 /** "For PostgreSQL run:", "On macOS:", "With Helm:": the block is for one platform or tool. */
@@ -807,6 +815,7 @@ function stepsOfItem(item: ListItem): Step[] {
   }
   const segments = segmentItem(body);
   const itemHeld = lead ? heldBackReason(lead.text) : undefined;
+  const itemCondition = lead ? conditionOf(lead.text) : undefined;
   let shellSegments = 0;
   const steps = segments.flatMap((segment) => {
     if (segment.kind === 'manual') return [manualStep(`${title} (by hand)`, segment.line, segment.items)];
@@ -818,6 +827,7 @@ function stepsOfItem(item: ListItem): Step[] {
       intro: lead?.text,
       outputs: segment.outputs,
       held: itemHeld ?? segment.held,
+      condition: itemCondition ?? segment.condition,
     });
   });
   // The go/no-go comes after the item's commands (compare, then decide).
@@ -855,7 +865,7 @@ function manualOrNote(lead: Lead): string {
   return lead.text;
 }
 
-type Segment = { kind: 'code'; blocks: Code[]; notes: string[]; outputs: Set<Code>; held?: string } | { kind: 'manual'; items: string[]; line: number };
+type Segment = { kind: 'code'; blocks: Code[]; notes: string[]; outputs: Set<Code>; held?: string; condition?: string } | { kind: 'manual'; items: string[]; line: number };
 
 /**
  * The body of a list item with code, in order: runs of code blocks, and runs of bullets without
@@ -878,7 +888,7 @@ function segmentItem(body: Nodes[]): Segment[] {
     const isOutput = (block: Code) => last?.kind === 'code' && (outputNext || OUTPUT_LANGUAGES.has((block.lang ?? '').toLowerCase()));
     for (const block of blocks) if (isOutput(block)) outputs.add(block);
     outputNext = false;
-    if (last?.kind === 'code' && last.held === undefined) {
+    if (last?.kind === 'code' && last.held === undefined && last.condition === undefined) {
       last.blocks.push(...blocks);
       for (const block of outputs) last.outputs.add(block);
       last.notes.push(...pendingNotes, ...notes);
@@ -899,7 +909,7 @@ function segmentItem(body: Nodes[]): Segment[] {
     }
     const held = node.type === 'blockquote' ? heldBlockquote(node) : undefined;
     if (held) {
-      segments.push({ kind: 'code', blocks: collectCode([node]), notes: [...pendingNotes, ...held.texts], outputs: new Set(), held: held.reason });
+      segments.push({ kind: 'code', blocks: collectCode([node]), notes: [...pendingNotes, ...held.texts], outputs: new Set(), held: held.reason, condition: held.condition });
       pendingNotes = [];
       continue;
     }
@@ -954,6 +964,8 @@ interface BlockContext {
   outputs?: Set<Code>;
   /** The text keeps these blocks out of a run (held-back.ts): shown, never run. */
   held?: string;
+  /** The text reserves these blocks for a condition (held-back.ts): they run only when the operator confirms it. */
+  condition?: string;
 }
 
 /** Runme's fence attributes (`{"name":"undo","excludeFromRunAll":"true"}` or `{ name=undo interactive=true }`). */
@@ -1009,6 +1021,7 @@ function blockSteps(blocks: Code[], context: BlockContext): Step[] {
         steps.length === 0 ? notes : [],
         attributes.excludeFromRunAll === 'true' ? EXCLUDE_FROM_RUN_ALL : wouldRun(block) ? context.held : undefined,
       );
+      if (context.condition) step.condition = context.condition;
       steps.push(step);
       continue;
     }
@@ -1262,7 +1275,7 @@ function makeShellStep(caption: string, line: number, raw: string[], lineMap: nu
     const first = lines.findIndex((text) => stripComment(text).trim() !== '');
     destructive.push({ line: lineMap[first] ?? line, command: lines[first]!.trim(), reason: `the note says: "${cleanTitle(said).slice(0, 80)}"`, fix: 'check what it deletes before running it' });
   }
-  return { kind: 'shell', title, line, notes, script, lineMap, placeholders, parameters, hazards: findHazards(script, lineMap), destructive };
+  return { kind: 'shell', title, line, notes, script, lineMap, placeholders, parameters, hazards: findHazards(script, lineMap), destructive, ...(context.condition ? { condition: context.condition } : {}) };
 }
 
 const DESTRUCTIVE_TEXT =

@@ -24,6 +24,8 @@ function outline(steps: Step[], depth = 0): string[] {
       step.kind === 'manual' && step.code ? `code ${step.code.language}` : '',
       step.kind === 'manual' && step.mislabelled ? 'mislabelled' : '',
       step.kind === 'manual' && step.foreign ? `foreign ${step.foreign.kind} line ${step.foreign.line}` : '',
+      step.condition ? `condition: ${step.condition}` : '',
+      step.scope ? `on: ${step.scope}` : '',
     ].filter(Boolean);
     const head = `${pad}${step.kind} ${step.title}${marks.length > 0 ? ` [${marks.join(', ')}]` : ''}`;
     if (step.kind !== 'choice') return [head];
@@ -208,8 +210,8 @@ describe('sequence or alternatives, from what the text says', () => {
     },
     {
       fixture: 'role-headings-sequence.md',
-      why: '"On the primary" then "On the replicas" is a sequence (both are done): role words only make options in labelled bullets',
-      paths: [{ title: 'Rollback Procedure', steps: ['shell On the primary', 'shell On the replicas'] }],
+      why: '"On the primary" then "On the replicas" is a sequence (both are done), each step with the machines it is for: role words only make options in labelled bullets',
+      paths: [{ title: 'Rollback Procedure', steps: ['shell On the primary [on: the primary]', 'shell On the replicas [on: the replicas]'] }],
     },
   ])('$fixture: $why', ({ fixture, paths: expected }) => {
     expect(paths(parseFixture(fixture))).toEqual(expected);
@@ -594,7 +596,7 @@ describe('what a step is made of', () => {
       '    shell To roll back the cache to its last snapshot, run',
       '  - When you run it inside a container',
       '    shell When you run it inside a container',
-      'manual If you rotated a key after the snapshot was taken, enter the old key when a client asks for one',
+      'manual Enter the old key when a client asks for one [condition: if you rotated a key after the snapshot was taken]',
     ]);
     expect(steps[0]!.notes).toEqual(['The loader picks the newest snapshot in the spool folder.']);
     expect(steps[1]!.notes).toEqual(['Older releases call the tool cache-ctl.', 'When in doubt about a snapshot, contact the cache team.']);
@@ -620,31 +622,39 @@ describe('what a step is made of', () => {
     expect(top[0]).toBe('choice Back up your data');
   });
 
-  it('blocks the text reserves (reference lists, "Never run … unless", "Only if …", "In an emergency") are shown, never run', () => {
+  it('a reference list is shown, never run; a block the text reserves for a condition ("Never run … unless", "Only if …", "In an emergency") is a conditional step', () => {
     expect(outline(parseFixture('held-back-blocks.md').rollback!.paths[0]!.steps)).toEqual([
       'shell Put the previous image back',
       'manual A few more commands you can use to inspect the deployment [code bash]',
-      'manual Never run the next block unless the storage team asks for it, it wipes the cache [code bash]',
-      'manual Only when the index is corrupt, drop it and let it rebuild [code bash]',
-      'manual In an emergency: purge the job queue [code bash]',
-      'manual Trim the logs [code bash]',
+      'shell Never run the next block unless the storage team asks for it, it wipes the cache [destructive, condition: unless the storage team asks for it]',
+      'shell Drop it and let it rebuild [destructive, condition: only when the index is corrupt]',
+      'shell In an emergency: purge the job queue [destructive, condition: in an emergency]',
+      'shell Trim the logs [destructive, condition: only if the disk is full]',
       'shell Check it answers',
     ]);
   });
 
-  it('unseen notes: the reference list, "Do not run … unless", <details> "Emergency only" and conditional admonitions never run', () => {
+  it('unseen notes: the reference list never runs; "Do not run … unless", <details> "Emergency only" and conditional admonitions run only under their condition', () => {
+    const all = (name: string) => flattenSteps(parseFixture(name, unseenDir).rollback!.paths.flatMap((path) => path.steps));
+    /** Scripts of the steps every run runs, and `condition → script` of the ones that run only under a condition. */
     const shells = (name: string) =>
-      flattenSteps(parseFixture(name, unseenDir).rollback!.paths.flatMap((path) => path.steps))
-        .flatMap((step) => (step.kind === 'shell' ? [step.script] : []))
+      all(name)
+        .flatMap((step) => (step.kind === 'shell' && !step.condition ? [step.script] : []))
         .join('\n');
+    const conditional = (name: string) => all(name).flatMap((step) => (step.kind === 'shell' && step.condition ? [`${step.condition} → ${step.script}`] : []));
     expect(shells('66_01a_helm_release_rollback.md')).not.toContain('helm uninstall');
+    expect(conditional('66_01a_helm_release_rollback.md')).toEqual([]);
     expect(shells('66_01a_helm_release_rollback.md')).toContain('helm rollback');
     expect(shells('91_01a_do_not_run.md')).not.toContain('DROP TABLE');
+    expect(conditional('91_01a_do_not_run.md')).toEqual(["unless the database team asks for it → psql -h 127.0.0.1 -U probe -c 'DROP TABLE probe_events_v2;'"]);
     expect(shells('91_01a_do_not_run.md')).toContain('systemctl restart probe');
     expect(shells('88_01a_html_blocks.md')).not.toContain('FLUSHALL');
+    expect(conditional('88_01a_html_blocks.md')).toEqual(['emergency only → redis-cli -h 127.0.0.1 FLUSHALL']);
     expect(shells('86_01a_blockquote_fence.md')).not.toContain('rm -rf');
+    expect(conditional('86_01a_blockquote_fence.md')).toEqual(['only if the volume is corrupt → rm -rf /var/lib/probe/data']);
     expect(shells('86_01a_blockquote_fence.md')).toContain('kubectl get pods');
     expect(shells('97_01a_myst_docusaurus.md')).not.toContain('purge_queue');
+    expect(conditional('97_01a_myst_docusaurus.md')).toEqual(['only when the queue holds poisoned messages → rabbitmqctl purge_queue probe-jobs']);
   });
 
   it('a "Rollback Data Migration" section anywhere is the optional last step; the forward --apply never is', () => {
