@@ -8,7 +8,7 @@
 import type { NoteProblem } from '../errors.js';
 import { classifyBlock } from '../note/shell-block.js';
 import { stripComment } from '../note/shell-words.js';
-import type { Note, Step } from '../note/types.js';
+import type { ForeignBlock, Note, Step } from '../note/types.js';
 import { flattenSteps } from '../note/walk-steps.js';
 import { findCrossStepVariables, findUnsetVariables } from '../plan/unset-variables.js';
 
@@ -63,6 +63,7 @@ export function stepHazards(note: Note, withShown = false): NoteProblem[] {
     } else {
       if (withShown && step.mislabelled)
         add(step.mislabelled.line, `step "${step.title}": the \`${step.mislabelled.language}\` block holds a shell command, so it is never run: label the fence \`bash\` if it should run`);
+      if (withShown && step.foreign) add(step.foreign.line, foreignProblem(step.title, step.foreign));
       if (step.emptyBlock) add(step.line, `step "${step.title}" is an empty fence: add the commands or remove it`);
       for (const command of step.commandsInText ?? []) add(step.line, `step "${step.title}" names the command \`${command}\` in its text: runbook does not run it; put it in a bash block if the rollback should run it`);
       const titled = step.code || step.emptyBlock || step.commandsInText ? undefined : commandInTitle(step.title);
@@ -111,4 +112,12 @@ function statusCheck(script: string, lineMap: number[]): number | undefined {
 /** The shape `findUnsetVariables` reads, from note steps (scripts as written). */
 function planLike(steps: readonly Step[]) {
   return flattenSteps(steps).flatMap((step) => (step.kind === 'shell' ? [{ kind: 'shell' as const, source: step.script, lineMap: step.lineMap, line: step.line }] : []));
+}
+
+/** What to say about a shell-labelled block typed into another console (`127.0.0.1:6379> SAVE`, `DELETE my-index`). */
+function foreignProblem(title: string, foreign: ForeignBlock): string {
+  const block = foreign.language === '' ? 'the unlabelled block' : `the \`${foreign.language}\` block`;
+  return foreign.kind === 'prompt'
+    ? `step "${title}": ${block} has \`${foreign.text}\`, a line typed at another program's prompt: bash would take the \`>\` for a redirection and overwrite a file, so runbook never runs it; pass the commands to that program (\`redis-cli SAVE\`, \`mysql -e '…'\`) or do it by hand`
+    : `step "${title}": ${block} has \`${foreign.text}\`, an HTTP console request (Kibana Dev Tools), not a shell command, so it is never run: label the fence \`console\`, or write it as \`curl -X ${foreign.text.split(/\s+/)[0]} <url>/…\``;
 }

@@ -70,6 +70,12 @@ function takeEarlierChoices(steps: PlanStep[], events: RunEvent[]): void {
 function reopenGates(steps: PlanStep[], resume: ResumeSource): void {
   const passed = new Set(resume.events.flatMap((event) => (event.type === 'step-decision' && event.decision === 'acknowledged' ? [event.step] : [])));
   for (const step of steps) if (step.gate && !passed.has(step.number)) resume.settled.delete(step.number);
+  // A conditional step an unattended run left out (nobody checked the condition) is asked on resume.
+  const answered = new Set(resume.events.flatMap((event) => (event.type === 'step-decision' && event.decision !== 'not-selected' ? [event.step] : [])));
+  for (const step of steps) if (step.condition && !answered.has(step.number)) resume.settled.delete(step.number);
+  // A step for other machines an unattended run stopped at is asked again: only a person can say it was done there.
+  const leftForPerson = new Set(resume.events.flatMap((event) => (event.type === 'step-finished' && event.result === 'needs-person' ? [event.step] : [])));
+  for (const step of steps) if (step.kind === 'shell' && step.scope && leftForPerson.has(step.number)) resume.settled.delete(step.number);
 }
 
 export async function prepareRun(note: LoadPlanOptions, options: RunOptions, baseIo: Io, resume?: ResumeSource): Promise<PreparedRun> {
