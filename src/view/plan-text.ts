@@ -32,6 +32,8 @@ export interface PlanTextOptions {
   predicted?: ReadonlyMap<number, string>;
   /** What goes on around the run (notifications, the silence), one line each. */
   around?: string[];
+  /** What lint says about the steps, beyond what the step list shows. */
+  hazards?: { line?: number; message: string }[];
   /** `--yes`: where the unattended run would stop short (see run/predict.ts). */
   unattendedStop?: { step: { number: number; title: string }; reason: string };
 }
@@ -99,6 +101,10 @@ export function formatPlan(rawPlan: Plan, options: PlanTextOptions): string {
   if (options.predicted && options.predicted.size > 0) {
     out.push('');
     for (const [step, reason] of options.predicted) out.push(style.red(`step ${step} will fail: ${reason}`));
+  }
+  if (options.hazards?.length) {
+    out.push('', style.bold('Hazards (as runbook lint reports them)'));
+    for (const hazard of escapeDeep(options.hazards)) out.push(style.yellow(`  ${hazard.line === undefined ? '' : `line ${hazard.line}: `}${hazard.message}`));
   }
   if (options.unattendedStop) {
     const { step, reason } = escapeDeep(options.unattendedStop);
