@@ -7,9 +7,9 @@
  */
 
 import type { Blockquote, Code, List, ListItem, Nodes, Paragraph, RootContent, Table } from 'mdast';
-import { alternativeRuns, introducesAlternatives, readsAsAlternatively, readsAsCondition, readsAsOption, subOptionTail, variantTerms, type Candidate } from './alternatives.js';
+import { alternativeRuns, commandShape, introducesAlternatives, readsAsAlternatively, readsAsCondition, readsAsOption, subOptionTail, variantTerms, type Candidate } from './alternatives.js';
 import { findDestructive, findHazards } from './command-hazards.js';
-import { heldBackReason, withoutLabel } from './held-back.js';
+import { conditionOf, heldBackReason, leadingCondition, withoutLabel } from './held-back.js';
 import { lineOf, textOf } from './markdown.js';
 import { findExampleValues, findParameters, findScriptMarkers, normaliseParameters, PARAMETER } from './placeholders.js';
 import { nodeData, prepareNodes } from './prepare-nodes.js';
@@ -285,7 +285,19 @@ function optionsOf(group: Section[], asPaths = false): ChoiceOption[] {
 }
 
 function candidateOf(section: Section): Candidate {
-  return { title: section.title, firstText: firstSentence(section.body) };
+  const candidate: Candidate = { title: section.title, firstText: firstSentence(section.body) };
+  // A section whose only runnable content is one block: its command tells ways of one action apart.
+  const blocks = section.children.length === 0 ? codeNodes(section.body).filter((block) => classifyBlock(block.lang, block.value) !== 'other') : [];
+  if (blocks.length === 1) {
+    const block = blocks[0]!;
+    const command = commandShape(scriptLines(block.value, classifyBlock(block.lang, block.value)).lines.join('\n'));
+    if (command) candidate.command = command;
+  }
+  return candidate;
+}
+
+function codeNodes(nodes: readonly RootContent[]): Code[] {
+  return nodes.flatMap((node): Code[] => (node.type === 'code' ? [node] : 'children' in node ? codeNodes(node.children as RootContent[]) : []));
 }
 
 function choiceTitle(group: Section[]): string {
@@ -315,6 +327,8 @@ function flowSteps(nodes: readonly RootContent[], pathTitle: string, carry?: str
   /** Where the steps of an "Option 1: …" lead begin: the next option lead makes them a choice. */
   let optionStart = -1;
   let groupKind: 'option' | 'condition' | undefined;
+  /** The lead that started the group at `at` ("If Docker Compose:"): it names the first option, not the heading above it. */
+  let groupLead: { title: string; at: number } | undefined;
   const titleFor = (fallback: string) => (lead && (lead.bold || !heading) ? lead.title : (heading?.title ?? lead?.title ?? fallback));
   const notesFor = () => (lead ? (lead.bold || !heading ? lead.notes : [lead.text]) : []);
   /** Items written after a step that must be done before an earlier one ("… before you run `downgrade`"). */
@@ -374,8 +388,13 @@ function flowSteps(nodes: readonly RootContent[], pathTitle: string, carry?: str
     }
     const before = flow.steps.splice(anchor);
     const first = before[0]!;
+    const named = groupLead?.at === anchor ? groupLead.title : undefined;
+    if (named && before.length === 1) {
+      first.title = named;
+      first.notes = first.notes.filter((note) => note !== named);
+    }
     const choice = choiceStep('Choose one', first.line, [
-      { title: first.title, line: first.line, steps: before },
+      { title: named ?? first.title, line: first.line, steps: before },
       { title, line, steps },
     ]);
     flow.steps.push(choice);
@@ -440,9 +459,11 @@ function flowSteps(nodes: readonly RootContent[], pathTitle: string, carry?: str
         if (leadKind && !alternativeLead) {
           optionStart = anchor = flow.steps.length;
           groupKind = leadKind;
+          groupLead = { title: lead!.title, at: anchor };
         }
         const held = heldBackReason(lead?.text ?? '') ?? (heading ? heldBackReason(heading.title) : undefined);
-        const steps = blockSteps(blocks, { title: titleFor(pathTitle), line, notes: notesFor(), intro: lead?.text ?? heading?.title, held });
+        const condition = conditionOf(lead?.text ?? '') ?? (heading ? conditionOf(heading.title) : undefined);
+        const steps = blockSteps(blocks, { title: titleFor(pathTitle), line, notes: notesFor(), intro: lead?.text ?? heading?.title, held, condition });
         if (alternativeLead) alternative(steps, lead!.text, lead!.line);
         else {
           if (lead && !GATE.test(lead.text) && !lead.bold && (readsAsCondition(lead.text) || readsAsVariantLead(lead.text)) && flow.steps.length > 0) anchor = flow.steps.length;
@@ -468,7 +489,7 @@ function flowSteps(nodes: readonly RootContent[], pathTitle: string, carry?: str
         flushLead();
         const held = heldBlockquote(node);
         if (held) {
-          push(...blockSteps(collectCode([node]), { title: held.title, line: lineOf(node), notes: held.texts, held: held.reason }));
+          push(...blockSteps(collectCode([node]), { title: held.title, line: lineOf(node), notes: held.texts, held: held.reason, condition: held.condition }));
           heading = undefined;
         } else if (containsCode(node)) {
           push(...extractSteps(node.children, heading?.title ?? pathTitle));
@@ -568,13 +589,20 @@ function producer(step: Step | undefined): Step | undefined {
   return producer(step.options.at(-1)?.steps.at(-1));
 }
 
-/** A warning or note around a block that reserves it for a condition ("Only if the volume is corrupt, …"). */
-function heldBlockquote(node: Blockquote): { reason: string; title: string; texts: string[] } | undefined {
+/**
+ * A warning or note around a block that reserves it for a condition ("Only if the volume is
+ * corrupt, …": a conditional step) or marks it as reference commands (never run).
+ */
+function heldBlockquote(node: Blockquote): { reason?: string; condition?: string; title: string; texts: string[] } | undefined {
   if (!containsCode(node)) return undefined;
   const texts = textsWithoutCode(node);
-  const reason = texts.map((text) => heldBackReason(text)).find((found) => found !== undefined) ?? heldBackReason(texts.join(' '));
-  if (!reason) return undefined;
-  return { reason, title: shortTitle(cleanTitle(withoutLabel(texts.join(' ')).split(/(?<=[.!?])\s/)[0]!)), texts };
+  const condition = texts.map((text) => conditionOf(text)).find((found) => found !== undefined) ?? conditionOf(texts.join(' '));
+  const reason = condition ? undefined : (texts.map((text) => heldBackReason(text)).find((found) => found !== undefined) ?? heldBackReason(texts.join(' ')));
+  if (!reason && !condition) return undefined;
+  const sentence = cleanTitle(withoutLabel(texts.join(' ')).split(/(?<=[.!?])\s/)[0]!);
+  // "Only if the volume is corrupt, wipe it": the title is what to do, the condition is shown apart.
+  const rest = leadingCondition(sentence)?.rest;
+  return { reason, condition, title: shortTitle(cleanTitle(rest && rest.split(/\s+/).length > 2 ? rest : sentence)), texts };
 }
 
 /** "For PostgreSQL run:", "On macOS:", "With Helm:": the block is for one platform or tool. */
@@ -799,6 +827,7 @@ function stepsOfItem(item: ListItem): Step[] {
   }
   const segments = segmentItem(body);
   const itemHeld = lead ? heldBackReason(lead.text) : undefined;
+  const itemCondition = lead ? conditionOf(lead.text) : undefined;
   let shellSegments = 0;
   const steps = segments.flatMap((segment) => {
     if (segment.kind === 'manual') return [manualStep(`${title} (by hand)`, segment.line, segment.items)];
@@ -810,6 +839,7 @@ function stepsOfItem(item: ListItem): Step[] {
       intro: lead?.text,
       outputs: segment.outputs,
       held: itemHeld ?? segment.held,
+      condition: itemCondition ?? segment.condition,
     });
   });
   // The go/no-go comes after the item's commands (compare, then decide).
@@ -847,7 +877,7 @@ function manualOrNote(lead: Lead): string {
   return lead.text;
 }
 
-type Segment = { kind: 'code'; blocks: Code[]; notes: string[]; outputs: Set<Code>; held?: string } | { kind: 'manual'; items: string[]; line: number };
+type Segment = { kind: 'code'; blocks: Code[]; notes: string[]; outputs: Set<Code>; held?: string; condition?: string } | { kind: 'manual'; items: string[]; line: number };
 
 /**
  * The body of a list item with code, in order: runs of code blocks, and runs of bullets without
@@ -870,7 +900,7 @@ function segmentItem(body: Nodes[]): Segment[] {
     const isOutput = (block: Code) => last?.kind === 'code' && (outputNext || OUTPUT_LANGUAGES.has((block.lang ?? '').toLowerCase()));
     for (const block of blocks) if (isOutput(block)) outputs.add(block);
     outputNext = false;
-    if (last?.kind === 'code' && last.held === undefined) {
+    if (last?.kind === 'code' && last.held === undefined && last.condition === undefined) {
       last.blocks.push(...blocks);
       for (const block of outputs) last.outputs.add(block);
       last.notes.push(...pendingNotes, ...notes);
@@ -891,7 +921,7 @@ function segmentItem(body: Nodes[]): Segment[] {
     }
     const held = node.type === 'blockquote' ? heldBlockquote(node) : undefined;
     if (held) {
-      segments.push({ kind: 'code', blocks: collectCode([node]), notes: [...pendingNotes, ...held.texts], outputs: new Set(), held: held.reason });
+      segments.push({ kind: 'code', blocks: collectCode([node]), notes: [...pendingNotes, ...held.texts], outputs: new Set(), held: held.reason, condition: held.condition });
       pendingNotes = [];
       continue;
     }
@@ -946,6 +976,8 @@ interface BlockContext {
   outputs?: Set<Code>;
   /** The text keeps these blocks out of a run (held-back.ts): shown, never run. */
   held?: string;
+  /** The text reserves these blocks for a condition (held-back.ts): they run only when the operator confirms it. */
+  condition?: string;
 }
 
 /** Runme's fence attributes (`{"name":"undo","excludeFromRunAll":"true"}` or `{ name=undo interactive=true }`). */
@@ -970,7 +1002,7 @@ export function fenceAttributes(meta: string | null | undefined): Record<string,
 function blockSteps(blocks: Code[], context: BlockContext): Step[] {
   const { title, notes } = context;
   const steps: Step[] = [];
-  const wouldRun = (block: Code) => block.value.trim() !== '' && fenceAttributes(block.meta).excludeFromRunAll !== 'true' && classifyBlock(block.lang, block.value) !== 'other';
+  const wouldRun = (block: Code) => block.value.trim() !== '' && nodeData(block).unfenced !== true && fenceAttributes(block.meta).excludeFromRunAll !== 'true' && classifyBlock(block.lang, block.value) !== 'other';
   const runs = (block: Code) => context.held === undefined && wouldRun(block);
   const hasShell = blocks.some(runs);
   let script: ScriptLines = { lines: [], origins: [], output: [] };
@@ -1001,6 +1033,7 @@ function blockSteps(blocks: Code[], context: BlockContext): Step[] {
         steps.length === 0 ? notes : [],
         attributes.excludeFromRunAll === 'true' ? EXCLUDE_FROM_RUN_ALL : wouldRun(block) ? context.held : undefined,
       );
+      if (context.condition) step.condition = context.condition;
       steps.push(step);
       continue;
     }
@@ -1254,7 +1287,7 @@ function makeShellStep(caption: string, line: number, raw: string[], lineMap: nu
     const first = lines.findIndex((text) => stripComment(text).trim() !== '');
     destructive.push({ line: lineMap[first] ?? line, command: lines[first]!.trim(), reason: `the note says: "${cleanTitle(said).slice(0, 80)}"`, fix: 'check what it deletes before running it' });
   }
-  return { kind: 'shell', title, line, notes, script, lineMap, placeholders, parameters, hazards: findHazards(script, lineMap), destructive };
+  return { kind: 'shell', title, line, notes, script, lineMap, placeholders, parameters, hazards: findHazards(script, lineMap), destructive, ...(context.condition ? { condition: context.condition } : {}) };
 }
 
 const DESTRUCTIVE_TEXT =
@@ -1311,13 +1344,13 @@ function manualStep(title: string, line: number, items: string[], notes: string[
 const EXCLUDE_FROM_RUN_ALL = 'marked excludeFromRunAll';
 
 /**
- * A block labelled for a shell (or not labelled) that is typed into another console (see
- * `foreignLine`). A `console` transcript of a `mysql>` session says what it is: only a `bash`/`sh`
- * label or none is worth a lint.
+ * A block labelled for a shell that is typed into another console (see `foreignLine`). A
+ * `console` transcript of a `mysql>` session, or an unlabelled one, says what it is: only a
+ * `bash`/`sh` label is worth a lint.
  */
 function foreignBlock(code: Code): ForeignBlock | undefined {
   const language = (code.lang ?? '').toLowerCase();
-  if (language !== '' && (!isShellLanguage(language) || isTranscriptLanguage(language))) return undefined;
+  if (!isShellLanguage(language) || isTranscriptLanguage(language)) return undefined;
   const found = foreignLine(code.value);
   return found && { line: lineOf(code) + 1 + found.line, language, kind: found.kind, text: found.text };
 }
@@ -1335,16 +1368,19 @@ function foreignItem(code: Code): string | undefined {
 /** Code in a language runbook does not run (python, promql, json, sql): shown, acknowledged by hand. */
 function codeStep(code: Code, intro: string | undefined, title: string, notes: string[], excluded: string | undefined): ManualStep {
   const language = code.lang ?? 'text';
-  const edit = excluded === undefined && classifyBlock(code.lang, code.value) !== 'shell' ? configEdit(intro ?? title) : undefined;
-  const item = edit
-    ? `Write this into ${edit.file} (${language} block, not run by runbook)`
-    : excluded
-      ? excluded === EXCLUDE_FROM_RUN_ALL
-        ? `Run by hand if needed (marked excludeFromRunAll, not run by runbook)`
-        : `Not run by runbook: ${excluded}`
-      : language.toLowerCase() === 'sql'
-        ? 'Type into the database console (sql block, not run by runbook)'
-        : (foreignItem(code) ?? `Run by hand if needed (${language} block, not run by runbook)`);
+  const unfenced = nodeData(code).unfenced === true;
+  const edit = excluded === undefined && !unfenced && classifyBlock(code.lang, code.value) !== 'shell' ? configEdit(intro ?? title) : undefined;
+  const item = unfenced
+    ? 'Run by hand (commands written as plain text, not in a fence: runbook does not run them)'
+    : edit
+      ? `Write this into ${edit.file} (${language} block, not run by runbook)`
+      : excluded
+        ? excluded === EXCLUDE_FROM_RUN_ALL
+          ? `Run by hand if needed (marked excludeFromRunAll, not run by runbook)`
+          : `Not run by runbook: ${excluded}`
+        : language.toLowerCase() === 'sql'
+          ? 'Type into the database console (sql block, not run by runbook)'
+          : (foreignItem(code) ?? `Run by hand if needed (${language} block, not run by runbook)`);
   // A heading over the caption keeps titling the step; the caption alone is rewritten as the instruction.
   const step: ManualStep = { kind: 'manual', title: edit && (intro === undefined || cleanTitle(intro) === title) ? edit.title : title, line: lineOf(code), items: [item], notes, code: { language, text: code.value } };
   const foreign = excluded === undefined ? foreignBlock(code) : undefined;
@@ -1352,8 +1388,12 @@ function codeStep(code: Code, intro: string | undefined, title: string, notes: s
   if (code.value.trim() === '') step.emptyBlock = true;
   // A `yaml`/`text` fence holding a command: shown, never run, and lint says so.
   if (excluded === undefined && code.lang && classifyBlock(null, code.value) === 'shell') step.mislabelled = { line: lineOf(code), language: code.lang };
-  const parameters = code.value.split('\n').flatMap((text, index) => [...text.matchAll(PARAMETER)].map((match) => ({ name: match[1]!, line: lineOf(code) + 1 + index })));
+  // A fence's first line is the fence itself; a paragraph's first line is its first command.
+  const first = lineOf(code) + (unfenced ? 0 : 1);
+  const parameters = code.value.split('\n').flatMap((text, index) => [...text.matchAll(PARAMETER)].map((match) => ({ name: match[1]!, line: first + index })));
   if (parameters.length > 0) step.parameters = parameters;
+  // Lint: "names the command … runbook does not run it; put it in a bash block".
+  if (unfenced) step.commandsInText = code.value.split('\n');
   return step;
 }
 

@@ -65,6 +65,10 @@ interface StepBase {
   dataRollback?: boolean;
   /** Where the step came from when a path points at another file (`docs/x.md:12`). */
   linkedFrom?: string;
+  /** The machines the text says the step is for ("each node", "the other server nodes"); runbook runs it on this one. */
+  scope?: string;
+  /** The step runs only when this holds ("only if the volume is corrupt"): asked on its own, default no, never run unattended. */
+  condition?: string;
 }
 
 /**

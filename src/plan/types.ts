@@ -82,6 +82,10 @@ export interface PlanStepBase {
   dataRollback?: { requested: boolean };
   /** `file:line` of the note this step was taken from when a path points at another plan. */
   linkedFrom?: string;
+  /** The machines the note says the step is for ("the other server nodes"); a run happens on this machine only. */
+  scope?: string;
+  /** Runs only when this holds: interactive runs ask (default no), unattended runs never run it. */
+  condition?: string;
 }
 
 export interface PlanShellStep extends PlanStepBase {
