@@ -86,19 +86,53 @@ export function readPaths(nodes: RootContent[], sectionTitle: string, sectionLin
 /**
  * "Downgrade Synapse itself, following the instructions … in the "Rolling back to older
  * versions" section above": a manual step that sends the reader to another path of the note
- * is replaced by that path's steps (the same objects: a choice stays one choice).
+ * is replaced by that path's steps. The first of them (a copy: the other path keeps its own)
+ * takes the reference's words as its title and a note, so the plan reads as the note does. A
+ * path whose title names the version it rolls back to ("Rolling back to v1.25.0 …") fills
+ * that version in wherever its steps, the referenced ones included, leave `<version>` open.
  */
 function crossReferences(options: ChoiceOption[]): void {
+  const own = new Map(options.map((option) => [option, option.steps]));
   for (const option of options) {
     option.steps = option.steps.flatMap((step) => {
       if (step.kind !== 'manual' || step.code || step.items.length !== 1) return [step];
       const text = step.items[0]!;
       if (!/\b(?:section|instructions|steps|above|below)\b/i.test(text)) return [step];
       const target = options.find((other) => other !== option && text.includes(`"${other.title}"`));
-      if (!target || target.steps.length === 0) return [step];
-      return [{ ...step, items: [text], notes: [...step.notes, `runs the steps of "${target.title}" next`] }, ...target.steps];
+      const steps = target ? own.get(target)! : [];
+      if (steps.length === 0) return [step];
+      const [first, ...rest] = steps;
+      const note = `${text} (the steps of "${target!.title}")`;
+      const title = steps.length === 1 ? shortTitle(cleanTitle(text)) : first!.title;
+      return [{ ...first!, title, notes: [note, ...first!.notes] }, ...rest];
     });
+    const version = targetVersion(option.title);
+    if (version) option.steps = option.steps.map((step) => withVersion(step, version));
   }
+}
+
+/** "Rolling back to v1.25.0 after a failed upgrade", "Downgrade to 2.3": the version a path ends at. */
+function targetVersion(title: string): string | undefined {
+  return /\b(?:roll(?:ing|ed)?[ -]?back|downgrad\w*|revert\w*|go(?:ing)? back)\b[^.]*?\bto\s+v?(\d+(?:\.\d+)+)\b/i.exec(title)?.[1];
+}
+
+/** Parameters that stand for the version to install: `<version>` (from an example value), `<x.y.z>`, `<vX.Y.Z>`. */
+const VERSION_PARAMETER = /^(?:(?:target[-_ ]?)?version|v?x\.y\.z)$/i;
+
+/** The step (a copy when it changes) with `<version>` filled in; spelled `v1.2.3` where the note wrote a `v`. */
+function withVersion(step: Step, version: string): Step {
+  if (step.kind === 'choice') {
+    const options = step.options.map((option) => ({ ...option, steps: option.steps.map((inner) => withVersion(inner, version)) }));
+    return options.some((option, index) => option.steps.some((inner, at) => inner !== step.options[index]!.steps[at])) ? { ...step, options } : step;
+  }
+  if (step.kind !== 'shell') return step;
+  const filled = step.parameters.filter((parameter) => VERSION_PARAMETER.test(parameter.name));
+  if (filled.length === 0) return step;
+  const spelled = (name: string) => (/^v/i.test(filled.find((parameter) => parameter.name === name)?.text ?? name) ? `v${version}` : version);
+  const names = new Set(filled.map((parameter) => parameter.name));
+  const script = step.script.replace(PARAMETER, (whole, name: string) => (names.has(name) ? spelled(name) : whole));
+  const values = [...names].map((name) => `<${name}> is ${spelled(name)}`).join(', ');
+  return { ...step, script, parameters: step.parameters.filter((parameter) => !names.has(parameter.name)), notes: [...step.notes, `${values}: the version this path rolls back to`] };
 }
 
 /** Notes read before any step of a section go with its first step. */
@@ -669,6 +703,8 @@ function stepsOfItem(item: ListItem): Step[] {
       steps[0].line = line;
       return steps;
     }
+    // "Delete the data:" + a block, then "For PostgreSQL run:" / "For SQLite run:": the choice is part of that item.
+    for (const step of steps) if (step.kind === 'choice' && step.title === 'Choose one') step.title = `${title}: choose one`;
     return steps;
   }
   const codes = body.filter((node): node is Code => node.type === 'code');
@@ -1106,6 +1142,9 @@ function manualStep(title: string, line: number, items: string[], notes: string[
 
 const EXCLUDE_FROM_RUN_ALL = 'marked excludeFromRunAll';
 
+/** Fence labels of code typed into a database console. */
+const CONSOLE_LANGUAGES = new Set(['sql', 'psql', 'pgsql', 'postgresql', 'mysql', 'sqlite', 'sqlite3', 'plsql', 'tsql', 'cql']);
+
 /** Code in a language runbook does not run (python, promql, json, sql): shown, acknowledged by hand. */
 function codeStep(code: Code, title: string, notes: string[], excluded: string | undefined): ManualStep {
   const language = code.lang ?? 'text';
@@ -1118,6 +1157,17 @@ function codeStep(code: Code, title: string, notes: string[], excluded: string |
       : `Run by hand if needed (${language} block, not run by runbook)`;
   const step: ManualStep = { kind: 'manual', title, line: lineOf(code), items: [item], notes, code: { language, text: code.value } };
   if (code.value.trim() === '') step.emptyBlock = true;
+  // SQL is typed into `psql` / `mysql` / `sqlite3`: an interactive console, the flagged kind of command.
+  else if (!excluded && CONSOLE_LANGUAGES.has(language.toLowerCase())) {
+    step.hazards = [
+      {
+        line: lineOf(code) + 1,
+        command: code.value.trim().split('\n')[0]!,
+        reason: 'typed into an interactive database console (psql, mysql, sqlite3, …)',
+        fix: 'open the console on the database by hand and type it there; runbook never runs it',
+      },
+    ];
+  }
   // A `yaml`/`text` fence holding a command: shown, never run, and lint says so.
   if (excluded === undefined && code.lang && classifyBlock(null, code.value) === 'shell') step.mislabelled = { line: lineOf(code), language: code.lang };
   const parameters = code.value.split('\n').flatMap((text, index) => [...text.matchAll(PARAMETER)].map((match) => ({ name: match[1]!, line: lineOf(code) + 1 + index })));

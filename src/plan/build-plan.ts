@@ -177,6 +177,7 @@ function planStep(step: Step, number: number, values: ReadonlyMap<string, string
       items: step.items,
       code: step.code,
       ...(step.mislabelled ? { mislabelled: step.mislabelled } : {}),
+      ...(step.hazards?.length ? { hazards: step.hazards } : {}),
       ...(step.parameters?.length ? { parameters: [...new Set(step.parameters.map((parameter) => parameter.name))] } : {}),
     };
   }

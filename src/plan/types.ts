@@ -123,6 +123,8 @@ export interface PlanManualStep extends PlanStepBase {
   /** The block's label says it never runs, but it holds a shell command. */
   mislabelled?: { line: number; language: string };
   parameters?: string[];
+  /** The code needs an interactive console (SQL): pointed out, typed by hand. */
+  hazards?: PlanHazard[];
 }
 
 export type PlanStep = PlanShellStep | PlanManualStep | PlanChoiceStep;

@@ -238,6 +238,7 @@ describe('--json', () => {
       code: null,
       mislabelled: null,
       parameters: [],
+      hazards: [],
     });
     expect(plan.checks).toEqual([
       {

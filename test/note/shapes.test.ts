@@ -18,7 +18,7 @@ function outline(steps: Step[], depth = 0): string[] {
     const marks = [
       step.gate ? 'gate' : '',
       step.kind === 'shell' && step.destructive.length > 0 ? 'destructive' : '',
-      step.kind === 'shell' && step.hazards.length > 0 ? 'flagged' : '',
+      (step.kind === 'shell' || step.kind === 'manual') && (step.hazards?.length ?? 0) > 0 ? 'flagged' : '',
       step.dataRollback ? 'data-rollback' : '',
       step.output?.length ? `output ${step.output.length}` : '',
       step.kind === 'manual' && step.code ? `code ${step.code.language}` : '',
@@ -87,7 +87,8 @@ describe('sequence or alternatives, from what the text says', () => {
     {
       fixture: 'list-variants.md',
       why: 'labelled bullets naming tools (pip / Debian) are options',
-      paths: [{ title: 'Rollback Procedure', steps: ['choice Downgrade the package, one of', '  - pip', '    shell pip', '  - Debian', '    shell Debian'] }],
+      // Installing a pinned version restarts nothing: the running process keeps the old code (restart-after-install.ts).
+      paths: [{ title: 'Rollback Procedure', steps: ['choice Downgrade the package, one of', '  - pip', '    shell pip', '  - Debian', '    shell Debian', 'manual Restart List variants'] }],
     },
     {
       fixture: 'os-comments-in-block.md',
@@ -266,7 +267,7 @@ describe('what a step is made of', () => {
   it('the fence label decides what runs; Runme excludeFromRunAll keeps a block out of the run', () => {
     expect(outline(parseFixture('fence-labels.md').rollback!.paths[0]!.steps)).toEqual([
       'manual Set the image [code yaml, mislabelled]',
-      'manual Fix the schema [code sql]',
+      'manual Fix the schema [flagged, code sql]',
       'shell Restart',
       'manual Undo the cache [code bash]',
       'manual Empty [code bash]',
@@ -463,6 +464,28 @@ describe('what a step is made of', () => {
     ]);
     expect(steps[0]!.notes).toEqual(['The loader picks the newest snapshot in the spool folder.']);
     expect(steps[1]!.notes).toEqual(['Older releases call the tool cache-ctl.', 'When in doubt about a snapshot, contact the cache team.']);
+  });
+
+  it('a path titled "Rolling back to v2.3.0" ends with the steps it refers to, the version filled in, then a restart; sql is flagged for a console', () => {
+    const note = parseFixture('target-version-path.md');
+    expect(paths(note)).toEqual([
+      { title: 'Downgrading to an older release', steps: ['shell Install the release you are going back to', 'manual Restart Report Builder'] },
+      {
+        title: 'Rolling back to v2.3.0 after a failed migration',
+        steps: ['manual Put the settings schema back [flagged, code sql]', 'shell Install the older release', 'manual Restart Report Builder'],
+      },
+    ]);
+    const [generic, release] = note.rollback!.paths.map((path) => path.steps);
+    const scripts = [generic![0]!, release![1]!].map((step) => step.kind === 'shell' && [step.script.split('\n').at(-1), step.parameters.map((parameter) => parameter.name)]);
+    expect(scripts).toEqual([
+      ['pipx install --force report-builder==<version>', ['version']],
+      ['pipx install --force report-builder==2.3.0', []],
+    ]);
+    expect(release![0]!.kind === 'manual' && release![0]!.hazards?.map((hazard) => [hazard.line, hazard.reason])).toEqual([[23, 'typed into an interactive database console (psql, mysql, sqlite3, …)']]);
+  });
+
+  it('no restart is added when a later step starts the service again', () => {
+    expect(outline(parseFixture('install-then-start.md').rollback!.paths[0]!.steps)).toEqual(['shell Stop the relay', 'shell Install the previous package', 'shell Start it again']);
   });
 
   it('a mkdocs admonition with its body on the next line is a note, markup gone, labelled by its title', () => {
