@@ -4,7 +4,9 @@
  *
  * The build is an esbuild bundle with code splitting: packages are inlined into chunks, and
  * esbuild marks each inlined module with a `// node_modules/<package>/…` (or `// src/…`)
- * comment. A package is reached when a chunk reached through static imports holds it.
+ * comment. A package is reached when a chunk reached through static imports holds it, or a
+ * CommonJS bundle such a chunk runs at load with its code cache (`requireCached`, see
+ * src/boot/cached-script.ts: commander).
  */
 
 import { readdirSync, readFileSync } from 'node:fs';
@@ -14,6 +16,7 @@ import { projectRoot } from './helpers/run-cli.js';
 
 const dist = join(projectRoot, 'dist');
 const STATIC_IMPORT = /^\s*(?:import|export)\s(?:[^;'"]*?\sfrom\s*)?['"]([^'"]+)['"]/gm;
+const CACHED_SCRIPT = /\brequireCached\(new URL\(['"](\.\/[^'"]+)['"]/g;
 const BUNDLED_MODULE = /^\/\/ node_modules\/((?:@[^/\n]+\/)?[^/\n]+)\//gm;
 
 /** The dist file that holds a source module (`src/commands/show.ts`), or a dist file by name. */
@@ -39,6 +42,7 @@ function staticPackages(entry: string): Set<string> {
       if (specifier.startsWith('.')) visit(resolve(dirname(file), specifier));
       else packages.add(specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]!);
     }
+    for (const match of source.matchAll(CACHED_SCRIPT)) visit(resolve(dirname(file), match[1]!));
   };
   visit(distFile(entry));
   return packages;

@@ -4,7 +4,7 @@
  * footnotes, strikethrough) costs start-up time and changes nothing runbook reads.
  */
 
-import type { Nodes, Root } from 'mdast';
+import type { Nodes, PhrasingContent, Root, RootContent } from 'mdast';
 import { gfmTableFromMarkdown } from 'mdast-util-gfm-table';
 import { toString } from 'mdast-util-to-string';
 import { gfmTable } from 'micromark-extension-gfm-table';
@@ -42,4 +42,27 @@ export function textOf(node: Nodes | Nodes[]): string {
 /** The 1-based line a node starts on (remark always sets positions when parsing). */
 export function lineOf(node: Nodes): number {
   return node.position?.start.line ?? 1;
+}
+
+/** Markdown held in an indented block (a tab's body), parsed with its lines where they are in the note. */
+export function reparsed(text: string, lineOffset: number): RootContent[] {
+  const shift = (node: Nodes) => {
+    if (node.position)
+      node.position = { start: { ...node.position.start, line: node.position.start.line + lineOffset, offset: undefined }, end: { ...node.position.end, line: node.position.end.line + lineOffset, offset: undefined } };
+    if ('children' in node) for (const child of node.children as Nodes[]) shift(child);
+  };
+  const tree = parseMarkdown(text);
+  shift(tree);
+  return tree.children;
+}
+
+/** A paragraph's text with its line breaks and inline code kept (the lines of a shortcode block). */
+export function rawText(node: Nodes): string {
+  if (node.type === 'text' || node.type === 'inlineCode') return node.type === 'inlineCode' ? `\`${node.value}\`` : node.value;
+  if (node.type === 'break') return '\n';
+  if ('children' in node) {
+    const inner = (node.children as PhrasingContent[]).map((child) => rawText(child)).join('');
+    return node.type === 'strong' ? `**${inner}**` : node.type === 'emphasis' ? `*${inner}*` : inner;
+  }
+  return 'value' in node ? String(node.value) : '';
 }

@@ -1,24 +1,27 @@
 /**
- * Markdown from other tools, brought to the shapes the step reader knows: MDX `<Tabs>` /
- * `<TabItem>` become sub-headings marked as alternatives; admonitions (`:::warning`, Hugo
+ * Markdown from other tools, brought to the shapes the step reader knows: content tabs (MDX
+ * `<Tabs>`, GitLab `::Tabs`, Hugo `{{< tab >}}`, pymdownx, MkDocs `=== "…"`) become a list
+ * marked as alternatives, one item per tab; admonitions (`:::warning`, Hugo
  * `{{< alert >}}`, mkdocs `!!! note`) become blockquotes (notes) with their markup removed;
  * a fence written at column 0 right after a list item belongs to that item; HTML comments
  * vanish. The mdast nodes are not changed; new ones are made where needed.
  */
 
-import type { Blockquote, Code, Heading, List, ListItem, Nodes, Paragraph, PhrasingContent, RootContent, Text } from 'mdast';
-import { parseMarkdown, textOf } from './markdown.js';
+import type { Blockquote, Code, List, ListItem, Paragraph, RootContent, Text } from 'mdast';
+import { rawText, reparsed, textOf } from './markdown.js';
+import { classifyBlock } from './shell-block.js';
+import { type Tab, tabGroupAt } from './tab-groups.js';
 
 /** Data runbook adds to synthetic nodes. */
 export interface NodeData {
-  /** A `<TabItem>`: an alternative whatever its title says. */
+  /** A list made of content tabs: each item an alternative, whatever its title says. */
   tab?: boolean;
   /** An admonition turned into a blockquote: a note, never a step. */
   admonition?: boolean;
+  /** Commands written as a plain paragraph (no fence): shown line by line, never run. */
+  unfenced?: boolean;
 }
 
-const TAB_ITEM = /^<TabItem\b[^>]*?\b(?:label|value)=(?:"([^"]*)"|'([^']*)'|\{["']([^"']*)["']\})/i;
-const TABS_MARKUP = /^<\/?(?:Tabs|TabItem)\b[^>]*>$/i;
 const SHORTCODE = /^\{\{[<%]\s*\/?\s*[\w-]+[^}]*[>%]\}\}$/;
 const COLON_FENCE = /^:::+\s*([\w-]*)/;
 const DETAILS = /^<details\b[^>]*>\s*(?:<summary\b[^>]*>([\s\S]*?)<\/summary>)?\s*$/i;
@@ -27,10 +30,16 @@ const MKDOCS = /^[!?]{3}\+?\s*([\w-]+)(?:\s+"([^"]*)")?\s*$/;
 /** Nodes as the step reader expects them; `depth` is the heading depth tabs take. */
 export function prepareNodes(nodes: readonly RootContent[], depth: number): RootContent[] {
   const out: RootContent[] = [];
-  let tabDepth = depth;
   let inShortcode: { kind: string; nodes: RootContent[] } | undefined;
   for (let index = 0; index < nodes.length; index++) {
     const node = nodes[index]!;
+    // MDX `<Tabs>`, GitLab `::Tabs`, Hugo `{{< tab >}}`, pymdownx `/// tab |`: variants of one procedure (tab-groups.ts).
+    const group = tabGroupAt(nodes, index);
+    if (group) {
+      out.push(...prepareNodes(group.before, depth), ...tabList(group.tabs, node, depth));
+      index = group.end;
+      continue;
+    }
     if (node.type === 'html') {
       const value = node.value.trim();
       if (value.startsWith('<!--')) continue;
@@ -46,43 +55,36 @@ export function prepareNodes(nodes: readonly RootContent[], depth: number): Root
         index = end;
         continue;
       }
-      const lines = value
-        .split('\n')
-        .map((line) => line.trim())
-        .filter((line) => line !== '');
-      for (const line of lines) {
-        const tab = TAB_ITEM.exec(line);
-        if (tab) out.push(syntheticHeading(tabDepth, tab[1] ?? tab[2] ?? tab[3] ?? 'Tab', node, { tab: true }));
-      }
-      if (lines.every((line) => TABS_MARKUP.test(line))) continue;
       out.push(node);
       continue;
     }
-    if (node.type === 'heading') tabDepth = Math.max(tabDepth, node.depth + 1);
     if (node.type === 'list') {
       out.push(taskList(node));
       continue;
     }
     if (node.type === 'paragraph') {
       const text = textOf(node);
+      const unfenced = unfencedCommands(node, nodes[index - 1]);
+      if (unfenced) {
+        out.push(unfenced);
+        continue;
+      }
       // MkDocs content tabs: `=== "Docker"` over an indented body (read by CommonMark as indented code).
-      // A group of them is a list of alternatives (never headings: the text after the group belongs to every tab).
       if (MKDOCS_TAB.test(text)) {
-        const items: ListItem[] = [];
+        const tabs: Tab[] = [];
         while (index < nodes.length && nodes[index]!.type === 'paragraph' && MKDOCS_TAB.test(textOf(nodes[index]!))) {
           const label = nodes[index]!;
-          const title = MKDOCS_TAB.exec(textOf(label))![1]!;
           const body = nodes[index + 1];
-          const children: RootContent[] = [paragraphOf(title, label)];
+          const tab: Tab = { title: MKDOCS_TAB.exec(textOf(label))![1]!, at: label, body: [] };
           if (body?.type === 'code' && !body.lang && body.position) {
             index += 1;
-            children.push(...prepareNodes(reparsed(body.value, body.position.start.line - 1), depth));
+            tab.body = reparsed(body.value, body.position.start.line - 1);
           }
-          items.push({ type: 'listItem', spread: false, children: children as ListItem['children'], position: label.position });
+          tabs.push(tab);
           index += 1;
         }
         index -= 1;
-        out.push({ type: 'list', ordered: false, spread: false, children: items, position: node.position, data: { tab: true } as List['data'] });
+        out.push(...tabList(tabs, node, depth));
         continue;
       }
       // HashiCorp's `~> Warning`, `-> Note`, `!> Danger` paragraphs are admonitions.
@@ -166,6 +168,38 @@ export function prepareNodes(nodes: readonly RootContent[], depth: number): Root
   return out;
 }
 
+/**
+ * A group of tabs as a list of alternatives, one item per tab (its title, then its body): never
+ * headings, since the text after the group belongs to every tab. One tab alone is no choice.
+ */
+function tabList(tabs: Tab[], at: RootContent, depth: number): RootContent[] {
+  if (tabs.length === 1) return prepareNodes(tabs[0]!.body, depth);
+  const items: ListItem[] = tabs.map((tab) => ({
+    type: 'listItem',
+    spread: false,
+    children: [paragraphOf(tab.title, tab.at), ...prepareNodes(tab.body, depth)] as ListItem['children'],
+    position: tab.at.position,
+  }));
+  return [{ type: 'list', ordered: false, spread: false, children: items, position: at.position, data: { tab: true } as List['data'] }];
+}
+
+/**
+ * "If Kubernetes:" then a paragraph `kubectl rollout undo deployment/<service>`: commands written
+ * without a fence, one per line, after a lead that introduces them. A code node marked
+ * `unfenced`, so the step shows them line by line (a paragraph joins its lines) and never runs
+ * them. Every line must start with a known command and not end a sentence.
+ */
+function unfencedCommands(node: Paragraph, previous: RootContent | undefined): Code | undefined {
+  if (previous?.type !== 'paragraph' || !/[:：]\s*$/.test(textOf(previous))) return undefined;
+  if (node.children.some((child) => child.type === 'inlineCode' || child.type === 'link' || child.type === 'strong')) return undefined;
+  const lines = rawText(node)
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
+  if (lines.length === 0 || !lines.every((line) => line.split(/\s+/).length >= 2 && !/[.!?]$/.test(line) && classifyBlock(null, line) === 'shell')) return undefined;
+  return { type: 'code', lang: null, meta: null, value: lines.join('\n'), position: node.position, data: { unfenced: true } as Code['data'] };
+}
+
 const MKDOCS_TAB = /^===\+?\s+"([^"]+)"\s*$/;
 const HASHICORP = /^(~>|->|!>)\s/;
 const CODE_SHORTCODE = /^\{\{[<%]\s*(text|highlight|code)\s+["']?([\w+-]+)["']?[^}]*?[>%]\}\}/;
@@ -193,29 +227,6 @@ function shortcodeFence(node: Paragraph, nodes: readonly RootContent[], index: n
   return { code: { type: 'code', lang: open[2]!, meta: null, value, position: node.position }, end };
 }
 
-/** Markdown held in an indented block (a tab's body), parsed with its lines where they are in the note. */
-function reparsed(text: string, lineOffset: number): RootContent[] {
-  const shift = (node: Nodes) => {
-    if (node.position)
-      node.position = { start: { ...node.position.start, line: node.position.start.line + lineOffset, offset: undefined }, end: { ...node.position.end, line: node.position.end.line + lineOffset, offset: undefined } };
-    if ('children' in node) for (const child of node.children as Nodes[]) shift(child);
-  };
-  const tree = parseMarkdown(text);
-  shift(tree);
-  return tree.children;
-}
-
-/** A paragraph's text with its line breaks and inline code kept (the lines of a shortcode block). */
-function rawText(node: Paragraph | PhrasingContent): string {
-  if (node.type === 'text' || node.type === 'inlineCode') return node.type === 'inlineCode' ? `\`${node.value}\`` : node.value;
-  if (node.type === 'break') return '\n';
-  if ('children' in node) {
-    const inner = (node.children as PhrasingContent[]).map((child) => rawText(child)).join('');
-    return node.type === 'strong' ? `**${inner}**` : node.type === 'emphasis' ? `*${inner}*` : inner;
-  }
-  return 'value' in node ? String(node.value) : '';
-}
-
 /**
  * GFM task lists (`- [ ] Page the IMOC`) without loading all of GFM: the `[ ]` / `[x]` becomes
  * the item's `checked`, as remark-gfm would make it.
@@ -232,10 +243,6 @@ function taskList(list: List): List {
     return { ...item, checked: match[1] !== ' ', children: [stripped, ...item.children.slice(1)] };
   });
   return changed ? { ...list, children } : list;
-}
-
-function syntheticHeading(depth: number, title: string, at: RootContent, data: NodeData): Heading {
-  return { type: 'heading', depth: Math.min(6, depth) as Heading['depth'], children: [{ type: 'text', value: title }], position: at.position, data: data as Heading['data'] };
 }
 
 function noteOf(children: RootContent[], at: RootContent, kind: string): Blockquote {

@@ -6,7 +6,6 @@
 
 import type { Heading, RootContent } from 'mdast';
 import { lineOf, textOf } from './markdown.js';
-import { nodeData } from './prepare-nodes.js';
 import { cleanTitle } from './rollback-section.js';
 
 export interface SectionTree {
@@ -19,8 +18,6 @@ export interface Section extends SectionTree {
   heading: Heading;
   title: string;
   line: number;
-  /** A tab of an MDX `<Tabs>` group. */
-  tab: boolean;
 }
 
 export function sectionTree(nodes: readonly RootContent[]): SectionTree {
@@ -35,7 +32,7 @@ export function sectionTree(nodes: readonly RootContent[]): SectionTree {
     let end = index + 1;
     while (end < nodes.length && !(nodes[end]!.type === 'heading' && (nodes[end] as Heading).depth <= depth)) end += 1;
     const inner = sectionTree(nodes.slice(index + 1, end));
-    children.push({ heading, title: cleanTitle(textOf(heading)), line: lineOf(heading), tab: nodeData(heading).tab === true, ...inner });
+    children.push({ heading, title: cleanTitle(textOf(heading)), line: lineOf(heading), ...inner });
     index = end;
   }
   return { body: nodes.slice(0, first), children };

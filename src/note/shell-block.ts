@@ -162,6 +162,33 @@ const PROMPT = /^\s*(?:\([\w.-]+\)\s+)?(?:[$λ❯➜»](?=\s|$)|%(?=\s)|[\w.-]+@
  */
 const FOREIGN_PROMPT = /^\s*(?:PS(?: [^>\n]*)?>|>>>|mysql>|MariaDB \[[^\]\n]*\]>|[\w-]+=[#>]|sqlite>|cqlsh(?::[\w]+)?>|[\w.-]+:\d+>|\w+:(?:PRIMARY|SECONDARY)>|(?:mongo|redis)[\w.:-]*>)(?:\s|$)/;
 
+/**
+ * A request for an HTTP console (Kibana or OpenSearch Dev Tools, a REST client): a method and
+ * a path without a scheme (`DELETE my-index`, `POST _snapshot/repo/snap/_restore`), optionally
+ * followed by a JSON body. libwww-perl installs `GET`/`POST`/`DELETE` commands, but they take
+ * a URL: a bare path is never a shell command.
+ */
+const HTTP_REQUEST = /^\s*(?:GET|POST|PUT|DELETE|PATCH|HEAD)\s+(?![a-z][\w+.-]*:\/\/)[\w./*%?&=,:{}<>+-]+\s*$/;
+
+/** A line of a block typed into something that is not bash: another program's prompt, or an HTTP console request. */
+export interface ForeignLine {
+  /** 0-based line of the block. */
+  line: number;
+  kind: 'prompt' | 'http';
+  text: string;
+}
+
+/** The first line that shows the block is typed into another console (`127.0.0.1:6379> SAVE`, `DELETE my-index`), if any. */
+export function foreignLine(code: string): ForeignLine | undefined {
+  const lines = code.split('\n');
+  for (let index = 0; index < lines.length; index++) {
+    const text = lines[index]!;
+    if (FOREIGN_PROMPT.test(text)) return { line: index, kind: 'prompt', text: text.trim() };
+    if (HTTP_REQUEST.test(text)) return { line: index, kind: 'http', text: text.trim() };
+  }
+  return undefined;
+}
+
 /** The command after a prompt, or undefined when the line has none. */
 export function afterPrompt(line: string): string | undefined {
   const match = PROMPT.exec(line);
@@ -194,23 +221,32 @@ function stripPromptDecoration(command: string): string {
 
 export type BlockKind = 'shell' | 'transcript' | 'other';
 
+/** `bash`, `sh`, `console`, …: a label that says the block is for a shell. */
+export function isShellLanguage(language: string): boolean {
+  return SHELL_LANGUAGES.has(language.toLowerCase());
+}
+
+/** `console`, `shell-session`, …: a label that says the block is a transcript (prompts and output). */
+export function isTranscriptLanguage(language: string): boolean {
+  return TRANSCRIPT_LANGUAGES.has(language.toLowerCase());
+}
+
 /** Decides from the fence's language (and, when there is none, its content) what a block is. */
 export function classifyBlock(lang: string | null | undefined, code: string): BlockKind {
   const language = (lang ?? '').toLowerCase();
   // A `console` block without a single prompt would lose every line as "output": read it by its content.
+  // A line typed at another program's prompt, or an HTTP console request, is never bash: with `>` in
+  // the prompt, bash would even truncate a file (`127.0.0.1:6379> SAVE` writes `SAVE`).
+  if (language === '' || SHELL_LANGUAGES.has(language)) {
+    if (foreignLine(code)) return 'other';
+  }
   if (TRANSCRIPT_LANGUAGES.has(language)) {
-    if (hasForeignPrompt(code)) return 'other';
     return hasPrompt(code) || code.split('\n').some((line) => rootCommand(line) !== undefined) ? 'transcript' : looksLikeCommands(code) ? 'shell' : 'other';
   }
-  if (SHELL_LANGUAGES.has(language)) return isTranscript(code) ? (hasForeignPrompt(code) ? 'other' : 'transcript') : 'shell';
+  if (SHELL_LANGUAGES.has(language)) return isTranscript(code) ? 'transcript' : 'shell';
   if (language !== '') return 'other';
-  if (hasForeignPrompt(code)) return 'other';
   if (isTranscript(code)) return 'transcript';
   return looksLikeCommands(code) ? 'shell' : 'other';
-}
-
-function hasForeignPrompt(code: string): boolean {
-  return code.split('\n').some((line) => FOREIGN_PROMPT.test(line));
 }
 
 /** A bash block written as a transcript: its first command line carries a `$ ` prompt. */

@@ -7,17 +7,19 @@
  */
 
 import type { Blockquote, Code, List, ListItem, Nodes, Paragraph, RootContent, Table } from 'mdast';
-import { alternativeRuns, introducesAlternatives, readsAsAlternatively, readsAsCondition, readsAsOption, subOptionTail, variantTerms, type Candidate } from './alternatives.js';
+import { alternativeRuns, commandShape, introducesAlternatives, readsAsAlternatively, readsAsCondition, readsAsOption, subOptionTail, variantTerms, type Candidate } from './alternatives.js';
 import { findDestructive, findHazards } from './command-hazards.js';
-import { heldBackReason, withoutLabel } from './held-back.js';
+import { conditionOf, heldBackReason, leadingCondition, withoutLabel } from './held-back.js';
 import { lineOf, textOf } from './markdown.js';
 import { findExampleValues, findParameters, findScriptMarkers, normaliseParameters, PARAMETER } from './placeholders.js';
 import { nodeData, prepareNodes } from './prepare-nodes.js';
 import { cleanTitle } from './rollback-section.js';
 import { firstSentence, sectionTree, type Section, type SectionTree } from './sections.js';
-import { classifyBlock, hasCommands, isShellSetup, scriptLines, splitOnMarkers, trimBlankEnds, type ScriptLines } from './shell-block.js';
+import { classifyBlock, foreignLine, hasCommands, isShellLanguage, isShellSetup, isTranscriptLanguage, scriptLines, splitOnMarkers, trimBlankEnds, type ScriptLines } from './shell-block.js';
 import { stripComment } from './shell-words.js';
-import type { ChoiceOption, ChoiceStep, ManualStep, RollbackPath, ShellStep, Step } from './types.js';
+import { readsAsStatedAfter, readsAsStatedBefore, type StatedBefore, stepMentions } from './stated-order.js';
+import type { ChoiceOption, ChoiceStep, ForeignBlock, ManualStep, RollbackPath, ShellStep, Step } from './types.js';
+import { flattenSteps } from './walk-steps.js';
 
 interface Lead {
   title: string;
@@ -62,8 +64,12 @@ export function readPaths(nodes: RootContent[], sectionTitle: string, sectionLin
   const runs = alternativeRuns(candidates, introducesAlternatives(lastText(tree.body)));
   // One sub-heading holding everything: the path is named after it.
   const only = tree.children.length === 1 && !tree.body.some((node) => node.type !== 'html' && node.type !== 'thematicBreak') ? tree.children[0] : undefined;
-  if (only) return [{ title: only.title, line: only.line, steps: stepsOfTree(only, only.title) }];
-  if (runs.length === 0) return [{ title: sectionTitle, line: sectionLine, steps: stepsOfTree(tree, sectionTitle) }];
+  const prelude = preludeNotes(tree.body);
+  const withAfter = (steps: Step[]) => [...steps, ...statedAfter(prelude, steps)];
+  if (only) return [{ title: only.title, line: only.line, steps: withAfter(stepsOfTree(only, only.title)) }];
+  const tabs = wholeTabGroup(tree);
+  if (tabs) return tabs.map((path) => ({ ...path, steps: withAfter(path.steps) }));
+  if (runs.length === 0) return [{ title: sectionTitle, line: sectionLine, steps: withAfter(stepsOfTree(tree, sectionTitle)) }];
   const [start, end] = runs[0]!;
   const carry: string[] = [];
   const before = [...flowSteps(tree.body, sectionTitle, carry), ...stepsOfChildren(tree.children.slice(0, start))];
@@ -75,11 +81,61 @@ export function readPaths(nodes: RootContent[], sectionTitle: string, sectionLin
   const options = optionsOf(tree.children.slice(start, end), true);
   crossReferences(options);
   return options.map((option) => {
-    const steps = [...before, ...option.steps, ...after];
+    const steps = [...before, ...option.steps, ...statedAfter(prelude, option.steps), ...after];
     if (references.length > 0 && steps.length > 0) steps[steps.length - 1] = { ...steps.at(-1)!, notes: [...steps.at(-1)!.notes, ...references] };
     // Notes before the paths go with each path's first step (a copy: each path is its own list).
     if (before.length === 0 && carry.length > 0 && steps[0]) steps[0] = { ...steps[0], notes: [...carry, ...steps[0].notes] };
     return { title: option.title, line: option.line, steps };
+  });
+}
+
+/**
+ * "Note: after any downgrade check the databases with `migrator drift`" before the paths: a
+ * last manual step of each path whose steps do a downgrade (the note stays a note too).
+ */
+function statedAfter(notes: readonly { text: string; line: number }[], steps: readonly Step[]): ManualStep[] {
+  return notes.flatMap(({ text, line }) => {
+    const reading = readsAsStatedAfter(text);
+    if (!reading || !steps.some((step) => stepMentions(step, reading.target))) return [];
+    return [manualStep(shortTitle(cleanTitle(reading.title)), line, [text])];
+  });
+}
+
+/** The paragraphs and quotes a section opens with, before its first step or sub-heading. */
+function preludeNotes(nodes: readonly RootContent[]): { text: string; line: number }[] {
+  const end = nodes.findIndex((node) => node.type !== 'paragraph' && node.type !== 'blockquote' && node.type !== 'html' && node.type !== 'thematicBreak');
+  return nodes.slice(0, end === -1 ? nodes.length : end).flatMap((node) => {
+    if (node.type === 'paragraph') return [{ text: cleanTitle(textOf(node)), line: lineOf(node) }];
+    if (node.type !== 'blockquote' || containsCode(node)) return [];
+    return [
+      {
+        text: node.children
+          .map((child) => textOf(child))
+          .filter((part) => part !== '')
+          .join(' '),
+        line: lineOf(node),
+      },
+    ];
+  });
+}
+
+/**
+ * Content tabs that hold the whole procedure (only notes before them, nothing after): each tab
+ * is a path, as sub-headings would be. Tabs among other steps are a choice step instead.
+ */
+function wholeTabGroup(tree: SectionTree): RollbackPath[] | undefined {
+  if (tree.children.length > 0) return undefined;
+  const body = tree.body.filter((node) => node.type !== 'html' && node.type !== 'thematicBreak');
+  const list = body.at(-1);
+  if (list?.type !== 'list' || nodeData(list).tab !== true || list.children.length < 2) return undefined;
+  if (!body.slice(0, -1).every((node) => node.type === 'paragraph' || (node.type === 'blockquote' && !containsCode(node)))) return undefined;
+  const notes = body.slice(0, -1).map((node) => textOf(node));
+  return list.children.map((item) => {
+    const title = cleanTitle(textOf(item.children[0]!));
+    const steps = flowSteps(item.children.slice(1), title);
+    if (steps.length === 0) steps.push(manualStep(title, lineOf(item), [title]));
+    steps[0]!.notes.unshift(...notes);
+    return { title, line: lineOf(item), steps };
   });
 }
 
@@ -263,7 +319,19 @@ function optionsOf(group: Section[], asPaths = false): ChoiceOption[] {
 }
 
 function candidateOf(section: Section): Candidate {
-  return { title: section.title, firstText: firstSentence(section.body), forced: section.tab };
+  const candidate: Candidate = { title: section.title, firstText: firstSentence(section.body) };
+  // A section whose only runnable content is one block: its command tells ways of one action apart.
+  const blocks = section.children.length === 0 ? codeNodes(section.body).filter((block) => classifyBlock(block.lang, block.value) !== 'other') : [];
+  if (blocks.length === 1) {
+    const block = blocks[0]!;
+    const command = commandShape(scriptLines(block.value, classifyBlock(block.lang, block.value)).lines.join('\n'));
+    if (command) candidate.command = command;
+  }
+  return candidate;
+}
+
+function codeNodes(nodes: readonly RootContent[]): Code[] {
+  return nodes.flatMap((node): Code[] => (node.type === 'code' ? [node] : 'children' in node ? codeNodes(node.children as RootContent[]) : []));
 }
 
 function choiceTitle(group: Section[]): string {
@@ -293,10 +361,24 @@ function flowSteps(nodes: readonly RootContent[], pathTitle: string, carry?: str
   /** Where the steps of an "Option 1: …" lead begin: the next option lead makes them a choice. */
   let optionStart = -1;
   let groupKind: 'option' | 'condition' | undefined;
+  /** The lead that started the group at `at` ("If Docker Compose:"): it names the first option, not the heading above it. */
+  let groupLead: { title: string; at: number } | undefined;
   const titleFor = (fallback: string) => (lead && (lead.bold || !heading) ? lead.title : (heading?.title ?? lead?.title ?? fallback));
   const notesFor = () => (lead ? (lead.bold || !heading ? lead.notes : [lead.text]) : []);
-  const addNote = (text: string) => {
+  /** Items written after a step that must be done before an earlier one ("… before you run `downgrade`"). */
+  const stated: Stated[] = [];
+  /** Records `text` as a stated-before item when it names a step already read; false: it stays where it is. */
+  const statedBefore = (text: string, line: number): boolean => {
+    const reading = flow.steps.length > 0 ? readsAsStatedBefore(text) : undefined;
+    if (!reading) return false;
+    const target = reading.target ? flow.steps.find((step) => stepMentions(step, reading.target!)) : flow.steps.at(-1);
+    if (!target) return false;
+    stated.push({ text, line, reading, target });
+    return true;
+  };
+  const addNote = (text: string, line?: number) => {
     if (text === '') return;
+    if (line !== undefined && statedBefore(text, line)) return;
     const last = flow.steps.at(-1);
     if (last) last.notes.push(text);
     else flow.pending.push(text);
@@ -312,6 +394,10 @@ function flowSteps(nodes: readonly RootContent[], pathTitle: string, carry?: str
   const flushLead = () => {
     if (!lead) return;
     const text = lead.text;
+    if (statedBefore(text, lead.line)) {
+      lead = undefined;
+      return;
+    }
     if (GATE.test(text)) push(gateStep(text, lead.line));
     // "**Warning:** Only do this if you're sure!" after a block: a warning of that step, not a step.
     else if (lead.bold && flow.steps.length > 0 && /^(?:warning|caution|danger|important|note|tip|attention)$/i.test(lead.title.replace(/[:!]\s*$/, ''))) addNote(text);
@@ -322,7 +408,7 @@ function flowSteps(nodes: readonly RootContent[], pathTitle: string, carry?: str
     } else if (instructionIn(text) && !heading) {
       // "Restoring also restores the passwords: if you changed yours since, sign in with the old one."
       push(withCommandsInText(manualStep(instructionIn(text)!, lead.line, [text]), lead.node));
-    } else addNote(text);
+    } else addNote(text, lead.line);
     lead = undefined;
   };
   const isLast = (current: Lead) => !nodes.some((node) => node.type !== 'paragraph' && lineOf(node) > current.line && node.type !== 'thematicBreak');
@@ -336,8 +422,13 @@ function flowSteps(nodes: readonly RootContent[], pathTitle: string, carry?: str
     }
     const before = flow.steps.splice(anchor);
     const first = before[0]!;
+    const named = groupLead?.at === anchor ? groupLead.title : undefined;
+    if (named && before.length === 1) {
+      first.title = named;
+      first.notes = first.notes.filter((note) => note !== named);
+    }
     const choice = choiceStep('Choose one', first.line, [
-      { title: first.title, line: first.line, steps: before },
+      { title: named ?? first.title, line: first.line, steps: before },
       { title, line, steps },
     ]);
     flow.steps.push(choice);
@@ -402,9 +493,11 @@ function flowSteps(nodes: readonly RootContent[], pathTitle: string, carry?: str
         if (leadKind && !alternativeLead) {
           optionStart = anchor = flow.steps.length;
           groupKind = leadKind;
+          groupLead = { title: lead!.title, at: anchor };
         }
         const held = heldBackReason(lead?.text ?? '') ?? (heading ? heldBackReason(heading.title) : undefined);
-        const steps = blockSteps(blocks, { title: titleFor(pathTitle), line, notes: notesFor(), intro: lead?.text ?? heading?.title, held });
+        const condition = conditionOf(lead?.text ?? '') ?? (heading ? conditionOf(heading.title) : undefined);
+        const steps = blockSteps(blocks, { title: titleFor(pathTitle), line, notes: notesFor(), intro: lead?.text ?? heading?.title, held, condition });
         if (alternativeLead) alternative(steps, lead!.text, lead!.line);
         else {
           if (lead && !GATE.test(lead.text) && !lead.bold && (readsAsCondition(lead.text) || readsAsVariantLead(lead.text)) && flow.steps.length > 0) anchor = flow.steps.length;
@@ -420,14 +513,17 @@ function flowSteps(nodes: readonly RootContent[], pathTitle: string, carry?: str
         flushLead();
         for (const note of listSteps.notes ?? []) addNote(note);
         heading = undefined;
-        push(...listSteps.steps);
+        const kept = withoutStatedItems(listSteps.steps, node, statedBefore);
+        // Every item moved: the lead that titled them is a note of the step before.
+        if (kept.length === 0 && listSteps.steps[0]) addNote(listSteps.steps[0].title);
+        push(...kept);
         break;
       }
       case 'blockquote': {
         flushLead();
         const held = heldBlockquote(node);
         if (held) {
-          push(...blockSteps(collectCode([node]), { title: held.title, line: lineOf(node), notes: held.texts, held: held.reason }));
+          push(...blockSteps(collectCode([node]), { title: held.title, line: lineOf(node), notes: held.texts, held: held.reason, condition: held.condition }));
           heading = undefined;
         } else if (containsCode(node)) {
           push(...extractSteps(node.children, heading?.title ?? pathTitle));
@@ -438,7 +534,7 @@ function flowSteps(nodes: readonly RootContent[], pathTitle: string, carry?: str
             .filter((part) => part !== '')
             .join(' ');
           if (GATE.test(text) && nodeData(node).admonition !== true) push(gateStep(text, lineOf(node)));
-          else addNote(text);
+          else addNote(text, lineOf(node));
         }
         break;
       }
@@ -466,6 +562,8 @@ function flowSteps(nodes: readonly RootContent[], pathTitle: string, carry?: str
     }
   }
   flushLead();
+  flow.steps.forEach(withExampleOptions);
+  placeStated(flow.steps, stated);
   // A section of notes only (prose, a warning) is a step to read and acknowledge, unless
   // sub-sections follow that the notes introduce.
   if (flow.steps.length === 0 && carry) carry.push(...flow.pending);
@@ -475,19 +573,70 @@ function flowSteps(nodes: readonly RootContent[], pathTitle: string, carry?: str
   return flow.steps;
 }
 
+interface Stated {
+  text: string;
+  line: number;
+  reading: StatedBefore;
+  /** The step the item goes before. */
+  target: Step;
+}
+
+/**
+ * A checklist written after a step whose items say they come before it ("Turn off every
+ * service … before you run `downgrade`"): those items leave the checklist (`take` records
+ * them). One item left titles the step itself; the lead stays as its note.
+ */
+function withoutStatedItems(steps: Step[], list: List, take: (text: string, line: number) => boolean): Step[] {
+  const step = steps[0];
+  if (steps.length !== 1 || step?.kind !== 'manual' || step.code || step.gate || step.link || step.items.length !== list.children.length) return steps;
+  const kept = step.items.flatMap((item, index) => (take(item, lineOf(list.children[index]!)) ? [] : [{ item, line: lineOf(list.children[index]!) }]));
+  if (kept.length === step.items.length) return steps;
+  if (kept.length === 0) return [];
+  const items = kept.map((entry) => entry.item);
+  if (kept.length === 1) return [{ ...step, title: cleanTitle(items[0]!), line: kept[0]!.line, items, notes: [step.title, ...step.notes] }];
+  return [{ ...step, items }];
+}
+
+/** Stated-before items become manual steps right before their targets; items with one target are one step. */
+function placeStated(steps: Step[], stated: readonly Stated[]): void {
+  for (const target of new Set(stated.map((entry) => entry.target))) {
+    const entries = stated.filter((entry) => entry.target === target);
+    const index = steps.findIndex((step) => step === target || flattenSteps([step]).includes(target));
+    if (index === -1) {
+      steps.at(-1)?.notes.push(...entries.map((entry) => entry.text));
+      continue;
+    }
+    const step = manualStep(
+      shortTitle(cleanTitle(entries[0]!.reading.title)),
+      entries[0]!.line,
+      entries.map((entry) => entry.text),
+    );
+    const gate = entries.find((entry) => entry.reading.gate)?.reading.gate;
+    if (gate) step.gate = gate;
+    steps.splice(index, 0, step);
+  }
+}
+
 /** The step whose output a block right after `step` shows: inside a choice, the last option's last step. */
 function producer(step: Step | undefined): Step | undefined {
   if (step?.kind !== 'choice' || step.fromComments) return step;
   return producer(step.options.at(-1)?.steps.at(-1));
 }
 
-/** A warning or note around a block that reserves it for a condition ("Only if the volume is corrupt, …"). */
-function heldBlockquote(node: Blockquote): { reason: string; title: string; texts: string[] } | undefined {
+/**
+ * A warning or note around a block that reserves it for a condition ("Only if the volume is
+ * corrupt, …": a conditional step) or marks it as reference commands (never run).
+ */
+function heldBlockquote(node: Blockquote): { reason?: string; condition?: string; title: string; texts: string[] } | undefined {
   if (!containsCode(node)) return undefined;
   const texts = textsWithoutCode(node);
-  const reason = texts.map((text) => heldBackReason(text)).find((found) => found !== undefined) ?? heldBackReason(texts.join(' '));
-  if (!reason) return undefined;
-  return { reason, title: shortTitle(cleanTitle(withoutLabel(texts.join(' ')).split(/(?<=[.!?])\s/)[0]!)), texts };
+  const condition = texts.map((text) => conditionOf(text)).find((found) => found !== undefined) ?? conditionOf(texts.join(' '));
+  const reason = condition ? undefined : (texts.map((text) => heldBackReason(text)).find((found) => found !== undefined) ?? heldBackReason(texts.join(' ')));
+  if (!reason && !condition) return undefined;
+  const sentence = cleanTitle(withoutLabel(texts.join(' ')).split(/(?<=[.!?])\s/)[0]!);
+  // "Only if the volume is corrupt, wipe it": the title is what to do, the condition is shown apart.
+  const rest = leadingCondition(sentence)?.rest;
+  return { reason, condition, title: shortTitle(cleanTitle(rest && rest.split(/\s+/).length > 2 ? rest : sentence)), texts };
 }
 
 /** "For PostgreSQL run:", "On macOS:", "With Helm:": the block is for one platform or tool. */
@@ -714,6 +863,7 @@ function stepsOfItem(item: ListItem): Step[] {
   }
   const segments = segmentItem(body);
   const itemHeld = lead ? heldBackReason(lead.text) : undefined;
+  const itemCondition = lead ? conditionOf(lead.text) : undefined;
   let shellSegments = 0;
   const steps = segments.flatMap((segment) => {
     if (segment.kind === 'manual') return [manualStep(`${title} (by hand)`, segment.line, segment.items)];
@@ -725,6 +875,7 @@ function stepsOfItem(item: ListItem): Step[] {
       intro: lead?.text,
       outputs: segment.outputs,
       held: itemHeld ?? segment.held,
+      condition: itemCondition ?? segment.condition,
     });
   });
   // The go/no-go comes after the item's commands (compare, then decide).
@@ -762,7 +913,7 @@ function manualOrNote(lead: Lead): string {
   return lead.text;
 }
 
-type Segment = { kind: 'code'; blocks: Code[]; notes: string[]; outputs: Set<Code>; held?: string } | { kind: 'manual'; items: string[]; line: number };
+type Segment = { kind: 'code'; blocks: Code[]; notes: string[]; outputs: Set<Code>; held?: string; condition?: string } | { kind: 'manual'; items: string[]; line: number };
 
 /**
  * The body of a list item with code, in order: runs of code blocks, and runs of bullets without
@@ -785,7 +936,7 @@ function segmentItem(body: Nodes[]): Segment[] {
     const isOutput = (block: Code) => last?.kind === 'code' && (outputNext || OUTPUT_LANGUAGES.has((block.lang ?? '').toLowerCase()));
     for (const block of blocks) if (isOutput(block)) outputs.add(block);
     outputNext = false;
-    if (last?.kind === 'code' && last.held === undefined) {
+    if (last?.kind === 'code' && last.held === undefined && last.condition === undefined) {
       last.blocks.push(...blocks);
       for (const block of outputs) last.outputs.add(block);
       last.notes.push(...pendingNotes, ...notes);
@@ -806,7 +957,7 @@ function segmentItem(body: Nodes[]): Segment[] {
     }
     const held = node.type === 'blockquote' ? heldBlockquote(node) : undefined;
     if (held) {
-      segments.push({ kind: 'code', blocks: collectCode([node]), notes: [...pendingNotes, ...held.texts], outputs: new Set(), held: held.reason });
+      segments.push({ kind: 'code', blocks: collectCode([node]), notes: [...pendingNotes, ...held.texts], outputs: new Set(), held: held.reason, condition: held.condition });
       pendingNotes = [];
       continue;
     }
@@ -861,6 +1012,8 @@ interface BlockContext {
   outputs?: Set<Code>;
   /** The text keeps these blocks out of a run (held-back.ts): shown, never run. */
   held?: string;
+  /** The text reserves these blocks for a condition (held-back.ts): they run only when the operator confirms it. */
+  condition?: string;
 }
 
 /** Runme's fence attributes (`{"name":"undo","excludeFromRunAll":"true"}` or `{ name=undo interactive=true }`). */
@@ -885,7 +1038,7 @@ export function fenceAttributes(meta: string | null | undefined): Record<string,
 function blockSteps(blocks: Code[], context: BlockContext): Step[] {
   const { title, notes } = context;
   const steps: Step[] = [];
-  const wouldRun = (block: Code) => block.value.trim() !== '' && fenceAttributes(block.meta).excludeFromRunAll !== 'true' && classifyBlock(block.lang, block.value) !== 'other';
+  const wouldRun = (block: Code) => block.value.trim() !== '' && nodeData(block).unfenced !== true && fenceAttributes(block.meta).excludeFromRunAll !== 'true' && classifyBlock(block.lang, block.value) !== 'other';
   const runs = (block: Code) => context.held === undefined && wouldRun(block);
   const hasShell = blocks.some(runs);
   let script: ScriptLines = { lines: [], origins: [], output: [] };
@@ -911,10 +1064,12 @@ function blockSteps(blocks: Code[], context: BlockContext): Step[] {
       const language = block.lang ?? 'text';
       const step = codeStep(
         block,
+        context.intro,
         hasShell ? `${title} (${language})` : title,
         steps.length === 0 ? notes : [],
         attributes.excludeFromRunAll === 'true' ? EXCLUDE_FROM_RUN_ALL : wouldRun(block) ? context.held : undefined,
       );
+      if (context.condition) step.condition = context.condition;
       steps.push(step);
       continue;
     }
@@ -938,6 +1093,7 @@ function shellQuote(text: string): string {
 /** One script → one step, or one step per `# N. Title` marker, or a choice for per-OS comment groups. */
 function scriptSteps(script: ScriptLines, context: BlockContext): Step[] {
   const variants = splitVariants(script);
+  if (variants && 'parallel' in variants) return [parallelLabelsStep(script, variants.parallel, context)];
   if (variants) {
     const steps: Step[] = [];
     const common = trimBlankEnds(variants.before);
@@ -992,6 +1148,24 @@ function scriptSteps(script: ScriptLines, context: BlockContext): Step[] {
   return steps;
 }
 
+/**
+ * A block whose comments read alike ("# If the pod is stuck" / "# If the PVC is stuck") but name
+ * no platform: maybe variants, maybe steps in turn. One step, flagged, so it never runs unread.
+ */
+function parallelLabelsStep(script: ScriptLines, labels: number[], context: BlockContext): ShellStep {
+  const trimmed = trimBlankEnds(script);
+  const step = makeShellStep(context.title, context.line, trimmed.lines, trimmed.origins, context.notes, context);
+  if (script.output?.length) step.output = script.output;
+  const texts = labels.map((line) => trimmed.lines[trimmed.origins.indexOf(line)]?.trim() ?? '');
+  step.hazards.push({
+    line: labels[0]!,
+    command: texts.join(' / '),
+    reason: `reads like ${labels.length} variants (lines ${labels.join(', ')}), and runbook would run them all`,
+    fix: 'if only one applies, give each its own block under a lead such as "If …:" (runbook then asks which); if all apply, reword the comments',
+  });
+  return step;
+}
+
 interface VariantGroup {
   title: string;
   line: number;
@@ -1000,31 +1174,81 @@ interface VariantGroup {
 }
 
 /**
- * Comment lines naming different platforms (`# If on Ubuntu: …`, `# CentOS:`) split one block
- * into per-OS variants: commands before the first such comment are shared.
+ * Comment lines that label variants split one block into a choice: commands before the first
+ * label are shared. A label names one platform or init system (`# If on Ubuntu:`, `# CentOS`),
+ * or reads as a condition naming a platform or tool (`# For systems running systemd`, `# With
+ * Docker`), and the labels name at least two different ones. Labels that only read alike (`# If
+ * the pod is stuck` / `# If the PVC is stuck`: same leading words, each over its own commands)
+ * may be variants or steps in turn: runbook cannot tell, so the step is flagged instead.
  */
-function splitVariants(script: ScriptLines): { before: ScriptLines; groups: VariantGroup[]; after: ScriptLines } | undefined {
-  const heads: { index: number; title: string; term: string }[] = [];
+function splitVariants(script: ScriptLines): { before: ScriptLines; groups: VariantGroup[]; after: ScriptLines } | { parallel: number[] } | undefined {
+  const heads: { index: number; title: string; term?: string; lead?: string }[] = [];
   script.lines.forEach((line, index) => {
     if (!/^\s*#/.test(line) || stripComment(line).trim() !== '') return;
     const text = line.replace(/^\s*#+\s*/, '').trim();
-    const terms = variantTerms(text).filter((term) => OS_TERMS.has(term));
-    if (terms.length === 1 && text.split(/\s+/).length <= 8) heads.push({ index, title: cleanTitle(text.replace(/^(?:if|when)\s+(?:on|using|running)\s+/i, '').replace(/[:：].*$/, '')) || text, term: terms[0]! });
+    if (text.split(/\s+/).length > 8) return;
+    const condition = VARIANT_LABEL.exec(text);
+    const terms = variantTerms(text).filter((term) => condition !== null || COMMENT_TERMS.has(term));
+    const title = cleanTitle(text.replace(VARIANT_LABEL_PREFIX, '').replace(/[:：].*$/, '')) || text;
+    heads.push({ index, title, term: terms.length > 0 ? terms.join('+') : undefined, lead: condition?.[0].toLowerCase().replace(/\s+/g, ' ') });
   });
-  if (heads.length < 2 || new Set(heads.map((head) => head.term)).size < 2) return undefined;
-  const groups: VariantGroup[] = heads.map((head, position) => {
-    const end = heads[position + 1]?.index ?? script.lines.length;
-    const lines = script.lines.slice(head.index + 1, end);
-    const origins = script.origins.slice(head.index + 1, end);
-    const trimmed = trimBlankEnds({ lines, origins });
-    return { title: head.title, line: script.origins[head.index]!, lines: trimmed.lines, origins: trimmed.origins };
-  });
-  if (groups.some((group) => !hasCommands(group.lines))) return undefined;
-  const first = heads[0]!.index;
-  return { before: { lines: script.lines.slice(0, first), origins: script.origins.slice(0, first) }, groups, after: { lines: [], origins: [] } };
+  const groupsOf = (chosen: typeof heads) =>
+    chosen.map((head, position) => {
+      const end = chosen[position + 1]?.index ?? script.lines.length;
+      const trimmed = trimBlankEnds({ lines: script.lines.slice(head.index + 1, end), origins: script.origins.slice(head.index + 1, end) });
+      return { title: head.title, line: script.origins[head.index]!, lines: trimmed.lines, origins: trimmed.origins };
+    });
+  const labelled = heads.filter((head) => head.term !== undefined);
+  if (labelled.length >= 2 && new Set(labelled.map((head) => head.term)).size >= 2) {
+    const groups = groupsOf(labelled);
+    if (groups.every((group) => hasCommands(group.lines))) {
+      const first = labelled[0]!.index;
+      return { before: { lines: script.lines.slice(0, first), origins: script.origins.slice(0, first) }, groups, after: { lines: [], origins: [] } };
+    }
+  }
+  // The same two leading words ("If the …", "For systems …") over commands of their own.
+  const leads = heads.filter((head) => head.lead !== undefined);
+  const byLead = new Map<string, typeof heads>();
+  for (const head of leads) byLead.set(head.lead!, [...(byLead.get(head.lead!) ?? []), head]);
+  const parallel = [...byLead.values()].find((same) => same.length >= 2 && new Set(same.map((head) => head.title.toLowerCase())).size === same.length && groupsOf(same).every((group) => hasCommands(group.lines)));
+  return parallel ? { parallel: parallel.map((head) => script.origins[head.index]!) } : undefined;
 }
 
-const OS_TERMS = new Set(['linux', 'macos', 'mac os', 'os x', 'windows', 'ubuntu', 'debian', 'centos', 'rhel', 'red hat', 'fedora', 'alpine', 'arch', 'suse', 'amazon linux', 'apt', 'yum', 'dnf', 'brew', 'homebrew']);
+/** "If on", "For systems running", "When using", "With": a comment that reads as a variant's condition (its first two words). */
+const VARIANT_LABEL = /^(?:if|for|on|when|with|using|in case of)\s+\S+/i;
+const VARIANT_LABEL_PREFIX = /^(?:(?:if|when|for)\s+(?:(?:you(?:'re| are)?|systems?|hosts?|machines?|servers?|nodes?|installs?|installations?)\s+)?(?:on|using|running|with|use)\s+|(?:on|with|using)\s+)/i;
+
+/** Variant terms a comment may name alone (`# Ubuntu`, `# SysV init`): operating systems, their package managers and init systems. */
+const COMMENT_TERMS = new Set([
+  'linux',
+  'macos',
+  'mac os',
+  'os x',
+  'windows',
+  'ubuntu',
+  'debian',
+  'centos',
+  'rhel',
+  'red hat',
+  'fedora',
+  'alpine',
+  'arch',
+  'suse',
+  'amazon linux',
+  'apt',
+  'yum',
+  'dnf',
+  'brew',
+  'homebrew',
+  'systemd',
+  'sysv init',
+  'sysvinit',
+  'sysv',
+  'upstart',
+  'openrc',
+  'runit',
+  'launchd',
+]);
 
 /**
  * A block of `# title` + command pairs where some command needs its own confirmation (a pager
@@ -1060,7 +1284,20 @@ function splitTitledCommands(script: { lines: string[]; origins: number[] }, con
   });
 }
 
-function makeShellStep(title: string, line: number, raw: string[], lineMap: number[], notes: string[], context: BlockContext): ShellStep {
+/** A caption that names only the block's form ("Command and output", "Example"): no title. */
+const FORM_ONLY = /^(?:(?:the|an?|example|sample)\s+)?(?:commands?|output|example|sample|code|snippet|script|terminal|console|shell)(?:\s+(?:and|&|with)\s+(?:its\s+|the\s+)?(?:output|results?|commands?))?$/i;
+
+function makeShellStep(caption: string, line: number, raw: string[], lineMap: number[], notes: string[], context: BlockContext): ShellStep {
+  const first = raw.find((text) => stripComment(text).trim() !== '');
+  // "*Command and output*" over a block: the step is named by what it runs.
+  const title =
+    FORM_ONLY.test(caption) && first
+      ? `Run ${shortTitle(
+          stripComment(first)
+            .trim()
+            .replace(/^cd\s+\S+\s+&&\s+/, ''),
+        )}`
+      : caption;
   const where = `step "${title}"`;
   const examples = findExampleValues([context.intro ?? '', ...notes, ...raw.filter((text) => /^\s*#/.test(text))]);
   const rewritten: { name: string; text: string; line: number }[] = [];
@@ -1086,7 +1323,7 @@ function makeShellStep(title: string, line: number, raw: string[], lineMap: numb
     const first = lines.findIndex((text) => stripComment(text).trim() !== '');
     destructive.push({ line: lineMap[first] ?? line, command: lines[first]!.trim(), reason: `the note says: "${cleanTitle(said).slice(0, 80)}"`, fix: 'check what it deletes before running it' });
   }
-  return { kind: 'shell', title, line, notes, script, lineMap, placeholders, parameters, hazards: findHazards(script, lineMap), destructive };
+  return { kind: 'shell', title, line, notes, script, lineMap, placeholders, parameters, hazards: findHazards(script, lineMap), destructive, ...(context.condition ? { condition: context.condition } : {}) };
 }
 
 const DESTRUCTIVE_TEXT =
@@ -1144,18 +1381,48 @@ const EXCLUDE_FROM_RUN_ALL = 'marked excludeFromRunAll';
 
 /** Fence labels of code typed into a database console. */
 const CONSOLE_LANGUAGES = new Set(['sql', 'psql', 'pgsql', 'postgresql', 'mysql', 'sqlite', 'sqlite3', 'plsql', 'tsql', 'cql']);
+/**
+ * A block labelled for a shell (or not labelled) that is typed into another console (see
+ * `foreignLine`). A `console` transcript of a `mysql>` session says what it is: only a `bash`/`sh`
+ * label or none is worth a lint.
+ */
+function foreignBlock(code: Code): ForeignBlock | undefined {
+  const language = (code.lang ?? '').toLowerCase();
+  if (language !== '' && (!isShellLanguage(language) || isTranscriptLanguage(language))) return undefined;
+  const found = foreignLine(code.value);
+  return found && { line: lineOf(code) + 1 + found.line, language, kind: found.kind, text: found.text };
+}
+
+function foreignItem(code: Code): string | undefined {
+  if (code.lang && !isShellLanguage(code.lang)) return undefined;
+  const found = foreignLine(code.value);
+  if (!found) return undefined;
+  const line = lineOf(code) + 1 + found.line;
+  return found.kind === 'prompt'
+    ? `Type into the console whose prompt starts line ${line}, not into bash (not run by runbook)`
+    : `Send from an HTTP console such as Kibana Dev Tools: line ${line} is a request, not a shell command (not run by runbook)`;
+}
 
 /** Code in a language runbook does not run (python, promql, json, sql): shown, acknowledged by hand. */
-function codeStep(code: Code, title: string, notes: string[], excluded: string | undefined): ManualStep {
+function codeStep(code: Code, intro: string | undefined, title: string, notes: string[], excluded: string | undefined): ManualStep {
   const language = code.lang ?? 'text';
-  const item = excluded
-    ? excluded === EXCLUDE_FROM_RUN_ALL
-      ? `Run by hand if needed (marked excludeFromRunAll, not run by runbook)`
-      : `Not run by runbook: ${excluded}`
-    : language.toLowerCase() === 'sql'
-      ? 'Type into the database console (sql block, not run by runbook)'
-      : `Run by hand if needed (${language} block, not run by runbook)`;
-  const step: ManualStep = { kind: 'manual', title, line: lineOf(code), items: [item], notes, code: { language, text: code.value } };
+  const unfenced = nodeData(code).unfenced === true;
+  const edit = excluded === undefined && !unfenced && classifyBlock(code.lang, code.value) !== 'shell' ? configEdit(intro ?? title) : undefined;
+  const item = unfenced
+    ? 'Run by hand (commands written as plain text, not in a fence: runbook does not run them)'
+    : edit
+      ? `Write this into ${edit.file} (${language} block, not run by runbook)`
+      : excluded
+        ? excluded === EXCLUDE_FROM_RUN_ALL
+          ? `Run by hand if needed (marked excludeFromRunAll, not run by runbook)`
+          : `Not run by runbook: ${excluded}`
+        : language.toLowerCase() === 'sql'
+          ? 'Type into the database console (sql block, not run by runbook)'
+          : (foreignItem(code) ?? `Run by hand if needed (${language} block, not run by runbook)`);
+  // A heading over the caption keeps titling the step; the caption alone is rewritten as the instruction.
+  const step: ManualStep = { kind: 'manual', title: edit && (intro === undefined || cleanTitle(intro) === title) ? edit.title : title, line: lineOf(code), items: [item], notes, code: { language, text: code.value } };
+  const foreign = excluded === undefined ? foreignBlock(code) : undefined;
+  if (foreign) step.foreign = foreign;
   if (code.value.trim() === '') step.emptyBlock = true;
   // SQL is typed into `psql` / `mysql` / `sqlite3`: an interactive console, the flagged kind of command.
   else if (!excluded && CONSOLE_LANGUAGES.has(language.toLowerCase())) {
@@ -1170,7 +1437,45 @@ function codeStep(code: Code, title: string, notes: string[], excluded: string |
   }
   // A `yaml`/`text` fence holding a command: shown, never run, and lint says so.
   if (excluded === undefined && code.lang && classifyBlock(null, code.value) === 'shell') step.mislabelled = { line: lineOf(code), language: code.lang };
-  const parameters = code.value.split('\n').flatMap((text, index) => [...text.matchAll(PARAMETER)].map((match) => ({ name: match[1]!, line: lineOf(code) + 1 + index })));
+  // A fence's first line is the fence itself; a paragraph's first line is its first command.
+  const first = lineOf(code) + (unfenced ? 0 : 1);
+  const parameters = code.value.split('\n').flatMap((text, index) => [...text.matchAll(PARAMETER)].map((match) => ({ name: match[1]!, line: first + index })));
   if (parameters.length > 0) step.parameters = parameters;
+  // Lint: "names the command … runbook does not run it; put it in a bash block".
+  if (unfenced) step.commandsInText = code.value.split('\n');
   return step;
+}
+
+/** A participle caption over a value ("Altered `command:` value in the `docker-compose.yaml`"). */
+const CONFIG_CHANGE = /^(?:altered|changed|modified|updated|edited|amended|new)\s+(.+?)\s+in\s+(?:the\s+|your\s+)?(\S+)$/i;
+/** An instruction to put a value in a file ("Edit `values.yaml`", "Add this to /etc/app.conf"). */
+const CONFIG_VERB = /^(?:edit|change|update|set|add|put|append|write|insert)\b.*?\b(?:in|into|to)?\s*(?:the\s+|your\s+)?(\S+)$/i;
+const FILE_NAME = /^(?:[\w~.-]*\/)*[\w.-]*\.[A-Za-z][\w-]*$/;
+
+/**
+ * A block that is a value to write into a named file, not something to run: the step says so,
+ * and a caption that describes the change is read as the instruction ("Set the `command:`
+ * value in docker-compose.yaml").
+ */
+function configEdit(title: string): { title: string; file: string } | undefined {
+  const change = CONFIG_CHANGE.exec(title);
+  if (change && FILE_NAME.test(change[2]!)) return { title: `Set the ${change[1]} in ${change[2]}`, file: change[2]! };
+  const verb = CONFIG_VERB.exec(title);
+  if (verb && FILE_NAME.test(verb[1]!.replace(/[.:]$/, ''))) return { title, file: verb[1]!.replace(/[.:]$/, '') };
+  return undefined;
+}
+
+const EXAMPLE = /\b(?:an example|for example|example of|e\.g\.|for instance)\b/i;
+
+/**
+ * "An example of `downgrade` …" over a value to write (`--from=v4.5.1`, `--to=v4.0.0`): the
+ * versions given to options there are the operator's own, parameters named by the option.
+ * Run once the step has its notes (a lead read before the caption is one of them).
+ */
+function withExampleOptions(step: Step): void {
+  if (step.kind !== 'manual' || !step.code || ![step.title, ...step.notes].some((text) => EXAMPLE.test(text))) return;
+  const found = step.code.text
+    .split('\n')
+    .flatMap((text, index) => [...text.matchAll(/(?<![\w-])--([a-z][\w-]*)[= ]['"]?(v?\d+\.\d+(?:\.\d+)?)\b/gi)].map((match) => ({ name: match[1]!, line: step.line + 1 + index, text: match[2]! })));
+  if (found.length > 0) step.parameters = [...(step.parameters ?? []), ...found];
 }

@@ -65,6 +65,10 @@ interface StepBase {
   dataRollback?: boolean;
   /** Where the step came from when a path points at another file (`docs/x.md:12`). */
   linkedFrom?: string;
+  /** The machines the text says the step is for ("each node", "the other server nodes"); runbook runs it on this one. */
+  scope?: string;
+  /** The step runs only when this holds ("only if the volume is corrupt"): asked on its own, default no, never run unattended. */
+  condition?: string;
 }
 
 /**
@@ -111,6 +115,16 @@ export interface ShellStep extends StepBase {
   destructive: CommandHazard[];
 }
 
+/** Where a block shows it is typed into another program's console, not bash. */
+export interface ForeignBlock {
+  /** Note line of the telling line. */
+  line: number;
+  /** The fence's label ('' when it has none). */
+  language: string;
+  kind: 'prompt' | 'http';
+  text: string;
+}
+
 export interface ManualStep extends StepBase {
   kind: 'manual';
   /** Things the operator does by hand and acknowledges. */
@@ -119,6 +133,8 @@ export interface ManualStep extends StepBase {
   code?: { language: string; text: string };
   /** A block whose label says it does not run (`yaml`, `text`) but which holds a shell command. */
   mislabelled?: { line: number; language: string };
+  /** A shell-labelled or unlabelled block typed into another console (`127.0.0.1:6379> SAVE`, `DELETE my-index`): never run. */
+  foreign?: ForeignBlock;
   /** `<Issue or doc link>` in text the operator pastes (a chat message): asked, never run. */
   parameters?: ParameterMention[];
   /** Commands written in the text (`systemctl status k3s` in inline code): runbook never runs them. */

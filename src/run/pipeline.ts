@@ -33,6 +33,7 @@ import { alertingHook } from './alerting-hook.js';
 import { createMetricsHook } from './metrics-hook.js';
 import { recordOptions, type RunOptions } from './options.js';
 import { askParameters } from './parameters.js';
+import { predictUnattendedStop } from './predict.js';
 import { prepareRun, type PreparedRun, type ResumeSource } from './prepare.js';
 import { resumeOpening, resumeCommandFor } from './resume-source.js';
 import { checkRecovery } from './verify.js';
@@ -182,7 +183,10 @@ async function showDryRun(prepared: PreparedRun, request: RunRequest, io: Io): P
     const { planToJson } = await import('../view/plan-json.js');
     // The plan schema, plus `alerting` when the run would notify or silence.
     const alerting = prepared.alerting.webhooks.length > 0 || prepared.alerting.silence ? { alerting: alertingJson(prepared.alerting) } : {};
-    io.stdout.write(`${JSON.stringify({ ...planToJson(plan), ...alerting }, null, 2)}\n`);
+    const stop = unattendedStopOf(prepared);
+    const unattendedStop = stop ? { unattendedStop: { step: stop.step.number, title: stop.step.title, reason: stop.reason } } : {};
+    const hazards = prepared.hazards.length > 0 ? { hazards: prepared.hazards.map(({ line, message }) => ({ line: line ?? null, message })) } : {};
+    io.stdout.write(`${JSON.stringify({ ...planToJson(plan), ...alerting, ...unattendedStop, ...hazards }, null, 2)}\n`);
   } else {
     // The selectors as given: the plan text names the environment profile's itself.
     const { options } = request;
@@ -197,12 +201,20 @@ async function showDryRun(prepared: PreparedRun, request: RunRequest, io: Io): P
         window: recovery?.window,
         notSelected: prepared.notSelected,
         predicted,
+        unattendedStop: unattendedStopOf(prepared),
+        hazards: prepared.hazards,
         around: describeAlerting(prepared.alerting),
       }),
     );
   }
   // Predicted failures are the dry run's findings, printed above; its exit code says whether the run may start.
   return { exitCode: ExitCode.ok, prepared };
+}
+
+/** `--yes`: where the run would stop short (a dry run says so before anyone relies on it). */
+function unattendedStopOf(prepared: PreparedRun) {
+  const { plan } = prepared;
+  return prepared.unattended ? predictUnattendedStop(plan.paths[plan.selectedPath]!.steps, prepared.notSelected, prepared.doneByHand) : undefined;
 }
 
 /** What a resume of this run must take over; paths made absolute, so a resume works from any folder. */

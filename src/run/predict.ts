@@ -7,7 +7,8 @@
  */
 
 import type { FlagReading } from '../flags/env-file.js';
-import type { Plan, PlanFlag } from '../plan/types.js';
+import { isOnChosenPath } from '../plan/choose.js';
+import type { Plan, PlanFlag, PlanStep } from '../plan/types.js';
 
 /** Why a step setting `flag` would fail, given what its env file says now; undefined when it can work. */
 export function predictFlagFailure(flag: Pick<PlanFlag, 'envFile' | 'rollbackValue' | 'sedPattern'>, reading: FlagReading | undefined, script = ''): string | undefined {
@@ -36,4 +37,28 @@ export function predictFailures(plan: Plan, skipped: ReadonlyMap<number, string>
     if (reason !== undefined) failures.set(flag.stepNumber, `${reason} (flag ${flag.name})`);
   }
   return failures;
+}
+
+/** The first shell step after `step` that a run with the plan's choices reaches, leaving out `skip`. */
+export function nextShellStep(steps: readonly PlanStep[], step: PlanStep, skip: ReadonlyMap<number, string>): PlanStep | undefined {
+  return steps.slice(steps.indexOf(step) + 1).find((candidate) => candidate.kind === 'shell' && runs(candidate, steps, skip));
+}
+
+function runs(step: PlanStep, steps: readonly PlanStep[], skip: ReadonlyMap<number, string>): boolean {
+  return !skip.has(step.number) && !(step.dataRollback && !step.dataRollback.requested) && isOnChosenPath(step, steps);
+}
+
+/**
+ * Where an unattended run would stop short, known before it starts: a command it never runs as
+ * written, a gate, or a manual step that shell steps follow (see the executor). Pure.
+ */
+export function predictUnattendedStop(steps: readonly PlanStep[], skip: ReadonlyMap<number, string>, doneByHand: ReadonlySet<number>): { step: PlanStep; reason: string } | undefined {
+  for (const step of steps) {
+    if (!runs(step, steps, skip) || doneByHand.has(step.number)) continue;
+    if (step.kind === 'shell' && step.hazards.length > 0) return { step, reason: `${step.hazards[0]!.command} ${step.hazards[0]!.reason}: never run unattended as written` };
+    if (step.gate) return { step, reason: `${step.kind === 'shell' ? 'after it, ' : ''}the gate "${step.gate}" needs an operator's yes${step.kind === 'manual' ? ` (--done ${step.number} once approved)` : ''}` };
+    const next = step.kind === 'manual' ? nextShellStep(steps, step, skip) : undefined;
+    if (next) return { step, reason: `a manual step, and step ${next.number} "${next.title}" after it may depend on it: do it by hand first and pass --done ${step.number}` };
+  }
+  return undefined;
 }

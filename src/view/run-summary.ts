@@ -74,22 +74,33 @@ export function formatRunSummary(
   const headline = HEADLINES[outcome.result];
   const lines = ['', colour(style.bold(`Rollback of ${plan.stage ?? plan.file}: ${headline} after ${total}`))];
   if (outcome.message) lines.push(`  ${outcome.message}`);
-  const width = Math.max(0, ...outcome.steps.map((step) => `${step.number}. ${step.title}`.length));
+  // A title copied from a long sentence would push every result off the screen: the step list
+  // above shows it whole.
+  const label = (step: StepOutcome) => shorten(`${step.number}. ${step.title}`, SUMMARY_TITLE_WIDTH);
+  const width = Math.max(0, ...outcome.steps.map((step) => label(step).length));
   for (const step of outcome.steps) {
     const flags = step.flags.map((flag) => `${flag.name}: ${flag.before ?? 'unset'} → ${flag.after ?? 'unset'}`).join(', ');
     const detail = describeStep(step, flags);
-    lines.push(`  ${ICONS[step.result]} ${`${step.number}. ${step.title}`.padEnd(width)}  ${detail}`);
+    lines.push(`  ${ICONS[step.result]} ${label(step).padEnd(width)}  ${detail}`);
   }
   const needsPerson = outcome.steps.filter((step) => step.result === 'needs-person');
-  if (needsPerson.length > 0) lines.push(style.yellow(`  ${needsPerson.length} manual step${needsPerson.length === 1 ? '' : 's'} still need${needsPerson.length === 1 ? 's' : ''} a person.`));
+  const kind = needsPerson.every((step) => step.kind === 'manual') ? 'manual step' : 'step';
+  if (needsPerson.length > 0) lines.push(style.yellow(`  ${needsPerson.length} ${kind}${needsPerson.length === 1 ? '' : 's'} still need${needsPerson.length === 1 ? 's' : ''} a person.`));
   const journal = relative(options.cwd, outcome.journalPath);
   lines.push(`  journal ${journal.startsWith('..') ? outcome.journalPath : journal}`);
   return `${lines.join('\n')}\n`;
 }
 
 /** One step's line after its title: result, duration, exit code, flag changes. */
+const SUMMARY_TITLE_WIDTH = 60;
+
+function shorten(text: string, width: number): string {
+  return text.length <= width ? text : `${text.slice(0, width - 1).trimEnd()}…`;
+}
+
 function describeStep(step: StepOutcome, flags: string): string {
-  if (step.result === 'needs-person') return `needs a person: ${step.commands.split('\n').join('; ')}`;
+  // A manual step names what is left to do; a shell step not run unattended says why.
+  if (step.result === 'needs-person') return `needs a person: ${step.kind === 'manual' && step.commands ? step.commands.split('\n').join('; ') : (step.message ?? 'run it by hand')}`;
   if (step.result === 'not-selected') return step.message ?? 'not run';
   const ran = step.kind === 'shell' && step.result !== 'skipped';
   return [step.result, ran ? formatMs(step.durationMs) : '', step.exitCode ? `exit ${step.exitCode}` : '', flags].filter(Boolean).join('  ');

@@ -35,6 +35,20 @@ describe('manual steps in an unattended run', () => {
     expect(sandbox.journal().events).toContainEqual(expect.objectContaining({ type: 'step-finished', step: 2, result: 'acknowledged', message: 'done by hand (--done 2)' }));
   });
 
+  it('the dry run with --yes says where the unattended run would stop, and that --done goes past it', async () => {
+    const sandbox = createSandbox({ notes: ['run-notes/manual-mid-path.md'] });
+    const stops = await sandbox.run(sandbox.args('rollback', '91_manual', '--yes', '--dry-run'));
+    expect(stops.exitCode).toBe(0);
+    expect(stops.stdout).toContain(
+      'unattended (--yes), the run would stop at step 2 "Set the storage location back in /etc/app/app.rb": a manual step, and step 3 "Reconfigure" after it may depend on it: do it by hand first and pass --done 2\n',
+    );
+    const json = JSON.parse((await sandbox.run(sandbox.args('rollback', '91_manual', '--yes', '--dry-run', '--json'))).stdout);
+    expect(json.unattendedStop).toMatchObject({ step: 2, title: 'Set the storage location back in /etc/app/app.rb' });
+    const done = await sandbox.run(sandbox.args('rollback', '91_manual', '--yes', '--dry-run', '--done', '2'));
+    expect(done.stdout).not.toContain('would stop');
+    expect(sandbox.journals()).toEqual([]);
+  });
+
   it('--done refuses a step that is not a manual step of the path, before anything runs', async () => {
     const sandbox = createSandbox({ notes: ['run-notes/manual-mid-path.md'] });
     for (const [value, message] of [

@@ -21,7 +21,13 @@ interface JsonStep {
   code?: { language: string } | null;
   mislabelled?: unknown;
   script?: string;
+  line?: number;
+  items?: string[];
+  notes?: string[];
+  parameters?: unknown[];
   options?: { letter: string; title: string; steps: JsonStep[] }[];
+  condition?: string | null;
+  scope?: string | null;
 }
 
 function outline(steps: JsonStep[], pad: string, out: string[]): string[] {
@@ -34,6 +40,8 @@ function outline(steps: JsonStep[], pad: string, out: string[]): string[] {
       step.output.length ? 'output' : '',
       step.kind === 'manual' && step.code ? `code ${step.code.language}` : '',
       step.mislabelled ? 'mislabelled' : '',
+      step.condition ? `${step.condition.split(' ').slice(0, 4).join(' ')}…` : '',
+      step.scope ? `on ${step.scope}` : '',
     ].filter(Boolean);
     out.push(`${pad}${step.kind} ${step.title.slice(0, 60)}${marks.length ? ` [${marks.join(', ')}]` : ''}`);
     for (const option of step.options ?? []) {
@@ -57,9 +65,11 @@ const cases = [
     outline: [
       'PATH Multiversion downgrades - downgrade with migrator',
       '  shell Disable feature flag',
-      '  manual Altered command: value in the docker-compose.yaml [code yaml]',
-      '  shell Command and output [output]',
-      '  manual A downgrade follows much the same procedure as a multiversio',
+      '  manual Turn off every service that connects to the databases',
+      '  manual Set the command: value in docker-compose.yaml [code yaml]',
+      '  shell Run docker-compose up -d migrator [output]',
+      '  manual Revert the manifests to the version you are going back to, a',
+      '  manual Check the databases with the migrator drift command',
       'PATH Rolling back a standard upgrade',
       '  shell Disable feature flag',
       '  choice Choose one: Docker-compose / Kubernetes',
@@ -75,7 +85,7 @@ const cases = [
       '        b) Rollback without Kustomize',
       '          shell For Sourcegraph before v4.5.0, or for instances still on dep',
     ],
-    facts: { parameters: ['YOUR_INSTANCE'], flags: ['USE_NEW_SEARCH_RANKING=false'], prometheus: 'http://127.0.0.1:9090', checks: [] },
+    facts: { parameters: ['from', 'to', 'YOUR_INSTANCE'], flags: ['USE_NEW_SEARCH_RANKING=false'], prometheus: 'http://127.0.0.1:9090', checks: [] },
   },
   {
     note: '52_01a_gitlab_package_rollback.md',
@@ -138,7 +148,7 @@ const cases = [
       '      shell When you run Podman on a Red Hat-compatible Linux distributi',
       '    c) Leave out the -f flag so that an existing index is not overw',
       '      shell Leave out the -f flag so that an existing index is not overw',
-      '  manual If you changed your password since the dump was taken, sign ',
+      '  manual Sign in with the old one [if you changed your…]',
       'PATH Manual Update',
       '  choice A restore needs the files of your originals folder and a cop',
       '    a) with backup copies of both the storage and the originals fol',
@@ -165,37 +175,37 @@ const cases = [
       '    a) SQLite',
       '      manual SQLite',
       '    b) Embedded etcd',
-      '      shell If the cluster is running and the Kubernetes API is reachabl',
-      '      shell On each node, stop the K3s service and all running pod proce',
-      '      choice On each node, roll the K3s binary back to the previous versi',
+      '      shell Stop the workloads gracefully by draining all nodes [if the cluster is…]',
+      '      shell On each node, stop the K3s service and all running pod proce [on each node]',
+      '      choice On each node, roll the K3s binary back to the previous versi [on each node]',
       '        a) Clusters with Internet Access',
-      '          choice Clusters with Internet Access',
+      '          choice Clusters with Internet Access [on each node]',
       '            a) Server nodes',
-      '              shell Server nodes',
+      '              shell Server nodes [on server nodes]',
       '            b) Agent nodes',
-      '              shell Agent nodes',
+      '              shell Agent nodes [on agent nodes]',
       '        b) Air-gapped Clusters',
-      '          manual Air-gapped Clusters',
-      '      shell On the first server node, or the node without a server: entr [destructive]',
-      '      shell Start the K3s service on the first server node',
-      '      shell On the other server nodes, remove the K3s database directory [destructive]',
-      '      shell Start the K3s service on the other server nodes',
-      '      shell Start the K3s service on all agent nodes',
+      '          manual Air-gapped Clusters [on each node]',
+      '      shell On the first server node, or the node without a server: entr [destructive, on the first server node]',
+      '      shell Start the K3s service on the first server node [on the first server node]',
+      '      shell On the other server nodes, remove the K3s database directory [destructive, on the other server nodes]',
+      '      shell Start the K3s service on the other server nodes [on the other server nodes]',
+      '      shell Start the K3s service on all agent nodes [on all agent nodes]',
       '      manual Check the K3s service status with systemctl status k3s.',
       '    c) External Database',
-      '      shell If the cluster is running and the Kubernetes API is reachabl',
-      '      shell On each node, stop the K3s service and all running pod proce',
+      '      shell Stop the workloads gracefully by draining all nodes [if the cluster is…]',
+      '      shell On each node, stop the K3s service and all running pod proce [on each node]',
       '      shell Restore a database snapshot taken before the K3s upgrade and [destructive, flagged]',
-      '      choice On each node, roll the K3s binary back to the previous versi',
+      '      choice On each node, roll the K3s binary back to the previous versi [on each node]',
       '        a) Clusters with Internet Access',
-      '          choice Clusters with Internet Access',
+      '          choice Clusters with Internet Access [on each node]',
       '            a) Server nodes',
-      '              shell Server nodes',
+      '              shell Server nodes [on server nodes]',
       '            b) Agent nodes',
-      '              shell Agent nodes',
+      '              shell Agent nodes [on agent nodes]',
       '        b) Air-gapped Clusters',
-      '          manual Air-gapped Clusters',
-      '      shell Start the K3s service on each node',
+      '          manual Air-gapped Clusters [on each node]',
+      '      shell Start the K3s service on each node [on each node]',
       '      manual Check the K3s service status with systemctl status k3s.',
       '  manual After the rollback, verify the following',
     ],
@@ -308,12 +318,26 @@ describe('real-world notes read as their README describes', () => {
 describe('what a run of a real-world note would run', () => {
   it('51: prompts decorated with directory and branch, λ prompts and output lines: only the two commands run, in that directory', async () => {
     const plan = await show('51_01a_sourcegraph_downgrade.md');
-    const step = plan.paths[0].steps[2];
+    const step = plan.paths[0].steps[3];
     expect(step.script).toBe('cd ~/deploy-sourcegraph-docker/docker-compose/ && docker-compose up -d migrator\ncd ~/deploy-sourcegraph-docker/docker-compose/ && docker logs migrator');
     expect(step.output).toContain('Recreating migrator ... done');
     const kustomize = plan.paths[1].steps[1].options[1].steps[1].options[0].steps;
     expect(kustomize[0].script).toBe('kubectl kustomize instances/<YOUR_INSTANCE> -o cluster-rollback.yaml');
     expect(kustomize[2].destructive[0].reason).toBe('deletes every resource that is not in the file (`--prune`)');
+  });
+
+  it('51: "before you run `downgrade`", written after the example, comes before the step that does the downgrade; the "after" bullet and the drift Note come after it', async () => {
+    const plan = await show('51_01a_sourcegraph_downgrade.md');
+    const [, turnOff, config, run, revert, drift] = plan.paths[0].steps;
+    expect([turnOff.line, config.line, run.line, revert.line, drift.line]).toEqual([72, 49, 52, 73, 27]);
+    expect(turnOff.items).toEqual(['Turn off every service that connects to the databases before you run downgrade']);
+    expect(revert.notes).toContain('A downgrade follows much the same procedure as a multiversion upgrade');
+    // The yaml block is the value to write: shown, never run; its example versions are parameters.
+    expect(config.items).toEqual(['Write this into docker-compose.yaml (yaml block, not run by runbook)']);
+    expect(config.parameters).toEqual(['from', 'to']);
+    expect(drift.items[0]).toMatch(/^Note: As a precaution, after any downgrade check the databases/);
+    // The standard-upgrade path does no downgrade: no drift step there.
+    expect(plan.paths[1].steps.map((step: JsonStep) => step.title)).not.toContain(drift.title);
   });
 
   it('52: per-OS lines of one block are options; the example version is a parameter', async () => {

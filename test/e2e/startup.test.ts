@@ -3,9 +3,11 @@
  * `bash -n` starts only where a plan is checked. A `bash` first on PATH records every start.
  */
 
+import { execFileSync } from 'node:child_process';
 import { chmodSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { projectRoot } from '../helpers/run-cli.js';
 import { createSandbox } from '../helpers/sandbox.js';
 
 describe('start-up', () => {
@@ -25,5 +27,14 @@ describe('start-up', () => {
     }
     expect((await sandbox.run(sandbox.args('show', '21_01a'))).exitCode).toBe(0);
     expect(count()).toBeGreaterThan(0);
+  });
+
+  // The build's code cache is only worth its bytes when V8 takes it (see src/boot/cached-script.ts).
+  it('runs commander from the bundle with the code cache the build wrote, and V8 accepts it', () => {
+    const probe = `const { requireCached, codeCachesAccepted } = await import('./dist/cached-script.js');
+      const commander = requireCached(new URL('./dist/commander.cjs', 'file://${projectRoot}'));
+      process.stdout.write(JSON.stringify({ command: typeof commander.Command, accepted: codeCachesAccepted() }));`;
+    const result = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', probe], { cwd: projectRoot, encoding: 'utf8' }));
+    expect(result).toEqual({ command: 'function', accepted: true });
   });
 });

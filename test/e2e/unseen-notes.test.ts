@@ -1,8 +1,8 @@
 /**
- * Unseen notes (test/fixtures/unseen/, see its README and FINDINGS.md): the parts of their
- * reading that console transcripts and command hazards decide — what a transcript runs, and
- * which commands are marked destructive or flagged. Other parts of these notes (sequence vs
- * choice, gates) are the structure reader's and are not asserted here.
+ * Unseen notes (test/fixtures/unseen/, see its README and FINDINGS.md), through `bin/`: what a
+ * console transcript runs, which commands are marked destructive or flagged, and which
+ * alternatives the text implies — a run takes one of them, never all in turn. The full outline
+ * of each reading is in test/note/shapes.test.ts.
  */
 
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,6 +21,8 @@ interface JsonStep {
   destructive?: { command: string }[];
   hazards?: { command: string; reason: string }[];
   options?: { steps: JsonStep[] }[];
+  condition?: string | null;
+  scope?: string | null;
 }
 
 /** The steps of the path a run takes, or of every path (`all`). */
@@ -84,6 +86,34 @@ describe('console transcripts (D7, W14, W19)', () => {
   });
 });
 
+describe('blocks reserved for a condition (D7, D8, D9)', () => {
+  it('86_01a run under --yes: the "Only if the volume is corrupt" wipe never runs, the steps around it do, and the run is incomplete naming the condition', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-d9-'));
+    temps.push(dir);
+    mkdirSync(join(dir, 'bin'));
+    for (const command of ['kubectl', 'rm']) {
+      writeFileSync(join(dir, 'bin', command), `#!/bin/sh\necho "${command} $*" >> '${dir}/calls.log'\nexit 0\n`);
+      chmodSync(join(dir, 'bin', command), 0o755);
+    }
+    const result = await runCli(['rollback', `${unseen}86_01a_blockquote_fence.md`, '--yes', '--no-verify'], { cwd: dir, env: { HOME: dir, PATH: `${dir}/bin:${process.env.PATH}` } });
+    expect(readFileSync(join(dir, 'calls.log'), 'utf8')).toBe('kubectl rollout undo deployment/probe\nkubectl get pods -l app=probe\n');
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout + result.stderr).toContain('condition not checked: only if the volume is corrupt');
+    expect(result.stdout + result.stderr).toMatch(/not complete/);
+  });
+
+  it.each([
+    { note: '88_01a_html_blocks.md', title: 'Emergency only: wipe the cache', condition: 'emergency only' },
+    { note: '91_01a_do_not_run.md', title: 'Do not run the following unless the database team asks for it; it drops the new table', condition: 'unless the database team asks for it' },
+    { note: '86_01a_blockquote_fence.md', title: 'Wipe it and let it resync.', condition: 'only if the volume is corrupt' },
+  ])('$note: the reserved block is a destructive shell step with its condition in the plan', async ({ note, title, condition }) => {
+    const conditional = shellSteps(await steps(note, true)).filter((step) => step.condition);
+    expect(conditional.map((step) => [step.title, step.condition, step.destructive?.length])).toEqual([[title, condition, 1]]);
+    const dry = await runCli(['rollback', `${unseen}${note}`, '--dry-run']);
+    expect(dry.stdout).toContain(`condition: ${condition} — runs only if you confirm it holds (asked on its own, default no); unattended runs never run it and end incomplete`);
+  });
+});
+
 /** Every shell step of a plan, choices flattened. */
 function shellSteps(list: JsonStep[]): JsonStep[] {
   return list.flatMap((step) => (step.kind === 'shell' ? [step] : (step.options ?? []).flatMap((option) => shellSteps(option.steps))));
@@ -116,10 +146,10 @@ describe('command hazards (W17, W20, W23, W24, W25)', () => {
     for (const step of downs) expect(step.destructive?.map((entry) => entry.command)).toEqual([expect.stringMatching(/^docker-compose (?:--file|-f) \S+ down .*--volumes/)]);
   });
 
-  it('97_01a: the conditional `rabbitmqctl purge_queue` under a :::danger is never a shell step (the catalogue marks it destructive: command-hazards.test.ts)', async () => {
+  it('97_01a: the `rabbitmqctl purge_queue` under a :::danger runs only under its condition, and is destructive', async () => {
     const all = await steps('97_01a_myst_docusaurus.md', true);
-    expect(shellSteps(all).filter((step) => step.script?.includes('purge_queue'))).toEqual([]);
-    expect(all.find((step) => step.title === 'Clear the queue')?.kind).toBe('manual');
+    const purge = shellSteps(all).filter((step) => step.script?.includes('purge_queue'));
+    expect(purge.map((step) => [step.title, step.condition, step.destructive?.length])).toEqual([['Clear the queue', 'only when the queue holds poisoned messages', 1]]);
   });
 
   it('78_01a: `sudo su - probe` is flagged, and `STEP=1` is not read as a flag', async () => {
@@ -128,5 +158,69 @@ describe('command hazards (W17, W20, W23, W24, W25)', () => {
     expect(plan.flags).toEqual([]);
     const su = shellSteps(plan.paths.flatMap((path) => path.steps)).find((step) => step.script?.startsWith('sudo su - probe'));
     expect(su!.hazards).toEqual([expect.objectContaining({ command: 'sudo su - probe', reason: expect.stringContaining('(lines 35–36) would run as the original user') })]);
+  });
+});
+
+/** A sandbox with a logging fake of `name` first on PATH; returns the sandbox and the log it writes. */
+function sandboxWithFake(name: string): { dir: string; log: string; env: Record<string, string> } {
+  const dir = mkdtempSync(join(tmpdir(), `runbook-${name}-`));
+  temps.push(dir);
+  mkdirSync(join(dir, 'bin'));
+  const log = join(dir, 'calls.log');
+  writeFileSync(join(dir, 'bin', name), `#!/bin/sh\necho "${name} $*" >> '${log}'\nexit 0\n`);
+  chmodSync(join(dir, 'bin', name), 0o755);
+  return { dir, log, env: { HOME: dir, PATH: `${dir}/bin:${process.env.PATH}` } };
+}
+
+describe('alternatives the text implies run one at a time (D4, D5)', () => {
+  it('72_01a under --yes with a fake sudo: only the chosen install type runs, and for each block only the chosen init system', async () => {
+    const { dir, log, env } = sandboxWithFake('sudo');
+    const note = join(dir, '72_01a_gitlab_job_logs_location_revert.md');
+    writeFileSync(note, readFileSync(`${unseen}72_01a_gitlab_job_logs_location_revert.md`, 'utf8'));
+    // The manual steps (Rails console, the gitlab.yml edit) are done by hand: --done lets the run go past them.
+    const done = ['--done', '1', '--done', '2', '--done', '13'];
+    const result = await runCli(['rollback', note, '--yes', '--no-verify', '--state-dir', join(dir, 'state'), '--choose', '3=self', '--choose', '14=sysv', ...done], { cwd: dir, env });
+    expect(result.stderr).toBe('');
+    // Pausing Sidekiq ("Optional. If you have existing job logs, …") and starting it again ("If you
+    // opted to pause …") run only under their conditions: never unattended, and the run is incomplete.
+    expect(readFileSync(log, 'utf8').split('\n')).toEqual([
+      'sudo service gitlab restart',
+      'sudo rsync -avzh --remove-source-files --ignore-existing --progress /mnt/gitlab-ci/builds/ /home/git/gitlab/builds/',
+      'sudo rm -rf /mnt/gitlab-ci/builds',
+      '',
+    ]);
+    expect(result.stdout).toContain('condition not checked: if you have existing job logs');
+    expect(result.stdout).toContain('condition not checked: if you opted to pause the continuous integration data processing');
+    expect(result.exitCode).toBe(1);
+  });
+
+  it('72_01a: the plan shows the install types as one choice and the init systems as choices inside it', async () => {
+    const [console_, flag, tabs, ...rest] = await steps('72_01a_gitlab_job_logs_location_revert.md');
+    expect([console_!.kind, flag!.kind, tabs!.kind, rest]).toEqual(['manual', 'manual', 'choice', []]);
+    const [omnibus, source] = tabs!.options!;
+    expect(shellSteps(omnibus!.steps).map((step) => step.script)).toEqual([
+      'sudo gitlab-ctl stop sidekiq',
+      'sudo gitlab-ctl reconfigure',
+      'sudo rsync -avzh --remove-source-files --ignore-existing --progress /mnt/gitlab-ci/builds/ /var/opt/gitlab/gitlab-ci/builds/',
+      'sudo gitlab-ctl start sidekiq',
+      'sudo rm -rf /mnt/gitlab-ci/builds',
+    ]);
+    expect(source!.steps.map((step) => `${step.kind} ${(step.options ?? []).length}`)).toEqual(['choice 2', 'manual 0', 'choice 2', 'shell 0', 'choice 2', 'shell 0']);
+  });
+
+  it('67_01b: "If Docker Compose:" / "If Kubernetes:" over unfenced commands is a choice shown line by line; its parameters are listed, nothing runs', async () => {
+    const result = await runCli(['show', `${unseen}67_01b_golden_rollback_procedure.md`, '--json']);
+    const plan = JSON.parse(result.stdout) as { parameters: { name: string; lines: number[] }[]; paths: { steps: (JsonStep & { code?: { text: string } })[] }[] };
+    const execution = plan.paths[0]!.steps.find((step) => step.title === 'Execution')!;
+    expect(execution.kind).toBe('choice');
+    expect(execution.options!.map((option) => option.steps.map((step) => [step.kind, (step as { code?: { text: string } }).code?.text]))).toEqual([
+      [['manual', 'docker compose pull <previous-tag>\ndocker compose up -d']],
+      [['manual', 'kubectl rollout undo deployment/<service>']],
+    ]);
+    expect(plan.parameters.map((parameter) => [parameter.name, parameter.lines])).toEqual([
+      ['previous-tag', [43]],
+      ['service', [48]],
+    ]);
+    expect(shellSteps(plan.paths[0]!.steps)).toEqual([]);
   });
 });

@@ -23,6 +23,9 @@ function outline(steps: Step[], depth = 0): string[] {
       step.output?.length ? `output ${step.output.length}` : '',
       step.kind === 'manual' && step.code ? `code ${step.code.language}` : '',
       step.kind === 'manual' && step.mislabelled ? 'mislabelled' : '',
+      step.kind === 'manual' && step.foreign ? `foreign ${step.foreign.kind} line ${step.foreign.line}` : '',
+      step.condition ? `condition: ${step.condition}` : '',
+      step.scope ? `on: ${step.scope}` : '',
     ].filter(Boolean);
     const head = `${pad}${step.kind} ${step.title}${marks.length > 0 ? ` [${marks.join(', ')}]` : ''}`;
     if (step.kind !== 'choice') return [head];
@@ -208,8 +211,8 @@ describe('sequence or alternatives, from what the text says', () => {
     },
     {
       fixture: 'role-headings-sequence.md',
-      why: '"On the primary" then "On the replicas" is a sequence (both are done): role words only make options in labelled bullets',
-      paths: [{ title: 'Rollback Procedure', steps: ['shell On the primary', 'shell On the replicas'] }],
+      why: '"On the primary" then "On the replicas" is a sequence (both are done), each step with the machines it is for: role words only make options in labelled bullets',
+      paths: [{ title: 'Rollback Procedure', steps: ['shell On the primary [on: the primary]', 'shell On the replicas [on: the replicas]'] }],
     },
   ])('$fixture: $why', ({ fixture, paths: expected }) => {
     expect(paths(parseFixture(fixture))).toEqual(expected);
@@ -220,6 +223,140 @@ describe('sequence or alternatives, from what the text says', () => {
     expect(paths(note)).toEqual([
       { title: 'PostgreSQL', steps: ['shell PostgreSQL [destructive]'] },
       { title: 'SQLite', steps: ['manual Replace app.db with the backup copy.'] },
+    ]);
+  });
+});
+
+describe('order the text states', () => {
+  it('"before you run X" / "you must first …" written after a step goes before the step that does X; "after …" stays; "before proceeding" stays', () => {
+    const note = parseFixture('stated-order.md');
+    expect(paths(note)).toEqual([
+      {
+        title: 'Rollback Procedure',
+        steps: [
+          'manual Stop the ingest workers',
+          'manual Restore the archive [code yaml]',
+          'shell Run ./restore.sh --config restore.yaml [destructive, output 1]',
+          'manual Start them again only after the restore has finished.',
+          'manual Pause the consumers [gate]',
+          'shell Replay the queue',
+          'shell Check that the queue is drained; do this before proceeding',
+          'manual Verify the row counts against the nightly report',
+        ],
+      },
+    ]);
+    const steps = note.rollback!.paths[0]!.steps;
+    const pause = steps[4]!;
+    expect(pause.kind === 'manual' && pause.items).toEqual([
+      'In this case you must first pause the consumers, because a replay does not pause them.',
+      'Tip: make sure the consumers show as paused before you replay the queue.',
+    ]);
+    expect(pause.gate).toBe('make sure the consumers show as paused before you replay the queue.');
+    // Nothing earlier archives anything: the sentence stays a note where it was.
+    expect(steps[6]!.notes).toEqual(['Rotate the logs before you archive them.']);
+    // The one item left titles the checklist; its lead is kept as a note.
+    expect(steps[3]!.notes).toEqual(['The restore follows the usual order']);
+  });
+
+  it('a caption over a value to write is the instruction; its example versions are parameters; a form-only caption gives way to the command', () => {
+    const steps = parseFixture('stated-order.md').rollback!.paths[0]!.steps;
+    const config = steps[1]!;
+    expect(config.kind === 'manual' && [config.items, config.parameters]).toEqual([['Write this into restore.yaml (yaml block, not run by runbook)'], [{ name: 'from', line: 17, text: 'v2.3.1' }]]);
+    const alone = parseFixture('stated-after-paths.md');
+    expect(alone.rollback!.paths.map((path) => path.steps.map((step) => step.title))).toEqual([['Option A: Restore from the backup', 'Check the row counts with ./db.sh count'], ['Option B: Replay the write log']]);
+  });
+
+  it('"after any restore, check …" before the paths is the last step of the path that restores; a sentence that only describes is not', () => {
+    const note = parseFixture('stated-after-paths.md');
+    const [restore, replay] = note.rollback!.paths;
+    expect(restore!.steps.at(-1)).toMatchObject({ kind: 'manual', line: 11, items: ['Note: after any restore, check the row counts with ./db.sh count.'] });
+    expect(replay!.steps.map((step) => step.kind)).toEqual(['shell']);
+  });
+
+  it('unseen 62: "you must first reinstall the gateway(s)" and "make sure the old gateways are up … before you uninstall" are a manual gate before the uninstall', () => {
+    const steps = parseFixture('62_01a_istio_canary_uninstall.md', unseenDir).rollback!.paths[0]!.steps;
+    expect(outline(steps).slice(2, 4)).toEqual(['manual Reinstall the gateway(s) of the previous revision by hand [gate]', 'shell Uninstall canary control plane']);
+    expect(steps[2]!.gate).toMatch(/make sure the old gateways are up and running before you uninstall the canary/);
+  });
+});
+
+describe('content tabs and comment-labelled variants (D4, D5)', () => {
+  const tabbed = [
+    'shell Stop the app',
+    'choice Restore the database for your install',
+    '  - Docker',
+    '    shell Restore the dump [destructive]',
+    '    shell Restart the container',
+    '  - Bare metal',
+    '    shell Restore the dump [destructive]',
+    '    shell Restart the server',
+    'shell Then start the app',
+  ];
+  /** Every text a step shows (titles, notes, items, option titles), choices included. */
+  const texts = (steps: Step[]): string[] =>
+    flattenSteps(steps).flatMap((step) => [step.title, ...step.notes, ...(step.kind === 'manual' ? step.items : []), ...(step.kind === 'choice' ? step.options.map((option) => option.title) : [])]);
+
+  it.each([
+    { fixture: 'gitlab-tab-markers.md', syntax: 'GitLab ::Tabs / :::TabTitle / ::EndTabs' },
+    { fixture: 'hugo-tab-shortcodes.md', syntax: 'Hugo {{< tabs >}} / {{< tab "…" >}} / {{< tab name="…" >}}' },
+    { fixture: 'pymdownx-tab-blocks.md', syntax: 'pymdownx /// tab | … / ///' },
+    { fixture: 'mdx-tabs-between-steps.md', syntax: 'MDX <Tabs> / <TabItem label="…">' },
+  ])('$syntax: a choice by variant, each tab its steps in order, the text after the group shared, the markers gone', ({ fixture }) => {
+    const steps = parseFixture(fixture).rollback!.paths[0]!.steps;
+    expect(paths(parseFixture(fixture)).map((path) => path.title)).toEqual(['Rollback Procedure']);
+    expect(outline(steps)).toEqual(tabbed);
+    expect(texts(steps).filter((text) => /::|\{\{|\/\/\/|<\/?Tab/.test(text))).toEqual([]);
+  });
+
+  it('72_01a (GitLab docs): the install types are one choice after the shared steps, never one sequence', () => {
+    const steps = parseFixture('72_01a_gitlab_job_logs_location_revert.md', unseenDir).rollback!.paths[0]!.steps;
+    expect(outline(steps).filter((line) => !line.startsWith('    '))).toEqual([
+      'manual Open a Rails console.',
+      'manual Disable the feature flag [code ruby]',
+      'choice To move the job logs back to the default location',
+      '  - Linux package (Omnibus)',
+      '  - Self-compiled (source)',
+    ]);
+    expect(texts(steps).filter((text) => /::(?:End)?Tabs|TabTitle/.test(text))).toEqual([]);
+  });
+
+  it('comment labels naming init systems or platforms split a block into a choice; labels that only read alike flag the step', () => {
+    const steps = parseFixture('comment-labelled-variants.md').rollback!.paths[0]!.steps;
+    expect(outline(steps)).toEqual([
+      'choice Stop the worker',
+      '  - systemd',
+      '    shell Stop the worker (systemd)',
+      '  - SysV init',
+      '    shell Stop the worker (SysV init)',
+      'shell Unstick what is stuck [destructive, flagged]',
+      'shell Start the worker',
+    ]);
+    const unstick = steps[1]!;
+    expect(unstick.kind === 'shell' && unstick.hazards.map((hazard) => [hazard.line, hazard.reason])).toEqual([[22, 'reads like 2 variants (lines 22, 25), and runbook would run them all']]);
+    const gitlab = flattenSteps(parseFixture('72_01a_gitlab_job_logs_location_revert.md', unseenDir).rollback!.paths[0]!.steps);
+    const initChoices = gitlab.filter((step) => step.kind === 'choice' && step.options.map((option) => option.title).join(' / ') === 'systemd / SysV init');
+    expect(initChoices.map((step) => step.line)).toEqual([84, 103, 119]);
+  });
+});
+
+describe('commands written without a fence (W3)', () => {
+  it('paragraphs of commands after "If …:" leads: a choice, each option a manual step showing its commands line by line, parameters found', () => {
+    const steps = parseFixture('unfenced-commands.md').rollback!.paths[0]!.steps;
+    expect(outline(steps)).toEqual(['choice Roll back the app', '  - If Docker Compose', '    manual If Docker Compose [code text]', '  - If Kubernetes', '    manual If Kubernetes [code text]', 'manual Tell the team']);
+    const options = steps[0]!.kind === 'choice' ? steps[0]!.options.map((option) => option.steps[0]!) : [];
+    expect(options.map((step) => step.kind === 'manual' && [step.code?.text, step.parameters?.map((parameter) => [parameter.name, parameter.line])])).toEqual([
+      ['docker compose pull <previous-tag>\ndocker compose up -d', [['previous-tag', 13]]],
+      ['kubectl rollout undo deployment/<service>', [['service', 18]]],
+    ]);
+    // A sentence that starts with a command name is prose, not a command.
+    expect(steps[1]!.notes).toEqual(['kubectl is back on the old version now.']);
+    const golden = outline(parseFixture('67_01b_golden_rollback_procedure.md', unseenDir).rollback!.paths[0]!.steps);
+    expect(golden.slice(golden.indexOf('choice Execution'), golden.indexOf('choice Execution') + 5)).toEqual([
+      'choice Execution',
+      '  - If Docker Compose',
+      '    manual If Docker Compose [code text]',
+      '  - If Kubernetes',
+      '    manual If Kubernetes [code text]',
     ]);
   });
 });
@@ -460,7 +597,7 @@ describe('what a step is made of', () => {
       '    shell To roll back the cache to its last snapshot, run',
       '  - When you run it inside a container',
       '    shell When you run it inside a container',
-      'manual If you rotated a key after the snapshot was taken, enter the old key when a client asks for one',
+      'manual Enter the old key when a client asks for one [condition: if you rotated a key after the snapshot was taken]',
     ]);
     expect(steps[0]!.notes).toEqual(['The loader picks the newest snapshot in the spool folder.']);
     expect(steps[1]!.notes).toEqual(['Older releases call the tool cache-ctl.', 'When in doubt about a snapshot, contact the cache team.']);
@@ -508,31 +645,39 @@ describe('what a step is made of', () => {
     expect(top[0]).toBe('choice Back up your data');
   });
 
-  it('blocks the text reserves (reference lists, "Never run … unless", "Only if …", "In an emergency") are shown, never run', () => {
+  it('a reference list is shown, never run; a block the text reserves for a condition ("Never run … unless", "Only if …", "In an emergency") is a conditional step', () => {
     expect(outline(parseFixture('held-back-blocks.md').rollback!.paths[0]!.steps)).toEqual([
       'shell Put the previous image back',
       'manual A few more commands you can use to inspect the deployment [code bash]',
-      'manual Never run the next block unless the storage team asks for it, it wipes the cache [code bash]',
-      'manual Only when the index is corrupt, drop it and let it rebuild [code bash]',
-      'manual In an emergency: purge the job queue [code bash]',
-      'manual Trim the logs [code bash]',
+      'shell Never run the next block unless the storage team asks for it, it wipes the cache [destructive, condition: unless the storage team asks for it]',
+      'shell Drop it and let it rebuild [destructive, condition: only when the index is corrupt]',
+      'shell In an emergency: purge the job queue [destructive, condition: in an emergency]',
+      'shell Trim the logs [destructive, condition: only if the disk is full]',
       'shell Check it answers',
     ]);
   });
 
-  it('unseen notes: the reference list, "Do not run … unless", <details> "Emergency only" and conditional admonitions never run', () => {
+  it('unseen notes: the reference list never runs; "Do not run … unless", <details> "Emergency only" and conditional admonitions run only under their condition', () => {
+    const all = (name: string) => flattenSteps(parseFixture(name, unseenDir).rollback!.paths.flatMap((path) => path.steps));
+    /** Scripts of the steps every run runs, and `condition → script` of the ones that run only under a condition. */
     const shells = (name: string) =>
-      flattenSteps(parseFixture(name, unseenDir).rollback!.paths.flatMap((path) => path.steps))
-        .flatMap((step) => (step.kind === 'shell' ? [step.script] : []))
+      all(name)
+        .flatMap((step) => (step.kind === 'shell' && !step.condition ? [step.script] : []))
         .join('\n');
+    const conditional = (name: string) => all(name).flatMap((step) => (step.kind === 'shell' && step.condition ? [`${step.condition} → ${step.script}`] : []));
     expect(shells('66_01a_helm_release_rollback.md')).not.toContain('helm uninstall');
+    expect(conditional('66_01a_helm_release_rollback.md')).toEqual([]);
     expect(shells('66_01a_helm_release_rollback.md')).toContain('helm rollback');
     expect(shells('91_01a_do_not_run.md')).not.toContain('DROP TABLE');
+    expect(conditional('91_01a_do_not_run.md')).toEqual(["unless the database team asks for it → psql -h 127.0.0.1 -U probe -c 'DROP TABLE probe_events_v2;'"]);
     expect(shells('91_01a_do_not_run.md')).toContain('systemctl restart probe');
     expect(shells('88_01a_html_blocks.md')).not.toContain('FLUSHALL');
+    expect(conditional('88_01a_html_blocks.md')).toEqual(['emergency only → redis-cli -h 127.0.0.1 FLUSHALL']);
     expect(shells('86_01a_blockquote_fence.md')).not.toContain('rm -rf');
+    expect(conditional('86_01a_blockquote_fence.md')).toEqual(['only if the volume is corrupt → rm -rf /var/lib/probe/data']);
     expect(shells('86_01a_blockquote_fence.md')).toContain('kubectl get pods');
     expect(shells('97_01a_myst_docusaurus.md')).not.toContain('purge_queue');
+    expect(conditional('97_01a_myst_docusaurus.md')).toEqual(['only when the queue holds poisoned messages → rabbitmqctl purge_queue probe-jobs']);
   });
 
   it('a "Rollback Data Migration" section anywhere is the optional last step; the forward --apply never is', () => {
@@ -560,5 +705,62 @@ describe('what a step is made of', () => {
   it('only the Alert Threshold table gives checks, not a Decision Matrix with a Threshold column', () => {
     const checks = parseFixture('decision-matrix.md').monitoring.checks;
     expect(checks.map((check) => [check.metric, check.thresholdText, check.line])).toEqual([['Error rate', '>1%', 26]]);
+  });
+
+  it("a line typed at another program's prompt or an HTTP console request is never bash, whatever the label (unseen2 D1, D5)", () => {
+    const steps = parseFixture('foreign-consoles.md').rollback!.paths[0]!.steps;
+    expect(outline(steps)).toEqual([
+      'manual Save the cache [code bash, foreign prompt line 11]',
+      'manual Count the rows [code sh, foreign prompt line 17]',
+      'manual Drop the index [code sh, foreign http line 23]',
+      'manual Restore it [code text, foreign http line 28]',
+      'shell Save again, from bash',
+    ]);
+    expect(steps.map((step) => (step.kind === 'manual' ? step.items[0] : ''))).toEqual([
+      'Type into the console whose prompt starts line 11, not into bash (not run by runbook)',
+      'Type into the console whose prompt starts line 17, not into bash (not run by runbook)',
+      'Send from an HTTP console such as Kibana Dev Tools: line 23 is a request, not a shell command (not run by runbook)',
+      'Send from an HTTP console such as Kibana Dev Tools: line 28 is a request, not a shell command (not run by runbook)',
+      '',
+    ]);
+  });
+
+  it('sibling headings that only name an interface (Console / Command line / YAML) are tabs of one step (unseen2 D3)', () => {
+    expect(paths(parseFixture('interface-tabs.md'))).toEqual([
+      {
+        title: 'Rollback Procedure',
+        steps: [
+          'choice Send traffic back',
+          '  - Console',
+          '    manual Open the service page.',
+          '    manual Set the previous revision to 100%.',
+          '  - Command line',
+          '    shell Command line',
+          '  - YAML',
+          '    shell YAML',
+          'shell Check it',
+        ],
+      },
+    ]);
+  });
+
+  it('same verb, same command, other options: ways of one action; same options or another target: a sequence (unseen2 D2)', () => {
+    expect(paths(parseFixture('same-action-headings.md'))).toEqual([
+      {
+        title: 'Rollback Procedure',
+        steps: [
+          'shell Stop the consumers',
+          'choice Rewind the offsets',
+          '  - Reset by shifting the offset',
+          '    shell Reset by shifting the offset',
+          '  - Reset to a date-time',
+          '    shell Reset to a date-time',
+          'shell Scale down',
+          'shell Scale up',
+          'shell Start the web tier',
+          'shell Start the consumer',
+        ],
+      },
+    ]);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FlagReading } from '../../src/flags/env-file.js';
-import { predictFlagFailure } from '../../src/run/predict.js';
+import type { PlanManualStep, PlanShellStep, PlanStep } from '../../src/plan/types.js';
+import { predictFlagFailure, predictUnattendedStop } from '../../src/run/predict.js';
 
 const flag = { envFile: '~/work/infra/.env.infra', rollbackValue: 'false', sedPattern: 'X=true' };
 
@@ -15,5 +16,47 @@ describe('predictFlagFailure', () => {
     ['not in the file: the step may add it', { state: 'unset' }, undefined],
   ])('%s', (_name, reading, expected) => {
     expect(predictFlagFailure(flag, reading)).toBe(expected);
+  });
+});
+
+const shell = (number: number, extra: Partial<PlanShellStep> = {}): PlanShellStep => ({
+  kind: 'shell',
+  number,
+  title: `Step ${number}`,
+  line: number,
+  notes: [],
+  script: 'make',
+  source: 'make',
+  lineMap: [number],
+  flags: [],
+  parameters: [],
+  within: [],
+  hazards: [],
+  destructive: [],
+  ...extra,
+});
+const manual = (number: number, extra: Partial<PlanManualStep> = {}): PlanManualStep => ({ kind: 'manual', number, title: `Step ${number}`, line: number, notes: [], items: ['by hand'], within: [], ...extra });
+
+describe('predictUnattendedStop', () => {
+  const none = new Map<number, string>();
+  it.each<[string, PlanStep[], ReadonlyMap<number, string>, number[], number | undefined]>([
+    ['every step runs', [shell(1), shell(2), manual(3)], none, [], undefined],
+    ['a manual step that a shell step follows', [shell(1), manual(2), shell(3)], none, [], 2],
+    ['… done by hand (--done 2)', [shell(1), manual(2), shell(3)], none, [2], undefined],
+    [
+      '… whose later shell step is left out (--only 1)',
+      [shell(1), manual(2), shell(3)],
+      new Map([
+        [2, 'not run'],
+        [3, 'not run'],
+      ]),
+      [],
+      undefined,
+    ],
+    ['a command that needs a terminal', [shell(1, { hazards: [{ line: 1, command: 'less x', reason: 'opens a pager', fix: 'cat it' }] }), shell(2)], none, [], 1],
+    ['a gate, even as the last step', [shell(1), manual(2, { gate: 'the IMOC signs off' })], none, [], 2],
+    ['a data rollback nobody asked for does not count as a later shell step', [manual(1), shell(2, { dataRollback: { requested: false } })], none, [], undefined],
+  ])('%s', (_name, steps, skip, done, expected) => {
+    expect(predictUnattendedStop(steps, skip, new Set(done))?.step.number).toBe(expected);
   });
 });

@@ -1,0 +1,86 @@
+/**
+ * Unseen notes, second set (test/fixtures/unseen2/, see its README and FINDINGS.md): the parts
+ * of their reading that the fixes for the DANGEROUS findings decide. One `show --json` process
+ * per note; the plan is what a run would follow.
+ */
+
+import { describe, expect, it } from 'vitest';
+import { fixturesDir, runCli } from '../helpers/run-cli.js';
+
+interface JsonStep {
+  kind: string;
+  title: string;
+  script?: string;
+  items?: string[];
+  foreign?: { line: number; kind: string; text: string } | null;
+  options?: { title: string; steps: JsonStep[] }[];
+}
+interface JsonPlan {
+  paths: { title: string; selected: boolean; steps: JsonStep[] }[];
+}
+
+const plans = new Map<string, Promise<JsonPlan>>();
+
+/** The plan of a note, read once per note. */
+function plan(note: string): Promise<JsonPlan> {
+  let found = plans.get(note);
+  if (!found) {
+    found = runCli(['show', `${fixturesDir}/unseen2/${note}`, '--json']).then((result) => {
+      expect(result.stderr).toBe('');
+      expect(result.exitCode).toBe(0);
+      return JSON.parse(result.stdout) as JsonPlan;
+    });
+    plans.set(note, found);
+  }
+  return found;
+}
+
+/** Every step of every path, options included. */
+function allSteps(steps: JsonStep[]): JsonStep[] {
+  return steps.flatMap((step) => [step, ...(step.options ?? []).flatMap((option) => allSteps(option.steps))]);
+}
+
+const scripts = (json: JsonPlan) => json.paths.flatMap((path) => allSteps(path.steps)).flatMap((step) => (step.script === undefined ? [] : [step.script]));
+
+describe('lines typed into another console are never bash (D1, D5)', () => {
+  it('102: `127.0.0.1:6379> SAVE` in a bash block is typed into redis-cli, not run (bash would truncate a file named SAVE)', async () => {
+    const json = await plan('102_01a_redis_dump_restore.md');
+    const save = json.paths[0]!.steps.find((step) => step.title === 'Save the dataset')!;
+    expect(save.kind).toBe('manual');
+    expect(save.foreign).toEqual({ line: 32, language: 'bash', kind: 'prompt', text: '127.0.0.1:6379> SAVE' });
+    expect(scripts(json).filter((script) => script.includes('6379>'))).toEqual([]);
+    // The copy aside, stop and start still run.
+    expect(scripts(json)).toContain('sudo systemctl stop redis-server.service');
+  });
+
+  it('100: Kibana Dev Tools requests in an `sh` block are sent by hand; no path runs `DELETE my-index`', async () => {
+    const json = await plan('100_01a_elastic_snapshot_restore.md');
+    expect(scripts(json).filter((script) => /^\s*(?:GET|POST|DELETE)\s/m.test(script))).toEqual([]);
+    const drop = json.paths[0]!.steps.find((step) => step.title.startsWith('Delete and restore'))!;
+    expect(drop.kind).toBe('manual');
+    expect(drop.foreign).toMatchObject({ line: 48, kind: 'http', text: 'DELETE my-index' });
+  });
+});
+
+describe('ways of doing one thing are alternatives, never run one after another (D2, D3)', () => {
+  it('104: each "Reset by/to …" strategy is its own path; a path runs the preview and exactly one --execute', async () => {
+    const json = await plan('104_01a_kafka_offset_reset.md');
+    expect(json.paths.map((path) => path.title)).toEqual(['Reset by shifting the offset', 'Reset by duration', 'Reset to the beginning', 'Reset to a date-time']);
+    for (const path of json.paths) {
+      const run = allSteps(path.steps).flatMap((step) => (step.script === undefined ? [] : [step.script]));
+      expect(run.filter((script) => script.includes('--dry-run'))).toHaveLength(1);
+      expect(run.filter((script) => script.includes('--execute'))).toHaveLength(1);
+    }
+  });
+
+  it('105: Console / Command line / YAML are three paths; none runs both gcloud routes', async () => {
+    const json = await plan('105_01a_cloud_run_traffic_rollback.md');
+    expect(json.paths.map((path) => path.title)).toEqual(['Console', 'Command line', 'YAML']);
+    for (const path of json.paths) {
+      const run = allSteps(path.steps)
+        .flatMap((step) => (step.script === undefined ? [] : [step.script]))
+        .join('\n');
+      expect(run.includes('update-traffic') && run.includes('services replace')).toBe(false);
+    }
+  });
+});
