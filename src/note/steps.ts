@@ -1382,13 +1382,13 @@ const EXCLUDE_FROM_RUN_ALL = 'marked excludeFromRunAll';
 /** Fence labels of code typed into a database console. */
 const CONSOLE_LANGUAGES = new Set(['sql', 'psql', 'pgsql', 'postgresql', 'mysql', 'sqlite', 'sqlite3', 'plsql', 'tsql', 'cql']);
 /**
- * A block labelled for a shell (or not labelled) that is typed into another console (see
- * `foreignLine`). A `console` transcript of a `mysql>` session says what it is: only a `bash`/`sh`
- * label or none is worth a lint.
+ * A block labelled for a shell that is typed into another console (see `foreignLine`). A
+ * `console` transcript of a `mysql>` session, or an unlabelled one, says what it is: only a
+ * `bash`/`sh` label is worth a lint.
  */
 function foreignBlock(code: Code): ForeignBlock | undefined {
   const language = (code.lang ?? '').toLowerCase();
-  if (language !== '' && (!isShellLanguage(language) || isTranscriptLanguage(language))) return undefined;
+  if (!isShellLanguage(language) || isTranscriptLanguage(language)) return undefined;
   const found = foreignLine(code.value);
   return found && { line: lineOf(code) + 1 + found.line, language, kind: found.kind, text: found.text };
 }

@@ -84,3 +84,16 @@ describe('ways of doing one thing are alternatives, never run one after another 
     }
   });
 });
+
+describe('prompts of other manuals (W1)', () => {
+  it("101: the MySQL manual's `$> ` is a prompt: the three mysqlbinlog commands are shell steps, the replays flagged (`mysql -p`)", async () => {
+    const json = await plan('101_01a_mysql_binlog_pitr.md');
+    const shell = json.paths[0]!.steps.filter((step) => step.kind === 'shell');
+    expect(shell.map((step) => step.script!.split('\n')[0])).toEqual([
+      'mysqlbinlog --start-datetime="2020-05-27 12:59:00" --stop-datetime="2020-05-27 13:06:00" \\',
+      'mysqlbinlog --start-position=155 --stop-position=232 /var/lib/mysql/bin.123456 \\',
+      'mysqlbinlog --start-position=355 /var/lib/mysql/bin.123456 \\',
+    ]);
+    expect(shell.map((step) => (step as { hazards?: unknown[] }).hazards?.length ?? 0)).toEqual([0, 1, 1]);
+  });
+});

@@ -713,7 +713,7 @@ describe('what a step is made of', () => {
       'manual Save the cache [code bash, foreign prompt line 11]',
       'manual Count the rows [code sh, foreign prompt line 17]',
       'manual Drop the index [code sh, foreign http line 23]',
-      'manual Restore it [code text, foreign http line 28]',
+      'manual Restore it [code text]',
       'shell Save again, from bash',
     ]);
     expect(steps.map((step) => (step.kind === 'manual' ? step.items[0] : ''))).toEqual([
@@ -761,6 +761,15 @@ describe('what a step is made of', () => {
           'shell Start the consumer',
         ],
       },
+    ]);
+  });
+
+  it("the MySQL manual's `$> ` and `shell> ` are prompts: the command runs, what follows is output (unseen2 W1)", () => {
+    const steps = parseFixture('mysql-manual-prompts.md').rollback!.paths[0]!.steps;
+    expect(outline(steps)).toEqual(['shell Find the position of the DROP [output 2]', 'shell Replay up to it [flagged]']);
+    expect(steps.map((step) => (step.kind === 'shell' ? step.script : ''))).toEqual([
+      'mysqlbinlog --start-datetime="2020-05-27 12:59:00" \\\n   --verbose /var/lib/mysql/bin.123456 | grep -C 15 "DROP TABLE"',
+      'mysqlbinlog --stop-position=232 /var/lib/mysql/bin.123456 | mysql -u root -p',
     ]);
   });
 });
