@@ -7,7 +7,7 @@
  */
 
 import type { Blockquote, Code, List, ListItem, Nodes, Paragraph, RootContent, Table } from 'mdast';
-import { alternativeRuns, introducesAlternatives, readsAsAlternatively, readsAsCondition, readsAsOption, subOptionTail, variantTerms, type Candidate } from './alternatives.js';
+import { alternativeRuns, commandShape, introducesAlternatives, readsAsAlternatively, readsAsCondition, readsAsOption, subOptionTail, variantTerms, type Candidate } from './alternatives.js';
 import { findDestructive, findHazards } from './command-hazards.js';
 import { conditionOf, heldBackReason, leadingCondition, withoutLabel } from './held-back.js';
 import { lineOf, textOf } from './markdown.js';
@@ -142,19 +142,53 @@ function wholeTabGroup(tree: SectionTree): RollbackPath[] | undefined {
 /**
  * "Downgrade Synapse itself, following the instructions … in the "Rolling back to older
  * versions" section above": a manual step that sends the reader to another path of the note
- * is replaced by that path's steps (the same objects: a choice stays one choice).
+ * is replaced by that path's steps. The first of them (a copy: the other path keeps its own)
+ * takes the reference's words as its title and a note, so the plan reads as the note does. A
+ * path whose title names the version it rolls back to ("Rolling back to v1.25.0 …") fills
+ * that version in wherever its steps, the referenced ones included, leave `<version>` open.
  */
 function crossReferences(options: ChoiceOption[]): void {
+  const own = new Map(options.map((option) => [option, option.steps]));
   for (const option of options) {
     option.steps = option.steps.flatMap((step) => {
       if (step.kind !== 'manual' || step.code || step.items.length !== 1) return [step];
       const text = step.items[0]!;
       if (!/\b(?:section|instructions|steps|above|below)\b/i.test(text)) return [step];
       const target = options.find((other) => other !== option && text.includes(`"${other.title}"`));
-      if (!target || target.steps.length === 0) return [step];
-      return [{ ...step, items: [text], notes: [...step.notes, `runs the steps of "${target.title}" next`] }, ...target.steps];
+      const steps = target ? own.get(target)! : [];
+      if (steps.length === 0) return [step];
+      const [first, ...rest] = steps;
+      const note = `${text} (the steps of "${target!.title}")`;
+      const title = steps.length === 1 ? shortTitle(cleanTitle(text)) : first!.title;
+      return [{ ...first!, title, notes: [note, ...first!.notes] }, ...rest];
     });
+    const version = targetVersion(option.title);
+    if (version) option.steps = option.steps.map((step) => withVersion(step, version));
   }
+}
+
+/** "Rolling back to v1.25.0 after a failed upgrade", "Downgrade to 2.3": the version a path ends at. */
+function targetVersion(title: string): string | undefined {
+  return /\b(?:roll(?:ing|ed)?[ -]?back|downgrad\w*|revert\w*|go(?:ing)? back)\b[^.]*?\bto\s+v?(\d+(?:\.\d+)+)\b/i.exec(title)?.[1];
+}
+
+/** Parameters that stand for the version to install: `<version>` (from an example value), `<x.y.z>`, `<vX.Y.Z>`. */
+const VERSION_PARAMETER = /^(?:(?:target[-_ ]?)?version|v?x\.y\.z)$/i;
+
+/** The step (a copy when it changes) with `<version>` filled in; spelled `v1.2.3` where the note wrote a `v`. */
+function withVersion(step: Step, version: string): Step {
+  if (step.kind === 'choice') {
+    const options = step.options.map((option) => ({ ...option, steps: option.steps.map((inner) => withVersion(inner, version)) }));
+    return options.some((option, index) => option.steps.some((inner, at) => inner !== step.options[index]!.steps[at])) ? { ...step, options } : step;
+  }
+  if (step.kind !== 'shell') return step;
+  const filled = step.parameters.filter((parameter) => VERSION_PARAMETER.test(parameter.name));
+  if (filled.length === 0) return step;
+  const spelled = (name: string) => (/^v/i.test(filled.find((parameter) => parameter.name === name)?.text ?? name) ? `v${version}` : version);
+  const names = new Set(filled.map((parameter) => parameter.name));
+  const script = step.script.replace(PARAMETER, (whole, name: string) => (names.has(name) ? spelled(name) : whole));
+  const values = [...names].map((name) => `<${name}> is ${spelled(name)}`).join(', ');
+  return { ...step, script, parameters: step.parameters.filter((parameter) => !names.has(parameter.name)), notes: [...step.notes, `${values}: the version this path rolls back to`] };
 }
 
 /** Notes read before any step of a section go with its first step. */
@@ -285,7 +319,19 @@ function optionsOf(group: Section[], asPaths = false): ChoiceOption[] {
 }
 
 function candidateOf(section: Section): Candidate {
-  return { title: section.title, firstText: firstSentence(section.body) };
+  const candidate: Candidate = { title: section.title, firstText: firstSentence(section.body) };
+  // A section whose only runnable content is one block: its command tells ways of one action apart.
+  const blocks = section.children.length === 0 ? codeNodes(section.body).filter((block) => classifyBlock(block.lang, block.value) !== 'other') : [];
+  if (blocks.length === 1) {
+    const block = blocks[0]!;
+    const command = commandShape(scriptLines(block.value, classifyBlock(block.lang, block.value)).lines.join('\n'));
+    if (command) candidate.command = command;
+  }
+  return candidate;
+}
+
+function codeNodes(nodes: readonly RootContent[]): Code[] {
+  return nodes.flatMap((node): Code[] => (node.type === 'code' ? [node] : 'children' in node ? codeNodes(node.children as RootContent[]) : []));
 }
 
 function choiceTitle(group: Section[]): string {
@@ -818,6 +864,8 @@ function stepsOfItem(item: ListItem): Step[] {
       steps[0].line = line;
       return steps;
     }
+    // "Delete the data:" + a block, then "For PostgreSQL run:" / "For SQLite run:": the choice is part of that item.
+    for (const step of steps) if (step.kind === 'choice' && step.title === 'Choose one') step.title = `${title}: choose one`;
     return steps;
   }
   const codes = body.filter((node): node is Code => node.type === 'code');
@@ -1343,14 +1391,16 @@ function manualStep(title: string, line: number, items: string[], notes: string[
 
 const EXCLUDE_FROM_RUN_ALL = 'marked excludeFromRunAll';
 
+/** Fence labels of code typed into a database console. */
+const CONSOLE_LANGUAGES = new Set(['sql', 'psql', 'pgsql', 'postgresql', 'mysql', 'sqlite', 'sqlite3', 'plsql', 'tsql', 'cql']);
 /**
- * A block labelled for a shell (or not labelled) that is typed into another console (see
- * `foreignLine`). A `console` transcript of a `mysql>` session says what it is: only a `bash`/`sh`
- * label or none is worth a lint.
+ * A block labelled for a shell that is typed into another console (see `foreignLine`). A
+ * `console` transcript of a `mysql>` session, or an unlabelled one, says what it is: only a
+ * `bash`/`sh` label is worth a lint.
  */
 function foreignBlock(code: Code): ForeignBlock | undefined {
   const language = (code.lang ?? '').toLowerCase();
-  if (language !== '' && (!isShellLanguage(language) || isTranscriptLanguage(language))) return undefined;
+  if (!isShellLanguage(language) || isTranscriptLanguage(language)) return undefined;
   const found = foreignLine(code.value);
   return found && { line: lineOf(code) + 1 + found.line, language, kind: found.kind, text: found.text };
 }
@@ -1386,6 +1436,17 @@ function codeStep(code: Code, intro: string | undefined, title: string, notes: s
   const foreign = excluded === undefined ? foreignBlock(code) : undefined;
   if (foreign) step.foreign = foreign;
   if (code.value.trim() === '') step.emptyBlock = true;
+  // SQL is typed into `psql` / `mysql` / `sqlite3`: an interactive console, the flagged kind of command.
+  else if (!excluded && CONSOLE_LANGUAGES.has(language.toLowerCase())) {
+    step.hazards = [
+      {
+        line: lineOf(code) + 1,
+        command: code.value.trim().split('\n')[0]!,
+        reason: 'typed into an interactive database console (psql, mysql, sqlite3, …)',
+        fix: 'open the console on the database by hand and type it there; runbook never runs it',
+      },
+    ];
+  }
   // A `yaml`/`text` fence holding a command: shown, never run, and lint says so.
   if (excluded === undefined && code.lang && classifyBlock(null, code.value) === 'shell') step.mislabelled = { line: lineOf(code), language: code.lang };
   // A fence's first line is the fence itself; a paragraph's first line is its first command.
