@@ -8,7 +8,7 @@
 import { alertingSettings, type AlertingSettings } from './alerting.js';
 import { parseVerifyFlags, type VerifySettings } from '../commands/verify-flags.js';
 import type { EnvironmentProfile } from '../environments/parse-environments.js';
-import { UsageError } from '../errors.js';
+import { type NoteProblem, UsageError } from '../errors.js';
 import type { Io } from '../io.js';
 import type { RunEvent } from '../journal/events.js';
 import { createRunId } from '../journal/run-id.js';
@@ -53,6 +53,8 @@ export interface PreparedRun {
   alerting: AlertingSettings;
   /** Step number → why it will fail (see predict.ts). */
   predicted: Map<number, string>;
+  /** What lint says about the steps (a dry run shows it). */
+  hazards: NoteProblem[];
   resume?: ResumeSource;
 }
 
@@ -81,7 +83,7 @@ export async function prepareRun(note: LoadPlanOptions, options: RunOptions, bas
   // Options that need no note first: a typo fails before the note is even read.
   const timeoutMs = stepTimeoutMs(options);
   parseVerifyFlags(options, baseIo.now());
-  const { plan, io, cwd, environment } = await loadPlan(note, baseIo);
+  const { plan, io, cwd, environment, hazards } = await loadPlan(note, baseIo);
   await checkDirectory(cwd, note.cwd, io);
   refuseUnattendedProduction(environment, unattended, options.iKnowThisIsProduction);
   if (resume && plan.sectionHash !== resume.state.started.sectionHash) {
@@ -109,5 +111,5 @@ export async function prepareRun(note: LoadPlanOptions, options: RunOptions, bas
   const dirs = stateDirs(baseIo, { ...options, runbooks: note.runbooks, noteFile: plan.file });
   const runId = resume?.runId ?? createRunId(plan.stage, io.now(), io.random);
   const predicted = predictFailures(plan, new Map([...notSelected, ...(resume?.settled ?? [])]));
-  return { plan, io, cwd, environment, runId, dirs, unattended, stepTimeoutMs: timeoutMs, notSelected, doneByHand, recovery, alerting, predicted, resume };
+  return { plan, io, cwd, environment, runId, dirs, unattended, stepTimeoutMs: timeoutMs, notSelected, doneByHand, recovery, alerting, predicted, hazards, resume };
 }

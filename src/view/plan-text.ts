@@ -32,6 +32,8 @@ export interface PlanTextOptions {
   predicted?: ReadonlyMap<number, string>;
   /** What goes on around the run (notifications, the silence), one line each. */
   around?: string[];
+  /** What lint says about the steps, beyond what the step list shows. */
+  hazards?: { line?: number; message: string }[];
   /** `--yes`: where the unattended run would stop short (see run/predict.ts). */
   unattendedStop?: { step: { number: number; title: string }; reason: string };
 }
@@ -99,6 +101,10 @@ export function formatPlan(rawPlan: Plan, options: PlanTextOptions): string {
   if (options.predicted && options.predicted.size > 0) {
     out.push('');
     for (const [step, reason] of options.predicted) out.push(style.red(`step ${step} will fail: ${reason}`));
+  }
+  if (options.hazards?.length) {
+    out.push('', style.bold('Hazards (as runbook lint reports them)'));
+    for (const hazard of escapeDeep(options.hazards)) out.push(style.yellow(`  ${hazard.line === undefined ? '' : `line ${hazard.line}: `}${hazard.message}`));
   }
   if (options.unattendedStop) {
     const { step, reason } = escapeDeep(options.unattendedStop);
@@ -176,7 +182,7 @@ function formatStep(step: PlanStep, steps: readonly PlanStep[], style: Style, op
     ...(step.condition ? ['conditional'] : []),
     ...(step.scope ? [`on ${step.scope}`] : []),
     ...(step.kind === 'shell' && step.destructive.length > 0 ? ['destructive'] : []),
-    ...(step.kind === 'shell' && step.hazards.length > 0 ? ['flagged'] : []),
+    ...((step.kind === 'shell' || step.kind === 'manual') && (step.hazards?.length ?? 0) > 0 ? ['flagged'] : []),
     ...(step.dataRollback ? [step.dataRollback.requested ? 'data rollback: runs (--with-data-rollback)' : 'data rollback: optional, off unless asked'] : []),
     ...(step.linkedFrom ? [`from ${step.linkedFrom}`] : []),
   ];
@@ -198,6 +204,7 @@ function formatStep(step: PlanStep, steps: readonly PlanStep[], style: Style, op
   } else if (step.kind === 'manual') {
     for (const item of step.items) lines.push(`${indent}     [ ] ${item}`);
     if (step.code) for (const line of step.code.text.split('\n')) lines.push(style.dim(`${indent}     ┆ ${line}`));
+    for (const hazard of step.hazards ?? []) lines.push(style.yellow(`${pad}flagged (line ${hazard.line}): ${hazard.reason}; ${hazard.fix}`));
     if (step.mislabelled) lines.push(style.yellow(`${pad}the ${step.mislabelled.language} block (line ${step.mislabelled.line}) holds a shell command: not run; label it bash if it should run`));
     if (step.foreign) lines.push(style.yellow(`${pad}line ${step.foreign.line} is typed into ${step.foreign.kind === 'prompt' ? "another program's console" : 'an HTTP console'}, not bash: not run`));
   } else {

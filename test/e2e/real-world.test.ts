@@ -271,23 +271,24 @@ const cases = [
       '      shell pip',
       '    b) Debian',
       '      shell Debian',
+      '  manual Restart Synapse Homeserver',
       'PATH Rolling back to v1.25.0 after a failed upgrade',
       '  shell Disable feature flag',
       '  manual Stop the server',
-      '  manual Decrease the schema version in the database [code sql]',
-      '  manual Delete the ignored users & chain cover data [code sql]',
-      '  choice Choose one',
+      '  manual Decrease the schema version in the database [flagged, code sql]',
+      '  manual Delete the ignored users & chain cover data [flagged, code sql]',
+      '  choice Delete the ignored users & chain cover data: choose one',
       '    a) For PostgreSQL run',
-      '      manual For PostgreSQL run [code sql]',
+      '      manual For PostgreSQL run [flagged, code sql]',
       '    b) For SQLite run',
-      '      manual For SQLite run [code sql]',
-      '  manual Mark the deltas as not run (so they will re-run on upgrade). [code sql]',
-      '  manual Downgrade Synapse itself, following the instructions for you',
-      '  choice In general you need to undo whatever the upgrade changed, fo',
+      '      manual For SQLite run [flagged, code sql]',
+      '  manual Mark the deltas as not run (so they will re-run on upgrade). [flagged, code sql]',
+      '  choice Downgrade Synapse itself',
       '    a) pip',
       '      shell pip',
       '    b) Debian',
       '      shell Debian',
+      '  manual Restart Synapse Homeserver',
     ],
     facts: {
       parameters: ['version', 'stretch'],
@@ -358,6 +359,34 @@ describe('what a run of a real-world note would run', () => {
     // The password sentence is step 2 of path A; the mkdocs `!!! tldr ""` box is a note, its markup gone.
     expect(plan.paths[0].steps[2].items).toEqual(['Restoring the database also restores every user account and password: if you changed your password since the dump was taken, sign in with the old one.']);
     expect(plan.paths[0].steps[2].notes[0]).toMatch(/^The examples use the newer docker compose command\./);
+  });
+
+  it('58: the v1.25.0 path ends with the generic downgrade, 1.25.0 filled in, then the restart; the sql is typed into a console', async () => {
+    const plan = await show('58_01a_synapse_schema_rollback.md');
+    const [generic, release] = plan.paths;
+    expect(generic.steps[1].options.map((option: { steps: JsonStep[] }) => option.steps[0]!.script)).toEqual([
+      'source env/bin/activate\n# replace `1.3.0` accordingly:\npip install matrix-synapse==<version>',
+      '# replace `1.3.0` and `stretch` accordingly:\nwget https://packages.matrix.org/debian/pool/main/m/matrix-synapse-py3/matrix-synapse-py3_<version>+<stretch>1_amd64.deb\ndpkg -i matrix-synapse-py3_<version>+<stretch>1_amd64.deb',
+    ]);
+    const downgrade = release.steps.at(-2);
+    expect(downgrade.options.map((option: { steps: JsonStep[] }) => option.steps[0]!.script)).toEqual([
+      'source env/bin/activate\n# replace `1.3.0` accordingly:\npip install matrix-synapse==1.25.0',
+      '# replace `1.3.0` and `stretch` accordingly:\nwget https://packages.matrix.org/debian/pool/main/m/matrix-synapse-py3/matrix-synapse-py3_1.25.0+<stretch>1_amd64.deb\ndpkg -i matrix-synapse-py3_1.25.0+<stretch>1_amd64.deb',
+    ]);
+    expect(downgrade.notes[0]).toMatch(/^Downgrade Synapse itself, following the instructions .* "Rolling back to older versions" section above\./);
+    // The compatibility paragraph and the table are notes of the generic choice; the HTML comment is nowhere.
+    expect(generic.steps[1].notes).toHaveLength(2);
+    expect(JSON.stringify(plan)).not.toContain('REPLACE_WITH_SCHEMA_VERSIONS');
+    expect(release.steps[2].hazards[0].reason).toBe('typed into an interactive database console (psql, mysql, sqlite3, …)');
+    expect(release.steps.at(-1).items[0]).toMatch(/^Restart Synapse Homeserver so that it runs the version just installed/);
+  });
+
+  it('58: --yes on the v1.25.0 path needs no <version> (the path names it) but still the codename for Debian', async () => {
+    // Refused before any step runs (exit 2): nothing is run here.
+    const release = await runCli(['rollback', `${dir}58_01a_synapse_schema_rollback.md`, '--yes', '--path', '2', '--choose', 'Downgrade=b']);
+    expect([release.exitCode, release.stderr.trim()]).toEqual([2, 'runbook: the steps need <stretch>: give --set stretch=VALUE']);
+    const generic = await runCli(['rollback', `${dir}58_01a_synapse_schema_rollback.md`, '--yes', '--path', '1', '--choose', '2=b']);
+    expect([generic.exitCode, generic.stderr.trim()]).toEqual([2, 'runbook: the steps need <version>, <stretch>: give --set version=VALUE --set stretch=VALUE']);
   });
 
   it('56: ncn# prompts stripped, output left out of the scripts, the gate after the schema comparison', async () => {

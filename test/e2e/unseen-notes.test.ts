@@ -131,7 +131,8 @@ describe('command hazards (W17, W20, W23, W24, W25)', () => {
   });
 
   it('79_01x flags every command as never exiting or needing a terminal, and marks none destructive', async () => {
-    const plan = await steps('79_01x_terminal_catalogue.md');
+    // The catalogue's `apt install probe=1.2.3` is followed by no restart: runbook adds a manual one (restart-after-install.ts).
+    const plan = (await steps('79_01x_terminal_catalogue.md')).filter((step) => step.kind === 'shell');
     expect(plan).toHaveLength(28);
     for (const step of plan) {
       expect(step.hazards, `${step.title}: ${step.script}`).toHaveLength(1);
@@ -205,5 +206,21 @@ describe('alternatives the text implies run one at a time (D4, D5)', () => {
       'sudo rm -rf /mnt/gitlab-ci/builds',
     ]);
     expect(source!.steps.map((step) => `${step.kind} ${(step.options ?? []).length}`)).toEqual(['choice 2', 'manual 0', 'choice 2', 'shell 0', 'choice 2', 'shell 0']);
+  });
+
+  it('67_01b: "If Docker Compose:" / "If Kubernetes:" over unfenced commands is a choice shown line by line; its parameters are listed, nothing runs', async () => {
+    const result = await runCli(['show', `${unseen}67_01b_golden_rollback_procedure.md`, '--json']);
+    const plan = JSON.parse(result.stdout) as { parameters: { name: string; lines: number[] }[]; paths: { steps: (JsonStep & { code?: { text: string } })[] }[] };
+    const execution = plan.paths[0]!.steps.find((step) => step.title === 'Execution')!;
+    expect(execution.kind).toBe('choice');
+    expect(execution.options!.map((option) => option.steps.map((step) => [step.kind, (step as { code?: { text: string } }).code?.text]))).toEqual([
+      [['manual', 'docker compose pull <previous-tag>\ndocker compose up -d']],
+      [['manual', 'kubectl rollout undo deployment/<service>']],
+    ]);
+    expect(plan.parameters.map((parameter) => [parameter.name, parameter.lines])).toEqual([
+      ['previous-tag', [43]],
+      ['service', [48]],
+    ]);
+    expect(shellSteps(plan.paths[0]!.steps)).toEqual([]);
   });
 });

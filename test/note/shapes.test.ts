@@ -18,7 +18,7 @@ function outline(steps: Step[], depth = 0): string[] {
     const marks = [
       step.gate ? 'gate' : '',
       step.kind === 'shell' && step.destructive.length > 0 ? 'destructive' : '',
-      step.kind === 'shell' && step.hazards.length > 0 ? 'flagged' : '',
+      (step.kind === 'shell' || step.kind === 'manual') && (step.hazards?.length ?? 0) > 0 ? 'flagged' : '',
       step.dataRollback ? 'data-rollback' : '',
       step.output?.length ? `output ${step.output.length}` : '',
       step.kind === 'manual' && step.code ? `code ${step.code.language}` : '',
@@ -90,7 +90,8 @@ describe('sequence or alternatives, from what the text says', () => {
     {
       fixture: 'list-variants.md',
       why: 'labelled bullets naming tools (pip / Debian) are options',
-      paths: [{ title: 'Rollback Procedure', steps: ['choice Downgrade the package, one of', '  - pip', '    shell pip', '  - Debian', '    shell Debian'] }],
+      // Installing a pinned version restarts nothing: the running process keeps the old code (restart-after-install.ts).
+      paths: [{ title: 'Rollback Procedure', steps: ['choice Downgrade the package, one of', '  - pip', '    shell pip', '  - Debian', '    shell Debian', 'manual Restart List variants'] }],
     },
     {
       fixture: 'os-comments-in-block.md',
@@ -338,6 +339,28 @@ describe('content tabs and comment-labelled variants (D4, D5)', () => {
   });
 });
 
+describe('commands written without a fence (W3)', () => {
+  it('paragraphs of commands after "If …:" leads: a choice, each option a manual step showing its commands line by line, parameters found', () => {
+    const steps = parseFixture('unfenced-commands.md').rollback!.paths[0]!.steps;
+    expect(outline(steps)).toEqual(['choice Roll back the app', '  - If Docker Compose', '    manual If Docker Compose [code text]', '  - If Kubernetes', '    manual If Kubernetes [code text]', 'manual Tell the team']);
+    const options = steps[0]!.kind === 'choice' ? steps[0]!.options.map((option) => option.steps[0]!) : [];
+    expect(options.map((step) => step.kind === 'manual' && [step.code?.text, step.parameters?.map((parameter) => [parameter.name, parameter.line])])).toEqual([
+      ['docker compose pull <previous-tag>\ndocker compose up -d', [['previous-tag', 13]]],
+      ['kubectl rollout undo deployment/<service>', [['service', 18]]],
+    ]);
+    // A sentence that starts with a command name is prose, not a command.
+    expect(steps[1]!.notes).toEqual(['kubectl is back on the old version now.']);
+    const golden = outline(parseFixture('67_01b_golden_rollback_procedure.md', unseenDir).rollback!.paths[0]!.steps);
+    expect(golden.slice(golden.indexOf('choice Execution'), golden.indexOf('choice Execution') + 5)).toEqual([
+      'choice Execution',
+      '  - If Docker Compose',
+      '    manual If Docker Compose [code text]',
+      '  - If Kubernetes',
+      '    manual If Kubernetes [code text]',
+    ]);
+  });
+});
+
 describe('what a step is made of', () => {
   it('output fences and transcript output are shown under their step, never run, never a step', () => {
     const steps = parseFixture('output-not-steps.md').rollback!.paths[0]!.steps;
@@ -381,7 +404,7 @@ describe('what a step is made of', () => {
   it('the fence label decides what runs; Runme excludeFromRunAll keeps a block out of the run', () => {
     expect(outline(parseFixture('fence-labels.md').rollback!.paths[0]!.steps)).toEqual([
       'manual Set the image [code yaml, mislabelled]',
-      'manual Fix the schema [code sql]',
+      'manual Fix the schema [flagged, code sql]',
       'shell Restart',
       'manual Undo the cache [code bash]',
       'manual Empty [code bash]',
@@ -580,6 +603,28 @@ describe('what a step is made of', () => {
     expect(steps[1]!.notes).toEqual(['Older releases call the tool cache-ctl.', 'When in doubt about a snapshot, contact the cache team.']);
   });
 
+  it('a path titled "Rolling back to v2.3.0" ends with the steps it refers to, the version filled in, then a restart; sql is flagged for a console', () => {
+    const note = parseFixture('target-version-path.md');
+    expect(paths(note)).toEqual([
+      { title: 'Downgrading to an older release', steps: ['shell Install the release you are going back to', 'manual Restart Report Builder'] },
+      {
+        title: 'Rolling back to v2.3.0 after a failed migration',
+        steps: ['manual Put the settings schema back [flagged, code sql]', 'shell Install the older release', 'manual Restart Report Builder'],
+      },
+    ]);
+    const [generic, release] = note.rollback!.paths.map((path) => path.steps);
+    const scripts = [generic![0]!, release![1]!].map((step) => step.kind === 'shell' && [step.script.split('\n').at(-1), step.parameters.map((parameter) => parameter.name)]);
+    expect(scripts).toEqual([
+      ['pipx install --force report-builder==<version>', ['version']],
+      ['pipx install --force report-builder==2.3.0', []],
+    ]);
+    expect(release![0]!.kind === 'manual' && release![0]!.hazards?.map((hazard) => [hazard.line, hazard.reason])).toEqual([[23, 'typed into an interactive database console (psql, mysql, sqlite3, …)']]);
+  });
+
+  it('no restart is added when a later step starts the service again', () => {
+    expect(outline(parseFixture('install-then-start.md').rollback!.paths[0]!.steps)).toEqual(['shell Stop the relay', 'shell Install the previous package', 'shell Start it again']);
+  });
+
   it('a mkdocs admonition with its body on the next line is a note, markup gone, labelled by its title', () => {
     const steps = parseFixture('mkdocs-admonition-inline.md').rollback!.paths[0]!.steps;
     expect(outline(steps)).toEqual(['shell Restart the proxy']);
@@ -668,7 +713,7 @@ describe('what a step is made of', () => {
       'manual Save the cache [code bash, foreign prompt line 11]',
       'manual Count the rows [code sh, foreign prompt line 17]',
       'manual Drop the index [code sh, foreign http line 23]',
-      'manual Restore it [code text, foreign http line 28]',
+      'manual Restore it [code text]',
       'shell Save again, from bash',
     ]);
     expect(steps.map((step) => (step.kind === 'manual' ? step.items[0] : ''))).toEqual([
@@ -677,6 +722,54 @@ describe('what a step is made of', () => {
       'Send from an HTTP console such as Kibana Dev Tools: line 23 is a request, not a shell command (not run by runbook)',
       'Send from an HTTP console such as Kibana Dev Tools: line 28 is a request, not a shell command (not run by runbook)',
       '',
+    ]);
+  });
+
+  it('sibling headings that only name an interface (Console / Command line / YAML) are tabs of one step (unseen2 D3)', () => {
+    expect(paths(parseFixture('interface-tabs.md'))).toEqual([
+      {
+        title: 'Rollback Procedure',
+        steps: [
+          'choice Send traffic back',
+          '  - Console',
+          '    manual Open the service page.',
+          '    manual Set the previous revision to 100%.',
+          '  - Command line',
+          '    shell Command line',
+          '  - YAML',
+          '    shell YAML',
+          'shell Check it',
+        ],
+      },
+    ]);
+  });
+
+  it('same verb, same command, other options: ways of one action; same options or another target: a sequence (unseen2 D2)', () => {
+    expect(paths(parseFixture('same-action-headings.md'))).toEqual([
+      {
+        title: 'Rollback Procedure',
+        steps: [
+          'shell Stop the consumers',
+          'choice Rewind the offsets',
+          '  - Reset by shifting the offset',
+          '    shell Reset by shifting the offset',
+          '  - Reset to a date-time',
+          '    shell Reset to a date-time',
+          'shell Scale down',
+          'shell Scale up',
+          'shell Start the web tier',
+          'shell Start the consumer',
+        ],
+      },
+    ]);
+  });
+
+  it("the MySQL manual's `$> ` and `shell> ` are prompts: the command runs, what follows is output (unseen2 W1)", () => {
+    const steps = parseFixture('mysql-manual-prompts.md').rollback!.paths[0]!.steps;
+    expect(outline(steps)).toEqual(['shell Find the position of the DROP [output 2]', 'shell Replay up to it [flagged]']);
+    expect(steps.map((step) => (step.kind === 'shell' ? step.script : ''))).toEqual([
+      'mysqlbinlog --start-datetime="2020-05-27 12:59:00" \\\n   --verbose /var/lib/mysql/bin.123456 | grep -C 15 "DROP TABLE"',
+      'mysqlbinlog --stop-position=232 /var/lib/mysql/bin.123456 | mysql -u root -p',
     ]);
   });
 });
@@ -705,7 +798,7 @@ describe('where a step runs and when (scope, condition)', () => {
         'shell Drain the probe nodes gracefully [condition: if the API still answers]',
         'shell Put it back in place [condition: if you kept the old cache]',
         'shell Restart the service',
-        'choice Choose one',
+        'choice Restart the service: choose one',
         '  - If it runs under systemd, then run',
         '    shell If it runs under systemd, then run',
         '  - If it runs in Docker, then run',
