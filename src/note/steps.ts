@@ -508,7 +508,14 @@ function flowSteps(nodes: readonly RootContent[], pathTitle: string, carry?: str
         break;
       }
       case 'list': {
-        const listSteps = stepsOfList(node, lead, heading);
+        // "If you changed images, prefer:" over a list after a step: a variant of that step, not one more step.
+        const preferred = lead !== undefined && flow.steps.length > anchor && readsAsPreferredVariant(lead.text) ? lead : undefined;
+        const listSteps = stepsOfList(node, preferred ? undefined : lead, preferred ? undefined : heading);
+        if (preferred) {
+          lead = undefined;
+          alternative(listSteps.steps, preferred.text, preferred.line);
+          break;
+        }
         if (listSteps.consumedLead) lead = undefined;
         flushLead();
         for (const note of listSteps.notes ?? []) addNote(note);
@@ -644,9 +651,14 @@ function readsAsVariantLead(text: string): boolean {
   return /^(?:for|on|with|using|in|if (?:you(?:'re| are)? )?(?:on|using))\s/i.test(text.trim()) && variantTerms(text).length > 0 && text.split(/\s+/).length <= 10;
 }
 
+/** "If you changed images, prefer:", "When the node is gone, rather run:": under a condition, what replaces the step before. */
+function readsAsPreferredVariant(text: string): boolean {
+  return readsAsCondition(text) && /\b(?:prefer(?:ably)?|rather|better)\b[^.]*[:：]?\s*$/i.test(text);
+}
+
 /** "When you run Podman …:", "Alternatively, …", "you can also …": this block replaces the one before. */
 function isAlternativeLead(text: string, previous: Step): boolean {
-  if (readsAsAlternatively(text) || /\byou can also\b|\binstead\b/i.test(text)) return true;
+  if (readsAsAlternatively(text) || /\byou can also\b|\binstead\b/i.test(text) || readsAsPreferredVariant(text)) return true;
   if (readsAsVariantLead(text) && previous.title.length > 0 && readsAsVariantLead(previous.title)) return true;
   return previous.kind !== 'manual' && /^(?:when|if)\s+(?:you(?:'re| are)?\s+(?:run|use|using|on|have|deploy)|on\s|using\s)/i.test(text.trim());
 }

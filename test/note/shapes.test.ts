@@ -361,6 +361,33 @@ describe('commands written without a fence (W3)', () => {
   });
 });
 
+describe('a variant the text prefers under a condition (W10)', () => {
+  it('"If …, prefer:" / "When …, rather run:" after a step make that step a choice, not one more step', () => {
+    expect(outline(parseFixture('preferred-variant.md').rollback!.paths[0]!.steps)).toEqual([
+      'choice Restart the services',
+      '  - Restart the services',
+      '    manual Restart the services',
+      '  - If you changed images, prefer',
+      '    manual docker compose up -d --force-recreate',
+      'choice Reload the proxy',
+      '  - Reload the proxy',
+      '    shell Reload the proxy',
+      '  - When the config file was replaced, rather run',
+      '    shell When the config file was replaced, rather run',
+      'shell Check it answers',
+    ]);
+    const compose = outline(parseFixture('70_01a_compose_rollback_ordering.md', unseenDir).rollback!.paths[0]!.steps);
+    const restart = compose.indexOf('choice Restart services');
+    expect(compose.slice(restart, restart + 5)).toEqual([
+      'choice Restart services',
+      '  - Restart services',
+      '    manual Restart services',
+      '  - If you changed images, prefer',
+      '    manual docker compose up -d --force-recreate',
+    ]);
+  });
+});
+
 describe('what a step is made of', () => {
   it('output fences and transcript output are shown under their step, never run, never a step', () => {
     const steps = parseFixture('output-not-steps.md').rollback!.paths[0]!.steps;
