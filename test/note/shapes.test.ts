@@ -800,3 +800,54 @@ describe('what a step is made of', () => {
     ]);
   });
 });
+
+describe('where a step runs and when (scope, condition)', () => {
+  it.each([
+    {
+      fixture: 'step-scopes.md',
+      why: '"on every node", "on the first … node only" and labels that only name machines are scopes; "on this machine" and "the number of replicas" are not',
+      steps: [
+        'shell On every node, stop the agent [on: every node]',
+        'shell Restore the snapshot on the first control-plane node only [on: the first control-plane node]',
+        'choice Install the previous version',
+        '  - Worker nodes',
+        '    shell Worker nodes [on: worker nodes]',
+        '  - Controller nodes',
+        '    shell Controller nodes [on: controller nodes]',
+        'shell Restart the service on this machine',
+        'shell Scale the pool based on the number of replicas you had',
+      ],
+    },
+    {
+      fixture: 'conditional-leads.md',
+      why: 'a leading "If …," is the condition of its step (titled by what follows); two "If …" leads in a row are a choice; "If they match, go on" is a gate; "Optional." defers to the if-clause after it',
+      steps: [
+        'shell Drain the probe nodes gracefully [condition: if the API still answers]',
+        'shell Put it back in place [condition: if you kept the old cache]',
+        'shell Restart the service',
+        'choice Restart the service: choose one',
+        '  - If it runs under systemd, then run',
+        '    shell If it runs under systemd, then run',
+        '  - If it runs in Docker, then run',
+        '    shell If it runs in Docker, then run',
+        'shell Compare the versions [gate]',
+        'shell If needed, run [condition: if needed]',
+      ],
+    },
+    {
+      fixture: 'item-next-action.md',
+      why: '"Then set …" after a block is the next step; example output and "Wait for …" between commands keep one step',
+      steps: ['shell List the snapshots', 'shell Set the snapshot to restore from the list', 'shell Check both versions [output 1]'],
+    },
+  ])('$fixture: $why', ({ fixture, steps }) => {
+    expect(outline(parseFixture(fixture).rollback!.paths[0]!.steps)).toEqual(steps);
+  });
+
+  it('the choice a scoped step sits in passes its scope to the options that name none', () => {
+    const note = parseFixture('55_01a_k3s_version_rollback.md', new URL('../fixtures/real-world/', import.meta.url));
+    const etcd = (note.rollback!.paths[0]!.steps[1] as Extract<Step, { kind: 'choice' }>).options[1]!.steps;
+    const install = etcd[2] as Extract<Step, { kind: 'choice' }>;
+    expect([install.scope, install.options[1]!.steps[0]!.scope]).toEqual(['each node', 'each node']);
+    expect(etcd.slice(3, 7).map((step) => step.scope)).toEqual(['the first server node', 'the first server node', 'the other server nodes', 'the other server nodes']);
+  });
+});
