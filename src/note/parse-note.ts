@@ -14,6 +14,7 @@ import { findTextMarkers } from './placeholders.js';
 import { isStageId } from './stage-id.js';
 import { findDataRollback, findRollbackSection } from './rollback-section.js';
 import { replaceNamedValues } from './replace-values.js';
+import { withRestartAfterInstall } from './restart-after-install.js';
 import { annotateSteps } from './scope-and-condition.js';
 import { extractSteps, readPaths } from './steps.js';
 import { flattenSteps } from './walk-steps.js';
@@ -38,6 +39,8 @@ export function parseNote(text: string, file: string, options: { wholeFile?: boo
     const pathNodes = data ? section.nodes.filter((node) => !data.nodes.includes(node) && node !== data.heading) : section.nodes;
     const paths = readPaths(pathNodes, section.title, lineOf(section.heading), section.heading.depth);
     for (const path of paths) path.steps = replaceNamedValues(path.steps);
+    const component = fieldValue(header.fields, 'Component')?.value || undefined;
+    for (const path of paths) path.steps = withRestartAfterInstall(path.steps, component);
     for (const path of paths) annotateSteps(path.steps);
     if (data) {
       data.nodes.forEach((node) => sectionNodes.add(node));

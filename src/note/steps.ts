@@ -142,19 +142,53 @@ function wholeTabGroup(tree: SectionTree): RollbackPath[] | undefined {
 /**
  * "Downgrade Synapse itself, following the instructions … in the "Rolling back to older
  * versions" section above": a manual step that sends the reader to another path of the note
- * is replaced by that path's steps (the same objects: a choice stays one choice).
+ * is replaced by that path's steps. The first of them (a copy: the other path keeps its own)
+ * takes the reference's words as its title and a note, so the plan reads as the note does. A
+ * path whose title names the version it rolls back to ("Rolling back to v1.25.0 …") fills
+ * that version in wherever its steps, the referenced ones included, leave `<version>` open.
  */
 function crossReferences(options: ChoiceOption[]): void {
+  const own = new Map(options.map((option) => [option, option.steps]));
   for (const option of options) {
     option.steps = option.steps.flatMap((step) => {
       if (step.kind !== 'manual' || step.code || step.items.length !== 1) return [step];
       const text = step.items[0]!;
       if (!/\b(?:section|instructions|steps|above|below)\b/i.test(text)) return [step];
       const target = options.find((other) => other !== option && text.includes(`"${other.title}"`));
-      if (!target || target.steps.length === 0) return [step];
-      return [{ ...step, items: [text], notes: [...step.notes, `runs the steps of "${target.title}" next`] }, ...target.steps];
+      const steps = target ? own.get(target)! : [];
+      if (steps.length === 0) return [step];
+      const [first, ...rest] = steps;
+      const note = `${text} (the steps of "${target!.title}")`;
+      const title = steps.length === 1 ? shortTitle(cleanTitle(text)) : first!.title;
+      return [{ ...first!, title, notes: [note, ...first!.notes] }, ...rest];
     });
+    const version = targetVersion(option.title);
+    if (version) option.steps = option.steps.map((step) => withVersion(step, version));
   }
+}
+
+/** "Rolling back to v1.25.0 after a failed upgrade", "Downgrade to 2.3": the version a path ends at. */
+function targetVersion(title: string): string | undefined {
+  return /\b(?:roll(?:ing|ed)?[ -]?back|downgrad\w*|revert\w*|go(?:ing)? back)\b[^.]*?\bto\s+v?(\d+(?:\.\d+)+)\b/i.exec(title)?.[1];
+}
+
+/** Parameters that stand for the version to install: `<version>` (from an example value), `<x.y.z>`, `<vX.Y.Z>`. */
+const VERSION_PARAMETER = /^(?:(?:target[-_ ]?)?version|v?x\.y\.z)$/i;
+
+/** The step (a copy when it changes) with `<version>` filled in; spelled `v1.2.3` where the note wrote a `v`. */
+function withVersion(step: Step, version: string): Step {
+  if (step.kind === 'choice') {
+    const options = step.options.map((option) => ({ ...option, steps: option.steps.map((inner) => withVersion(inner, version)) }));
+    return options.some((option, index) => option.steps.some((inner, at) => inner !== step.options[index]!.steps[at])) ? { ...step, options } : step;
+  }
+  if (step.kind !== 'shell') return step;
+  const filled = step.parameters.filter((parameter) => VERSION_PARAMETER.test(parameter.name));
+  if (filled.length === 0) return step;
+  const spelled = (name: string) => (/^v/i.test(filled.find((parameter) => parameter.name === name)?.text ?? name) ? `v${version}` : version);
+  const names = new Set(filled.map((parameter) => parameter.name));
+  const script = step.script.replace(PARAMETER, (whole, name: string) => (names.has(name) ? spelled(name) : whole));
+  const values = [...names].map((name) => `<${name}> is ${spelled(name)}`).join(', ');
+  return { ...step, script, parameters: step.parameters.filter((parameter) => !names.has(parameter.name)), notes: [...step.notes, `${values}: the version this path rolls back to`] };
 }
 
 /** Notes read before any step of a section go with its first step. */
@@ -474,7 +508,14 @@ function flowSteps(nodes: readonly RootContent[], pathTitle: string, carry?: str
         break;
       }
       case 'list': {
-        const listSteps = stepsOfList(node, lead, heading);
+        // "If you changed images, prefer:" over a list after a step: a variant of that step, not one more step.
+        const preferred = lead !== undefined && flow.steps.length > anchor && readsAsPreferredVariant(lead.text) ? lead : undefined;
+        const listSteps = stepsOfList(node, preferred ? undefined : lead, preferred ? undefined : heading);
+        if (preferred) {
+          lead = undefined;
+          alternative(listSteps.steps, preferred.text, preferred.line);
+          break;
+        }
         if (listSteps.consumedLead) lead = undefined;
         flushLead();
         for (const note of listSteps.notes ?? []) addNote(note);
@@ -610,9 +651,14 @@ function readsAsVariantLead(text: string): boolean {
   return /^(?:for|on|with|using|in|if (?:you(?:'re| are)? )?(?:on|using))\s/i.test(text.trim()) && variantTerms(text).length > 0 && text.split(/\s+/).length <= 10;
 }
 
+/** "If you changed images, prefer:", "When the node is gone, rather run:": under a condition, what replaces the step before. */
+function readsAsPreferredVariant(text: string): boolean {
+  return readsAsCondition(text) && /\b(?:prefer(?:ably)?|rather|better)\b[^.]*[:：]?\s*$/i.test(text);
+}
+
 /** "When you run Podman …:", "Alternatively, …", "you can also …": this block replaces the one before. */
 function isAlternativeLead(text: string, previous: Step): boolean {
-  if (readsAsAlternatively(text) || /\byou can also\b|\binstead\b/i.test(text)) return true;
+  if (readsAsAlternatively(text) || /\byou can also\b|\binstead\b/i.test(text) || readsAsPreferredVariant(text)) return true;
   if (readsAsVariantLead(text) && previous.title.length > 0 && readsAsVariantLead(previous.title)) return true;
   return previous.kind !== 'manual' && /^(?:when|if)\s+(?:you(?:'re| are)?\s+(?:run|use|using|on|have|deploy)|on\s|using\s)/i.test(text.trim());
 }
@@ -818,6 +864,8 @@ function stepsOfItem(item: ListItem): Step[] {
       steps[0].line = line;
       return steps;
     }
+    // "Delete the data:" + a block, then "For PostgreSQL run:" / "For SQLite run:": the choice is part of that item.
+    for (const step of steps) if (step.kind === 'choice' && step.title === 'Choose one') step.title = `${title}: choose one`;
     return steps;
   }
   const codes = body.filter((node): node is Code => node.type === 'code');
@@ -833,7 +881,7 @@ function stepsOfItem(item: ListItem): Step[] {
     if (segment.kind === 'manual') return [manualStep(`${title} (by hand)`, segment.line, segment.items)];
     const first = shellSegments++ === 0;
     return blockSteps(segment.blocks, {
-      title: first ? title : `${title} (continued)`,
+      title: first ? title : (segment.lead ?? `${title} (continued)`),
       line: first ? line : lineOf(segment.blocks[0]!),
       notes: [...(first ? (lead?.notes ?? []) : []), ...segment.notes],
       intro: lead?.text,
@@ -877,7 +925,10 @@ function manualOrNote(lead: Lead): string {
   return lead.text;
 }
 
-type Segment = { kind: 'code'; blocks: Code[]; notes: string[]; outputs: Set<Code>; held?: string; condition?: string } | { kind: 'manual'; items: string[]; line: number };
+type Segment = { kind: 'code'; blocks: Code[]; notes: string[]; outputs: Set<Code>; held?: string; condition?: string; lead?: string } | { kind: 'manual'; items: string[]; line: number };
+
+/** "Then set these variables …:", "Next, download …": the item's next action, a step of its own. */
+const NEXT_ACTION = /^(?:then|next|after that|afterwards|finally),?\s+/i;
 
 /**
  * The body of a list item with code, in order: runs of code blocks, and runs of bullets without
@@ -890,6 +941,7 @@ function segmentItem(body: Nodes[]): Segment[] {
   const segments: Segment[] = [];
   let pendingNotes: string[] = [];
   let outputNext = false;
+  let nextLead: string | undefined;
   const addCode = (blocks: Code[], notes: string[]) => {
     if (blocks.length === 0) {
       pendingNotes.push(...notes);
@@ -900,7 +952,10 @@ function segmentItem(body: Nodes[]): Segment[] {
     const isOutput = (block: Code) => last?.kind === 'code' && (outputNext || OUTPUT_LANGUAGES.has((block.lang ?? '').toLowerCase()));
     for (const block of blocks) if (isOutput(block)) outputs.add(block);
     outputNext = false;
-    if (last?.kind === 'code' && last.held === undefined && last.condition === undefined) {
+    if (nextLead !== undefined) {
+      segments.push({ kind: 'code', blocks, notes: [...pendingNotes, ...notes], outputs: new Set(), lead: nextLead });
+      nextLead = undefined;
+    } else if (last?.kind === 'code' && last.held === undefined && last.condition === undefined) {
       last.blocks.push(...blocks);
       for (const block of outputs) last.outputs.add(block);
       last.notes.push(...pendingNotes, ...notes);
@@ -917,6 +972,12 @@ function segmentItem(body: Nodes[]): Segment[] {
   for (const node of body) {
     if (node.type === 'paragraph' && OUTPUT_LEAD.test(textOf(node))) {
       outputNext = true;
+      continue;
+    }
+    // "Then set these environment variables …:" after a block: what follows is the next step, titled by it.
+    if (node.type === 'paragraph' && segments.at(-1)?.kind === 'code' && NEXT_ACTION.test(textOf(node)) && IMPERATIVE.test(textOf(node).replace(NEXT_ACTION, ''))) {
+      nextLead = cleanTitle(textOf(node).replace(NEXT_ACTION, ''));
+      nextLead = nextLead.charAt(0).toUpperCase() + nextLead.slice(1);
       continue;
     }
     const held = node.type === 'blockquote' ? heldBlockquote(node) : undefined;
@@ -1017,7 +1078,12 @@ function blockSteps(blocks: Code[], context: BlockContext): Step[] {
   for (const block of blocks) {
     const attributes = fenceAttributes(block.meta);
     if (context.outputs?.has(block)) {
-      flushShell();
+      // "Example output:" between two commands of one item: shown with the step, which stays one
+      // step (the commands go together, as the item says).
+      if (script.lines.length > 0) {
+        script.output!.push(...block.value.split('\n'));
+        continue;
+      }
       const last = steps.at(-1);
       if (last) (last.output ??= []).push(...block.value.split('\n'));
       continue;
@@ -1343,6 +1409,8 @@ function manualStep(title: string, line: number, items: string[], notes: string[
 
 const EXCLUDE_FROM_RUN_ALL = 'marked excludeFromRunAll';
 
+/** Fence labels of code typed into a database console. */
+const CONSOLE_LANGUAGES = new Set(['sql', 'psql', 'pgsql', 'postgresql', 'mysql', 'sqlite', 'sqlite3', 'plsql', 'tsql', 'cql']);
 /**
  * A block labelled for a shell that is typed into another console (see `foreignLine`). A
  * `console` transcript of a `mysql>` session, or an unlabelled one, says what it is: only a
@@ -1386,6 +1454,17 @@ function codeStep(code: Code, intro: string | undefined, title: string, notes: s
   const foreign = excluded === undefined ? foreignBlock(code) : undefined;
   if (foreign) step.foreign = foreign;
   if (code.value.trim() === '') step.emptyBlock = true;
+  // SQL is typed into `psql` / `mysql` / `sqlite3`: an interactive console, the flagged kind of command.
+  else if (!excluded && CONSOLE_LANGUAGES.has(language.toLowerCase())) {
+    step.hazards = [
+      {
+        line: lineOf(code) + 1,
+        command: code.value.trim().split('\n')[0]!,
+        reason: 'typed into an interactive database console (psql, mysql, sqlite3, …)',
+        fix: 'open the console on the database by hand and type it there; runbook never runs it',
+      },
+    ];
+  }
   // A `yaml`/`text` fence holding a command: shown, never run, and lint says so.
   if (excluded === undefined && code.lang && classifyBlock(null, code.value) === 'shell') step.mislabelled = { line: lineOf(code), language: code.lang };
   // A fence's first line is the fence itself; a paragraph's first line is its first command.

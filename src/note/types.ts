@@ -141,6 +141,8 @@ export interface ManualStep extends StepBase {
   commandsInText?: string[];
   /** The step is an empty fence. */
   emptyBlock?: boolean;
+  /** What the code needs to be typed into (an interactive database console for `sql`): pointed out. */
+  hazards?: CommandHazard[];
   /** "Follow full rollback plan from `docs/…/rollback_plan.md`": a pointer to another plan. */
   link?: { target: string; line: number };
 }

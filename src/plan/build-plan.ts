@@ -179,6 +179,7 @@ function planStep(step: Step, number: number, values: ReadonlyMap<string, string
       items: step.items,
       code: step.code,
       ...(step.mislabelled ? { mislabelled: step.mislabelled } : {}),
+      ...(step.hazards?.length ? { hazards: step.hazards } : {}),
       ...(step.foreign ? { foreign: step.foreign } : {}),
       ...(step.parameters?.length ? { parameters: [...new Set(step.parameters.map((parameter) => parameter.name))] } : {}),
     };

@@ -129,6 +129,8 @@ export interface PlanManualStep extends PlanStepBase {
   /** A shell-labelled block typed into another console: never run. */
   foreign?: ForeignBlock;
   parameters?: string[];
+  /** The code needs an interactive console (SQL): pointed out, typed by hand. */
+  hazards?: PlanHazard[];
 }
 
 export type PlanStep = PlanShellStep | PlanManualStep | PlanChoiceStep;

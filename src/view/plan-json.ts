@@ -90,5 +90,5 @@ function stepToJson(step: PlanStep, steps: readonly PlanStep[]): object {
       chosenBy: step.chosenBy,
     };
   }
-  return { ...common, items: step.items, code: step.code ?? null, mislabelled: step.mislabelled ?? null, foreign: step.foreign ?? null, parameters: step.parameters ?? [] };
+  return { ...common, items: step.items, code: step.code ?? null, mislabelled: step.mislabelled ?? null, foreign: step.foreign ?? null, parameters: step.parameters ?? [], hazards: step.hazards ?? [] };
 }

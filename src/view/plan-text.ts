@@ -182,7 +182,7 @@ function formatStep(step: PlanStep, steps: readonly PlanStep[], style: Style, op
     ...(step.condition ? ['conditional'] : []),
     ...(step.scope ? [`on ${step.scope}`] : []),
     ...(step.kind === 'shell' && step.destructive.length > 0 ? ['destructive'] : []),
-    ...(step.kind === 'shell' && step.hazards.length > 0 ? ['flagged'] : []),
+    ...((step.kind === 'shell' || step.kind === 'manual') && (step.hazards?.length ?? 0) > 0 ? ['flagged'] : []),
     ...(step.dataRollback ? [step.dataRollback.requested ? 'data rollback: runs (--with-data-rollback)' : 'data rollback: optional, off unless asked'] : []),
     ...(step.linkedFrom ? [`from ${step.linkedFrom}`] : []),
   ];
@@ -204,6 +204,7 @@ function formatStep(step: PlanStep, steps: readonly PlanStep[], style: Style, op
   } else if (step.kind === 'manual') {
     for (const item of step.items) lines.push(`${indent}     [ ] ${item}`);
     if (step.code) for (const line of step.code.text.split('\n')) lines.push(style.dim(`${indent}     ┆ ${line}`));
+    for (const hazard of step.hazards ?? []) lines.push(style.yellow(`${pad}flagged (line ${hazard.line}): ${hazard.reason}; ${hazard.fix}`));
     if (step.mislabelled) lines.push(style.yellow(`${pad}the ${step.mislabelled.language} block (line ${step.mislabelled.line}) holds a shell command: not run; label it bash if it should run`));
     if (step.foreign) lines.push(style.yellow(`${pad}line ${step.foreign.line} is typed into ${step.foreign.kind === 'prompt' ? "another program's console" : 'an HTTP console'}, not bash: not run`));
   } else {

@@ -243,6 +243,7 @@ describe('--json', () => {
       mislabelled: null,
       foreign: null,
       parameters: [],
+      hazards: [],
     });
     expect(plan.checks).toEqual([
       {

@@ -131,7 +131,8 @@ describe('command hazards (W17, W20, W23, W24, W25)', () => {
   });
 
   it('79_01x flags every command as never exiting or needing a terminal, and marks none destructive', async () => {
-    const plan = await steps('79_01x_terminal_catalogue.md');
+    // The catalogue's `apt install probe=1.2.3` is followed by no restart: runbook adds a manual one (restart-after-install.ts).
+    const plan = (await steps('79_01x_terminal_catalogue.md')).filter((step) => step.kind === 'shell');
     expect(plan).toHaveLength(28);
     for (const step of plan) {
       expect(step.hazards, `${step.title}: ${step.script}`).toHaveLength(1);
@@ -221,5 +222,13 @@ describe('alternatives the text implies run one at a time (D4, D5)', () => {
       ['service', [48]],
     ]);
     expect(shellSteps(plan.paths[0]!.steps)).toEqual([]);
+  });
+
+  it('70_01a: "If you changed images, prefer:" makes the restart a choice of two, the plain `up -d` taken by default', async () => {
+    const result = await runCli(['show', `${unseen}70_01a_compose_rollback_ordering.md`, '--json']);
+    const plan = JSON.parse(result.stdout) as { paths: { steps: (JsonStep & { chosen?: number; items?: string[] })[] }[] };
+    const restart = plan.paths[0]!.steps.find((step) => step.title === 'Restart services')!;
+    expect([restart.kind, restart.chosen]).toEqual(['choice', 0]);
+    expect(restart.options!.map((option) => option.steps.map((step) => (step as { items?: string[] }).items))).toEqual([[['docker compose up -d']], [['docker compose up -d --force-recreate']]]);
   });
 });

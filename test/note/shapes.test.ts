@@ -18,7 +18,7 @@ function outline(steps: Step[], depth = 0): string[] {
     const marks = [
       step.gate ? 'gate' : '',
       step.kind === 'shell' && step.destructive.length > 0 ? 'destructive' : '',
-      step.kind === 'shell' && step.hazards.length > 0 ? 'flagged' : '',
+      (step.kind === 'shell' || step.kind === 'manual') && (step.hazards?.length ?? 0) > 0 ? 'flagged' : '',
       step.dataRollback ? 'data-rollback' : '',
       step.output?.length ? `output ${step.output.length}` : '',
       step.kind === 'manual' && step.code ? `code ${step.code.language}` : '',
@@ -90,7 +90,8 @@ describe('sequence or alternatives, from what the text says', () => {
     {
       fixture: 'list-variants.md',
       why: 'labelled bullets naming tools (pip / Debian) are options',
-      paths: [{ title: 'Rollback Procedure', steps: ['choice Downgrade the package, one of', '  - pip', '    shell pip', '  - Debian', '    shell Debian'] }],
+      // Installing a pinned version restarts nothing: the running process keeps the old code (restart-after-install.ts).
+      paths: [{ title: 'Rollback Procedure', steps: ['choice Downgrade the package, one of', '  - pip', '    shell pip', '  - Debian', '    shell Debian', 'manual Restart List variants'] }],
     },
     {
       fixture: 'os-comments-in-block.md',
@@ -360,6 +361,33 @@ describe('commands written without a fence (W3)', () => {
   });
 });
 
+describe('a variant the text prefers under a condition (W10)', () => {
+  it('"If …, prefer:" / "When …, rather run:" after a step make that step a choice, not one more step', () => {
+    expect(outline(parseFixture('preferred-variant.md').rollback!.paths[0]!.steps)).toEqual([
+      'choice Restart the services',
+      '  - Restart the services',
+      '    manual Restart the services',
+      '  - If you changed images, prefer',
+      '    manual docker compose up -d --force-recreate',
+      'choice Reload the proxy',
+      '  - Reload the proxy',
+      '    shell Reload the proxy',
+      '  - When the config file was replaced, rather run',
+      '    shell When the config file was replaced, rather run',
+      'shell Check it answers',
+    ]);
+    const compose = outline(parseFixture('70_01a_compose_rollback_ordering.md', unseenDir).rollback!.paths[0]!.steps);
+    const restart = compose.indexOf('choice Restart services');
+    expect(compose.slice(restart, restart + 5)).toEqual([
+      'choice Restart services',
+      '  - Restart services',
+      '    manual Restart services',
+      '  - If you changed images, prefer',
+      '    manual docker compose up -d --force-recreate',
+    ]);
+  });
+});
+
 describe('what a step is made of', () => {
   it('output fences and transcript output are shown under their step, never run, never a step', () => {
     const steps = parseFixture('output-not-steps.md').rollback!.paths[0]!.steps;
@@ -403,7 +431,7 @@ describe('what a step is made of', () => {
   it('the fence label decides what runs; Runme excludeFromRunAll keeps a block out of the run', () => {
     expect(outline(parseFixture('fence-labels.md').rollback!.paths[0]!.steps)).toEqual([
       'manual Set the image [code yaml, mislabelled]',
-      'manual Fix the schema [code sql]',
+      'manual Fix the schema [flagged, code sql]',
       'shell Restart',
       'manual Undo the cache [code bash]',
       'manual Empty [code bash]',
@@ -602,6 +630,28 @@ describe('what a step is made of', () => {
     expect(steps[1]!.notes).toEqual(['Older releases call the tool cache-ctl.', 'When in doubt about a snapshot, contact the cache team.']);
   });
 
+  it('a path titled "Rolling back to v2.3.0" ends with the steps it refers to, the version filled in, then a restart; sql is flagged for a console', () => {
+    const note = parseFixture('target-version-path.md');
+    expect(paths(note)).toEqual([
+      { title: 'Downgrading to an older release', steps: ['shell Install the release you are going back to', 'manual Restart Report Builder'] },
+      {
+        title: 'Rolling back to v2.3.0 after a failed migration',
+        steps: ['manual Put the settings schema back [flagged, code sql]', 'shell Install the older release', 'manual Restart Report Builder'],
+      },
+    ]);
+    const [generic, release] = note.rollback!.paths.map((path) => path.steps);
+    const scripts = [generic![0]!, release![1]!].map((step) => step.kind === 'shell' && [step.script.split('\n').at(-1), step.parameters.map((parameter) => parameter.name)]);
+    expect(scripts).toEqual([
+      ['pipx install --force report-builder==<version>', ['version']],
+      ['pipx install --force report-builder==2.3.0', []],
+    ]);
+    expect(release![0]!.kind === 'manual' && release![0]!.hazards?.map((hazard) => [hazard.line, hazard.reason])).toEqual([[23, 'typed into an interactive database console (psql, mysql, sqlite3, …)']]);
+  });
+
+  it('no restart is added when a later step starts the service again', () => {
+    expect(outline(parseFixture('install-then-start.md').rollback!.paths[0]!.steps)).toEqual(['shell Stop the relay', 'shell Install the previous package', 'shell Start it again']);
+  });
+
   it('a mkdocs admonition with its body on the next line is a note, markup gone, labelled by its title', () => {
     const steps = parseFixture('mkdocs-admonition-inline.md').rollback!.paths[0]!.steps;
     expect(outline(steps)).toEqual(['shell Restart the proxy']);
@@ -762,5 +812,56 @@ describe('what a step is made of', () => {
     ]);
     expect(shell.map((step) => step.parameters.map((parameter) => parameter.name))).toEqual([['SERVICE', 'REVISION'], ['APP_NAME'], []]);
     expect(shell[0]!.notes).toContain('Replace SERVICE with the name of the service.');
+  });
+});
+
+describe('where a step runs and when (scope, condition)', () => {
+  it.each([
+    {
+      fixture: 'step-scopes.md',
+      why: '"on every node", "on the first … node only" and labels that only name machines are scopes; "on this machine" and "the number of replicas" are not',
+      steps: [
+        'shell On every node, stop the agent [on: every node]',
+        'shell Restore the snapshot on the first control-plane node only [on: the first control-plane node]',
+        'choice Install the previous version',
+        '  - Worker nodes',
+        '    shell Worker nodes [on: worker nodes]',
+        '  - Controller nodes',
+        '    shell Controller nodes [on: controller nodes]',
+        'shell Restart the service on this machine',
+        'shell Scale the pool based on the number of replicas you had',
+      ],
+    },
+    {
+      fixture: 'conditional-leads.md',
+      why: 'a leading "If …," is the condition of its step (titled by what follows); two "If …" leads in a row are a choice; "If they match, go on" is a gate; "Optional." defers to the if-clause after it',
+      steps: [
+        'shell Drain the probe nodes gracefully [condition: if the API still answers]',
+        'shell Put it back in place [condition: if you kept the old cache]',
+        'shell Restart the service',
+        'choice Restart the service: choose one',
+        '  - If it runs under systemd, then run',
+        '    shell If it runs under systemd, then run',
+        '  - If it runs in Docker, then run',
+        '    shell If it runs in Docker, then run',
+        'shell Compare the versions [gate]',
+        'shell If needed, run [condition: if needed]',
+      ],
+    },
+    {
+      fixture: 'item-next-action.md',
+      why: '"Then set …" after a block is the next step; example output and "Wait for …" between commands keep one step',
+      steps: ['shell List the snapshots', 'shell Set the snapshot to restore from the list', 'shell Check both versions [output 1]'],
+    },
+  ])('$fixture: $why', ({ fixture, steps }) => {
+    expect(outline(parseFixture(fixture).rollback!.paths[0]!.steps)).toEqual(steps);
+  });
+
+  it('the choice a scoped step sits in passes its scope to the options that name none', () => {
+    const note = parseFixture('55_01a_k3s_version_rollback.md', new URL('../fixtures/real-world/', import.meta.url));
+    const etcd = (note.rollback!.paths[0]!.steps[1] as Extract<Step, { kind: 'choice' }>).options[1]!.steps;
+    const install = etcd[2] as Extract<Step, { kind: 'choice' }>;
+    expect([install.scope, install.options[1]!.steps[0]!.scope]).toEqual(['each node', 'each node']);
+    expect(etcd.slice(3, 7).map((step) => step.scope)).toEqual(['the first server node', 'the first server node', 'the other server nodes', 'the other server nodes']);
   });
 });
