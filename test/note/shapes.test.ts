@@ -336,6 +336,28 @@ describe('content tabs and comment-labelled variants (D4, D5)', () => {
   });
 });
 
+describe('parameters the text says to replace, headings over checklists', () => {
+  it('"(Replace with acme-ce …)" makes the part that differs a parameter wherever the commands use it; an RPM dist tag is one; the heading titles a checklist; a lead over titled pairs is a note', () => {
+    const note = parseFixture('replace-with-and-dist-tag.md');
+    const steps = note.rollback!.paths[0]!.steps;
+    expect(outline(steps)).toEqual([
+      'manual Prerequisites',
+      'choice Find the build',
+      '  - Ubuntu',
+      '    shell Find the build (Ubuntu)',
+      '  - CentOS',
+      '    shell Find the build (CentOS)',
+      'shell Install it (for example, 2.4.1) [flagged]',
+      'shell Render',
+      'shell Review the render [gate, flagged]',
+    ]);
+    const scripts = flattenSteps(steps).flatMap((step) => (step.kind === 'shell' ? [step.script.split('\n').at(-1)] : []));
+    expect(scripts.slice(0, 3)).toEqual(['sudo apt-cache madison acme-<ee>', 'sudo dnf --showduplicates list acme-<ee>', 'sudo dnf install acme-<ee>-<version>-<ee>.0.<el9>.x86_64']);
+    expect(steps[0]!.notes).toEqual(['Before you start, you need']);
+    expect(steps[3]!.notes).toEqual(['Render the cluster files again', 'For clusters on the new layout:']);
+  });
+});
+
 describe('what a step is made of', () => {
   it('output fences and transcript output are shown under their step, never run, never a step', () => {
     const steps = parseFixture('output-not-steps.md').rollback!.paths[0]!.steps;
