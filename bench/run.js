@@ -11,7 +11,7 @@
 // fails. Nothing here is cached between runs; the dry-run itself writes nothing.
 
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,10 +52,7 @@ const state = mkdtempSync(join(tmpdir(), 'runbook-bench-state-'));
 process.on('exit', () => rmSync(state, { recursive: true, force: true }));
 const notes = join(state, 'notes');
 mkdirSync(notes);
-writeFileSync(
-  join(notes, '99_bench.md'),
-  '# Migration: Bench · Stage 99_bench\n\n**Component**: Bench  \n**Stage**: 99_bench  \n**Status**: In Progress\n\n## Rollback Procedure\n\n1. **Say it**:\n   ```bash\n   echo rolled back\n   ```\n',
-);
+writeFileSync(join(notes, '99_bench.md'), readFileSync(join(root, 'bench', 'one-step-note.md'), 'utf8'));
 timeOnce([bin, 'rollback', '99_bench', '--yes', '--no-verify', '--runbooks', notes], { env: { ...env, RUNBOOK_STATE_DIR: state } });
 const stateEnv = { ...env, RUNBOOK_STATE_DIR: state };
 

@@ -1,73 +1,171 @@
 #!/usr/bin/env node
-// `npm run build`: the CLI bundle in dist/, as bin/runbook.js loads it.
+// `npm run build`: the CLI in dist/, as bin/runbook.js loads it. Two halves (see
+// docs/development.md, "Start-up"):
 //
-// 1. The ESM bundle: the CLI, the lint worker and the compiled parser as entries, split into
-//    chunks so a command loads only what it imports (`runbook --help` stays cheap; see
-//    test/import-graph.test.ts). CommonJS dependencies get a `require` from the banner.
-// 2. The note parser as one CommonJS file, which lint workers load fast, and its cache for
+// 1. The command table: src/cli.ts with commander and what the commands that only read need
+//    (io.ts, commands/log.ts: `runs`, `log`) as one CommonJS file, `dist/cli.cjs`, which
+//    src/boot/cli-entry.ts (`dist/cli.js`) runs with a V8 code cache. Its `import()` of any
+//    other command is left for the second half: `__importLazily('./rollback.js')`.
+// 2. Every other command as an ES module (`dist/rollback.js`, …), with the lint worker, the
+//    compiled parser and the entry itself; split into chunks so a command loads only what it
+//    imports (see test/import-graph.test.ts). CommonJS dependencies get a `require` from the
+//    banner.
+// src/errors.ts is a module of its own, `dist/errors.js`, that both halves use, so an error
+// thrown by a command is an `instanceof` the classes cli.ts knows.
+// 3. The note parser as one CommonJS file, which lint workers load fast, and its cache for
 //    the notes shipped in runbooks/.
-// 3. commander as a CommonJS file the CLI runs with a V8 code cache (src/boot/commander.ts),
-//    written after building the command table, parsing and printing help as start-up does.
+// 4. The code cache of `dist/cli.cjs`: written after running the CLI in this process as
+//    start-up runs it (`--help`, `runs` and `log` over a state folder with a real run, usage
+//    errors), so the cache holds what those compile.
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 process.chdir(root);
 
-// commander requires `node:child_process` at load for subcommands run as separate programs,
-// which runbook has none of; loading it (and `node:net` with it) costs every start-up.
-const lazyChildProcess = {
-  name: 'lazy-child-process',
-  setup(build) {
-    build.onResolve({ filter: /^(node:)?child_process$/ }, (args) => (args.namespace === 'lazy' ? { path: 'node:child_process', external: true } : { path: 'child_process', namespace: 'lazy' }));
-    build.onLoad({ filter: /.*/, namespace: 'lazy' }, () => ({
-      contents: "let loaded; module.exports = new Proxy({}, { get: (_, key) => (loaded ??= require('node:child_process'))[key] });",
-      loader: 'js',
-    }));
-  },
-};
-
 const common = { bundle: true, platform: 'node', target: 'node20', logLevel: 'warning' };
+const ERRORS = resolve('src/errors.ts');
+/** The lazily imported modules that go into the command table's script (the rest stay ES modules). */
+const IN_SCRIPT = new Set([resolve('src/io.ts'), resolve('src/commands/log.ts')]);
 
 rmSync('dist', { recursive: true, force: true });
 
+// --- 1. the command table as a classic script -------------------------------------------------
+
+/** The modules the script imports lazily and leaves to the ES module half, by output name. */
+const lazyEntries = new Map();
+const commandTable = await build({
+  ...common,
+  entryPoints: ['src/cli.ts'],
+  format: 'cjs',
+  outfile: 'dist/cli.cjs',
+  write: false,
+  define: { 'import.meta.url': '__importMetaUrl' },
+  plugins: [
+    lazyChildProcess(),
+    {
+      name: 'two-halves',
+      setup(build) {
+        build.onResolve({ filter: /^\./ }, (args) => {
+          if (args.namespace !== 'file') return undefined;
+          const source = resolve(dirname(args.importer), args.path.replace(/\.js$/, '.ts'));
+          if (source === ERRORS) return { path: 'errors', namespace: 'shared' };
+          if (args.kind !== 'dynamic-import' || IN_SCRIPT.has(source)) return undefined;
+          const name = basename(source, '.ts');
+          if (lazyEntries.has(name) && lazyEntries.get(name) !== source) throw new Error(`${source} and ${lazyEntries.get(name)} would both be dist/${name}.js`);
+          lazyEntries.set(name, source);
+          return { path: `./${name}.js`, external: true };
+        });
+        build.onLoad({ filter: /^errors$/, namespace: 'shared' }, () => ({ contents: 'module.exports = __errors;', loader: 'js' }));
+      },
+    },
+  ],
+});
+// esbuild keeps `import()` of an external module as it is; a classic script has no module
+// loader of its own, so the entry passes one in (src/boot/cli-entry.ts).
+const script = commandTable.outputFiles[0].text;
+const lazyImports = script.match(/\bimport\(/g)?.length ?? 0;
+const rewritten = script.replace(/\bimport\("\.\/([\w-]+)\.js"\)/g, '__importLazily("./$1.js")');
+if (/\bimport\(/.test(rewritten) || lazyImports === 0) throw new Error(`dist/cli.cjs: ${lazyImports} import() calls, not all of them to a command of the other half`);
+mkdirSync('dist');
+writeFileSync('dist/cli.cjs', rewritten);
+
+// --- 2. the ES module half ---------------------------------------------------------------------
+
 await build({
   ...common,
-  entryPoints: ['src/cli.ts', 'src/lint/lint-worker.ts', 'src/note/compiled-parser.ts', 'src/boot/cached-script.ts'],
-  alias: { commander: './src/boot/commander.ts' },
+  entryPoints: {
+    cli: 'src/boot/cli-entry.ts',
+    'cached-script': 'src/boot/cached-script.ts',
+    'lint-worker': 'src/lint/lint-worker.ts',
+    'compiled-parser': 'src/note/compiled-parser.ts',
+    ...Object.fromEntries(lazyEntries),
+  },
   splitting: true,
   format: 'esm',
   outdir: 'dist',
   entryNames: '[name]',
   chunkNames: '[name]-[hash]',
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  plugins: [
+    {
+      name: 'shared-errors',
+      setup(build) {
+        // Every output file sits in dist/, next to errors.js.
+        build.onResolve({ filter: /errors\.js$/ }, (args) => (resolve(dirname(args.importer), args.path.replace(/\.js$/, '.ts')) === ERRORS ? { path: './errors.js', external: true } : undefined));
+      },
+    },
+  ],
 });
+await build({ ...common, entryPoints: ['src/errors.ts'], format: 'esm', outfile: 'dist/errors.js' });
+
+// --- 3. the note parser ------------------------------------------------------------------------
 
 await build({ ...common, entryPoints: ['src/note/parse-note.ts'], format: 'cjs', outfile: 'dist/note-parser.cjs' });
-
 const { writeParserCache } = await import(new URL('../dist/compiled-parser.js', import.meta.url).href);
 await writeParserCache('runbooks');
 
-await build({ ...common, entryPoints: ['node_modules/commander/index.js'], format: 'cjs', outfile: 'dist/commander.cjs', plugins: [lazyChildProcess] });
+// --- 4. the command table's code cache ---------------------------------------------------------
+
 await writeStartupCache();
 
 /** Runs the CLI in this process as start-up runs it (output discarded), then saves what V8 compiled. */
 async function writeStartupCache() {
-  const { main } = await import(new URL('../dist/cli.js', import.meta.url).href);
-  const { writeCodeCaches } = await import(new URL('../dist/cached-script.js', import.meta.url).href);
-  const empty = mkdtempSync(join(tmpdir(), 'runbook-build-'));
+  const state = mkdtempSync(join(tmpdir(), 'runbook-build-'));
   try {
+    // A real run to read: a one-step note, rolled back by the CLI just built (without a cache yet).
+    const notes = join(state, 'notes');
+    mkdirSync(notes);
+    writeFileSync(join(notes, '99_bench.md'), readFileSync('bench/one-step-note.md', 'utf8'));
+    const run = spawnSync(process.execPath, ['bin/runbook.js', 'rollback', '99_bench', '--yes', '--no-verify', '--runbooks', notes], { env: { ...process.env, RUNBOOK_STATE_DIR: state }, encoding: 'utf8' });
+    if (run.status !== 0) throw new Error(`build: the run the code cache is written from failed (exit ${run.status}): ${run.stderr}`);
+
+    const { main } = await import(new URL('../dist/cli.js', import.meta.url).href);
+    const { writeCodeCaches } = await import(new URL('../dist/cached-script.js', import.meta.url).href);
     const sink = { write: () => true };
-    const io = { cwd: empty, env: {}, stdout: sink, stderr: sink, interactive: false, fs: { readdir: async () => [] }, processAlive: () => false, host: 'build', user: 'build', pid: 0 };
-    for (const args of [['--help'], ['runs'], ['log'], ['list', '--help'], ['rollback', '--help'], ['rollback', '21_01a', '--no-such-option'], ['no-such-command'], ['-v']]) {
-      await main(['node', 'runbook', ...args, ...(args[0] === 'runs' || args[0] === 'log' ? ['--state-dir', empty] : [])], io);
+    const io = {
+      cwd: root,
+      env: { RUNBOOK_STATE_DIR: state },
+      stdout: sink,
+      stderr: sink,
+      interactive: false,
+      fs: { readFile, readdir: (path) => readdir(path, { withFileTypes: true }), stat, realpath },
+      processAlive: () => false,
+      host: 'build',
+      user: 'build',
+      pid: process.pid,
+      now: () => new Date(),
+    };
+    for (const args of [['--help'], ['runs'], ['runs', '--json'], ['log'], ['rollback', '--help'], ['rollback', '99_bench', '--no-such-option'], ['no-such-command'], ['-v']]) {
+      await main(['node', 'runbook', ...args], io);
     }
+    writeCodeCaches();
   } finally {
-    rmSync(empty, { recursive: true, force: true });
+    rmSync(state, { recursive: true, force: true });
   }
-  writeCodeCaches();
+}
+
+/**
+ * commander requires `node:child_process` at load for subcommands run as separate programs,
+ * which runbook has none of; loading it (and `node:net` with it) costs every start-up.
+ */
+function lazyChildProcess() {
+  return {
+    name: 'lazy-child-process',
+    setup(build) {
+      build.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+        args.importer.includes('/node_modules/commander/') ? { path: 'child_process', namespace: 'lazy' } : args.namespace === 'lazy' ? { path: 'node:child_process', external: true } : undefined,
+      );
+      build.onLoad({ filter: /.*/, namespace: 'lazy' }, () => ({
+        contents: "let loaded; module.exports = new Proxy({}, { get: (_, key) => (loaded ??= require('node:child_process'))[key] });",
+        loader: 'js',
+      }));
+    },
+  };
 }

@@ -5,8 +5,9 @@
  * The build is an esbuild bundle with code splitting: packages are inlined into chunks, and
  * esbuild marks each inlined module with a `// node_modules/<package>/…` (or `// src/…`)
  * comment. A package is reached when a chunk reached through static imports holds it, or a
- * CommonJS bundle such a chunk runs at load with its code cache (`requireCached`, see
- * src/boot/cached-script.ts: commander).
+ * CommonJS bundle such a chunk runs at load (`new URL('./x.cjs', import.meta.url)`): the command
+ * table, `dist/cli.cjs`, with commander and the commands that only read (see scripts/build.mjs),
+ * and the note parser.
  */
 
 import { readdirSync, readFileSync } from 'node:fs';
@@ -16,7 +17,7 @@ import { projectRoot } from './helpers/run-cli.js';
 
 const dist = join(projectRoot, 'dist');
 const STATIC_IMPORT = /^\s*(?:import|export)\s(?:[^;'"]*?\sfrom\s*)?['"]([^'"]+)['"]/gm;
-const CACHED_SCRIPT = /\brequireCached\(new URL\(['"](\.\/[^'"]+)['"]/g;
+const SCRIPT_RUN = /\bnew URL\(['"](\.\/[^'"]+\.cjs)['"], import\.meta\.url\)/g;
 const BUNDLED_MODULE = /^\/\/ node_modules\/((?:@[^/\n]+\/)?[^/\n]+)\//gm;
 
 /** The dist file that holds a source module (`src/commands/show.ts`), or a dist file by name. */
@@ -42,7 +43,7 @@ function staticPackages(entry: string): Set<string> {
       if (specifier.startsWith('.')) visit(resolve(dirname(file), specifier));
       else packages.add(specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]!);
     }
-    for (const match of source.matchAll(CACHED_SCRIPT)) visit(resolve(dirname(file), match[1]!));
+    for (const match of source.matchAll(SCRIPT_RUN)) visit(resolve(dirname(file), match[1]!));
   };
   visit(distFile(entry));
   return packages;
@@ -56,18 +57,29 @@ describe('static import graph of the built CLI', () => {
   });
 
   it.each([
-    ['cli.js (--help)', 'cli.js', ['prom-client', 'listr2', 'unified', '@prometheus-io/lezer-promql']],
+    // Start-up of --help and of the commands that only read (`runs`, `log`: the command table's
+    // script holds them): no executor, no process library, no metrics, no markdown.
+    ['cli.js (--help, runs, log)', 'cli.js', ['prom-client', 'listr2', 'execa', 'unified', '@prometheus-io/lezer-promql']],
     ['commands/show.js', 'src/commands/show.ts', ['prom-client', 'listr2']],
     ['commands/verify.js (prom-client only with --pushgateway or --metrics-file, listr2 only without --json)', 'src/commands/verify.ts', ['prom-client', 'listr2']],
     ['run/run-verification.js (what rollback calls after its last step)', 'src/run/run-verification.ts', ['prom-client', 'listr2']],
     ['commands/export.js', 'src/commands/export.ts', ['prom-client', 'listr2']],
-    // Start-up of the commands that only read: no executor, no process library, no metrics.
-    ['commands/log.js (runs, log)', 'src/commands/log.ts', ['prom-client', 'listr2', 'execa', 'unified', '@prometheus-io/lezer-promql']],
     ['commands/list.js', 'src/commands/list.ts', ['prom-client', 'listr2', 'execa']],
-    ['io.js (no bash -n checker unless a plan is checked)', 'src/io.ts', ['prom-client', 'listr2', 'execa', 'unified']],
   ])('%s does not load %j', (_name, entry, forbidden) => {
     const packages = staticPackages(entry);
     for (const name of forbidden) expect(packages, `${entry} reaches ${name}`).not.toContain(name);
+  });
+
+  // `runs` and `log` load nothing but the script: io.ts (without the bash -n checker) and the
+  // journal readers are in it, and every import() it keeps names another command.
+  it('the command table holds io.ts and the log command; the rest is imported lazily', () => {
+    const script = readFileSync(join(dist, 'cli.cjs'), 'utf8');
+    for (const module of ['src/cli.ts', 'src/io.ts', 'src/commands/log.ts', 'src/journal/read-journal.ts']) expect(script).toContain(`\n// ${module}\n`);
+    expect(script).not.toContain('\n// src/execute/check-syntax.ts\n');
+    const lazy = [...script.matchAll(/__importLazily\("\.\/([\w-]+)\.js"\)/g)].map((match) => match[1]);
+    expect(lazy).toEqual(expect.arrayContaining(['rollback', 'show', 'check-syntax', 'list']));
+    expect(lazy).not.toContain('log');
+    expect(script).not.toMatch(/\bimport\(/);
   });
 
   // Prometheus' PromQL parser, where queries are read: lint, show and --dry-run, verify, rollback and rehearse.

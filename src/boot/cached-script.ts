@@ -2,7 +2,7 @@
  * CommonJS bundles run as classic scripts with a V8 code cache. Node 20 compiles ES modules
  * from source on every start (no module compile cache before Node 22); a `vm.Script` given
  * `cachedData` skips parsing and compiling what the cache holds: the functions that ran when
- * `npm run build` wrote it. The CLI's start-up loads commander this way (see boot/commander.ts).
+ * `npm run build` wrote it. The CLI's command table runs this way (see boot/cli-entry.ts).
  * Without the cache, or when V8 rejects it (another Node version or V8 flags), the script still
  * runs, only compiled from source. Nothing here writes at run time: `writeCodeCaches` is a
  * build step.
@@ -16,8 +16,13 @@ import { Script } from 'node:vm';
 /** The scripts run so far, by the path of their bundle: what `writeCodeCaches` saves. */
 const scripts = new Map<string, Script>();
 
-/** The exports of the CommonJS bundle at `bundle` (its cache is the same path, `.cache` for `.cjs`); undefined when the bundle is missing. */
-export function requireCached(bundle: URL): unknown {
+/**
+ * The exports of the CommonJS bundle at `bundle` (its cache: the same path, `.cache` for
+ * `.cjs`), or undefined when there is no bundle. Besides CommonJS' own, the bundle sees
+ * `__importMetaUrl` (its URL) and the names in `scope`, which must be the same on every call
+ * for a bundle: the wrapper is part of the cached source.
+ */
+export function requireCached(bundle: URL, scope: Record<string, unknown> = {}): unknown {
   const path = fileURLToPath(bundle);
   let source: string;
   try {
@@ -25,11 +30,11 @@ export function requireCached(bundle: URL): unknown {
   } catch {
     return undefined;
   }
-  // The wrapper is part of the cached source: the same for writing and reading the cache.
-  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: path, cachedData: readCache(cachePath(path)) });
+  const names = ['exports', 'require', 'module', '__filename', '__dirname', '__importMetaUrl', ...Object.keys(scope)];
+  const script = new Script(`(function (${names.join(', ')}) {${source}\n})`, { filename: path, cachedData: readCache(cachePath(path)) });
   scripts.set(path, script);
   const module = { exports: {} };
-  (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(bundle), module, path, fileURLToPath(new URL('.', bundle)));
+  (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(bundle), module, path, fileURLToPath(new URL('.', bundle)), bundle.href, ...Object.values(scope));
   return module.exports;
 }
 
@@ -44,7 +49,7 @@ export function writeCodeCaches(): { path: string; bytes: number }[] {
 
 /** Whether V8 took the cache of every script run so far (the build checks the cache it wrote). */
 export function codeCachesAccepted(): boolean {
-  return [...scripts.values()].every((script) => script.cachedDataRejected === false);
+  return scripts.size > 0 && [...scripts.values()].every((script) => script.cachedDataRejected === false);
 }
 
 const cachePath = (path: string) => path.replace(/\.cjs$/, '.cache');

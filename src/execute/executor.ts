@@ -12,6 +12,7 @@ import type { FlagChange, RunEvent, StepDecision, StepResult } from '../journal/
 import type { SecretMasker } from '../journal/mask-secrets.js';
 import { optionLetter } from '../plan/choose.js';
 import type { PlanChoiceStep, PlanFlag, PlanManualStep, PlanShellStep, PlanStep } from '../plan/types.js';
+import { CONDITION_NOT_HELD, conditionNotChecked } from '../run/end-state.js';
 import { nextShellStep, predictFlagFailure } from '../run/predict.js';
 import type { ScriptResult, ScriptRun } from './run-script.js';
 import type { ShellSession } from './shell-session.js';
@@ -89,6 +90,18 @@ const DATA_ROLLBACK_CHOICES: Choice<'skip' | 'run' | 'quit'>[] = [
   { key: 'y', value: 'run', label: 'roll the data migration back' },
   { key: 'q', value: 'quit', label: 'quit' },
 ];
+// Default no: the operator must know the condition holds before the step runs.
+const CONDITION_CHOICES: Choice<'skip' | 'run' | 'quit'>[] = [
+  { key: 'n', value: 'skip', label: 'no, or not sure: skip it (default)' },
+  { key: 'y', value: 'run', label: 'yes, it holds: run it' },
+  { key: 'q', value: 'quit', label: 'quit' },
+];
+const ELSEWHERE_CHOICES: Choice<'run' | 'done-there' | 'skip' | 'quit'>[] = [
+  { key: 'y', value: 'run', label: 'run it here' },
+  { key: 'd', value: 'done-there', label: 'I did it there by hand' },
+  { key: 'n', value: 'skip', label: 'skip it' },
+  { key: 'q', value: 'quit', label: 'quit' },
+];
 const FAILURE_CHOICES: Choice<'retry' | 'skip' | 'abort'>[] = [
   { key: 'r', value: 'retry', label: 'retry' },
   { key: 's', value: 'skip', label: 'skip it and go on' },
@@ -129,6 +142,8 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
     });
   };
 
+  const started = (step: PlanShellStep, commands: string, attempt = 1) => deps.emit({ type: 'step-started', at: at(), step: step.number, title: step.title, kind: 'shell', commands, attempt });
+
   const runManual = async (step: PlanManualStep, ui: StepUi) => {
     // Recorded once there is an outcome: a run stopped at the question has not done this step.
     const started = () => deps.emit({ type: 'step-started', at: at(), step: step.number, title: step.title, kind: 'manual', commands: deps.mask(step.items.join('\n')), attempt: 1 });
@@ -155,7 +170,7 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
       }
       return;
     }
-    ui.show([...step.notes, ...step.items.map((item) => `[ ] ${item}`), ...(step.code ? step.code.text.split('\n') : [])].map(deps.mask));
+    ui.show([...whereAndWhen(step), ...step.notes, ...step.items.map((item) => `[ ] ${item}`), ...(step.code ? step.code.text.split('\n') : [])].map(deps.mask));
     if (step.gate) {
       await passGate(step, ui, started);
       return;
@@ -180,7 +195,7 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
       ...step.destructive.map((hazard) => `DESTRUCTIVE (line ${hazard.line}): ${hazard.command} — ${hazard.reason}`),
       ...step.hazards.map((hazard) => `FLAGGED (line ${hazard.line}): ${hazard.command} — ${hazard.reason}; ${hazard.fix}`),
     ];
-    ui.show([...step.notes.map(deps.mask), ...commands.split('\n').map((line) => `$ ${line}`), ...warnings.map(deps.mask)]);
+    ui.show([...[...whereAndWhen(step), ...step.notes].map(deps.mask), ...commands.split('\n').map((line) => `$ ${line}`), ...warnings.map(deps.mask)]);
     if (options.unattended && step.hazards.length > 0) {
       // Never run unattended as written: it would hang, or wait on a terminal nobody watches.
       const hazard = step.hazards[0]!;
@@ -189,13 +204,60 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
       ui.skip(deps.mask(`needs a person: ${hazard.reason}`));
       throw new IncompleteError(`stopped before step ${step.number} "${step.title}": ${hazard.command} ${hazard.reason}; ${hazard.fix}, or run the rollback interactively`);
     }
+    if (options.unattended && step.scope) {
+      // runbook runs on this machine only: a step for other machines cannot be done here, and is never reported done.
+      decide(step.number, 'needs-person');
+      finish(step, 'needs-person', { message: `it runs on ${step.scope}, and runbook runs on this machine only` });
+      ui.skip(deps.mask(`needs a person: runs on ${step.scope}`));
+      throw new IncompleteError(
+        `stopped before step ${step.number} "${step.title}": it runs on ${step.scope}, and runbook runs on this machine only; do it there by hand, then resume on a terminal and answer that it was done there, or run the rollback interactively`,
+      );
+    }
+    const attention = step.destructive.length > 0 ? ' (it deletes or overwrites data or state)' : step.hazards.length > 0 ? ' (it needs a terminal)' : '';
+    if (!options.unattended && step.condition) {
+      // Asked on its own, even after "continue all": only the operator can tell whether the condition holds.
+      const choice = await ask(ui, step.number, `Step ${step.number} runs only under a condition: "${step.condition}"${attention} — does it hold?`, CONDITION_CHOICES, true);
+      decide(step.number, choice);
+      if (choice === 'skip') {
+        const message = `${CONDITION_NOT_HELD}: ${step.condition}`;
+        finish(step, 'skipped', { message });
+        ui.skip(deps.mask(message));
+        return;
+      }
+      if (choice === 'quit') {
+        ui.skip('not run (quit)');
+        throw new AbortedError(`stopped by the operator before step ${step.number} "${step.title}"`);
+      }
+    }
+    if (!options.unattended && step.scope) {
+      const choice = await ask(ui, step.number, `Step ${step.number} runs on: ${step.scope}${attention} — run it here?`, ELSEWHERE_CHOICES, true);
+      decide(step.number, choice === 'done-there' ? 'acknowledged' : choice);
+      if (choice === 'done-there') {
+        started(step, commands);
+        finish(step, 'acknowledged', { message: `done by hand on ${step.scope} (the operator said so)` });
+        ui.skip(deps.mask(`done by hand on ${step.scope}`));
+        return;
+      }
+      if (choice === 'skip') {
+        finish(step, 'skipped', { message: 'skipped by the operator' });
+        ui.skip('skipped by the operator');
+        return;
+      }
+      if (choice === 'quit') {
+        ui.skip('not run (quit)');
+        throw new AbortedError(`stopped by the operator before step ${step.number} "${step.title}"`);
+      }
+    }
     // Asked on its own, even after "continue all": optional data rollback, destructive and flagged commands.
     const ownQuestion = step.dataRollback
       ? { question: `Step ${step.number} rolls the data migration back: run it?`, choices: DATA_ROLLBACK_CHOICES }
       : step.destructive.length > 0 || step.hazards.length > 0
         ? { question: `Step ${step.number} ${step.destructive.length > 0 ? 'deletes or overwrites data or state' : 'needs a terminal'}: run it?`, choices: ON_ITS_OWN_CHOICES }
         : undefined;
-    if (!options.unattended && ownQuestion) {
+    // The condition's or the scope's question was the step's own question already.
+    if (!options.unattended && (step.condition || step.scope)) {
+      // answered above: run it
+    } else if (!options.unattended && ownQuestion) {
       const choice = await ask(ui, step.number, ownQuestion.question, ownQuestion.choices, true);
       decide(step.number, choice);
       if (choice === 'skip') {
@@ -231,7 +293,7 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
     // value the flag had before the step (true → false, not false → false).
     const before = new Map<string, FlagReading>();
     for (let attempt = 1; ; attempt++) {
-      deps.emit({ type: 'step-started', at: at(), step: step.number, title: step.title, kind: 'shell', commands, attempt });
+      started(step, commands, attempt);
       const outcome = await runOnce(step, stepFlags, before, ui);
       if (outcome.ok) {
         finish(step, 'done', outcome.fields);
@@ -397,7 +459,8 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
     const reason =
       options.notSelected.get(step.number) ??
       offPath(step) ??
-      (options.unattended && step.dataRollback && !step.dataRollback.requested ? 'data migration not rolled back: optional, pass --with-data-rollback to run it unattended' : undefined);
+      (options.unattended && step.dataRollback && !step.dataRollback.requested ? 'data migration not rolled back: optional, pass --with-data-rollback to run it unattended' : undefined) ??
+      (options.unattended && step.kind === 'shell' && step.condition ? conditionNotChecked(step.condition) : undefined);
     if (reason !== undefined) {
       decide(step.number, 'not-selected');
       finish(step, 'not-selected', { message: reason });
@@ -408,6 +471,11 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
     else if (step.kind === 'choice') await runChoice(step, ui);
     else await runShell(step, ui);
   });
+}
+
+/** Where and when a step runs, as the note says: shown before it is asked for. */
+function whereAndWhen(step: PlanStep): string[] {
+  return [...(step.condition ? [`condition: ${step.condition}`] : []), ...(step.scope ? [`runs on: ${step.scope}`] : [])];
 }
 
 function valueOf(reading: FlagReading | undefined): string | null {

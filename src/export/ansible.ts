@@ -45,6 +45,13 @@ export function planToAnsible(plan: Plan): string {
       lines.push(`    runbook_choose_${step.number}: ${scalar(optionLetter(step.chosen))}`);
     }
   }
+  // A step under a condition is off until the operator says it holds (-e runbook_condition_4=true).
+  for (const step of path.steps) {
+    if (step.kind === 'shell' && step.condition) {
+      lines.push(`    # step ${step.number} runs only under a condition: ${literal(step.condition).replace(/\n/g, ' ')}`);
+      lines.push(`    runbook_condition_${step.number}: false`);
+    }
+  }
   if (path.steps.some((step) => step.dataRollback)) lines.push(`    runbook_with_data_rollback: ${path.steps.some((step) => step.dataRollback?.requested) ? 'true' : 'false'}`);
   const tasks = [...parameterCheck(plan), ...path.steps.flatMap((step) => withConditions(step, step.kind === 'shell' ? shellTask(step, plan) : step.kind === 'manual' ? manualTask(step) : choiceTask(step)))];
   if (tasks.some((line) => line.includes(LITERAL_BRACE))) lines.splice(3, 0, `# ${LITERAL_BRACE} is a "{" of the note's own text, kept from Jinja.`);
@@ -103,9 +110,13 @@ function flagCheck(step: PlanShellStep, flag: PlanFlag): string[] {
   ];
 }
 
-/** `when:` for a step inside choices (every option it sits in must be the chosen one) and for the data rollback. */
+/** `when:` for a step inside choices (every option it sits in must be the chosen one), for the data rollback and for a conditional step. */
 function withConditions(step: PlanStep, task: string[]): string[] {
-  const conditions = [...step.within.map(({ choice, option }) => `runbook_choose_${choice} | string == '${optionLetter(option)}'`), ...(step.dataRollback ? ['runbook_with_data_rollback | bool'] : [])];
+  const conditions = [
+    ...step.within.map(({ choice, option }) => `runbook_choose_${choice} | string == '${optionLetter(option)}'`),
+    ...(step.dataRollback ? ['runbook_with_data_rollback | bool'] : []),
+    ...(step.kind === 'shell' && step.condition ? [`runbook_condition_${step.number} | bool`] : []),
+  ];
   if (conditions.length === 0 || task.length === 0) return task;
   // Every task a step makes (the flag check too) carries the conditions.
   const out: string[] = [];

@@ -6,37 +6,15 @@
  */
 
 import type { NoteProblem } from '../errors.js';
+import { classifyBlock } from '../note/shell-block.js';
 import { stripComment } from '../note/shell-words.js';
 import type { ForeignBlock, Note, Step } from '../note/types.js';
 import { flattenSteps } from '../note/walk-steps.js';
 import { findCrossStepVariables, findUnsetVariables } from '../plan/unset-variables.js';
 
 export function lintHazards(note: Note): NoteProblem[] {
-  const file = note.file;
-  const problems: NoteProblem[] = [];
-  const add = (line: number, message: string) => problems.push({ file, line, message });
-  const steps = [...new Set(flattenSteps(note.rollback?.paths.flatMap((path) => path.steps) ?? []))];
-  for (const step of steps) {
-    if (step.kind === 'shell') {
-      for (const hazard of step.hazards) add(hazard.line, `step "${step.title}": \`${hazard.command}\` ${hazard.reason}: ${hazard.fix}`);
-      const errexit = statusCheck(step.script, step.lineMap);
-      if (errexit !== undefined) {
-        add(errexit, `step "${step.title}" tests \`$?\` after a command, but runbook runs steps with errexit: a failing command ends the step before the test; write \`if ! command; then …; fi\``);
-      }
-    } else if (step.kind === 'choice') {
-      if (step.fromComments) {
-        add(
-          step.line,
-          `step "${step.title}" holds per-OS variants in one block (${step.options.map((option) => option.title).join(', ')}): runbook reads them as a choice; give each its own block under a lead such as "On ${step.options[0]!.title}:"`,
-        );
-      }
-    } else {
-      if (step.mislabelled) add(step.mislabelled.line, `step "${step.title}": the \`${step.mislabelled.language}\` block holds a shell command, so it is never run: label the fence \`bash\` if it should run`);
-      if (step.foreign) add(step.foreign.line, foreignProblem(step.title, step.foreign));
-      if (step.emptyBlock) add(step.line, `step "${step.title}" is an empty fence: add the commands or remove it`);
-      for (const command of step.commandsInText ?? []) add(step.line, `step "${step.title}" names the command \`${command}\` in its text: runbook does not run it; put it in a bash block if the rollback should run it`);
-    }
-  }
+  const problems = [...stepHazards(note, true)];
+  const add = (line: number, message: string) => problems.push({ file: note.file, line, message });
   const crossed = new Set<string>();
   for (const path of note.rollback?.paths ?? []) {
     for (const variable of findCrossStepVariables(planLike(path.steps))) {
@@ -56,6 +34,72 @@ export function lintHazards(note: Note): NoteProblem[] {
     }
   }
   return problems;
+}
+
+/**
+ * The hazards of the steps themselves. The dry run shows them too (`withShown: false` leaves out
+ * what its step list already shows: flagged commands and mislabelled fences).
+ */
+export function stepHazards(note: Note, withShown = false): NoteProblem[] {
+  const file = note.file;
+  const problems: NoteProblem[] = [];
+  const add = (line: number, message: string) => problems.push({ file, line, message });
+  const steps = [...new Set(flattenSteps(note.rollback?.paths.flatMap((path) => path.steps) ?? []))];
+  for (const step of steps) {
+    if (step.kind === 'shell') {
+      if (withShown) for (const hazard of step.hazards) add(hazard.line, `step "${step.title}": \`${hazard.command}\` ${hazard.reason}: ${hazard.fix}`);
+      for (const pasted of pastedCharacters(step.script, step.lineMap)) add(pasted.line, `step "${step.title}" has ${pasted.message}`);
+      const errexit = statusCheck(step.script, step.lineMap);
+      if (errexit !== undefined) {
+        add(errexit, `step "${step.title}" tests \`$?\` after a command, but runbook runs steps with errexit: a failing command ends the step before the test; write \`if ! command; then …; fi\``);
+      }
+    } else if (step.kind === 'choice') {
+      if (step.fromComments) {
+        add(
+          step.line,
+          `step "${step.title}" holds per-OS variants in one block (${step.options.map((option) => option.title).join(', ')}): runbook reads them as a choice; give each its own block under a lead such as "On ${step.options[0]!.title}:"`,
+        );
+      }
+    } else {
+      if (withShown && step.mislabelled)
+        add(step.mislabelled.line, `step "${step.title}": the \`${step.mislabelled.language}\` block holds a shell command, so it is never run: label the fence \`bash\` if it should run`);
+      if (withShown && step.foreign) add(step.foreign.line, foreignProblem(step.title, step.foreign));
+      if (step.emptyBlock) add(step.line, `step "${step.title}" is an empty fence: add the commands or remove it`);
+      for (const command of step.commandsInText ?? []) add(step.line, `step "${step.title}" names the command \`${command}\` in its text: runbook does not run it; put it in a bash block if the rollback should run it`);
+      const titled = step.code || step.emptyBlock || step.commandsInText ? undefined : commandInTitle(step.title);
+      if (titled) add(step.line, `step "${step.title}": the command \`${titled}\` is only in the heading, so runbook does not run it: put it in a bash block under the heading`);
+    }
+  }
+  return problems;
+}
+
+/**
+ * "Run kubectl rollout undo deployment/probe" with no block: the command, else undefined. Only
+ * after a verb that says to run it: a checklist line ("terraform plan shows no changes") is not one.
+ */
+function commandInTitle(title: string): string | undefined {
+  const match = /^(?:run|execute|type|enter|issue)\s+(?:the\s+command\s+)?(.+)$/i.exec(title);
+  if (!match) return undefined;
+  const command = match[1]!.replace(/^[`"']|[`"'.:]$/g, '').trim();
+  return /\s/.test(command) && classifyBlock(null, command) === 'shell' ? command : undefined;
+}
+
+/**
+ * Characters a copy from a web page or a word processor leaves in a command, which bash reads
+ * as something else: the step fails only when it runs. One problem per line, the first found.
+ */
+const PASTED: [RegExp, string][] = [
+  [/\u00a0/, 'a no-break space (U+00A0), which bash does not take as a space (it becomes part of a word): replace it with a space'],
+  [/[\u200b-\u200d\u2060\ufeff]/, 'an invisible zero-width character, which becomes part of a word: delete it'],
+  [/[\u2018\u2019\u201c\u201d]/, 'curly quotes (‘ ’ “ ”), which are not shell quotes (they become part of the words): use \' or "'],
+  [/(^|\s)[\u2013\u2014]\p{L}/u, "a dash (– or —) where an option's -- or - belongs: type it as --"],
+];
+
+function pastedCharacters(script: string, lineMap: number[]): { line: number; message: string }[] {
+  return script.split('\n').flatMap((text, index) => {
+    const found = PASTED.find(([pattern]) => pattern.test(text));
+    return found ? [{ line: lineMap[index] ?? lineMap[0] ?? 0, message: found[1] }] : [];
+  });
 }
 
 /** Line of a `$?` test (`if [ $? -ne 0 ]`, `[[ $? != 0 ]]`, `rc=$?`), which errexit makes dead code. */

@@ -4,6 +4,8 @@
  * what the text says decides it: runbook would rather run one path too few than two at once.
  */
 
+import { splitCommands } from './shell-words.js';
+
 /** Platform, tool and datastore names that tell variants of one step apart. Lower case. */
 const VARIANT_TERMS = [
   'linux',
@@ -109,6 +111,14 @@ const ONE_OF =
   /\b(?:(?:these|here) are (?:the |your )?(?:[\w-]+ ){0,2}(?:options|choices|alternatives|methods|approaches|ways)\b|the (?:supported|available|possible) (?:options|methods|approaches|ways)\b|(?:any )?one of the (?:following|commands|ways|options)\b|one of these|pick one|choose one|choose (?:the|an?) (?:option|method|approach|way)|depending on|whichever applies)\b|\beither\b[^.]*\bor\b[^.]*:\s*$/i;
 const METHOD = /^(?:[\w-]+\s+){0,3}?(?:using|via|through|by means of)\s+(.+)$/i;
 
+/**
+ * A title that is nothing but an interface or tool to do the step with: documentation tabs
+ * rendered as headings (Google's "Console" / "Command line" / "YAML", Microsoft's "Azure portal"
+ * / "Azure CLI" / "PowerShell"). Two or more such siblings are ways of doing one thing.
+ */
+const INTERFACE =
+  /^(?:(?:the|google cloud|cloud|aws management|azure|aws|gcp|web|admin)\s+)?(?:console|portal|ui|gui|dashboard|command[- ]line|cli|gcloud(?: cli)?|aws cli|azure cli|az cli|kubectl|api|rest(?: api)?|http|curl|grpc|sdk|client librar(?:y|ies)|yaml|json|terraform|pulumi|bicep|arm templates?|cloudformation|powershell|bash|shell|cmd)(?:\s+tab)?$/i;
+
 /** "If you decide to roll back …": the body restates why the whole procedure runs, it is no branch. */
 const ROLLBACK_PREMISE = /^(?:if|when|once) you (?:decide|want|choose|need|wish|have decided) to (?:roll ?back|revert|downgrade|undo|go back)\b/i;
 
@@ -149,9 +159,17 @@ export function introducesAlternatives(text: string): boolean {
   return ONE_OF.test(text);
 }
 
+/** The command a section's only block runs: the program and its leading words, and its option names. */
+export interface CommandShape {
+  head: string;
+  options: string[];
+}
+
 /** A sub-heading, tab or list label: what it says and what the text under it starts with. */
 export interface Candidate {
   title: string;
+  /** The command of its only runnable block, when it has exactly one. */
+  command?: CommandShape;
   /** The first sentence of its body, when it has one (a condition there counts too). */
   firstText?: string;
   /** A list label ("Server nodes:"): role words count as variants too. */
@@ -185,8 +203,19 @@ export function alternativeRuns(candidates: Candidate[], introduced = false): [n
   const methods = candidates.map((candidate) => METHOD.exec(candidate.title.trim())?.[1]?.toLowerCase());
   const methodCount = new Set(methods.filter((method) => method !== undefined)).size;
   const wholeCount = whole.filter(Boolean).length;
+  // "Console" / "Command line" / "YAML": tabs of one step.
+  const interfaces = candidates.map((candidate) => (INTERFACE.test(plainTitle(candidate.title)) ? plainTitle(candidate.title).toLowerCase() : undefined));
+  const interfaceCount = new Set(interfaces.filter((name) => name !== undefined)).size;
+  const sameAction = sameActionRuns(candidates);
   const alternative = candidates.map((_, index) =>
-    introduced && !phase[index] ? true : conditional[index]! || variant[index]! || (wholeCount >= 2 && whole[index]!) || (methodCount >= 2 && methods[index] !== undefined && !phase[index]),
+    introduced && !phase[index]
+      ? true
+      : conditional[index]! ||
+        variant[index]! ||
+        (wholeCount >= 2 && whole[index]!) ||
+        (methodCount >= 2 && methods[index] !== undefined && !phase[index]) ||
+        (interfaceCount >= 2 && interfaces[index] !== undefined) ||
+        (sameAction[index]! && !phase[index]),
   );
   // A lone condition is the other branch of the sibling before it.
   for (let index = 1; index < candidates.length; index++) {
@@ -204,6 +233,46 @@ export function alternativeRuns(candidates: Candidate[], introduced = false): [n
     start = -1;
   }
   return runs;
+}
+
+function plainTitle(title: string): string {
+  return title.replace(/[`*_]/g, '').replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * "Reset by shifting the offset" / "Reset by duration" / "Reset to the beginning": siblings
+ * whose titles start with the same verb and whose only block runs the same command (same
+ * program and leading words) with a different set of options are ways of doing one action,
+ * not steps. The same command with the same options and other values ("Scale down" /
+ * "Scale up" with `--replicas=0` / `--replicas=3`) stays a sequence, as does the same verb on
+ * another target (`systemctl stop web` / `systemctl stop worker`).
+ */
+function sameActionRuns(candidates: Candidate[]): boolean[] {
+  const marked = candidates.map(() => false);
+  const verb = (candidate: Candidate) => plainTitle(candidate.title).split(' ')[0]!.toLowerCase();
+  const key = (shape: CommandShape) => [...new Set(shape.options)].sort().join(' ');
+  let start = 0;
+  for (let index = 1; index <= candidates.length; index++) {
+    const previous = candidates[index - 1]!;
+    const current = candidates[index];
+    const continues = current?.command !== undefined && previous.command !== undefined && verb(current) === verb(previous) && current.command.head === previous.command.head;
+    if (continues) continue;
+    const group = candidates.slice(start, index);
+    const keys = group.flatMap((candidate) => (candidate.command ? [key(candidate.command)] : []));
+    if (group.length >= 2 && new Set(keys).size === group.length) for (let at = start; at < index; at++) marked[at] = true;
+    start = index;
+  }
+  return marked;
+}
+
+/** The program, its leading words and its option names, of the first command of a script. */
+export function commandShape(script: string): CommandShape | undefined {
+  const words = splitCommands(script)[0]?.words;
+  if (!words || words.length === 0) return undefined;
+  const first = words.findIndex((word) => word.startsWith('-'));
+  const head = (first === -1 ? words : words.slice(0, first)).join(' ');
+  const options = words.filter((word) => /^--?[A-Za-z]/.test(word)).map((word) => word.replace(/=.*$/, ''));
+  return { head, options };
 }
 
 /**

@@ -1,8 +1,10 @@
 /**
- * Blocks the note says are not part of an ordinary run: a reference list of "other commands you
- * can use to explore", "Do **not** run the following unless …", "Only if the volume is corrupt",
- * "Emergency only: …". Such a block is shown (a manual step with its code), never run by
- * runbook: running it unattended would do what the text reserves for a person's judgement.
+ * Blocks the note says are not part of an ordinary run. Two kinds:
+ * - a **condition** ("Do **not** run the following unless …", "Only if the volume is corrupt",
+ *   "Emergency only: …", "If the API is reachable, drain …"): the block is a runnable step
+ *   that runs only when the operator confirms the condition holds — asked on its own, default
+ *   no, never run unattended (docs/note-format.md, "Conditional steps");
+ * - a **reference list** ("other commands you can use to explore"): shown, never run.
  */
 
 /** "Here are some other commands that help you explore …", "Useful commands:", "Cheat sheet". */
@@ -12,14 +14,51 @@ const REFERENCE =
 const DO_NOT = /^(?:do not|don't|never)\s+(?:run|execute|apply|use|type|paste)\b/i;
 /** "Only if the volume is corrupt, …", "Only when …", "Emergency only: …", "As a last resort, …". */
 const ONLY_IF = /^(?:[\w-]+:\s*)?(?:only (?:if|when|in case|after)\b|emergency(?: use)? only\b|in an emergency\b|in emergencies\b|(?:only )?as a last resort\b|last resort\b)/i;
+/** "If the cluster is running and the API is reachable, stop …", "If needed, then run:": a leading condition clause. */
+const LEADING_IF = /^(?:if|in case|only if|only when)\s+([^,;:]{3,160}?)\s*(?:,\s*(?:then\s+)?|\s+then\s+)(?=\S)/i;
 
-/** Why the text keeps the block out of a run, or undefined when it does not. */
+/** "Optional.", "Optional:", "(Optional)", "Optionally," opening a step. */
+const OPTIONAL = /^(?:\(optional\)|optional(?:ly)?\b)\s*[.:,)-]?\s*/i;
+
+/** Why the text keeps a block out of every run: a reference list, never run. */
 export function heldBackReason(text: string): string | undefined {
+  return REFERENCE.test(withoutLabel(text)) && conditionOf(text) === undefined ? 'reference commands to explore with, not part of the rollback' : undefined;
+}
+
+/**
+ * The condition a block is reserved for, as the note words it ("only if the volume is corrupt",
+ * "unless the database team asks for it", "emergency only"), or undefined when the text states none.
+ */
+export function conditionOf(text: string): string | undefined {
   const trimmed = withoutLabel(text);
-  if (DO_NOT.test(trimmed)) return 'the note says not to run it unless asked (read the condition, run it by hand only if it holds)';
-  if (ONLY_IF.test(trimmed)) return 'only under the condition the note states (decide, and run it by hand only if it holds)';
-  if (REFERENCE.test(trimmed)) return 'reference commands to explore with, not part of the rollback';
+  if (DO_NOT.test(trimmed)) {
+    const unless = /\bunless\b\s*([^.,;:!?]*)/i.exec(trimmed);
+    return unless && unless[1]!.trim() !== '' ? `unless ${unless[1]!.trim()}` : firstClause(trimmed);
+  }
+  if (ONLY_IF.test(trimmed)) return firstClause(trimmed.replace(/^[\w-]+:\s*(?=only\b|emergency\b|in\b|as\b|last\b)/i, ''));
   return undefined;
+}
+
+/**
+ * A step's lead that starts with a condition clause ("If the cluster is running and the API is
+ * reachable, stop the workloads …"): the condition and the instruction after it.
+ */
+export function leadingCondition(text: string): { condition: string; rest: string } | undefined {
+  // "Optional. If you have existing job logs, pause …": the if-clause says when; "Optional: …" alone leaves it to the operator.
+  const optional = OPTIONAL.exec(withoutLabel(text));
+  const body = optional ? withoutLabel(text).slice(optional[0].length) : withoutLabel(text);
+  const match = LEADING_IF.exec(body);
+  if (!match) return optional && body.trim() !== '' ? { condition: 'optional', rest: body.trim()[0]!.toUpperCase() + body.trim().slice(1) } : undefined;
+  const rest = body.slice(match[0].length).trim();
+  if (rest === '') return undefined;
+  const keyword = /^(only if|only when|in case)/i.exec(match[0])?.[1]?.toLowerCase() ?? 'if';
+  return { condition: `${keyword} ${match[1]!.trim()}`, rest: rest[0]!.toUpperCase() + rest.slice(1) };
+}
+
+/** "Only if the volume is corrupt, wipe it" → "only if the volume is corrupt". */
+function firstClause(text: string): string {
+  const clause = text.split(/[,;:.!?](?:\s|$)/)[0]!.trim();
+  return clause.charAt(0).toLowerCase() + clause.slice(1);
 }
 
 /** "Warning: Only if …", "**Danger** Only when …": an admonition's label is not what it says. */

@@ -13,6 +13,8 @@ import { readMonitoring } from './monitoring.js';
 import { findTextMarkers } from './placeholders.js';
 import { isStageId } from './stage-id.js';
 import { findDataRollback, findRollbackSection } from './rollback-section.js';
+import { withRestartAfterInstall } from './restart-after-install.js';
+import { annotateSteps } from './scope-and-condition.js';
 import { extractSteps, readPaths } from './steps.js';
 import { flattenSteps } from './walk-steps.js';
 import type { FlagMention, Note, Placeholder, RollbackSection, UrlMention } from './types.js';
@@ -35,6 +37,9 @@ export function parseNote(text: string, file: string, options: { wholeFile?: boo
     const data = findDataRollback(tree);
     const pathNodes = data ? section.nodes.filter((node) => !data.nodes.includes(node) && node !== data.heading) : section.nodes;
     const paths = readPaths(pathNodes, section.title, lineOf(section.heading), section.heading.depth);
+    const component = fieldValue(header.fields, 'Component')?.value || undefined;
+    for (const path of paths) path.steps = withRestartAfterInstall(path.steps, component);
+    for (const path of paths) annotateSteps(path.steps);
     if (data) {
       data.nodes.forEach((node) => sectionNodes.add(node));
       const steps = extractSteps(data.nodes, data.title).filter((step) => step.kind !== 'manual' || step.code === undefined || step.code.language !== 'text');

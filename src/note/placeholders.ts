@@ -96,9 +96,10 @@ function findMarkers(text: string, options: { sentencesAreMarkers: boolean }): T
 
 /**
  * `<incident-id>`, `<SNAPSHOT.db>`, `<x.y.z>`, `<Issue or doc link>`: a value the operator gives
- * at run time. Never `<<EOF`, `< file` or `a<b>c`.
+ * at run time, also inside a file name after `_`, `-` or `+` (`pkg_<version>+<codename>1.deb`).
+ * Never `<<EOF`, `< file` or `a<b>c`.
  */
-export const PARAMETER = /(?<![<\w])<([A-Za-z][\w.-]*(?: [\w.-]+)*)>/g;
+export const PARAMETER = /(?<![<A-Za-z0-9])<([A-Za-z][\w.-]*(?: [\w.-]+)*)>/g;
 
 /** `<incident-id>` style parameters in one script line (comments ignored). */
 export function findParameters(line: string): TextMatch[] {

@@ -9,6 +9,7 @@
 
 import type { Blockquote, Code, List, ListItem, Paragraph, RootContent, Text } from 'mdast';
 import { rawText, reparsed, textOf } from './markdown.js';
+import { classifyBlock } from './shell-block.js';
 import { type Tab, tabGroupAt } from './tab-groups.js';
 
 /** Data runbook adds to synthetic nodes. */
@@ -17,6 +18,8 @@ export interface NodeData {
   tab?: boolean;
   /** An admonition turned into a blockquote: a note, never a step. */
   admonition?: boolean;
+  /** Commands written as a plain paragraph (no fence): shown line by line, never run. */
+  unfenced?: boolean;
 }
 
 const SHORTCODE = /^\{\{[<%]\s*\/?\s*[\w-]+[^}]*[>%]\}\}$/;
@@ -61,6 +64,11 @@ export function prepareNodes(nodes: readonly RootContent[], depth: number): Root
     }
     if (node.type === 'paragraph') {
       const text = textOf(node);
+      const unfenced = unfencedCommands(node, nodes[index - 1]);
+      if (unfenced) {
+        out.push(unfenced);
+        continue;
+      }
       // MkDocs content tabs: `=== "Docker"` over an indented body (read by CommonMark as indented code).
       if (MKDOCS_TAB.test(text)) {
         const tabs: Tab[] = [];
@@ -173,6 +181,23 @@ function tabList(tabs: Tab[], at: RootContent, depth: number): RootContent[] {
     position: tab.at.position,
   }));
   return [{ type: 'list', ordered: false, spread: false, children: items, position: at.position, data: { tab: true } as List['data'] }];
+}
+
+/**
+ * "If Kubernetes:" then a paragraph `kubectl rollout undo deployment/<service>`: commands written
+ * without a fence, one per line, after a lead that introduces them. A code node marked
+ * `unfenced`, so the step shows them line by line (a paragraph joins its lines) and never runs
+ * them. Every line must start with a known command and not end a sentence.
+ */
+function unfencedCommands(node: Paragraph, previous: RootContent | undefined): Code | undefined {
+  if (previous?.type !== 'paragraph' || !/[:：]\s*$/.test(textOf(previous))) return undefined;
+  if (node.children.some((child) => child.type === 'inlineCode' || child.type === 'link' || child.type === 'strong')) return undefined;
+  const lines = rawText(node)
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
+  if (lines.length === 0 || !lines.every((line) => line.split(/\s+/).length >= 2 && !/[.!?]$/.test(line) && classifyBlock(null, line) === 'shell')) return undefined;
+  return { type: 'code', lang: null, meta: null, value: lines.join('\n'), position: node.position, data: { unfenced: true } as Code['data'] };
 }
 
 const MKDOCS_TAB = /^===\+?\s+"([^"]+)"\s*$/;

@@ -148,12 +148,13 @@ export interface ScriptLines {
 }
 
 /**
- * A console prompt and what follows it: `$ cmd`, `% cmd`, `λ cmd`, `❯ cmd`, a root prompt
+ * A console prompt and what follows it: `$ cmd`, `% cmd`, `λ cmd`, `❯ cmd`, the MySQL manual's
+ * `$> cmd` and `shell> cmd`, a root prompt
  * with a host (`ncn# cmd`, `root@db:~# cmd`, `[root@db tmp]# cmd`), a user prompt with one
  * (`me@host:~$ cmd`), `bash-5.1$ cmd`, and any of them after a `(venv) ` marker. A bare `# `
  * is a root prompt only in a transcript (see `rootCommand`).
  */
-const PROMPT = /^\s*(?:\([\w.-]+\)\s+)?(?:[$λ❯➜»](?=\s|$)|%(?=\s)|[\w.-]+@[\w.-]+(?::[^\s$#]*)?[$#](?=\s|$)|[\w-]+#(?=\s)|[a-z]+-\d[\d.]*[$#](?=\s|$)|\[[^\]\n]+\][$#](?=\s|$))\s?(.*)$/u;
+const PROMPT = /^\s*(?:\([\w.-]+\)\s+)?(?:[$λ❯➜»](?=\s|$)|(?:\$|shell)>(?=\s)|%(?=\s)|[\w.-]+@[\w.-]+(?::[^\s$#]*)?[$#](?=\s|$)|[\w-]+#(?=\s)|[a-z]+-\d[\d.]*[$#](?=\s|$)|\[[^\]\n]+\][$#](?=\s|$))\s?(.*)$/u;
 
 /**
  * Prompts of consoles that are not bash: PowerShell (`PS C:\> `), Python (`>>> `), database

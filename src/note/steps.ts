@@ -7,9 +7,9 @@
  */
 
 import type { Blockquote, Code, List, ListItem, Nodes, Paragraph, RootContent, Table } from 'mdast';
-import { alternativeRuns, introducesAlternatives, readsAsAlternatively, readsAsCondition, readsAsOption, subOptionTail, variantTerms, type Candidate } from './alternatives.js';
+import { alternativeRuns, commandShape, introducesAlternatives, readsAsAlternatively, readsAsCondition, readsAsOption, subOptionTail, variantTerms, type Candidate } from './alternatives.js';
 import { findDestructive, findHazards } from './command-hazards.js';
-import { heldBackReason, withoutLabel } from './held-back.js';
+import { conditionOf, heldBackReason, leadingCondition, withoutLabel } from './held-back.js';
 import { lineOf, textOf } from './markdown.js';
 import { findExampleValues, findParameters, findScriptMarkers, normaliseParameters, PARAMETER } from './placeholders.js';
 import { nodeData, prepareNodes } from './prepare-nodes.js';
@@ -142,19 +142,53 @@ function wholeTabGroup(tree: SectionTree): RollbackPath[] | undefined {
 /**
  * "Downgrade Synapse itself, following the instructions … in the "Rolling back to older
  * versions" section above": a manual step that sends the reader to another path of the note
- * is replaced by that path's steps (the same objects: a choice stays one choice).
+ * is replaced by that path's steps. The first of them (a copy: the other path keeps its own)
+ * takes the reference's words as its title and a note, so the plan reads as the note does. A
+ * path whose title names the version it rolls back to ("Rolling back to v1.25.0 …") fills
+ * that version in wherever its steps, the referenced ones included, leave `<version>` open.
  */
 function crossReferences(options: ChoiceOption[]): void {
+  const own = new Map(options.map((option) => [option, option.steps]));
   for (const option of options) {
     option.steps = option.steps.flatMap((step) => {
       if (step.kind !== 'manual' || step.code || step.items.length !== 1) return [step];
       const text = step.items[0]!;
       if (!/\b(?:section|instructions|steps|above|below)\b/i.test(text)) return [step];
       const target = options.find((other) => other !== option && text.includes(`"${other.title}"`));
-      if (!target || target.steps.length === 0) return [step];
-      return [{ ...step, items: [text], notes: [...step.notes, `runs the steps of "${target.title}" next`] }, ...target.steps];
+      const steps = target ? own.get(target)! : [];
+      if (steps.length === 0) return [step];
+      const [first, ...rest] = steps;
+      const note = `${text} (the steps of "${target!.title}")`;
+      const title = steps.length === 1 ? shortTitle(cleanTitle(text)) : first!.title;
+      return [{ ...first!, title, notes: [note, ...first!.notes] }, ...rest];
     });
+    const version = targetVersion(option.title);
+    if (version) option.steps = option.steps.map((step) => withVersion(step, version));
   }
+}
+
+/** "Rolling back to v1.25.0 after a failed upgrade", "Downgrade to 2.3": the version a path ends at. */
+function targetVersion(title: string): string | undefined {
+  return /\b(?:roll(?:ing|ed)?[ -]?back|downgrad\w*|revert\w*|go(?:ing)? back)\b[^.]*?\bto\s+v?(\d+(?:\.\d+)+)\b/i.exec(title)?.[1];
+}
+
+/** Parameters that stand for the version to install: `<version>` (from an example value), `<x.y.z>`, `<vX.Y.Z>`. */
+const VERSION_PARAMETER = /^(?:(?:target[-_ ]?)?version|v?x\.y\.z)$/i;
+
+/** The step (a copy when it changes) with `<version>` filled in; spelled `v1.2.3` where the note wrote a `v`. */
+function withVersion(step: Step, version: string): Step {
+  if (step.kind === 'choice') {
+    const options = step.options.map((option) => ({ ...option, steps: option.steps.map((inner) => withVersion(inner, version)) }));
+    return options.some((option, index) => option.steps.some((inner, at) => inner !== step.options[index]!.steps[at])) ? { ...step, options } : step;
+  }
+  if (step.kind !== 'shell') return step;
+  const filled = step.parameters.filter((parameter) => VERSION_PARAMETER.test(parameter.name));
+  if (filled.length === 0) return step;
+  const spelled = (name: string) => (/^v/i.test(filled.find((parameter) => parameter.name === name)?.text ?? name) ? `v${version}` : version);
+  const names = new Set(filled.map((parameter) => parameter.name));
+  const script = step.script.replace(PARAMETER, (whole, name: string) => (names.has(name) ? spelled(name) : whole));
+  const values = [...names].map((name) => `<${name}> is ${spelled(name)}`).join(', ');
+  return { ...step, script, parameters: step.parameters.filter((parameter) => !names.has(parameter.name)), notes: [...step.notes, `${values}: the version this path rolls back to`] };
 }
 
 /** Notes read before any step of a section go with its first step. */
@@ -285,7 +319,19 @@ function optionsOf(group: Section[], asPaths = false): ChoiceOption[] {
 }
 
 function candidateOf(section: Section): Candidate {
-  return { title: section.title, firstText: firstSentence(section.body) };
+  const candidate: Candidate = { title: section.title, firstText: firstSentence(section.body) };
+  // A section whose only runnable content is one block: its command tells ways of one action apart.
+  const blocks = section.children.length === 0 ? codeNodes(section.body).filter((block) => classifyBlock(block.lang, block.value) !== 'other') : [];
+  if (blocks.length === 1) {
+    const block = blocks[0]!;
+    const command = commandShape(scriptLines(block.value, classifyBlock(block.lang, block.value)).lines.join('\n'));
+    if (command) candidate.command = command;
+  }
+  return candidate;
+}
+
+function codeNodes(nodes: readonly RootContent[]): Code[] {
+  return nodes.flatMap((node): Code[] => (node.type === 'code' ? [node] : 'children' in node ? codeNodes(node.children as RootContent[]) : []));
 }
 
 function choiceTitle(group: Section[]): string {
@@ -315,6 +361,8 @@ function flowSteps(nodes: readonly RootContent[], pathTitle: string, carry?: str
   /** Where the steps of an "Option 1: …" lead begin: the next option lead makes them a choice. */
   let optionStart = -1;
   let groupKind: 'option' | 'condition' | undefined;
+  /** The lead that started the group at `at` ("If Docker Compose:"): it names the first option, not the heading above it. */
+  let groupLead: { title: string; at: number } | undefined;
   const titleFor = (fallback: string) => (lead && (lead.bold || !heading) ? lead.title : (heading?.title ?? lead?.title ?? fallback));
   const notesFor = () => (lead ? (lead.bold || !heading ? lead.notes : [lead.text]) : []);
   /** Items written after a step that must be done before an earlier one ("… before you run `downgrade`"). */
@@ -374,8 +422,13 @@ function flowSteps(nodes: readonly RootContent[], pathTitle: string, carry?: str
     }
     const before = flow.steps.splice(anchor);
     const first = before[0]!;
+    const named = groupLead?.at === anchor ? groupLead.title : undefined;
+    if (named && before.length === 1) {
+      first.title = named;
+      first.notes = first.notes.filter((note) => note !== named);
+    }
     const choice = choiceStep('Choose one', first.line, [
-      { title: first.title, line: first.line, steps: before },
+      { title: named ?? first.title, line: first.line, steps: before },
       { title, line, steps },
     ]);
     flow.steps.push(choice);
@@ -440,9 +493,11 @@ function flowSteps(nodes: readonly RootContent[], pathTitle: string, carry?: str
         if (leadKind && !alternativeLead) {
           optionStart = anchor = flow.steps.length;
           groupKind = leadKind;
+          groupLead = { title: lead!.title, at: anchor };
         }
         const held = heldBackReason(lead?.text ?? '') ?? (heading ? heldBackReason(heading.title) : undefined);
-        const steps = blockSteps(blocks, { title: titleFor(pathTitle), line, notes: notesFor(), intro: lead?.text ?? heading?.title, held });
+        const condition = conditionOf(lead?.text ?? '') ?? (heading ? conditionOf(heading.title) : undefined);
+        const steps = blockSteps(blocks, { title: titleFor(pathTitle), line, notes: notesFor(), intro: lead?.text ?? heading?.title, held, condition });
         if (alternativeLead) alternative(steps, lead!.text, lead!.line);
         else {
           if (lead && !GATE.test(lead.text) && !lead.bold && (readsAsCondition(lead.text) || readsAsVariantLead(lead.text)) && flow.steps.length > 0) anchor = flow.steps.length;
@@ -453,7 +508,14 @@ function flowSteps(nodes: readonly RootContent[], pathTitle: string, carry?: str
         break;
       }
       case 'list': {
-        const listSteps = stepsOfList(node, lead, heading);
+        // "If you changed images, prefer:" over a list after a step: a variant of that step, not one more step.
+        const preferred = lead !== undefined && flow.steps.length > anchor && readsAsPreferredVariant(lead.text) ? lead : undefined;
+        const listSteps = stepsOfList(node, preferred ? undefined : lead, preferred ? undefined : heading);
+        if (preferred) {
+          lead = undefined;
+          alternative(listSteps.steps, preferred.text, preferred.line);
+          break;
+        }
         if (listSteps.consumedLead) lead = undefined;
         flushLead();
         for (const note of listSteps.notes ?? []) addNote(note);
@@ -468,7 +530,7 @@ function flowSteps(nodes: readonly RootContent[], pathTitle: string, carry?: str
         flushLead();
         const held = heldBlockquote(node);
         if (held) {
-          push(...blockSteps(collectCode([node]), { title: held.title, line: lineOf(node), notes: held.texts, held: held.reason }));
+          push(...blockSteps(collectCode([node]), { title: held.title, line: lineOf(node), notes: held.texts, held: held.reason, condition: held.condition }));
           heading = undefined;
         } else if (containsCode(node)) {
           push(...extractSteps(node.children, heading?.title ?? pathTitle));
@@ -568,13 +630,20 @@ function producer(step: Step | undefined): Step | undefined {
   return producer(step.options.at(-1)?.steps.at(-1));
 }
 
-/** A warning or note around a block that reserves it for a condition ("Only if the volume is corrupt, …"). */
-function heldBlockquote(node: Blockquote): { reason: string; title: string; texts: string[] } | undefined {
+/**
+ * A warning or note around a block that reserves it for a condition ("Only if the volume is
+ * corrupt, …": a conditional step) or marks it as reference commands (never run).
+ */
+function heldBlockquote(node: Blockquote): { reason?: string; condition?: string; title: string; texts: string[] } | undefined {
   if (!containsCode(node)) return undefined;
   const texts = textsWithoutCode(node);
-  const reason = texts.map((text) => heldBackReason(text)).find((found) => found !== undefined) ?? heldBackReason(texts.join(' '));
-  if (!reason) return undefined;
-  return { reason, title: shortTitle(cleanTitle(withoutLabel(texts.join(' ')).split(/(?<=[.!?])\s/)[0]!)), texts };
+  const condition = texts.map((text) => conditionOf(text)).find((found) => found !== undefined) ?? conditionOf(texts.join(' '));
+  const reason = condition ? undefined : (texts.map((text) => heldBackReason(text)).find((found) => found !== undefined) ?? heldBackReason(texts.join(' ')));
+  if (!reason && !condition) return undefined;
+  const sentence = cleanTitle(withoutLabel(texts.join(' ')).split(/(?<=[.!?])\s/)[0]!);
+  // "Only if the volume is corrupt, wipe it": the title is what to do, the condition is shown apart.
+  const rest = leadingCondition(sentence)?.rest;
+  return { reason, condition, title: shortTitle(cleanTitle(rest && rest.split(/\s+/).length > 2 ? rest : sentence)), texts };
 }
 
 /** "For PostgreSQL run:", "On macOS:", "With Helm:": the block is for one platform or tool. */
@@ -582,9 +651,14 @@ function readsAsVariantLead(text: string): boolean {
   return /^(?:for|on|with|using|in|if (?:you(?:'re| are)? )?(?:on|using))\s/i.test(text.trim()) && variantTerms(text).length > 0 && text.split(/\s+/).length <= 10;
 }
 
+/** "If you changed images, prefer:", "When the node is gone, rather run:": under a condition, what replaces the step before. */
+function readsAsPreferredVariant(text: string): boolean {
+  return readsAsCondition(text) && /\b(?:prefer(?:ably)?|rather|better)\b[^.]*[:：]?\s*$/i.test(text);
+}
+
 /** "When you run Podman …:", "Alternatively, …", "you can also …": this block replaces the one before. */
 function isAlternativeLead(text: string, previous: Step): boolean {
-  if (readsAsAlternatively(text) || /\byou can also\b|\binstead\b/i.test(text)) return true;
+  if (readsAsAlternatively(text) || /\byou can also\b|\binstead\b/i.test(text) || readsAsPreferredVariant(text)) return true;
   if (readsAsVariantLead(text) && previous.title.length > 0 && readsAsVariantLead(previous.title)) return true;
   return previous.kind !== 'manual' && /^(?:when|if)\s+(?:you(?:'re| are)?\s+(?:run|use|using|on|have|deploy)|on\s|using\s)/i.test(text.trim());
 }
@@ -792,6 +866,8 @@ function stepsOfItem(item: ListItem): Step[] {
       steps[0].line = line;
       return steps;
     }
+    // "Delete the data:" + a block, then "For PostgreSQL run:" / "For SQLite run:": the choice is part of that item.
+    for (const step of steps) if (step.kind === 'choice' && step.title === 'Choose one') step.title = `${title}: choose one`;
     return steps;
   }
   const codes = body.filter((node): node is Code => node.type === 'code');
@@ -801,17 +877,19 @@ function stepsOfItem(item: ListItem): Step[] {
   }
   const segments = segmentItem(body);
   const itemHeld = lead ? heldBackReason(lead.text) : undefined;
+  const itemCondition = lead ? conditionOf(lead.text) : undefined;
   let shellSegments = 0;
   const steps = segments.flatMap((segment) => {
     if (segment.kind === 'manual') return [manualStep(`${title} (by hand)`, segment.line, segment.items)];
     const first = shellSegments++ === 0;
     return blockSteps(segment.blocks, {
-      title: first ? title : `${title} (continued)`,
+      title: first ? title : (segment.lead ?? `${title} (continued)`),
       line: first ? line : lineOf(segment.blocks[0]!),
       notes: [...(first ? (lead?.notes ?? []) : []), ...segment.notes],
       intro: lead?.text,
       outputs: segment.outputs,
       held: itemHeld ?? segment.held,
+      condition: itemCondition ?? segment.condition,
     });
   });
   // The go/no-go comes after the item's commands (compare, then decide).
@@ -849,7 +927,10 @@ function manualOrNote(lead: Lead): string {
   return lead.text;
 }
 
-type Segment = { kind: 'code'; blocks: Code[]; notes: string[]; outputs: Set<Code>; held?: string } | { kind: 'manual'; items: string[]; line: number };
+type Segment = { kind: 'code'; blocks: Code[]; notes: string[]; outputs: Set<Code>; held?: string; condition?: string; lead?: string } | { kind: 'manual'; items: string[]; line: number };
+
+/** "Then set these variables …:", "Next, download …": the item's next action, a step of its own. */
+const NEXT_ACTION = /^(?:then|next|after that|afterwards|finally),?\s+/i;
 
 /**
  * The body of a list item with code, in order: runs of code blocks, and runs of bullets without
@@ -862,6 +943,7 @@ function segmentItem(body: Nodes[]): Segment[] {
   const segments: Segment[] = [];
   let pendingNotes: string[] = [];
   let outputNext = false;
+  let nextLead: string | undefined;
   const addCode = (blocks: Code[], notes: string[]) => {
     if (blocks.length === 0) {
       pendingNotes.push(...notes);
@@ -872,7 +954,10 @@ function segmentItem(body: Nodes[]): Segment[] {
     const isOutput = (block: Code) => last?.kind === 'code' && (outputNext || OUTPUT_LANGUAGES.has((block.lang ?? '').toLowerCase()));
     for (const block of blocks) if (isOutput(block)) outputs.add(block);
     outputNext = false;
-    if (last?.kind === 'code' && last.held === undefined) {
+    if (nextLead !== undefined) {
+      segments.push({ kind: 'code', blocks, notes: [...pendingNotes, ...notes], outputs: new Set(), lead: nextLead });
+      nextLead = undefined;
+    } else if (last?.kind === 'code' && last.held === undefined && last.condition === undefined) {
       last.blocks.push(...blocks);
       for (const block of outputs) last.outputs.add(block);
       last.notes.push(...pendingNotes, ...notes);
@@ -891,9 +976,15 @@ function segmentItem(body: Nodes[]): Segment[] {
       outputNext = true;
       continue;
     }
+    // "Then set these environment variables …:" after a block: what follows is the next step, titled by it.
+    if (node.type === 'paragraph' && segments.at(-1)?.kind === 'code' && NEXT_ACTION.test(textOf(node)) && IMPERATIVE.test(textOf(node).replace(NEXT_ACTION, ''))) {
+      nextLead = cleanTitle(textOf(node).replace(NEXT_ACTION, ''));
+      nextLead = nextLead.charAt(0).toUpperCase() + nextLead.slice(1);
+      continue;
+    }
     const held = node.type === 'blockquote' ? heldBlockquote(node) : undefined;
     if (held) {
-      segments.push({ kind: 'code', blocks: collectCode([node]), notes: [...pendingNotes, ...held.texts], outputs: new Set(), held: held.reason });
+      segments.push({ kind: 'code', blocks: collectCode([node]), notes: [...pendingNotes, ...held.texts], outputs: new Set(), held: held.reason, condition: held.condition });
       pendingNotes = [];
       continue;
     }
@@ -950,6 +1041,8 @@ interface BlockContext {
   held?: string;
   /** Comments shared by per-OS variants of one block ("# (Replace with gitlab-ce …)"). */
   comments?: string[];
+  /** The text reserves these blocks for a condition (held-back.ts): they run only when the operator confirms it. */
+  condition?: string;
 }
 
 /** Runme's fence attributes (`{"name":"undo","excludeFromRunAll":"true"}` or `{ name=undo interactive=true }`). */
@@ -974,7 +1067,7 @@ export function fenceAttributes(meta: string | null | undefined): Record<string,
 function blockSteps(blocks: Code[], context: BlockContext): Step[] {
   const { title, notes } = context;
   const steps: Step[] = [];
-  const wouldRun = (block: Code) => block.value.trim() !== '' && fenceAttributes(block.meta).excludeFromRunAll !== 'true' && classifyBlock(block.lang, block.value) !== 'other';
+  const wouldRun = (block: Code) => block.value.trim() !== '' && nodeData(block).unfenced !== true && fenceAttributes(block.meta).excludeFromRunAll !== 'true' && classifyBlock(block.lang, block.value) !== 'other';
   const runs = (block: Code) => context.held === undefined && wouldRun(block);
   const hasShell = blocks.some(runs);
   let script: ScriptLines = { lines: [], origins: [], output: [] };
@@ -989,7 +1082,12 @@ function blockSteps(blocks: Code[], context: BlockContext): Step[] {
   for (const block of blocks) {
     const attributes = fenceAttributes(block.meta);
     if (context.outputs?.has(block)) {
-      flushShell();
+      // "Example output:" between two commands of one item: shown with the step, which stays one
+      // step (the commands go together, as the item says).
+      if (script.lines.length > 0) {
+        script.output!.push(...block.value.split('\n'));
+        continue;
+      }
       const last = steps.at(-1);
       if (last) (last.output ??= []).push(...block.value.split('\n'));
       continue;
@@ -1005,6 +1103,7 @@ function blockSteps(blocks: Code[], context: BlockContext): Step[] {
         steps.length === 0 ? notes : [],
         attributes.excludeFromRunAll === 'true' ? EXCLUDE_FROM_RUN_ALL : wouldRun(block) ? context.held : undefined,
       );
+      if (context.condition) step.condition = context.condition;
       steps.push(step);
       continue;
     }
@@ -1262,7 +1361,7 @@ function makeShellStep(caption: string, line: number, raw: string[], lineMap: nu
     const first = lines.findIndex((text) => stripComment(text).trim() !== '');
     destructive.push({ line: lineMap[first] ?? line, command: lines[first]!.trim(), reason: `the note says: "${cleanTitle(said).slice(0, 80)}"`, fix: 'check what it deletes before running it' });
   }
-  return { kind: 'shell', title, line, notes, script, lineMap, placeholders, parameters, hazards: findHazards(script, lineMap), destructive };
+  return { kind: 'shell', title, line, notes, script, lineMap, placeholders, parameters, hazards: findHazards(script, lineMap), destructive, ...(context.condition ? { condition: context.condition } : {}) };
 }
 
 const DESTRUCTIVE_TEXT =
@@ -1318,14 +1417,16 @@ function manualStep(title: string, line: number, items: string[], notes: string[
 
 const EXCLUDE_FROM_RUN_ALL = 'marked excludeFromRunAll';
 
+/** Fence labels of code typed into a database console. */
+const CONSOLE_LANGUAGES = new Set(['sql', 'psql', 'pgsql', 'postgresql', 'mysql', 'sqlite', 'sqlite3', 'plsql', 'tsql', 'cql']);
 /**
- * A block labelled for a shell (or not labelled) that is typed into another console (see
- * `foreignLine`). A `console` transcript of a `mysql>` session says what it is: only a `bash`/`sh`
- * label or none is worth a lint.
+ * A block labelled for a shell that is typed into another console (see `foreignLine`). A
+ * `console` transcript of a `mysql>` session, or an unlabelled one, says what it is: only a
+ * `bash`/`sh` label is worth a lint.
  */
 function foreignBlock(code: Code): ForeignBlock | undefined {
   const language = (code.lang ?? '').toLowerCase();
-  if (language !== '' && (!isShellLanguage(language) || isTranscriptLanguage(language))) return undefined;
+  if (!isShellLanguage(language) || isTranscriptLanguage(language)) return undefined;
   const found = foreignLine(code.value);
   return found && { line: lineOf(code) + 1 + found.line, language, kind: found.kind, text: found.text };
 }
@@ -1343,25 +1444,43 @@ function foreignItem(code: Code): string | undefined {
 /** Code in a language runbook does not run (python, promql, json, sql): shown, acknowledged by hand. */
 function codeStep(code: Code, intro: string | undefined, title: string, notes: string[], excluded: string | undefined): ManualStep {
   const language = code.lang ?? 'text';
-  const edit = excluded === undefined && classifyBlock(code.lang, code.value) !== 'shell' ? configEdit(intro ?? title) : undefined;
-  const item = edit
-    ? `Write this into ${edit.file} (${language} block, not run by runbook)`
-    : excluded
-      ? excluded === EXCLUDE_FROM_RUN_ALL
-        ? `Run by hand if needed (marked excludeFromRunAll, not run by runbook)`
-        : `Not run by runbook: ${excluded}`
-      : language.toLowerCase() === 'sql'
-        ? 'Type into the database console (sql block, not run by runbook)'
-        : (foreignItem(code) ?? `Run by hand if needed (${language} block, not run by runbook)`);
+  const unfenced = nodeData(code).unfenced === true;
+  const edit = excluded === undefined && !unfenced && classifyBlock(code.lang, code.value) !== 'shell' ? configEdit(intro ?? title) : undefined;
+  const item = unfenced
+    ? 'Run by hand (commands written as plain text, not in a fence: runbook does not run them)'
+    : edit
+      ? `Write this into ${edit.file} (${language} block, not run by runbook)`
+      : excluded
+        ? excluded === EXCLUDE_FROM_RUN_ALL
+          ? `Run by hand if needed (marked excludeFromRunAll, not run by runbook)`
+          : `Not run by runbook: ${excluded}`
+        : language.toLowerCase() === 'sql'
+          ? 'Type into the database console (sql block, not run by runbook)'
+          : (foreignItem(code) ?? `Run by hand if needed (${language} block, not run by runbook)`);
   // A heading over the caption keeps titling the step; the caption alone is rewritten as the instruction.
   const step: ManualStep = { kind: 'manual', title: edit && (intro === undefined || cleanTitle(intro) === title) ? edit.title : title, line: lineOf(code), items: [item], notes, code: { language, text: code.value } };
   const foreign = excluded === undefined ? foreignBlock(code) : undefined;
   if (foreign) step.foreign = foreign;
   if (code.value.trim() === '') step.emptyBlock = true;
+  // SQL is typed into `psql` / `mysql` / `sqlite3`: an interactive console, the flagged kind of command.
+  else if (!excluded && CONSOLE_LANGUAGES.has(language.toLowerCase())) {
+    step.hazards = [
+      {
+        line: lineOf(code) + 1,
+        command: code.value.trim().split('\n')[0]!,
+        reason: 'typed into an interactive database console (psql, mysql, sqlite3, …)',
+        fix: 'open the console on the database by hand and type it there; runbook never runs it',
+      },
+    ];
+  }
   // A `yaml`/`text` fence holding a command: shown, never run, and lint says so.
   if (excluded === undefined && code.lang && classifyBlock(null, code.value) === 'shell') step.mislabelled = { line: lineOf(code), language: code.lang };
-  const parameters = code.value.split('\n').flatMap((text, index) => [...text.matchAll(PARAMETER)].map((match) => ({ name: match[1]!, line: lineOf(code) + 1 + index })));
+  // A fence's first line is the fence itself; a paragraph's first line is its first command.
+  const first = lineOf(code) + (unfenced ? 0 : 1);
+  const parameters = code.value.split('\n').flatMap((text, index) => [...text.matchAll(PARAMETER)].map((match) => ({ name: match[1]!, line: first + index })));
   if (parameters.length > 0) step.parameters = parameters;
+  // Lint: "names the command … runbook does not run it; put it in a bash block".
+  if (unfenced) step.commandsInText = code.value.split('\n');
   return step;
 }
 

@@ -65,6 +65,10 @@ interface StepBase {
   dataRollback?: boolean;
   /** Where the step came from when a path points at another file (`docs/x.md:12`). */
   linkedFrom?: string;
+  /** The machines the text says the step is for ("each node", "the other server nodes"); runbook runs it on this one. */
+  scope?: string;
+  /** The step runs only when this holds ("only if the volume is corrupt"): asked on its own, default no, never run unattended. */
+  condition?: string;
 }
 
 /**
@@ -137,6 +141,8 @@ export interface ManualStep extends StepBase {
   commandsInText?: string[];
   /** The step is an empty fence. */
   emptyBlock?: boolean;
+  /** What the code needs to be typed into (an interactive database console for `sql`): pointed out. */
+  hazards?: CommandHazard[];
   /** "Follow full rollback plan from `docs/…/rollback_plan.md`": a pointer to another plan. */
   link?: { target: string; line: number };
 }

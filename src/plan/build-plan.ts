@@ -165,6 +165,8 @@ function planStep(step: Step, number: number, values: ReadonlyMap<string, string
     ...(step.gate ? { gate: step.gate } : {}),
     ...(step.dataRollback ? { dataRollback: { requested: withDataRollback } } : {}),
     ...(step.linkedFrom ? { linkedFrom: step.linkedFrom } : {}),
+    ...(step.scope ? { scope: step.scope } : {}),
+    ...(step.condition ? { condition: step.condition } : {}),
   };
   if (step.kind === 'choice') {
     const options = step.options.map((option) => ({ title: option.title, line: option.line, steps: [] as number[] }));
@@ -177,6 +179,7 @@ function planStep(step: Step, number: number, values: ReadonlyMap<string, string
       items: step.items,
       code: step.code,
       ...(step.mislabelled ? { mislabelled: step.mislabelled } : {}),
+      ...(step.hazards?.length ? { hazards: step.hazards } : {}),
       ...(step.foreign ? { foreign: step.foreign } : {}),
       ...(step.parameters?.length ? { parameters: [...new Set(step.parameters.map((parameter) => parameter.name))] } : {}),
     };

@@ -82,6 +82,10 @@ export interface PlanStepBase {
   dataRollback?: { requested: boolean };
   /** `file:line` of the note this step was taken from when a path points at another plan. */
   linkedFrom?: string;
+  /** The machines the note says the step is for ("the other server nodes"); a run happens on this machine only. */
+  scope?: string;
+  /** Runs only when this holds: interactive runs ask (default no), unattended runs never run it. */
+  condition?: string;
 }
 
 export interface PlanShellStep extends PlanStepBase {
@@ -125,6 +129,8 @@ export interface PlanManualStep extends PlanStepBase {
   /** A shell-labelled block typed into another console: never run. */
   foreign?: ForeignBlock;
   parameters?: string[];
+  /** The code needs an interactive console (SQL): pointed out, typed by hand. */
+  hazards?: PlanHazard[];
 }
 
 export type PlanStep = PlanShellStep | PlanManualStep | PlanChoiceStep;

@@ -10,6 +10,14 @@ import type { RunEvent } from '../journal/events.js';
 import { stepOutcomes } from '../journal/run-state.js';
 import type { Plan } from '../plan/types.js';
 
+/** How a conditional step the operator skipped ("it does not hold") is recorded: not a missing step. */
+export const CONDITION_NOT_HELD = 'not run: the operator said its condition does not hold';
+
+/** Why an unattended run left a conditional step out: nobody checked the condition. */
+export function conditionNotChecked(condition: string): string {
+  return `condition not checked: ${condition} (runs only on an operator's yes; run interactively)`;
+}
+
 export interface EndState {
   /** Shell steps of the path that did not end `done`, with what happened to them. */
   notRun: { number: number; title: string; why: string }[];
@@ -34,6 +42,8 @@ export async function readEndState(plan: Plan, events: RunEvent[], io: Pick<Io, 
   for (const step of onPath) {
     if (step.dataRollback && outcomes.get(step.number)?.result !== 'done') continue;
     const outcome = outcomes.get(step.number);
+    // The operator checked the condition and it does not hold: the note says not to run it.
+    if (step.condition && outcome?.result === 'skipped' && outcome.message?.startsWith(CONDITION_NOT_HELD)) continue;
     if (outcome?.result === 'done' || outcome?.result === 'acknowledged') done.push(step.number);
     else if (step.kind === 'shell') notRun.push({ number: step.number, title: step.title, why: describeNotRun(outcome?.result, outcome?.message, decisions.get(step.number)) });
   }

@@ -10,6 +10,7 @@ import type { EnvironmentProfile } from '../environments/parse-environments.js';
 import { NoteError, type NoteProblem } from '../errors.js';
 import { readFlagValue } from '../flags/env-file.js';
 import type { Io } from '../io.js';
+import { stepHazards } from '../lint/lint-hazards.js';
 import { buildPlan, type PlanOptions } from '../plan/build-plan.js';
 import { fillParameters, parseSetOptions } from '../plan/parameters.js';
 import type { Plan, PlanShellStep } from '../plan/types.js';
@@ -38,6 +39,8 @@ export interface LoadPlanOptions {
 /** The plan, and the world its steps run in (HOME and variables from the environment profile). */
 export interface LoadedPlan {
   plan: Plan;
+  /** What `runbook lint` says about the steps beyond what the plan shows (see lint-hazards.ts). */
+  hazards: NoteProblem[];
   io: Io;
   cwd: string;
   environment?: EnvironmentProfile;
@@ -61,7 +64,7 @@ export async function loadPlan(options: LoadPlanOptions, baseIo: Io): Promise<Lo
   }
   const cwd = resolve(baseIo.cwd, options.cwd ?? environment?.cwd ?? '.');
   await readFlagValues(plan, io, cwd);
-  return { plan, io, cwd, environment };
+  return { plan, io, cwd, environment, hazards: stepHazards(note) };
 }
 
 /** Precedence: command-line option > runbook's environment variables > environment profile > note. */

@@ -185,7 +185,8 @@ async function showDryRun(prepared: PreparedRun, request: RunRequest, io: Io): P
     const alerting = prepared.alerting.webhooks.length > 0 || prepared.alerting.silence ? { alerting: alertingJson(prepared.alerting) } : {};
     const stop = unattendedStopOf(prepared);
     const unattendedStop = stop ? { unattendedStop: { step: stop.step.number, title: stop.step.title, reason: stop.reason } } : {};
-    io.stdout.write(`${JSON.stringify({ ...planToJson(plan), ...alerting, ...unattendedStop }, null, 2)}\n`);
+    const hazards = prepared.hazards.length > 0 ? { hazards: prepared.hazards.map(({ line, message }) => ({ line: line ?? null, message })) } : {};
+    io.stdout.write(`${JSON.stringify({ ...planToJson(plan), ...alerting, ...unattendedStop, ...hazards }, null, 2)}\n`);
   } else {
     // The selectors as given: the plan text names the environment profile's itself.
     const { options } = request;
@@ -201,6 +202,7 @@ async function showDryRun(prepared: PreparedRun, request: RunRequest, io: Io): P
         notSelected: prepared.notSelected,
         predicted,
         unattendedStop: unattendedStopOf(prepared),
+        hazards: prepared.hazards,
         around: describeAlerting(prepared.alerting),
       }),
     );

@@ -8,7 +8,7 @@
 import { alertingSettings, type AlertingSettings } from './alerting.js';
 import { parseVerifyFlags, type VerifySettings } from '../commands/verify-flags.js';
 import type { EnvironmentProfile } from '../environments/parse-environments.js';
-import { UsageError } from '../errors.js';
+import { type NoteProblem, UsageError } from '../errors.js';
 import type { Io } from '../io.js';
 import type { RunEvent } from '../journal/events.js';
 import { createRunId } from '../journal/run-id.js';
@@ -53,6 +53,8 @@ export interface PreparedRun {
   alerting: AlertingSettings;
   /** Step number → why it will fail (see predict.ts). */
   predicted: Map<number, string>;
+  /** What lint says about the steps (a dry run shows it). */
+  hazards: NoteProblem[];
   resume?: ResumeSource;
 }
 
@@ -68,6 +70,12 @@ function takeEarlierChoices(steps: PlanStep[], events: RunEvent[]): void {
 function reopenGates(steps: PlanStep[], resume: ResumeSource): void {
   const passed = new Set(resume.events.flatMap((event) => (event.type === 'step-decision' && event.decision === 'acknowledged' ? [event.step] : [])));
   for (const step of steps) if (step.gate && !passed.has(step.number)) resume.settled.delete(step.number);
+  // A conditional step an unattended run left out (nobody checked the condition) is asked on resume.
+  const answered = new Set(resume.events.flatMap((event) => (event.type === 'step-decision' && event.decision !== 'not-selected' ? [event.step] : [])));
+  for (const step of steps) if (step.condition && !answered.has(step.number)) resume.settled.delete(step.number);
+  // A step for other machines an unattended run stopped at is asked again: only a person can say it was done there.
+  const leftForPerson = new Set(resume.events.flatMap((event) => (event.type === 'step-finished' && event.result === 'needs-person' ? [event.step] : [])));
+  for (const step of steps) if (step.kind === 'shell' && step.scope && leftForPerson.has(step.number)) resume.settled.delete(step.number);
 }
 
 export async function prepareRun(note: LoadPlanOptions, options: RunOptions, baseIo: Io, resume?: ResumeSource): Promise<PreparedRun> {
@@ -75,7 +83,7 @@ export async function prepareRun(note: LoadPlanOptions, options: RunOptions, bas
   // Options that need no note first: a typo fails before the note is even read.
   const timeoutMs = stepTimeoutMs(options);
   parseVerifyFlags(options, baseIo.now());
-  const { plan, io, cwd, environment } = await loadPlan(note, baseIo);
+  const { plan, io, cwd, environment, hazards } = await loadPlan(note, baseIo);
   await checkDirectory(cwd, note.cwd, io);
   refuseUnattendedProduction(environment, unattended, options.iKnowThisIsProduction);
   if (resume && plan.sectionHash !== resume.state.started.sectionHash) {
@@ -103,5 +111,5 @@ export async function prepareRun(note: LoadPlanOptions, options: RunOptions, bas
   const dirs = stateDirs(baseIo, { ...options, runbooks: note.runbooks, noteFile: plan.file });
   const runId = resume?.runId ?? createRunId(plan.stage, io.now(), io.random);
   const predicted = predictFailures(plan, new Map([...notSelected, ...(resume?.settled ?? [])]));
-  return { plan, io, cwd, environment, runId, dirs, unattended, stepTimeoutMs: timeoutMs, notSelected, doneByHand, recovery, alerting, predicted, resume };
+  return { plan, io, cwd, environment, runId, dirs, unattended, stepTimeoutMs: timeoutMs, notSelected, doneByHand, recovery, alerting, predicted, hazards, resume };
 }

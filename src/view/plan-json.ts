@@ -66,6 +66,8 @@ function stepToJson(step: PlanStep, steps: readonly PlanStep[]): object {
     gate: step.gate ?? null,
     dataRollback: step.dataRollback ? { optional: true, runsUnattended: step.dataRollback.requested } : null,
     linkedFrom: step.linkedFrom ?? null,
+    scope: step.scope ?? null,
+    condition: step.condition ?? null,
   };
   if (step.kind === 'shell') {
     return { ...common, script: step.script, flags: step.flags, parameters: step.parameters, destructive: step.destructive, hazards: step.hazards };
@@ -88,5 +90,5 @@ function stepToJson(step: PlanStep, steps: readonly PlanStep[]): object {
       chosenBy: step.chosenBy,
     };
   }
-  return { ...common, items: step.items, code: step.code ?? null, mislabelled: step.mislabelled ?? null, foreign: step.foreign ?? null, parameters: step.parameters ?? [] };
+  return { ...common, items: step.items, code: step.code ?? null, mislabelled: step.mislabelled ?? null, foreign: step.foreign ?? null, parameters: step.parameters ?? [], hazards: step.hazards ?? [] };
 }

@@ -32,6 +32,8 @@ export interface PlanTextOptions {
   predicted?: ReadonlyMap<number, string>;
   /** What goes on around the run (notifications, the silence), one line each. */
   around?: string[];
+  /** What lint says about the steps, beyond what the step list shows. */
+  hazards?: { line?: number; message: string }[];
   /** `--yes`: where the unattended run would stop short (see run/predict.ts). */
   unattendedStop?: { step: { number: number; title: string }; reason: string };
 }
@@ -100,6 +102,10 @@ export function formatPlan(rawPlan: Plan, options: PlanTextOptions): string {
     out.push('');
     for (const [step, reason] of options.predicted) out.push(style.red(`step ${step} will fail: ${reason}`));
   }
+  if (options.hazards?.length) {
+    out.push('', style.bold('Hazards (as runbook lint reports them)'));
+    for (const hazard of escapeDeep(options.hazards)) out.push(style.yellow(`  ${hazard.line === undefined ? '' : `line ${hazard.line}: `}${hazard.message}`));
+  }
   if (options.unattendedStop) {
     const { step, reason } = escapeDeep(options.unattendedStop);
     out.push('', style.yellow(`unattended (--yes), the run would stop at step ${step.number} "${step.title}": ${reason}`));
@@ -146,6 +152,18 @@ function describeValue(reading: FlagReading, flag: PlanFlag, style: Style): stri
   }
 }
 
+const CONDITION_RULE: Record<PlanStep['kind'], string> = {
+  shell: 'runs only if you confirm it holds (asked on its own, default no); unattended runs never run it and end incomplete',
+  manual: 'do it only if it holds',
+  choice: 'pick an option only if it holds',
+};
+
+const SCOPE_RULE: Record<PlanStep['kind'], string> = {
+  shell: 'runbook runs it on this machine only: asked whether to run it here; unattended runs stop here',
+  manual: 'do it there',
+  choice: 'its options are for those machines',
+};
+
 /** One step, indented under the option of each choice it sits in. */
 function formatStep(step: PlanStep, steps: readonly PlanStep[], style: Style, options: PlanTextOptions): string[] {
   const lines: string[] = [];
@@ -161,18 +179,22 @@ function formatStep(step: PlanStep, steps: readonly PlanStep[], style: Style, op
     step.kind,
     `line ${step.line}`,
     ...(step.gate ? ['gate'] : []),
+    ...(step.condition ? ['conditional'] : []),
+    ...(step.scope ? [`on ${step.scope}`] : []),
     ...(step.kind === 'shell' && step.destructive.length > 0 ? ['destructive'] : []),
-    ...(step.kind === 'shell' && step.hazards.length > 0 ? ['flagged'] : []),
+    ...((step.kind === 'shell' || step.kind === 'manual') && (step.hazards?.length ?? 0) > 0 ? ['flagged'] : []),
     ...(step.dataRollback ? [step.dataRollback.requested ? 'data rollback: runs (--with-data-rollback)' : 'data rollback: optional, off unless asked'] : []),
     ...(step.linkedFrom ? [`from ${step.linkedFrom}`] : []),
   ];
   const label = `[${marks.join(', ')}]`;
-  const attention = step.kind === 'manual' || step.gate !== undefined || (step.kind === 'shell' && (step.destructive.length > 0 || step.hazards.length > 0));
+  const attention = step.kind === 'manual' || step.gate !== undefined || step.condition !== undefined || step.scope !== undefined || (step.kind === 'shell' && (step.destructive.length > 0 || step.hazards.length > 0));
   const left = options.notSelected?.get(step.number);
   const failing = options.predicted?.get(step.number);
   lines.push(`${indent}  ${style.bold(`${step.number}. ${step.title}`)}  ${attention ? style.yellow(label) : style.dim(label)}${left ? `  ${style.yellow(left)}` : ''}`);
   const pad = `${indent}       `;
   if (failing && !left) lines.push(style.red(`${pad}will fail: ${failing}`));
+  if (step.condition) lines.push(style.yellow(`${pad}condition: ${step.condition} — ${CONDITION_RULE[step.kind]}`));
+  if (step.scope) lines.push(style.yellow(`${pad}runs on: ${step.scope} — ${SCOPE_RULE[step.kind]}`));
   for (const note of step.notes) lines.push(style.dim(`${pad}${note}`));
   if (step.kind === 'shell') {
     for (const line of step.script.split('\n')) lines.push(`${indent}     ${style.cyan('│')} ${line}`);
@@ -182,6 +204,7 @@ function formatStep(step: PlanStep, steps: readonly PlanStep[], style: Style, op
   } else if (step.kind === 'manual') {
     for (const item of step.items) lines.push(`${indent}     [ ] ${item}`);
     if (step.code) for (const line of step.code.text.split('\n')) lines.push(style.dim(`${indent}     ┆ ${line}`));
+    for (const hazard of step.hazards ?? []) lines.push(style.yellow(`${pad}flagged (line ${hazard.line}): ${hazard.reason}; ${hazard.fix}`));
     if (step.mislabelled) lines.push(style.yellow(`${pad}the ${step.mislabelled.language} block (line ${step.mislabelled.line}) holds a shell command: not run; label it bash if it should run`));
     if (step.foreign) lines.push(style.yellow(`${pad}line ${step.foreign.line} is typed into ${step.foreign.kind === 'prompt' ? "another program's console" : 'an HTTP console'}, not bash: not run`));
   } else {

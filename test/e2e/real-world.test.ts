@@ -26,6 +26,8 @@ interface JsonStep {
   notes?: string[];
   parameters?: unknown[];
   options?: { letter: string; title: string; steps: JsonStep[] }[];
+  condition?: string | null;
+  scope?: string | null;
 }
 
 function outline(steps: JsonStep[], pad: string, out: string[]): string[] {
@@ -38,6 +40,8 @@ function outline(steps: JsonStep[], pad: string, out: string[]): string[] {
       step.output.length ? 'output' : '',
       step.kind === 'manual' && step.code ? `code ${step.code.language}` : '',
       step.mislabelled ? 'mislabelled' : '',
+      step.condition ? `${step.condition.split(' ').slice(0, 4).join(' ')}…` : '',
+      step.scope ? `on ${step.scope}` : '',
     ].filter(Boolean);
     out.push(`${pad}${step.kind} ${step.title.slice(0, 60)}${marks.length ? ` [${marks.join(', ')}]` : ''}`);
     for (const option of step.options ?? []) {
@@ -144,7 +148,7 @@ const cases = [
       '      shell When you run Podman on a Red Hat-compatible Linux distributi',
       '    c) Leave out the -f flag so that an existing index is not overw',
       '      shell Leave out the -f flag so that an existing index is not overw',
-      '  manual If you changed your password since the dump was taken, sign ',
+      '  manual Sign in with the old one [if you changed your…]',
       'PATH Manual Update',
       '  choice A restore needs the files of your originals folder and a cop',
       '    a) with backup copies of both the storage and the originals fol',
@@ -171,37 +175,37 @@ const cases = [
       '    a) SQLite',
       '      manual SQLite',
       '    b) Embedded etcd',
-      '      shell If the cluster is running and the Kubernetes API is reachabl',
-      '      shell On each node, stop the K3s service and all running pod proce',
-      '      choice On each node, roll the K3s binary back to the previous versi',
+      '      shell Stop the workloads gracefully by draining all nodes [if the cluster is…]',
+      '      shell On each node, stop the K3s service and all running pod proce [on each node]',
+      '      choice On each node, roll the K3s binary back to the previous versi [on each node]',
       '        a) Clusters with Internet Access',
-      '          choice Clusters with Internet Access',
+      '          choice Clusters with Internet Access [on each node]',
       '            a) Server nodes',
-      '              shell Server nodes',
+      '              shell Server nodes [on server nodes]',
       '            b) Agent nodes',
-      '              shell Agent nodes',
+      '              shell Agent nodes [on agent nodes]',
       '        b) Air-gapped Clusters',
-      '          manual Air-gapped Clusters',
-      '      shell On the first server node, or the node without a server: entr [destructive]',
-      '      shell Start the K3s service on the first server node',
-      '      shell On the other server nodes, remove the K3s database directory [destructive]',
-      '      shell Start the K3s service on the other server nodes',
-      '      shell Start the K3s service on all agent nodes',
+      '          manual Air-gapped Clusters [on each node]',
+      '      shell On the first server node, or the node without a server: entr [destructive, on the first server node]',
+      '      shell Start the K3s service on the first server node [on the first server node]',
+      '      shell On the other server nodes, remove the K3s database directory [destructive, on the other server nodes]',
+      '      shell Start the K3s service on the other server nodes [on the other server nodes]',
+      '      shell Start the K3s service on all agent nodes [on all agent nodes]',
       '      manual Check the K3s service status with systemctl status k3s.',
       '    c) External Database',
-      '      shell If the cluster is running and the Kubernetes API is reachabl',
-      '      shell On each node, stop the K3s service and all running pod proce',
+      '      shell Stop the workloads gracefully by draining all nodes [if the cluster is…]',
+      '      shell On each node, stop the K3s service and all running pod proce [on each node]',
       '      shell Restore a database snapshot taken before the K3s upgrade and [destructive, flagged]',
-      '      choice On each node, roll the K3s binary back to the previous versi',
+      '      choice On each node, roll the K3s binary back to the previous versi [on each node]',
       '        a) Clusters with Internet Access',
-      '          choice Clusters with Internet Access',
+      '          choice Clusters with Internet Access [on each node]',
       '            a) Server nodes',
-      '              shell Server nodes',
+      '              shell Server nodes [on server nodes]',
       '            b) Agent nodes',
-      '              shell Agent nodes',
+      '              shell Agent nodes [on agent nodes]',
       '        b) Air-gapped Clusters',
-      '          manual Air-gapped Clusters',
-      '      shell Start the K3s service on each node',
+      '          manual Air-gapped Clusters [on each node]',
+      '      shell Start the K3s service on each node [on each node]',
       '      manual Check the K3s service status with systemctl status k3s.',
       '  manual Verification',
     ],
@@ -225,17 +229,16 @@ const cases = [
       '      shell Set the environment variable POSTGRES_SECRET_MANIFEST to poi',
       '    b) From a previous automatic Postgres backup',
       '      shell Check for available backups [output]',
+      '      shell Set these environment variables to the names of the backup f',
       '      shell Download the .psql file for the postgres backup',
       '      shell Download the .manifest file for the SLS backup',
       '      shell Set environment variables to the full paths of the .psql and',
       '  shell Verify the POSTGRES_SQL_FILE and POSTGRES_SECRET_MANIFEST en [output]',
-      '  shell Re-run the SLS loader job [destructive]',
+      '  shell Re-run the SLS loader job',
       '  shell Determine the leader of the Postgres cluster [output]',
-      '  shell Determine the database schema version of the running SLS dat [flagged, output]',
-      '  shell Determine the database schema version of the running SLS dat [gate, output]',
+      '  shell Determine the database schema version of the running SLS dat [gate, flagged, output]',
       '  shell Restore the database from the backup with the restore_sls_po [destructive]',
       '  manual Check the health of the SLS Postgres cluster by running the ',
-      '  shell Verify that the service is functional [output]',
       '  shell Verify that the service is functional [output]',
     ],
     facts: { parameters: ['POSTGRES_SQL_FILE', 'POSTGRES_SECRET_MANIFEST', 'POSTGRES_SECRET_MANIFEST_NAME', 'POSTGRES_SQL_FILE_NAME'], flags: [], prometheus: 'http://127.0.0.1:9090', checks: [] },
@@ -268,23 +271,24 @@ const cases = [
       '      shell pip',
       '    b) Debian',
       '      shell Debian',
+      '  manual Restart Synapse Homeserver',
       'PATH Rolling back to v1.25.0 after a failed upgrade',
       '  shell Disable feature flag',
       '  manual Stop the server',
-      '  manual Decrease the schema version in the database [code sql]',
-      '  manual Delete the ignored users & chain cover data [code sql]',
-      '  choice Choose one',
+      '  manual Decrease the schema version in the database [flagged, code sql]',
+      '  manual Delete the ignored users & chain cover data [flagged, code sql]',
+      '  choice Delete the ignored users & chain cover data: choose one',
       '    a) For PostgreSQL run',
-      '      manual For PostgreSQL run [code sql]',
+      '      manual For PostgreSQL run [flagged, code sql]',
       '    b) For SQLite run',
-      '      manual For SQLite run [code sql]',
-      '  manual Mark the deltas as not run (so they will re-run on upgrade). [code sql]',
-      '  manual Downgrade Synapse itself, following the instructions for you',
-      '  choice In general you need to undo whatever the upgrade changed, fo',
+      '      manual For SQLite run [flagged, code sql]',
+      '  manual Mark the deltas as not run (so they will re-run on upgrade). [flagged, code sql]',
+      '  choice Downgrade Synapse itself',
       '    a) pip',
       '      shell pip',
       '    b) Debian',
       '      shell Debian',
+      '  manual Restart Synapse Homeserver',
     ],
     facts: {
       parameters: ['version', 'stretch'],
@@ -365,15 +369,59 @@ describe('what a run of a real-world note would run', () => {
     expect(plan.paths[0].steps[2].notes[0]).toMatch(/^The examples use the newer docker compose command\./);
   });
 
+  it('58: the v1.25.0 path ends with the generic downgrade, 1.25.0 filled in, then the restart; the sql is typed into a console', async () => {
+    const plan = await show('58_01a_synapse_schema_rollback.md');
+    const [generic, release] = plan.paths;
+    expect(generic.steps[1].options.map((option: { steps: JsonStep[] }) => option.steps[0]!.script)).toEqual([
+      'source env/bin/activate\n# replace `1.3.0` accordingly:\npip install matrix-synapse==<version>',
+      '# replace `1.3.0` and `stretch` accordingly:\nwget https://packages.matrix.org/debian/pool/main/m/matrix-synapse-py3/matrix-synapse-py3_<version>+<stretch>1_amd64.deb\ndpkg -i matrix-synapse-py3_<version>+<stretch>1_amd64.deb',
+    ]);
+    const downgrade = release.steps.at(-2);
+    expect(downgrade.options.map((option: { steps: JsonStep[] }) => option.steps[0]!.script)).toEqual([
+      'source env/bin/activate\n# replace `1.3.0` accordingly:\npip install matrix-synapse==1.25.0',
+      '# replace `1.3.0` and `stretch` accordingly:\nwget https://packages.matrix.org/debian/pool/main/m/matrix-synapse-py3/matrix-synapse-py3_1.25.0+<stretch>1_amd64.deb\ndpkg -i matrix-synapse-py3_1.25.0+<stretch>1_amd64.deb',
+    ]);
+    expect(downgrade.notes[0]).toMatch(/^Downgrade Synapse itself, following the instructions .* "Rolling back to older versions" section above\./);
+    // The compatibility paragraph and the table are notes of the generic choice; the HTML comment is nowhere.
+    expect(generic.steps[1].notes).toHaveLength(2);
+    expect(JSON.stringify(plan)).not.toContain('REPLACE_WITH_SCHEMA_VERSIONS');
+    expect(release.steps[2].hazards[0].reason).toBe('typed into an interactive database console (psql, mysql, sqlite3, …)');
+    expect(release.steps.at(-1).items[0]).toMatch(/^Restart Synapse Homeserver so that it runs the version just installed/);
+  });
+
+  it('58: --yes on the v1.25.0 path needs no <version> (the path names it) but still the codename for Debian', async () => {
+    // Refused before any step runs (exit 2): nothing is run here.
+    const release = await runCli(['rollback', `${dir}58_01a_synapse_schema_rollback.md`, '--yes', '--path', '2', '--choose', 'Downgrade=b']);
+    expect([release.exitCode, release.stderr.trim()]).toEqual([2, 'runbook: the steps need <stretch>: give --set stretch=VALUE']);
+    const generic = await runCli(['rollback', `${dir}58_01a_synapse_schema_rollback.md`, '--yes', '--path', '1', '--choose', '2=b']);
+    expect([generic.exitCode, generic.stderr.trim()]).toEqual([2, 'runbook: the steps need <version>, <stretch>: give --set version=VALUE --set stretch=VALUE']);
+  });
+
   it('56: ncn# prompts stripped, output left out of the scripts, the gate after the schema comparison', async () => {
     const plan = await show('56_01a_cray_sls_postgres_restore.md');
     const steps = plan.paths[0].steps;
+    // The listing, then the names read from it, then the downloads: each its own step.
+    expect(steps[2].options[1].steps.map((step: JsonStep) => step.script)).toEqual([
+      `cray artifacts list postgres-backup --format json | jq -r '.artifacts[].Key | select(contains("sls"))'`,
+      'export POSTGRES_SECRET_MANIFEST_NAME=<POSTGRES_SECRET_MANIFEST_NAME>\nexport POSTGRES_SQL_FILE_NAME=<POSTGRES_SQL_FILE_NAME>',
+      'cray artifacts get postgres-backup "$POSTGRES_SQL_FILE_NAME" "$POSTGRES_SQL_FILE_NAME"',
+      'cray artifacts get postgres-backup "$POSTGRES_SECRET_MANIFEST_NAME" "$POSTGRES_SECRET_MANIFEST_NAME"',
+      'export POSTGRES_SQL_FILE=$(realpath "$POSTGRES_SQL_FILE_NAME")\nexport POSTGRES_SECRET_MANIFEST=$(realpath "$POSTGRES_SECRET_MANIFEST_NAME")',
+    ]);
+    // Re-creating the loader Job from its own definition re-runs it: not destructive (command-hazards.ts rerunsJob).
+    expect(steps[4].destructive).toEqual([]);
+    // Both schema queries are one step, their example outputs under it, the gate after them.
+    expect(steps[6].script).toBe(
+      `kubectl exec $POSTGRES_LEADER -n services -c postgres -it -- bash -c "psql -U slsuser -d sls -c 'SELECT * FROM schema_migrations'"\ncat "$POSTGRES_SQL_FILE" | grep "COPY public.schema_migrations" -A 2`,
+    );
+    expect(steps[6].output).toEqual([' version | dirty', '---------+-------', '       3 | f', '(1 row)', 'COPY public.schema_migrations (version, dirty) FROM stdin;', '3       f', '\\.']);
+    expect(steps[9].script).toBe('cray sls version list\ncray sls hardware list --format json | jq .[].Xname | wc -l\ncray sls networks list --format json | jq -r .[].Name');
     expect(steps[3].script).toBe('echo "$POSTGRES_SQL_FILE"\necho "$POSTGRES_SECRET_MANIFEST"');
     expect(steps[3].output).toEqual([
       '/root/cray-sls-postgres-backup_2021-07-07_16-39-44/cray-sls-postgres-backup_2021-07-07_16-39-44.psql',
       '/root/cray-sls-postgres-backup_2021-07-07_16-39-44/cray-sls-postgres-backup_2021-07-07_16-39-44.manifest',
     ]);
-    expect(steps[7].gate).toBe('If the two schema versions match, go on to the next step. If they do not, this Postgres backup does not fit the SLS instance that is running now.');
+    expect(steps[6].gate).toBe('If the two schema versions match, go on to the next step. If they do not, this Postgres backup does not fit the SLS instance that is running now.');
   });
 
   it('57: chat messages in unlabelled fences are never shell; the free-text parameter is listed, not required', async () => {

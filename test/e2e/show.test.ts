@@ -217,6 +217,8 @@ describe('--json', () => {
       gate: null,
       dataRollback: null,
       linkedFrom: null,
+      scope: null,
+      condition: null,
       script: "sed -i 's/USE_NEW_METRICS_EXPORTER=true/USE_NEW_METRICS_EXPORTER=false/' ~/work/infra/.env.infra\ngrep USE_NEW_METRICS_EXPORTER ~/work/infra/.env.infra",
       flags: ['USE_NEW_METRICS_EXPORTER'],
       parameters: [],
@@ -234,10 +236,14 @@ describe('--json', () => {
       gate: null,
       dataRollback: null,
       linkedFrom: null,
+      scope: null,
+      condition: null,
       items: ['Post to #ops-shared with the incident id', 'Update incident log'],
       code: null,
       mislabelled: null,
+      foreign: null,
       parameters: [],
+      hazards: [],
     });
     expect(plan.checks).toEqual([
       {

@@ -21,6 +21,8 @@ interface JsonStep {
   destructive?: { command: string }[];
   hazards?: { command: string; reason: string }[];
   options?: { steps: JsonStep[] }[];
+  condition?: string | null;
+  scope?: string | null;
 }
 
 /** The steps of the path a run takes, or of every path (`all`). */
@@ -84,6 +86,34 @@ describe('console transcripts (D7, W14, W19)', () => {
   });
 });
 
+describe('blocks reserved for a condition (D7, D8, D9)', () => {
+  it('86_01a run under --yes: the "Only if the volume is corrupt" wipe never runs, the steps around it do, and the run is incomplete naming the condition', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-d9-'));
+    temps.push(dir);
+    mkdirSync(join(dir, 'bin'));
+    for (const command of ['kubectl', 'rm']) {
+      writeFileSync(join(dir, 'bin', command), `#!/bin/sh\necho "${command} $*" >> '${dir}/calls.log'\nexit 0\n`);
+      chmodSync(join(dir, 'bin', command), 0o755);
+    }
+    const result = await runCli(['rollback', `${unseen}86_01a_blockquote_fence.md`, '--yes', '--no-verify'], { cwd: dir, env: { HOME: dir, PATH: `${dir}/bin:${process.env.PATH}` } });
+    expect(readFileSync(join(dir, 'calls.log'), 'utf8')).toBe('kubectl rollout undo deployment/probe\nkubectl get pods -l app=probe\n');
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout + result.stderr).toContain('condition not checked: only if the volume is corrupt');
+    expect(result.stdout + result.stderr).toMatch(/not complete/);
+  });
+
+  it.each([
+    { note: '88_01a_html_blocks.md', title: 'Emergency only: wipe the cache', condition: 'emergency only' },
+    { note: '91_01a_do_not_run.md', title: 'Do not run the following unless the database team asks for it; it drops the new table', condition: 'unless the database team asks for it' },
+    { note: '86_01a_blockquote_fence.md', title: 'Wipe it and let it resync.', condition: 'only if the volume is corrupt' },
+  ])('$note: the reserved block is a destructive shell step with its condition in the plan', async ({ note, title, condition }) => {
+    const conditional = shellSteps(await steps(note, true)).filter((step) => step.condition);
+    expect(conditional.map((step) => [step.title, step.condition, step.destructive?.length])).toEqual([[title, condition, 1]]);
+    const dry = await runCli(['rollback', `${unseen}${note}`, '--dry-run']);
+    expect(dry.stdout).toContain(`condition: ${condition} — runs only if you confirm it holds (asked on its own, default no); unattended runs never run it and end incomplete`);
+  });
+});
+
 /** Every shell step of a plan, choices flattened. */
 function shellSteps(list: JsonStep[]): JsonStep[] {
   return list.flatMap((step) => (step.kind === 'shell' ? [step] : (step.options ?? []).flatMap((option) => shellSteps(option.steps))));
@@ -101,7 +131,8 @@ describe('command hazards (W17, W20, W23, W24, W25)', () => {
   });
 
   it('79_01x flags every command as never exiting or needing a terminal, and marks none destructive', async () => {
-    const plan = await steps('79_01x_terminal_catalogue.md');
+    // The catalogue's `apt install probe=1.2.3` is followed by no restart: runbook adds a manual one (restart-after-install.ts).
+    const plan = (await steps('79_01x_terminal_catalogue.md')).filter((step) => step.kind === 'shell');
     expect(plan).toHaveLength(28);
     for (const step of plan) {
       expect(step.hazards, `${step.title}: ${step.script}`).toHaveLength(1);
@@ -115,10 +146,10 @@ describe('command hazards (W17, W20, W23, W24, W25)', () => {
     for (const step of downs) expect(step.destructive?.map((entry) => entry.command)).toEqual([expect.stringMatching(/^docker-compose (?:--file|-f) \S+ down .*--volumes/)]);
   });
 
-  it('97_01a: the conditional `rabbitmqctl purge_queue` under a :::danger is never a shell step (the catalogue marks it destructive: command-hazards.test.ts)', async () => {
+  it('97_01a: the `rabbitmqctl purge_queue` under a :::danger runs only under its condition, and is destructive', async () => {
     const all = await steps('97_01a_myst_docusaurus.md', true);
-    expect(shellSteps(all).filter((step) => step.script?.includes('purge_queue'))).toEqual([]);
-    expect(all.find((step) => step.title === 'Clear the queue')?.kind).toBe('manual');
+    const purge = shellSteps(all).filter((step) => step.script?.includes('purge_queue'));
+    expect(purge.map((step) => [step.title, step.condition, step.destructive?.length])).toEqual([['Clear the queue', 'only when the queue holds poisoned messages', 1]]);
   });
 
   it('78_01a: `sudo su - probe` is flagged, and `STEP=1` is not read as a flag', async () => {
@@ -150,14 +181,17 @@ describe('alternatives the text implies run one at a time (D4, D5)', () => {
     const done = ['--done', '1', '--done', '2', '--done', '13'];
     const result = await runCli(['rollback', note, '--yes', '--no-verify', '--state-dir', join(dir, 'state'), '--choose', '3=self', '--choose', '14=sysv', ...done], { cwd: dir, env });
     expect(result.stderr).toBe('');
+    // Pausing Sidekiq ("Optional. If you have existing job logs, …") and starting it again ("If you
+    // opted to pause …") run only under their conditions: never unattended, and the run is incomplete.
     expect(readFileSync(log, 'utf8').split('\n')).toEqual([
-      'sudo systemctl stop gitlab-sidekiq',
       'sudo service gitlab restart',
       'sudo rsync -avzh --remove-source-files --ignore-existing --progress /mnt/gitlab-ci/builds/ /home/git/gitlab/builds/',
-      'sudo systemctl start gitlab-sidekiq',
       'sudo rm -rf /mnt/gitlab-ci/builds',
       '',
     ]);
+    expect(result.stdout).toContain('condition not checked: if you have existing job logs');
+    expect(result.stdout).toContain('condition not checked: if you opted to pause the continuous integration data processing');
+    expect(result.exitCode).toBe(1);
   });
 
   it('72_01a: the plan shows the install types as one choice and the init systems as choices inside it', async () => {
@@ -172,5 +206,29 @@ describe('alternatives the text implies run one at a time (D4, D5)', () => {
       'sudo rm -rf /mnt/gitlab-ci/builds',
     ]);
     expect(source!.steps.map((step) => `${step.kind} ${(step.options ?? []).length}`)).toEqual(['choice 2', 'manual 0', 'choice 2', 'shell 0', 'choice 2', 'shell 0']);
+  });
+
+  it('67_01b: "If Docker Compose:" / "If Kubernetes:" over unfenced commands is a choice shown line by line; its parameters are listed, nothing runs', async () => {
+    const result = await runCli(['show', `${unseen}67_01b_golden_rollback_procedure.md`, '--json']);
+    const plan = JSON.parse(result.stdout) as { parameters: { name: string; lines: number[] }[]; paths: { steps: (JsonStep & { code?: { text: string } })[] }[] };
+    const execution = plan.paths[0]!.steps.find((step) => step.title === 'Execution')!;
+    expect(execution.kind).toBe('choice');
+    expect(execution.options!.map((option) => option.steps.map((step) => [step.kind, (step as { code?: { text: string } }).code?.text]))).toEqual([
+      [['manual', 'docker compose pull <previous-tag>\ndocker compose up -d']],
+      [['manual', 'kubectl rollout undo deployment/<service>']],
+    ]);
+    expect(plan.parameters.map((parameter) => [parameter.name, parameter.lines])).toEqual([
+      ['previous-tag', [43]],
+      ['service', [48]],
+    ]);
+    expect(shellSteps(plan.paths[0]!.steps)).toEqual([]);
+  });
+
+  it('70_01a: "If you changed images, prefer:" makes the restart a choice of two, the plain `up -d` taken by default', async () => {
+    const result = await runCli(['show', `${unseen}70_01a_compose_rollback_ordering.md`, '--json']);
+    const plan = JSON.parse(result.stdout) as { paths: { steps: (JsonStep & { chosen?: number; items?: string[] })[] }[] };
+    const restart = plan.paths[0]!.steps.find((step) => step.title === 'Restart services')!;
+    expect([restart.kind, restart.chosen]).toEqual(['choice', 0]);
+    expect(restart.options!.map((option) => option.steps.map((step) => (step as { items?: string[] }).items))).toEqual([[['docker compose up -d']], [['docker compose up -d --force-recreate']]]);
   });
 });

@@ -61,3 +61,39 @@ describe('lines typed into another console are never bash (D1, D5)', () => {
     expect(drop.foreign).toMatchObject({ line: 48, kind: 'http', text: 'DELETE my-index' });
   });
 });
+
+describe('ways of doing one thing are alternatives, never run one after another (D2, D3)', () => {
+  it('104: each "Reset by/to …" strategy is its own path; a path runs the preview and exactly one --execute', async () => {
+    const json = await plan('104_01a_kafka_offset_reset.md');
+    expect(json.paths.map((path) => path.title)).toEqual(['Reset by shifting the offset', 'Reset by duration', 'Reset to the beginning', 'Reset to a date-time']);
+    for (const path of json.paths) {
+      const run = allSteps(path.steps).flatMap((step) => (step.script === undefined ? [] : [step.script]));
+      expect(run.filter((script) => script.includes('--dry-run'))).toHaveLength(1);
+      expect(run.filter((script) => script.includes('--execute'))).toHaveLength(1);
+    }
+  });
+
+  it('105: Console / Command line / YAML are three paths; none runs both gcloud routes', async () => {
+    const json = await plan('105_01a_cloud_run_traffic_rollback.md');
+    expect(json.paths.map((path) => path.title)).toEqual(['Console', 'Command line', 'YAML']);
+    for (const path of json.paths) {
+      const run = allSteps(path.steps)
+        .flatMap((step) => (step.script === undefined ? [] : [step.script]))
+        .join('\n');
+      expect(run.includes('update-traffic') && run.includes('services replace')).toBe(false);
+    }
+  });
+});
+
+describe('prompts of other manuals (W1)', () => {
+  it("101: the MySQL manual's `$> ` is a prompt: the three mysqlbinlog commands are shell steps, the replays flagged (`mysql -p`)", async () => {
+    const json = await plan('101_01a_mysql_binlog_pitr.md');
+    const shell = json.paths[0]!.steps.filter((step) => step.kind === 'shell');
+    expect(shell.map((step) => step.script!.split('\n')[0])).toEqual([
+      'mysqlbinlog --start-datetime="2020-05-27 12:59:00" --stop-datetime="2020-05-27 13:06:00" \\',
+      'mysqlbinlog --start-position=155 --stop-position=232 /var/lib/mysql/bin.123456 \\',
+      'mysqlbinlog --start-position=355 /var/lib/mysql/bin.123456 \\',
+    ]);
+    expect(shell.map((step) => (step as { hazards?: unknown[] }).hazards?.length ?? 0)).toEqual([0, 1, 1]);
+  });
+});

@@ -401,4 +401,57 @@ describe('executeSteps', () => {
       expect(declined.events.find((event) => event.type === 'step-finished')).toMatchObject({ result: 'skipped', message: 'data migration not rolled back (the operator chose not to)' });
     });
   });
+
+  describe('steps under a condition, steps meant for other machines', () => {
+    const wipe: PlanShellStep = {
+      ...shell(2, 'rm -rf /var/lib/x'),
+      condition: 'only if the volume is corrupt',
+      destructive: [{ line: 21, command: 'rm -rf /var/lib/x', reason: 'deletes `/var/lib/x` recursively', fix: 'check first' }],
+    };
+    const elsewhere: PlanShellStep = { ...shell(2, 'systemctl start k3s'), scope: 'the other server nodes' };
+
+    it('unattended: a conditional step is never run; the steps after it are, and the message names the unchecked condition', async () => {
+      const result = await execute([shell(1, 'make stop'), wipe, shell(3, 'make start')], { options: { unattended: true } });
+      expect(result.error).toBeUndefined();
+      expect(result.runs.map((run) => run.script)).toEqual(['make stop', 'make start']);
+      expect(result.events.find((event) => event.type === 'step-finished' && event.step === 2)).toMatchObject({
+        result: 'not-selected',
+        message: "condition not checked: only if the volume is corrupt (runs only on an operator's yes; run interactively)",
+      });
+    });
+
+    it('interactive: a conditional step is asked on its own even after "continue all"; "no" skips it as "does not hold", "yes" runs it without a second question', async () => {
+      const declined = await execute([shell(1, 'make stop'), wipe, shell(3, 'make start')], { answers: ['continue-all', 'skip'] });
+      expect(declined.asked).toEqual(['Run step 1?', 'Step 2 runs only under a condition: "only if the volume is corrupt" (it deletes or overwrites data or state) — does it hold?']);
+      expect(declined.runs.map((run) => run.script)).toEqual(['make stop', 'make start']);
+      expect(declined.events.find((event) => event.type === 'step-finished' && event.step === 2)).toMatchObject({
+        result: 'skipped',
+        message: 'not run: the operator said its condition does not hold: only if the volume is corrupt',
+      });
+      expect(declined.shown).toContain('2 show: condition: only if the volume is corrupt');
+      const confirmed = await execute([wipe], { answers: ['run'] });
+      expect(confirmed.asked).toHaveLength(1);
+      expect(confirmed.runs.map((run) => run.script)).toEqual(['rm -rf /var/lib/x']);
+    });
+
+    it('unattended: a step meant for other machines is not run and never reported done; the run stops there as incomplete', async () => {
+      const result = await execute([shell(1, 'make stop'), elsewhere, shell(3, 'make start')], { options: { unattended: true } });
+      expect(result.error).toBeInstanceOf(IncompleteError);
+      expect((result.error as Error).message).toBe(
+        'stopped before step 2 "Step 2": it runs on the other server nodes, and runbook runs on this machine only; do it there by hand, then resume on a terminal and answer that it was done there, or run the rollback interactively',
+      );
+      expect(result.runs.map((run) => run.script)).toEqual(['make stop']);
+      expect(result.summary).toContain('2 → needs-person');
+    });
+
+    it('interactive: a step meant for other machines says where it runs and asks whether to run it here; "done there" records it acknowledged, not run', async () => {
+      const there = await execute([elsewhere, shell(3, 'make start')], { answers: ['done-there', 'run'] });
+      expect(there.asked[0]).toBe('Step 2 runs on: the other server nodes — run it here?');
+      expect(there.runs.map((run) => run.script)).toEqual(['make start']);
+      expect(there.events.find((event) => event.type === 'step-finished' && event.step === 2)).toMatchObject({ result: 'acknowledged', message: 'done by hand on the other server nodes (the operator said so)' });
+      const here = await execute([elsewhere], { answers: ['run'] });
+      expect(here.runs.map((run) => run.script)).toEqual(['systemctl start k3s']);
+      expect(here.shown).toContain('2 show: runs on: the other server nodes');
+    });
+  });
 });

@@ -140,4 +140,14 @@ describe('planToAnsible', () => {
       rmSync(home, { recursive: true, force: true });
     }
   });
+
+  it('puts a step under a condition behind its own variable, off by default, so a playbook never runs it unasked', () => {
+    const unseen = new URL('../fixtures/unseen/', import.meta.url);
+    const play = planToAnsible(plan('86_01a_blockquote_fence.md', unseen));
+    expect(play).toContain('    # step 2 runs only under a condition: only if the volume is corrupt\n    runbook_condition_2: false\n');
+    const wipe = play.slice(play.indexOf('- name: "2.'), play.indexOf('- name: "3.'));
+    expect(wipe).toContain('rm -rf /var/lib/probe/data');
+    expect(wipe).toContain('      when:\n        - "runbook_condition_2 | bool"\n');
+    expect(play.slice(play.indexOf('- name: "3.'))).not.toContain('when:');
+  });
 });

@@ -36,6 +36,26 @@ describe('hazard lint: file:line and what to do', () => {
     expect(lines(fixture)).toEqual(expected);
   });
 
+  it('74_01a/b: a command left in a heading with no block under it (plain or as a code span); a checklist line is not one', () => {
+    for (const fixture of ['74_01a_command_in_title.md', '74_01b_command_in_title_code_span.md']) {
+      const messages = lintHazards(parseFixture(fixture, new URL('../fixtures/unseen/', import.meta.url))).map((problem) => `${problem.line}: ${problem.message}`);
+      expect(messages[0]).toBe(
+        '11: step "Run kubectl rollout undo deployment/probe": the command `kubectl rollout undo deployment/probe` is only in the heading, so runbook does not run it: put it in a bash block under the heading',
+      );
+    }
+    const checklist = lintHazards(parseFixture('73_01b_terraform_backend_rollback.md', new URL('../fixtures/unseen/', import.meta.url)));
+    expect(checklist.filter((problem) => problem.message.includes('only in the heading'))).toEqual([]);
+  });
+
+  it('75_01a: characters pasted from a web page that bash reads as something else, each on its line', () => {
+    const messages = lintHazards(parseFixture('75_01a_copy_paste_unicode.md', new URL('../fixtures/unseen/', import.meta.url))).map((problem) => `${problem.line}: ${problem.message}`);
+    expect(messages).toEqual([
+      '13: step "Undo" has a no-break space (U+00A0), which bash does not take as a space (it becomes part of a word): replace it with a space',
+      '17: step "Annotate" has curly quotes (‘ ’ “ ”), which are not shell quotes (they become part of the words): use \' or "',
+      '21: step "Restart" has a dash (– or —) where an option\'s -- or - belongs: type it as --',
+    ]);
+  });
+
   it('says what each never-exiting or terminal-bound command does and what to do instead', () => {
     const messages = lintHazards(parseFixture('hazards.md')).map((problem) => problem.message);
     expect(messages[0]).toBe('step "Watch": `kubectl get pods -w` never exits (`--watch`): drop `--watch`, or wait with `kubectl wait … --timeout=…`; watch it by hand');

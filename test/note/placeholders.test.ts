@@ -47,6 +47,7 @@ describe('operator parameters', () => {
     { line: 'make restart < /dev/null > out.log', parameters: [] },
     { line: 'cat <<EOF', parameters: [] },
     { line: 'echo a<b>c', parameters: [] },
+    { line: 'wget https://x/pool/pkg-py3_<version>+<codename>1_amd64.deb', parameters: ['version', 'codename'] },
     { line: 'echo ok # <not-a-parameter>', parameters: [] },
   ])('$line', ({ line, parameters }) => {
     expect(texts(findParameters(line))).toEqual(parameters);

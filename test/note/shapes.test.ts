@@ -18,12 +18,14 @@ function outline(steps: Step[], depth = 0): string[] {
     const marks = [
       step.gate ? 'gate' : '',
       step.kind === 'shell' && step.destructive.length > 0 ? 'destructive' : '',
-      step.kind === 'shell' && step.hazards.length > 0 ? 'flagged' : '',
+      (step.kind === 'shell' || step.kind === 'manual') && (step.hazards?.length ?? 0) > 0 ? 'flagged' : '',
       step.dataRollback ? 'data-rollback' : '',
       step.output?.length ? `output ${step.output.length}` : '',
       step.kind === 'manual' && step.code ? `code ${step.code.language}` : '',
       step.kind === 'manual' && step.mislabelled ? 'mislabelled' : '',
       step.kind === 'manual' && step.foreign ? `foreign ${step.foreign.kind} line ${step.foreign.line}` : '',
+      step.condition ? `condition: ${step.condition}` : '',
+      step.scope ? `on: ${step.scope}` : '',
     ].filter(Boolean);
     const head = `${pad}${step.kind} ${step.title}${marks.length > 0 ? ` [${marks.join(', ')}]` : ''}`;
     if (step.kind !== 'choice') return [head];
@@ -88,7 +90,8 @@ describe('sequence or alternatives, from what the text says', () => {
     {
       fixture: 'list-variants.md',
       why: 'labelled bullets naming tools (pip / Debian) are options',
-      paths: [{ title: 'Rollback Procedure', steps: ['choice Downgrade the package, one of', '  - pip', '    shell pip', '  - Debian', '    shell Debian'] }],
+      // Installing a pinned version restarts nothing: the running process keeps the old code (restart-after-install.ts).
+      paths: [{ title: 'Rollback Procedure', steps: ['choice Downgrade the package, one of', '  - pip', '    shell pip', '  - Debian', '    shell Debian', 'manual Restart List variants'] }],
     },
     {
       fixture: 'os-comments-in-block.md',
@@ -208,8 +211,8 @@ describe('sequence or alternatives, from what the text says', () => {
     },
     {
       fixture: 'role-headings-sequence.md',
-      why: '"On the primary" then "On the replicas" is a sequence (both are done): role words only make options in labelled bullets',
-      paths: [{ title: 'Rollback Procedure', steps: ['shell On the primary', 'shell On the replicas'] }],
+      why: '"On the primary" then "On the replicas" is a sequence (both are done), each step with the machines it is for: role words only make options in labelled bullets',
+      paths: [{ title: 'Rollback Procedure', steps: ['shell On the primary [on: the primary]', 'shell On the replicas [on: the replicas]'] }],
     },
   ])('$fixture: $why', ({ fixture, paths: expected }) => {
     expect(paths(parseFixture(fixture))).toEqual(expected);
@@ -348,13 +351,63 @@ describe('parameters the text says to replace, headings over checklists', () => 
       '  - CentOS',
       '    shell Find the build (CentOS)',
       'shell Install it (for example, 2.4.1) [flagged]',
+      'manual Restart Replace With',
       'shell Render',
       'shell Review the render [gate, flagged]',
     ]);
     const scripts = flattenSteps(steps).flatMap((step) => (step.kind === 'shell' ? [step.script.split('\n').at(-1)] : []));
     expect(scripts.slice(0, 3)).toEqual(['sudo apt-cache madison acme-<ee>', 'sudo dnf --showduplicates list acme-<ee>', 'sudo dnf install acme-<ee>-<version>-<ee>.0.<el9>.x86_64']);
     expect(steps[0]!.notes).toEqual(['Before you start, you need']);
-    expect(steps[3]!.notes).toEqual(['Render the cluster files again', 'For clusters on the new layout:']);
+    expect(steps[4]!.notes).toEqual(['Render the cluster files again', 'For clusters on the new layout:']);
+  });
+});
+
+describe('commands written without a fence (W3)', () => {
+  it('paragraphs of commands after "If …:" leads: a choice, each option a manual step showing its commands line by line, parameters found', () => {
+    const steps = parseFixture('unfenced-commands.md').rollback!.paths[0]!.steps;
+    expect(outline(steps)).toEqual(['choice Roll back the app', '  - If Docker Compose', '    manual If Docker Compose [code text]', '  - If Kubernetes', '    manual If Kubernetes [code text]', 'manual Tell the team']);
+    const options = steps[0]!.kind === 'choice' ? steps[0]!.options.map((option) => option.steps[0]!) : [];
+    expect(options.map((step) => step.kind === 'manual' && [step.code?.text, step.parameters?.map((parameter) => [parameter.name, parameter.line])])).toEqual([
+      ['docker compose pull <previous-tag>\ndocker compose up -d', [['previous-tag', 13]]],
+      ['kubectl rollout undo deployment/<service>', [['service', 18]]],
+    ]);
+    // A sentence that starts with a command name is prose, not a command.
+    expect(steps[1]!.notes).toEqual(['kubectl is back on the old version now.']);
+    const golden = outline(parseFixture('67_01b_golden_rollback_procedure.md', unseenDir).rollback!.paths[0]!.steps);
+    expect(golden.slice(golden.indexOf('choice Execution'), golden.indexOf('choice Execution') + 5)).toEqual([
+      'choice Execution',
+      '  - If Docker Compose',
+      '    manual If Docker Compose [code text]',
+      '  - If Kubernetes',
+      '    manual If Kubernetes [code text]',
+    ]);
+  });
+});
+
+describe('a variant the text prefers under a condition (W10)', () => {
+  it('"If …, prefer:" / "When …, rather run:" after a step make that step a choice, not one more step', () => {
+    expect(outline(parseFixture('preferred-variant.md').rollback!.paths[0]!.steps)).toEqual([
+      'choice Restart the services',
+      '  - Restart the services',
+      '    manual Restart the services',
+      '  - If you changed images, prefer',
+      '    manual docker compose up -d --force-recreate',
+      'choice Reload the proxy',
+      '  - Reload the proxy',
+      '    shell Reload the proxy',
+      '  - When the config file was replaced, rather run',
+      '    shell When the config file was replaced, rather run',
+      'shell Check it answers',
+    ]);
+    const compose = outline(parseFixture('70_01a_compose_rollback_ordering.md', unseenDir).rollback!.paths[0]!.steps);
+    const restart = compose.indexOf('choice Restart services');
+    expect(compose.slice(restart, restart + 5)).toEqual([
+      'choice Restart services',
+      '  - Restart services',
+      '    manual Restart services',
+      '  - If you changed images, prefer',
+      '    manual docker compose up -d --force-recreate',
+    ]);
   });
 });
 
@@ -401,7 +454,7 @@ describe('what a step is made of', () => {
   it('the fence label decides what runs; Runme excludeFromRunAll keeps a block out of the run', () => {
     expect(outline(parseFixture('fence-labels.md').rollback!.paths[0]!.steps)).toEqual([
       'manual Set the image [code yaml, mislabelled]',
-      'manual Fix the schema [code sql]',
+      'manual Fix the schema [flagged, code sql]',
       'shell Restart',
       'manual Undo the cache [code bash]',
       'manual Empty [code bash]',
@@ -594,10 +647,32 @@ describe('what a step is made of', () => {
       '    shell To roll back the cache to its last snapshot, run',
       '  - When you run it inside a container',
       '    shell When you run it inside a container',
-      'manual If you rotated a key after the snapshot was taken, enter the old key when a client asks for one',
+      'manual Enter the old key when a client asks for one [condition: if you rotated a key after the snapshot was taken]',
     ]);
     expect(steps[0]!.notes).toEqual(['The loader picks the newest snapshot in the spool folder.']);
     expect(steps[1]!.notes).toEqual(['Older releases call the tool cache-ctl.', 'When in doubt about a snapshot, contact the cache team.']);
+  });
+
+  it('a path titled "Rolling back to v2.3.0" ends with the steps it refers to, the version filled in, then a restart; sql is flagged for a console', () => {
+    const note = parseFixture('target-version-path.md');
+    expect(paths(note)).toEqual([
+      { title: 'Downgrading to an older release', steps: ['shell Install the release you are going back to', 'manual Restart Report Builder'] },
+      {
+        title: 'Rolling back to v2.3.0 after a failed migration',
+        steps: ['manual Put the settings schema back [flagged, code sql]', 'shell Install the older release', 'manual Restart Report Builder'],
+      },
+    ]);
+    const [generic, release] = note.rollback!.paths.map((path) => path.steps);
+    const scripts = [generic![0]!, release![1]!].map((step) => step.kind === 'shell' && [step.script.split('\n').at(-1), step.parameters.map((parameter) => parameter.name)]);
+    expect(scripts).toEqual([
+      ['pipx install --force report-builder==<version>', ['version']],
+      ['pipx install --force report-builder==2.3.0', []],
+    ]);
+    expect(release![0]!.kind === 'manual' && release![0]!.hazards?.map((hazard) => [hazard.line, hazard.reason])).toEqual([[23, 'typed into an interactive database console (psql, mysql, sqlite3, …)']]);
+  });
+
+  it('no restart is added when a later step starts the service again', () => {
+    expect(outline(parseFixture('install-then-start.md').rollback!.paths[0]!.steps)).toEqual(['shell Stop the relay', 'shell Install the previous package', 'shell Start it again']);
   });
 
   it('a mkdocs admonition with its body on the next line is a note, markup gone, labelled by its title', () => {
@@ -620,31 +695,39 @@ describe('what a step is made of', () => {
     expect(top[0]).toBe('choice Back up your data');
   });
 
-  it('blocks the text reserves (reference lists, "Never run … unless", "Only if …", "In an emergency") are shown, never run', () => {
+  it('a reference list is shown, never run; a block the text reserves for a condition ("Never run … unless", "Only if …", "In an emergency") is a conditional step', () => {
     expect(outline(parseFixture('held-back-blocks.md').rollback!.paths[0]!.steps)).toEqual([
       'shell Put the previous image back',
       'manual A few more commands you can use to inspect the deployment [code bash]',
-      'manual Never run the next block unless the storage team asks for it, it wipes the cache [code bash]',
-      'manual Only when the index is corrupt, drop it and let it rebuild [code bash]',
-      'manual In an emergency: purge the job queue [code bash]',
-      'manual Trim the logs [code bash]',
+      'shell Never run the next block unless the storage team asks for it, it wipes the cache [destructive, condition: unless the storage team asks for it]',
+      'shell Drop it and let it rebuild [destructive, condition: only when the index is corrupt]',
+      'shell In an emergency: purge the job queue [destructive, condition: in an emergency]',
+      'shell Trim the logs [destructive, condition: only if the disk is full]',
       'shell Check it answers',
     ]);
   });
 
-  it('unseen notes: the reference list, "Do not run … unless", <details> "Emergency only" and conditional admonitions never run', () => {
+  it('unseen notes: the reference list never runs; "Do not run … unless", <details> "Emergency only" and conditional admonitions run only under their condition', () => {
+    const all = (name: string) => flattenSteps(parseFixture(name, unseenDir).rollback!.paths.flatMap((path) => path.steps));
+    /** Scripts of the steps every run runs, and `condition → script` of the ones that run only under a condition. */
     const shells = (name: string) =>
-      flattenSteps(parseFixture(name, unseenDir).rollback!.paths.flatMap((path) => path.steps))
-        .flatMap((step) => (step.kind === 'shell' ? [step.script] : []))
+      all(name)
+        .flatMap((step) => (step.kind === 'shell' && !step.condition ? [step.script] : []))
         .join('\n');
+    const conditional = (name: string) => all(name).flatMap((step) => (step.kind === 'shell' && step.condition ? [`${step.condition} → ${step.script}`] : []));
     expect(shells('66_01a_helm_release_rollback.md')).not.toContain('helm uninstall');
+    expect(conditional('66_01a_helm_release_rollback.md')).toEqual([]);
     expect(shells('66_01a_helm_release_rollback.md')).toContain('helm rollback');
     expect(shells('91_01a_do_not_run.md')).not.toContain('DROP TABLE');
+    expect(conditional('91_01a_do_not_run.md')).toEqual(["unless the database team asks for it → psql -h 127.0.0.1 -U probe -c 'DROP TABLE probe_events_v2;'"]);
     expect(shells('91_01a_do_not_run.md')).toContain('systemctl restart probe');
     expect(shells('88_01a_html_blocks.md')).not.toContain('FLUSHALL');
+    expect(conditional('88_01a_html_blocks.md')).toEqual(['emergency only → redis-cli -h 127.0.0.1 FLUSHALL']);
     expect(shells('86_01a_blockquote_fence.md')).not.toContain('rm -rf');
+    expect(conditional('86_01a_blockquote_fence.md')).toEqual(['only if the volume is corrupt → rm -rf /var/lib/probe/data']);
     expect(shells('86_01a_blockquote_fence.md')).toContain('kubectl get pods');
     expect(shells('97_01a_myst_docusaurus.md')).not.toContain('purge_queue');
+    expect(conditional('97_01a_myst_docusaurus.md')).toEqual(['only when the queue holds poisoned messages → rabbitmqctl purge_queue probe-jobs']);
   });
 
   it('a "Rollback Data Migration" section anywhere is the optional last step; the forward --apply never is', () => {
@@ -680,7 +763,7 @@ describe('what a step is made of', () => {
       'manual Save the cache [code bash, foreign prompt line 11]',
       'manual Count the rows [code sh, foreign prompt line 17]',
       'manual Drop the index [code sh, foreign http line 23]',
-      'manual Restore it [code text, foreign http line 28]',
+      'manual Restore it [code text]',
       'shell Save again, from bash',
     ]);
     expect(steps.map((step) => (step.kind === 'manual' ? step.items[0] : ''))).toEqual([
@@ -690,5 +773,104 @@ describe('what a step is made of', () => {
       'Send from an HTTP console such as Kibana Dev Tools: line 28 is a request, not a shell command (not run by runbook)',
       '',
     ]);
+  });
+
+  it('sibling headings that only name an interface (Console / Command line / YAML) are tabs of one step (unseen2 D3)', () => {
+    expect(paths(parseFixture('interface-tabs.md'))).toEqual([
+      {
+        title: 'Rollback Procedure',
+        steps: [
+          'choice Send traffic back',
+          '  - Console',
+          '    manual Open the service page.',
+          '    manual Set the previous revision to 100%.',
+          '  - Command line',
+          '    shell Command line',
+          '  - YAML',
+          '    shell YAML',
+          'shell Check it',
+        ],
+      },
+    ]);
+  });
+
+  it('same verb, same command, other options: ways of one action; same options or another target: a sequence (unseen2 D2)', () => {
+    expect(paths(parseFixture('same-action-headings.md'))).toEqual([
+      {
+        title: 'Rollback Procedure',
+        steps: [
+          'shell Stop the consumers',
+          'choice Rewind the offsets',
+          '  - Reset by shifting the offset',
+          '    shell Reset by shifting the offset',
+          '  - Reset to a date-time',
+          '    shell Reset to a date-time',
+          'shell Scale down',
+          'shell Scale up',
+          'shell Start the web tier',
+          'shell Start the consumer',
+        ],
+      },
+    ]);
+  });
+
+  it("the MySQL manual's `$> ` and `shell> ` are prompts: the command runs, what follows is output (unseen2 W1)", () => {
+    const steps = parseFixture('mysql-manual-prompts.md').rollback!.paths[0]!.steps;
+    expect(outline(steps)).toEqual(['shell Find the position of the DROP [output 2]', 'shell Replay up to it [flagged]']);
+    expect(steps.map((step) => (step.kind === 'shell' ? step.script : ''))).toEqual([
+      'mysqlbinlog --start-datetime="2020-05-27 12:59:00" \\\n   --verbose /var/lib/mysql/bin.123456 | grep -C 15 "DROP TABLE"',
+      'mysqlbinlog --stop-position=232 /var/lib/mysql/bin.123456 | mysql -u root -p',
+    ]);
+  });
+});
+
+describe('where a step runs and when (scope, condition)', () => {
+  it.each([
+    {
+      fixture: 'step-scopes.md',
+      why: '"on every node", "on the first … node only" and labels that only name machines are scopes; "on this machine" and "the number of replicas" are not',
+      steps: [
+        'shell On every node, stop the agent [on: every node]',
+        'shell Restore the snapshot on the first control-plane node only [on: the first control-plane node]',
+        'choice Install the previous version',
+        '  - Worker nodes',
+        '    shell Worker nodes [on: worker nodes]',
+        '  - Controller nodes',
+        '    shell Controller nodes [on: controller nodes]',
+        'shell Restart the service on this machine',
+        'shell Scale the pool based on the number of replicas you had',
+      ],
+    },
+    {
+      fixture: 'conditional-leads.md',
+      why: 'a leading "If …," is the condition of its step (titled by what follows); two "If …" leads in a row are a choice; "If they match, go on" is a gate; "Optional." defers to the if-clause after it',
+      steps: [
+        'shell Drain the probe nodes gracefully [condition: if the API still answers]',
+        'shell Put it back in place [condition: if you kept the old cache]',
+        'shell Restart the service',
+        'choice Restart the service: choose one',
+        '  - If it runs under systemd, then run',
+        '    shell If it runs under systemd, then run',
+        '  - If it runs in Docker, then run',
+        '    shell If it runs in Docker, then run',
+        'shell Compare the versions [gate]',
+        'shell If needed, run [condition: if needed]',
+      ],
+    },
+    {
+      fixture: 'item-next-action.md',
+      why: '"Then set …" after a block is the next step; example output and "Wait for …" between commands keep one step',
+      steps: ['shell List the snapshots', 'shell Set the snapshot to restore from the list', 'shell Check both versions [output 1]'],
+    },
+  ])('$fixture: $why', ({ fixture, steps }) => {
+    expect(outline(parseFixture(fixture).rollback!.paths[0]!.steps)).toEqual(steps);
+  });
+
+  it('the choice a scoped step sits in passes its scope to the options that name none', () => {
+    const note = parseFixture('55_01a_k3s_version_rollback.md', new URL('../fixtures/real-world/', import.meta.url));
+    const etcd = (note.rollback!.paths[0]!.steps[1] as Extract<Step, { kind: 'choice' }>).options[1]!.steps;
+    const install = etcd[2] as Extract<Step, { kind: 'choice' }>;
+    expect([install.scope, install.options[1]!.steps[0]!.scope]).toEqual(['each node', 'each node']);
+    expect(etcd.slice(3, 7).map((step) => step.scope)).toEqual(['the first server node', 'the first server node', 'the other server nodes', 'the other server nodes']);
   });
 });

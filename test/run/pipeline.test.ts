@@ -219,6 +219,48 @@ describe('the run pipeline: every way a run ends', () => {
     expect(sandbox.calls()).toEqual(['make stop', 'make restart-docker']);
   });
 
+  describe('a step under a condition, a step for other machines', () => {
+    const note = (sandbox: Sandbox) => ({ reference: '90_where', runbooks: sandbox.runbooks });
+
+    it('unattended: the conditional step is not run, the run stops before the step for other machines, and it is incomplete, saying which condition nobody checked', async () => {
+      const sandbox = createSandbox({ notes: ['run-notes/conditional-and-elsewhere.md'] });
+      const world = fakeIo(sandbox);
+      const report = await runPipeline({ mode: 'run', note: note(sandbox), options: { verify: false, yes: true }, view: scriptedView([]) }, world.io);
+      expect(report.exitCode).toBe(1);
+      expect(sandbox.calls()).toEqual(['make stop']);
+      const summary = summaryOf(world.stdout, sandbox.root);
+      expect(summary).toContain('INCOMPLETE');
+      expect(summary).toContain("2. Wipe the cache (condition not checked: only if the cache is corrupt (runs only on an operator's yes; run interactively))");
+      expect(summary).toContain('it runs on the other nodes, and runbook runs on this machine only');
+      expect(sandbox.journal().events.at(-1)).toMatchObject({ type: 'run-finished', result: 'incomplete', exitCode: 1 });
+      expect(sandbox.journal().events.find((event) => event.type === 'step-finished' && event.step === 3)).toMatchObject({ result: 'needs-person' });
+    });
+
+    it('interactive: "it does not hold" and "done there by hand" leave nothing missing: the run succeeds, and only this machine\'s commands ran', async () => {
+      const sandbox = createSandbox({ notes: ['run-notes/conditional-and-elsewhere.md'] });
+      const world = fakeIo(sandbox);
+      const view = scriptedView(['run', 'skip', 'done-there', 'run']);
+      const report = await runPipeline({ mode: 'run', note: note(sandbox), options: { verify: false }, view }, world.io);
+      expect(view.asked).toEqual(['Run step 1?', 'Step 2 runs only under a condition: "only if the cache is corrupt" — does it hold?', 'Step 3 runs on: the other nodes — run it here?', 'Run step 4?']);
+      expect(report.exitCode).toBe(0);
+      expect(sandbox.calls()).toEqual(['make stop', 'make restart']);
+      expect(sandbox.journal().events.at(-1)).toMatchObject({ type: 'run-finished', result: 'succeeded' });
+    });
+
+    it('resumed on a terminal after an unattended run: the unchecked condition is asked', async () => {
+      const sandbox = createSandbox({ notes: ['run-notes/conditional-and-elsewhere.md'] });
+      const world = fakeIo(sandbox);
+      await runPipeline({ mode: 'run', note: note(sandbox), options: { verify: false, yes: true }, view: scriptedView([]) }, world.io);
+      const resume = await loadResume({ run: sandbox.journal().runId }, world.io);
+      if (resume.kind !== 'resume') throw new Error(`nothing to resume: ${resume.message}`);
+      const view = scriptedView(['run', 'done-there', 'run']);
+      const report = await runPipeline({ mode: 'run', note: resume.note, options: resume.options, resume: resume.source, view }, world.io);
+      expect(view.asked.slice(0, 2)).toEqual(['Step 2 runs only under a condition: "only if the cache is corrupt" — does it hold?', 'Step 3 runs on: the other nodes — run it here?']);
+      expect(report.exitCode).toBe(0);
+      expect(sandbox.calls()).toEqual(['make stop', 'make wipe-cache', 'make restart']);
+    });
+  });
+
   it('a dry run prepares exactly as a run does, and writes nothing', async () => {
     const sandbox = createSandbox();
     const world = fakeIo(sandbox);
