@@ -42,5 +42,7 @@ export function sectionTree(nodes: readonly RootContent[]): SectionTree {
 export function firstSentence(nodes: readonly RootContent[]): string | undefined {
   const paragraph = nodes.find((node) => node.type === 'paragraph');
   if (!paragraph || nodes.indexOf(paragraph) > 1) return undefined;
+  // After a block the text no longer starts the section ("… then, when X, rather run:").
+  if (nodes.slice(0, nodes.indexOf(paragraph)).some((node) => node.type === 'code' || node.type === 'list')) return undefined;
   return textOf(paragraph).split(/(?<=[.:!?])\s/)[0];
 }

@@ -508,7 +508,14 @@ function flowSteps(nodes: readonly RootContent[], pathTitle: string, carry?: str
         break;
       }
       case 'list': {
-        const listSteps = stepsOfList(node, lead, heading);
+        // "If you changed images, prefer:" over a list after a step: a variant of that step, not one more step.
+        const preferred = lead !== undefined && flow.steps.length > anchor && readsAsPreferredVariant(lead.text) ? lead : undefined;
+        const listSteps = stepsOfList(node, preferred ? undefined : lead, preferred ? undefined : heading);
+        if (preferred) {
+          lead = undefined;
+          alternative(listSteps.steps, preferred.text, preferred.line);
+          break;
+        }
         if (listSteps.consumedLead) lead = undefined;
         flushLead();
         for (const note of listSteps.notes ?? []) addNote(note);
@@ -644,9 +651,14 @@ function readsAsVariantLead(text: string): boolean {
   return /^(?:for|on|with|using|in|if (?:you(?:'re| are)? )?(?:on|using))\s/i.test(text.trim()) && variantTerms(text).length > 0 && text.split(/\s+/).length <= 10;
 }
 
+/** "If you changed images, prefer:", "When the node is gone, rather run:": under a condition, what replaces the step before. */
+function readsAsPreferredVariant(text: string): boolean {
+  return readsAsCondition(text) && /\b(?:prefer(?:ably)?|rather|better)\b[^.]*[:：]?\s*$/i.test(text);
+}
+
 /** "When you run Podman …:", "Alternatively, …", "you can also …": this block replaces the one before. */
 function isAlternativeLead(text: string, previous: Step): boolean {
-  if (readsAsAlternatively(text) || /\byou can also\b|\binstead\b/i.test(text)) return true;
+  if (readsAsAlternatively(text) || /\byou can also\b|\binstead\b/i.test(text) || readsAsPreferredVariant(text)) return true;
   if (readsAsVariantLead(text) && previous.title.length > 0 && readsAsVariantLead(previous.title)) return true;
   return previous.kind !== 'manual' && /^(?:when|if)\s+(?:you(?:'re| are)?\s+(?:run|use|using|on|have|deploy)|on\s|using\s)/i.test(text.trim());
 }
@@ -869,7 +881,7 @@ function stepsOfItem(item: ListItem): Step[] {
     if (segment.kind === 'manual') return [manualStep(`${title} (by hand)`, segment.line, segment.items)];
     const first = shellSegments++ === 0;
     return blockSteps(segment.blocks, {
-      title: first ? title : `${title} (continued)`,
+      title: first ? title : (segment.lead ?? `${title} (continued)`),
       line: first ? line : lineOf(segment.blocks[0]!),
       notes: [...(first ? (lead?.notes ?? []) : []), ...segment.notes],
       intro: lead?.text,
@@ -913,7 +925,10 @@ function manualOrNote(lead: Lead): string {
   return lead.text;
 }
 
-type Segment = { kind: 'code'; blocks: Code[]; notes: string[]; outputs: Set<Code>; held?: string; condition?: string } | { kind: 'manual'; items: string[]; line: number };
+type Segment = { kind: 'code'; blocks: Code[]; notes: string[]; outputs: Set<Code>; held?: string; condition?: string; lead?: string } | { kind: 'manual'; items: string[]; line: number };
+
+/** "Then set these variables …:", "Next, download …": the item's next action, a step of its own. */
+const NEXT_ACTION = /^(?:then|next|after that|afterwards|finally),?\s+/i;
 
 /**
  * The body of a list item with code, in order: runs of code blocks, and runs of bullets without
@@ -926,6 +941,7 @@ function segmentItem(body: Nodes[]): Segment[] {
   const segments: Segment[] = [];
   let pendingNotes: string[] = [];
   let outputNext = false;
+  let nextLead: string | undefined;
   const addCode = (blocks: Code[], notes: string[]) => {
     if (blocks.length === 0) {
       pendingNotes.push(...notes);
@@ -936,7 +952,10 @@ function segmentItem(body: Nodes[]): Segment[] {
     const isOutput = (block: Code) => last?.kind === 'code' && (outputNext || OUTPUT_LANGUAGES.has((block.lang ?? '').toLowerCase()));
     for (const block of blocks) if (isOutput(block)) outputs.add(block);
     outputNext = false;
-    if (last?.kind === 'code' && last.held === undefined && last.condition === undefined) {
+    if (nextLead !== undefined) {
+      segments.push({ kind: 'code', blocks, notes: [...pendingNotes, ...notes], outputs: new Set(), lead: nextLead });
+      nextLead = undefined;
+    } else if (last?.kind === 'code' && last.held === undefined && last.condition === undefined) {
       last.blocks.push(...blocks);
       for (const block of outputs) last.outputs.add(block);
       last.notes.push(...pendingNotes, ...notes);
@@ -953,6 +972,12 @@ function segmentItem(body: Nodes[]): Segment[] {
   for (const node of body) {
     if (node.type === 'paragraph' && OUTPUT_LEAD.test(textOf(node))) {
       outputNext = true;
+      continue;
+    }
+    // "Then set these environment variables …:" after a block: what follows is the next step, titled by it.
+    if (node.type === 'paragraph' && segments.at(-1)?.kind === 'code' && NEXT_ACTION.test(textOf(node)) && IMPERATIVE.test(textOf(node).replace(NEXT_ACTION, ''))) {
+      nextLead = cleanTitle(textOf(node).replace(NEXT_ACTION, ''));
+      nextLead = nextLead.charAt(0).toUpperCase() + nextLead.slice(1);
       continue;
     }
     const held = node.type === 'blockquote' ? heldBlockquote(node) : undefined;
@@ -1053,7 +1078,12 @@ function blockSteps(blocks: Code[], context: BlockContext): Step[] {
   for (const block of blocks) {
     const attributes = fenceAttributes(block.meta);
     if (context.outputs?.has(block)) {
-      flushShell();
+      // "Example output:" between two commands of one item: shown with the step, which stays one
+      // step (the commands go together, as the item says).
+      if (script.lines.length > 0) {
+        script.output!.push(...block.value.split('\n'));
+        continue;
+      }
       const last = steps.at(-1);
       if (last) (last.output ??= []).push(...block.value.split('\n'));
       continue;

@@ -229,17 +229,16 @@ const cases = [
       '      shell Set the environment variable POSTGRES_SECRET_MANIFEST to poi',
       '    b) From a previous automatic Postgres backup',
       '      shell Check for available backups [output]',
+      '      shell Set these environment variables to the names of the backup f',
       '      shell Download the .psql file for the postgres backup',
       '      shell Download the .manifest file for the SLS backup',
       '      shell Set environment variables to the full paths of the .psql and',
       '  shell Verify the POSTGRES_SQL_FILE and POSTGRES_SECRET_MANIFEST en [output]',
-      '  shell Re-run the SLS loader job [destructive]',
+      '  shell Re-run the SLS loader job',
       '  shell Determine the leader of the Postgres cluster [output]',
-      '  shell Determine the database schema version of the running SLS dat [flagged, output]',
-      '  shell Determine the database schema version of the running SLS dat [gate, output]',
+      '  shell Determine the database schema version of the running SLS dat [gate, flagged, output]',
       '  shell Restore the database from the backup with the restore_sls_po [destructive]',
       '  manual Check the health of the SLS Postgres cluster by running the ',
-      '  shell Verify that the service is functional [output]',
       '  shell Verify that the service is functional [output]',
     ],
     facts: { parameters: ['POSTGRES_SQL_FILE', 'POSTGRES_SECRET_MANIFEST', 'POSTGRES_SECRET_MANIFEST_NAME', 'POSTGRES_SQL_FILE_NAME'], flags: [], prometheus: 'http://127.0.0.1:9090', checks: [] },
@@ -395,12 +394,28 @@ describe('what a run of a real-world note would run', () => {
   it('56: ncn# prompts stripped, output left out of the scripts, the gate after the schema comparison', async () => {
     const plan = await show('56_01a_cray_sls_postgres_restore.md');
     const steps = plan.paths[0].steps;
+    // The listing, then the names read from it, then the downloads: each its own step.
+    expect(steps[2].options[1].steps.map((step: JsonStep) => step.script)).toEqual([
+      `cray artifacts list postgres-backup --format json | jq -r '.artifacts[].Key | select(contains("sls"))'`,
+      'export POSTGRES_SECRET_MANIFEST_NAME=<POSTGRES_SECRET_MANIFEST_NAME>\nexport POSTGRES_SQL_FILE_NAME=<POSTGRES_SQL_FILE_NAME>',
+      'cray artifacts get postgres-backup "$POSTGRES_SQL_FILE_NAME" "$POSTGRES_SQL_FILE_NAME"',
+      'cray artifacts get postgres-backup "$POSTGRES_SECRET_MANIFEST_NAME" "$POSTGRES_SECRET_MANIFEST_NAME"',
+      'export POSTGRES_SQL_FILE=$(realpath "$POSTGRES_SQL_FILE_NAME")\nexport POSTGRES_SECRET_MANIFEST=$(realpath "$POSTGRES_SECRET_MANIFEST_NAME")',
+    ]);
+    // Re-creating the loader Job from its own definition re-runs it: not destructive (command-hazards.ts rerunsJob).
+    expect(steps[4].destructive).toEqual([]);
+    // Both schema queries are one step, their example outputs under it, the gate after them.
+    expect(steps[6].script).toBe(
+      `kubectl exec $POSTGRES_LEADER -n services -c postgres -it -- bash -c "psql -U slsuser -d sls -c 'SELECT * FROM schema_migrations'"\ncat "$POSTGRES_SQL_FILE" | grep "COPY public.schema_migrations" -A 2`,
+    );
+    expect(steps[6].output).toEqual([' version | dirty', '---------+-------', '       3 | f', '(1 row)', 'COPY public.schema_migrations (version, dirty) FROM stdin;', '3       f', '\\.']);
+    expect(steps[9].script).toBe('cray sls version list\ncray sls hardware list --format json | jq .[].Xname | wc -l\ncray sls networks list --format json | jq -r .[].Name');
     expect(steps[3].script).toBe('echo "$POSTGRES_SQL_FILE"\necho "$POSTGRES_SECRET_MANIFEST"');
     expect(steps[3].output).toEqual([
       '/root/cray-sls-postgres-backup_2021-07-07_16-39-44/cray-sls-postgres-backup_2021-07-07_16-39-44.psql',
       '/root/cray-sls-postgres-backup_2021-07-07_16-39-44/cray-sls-postgres-backup_2021-07-07_16-39-44.manifest',
     ]);
-    expect(steps[7].gate).toBe('If the two schema versions match, go on to the next step. If they do not, this Postgres backup does not fit the SLS instance that is running now.');
+    expect(steps[6].gate).toBe('If the two schema versions match, go on to the next step. If they do not, this Postgres backup does not fit the SLS instance that is running now.');
   });
 
   it('57: chat messages in unlabelled fences are never shell; the free-text parameter is listed, not required', async () => {

@@ -223,4 +223,12 @@ describe('alternatives the text implies run one at a time (D4, D5)', () => {
     ]);
     expect(shellSteps(plan.paths[0]!.steps)).toEqual([]);
   });
+
+  it('70_01a: "If you changed images, prefer:" makes the restart a choice of two, the plain `up -d` taken by default', async () => {
+    const result = await runCli(['show', `${unseen}70_01a_compose_rollback_ordering.md`, '--json']);
+    const plan = JSON.parse(result.stdout) as { paths: { steps: (JsonStep & { chosen?: number; items?: string[] })[] }[] };
+    const restart = plan.paths[0]!.steps.find((step) => step.title === 'Restart services')!;
+    expect([restart.kind, restart.chosen]).toEqual(['choice', 0]);
+    expect(restart.options!.map((option) => option.steps.map((step) => (step as { items?: string[] }).items))).toEqual([[['docker compose up -d']], [['docker compose up -d --force-recreate']]]);
+  });
 });

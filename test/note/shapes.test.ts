@@ -361,6 +361,33 @@ describe('commands written without a fence (W3)', () => {
   });
 });
 
+describe('a variant the text prefers under a condition (W10)', () => {
+  it('"If …, prefer:" / "When …, rather run:" after a step make that step a choice, not one more step', () => {
+    expect(outline(parseFixture('preferred-variant.md').rollback!.paths[0]!.steps)).toEqual([
+      'choice Restart the services',
+      '  - Restart the services',
+      '    manual Restart the services',
+      '  - If you changed images, prefer',
+      '    manual docker compose up -d --force-recreate',
+      'choice Reload the proxy',
+      '  - Reload the proxy',
+      '    shell Reload the proxy',
+      '  - When the config file was replaced, rather run',
+      '    shell When the config file was replaced, rather run',
+      'shell Check it answers',
+    ]);
+    const compose = outline(parseFixture('70_01a_compose_rollback_ordering.md', unseenDir).rollback!.paths[0]!.steps);
+    const restart = compose.indexOf('choice Restart services');
+    expect(compose.slice(restart, restart + 5)).toEqual([
+      'choice Restart services',
+      '  - Restart services',
+      '    manual Restart services',
+      '  - If you changed images, prefer',
+      '    manual docker compose up -d --force-recreate',
+    ]);
+  });
+});
+
 describe('what a step is made of', () => {
   it('output fences and transcript output are shown under their step, never run, never a step', () => {
     const steps = parseFixture('output-not-steps.md').rollback!.paths[0]!.steps;
@@ -778,5 +805,56 @@ describe('what a step is made of', () => {
       'mysqlbinlog --start-datetime="2020-05-27 12:59:00" \\\n   --verbose /var/lib/mysql/bin.123456 | grep -C 15 "DROP TABLE"',
       'mysqlbinlog --stop-position=232 /var/lib/mysql/bin.123456 | mysql -u root -p',
     ]);
+  });
+});
+
+describe('where a step runs and when (scope, condition)', () => {
+  it.each([
+    {
+      fixture: 'step-scopes.md',
+      why: '"on every node", "on the first … node only" and labels that only name machines are scopes; "on this machine" and "the number of replicas" are not',
+      steps: [
+        'shell On every node, stop the agent [on: every node]',
+        'shell Restore the snapshot on the first control-plane node only [on: the first control-plane node]',
+        'choice Install the previous version',
+        '  - Worker nodes',
+        '    shell Worker nodes [on: worker nodes]',
+        '  - Controller nodes',
+        '    shell Controller nodes [on: controller nodes]',
+        'shell Restart the service on this machine',
+        'shell Scale the pool based on the number of replicas you had',
+      ],
+    },
+    {
+      fixture: 'conditional-leads.md',
+      why: 'a leading "If …," is the condition of its step (titled by what follows); two "If …" leads in a row are a choice; "If they match, go on" is a gate; "Optional." defers to the if-clause after it',
+      steps: [
+        'shell Drain the probe nodes gracefully [condition: if the API still answers]',
+        'shell Put it back in place [condition: if you kept the old cache]',
+        'shell Restart the service',
+        'choice Restart the service: choose one',
+        '  - If it runs under systemd, then run',
+        '    shell If it runs under systemd, then run',
+        '  - If it runs in Docker, then run',
+        '    shell If it runs in Docker, then run',
+        'shell Compare the versions [gate]',
+        'shell If needed, run [condition: if needed]',
+      ],
+    },
+    {
+      fixture: 'item-next-action.md',
+      why: '"Then set …" after a block is the next step; example output and "Wait for …" between commands keep one step',
+      steps: ['shell List the snapshots', 'shell Set the snapshot to restore from the list', 'shell Check both versions [output 1]'],
+    },
+  ])('$fixture: $why', ({ fixture, steps }) => {
+    expect(outline(parseFixture(fixture).rollback!.paths[0]!.steps)).toEqual(steps);
+  });
+
+  it('the choice a scoped step sits in passes its scope to the options that name none', () => {
+    const note = parseFixture('55_01a_k3s_version_rollback.md', new URL('../fixtures/real-world/', import.meta.url));
+    const etcd = (note.rollback!.paths[0]!.steps[1] as Extract<Step, { kind: 'choice' }>).options[1]!.steps;
+    const install = etcd[2] as Extract<Step, { kind: 'choice' }>;
+    expect([install.scope, install.options[1]!.steps[0]!.scope]).toEqual(['each node', 'each node']);
+    expect(etcd.slice(3, 7).map((step) => step.scope)).toEqual(['the first server node', 'the first server node', 'the other server nodes', 'the other server nodes']);
   });
 });
