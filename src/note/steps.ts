@@ -1361,7 +1361,23 @@ function makeShellStep(caption: string, line: number, raw: string[], lineMap: nu
     const first = lines.findIndex((text) => stripComment(text).trim() !== '');
     destructive.push({ line: lineMap[first] ?? line, command: lines[first]!.trim(), reason: `the note says: "${cleanTitle(said).slice(0, 80)}"`, fix: 'check what it deletes before running it' });
   }
-  return { kind: 'shell', title, line, notes, script, lineMap, placeholders, parameters, hazards: findHazards(script, lineMap), destructive, ...(context.condition ? { condition: context.condition } : {}) };
+  const relative = relativeSource(lines);
+  const told = relative ? [...notes, `\`${relative}\` is a path relative to the directory the step runs in: start runbook in the directory the note means, or add a \`cd\` to the block`] : notes;
+  return { kind: 'shell', title, line, notes: told, script, lineMap, placeholders, parameters, hazards: findHazards(script, lineMap), destructive, ...(context.condition ? { condition: context.condition } : {}) };
+}
+
+/**
+ * `source env/bin/activate`, `. venv/bin/activate` before any `cd`: the file is looked up where
+ * runbook runs, not where the note's author stood (Synapse's `env/` is in its install directory).
+ */
+function relativeSource(lines: readonly string[]): string | undefined {
+  for (const text of lines) {
+    const command = stripComment(text).trim();
+    if (/^(?:cd|pushd)\s/.test(command)) return undefined;
+    const path = /^(?:source|\.)\s+([^\s;&|]+)/.exec(command)?.[1];
+    if (path && !/^[/~$]/.test(path) && !/^["']?[/~$]/.test(path)) return path;
+  }
+  return undefined;
 }
 
 const DESTRUCTIVE_TEXT =

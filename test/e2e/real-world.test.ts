@@ -387,6 +387,8 @@ describe('what a run of a real-world note would run', () => {
     expect(JSON.stringify(plan)).not.toContain('REPLACE_WITH_SCHEMA_VERSIONS');
     expect(release.steps[2].hazards[0].reason).toBe('typed into an interactive database console (psql, mysql, sqlite3, …)');
     expect(release.steps.at(-1).items[0]).toMatch(/^Restart Synapse Homeserver so that it runs the version just installed/);
+    // `env/` is relative to Synapse's install directory: the pip step says where it must run.
+    expect(generic.steps[1].options[0].steps[0].notes).toEqual(['`env/bin/activate` is a path relative to the directory the step runs in: start runbook in the directory the note means, or add a `cd` to the block']);
   });
 
   it('58: --yes on the v1.25.0 path needs no <version> (the path names it) but still the codename for Debian', async () => {

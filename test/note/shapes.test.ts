@@ -671,8 +671,15 @@ describe('what a step is made of', () => {
     expect(release![0]!.kind === 'manual' && release![0]!.hazards?.map((hazard) => [hazard.line, hazard.reason])).toEqual([[23, 'typed into an interactive database console (psql, mysql, sqlite3, …)']]);
   });
 
-  it('no restart is added when a later step starts the service again', () => {
+  it('no restart is added when a later step starts the service again, or the install step itself does', () => {
     expect(outline(parseFixture('install-then-start.md').rollback!.paths[0]!.steps)).toEqual(['shell Stop the relay', 'shell Install the previous package', 'shell Start it again']);
+    expect(outline(parseFixture('relative-source.md').rollback!.paths[0]!.steps)).toEqual(['shell Reinstall the previous build', 'shell Check it from its own folder']);
+  });
+
+  it('a relative `source`/`.` before any cd is pointed out: it depends on the directory the step runs in', () => {
+    const [reinstall, check] = parseFixture('relative-source.md').rollback!.paths[0]!.steps;
+    expect(reinstall!.notes).toEqual(['`.venv/bin/activate` is a path relative to the directory the step runs in: start runbook in the directory the note means, or add a `cd` to the block']);
+    expect(check!.notes).toEqual([]);
   });
 
   it('a mkdocs admonition with its body on the next line is a note, markup gone, labelled by its title', () => {
