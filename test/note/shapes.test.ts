@@ -801,7 +801,7 @@ describe('what a step is made of', () => {
     ]);
   });
 
-  it('same verb, same command, other options: ways of one action; same options or another target: a sequence (unseen2 D2)', () => {
+  it('same verb + "by/to", same command, other options: ways of one action; same options, another target or no "how": a sequence (unseen2 D2)', () => {
     expect(paths(parseFixture('same-action-headings.md'))).toEqual([
       {
         title: 'Rollback Procedure',
@@ -816,6 +816,8 @@ describe('what a step is made of', () => {
           'shell Scale up',
           'shell Start the web tier',
           'shell Start the consumer',
+          'shell Test configuration',
+          'shell Commit configuration',
         ],
       },
     ]);
