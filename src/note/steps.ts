@@ -767,9 +767,12 @@ function stepsOfList(list: List, lead: Lead | undefined, heading: PendingHeading
   }
   if (!list.ordered && items.every(isSimple)) {
     const texts = items.map((item) => textOf(item));
-    // A plain bullet list is one checklist the operator goes through.
-    const title = lead?.title ?? heading?.title ?? (texts.length === 1 ? cleanTitle(texts[0]!) : 'Checklist');
-    return { steps: [manualStep(title, lead?.line ?? heading?.line ?? lineOf(list), texts, lead?.notes ?? [])], consumedLead: lead !== undefined };
+    // A plain bullet list is one checklist the operator goes through. Under a heading, a lead that
+    // only introduces it ("After the rollback, verify the following:") is a note: the heading names it.
+    const introOnly = heading !== undefined && lead !== undefined && lead.introduces && !lead.bold;
+    const title = introOnly ? heading.title : (lead?.title ?? heading?.title ?? (texts.length === 1 ? cleanTitle(texts[0]!) : 'Checklist'));
+    const notes = introOnly ? [lead.text] : (lead?.notes ?? []);
+    return { steps: [manualStep(title, introOnly ? heading.line : (lead?.line ?? heading?.line ?? lineOf(list)), texts, notes)], consumedLead: lead !== undefined };
   }
   const steps = items.flatMap((item) => stepsOfItem(item));
   // "Run these in order:" introduces the list; keep it as a note on the first step.

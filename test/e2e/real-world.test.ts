@@ -92,7 +92,7 @@ const cases = [
     outline: [
       'PATH Roll back a Linux package instance',
       '  shell Disable feature flag',
-      "  manual The upgrade's migrations have to be undone, so you need",
+      '  manual Prerequisites',
       '  shell Stop GitLab and remove the current package',
       '  choice Stop GitLab and remove the current package',
       '    a) Ubuntu',
@@ -113,7 +113,7 @@ const cases = [
       '  manual Restore GitLab to complete the roll back.',
       'PATH Roll back a Docker instance',
       '  shell Disable feature flag',
-      "  manual The upgrade's migrations have to be undone, so you need",
+      '  manual Prerequisites',
       '  manual Follow the upgrade procedure, specifying an earlier version ',
       '  manual Restore the database backup you made before the upgrade.',
     ],
@@ -207,7 +207,7 @@ const cases = [
       '          manual Air-gapped Clusters [on each node]',
       '      shell Start the K3s service on each node [on each node]',
       '      manual Check the K3s service status with systemctl status k3s.',
-      '  manual After the rollback, verify the following',
+      '  manual Verification',
     ],
     facts: {
       parameters: ['NODE-ONE-NAME', 'NODE-TWO-NAME', 'NODE-THREE-NAME', 'vX.Y.Zk3s1', 'PATH-TO-SNAPSHOT', 'DB-USER', 'DB-NAME', 'BACKUP-FILE'],

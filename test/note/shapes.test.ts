@@ -835,6 +835,11 @@ describe('where a step runs and when (scope, condition)', () => {
       ],
     },
     {
+      fixture: 'heading-checklist.md',
+      why: 'a checklist under a heading is titled by the heading when its lead only introduces it ("You need the following:"); a bold lead keeps its own title',
+      steps: ['manual Before you start', 'shell Put the old release back', 'manual Check the pods'],
+    },
+    {
       fixture: 'item-next-action.md',
       why: '"Then set …" after a block is the next step; example output and "Wait for …" between commands keep one step',
       steps: ['shell List the snapshots', 'shell Set the snapshot to restore from the list', 'shell Check both versions [output 1]'],
