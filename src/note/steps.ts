@@ -767,12 +767,11 @@ function stepsOfList(list: List, lead: Lead | undefined, heading: PendingHeading
   }
   if (!list.ordered && items.every(isSimple)) {
     const texts = items.map((item) => textOf(item));
-    // A plain bullet list is one checklist the operator goes through. Under a heading, a lead that
-    // only introduces it ("After the rollback, verify the following:") is a note: the heading names it.
-    const introOnly = heading !== undefined && lead !== undefined && lead.introduces && !lead.bold;
-    const title = introOnly ? heading.title : (lead?.title ?? heading?.title ?? (texts.length === 1 ? cleanTitle(texts[0]!) : 'Checklist'));
-    const notes = introOnly ? [lead.text] : (lead?.notes ?? []);
-    return { steps: [manualStep(title, introOnly ? heading.line : (lead?.line ?? heading?.line ?? lineOf(list)), texts, notes)], consumedLead: lead !== undefined };
+    // A plain bullet list is one checklist the operator goes through.
+    // "### Prerequisites" over "… so you need:": the heading names the checklist, the lead is its note.
+    if (heading && lead && !lead.bold && lead.introduces) return { steps: [manualStep(heading.title, heading.line, texts, [lead.text])], consumedLead: true };
+    const title = lead?.title ?? heading?.title ?? (texts.length === 1 ? cleanTitle(texts[0]!) : 'Checklist');
+    return { steps: [manualStep(title, lead?.line ?? heading?.line ?? lineOf(list), texts, lead?.notes ?? [])], consumedLead: lead !== undefined };
   }
   const steps = items.flatMap((item) => stepsOfItem(item));
   // "Run these in order:" introduces the list; keep it as a note on the first step.
@@ -1040,6 +1039,8 @@ interface BlockContext {
   outputs?: Set<Code>;
   /** The text keeps these blocks out of a run (held-back.ts): shown, never run. */
   held?: string;
+  /** Comments shared by per-OS variants of one block ("# (Replace with gitlab-ce …)"). */
+  comments?: string[];
   /** The text reserves these blocks for a condition (held-back.ts): they run only when the operator confirms it. */
   condition?: string;
 }
@@ -1131,7 +1132,8 @@ function scriptSteps(script: ScriptLines, context: BlockContext): Step[] {
     const steps: Step[] = [];
     const common = trimBlankEnds(variants.before);
     if (hasCommands(common.lines)) steps.push(...scriptSteps({ ...common, output: [] }, context));
-    const options = variants.groups.map((group) => ({ title: group.title, line: group.line, steps: [makeShellStep(`${context.title} (${group.title})`, group.line, group.lines, group.origins, [], context)] }));
+    const shared = { ...context, comments: variants.before.lines.filter((text) => /^\s*#/.test(text)) };
+    const options = variants.groups.map((group) => ({ title: group.title, line: group.line, steps: [makeShellStep(`${context.title} (${group.title})`, group.line, group.lines, group.origins, [], shared)] }));
     const choice = choiceStep(context.title, context.line, options);
     choice.fromComments = true;
     if (steps.length === 0) choice.notes.push(...context.notes);
@@ -1309,9 +1311,12 @@ function splitTitledCommands(script: { lines: string[]; origins: number[] }, con
   if (groups.length < 2) return undefined;
   const attention = groups.some((group) => findHazards(group.lines.join('\n'), group.origins).length > 0 || findDestructive(group.lines.join('\n'), group.origins).length > 0);
   if (!attention) return undefined;
+  // The lead over the block ("**For v4.5.0 and later:**") titles none of the pairs: it is the first one's note.
+  const said = [context.title, ...(context.notes.length > 0 ? context.notes : context.intro ? [context.intro] : [])];
+  const lead = said.filter((text, index) => text !== '' && said.indexOf(text) === index && !groups.some((group) => group.title === text));
   return groups.map((group, index) => {
     const trimmed = trimBlankEnds(group);
-    const step = makeShellStep(group.title || context.title, group.line, trimmed.lines, trimmed.origins, index === 0 ? context.notes : [], context);
+    const step = makeShellStep(group.title || context.title, group.line, trimmed.lines, trimmed.origins, index === 0 ? lead : [], context);
     if (/^review\b/i.test(group.title)) step.gate = `${group.title}: go on only when it looks right`;
     return step;
   });
@@ -1332,7 +1337,7 @@ function makeShellStep(caption: string, line: number, raw: string[], lineMap: nu
         )}`
       : caption;
   const where = `step "${title}"`;
-  const examples = findExampleValues([context.intro ?? '', ...notes, ...raw.filter((text) => /^\s*#/.test(text))]);
+  const examples = findExampleValues([context.intro ?? '', ...notes, ...(context.comments ?? []), ...raw.filter((text) => /^\s*#/.test(text))], raw);
   const rewritten: { name: string; text: string; line: number }[] = [];
   const lines = raw.map((text, index) => {
     // `… <NODE-THREE-NAME> ...`: a literal "and so on" is not an argument.
@@ -1356,7 +1361,23 @@ function makeShellStep(caption: string, line: number, raw: string[], lineMap: nu
     const first = lines.findIndex((text) => stripComment(text).trim() !== '');
     destructive.push({ line: lineMap[first] ?? line, command: lines[first]!.trim(), reason: `the note says: "${cleanTitle(said).slice(0, 80)}"`, fix: 'check what it deletes before running it' });
   }
-  return { kind: 'shell', title, line, notes, script, lineMap, placeholders, parameters, hazards: findHazards(script, lineMap), destructive, ...(context.condition ? { condition: context.condition } : {}) };
+  const relative = relativeSource(lines);
+  const told = relative ? [...notes, `\`${relative}\` is a path relative to the directory the step runs in: start runbook in the directory the note means, or add a \`cd\` to the block`] : notes;
+  return { kind: 'shell', title, line, notes: told, script, lineMap, placeholders, parameters, hazards: findHazards(script, lineMap), destructive, ...(context.condition ? { condition: context.condition } : {}) };
+}
+
+/**
+ * `source env/bin/activate`, `. venv/bin/activate` before any `cd`: the file is looked up where
+ * runbook runs, not where the note's author stood (Synapse's `env/` is in its install directory).
+ */
+function relativeSource(lines: readonly string[]): string | undefined {
+  for (const text of lines) {
+    const command = stripComment(text).trim();
+    if (/^(?:cd|pushd)\s/.test(command)) return undefined;
+    const path = /^(?:source|\.)\s+([^\s;&|]+)/.exec(command)?.[1];
+    if (path && !/^[/~$]/.test(path) && !/^["']?[/~$]/.test(path)) return path;
+  }
+  return undefined;
 }
 
 const DESTRUCTIVE_TEXT =

@@ -339,6 +339,29 @@ describe('content tabs and comment-labelled variants (D4, D5)', () => {
   });
 });
 
+describe('parameters the text says to replace, headings over checklists', () => {
+  it('"(Replace with acme-ce …)" makes the part that differs a parameter wherever the commands use it; an RPM dist tag is one; the heading titles a checklist; a lead over titled pairs is a note', () => {
+    const note = parseFixture('replace-with-and-dist-tag.md');
+    const steps = note.rollback!.paths[0]!.steps;
+    expect(outline(steps)).toEqual([
+      'manual Prerequisites',
+      'choice Find the build',
+      '  - Ubuntu',
+      '    shell Find the build (Ubuntu)',
+      '  - CentOS',
+      '    shell Find the build (CentOS)',
+      'shell Install it (for example, 2.4.1) [flagged]',
+      'manual Restart Replace With',
+      'shell Render',
+      'shell Review the render [gate, flagged]',
+    ]);
+    const scripts = flattenSteps(steps).flatMap((step) => (step.kind === 'shell' ? [step.script.split('\n').at(-1)] : []));
+    expect(scripts.slice(0, 3)).toEqual(['sudo apt-cache madison acme-<ee>', 'sudo dnf --showduplicates list acme-<ee>', 'sudo dnf install acme-<ee>-<version>-<ee>.0.<el9>.x86_64']);
+    expect(steps[0]!.notes).toEqual(['Before you start, you need']);
+    expect(steps[4]!.notes).toEqual(['Render the cluster files again', 'For clusters on the new layout:']);
+  });
+});
+
 describe('commands written without a fence (W3)', () => {
   it('paragraphs of commands after "If …:" leads: a choice, each option a manual step showing its commands line by line, parameters found', () => {
     const steps = parseFixture('unfenced-commands.md').rollback!.paths[0]!.steps;
@@ -648,8 +671,15 @@ describe('what a step is made of', () => {
     expect(release![0]!.kind === 'manual' && release![0]!.hazards?.map((hazard) => [hazard.line, hazard.reason])).toEqual([[23, 'typed into an interactive database console (psql, mysql, sqlite3, …)']]);
   });
 
-  it('no restart is added when a later step starts the service again', () => {
+  it('no restart is added when a later step starts the service again, or the install step itself does', () => {
     expect(outline(parseFixture('install-then-start.md').rollback!.paths[0]!.steps)).toEqual(['shell Stop the relay', 'shell Install the previous package', 'shell Start it again']);
+    expect(outline(parseFixture('relative-source.md').rollback!.paths[0]!.steps)).toEqual(['shell Reinstall the previous build', 'shell Check it from its own folder']);
+  });
+
+  it('a relative `source`/`.` before any cd is pointed out: it depends on the directory the step runs in', () => {
+    const [reinstall, check] = parseFixture('relative-source.md').rollback!.paths[0]!.steps;
+    expect(reinstall!.notes).toEqual(['`.venv/bin/activate` is a path relative to the directory the step runs in: start runbook in the directory the note means, or add a `cd` to the block']);
+    expect(check!.notes).toEqual([]);
   });
 
   it('a mkdocs admonition with its body on the next line is a note, markup gone, labelled by its title', () => {
