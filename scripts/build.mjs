@@ -6,8 +6,8 @@
 //    (io.ts, commands/log.ts: `runs`, `log`) as one CommonJS file, `dist/cli.cjs`, which
 //    src/boot/cli-entry.ts (`dist/cli.js`) runs with a V8 code cache. Its `import()` of any
 //    other command is left for the second half: `__importLazily('./rollback.js')`.
-// 2. Every other command as an ES module (`dist/rollback.js`, …), with the lint worker, the
-//    compiled parser and the entry itself; split into chunks so a command loads only what it
+// 2. Every other command as an ES module (`dist/rollback.js`, …), with the lint worker and the
+//    compiled parser; split into chunks so a command loads only what it
 //    imports (see test/import-graph.test.ts). CommonJS dependencies get a `require` from the
 //    banner.
 // src/errors.ts is a module of its own, `dist/errors.js`, that both halves use, so an error
@@ -81,8 +81,6 @@ writeFileSync('dist/cli.cjs', rewritten);
 await build({
   ...common,
   entryPoints: {
-    cli: 'src/boot/cli-entry.ts',
-    'cached-script': 'src/boot/cached-script.ts',
     'lint-worker': 'src/lint/lint-worker.ts',
     'compiled-parser': 'src/note/compiled-parser.ts',
     ...Object.fromEntries(lazyEntries),
@@ -93,17 +91,11 @@ await build({
   entryNames: '[name]',
   chunkNames: '[name]-[hash]',
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-  plugins: [
-    {
-      name: 'shared-errors',
-      setup(build) {
-        // Every output file sits in dist/, next to errors.js.
-        build.onResolve({ filter: /errors\.js$/ }, (args) => (resolve(dirname(args.importer), args.path.replace(/\.js$/, '.ts')) === ERRORS ? { path: './errors.js', external: true } : undefined));
-      },
-    },
-  ],
+  plugins: [sharedErrors()],
 });
 await build({ ...common, entryPoints: ['src/errors.ts'], format: 'esm', outfile: 'dist/errors.js' });
+// The entry on its own, not in a chunk: start-up loads bin/runbook.js, cli.js and errors.js.
+await build({ ...common, entryPoints: ['src/boot/cli-entry.ts'], format: 'esm', outfile: 'dist/cli.js', plugins: [sharedErrors()] });
 
 // --- 3. the note parser ------------------------------------------------------------------------
 
@@ -126,8 +118,7 @@ async function writeStartupCache() {
     const run = spawnSync(process.execPath, ['bin/runbook.js', 'rollback', '99_bench', '--yes', '--no-verify', '--runbooks', notes], { env: { ...process.env, RUNBOOK_STATE_DIR: state }, encoding: 'utf8' });
     if (run.status !== 0) throw new Error(`build: the run the code cache is written from failed (exit ${run.status}): ${run.stderr}`);
 
-    const { main } = await import(new URL('../dist/cli.js', import.meta.url).href);
-    const { writeCodeCaches } = await import(new URL('../dist/cached-script.js', import.meta.url).href);
+    const { main, writeCodeCaches } = await import(new URL('../dist/cli.js', import.meta.url).href);
     const sink = { write: () => true };
     const io = {
       cwd: root,
@@ -149,6 +140,16 @@ async function writeStartupCache() {
   } finally {
     rmSync(state, { recursive: true, force: true });
   }
+}
+
+/** src/errors.ts as the one module both halves import; every output file sits in dist/, next to it. */
+function sharedErrors() {
+  return {
+    name: 'shared-errors',
+    setup(build) {
+      build.onResolve({ filter: /errors\.js$/ }, (args) => (resolve(dirname(args.importer), args.path.replace(/\.js$/, '.ts')) === ERRORS ? { path: './errors.js', external: true } : undefined));
+    },
+  };
 }
 
 /**

@@ -20,3 +20,6 @@ const cli = requireCached(bundle, { __importLazily: importLazily, __errors: erro
 if (!cli) throw new Error(`${bundle.pathname} is missing: run npm run build`);
 
 export const main = cli.main;
+
+// For the build, which writes the cache after running start-up, and the test that V8 takes it.
+export { codeCachesAccepted, writeCodeCaches } from './cached-script.js';

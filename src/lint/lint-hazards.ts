@@ -79,8 +79,9 @@ export function stepHazards(note: Note, withShown = false): NoteProblem[] {
  */
 function commandInTitle(title: string): string | undefined {
   const match = /^(?:run|execute|type|enter|issue)\s+(?:the\s+command\s+)?(.+)$/i.exec(title);
-  const command = match?.[1]!.replace(/^[`"']|[`"'.:]$/g, '').trim();
-  return command && /\s/.test(command) && classifyBlock(null, command) === 'shell' ? command : undefined;
+  if (!match) return undefined;
+  const command = match[1]!.replace(/^[`"']|[`"'.:]$/g, '').trim();
+  return /\s/.test(command) && classifyBlock(null, command) === 'shell' ? command : undefined;
 }
 
 /**

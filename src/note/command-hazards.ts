@@ -367,7 +367,36 @@ const DATA_FILE = /\.(?:db|sqlite3?|rdb|aof|ibd|mdb|ldb|wal)$|^\/var\/lib\/(?:my
 const deletes = (what: string): Finding => ({ reason: `deletes ${what}`, fix: 'check the target first; the run asks for this command on its own' });
 const restores = (what: string): Finding => ({ reason: `restores over ${what}`, fix: 'make sure the backup is the right one; the run asks for this command on its own' });
 
-function destructiveOf(call: Invocation): Finding | undefined {
+/** Options of kubectl/oc that take a value (`-n services`): skipped to find the subcommand and its operands. */
+const KUBECTL_VALUE_OPTIONS = new Set(['-n', '--namespace', '--context', '--kubeconfig', '--cluster', '--user', '-o', '--output', '-l', '--selector', '-f', '--filename', '-s', '--server']);
+
+function kubectlOperands(words: readonly string[]): string[] {
+  const operands: string[] = [];
+  for (let index = 1; index < words.length; index++) {
+    const word = words[index]!;
+    if (KUBECTL_VALUE_OPTIONS.has(word)) index++;
+    else if (!word.startsWith('-')) operands.push(word);
+  }
+  return operands;
+}
+
+/**
+ * `kubectl get job X -o json | jq … | kubectl replace --force -f -`: the job is re-created from
+ * its own definition, which runs it again — a re-run, not the loss of state that `replace
+ * --force` of a volume claim, a stateful set or a namespace would be. Only Jobs: re-creating
+ * anything else from itself still deletes what it holds (a PVC's volume, a pod's data).
+ */
+function rerunsJob(replace: SimpleCommand, commands: readonly SimpleCommand[]): boolean {
+  const feeder = commands.find((command) => command.pipeline === replace.pipeline && command !== replace && /^(?:kubectl|oc)$/.test(command.words[0]?.split('/').at(-1) ?? ''));
+  const file = replace.words.findIndex((word) => word === '-f' || word === '--filename');
+  const fromStdin = (file !== -1 && /^(?:-|\/dev\/stdin)$/.test(replace.words[file + 1] ?? '')) || replace.words.some((word) => /^--filename=(?:-|\/dev\/stdin)$/.test(word));
+  if (!feeder || !fromStdin) return false;
+  const [verb, kind, name] = kubectlOperands(feeder.words);
+  if (verb !== 'get') return false;
+  return /^(?:jobs?|jobs?\.batch)$/i.test(kind ?? '') ? name !== undefined : /^(?:jobs?|jobs?\.batch)\/\S+$/i.test(kind ?? '');
+}
+
+function destructiveOf(call: Invocation, context: ScanContext): Finding | undefined {
   const { base, args, command } = call;
   const has = (...flags: string[]) => args.some((arg) => flags.includes(arg));
   const letters = shortLetters(args);
@@ -392,7 +421,7 @@ function destructiveOf(call: Invocation): Finding | undefined {
   if (/^(?:pip|pip3|pipx|npm|pnpm|yarn|brew|snap|gem|cargo)$/.test(base) && /^(?:uninstall|remove|rm|un|r)$/.test(sub)) return deletes('an installed package');
   if (args.includes('--prune') || args.some((arg) => arg.startsWith('--prune='))) return deletes('every resource that is not in the file (`--prune`)');
   if ((base === 'kubectl' || base === 'oc') && sub === 'delete') return deletes('Kubernetes resources');
-  if ((base === 'kubectl' || base === 'oc') && sub === 'replace' && has('--force'))
+  if ((base === 'kubectl' || base === 'oc') && sub === 'replace' && has('--force') && !rerunsJob(call.command, context.commands))
     return { reason: 'deletes and recreates the resource (`replace --force`)', fix: 'check the manifest first; the run asks for this command on its own' };
   if (base === 'helm' && /^(?:uninstall|delete|del|un)$/.test(sub)) return deletes('a Helm release');
   const docker = dockerSubcommand(base, args);

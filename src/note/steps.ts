@@ -774,6 +774,8 @@ function stepsOfList(list: List, lead: Lead | undefined, heading: PendingHeading
   if (!list.ordered && items.every(isSimple)) {
     const texts = items.map((item) => textOf(item));
     // A plain bullet list is one checklist the operator goes through.
+    // "### Prerequisites" over "… so you need:": the heading names the checklist, the lead is its note.
+    if (heading && lead && !lead.bold && lead.introduces) return { steps: [manualStep(heading.title, heading.line, texts, [lead.text])], consumedLead: true };
     const title = lead?.title ?? heading?.title ?? (texts.length === 1 ? cleanTitle(texts[0]!) : 'Checklist');
     return { steps: [manualStep(title, lead?.line ?? heading?.line ?? lineOf(list), texts, lead?.notes ?? [])], consumedLead: lead !== undefined };
   }
@@ -887,7 +889,7 @@ function stepsOfItem(item: ListItem): Step[] {
     if (segment.kind === 'manual') return [manualStep(`${title} (by hand)`, segment.line, segment.items)];
     const first = shellSegments++ === 0;
     return blockSteps(segment.blocks, {
-      title: first ? title : `${title} (continued)`,
+      title: first ? title : (segment.lead ?? `${title} (continued)`),
       line: first ? line : lineOf(segment.blocks[0]!),
       notes: [...(first ? (lead?.notes ?? []) : []), ...segment.notes],
       intro: lead?.text,
@@ -931,7 +933,10 @@ function manualOrNote(lead: Lead): string {
   return lead.text;
 }
 
-type Segment = { kind: 'code'; blocks: Code[]; notes: string[]; outputs: Set<Code>; held?: string; condition?: string } | { kind: 'manual'; items: string[]; line: number };
+type Segment = { kind: 'code'; blocks: Code[]; notes: string[]; outputs: Set<Code>; held?: string; condition?: string; lead?: string } | { kind: 'manual'; items: string[]; line: number };
+
+/** "Then set these variables …:", "Next, download …": the item's next action, a step of its own. */
+const NEXT_ACTION = /^(?:then|next|after that|afterwards|finally),?\s+/i;
 
 /**
  * The body of a list item with code, in order: runs of code blocks, and runs of bullets without
@@ -944,6 +949,7 @@ function segmentItem(body: Nodes[]): Segment[] {
   const segments: Segment[] = [];
   let pendingNotes: string[] = [];
   let outputNext = false;
+  let nextLead: string | undefined;
   const addCode = (blocks: Code[], notes: string[]) => {
     if (blocks.length === 0) {
       pendingNotes.push(...notes);
@@ -954,7 +960,10 @@ function segmentItem(body: Nodes[]): Segment[] {
     const isOutput = (block: Code) => last?.kind === 'code' && (outputNext || OUTPUT_LANGUAGES.has((block.lang ?? '').toLowerCase()));
     for (const block of blocks) if (isOutput(block)) outputs.add(block);
     outputNext = false;
-    if (last?.kind === 'code' && last.held === undefined && last.condition === undefined) {
+    if (nextLead !== undefined) {
+      segments.push({ kind: 'code', blocks, notes: [...pendingNotes, ...notes], outputs: new Set(), lead: nextLead });
+      nextLead = undefined;
+    } else if (last?.kind === 'code' && last.held === undefined && last.condition === undefined) {
       last.blocks.push(...blocks);
       for (const block of outputs) last.outputs.add(block);
       last.notes.push(...pendingNotes, ...notes);
@@ -977,6 +986,12 @@ function segmentItem(body: Nodes[]): Segment[] {
     const previous = body[index - 1];
     if (node.type === 'list' && !containsCode(node) && previous?.type === 'paragraph' && INFORMATION_LEAD.test(textOf(previous))) {
       pendingNotes.push(...node.children.map((child) => textsWithoutCode(child).join(' ')).filter((text) => text !== ''));
+      continue;
+    }
+    // "Then set these environment variables …:" after a block: what follows is the next step, titled by it.
+    if (node.type === 'paragraph' && segments.at(-1)?.kind === 'code' && NEXT_ACTION.test(textOf(node)) && IMPERATIVE.test(textOf(node).replace(NEXT_ACTION, ''))) {
+      nextLead = cleanTitle(textOf(node).replace(NEXT_ACTION, ''));
+      nextLead = nextLead.charAt(0).toUpperCase() + nextLead.slice(1);
       continue;
     }
     const held = node.type === 'blockquote' ? heldBlockquote(node) : undefined;
@@ -1036,6 +1051,8 @@ interface BlockContext {
   outputs?: Set<Code>;
   /** The text keeps these blocks out of a run (held-back.ts): shown, never run. */
   held?: string;
+  /** Comments shared by per-OS variants of one block ("# (Replace with gitlab-ce …)"). */
+  comments?: string[];
   /** The text reserves these blocks for a condition (held-back.ts): they run only when the operator confirms it. */
   condition?: string;
 }
@@ -1077,7 +1094,12 @@ function blockSteps(blocks: Code[], context: BlockContext): Step[] {
   for (const block of blocks) {
     const attributes = fenceAttributes(block.meta);
     if (context.outputs?.has(block)) {
-      flushShell();
+      // "Example output:" between two commands of one item: shown with the step, which stays one
+      // step (the commands go together, as the item says).
+      if (script.lines.length > 0) {
+        script.output!.push(...block.value.split('\n'));
+        continue;
+      }
       const last = steps.at(-1);
       if (last) (last.output ??= []).push(...block.value.split('\n'));
       continue;
@@ -1122,7 +1144,8 @@ function scriptSteps(script: ScriptLines, context: BlockContext): Step[] {
     const steps: Step[] = [];
     const common = trimBlankEnds(variants.before);
     if (hasCommands(common.lines)) steps.push(...scriptSteps({ ...common, output: [] }, context));
-    const options = variants.groups.map((group) => ({ title: group.title, line: group.line, steps: [makeShellStep(`${context.title} (${group.title})`, group.line, group.lines, group.origins, [], context)] }));
+    const shared = { ...context, comments: variants.before.lines.filter((text) => /^\s*#/.test(text)) };
+    const options = variants.groups.map((group) => ({ title: group.title, line: group.line, steps: [makeShellStep(`${context.title} (${group.title})`, group.line, group.lines, group.origins, [], shared)] }));
     const choice = choiceStep(context.title, context.line, options);
     choice.fromComments = true;
     if (steps.length === 0) choice.notes.push(...context.notes);
@@ -1300,9 +1323,12 @@ function splitTitledCommands(script: { lines: string[]; origins: number[] }, con
   if (groups.length < 2) return undefined;
   const attention = groups.some((group) => findHazards(group.lines.join('\n'), group.origins).length > 0 || findDestructive(group.lines.join('\n'), group.origins).length > 0);
   if (!attention) return undefined;
+  // The lead over the block ("**For v4.5.0 and later:**") titles none of the pairs: it is the first one's note.
+  const said = [context.title, ...(context.notes.length > 0 ? context.notes : context.intro ? [context.intro] : [])];
+  const lead = said.filter((text, index) => text !== '' && said.indexOf(text) === index && !groups.some((group) => group.title === text));
   return groups.map((group, index) => {
     const trimmed = trimBlankEnds(group);
-    const step = makeShellStep(group.title || context.title, group.line, trimmed.lines, trimmed.origins, index === 0 ? context.notes : [], context);
+    const step = makeShellStep(group.title || context.title, group.line, trimmed.lines, trimmed.origins, index === 0 ? lead : [], context);
     if (/^review\b/i.test(group.title)) step.gate = `${group.title}: go on only when it looks right`;
     return step;
   });
@@ -1323,7 +1349,7 @@ function makeShellStep(caption: string, line: number, raw: string[], lineMap: nu
         )}`
       : caption;
   const where = `step "${title}"`;
-  const examples = findExampleValues([context.intro ?? '', ...notes, ...raw.filter((text) => /^\s*#/.test(text))]);
+  const examples = findExampleValues([context.intro ?? '', ...notes, ...(context.comments ?? []), ...raw.filter((text) => /^\s*#/.test(text))], raw);
   const rewritten: { name: string; text: string; line: number }[] = [];
   const lines = raw.map((text, index) => {
     // `… <NODE-THREE-NAME> ...`: a literal "and so on" is not an argument.
@@ -1347,7 +1373,23 @@ function makeShellStep(caption: string, line: number, raw: string[], lineMap: nu
     const first = lines.findIndex((text) => stripComment(text).trim() !== '');
     destructive.push({ line: lineMap[first] ?? line, command: lines[first]!.trim(), reason: `the note says: "${cleanTitle(said).slice(0, 80)}"`, fix: 'check what it deletes before running it' });
   }
-  return { kind: 'shell', title, line, notes, script, lineMap, placeholders, parameters, hazards: findHazards(script, lineMap), destructive, ...(context.condition ? { condition: context.condition } : {}) };
+  const relative = relativeSource(lines);
+  const told = relative ? [...notes, `\`${relative}\` is a path relative to the directory the step runs in: start runbook in the directory the note means, or add a \`cd\` to the block`] : notes;
+  return { kind: 'shell', title, line, notes: told, script, lineMap, placeholders, parameters, hazards: findHazards(script, lineMap), destructive, ...(context.condition ? { condition: context.condition } : {}) };
+}
+
+/**
+ * `source env/bin/activate`, `. venv/bin/activate` before any `cd`: the file is looked up where
+ * runbook runs, not where the note's author stood (Synapse's `env/` is in its install directory).
+ */
+function relativeSource(lines: readonly string[]): string | undefined {
+  for (const text of lines) {
+    const command = stripComment(text).trim();
+    if (/^(?:cd|pushd)\s/.test(command)) return undefined;
+    const path = /^(?:source|\.)\s+([^\s;&|]+)/.exec(command)?.[1];
+    if (path && !/^[/~$]/.test(path) && !/^["']?[/~$]/.test(path)) return path;
+  }
+  return undefined;
 }
 
 const DESTRUCTIVE_TEXT =

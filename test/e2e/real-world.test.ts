@@ -92,7 +92,7 @@ const cases = [
     outline: [
       'PATH Roll back a Linux package instance',
       '  shell Disable feature flag',
-      "  manual The upgrade's migrations have to be undone, so you need",
+      '  manual Prerequisites',
       '  shell Stop GitLab and remove the current package',
       '  choice Stop GitLab and remove the current package',
       '    a) Ubuntu',
@@ -113,11 +113,11 @@ const cases = [
       '  manual Restore GitLab to complete the roll back.',
       'PATH Roll back a Docker instance',
       '  shell Disable feature flag',
-      "  manual The upgrade's migrations have to be undone, so you need",
+      '  manual Prerequisites',
       '  manual Follow the upgrade procedure, specifying an earlier version ',
       '  manual Restore the database backup you made before the upgrade.',
     ],
-    facts: { parameters: ['version'], flags: ['USE_NEW_MERGE_TRAINS=false'], prometheus: 'http://127.0.0.1:9090', checks: [] },
+    facts: { parameters: ['ee', 'version', 'el8'], flags: ['USE_NEW_MERGE_TRAINS=false'], prometheus: 'http://127.0.0.1:9090', checks: [] },
   },
   {
     note: '53_01a_argo_rollouts_abort.md',
@@ -207,7 +207,7 @@ const cases = [
       '          manual Air-gapped Clusters [on each node]',
       '      shell Start the K3s service on each node [on each node]',
       '      manual Check the K3s service status with systemctl status k3s.',
-      '  manual After the rollback, verify the following',
+      '  manual Verification',
     ],
     facts: {
       parameters: ['NODE-ONE-NAME', 'NODE-TWO-NAME', 'NODE-THREE-NAME', 'vX.Y.Zk3s1', 'PATH-TO-SNAPSHOT', 'DB-USER', 'DB-NAME', 'BACKUP-FILE'],
@@ -229,17 +229,16 @@ const cases = [
       '      shell Set the environment variable POSTGRES_SECRET_MANIFEST to poi',
       '    b) From a previous automatic Postgres backup',
       '      shell Check for available backups [output]',
+      '      shell Set these environment variables to the names of the backup f',
       '      shell Download the .psql file for the postgres backup',
       '      shell Download the .manifest file for the SLS backup',
       '      shell Set environment variables to the full paths of the .psql and',
       '  shell Verify the POSTGRES_SQL_FILE and POSTGRES_SECRET_MANIFEST en [output]',
-      '  shell Re-run the SLS loader job [destructive]',
+      '  shell Re-run the SLS loader job',
       '  shell Determine the leader of the Postgres cluster [output]',
-      '  shell Determine the database schema version of the running SLS dat [flagged, output]',
-      '  shell Determine the database schema version of the running SLS dat [gate, output]',
+      '  shell Determine the database schema version of the running SLS dat [gate, flagged, output]',
       '  shell Restore the database from the backup with the restore_sls_po [destructive]',
       '  manual Check the health of the SLS Postgres cluster by running the ',
-      '  shell Verify that the service is functional [output]',
       '  shell Verify that the service is functional [output]',
     ],
     facts: { parameters: ['POSTGRES_SQL_FILE', 'POSTGRES_SECRET_MANIFEST', 'POSTGRES_SECRET_MANIFEST_NAME', 'POSTGRES_SQL_FILE_NAME'], flags: [], prometheus: 'http://127.0.0.1:9090', checks: [] },
@@ -340,10 +339,18 @@ describe('what a run of a real-world note would run', () => {
     expect(plan.paths[1].steps.map((step: JsonStep) => step.title)).not.toContain(drift.title);
   });
 
-  it('52: per-OS lines of one block are options; the example version is a parameter', async () => {
+  it('52: per-OS lines of one block are options; the example version, the edition the comments say to replace and the EL release are parameters', async () => {
     const plan = await show('52_01a_gitlab_package_rollback.md');
-    const install = plan.paths[0].steps[5];
-    expect(install.options.map((option: { steps: JsonStep[] }) => option.steps[0]!.script)).toEqual(['sudo apt install gitlab-ee=<version>-ee.0', 'sudo yum install gitlab-ee-<version>-ee.0.el8']);
+    const [, prerequisites, , , identify, install] = plan.paths[0].steps;
+    expect(install.options.map((option: { steps: JsonStep[] }) => option.steps[0]!.script)).toEqual(['sudo apt install gitlab-<ee>=<version>-<ee>.0', 'sudo yum install gitlab-<ee>-<version>-<ee>.0.<el8>']);
+    expect(identify.options.map((option: { steps: JsonStep[] }) => option.steps[0]!.script)).toEqual(['sudo apt-cache madison gitlab-<ee>', 'sudo yum --showduplicates list gitlab-<ee>']);
+    // The Prerequisites checklist is shared by both paths, titled by its heading.
+    expect(prerequisites.notes).toEqual(["The upgrade's migrations have to be undone, so you need"]);
+    expect(plan.paths[1].steps[1]).toEqual(prerequisites);
+    // Path B: the alert markup is gone from the notes; the inline SKIP=… is an argument in the text, never a command.
+    const docker = plan.paths[1].steps;
+    expect(docker[2].notes.join('\n')).not.toMatch(/\{\{|alert/);
+    expect(docker.map((step: JsonStep) => step.kind)).toEqual(['shell', 'manual', 'manual', 'manual']);
   });
 
   it('53: the yaml-labelled command is shown, never run, and the dry run says to label it bash', async () => {
@@ -380,6 +387,8 @@ describe('what a run of a real-world note would run', () => {
     expect(JSON.stringify(plan)).not.toContain('REPLACE_WITH_SCHEMA_VERSIONS');
     expect(release.steps[2].hazards[0].reason).toBe('typed into an interactive database console (psql, mysql, sqlite3, …)');
     expect(release.steps.at(-1).items[0]).toMatch(/^Restart Synapse Homeserver so that it runs the version just installed/);
+    // `env/` is relative to Synapse's install directory: the pip step says where it must run.
+    expect(generic.steps[1].options[0].steps[0].notes).toEqual(['`env/bin/activate` is a path relative to the directory the step runs in: start runbook in the directory the note means, or add a `cd` to the block']);
   });
 
   it('58: --yes on the v1.25.0 path needs no <version> (the path names it) but still the codename for Debian', async () => {
@@ -393,12 +402,28 @@ describe('what a run of a real-world note would run', () => {
   it('56: ncn# prompts stripped, output left out of the scripts, the gate after the schema comparison', async () => {
     const plan = await show('56_01a_cray_sls_postgres_restore.md');
     const steps = plan.paths[0].steps;
+    // The listing, then the names read from it, then the downloads: each its own step.
+    expect(steps[2].options[1].steps.map((step: JsonStep) => step.script)).toEqual([
+      `cray artifacts list postgres-backup --format json | jq -r '.artifacts[].Key | select(contains("sls"))'`,
+      'export POSTGRES_SECRET_MANIFEST_NAME=<POSTGRES_SECRET_MANIFEST_NAME>\nexport POSTGRES_SQL_FILE_NAME=<POSTGRES_SQL_FILE_NAME>',
+      'cray artifacts get postgres-backup "$POSTGRES_SQL_FILE_NAME" "$POSTGRES_SQL_FILE_NAME"',
+      'cray artifacts get postgres-backup "$POSTGRES_SECRET_MANIFEST_NAME" "$POSTGRES_SECRET_MANIFEST_NAME"',
+      'export POSTGRES_SQL_FILE=$(realpath "$POSTGRES_SQL_FILE_NAME")\nexport POSTGRES_SECRET_MANIFEST=$(realpath "$POSTGRES_SECRET_MANIFEST_NAME")',
+    ]);
+    // Re-creating the loader Job from its own definition re-runs it: not destructive (command-hazards.ts rerunsJob).
+    expect(steps[4].destructive).toEqual([]);
+    // Both schema queries are one step, their example outputs under it, the gate after them.
+    expect(steps[6].script).toBe(
+      `kubectl exec $POSTGRES_LEADER -n services -c postgres -it -- bash -c "psql -U slsuser -d sls -c 'SELECT * FROM schema_migrations'"\ncat "$POSTGRES_SQL_FILE" | grep "COPY public.schema_migrations" -A 2`,
+    );
+    expect(steps[6].output).toEqual([' version | dirty', '---------+-------', '       3 | f', '(1 row)', 'COPY public.schema_migrations (version, dirty) FROM stdin;', '3       f', '\\.']);
+    expect(steps[9].script).toBe('cray sls version list\ncray sls hardware list --format json | jq .[].Xname | wc -l\ncray sls networks list --format json | jq -r .[].Name');
     expect(steps[3].script).toBe('echo "$POSTGRES_SQL_FILE"\necho "$POSTGRES_SECRET_MANIFEST"');
     expect(steps[3].output).toEqual([
       '/root/cray-sls-postgres-backup_2021-07-07_16-39-44/cray-sls-postgres-backup_2021-07-07_16-39-44.psql',
       '/root/cray-sls-postgres-backup_2021-07-07_16-39-44/cray-sls-postgres-backup_2021-07-07_16-39-44.manifest',
     ]);
-    expect(steps[7].gate).toBe('If the two schema versions match, go on to the next step. If they do not, this Postgres backup does not fit the SLS instance that is running now.');
+    expect(steps[6].gate).toBe('If the two schema versions match, go on to the next step. If they do not, this Postgres backup does not fit the SLS instance that is running now.');
   });
 
   it('57: chat messages in unlabelled fences are never shell; the free-text parameter is listed, not required', async () => {

@@ -104,6 +104,11 @@ describe('findDestructive: commands that delete or overwrite data or state', () 
     'docker run --rm -v pgdata:/data -e A=1 alpine rm -rf /data/pg',
     'kubectl run tmp --rm -i --image=alpine -- rm -rf /data',
     'terraform apply destroy.tfplan',
+    // replace --force of anything but a Job re-created from itself deletes what it holds
+    'kubectl replace --force -f pvc.yaml',
+    'kubectl get pvc data-0 -o json | jq . | kubectl replace --force -f -',
+    'kubectl get statefulset db -o yaml | kubectl replace --force -f -',
+    'kubectl get job loader -o json | kubectl replace --force -f job.yaml',
   ])('%s', (script) => {
     const found = destructive(script);
     expect(found).toHaveLength(1);
@@ -142,6 +147,10 @@ describe('findDestructive: commands that delete or overwrite data or state', () 
     'docker compose logs --tail=100',
     'mv /tmp/a /tmp/b',
     "mongosh probe --eval 'db.events.find()'",
+    // a Job re-created from its own definition: a re-run
+    "kubectl -n services get job cray-sls-init-load -o json | jq 'del(.spec.selector)' | kubectl replace --force -f -",
+    'kubectl get job/loader -o yaml | kubectl replace --force --filename=-',
+    'oc get jobs.batch loader -n ops -o json | oc replace --force -f /dev/stdin',
   ])('not destructive: %s', (script) => {
     expect(destructive(script)).toEqual([]);
   });

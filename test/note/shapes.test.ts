@@ -339,6 +339,29 @@ describe('content tabs and comment-labelled variants (D4, D5)', () => {
   });
 });
 
+describe('parameters the text says to replace, headings over checklists', () => {
+  it('"(Replace with acme-ce …)" makes the part that differs a parameter wherever the commands use it; an RPM dist tag is one; the heading titles a checklist; a lead over titled pairs is a note', () => {
+    const note = parseFixture('replace-with-and-dist-tag.md');
+    const steps = note.rollback!.paths[0]!.steps;
+    expect(outline(steps)).toEqual([
+      'manual Prerequisites',
+      'choice Find the build',
+      '  - Ubuntu',
+      '    shell Find the build (Ubuntu)',
+      '  - CentOS',
+      '    shell Find the build (CentOS)',
+      'shell Install it (for example, 2.4.1) [flagged]',
+      'manual Restart Replace With',
+      'shell Render',
+      'shell Review the render [gate, flagged]',
+    ]);
+    const scripts = flattenSteps(steps).flatMap((step) => (step.kind === 'shell' ? [step.script.split('\n').at(-1)] : []));
+    expect(scripts.slice(0, 3)).toEqual(['sudo apt-cache madison acme-<ee>', 'sudo dnf --showduplicates list acme-<ee>', 'sudo dnf install acme-<ee>-<version>-<ee>.0.<el9>.x86_64']);
+    expect(steps[0]!.notes).toEqual(['Before you start, you need']);
+    expect(steps[4]!.notes).toEqual(['Render the cluster files again', 'For clusters on the new layout:']);
+  });
+});
+
 describe('commands written without a fence (W3)', () => {
   it('paragraphs of commands after "If …:" leads: a choice, each option a manual step showing its commands line by line, parameters found', () => {
     const steps = parseFixture('unfenced-commands.md').rollback!.paths[0]!.steps;
@@ -674,8 +697,15 @@ describe('what a step is made of', () => {
     expect(release![0]!.kind === 'manual' && release![0]!.hazards?.map((hazard) => [hazard.line, hazard.reason])).toEqual([[23, 'typed into an interactive database console (psql, mysql, sqlite3, …)']]);
   });
 
-  it('no restart is added when a later step starts the service again', () => {
+  it('no restart is added when a later step starts the service again, or the install step itself does', () => {
     expect(outline(parseFixture('install-then-start.md').rollback!.paths[0]!.steps)).toEqual(['shell Stop the relay', 'shell Install the previous package', 'shell Start it again']);
+    expect(outline(parseFixture('relative-source.md').rollback!.paths[0]!.steps)).toEqual(['shell Reinstall the previous build', 'shell Check it from its own folder']);
+  });
+
+  it('a relative `source`/`.` before any cd is pointed out: it depends on the directory the step runs in', () => {
+    const [reinstall, check] = parseFixture('relative-source.md').rollback!.paths[0]!.steps;
+    expect(reinstall!.notes).toEqual(['`.venv/bin/activate` is a path relative to the directory the step runs in: start runbook in the directory the note means, or add a `cd` to the block']);
+    expect(check!.notes).toEqual([]);
   });
 
   it('a mkdocs admonition with its body on the next line is a note, markup gone, labelled by its title', () => {
@@ -824,5 +854,56 @@ describe('what a step is made of', () => {
       'mysqlbinlog --start-datetime="2020-05-27 12:59:00" \\\n   --verbose /var/lib/mysql/bin.123456 | grep -C 15 "DROP TABLE"',
       'mysqlbinlog --stop-position=232 /var/lib/mysql/bin.123456 | mysql -u root -p',
     ]);
+  });
+});
+
+describe('where a step runs and when (scope, condition)', () => {
+  it.each([
+    {
+      fixture: 'step-scopes.md',
+      why: '"on every node", "on the first … node only" and labels that only name machines are scopes; "on this machine" and "the number of replicas" are not',
+      steps: [
+        'shell On every node, stop the agent [on: every node]',
+        'shell Restore the snapshot on the first control-plane node only [on: the first control-plane node]',
+        'choice Install the previous version',
+        '  - Worker nodes',
+        '    shell Worker nodes [on: worker nodes]',
+        '  - Controller nodes',
+        '    shell Controller nodes [on: controller nodes]',
+        'shell Restart the service on this machine',
+        'shell Scale the pool based on the number of replicas you had',
+      ],
+    },
+    {
+      fixture: 'conditional-leads.md',
+      why: 'a leading "If …," is the condition of its step (titled by what follows); two "If …" leads in a row are a choice; "If they match, go on" is a gate; "Optional." defers to the if-clause after it',
+      steps: [
+        'shell Drain the probe nodes gracefully [condition: if the API still answers]',
+        'shell Put it back in place [condition: if you kept the old cache]',
+        'shell Restart the service',
+        'choice Restart the service: choose one',
+        '  - If it runs under systemd, then run',
+        '    shell If it runs under systemd, then run',
+        '  - If it runs in Docker, then run',
+        '    shell If it runs in Docker, then run',
+        'shell Compare the versions [gate]',
+        'shell If needed, run [condition: if needed]',
+      ],
+    },
+    {
+      fixture: 'item-next-action.md',
+      why: '"Then set …" after a block is the next step; example output and "Wait for …" between commands keep one step',
+      steps: ['shell List the snapshots', 'shell Set the snapshot to restore from the list', 'shell Check both versions [output 1]'],
+    },
+  ])('$fixture: $why', ({ fixture, steps }) => {
+    expect(outline(parseFixture(fixture).rollback!.paths[0]!.steps)).toEqual(steps);
+  });
+
+  it('the choice a scoped step sits in passes its scope to the options that name none', () => {
+    const note = parseFixture('55_01a_k3s_version_rollback.md', new URL('../fixtures/real-world/', import.meta.url));
+    const etcd = (note.rollback!.paths[0]!.steps[1] as Extract<Step, { kind: 'choice' }>).options[1]!.steps;
+    const install = etcd[2] as Extract<Step, { kind: 'choice' }>;
+    expect([install.scope, install.options[1]!.steps[0]!.scope]).toEqual(['each node', 'each node']);
+    expect(etcd.slice(3, 7).map((step) => step.scope)).toEqual(['the first server node', 'the first server node', 'the other server nodes', 'the other server nodes']);
   });
 });
