@@ -855,6 +855,20 @@ describe('what a step is made of', () => {
       'mysqlbinlog --stop-position=232 /var/lib/mysql/bin.123456 | mysql -u root -p',
     ]);
   });
+
+  it('"Replace `SERVICE` with …" after a command makes SERVICE a parameter of it; the sentences are its notes, not a checklist (unseen2 W5)', () => {
+    const steps = parseFixture('replace-named-values.md').rollback!.paths[0]!.steps;
+    // "Replace the URL with …" names no value: it stays an instruction.
+    expect(outline(steps)).toEqual(['shell Send traffic back', 'shell Swap the slot', 'shell Check it', 'manual Replace the URL with that of your application.']);
+    const shell = steps.filter((step) => step.kind === 'shell');
+    expect(shell.map((step) => step.script)).toEqual([
+      'gcloud run services update-traffic <SERVICE> --to-revisions <REVISION>=100',
+      'az webapp deployment slot swap --slot KnownGood --target-slot production --name <APP_NAME>',
+      'curl -fsS http://127.0.0.1:8080/health',
+    ]);
+    expect(shell.map((step) => step.parameters.map((parameter) => parameter.name))).toEqual([['SERVICE', 'REVISION'], ['APP_NAME'], []]);
+    expect(shell[0]!.notes).toContain('Replace SERVICE with the name of the service.');
+  });
 });
 
 describe('where a step runs and when (scope, condition)', () => {
