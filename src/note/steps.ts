@@ -13,6 +13,7 @@ import { conditionOf, heldBackReason, leadingCondition, withoutLabel } from './h
 import { lineOf, textOf } from './markdown.js';
 import { findExampleValues, findParameters, findScriptMarkers, normaliseParameters, PARAMETER } from './placeholders.js';
 import { nodeData, prepareNodes } from './prepare-nodes.js';
+import { readScope } from './scope-and-condition.js';
 import { cleanTitle } from './rollback-section.js';
 import { firstSentence, sectionTree, type Section, type SectionTree } from './sections.js';
 import { classifyBlock, foreignLine, hasCommands, isShellLanguage, isShellSetup, isTranscriptLanguage, scriptLines, splitOnMarkers, trimBlankEnds, type ScriptLines } from './shell-block.js';
@@ -783,6 +784,9 @@ function stepsOfList(list: List, lead: Lead | undefined, heading: PendingHeading
   // "Run these in order:", "Follow these steps to …." introduce the list; keep it as a note on the first step.
   if (lead && (lead.introduces || lead.bold || INTRODUCES_STEPS.test(lead.text)) && steps[0]) {
     steps[0].notes.unshift(lead.text);
+    // "Then, on the database host:" over the list: every step of it is for that machine.
+    const scope = readScope(lead.text);
+    if (scope) for (const step of steps) step.scope ??= scope;
     return { steps, consumedLead: true };
   }
   return { steps, consumedLead: false };
