@@ -76,13 +76,16 @@ export function readPaths(nodes: RootContent[], sectionTitle: string, sectionLin
   attachNotes(before, carry);
   const rest = tree.children.slice(end);
   // A section after the paths that only points at other documents is read with each path, as a note.
-  const references = rest.flatMap((section) => referenceNotes(section) ?? []);
+  const references = rest.flatMap((section) => (tableNotes(section) ? [] : (referenceNotes(section) ?? [])));
+  // A table after the paths ("### Decision Matrix") helps pick one: shown with each path's first step, before anything runs.
+  const tables = rest.flatMap((section) => tableNotes(section) ?? []);
   const after = stepsOfChildren(rest.filter((section) => !referenceNotes(section)));
   const options = optionsOf(tree.children.slice(start, end), true);
   crossReferences(options);
   return options.map((option) => {
     const steps = [...before, ...option.steps, ...statedAfter(prelude, option.steps), ...after];
     if (references.length > 0 && steps.length > 0) steps[steps.length - 1] = { ...steps.at(-1)!, notes: [...steps.at(-1)!.notes, ...references] };
+    if (tables.length > 0 && steps[0]) steps[0] = { ...steps[0], notes: [...tables, ...steps[0].notes] };
     // Notes before the paths go with each path's first step (a copy: each path is its own list).
     if (before.length === 0 && carry.length > 0 && steps[0]) steps[0] = { ...steps[0], notes: [...carry, ...steps[0].notes] };
     return { title: option.title, line: option.line, steps };

@@ -628,7 +628,11 @@ describe('what a step is made of', () => {
     ]);
     const pointer = note.rollback!.paths[1]!.steps[0]!;
     expect(pointer.kind === 'manual' && pointer.link).toEqual({ target: 'long-rollback.md', line: 17 });
-    expect(note.rollback!.paths[0]!.steps[0]!.notes).toContain('Which one to pick: Backlog: < 1 day, Path: first; Backlog: later, Path: second');
+    // The table helps pick a path: it is the first thing each path shows, not the last.
+    expect(note.rollback!.paths.map((path) => path.steps[0]!.notes[0])).toEqual([
+      'Which one to pick: Backlog: < 1 day, Path: first; Backlog: later, Path: second',
+      'Which one to pick: Backlog: < 1 day, Path: first; Backlog: later, Path: second',
+    ]);
   });
 
   it('unseen 80a: the Decision Matrix is no step; the linked plan in a markdown link is found', () => {
