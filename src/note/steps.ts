@@ -47,9 +47,9 @@ const OUTPUT_LEAD =
   /\b(?:example output|sample output|the output|output is|output should|output looks|you should see|(?:will|should) (?:print|show|return|look like)|prints?\s+(?:something\s+)?like|similar to)\b|^output\b/i;
 const GATE =
   /\b(?:(?:allowed|permitted) only (?:if|when)|only (?:allowed|permitted) (?:if|when)|approves?\b|(?:verify|review|inspect|check)\s+(?:the\s+)?contents?\b|complete and accurate|(?:before|until) (?:you )?(?:proceed(?:ing)?|go(?:ing)? on|continu(?:e|ing)|apply(?:ing)? it)\b|(?:go on|continue|proceed|move on)\b[^.]*\bonly (?:if|when|after)|only (?:go on|continue|proceed)\b|if\b[^.]*\b(?:match(?:es)?|pass(?:es)?|succeeds?|is healthy|are healthy|looks? (?:right|good|correct))\b[^.]*,\s*(?:go on|continue|proceed|move on)|sign(?:ed|s)?[- ]off|get (?:an? )?(?:approval|go-ahead)|go\/no-go|do not (?:go on|continue|proceed) (?:until|unless))\b/i;
-/** First words of a sentence that tells the reader to do something (a manual step, not a note). */
+/** First words of a sentence that tells the reader to do something (a manual step, not a note); "Rollback is only safe if …" is a statement. */
 const IMPERATIVE =
-  /^(?:follow|restart|run|check|verify|confirm|make sure|ensure|post|notify|tell|page|stop|start|type|enter|open|log in|sign in|revert|reset|restore|remove|delete|update|edit|set|copy|move|wait|ask|contact|schedule|create|apply|redeploy|deploy|roll back|rollback|downgrade|upgrade|install|uninstall|reinstall|disable|enable|replace|go back|take|download|upload|switch|announce|inform|escalate|review|monitor|watch|drain|cordon|scale|rerun|re-run|retry|clear|flush|purge|reboot|shut down|bring)\b/i;
+  /^(?:follow|restart|run|check|verify|confirm|make sure|ensure|post|notify|tell|page|stop|start|type|enter|open|log in|sign in|revert|reset|restore|remove|delete|update|edit|set|copy|move|wait|ask|contact|schedule|create|apply|redeploy|deploy|roll back|rollback|downgrade|upgrade|install|uninstall|reinstall|disable|enable|replace|go back|take|download|upload|switch|announce|inform|escalate|review|monitor|watch|drain|cordon|scale|rerun|re-run|retry|clear|flush|purge|reboot|shut down|bring)\b(?!\s+(?:is|are|was|were|will|would|can|could|may|might|should|must|has|had|does)\b)/i;
 
 interface Flow {
   steps: Step[];
@@ -735,6 +735,12 @@ function readLead(paragraph: Paragraph): Lead {
   return { title: cleanTitle(text), notes: [], text: cleanTitle(text), line, bold: false, introduces, node: paragraph };
 }
 
+/** "Follow these steps to …", "The following steps …", "… as follows.": a sentence about the list after it. */
+const INTRODUCES_STEPS = /\b(?:(?:these|the following|the next|the steps? below)(?:\s+\w+)?\s+steps?\b|as follows\b)/i;
+
+/** "You can set it by:", "It can be done with:", "for example:": what follows are possibilities, not instructions. */
+const INFORMATION_LEAD = /\b(?:you can|you may|can be|could|for example|for instance|such as|e\.g\.)\b[^.!?]*[:：]\s*$/i;
+
 /** "Never:", "Do not:", "Avoid:" leading a list (its colon already stripped from the lead). */
 const PROHIBITION = /^(?:never|do not|don't|avoid|must not|you must not)\b[^.]{0,40}$/i;
 
@@ -768,12 +774,14 @@ function stepsOfList(list: List, lead: Lead | undefined, heading: PendingHeading
   if (!list.ordered && items.every(isSimple)) {
     const texts = items.map((item) => textOf(item));
     // A plain bullet list is one checklist the operator goes through.
+    // "### Prerequisites" over "… so you need:": the heading names the checklist, the lead is its note.
+    if (heading && lead && !lead.bold && lead.introduces) return { steps: [manualStep(heading.title, heading.line, texts, [lead.text])], consumedLead: true };
     const title = lead?.title ?? heading?.title ?? (texts.length === 1 ? cleanTitle(texts[0]!) : 'Checklist');
     return { steps: [manualStep(title, lead?.line ?? heading?.line ?? lineOf(list), texts, lead?.notes ?? [])], consumedLead: lead !== undefined };
   }
   const steps = items.flatMap((item) => stepsOfItem(item));
-  // "Run these in order:" introduces the list; keep it as a note on the first step.
-  if (lead && (lead.introduces || lead.bold) && steps[0]) {
+  // "Run these in order:", "Follow these steps to …." introduce the list; keep it as a note on the first step.
+  if (lead && (lead.introduces || lead.bold || INTRODUCES_STEPS.test(lead.text)) && steps[0]) {
     steps[0].notes.unshift(lead.text);
     return { steps, consumedLead: true };
   }
@@ -969,9 +977,15 @@ function segmentItem(body: Nodes[]): Segment[] {
     if (last?.kind === 'manual') last.items.push(text);
     else segments.push({ kind: 'manual', items: [text], line });
   };
-  for (const node of body) {
+  for (const [index, node] of body.entries()) {
     if (node.type === 'paragraph' && OUTPUT_LEAD.test(textOf(node))) {
       outputNext = true;
+      continue;
+    }
+    // "You can set it by:" over bullets without code: ways one could do it, read as notes, not things to do.
+    const previous = body[index - 1];
+    if (node.type === 'list' && !containsCode(node) && previous?.type === 'paragraph' && INFORMATION_LEAD.test(textOf(previous))) {
+      pendingNotes.push(...node.children.map((child) => textsWithoutCode(child).join(' ')).filter((text) => text !== ''));
       continue;
     }
     // "Then set these environment variables …:" after a block: what follows is the next step, titled by it.
@@ -1037,6 +1051,8 @@ interface BlockContext {
   outputs?: Set<Code>;
   /** The text keeps these blocks out of a run (held-back.ts): shown, never run. */
   held?: string;
+  /** Comments shared by per-OS variants of one block ("# (Replace with gitlab-ce …)"). */
+  comments?: string[];
   /** The text reserves these blocks for a condition (held-back.ts): they run only when the operator confirms it. */
   condition?: string;
 }
@@ -1128,7 +1144,8 @@ function scriptSteps(script: ScriptLines, context: BlockContext): Step[] {
     const steps: Step[] = [];
     const common = trimBlankEnds(variants.before);
     if (hasCommands(common.lines)) steps.push(...scriptSteps({ ...common, output: [] }, context));
-    const options = variants.groups.map((group) => ({ title: group.title, line: group.line, steps: [makeShellStep(`${context.title} (${group.title})`, group.line, group.lines, group.origins, [], context)] }));
+    const shared = { ...context, comments: variants.before.lines.filter((text) => /^\s*#/.test(text)) };
+    const options = variants.groups.map((group) => ({ title: group.title, line: group.line, steps: [makeShellStep(`${context.title} (${group.title})`, group.line, group.lines, group.origins, [], shared)] }));
     const choice = choiceStep(context.title, context.line, options);
     choice.fromComments = true;
     if (steps.length === 0) choice.notes.push(...context.notes);
@@ -1306,9 +1323,12 @@ function splitTitledCommands(script: { lines: string[]; origins: number[] }, con
   if (groups.length < 2) return undefined;
   const attention = groups.some((group) => findHazards(group.lines.join('\n'), group.origins).length > 0 || findDestructive(group.lines.join('\n'), group.origins).length > 0);
   if (!attention) return undefined;
+  // The lead over the block ("**For v4.5.0 and later:**") titles none of the pairs: it is the first one's note.
+  const said = [context.title, ...(context.notes.length > 0 ? context.notes : context.intro ? [context.intro] : [])];
+  const lead = said.filter((text, index) => text !== '' && said.indexOf(text) === index && !groups.some((group) => group.title === text));
   return groups.map((group, index) => {
     const trimmed = trimBlankEnds(group);
-    const step = makeShellStep(group.title || context.title, group.line, trimmed.lines, trimmed.origins, index === 0 ? context.notes : [], context);
+    const step = makeShellStep(group.title || context.title, group.line, trimmed.lines, trimmed.origins, index === 0 ? lead : [], context);
     if (/^review\b/i.test(group.title)) step.gate = `${group.title}: go on only when it looks right`;
     return step;
   });
@@ -1329,7 +1349,7 @@ function makeShellStep(caption: string, line: number, raw: string[], lineMap: nu
         )}`
       : caption;
   const where = `step "${title}"`;
-  const examples = findExampleValues([context.intro ?? '', ...notes, ...raw.filter((text) => /^\s*#/.test(text))]);
+  const examples = findExampleValues([context.intro ?? '', ...notes, ...(context.comments ?? []), ...raw.filter((text) => /^\s*#/.test(text))], raw);
   const rewritten: { name: string; text: string; line: number }[] = [];
   const lines = raw.map((text, index) => {
     // `… <NODE-THREE-NAME> ...`: a literal "and so on" is not an argument.
@@ -1353,7 +1373,23 @@ function makeShellStep(caption: string, line: number, raw: string[], lineMap: nu
     const first = lines.findIndex((text) => stripComment(text).trim() !== '');
     destructive.push({ line: lineMap[first] ?? line, command: lines[first]!.trim(), reason: `the note says: "${cleanTitle(said).slice(0, 80)}"`, fix: 'check what it deletes before running it' });
   }
-  return { kind: 'shell', title, line, notes, script, lineMap, placeholders, parameters, hazards: findHazards(script, lineMap), destructive, ...(context.condition ? { condition: context.condition } : {}) };
+  const relative = relativeSource(lines);
+  const told = relative ? [...notes, `\`${relative}\` is a path relative to the directory the step runs in: start runbook in the directory the note means, or add a \`cd\` to the block`] : notes;
+  return { kind: 'shell', title, line, notes: told, script, lineMap, placeholders, parameters, hazards: findHazards(script, lineMap), destructive, ...(context.condition ? { condition: context.condition } : {}) };
+}
+
+/**
+ * `source env/bin/activate`, `. venv/bin/activate` before any `cd`: the file is looked up where
+ * runbook runs, not where the note's author stood (Synapse's `env/` is in its install directory).
+ */
+function relativeSource(lines: readonly string[]): string | undefined {
+  for (const text of lines) {
+    const command = stripComment(text).trim();
+    if (/^(?:cd|pushd)\s/.test(command)) return undefined;
+    const path = /^(?:source|\.)\s+([^\s;&|]+)/.exec(command)?.[1];
+    if (path && !/^[/~$]/.test(path) && !/^["']?[/~$]/.test(path)) return path;
+  }
+  return undefined;
 }
 
 const DESTRUCTIVE_TEXT =
