@@ -76,6 +76,9 @@ describe('ways of doing one thing are alternatives, never run one after another 
   it('105: Console / Command line / YAML are three paths; none runs both gcloud routes', async () => {
     const json = await plan('105_01a_cloud_run_traffic_rollback.md');
     expect(json.paths.map((path) => path.title)).toEqual(['Console', 'Command line', 'YAML']);
+    // "Replace `SERVICE` with …": parameters, never the literal word (W5).
+    const command = json.paths[1]!.steps.filter((step) => step.kind === 'shell');
+    expect(command.map((step) => step.script)).toEqual(['gcloud run services update-traffic <SERVICE> --to-revisions <REVISION>=100']);
     for (const path of json.paths) {
       const run = allSteps(path.steps)
         .flatMap((step) => (step.script === undefined ? [] : [step.script]))

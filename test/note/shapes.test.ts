@@ -415,6 +415,32 @@ describe('a variant the text prefers under a condition (W10)', () => {
   });
 });
 
+describe('information is not a step (C3, C4)', () => {
+  it('a statement before the steps, "You can set it by:" bullets and "Follow these steps to …." are notes of the neighbouring step', () => {
+    const steps = parseFixture('information-not-steps.md').rollback!.paths[0]!.steps;
+    expect(outline(steps)).toEqual(['shell List the revisions', 'manual List the revisions (by hand)', 'shell Undo the rollout', 'shell Check it']);
+    expect(steps[0]!.notes).toEqual([
+      'Rollback is only safe if the schema is still compatible with the old version.',
+      'The cause column comes from an annotation. You can set it by:',
+      'Annotating the Deployment with kubectl annotate deployment/probe kubernetes.io/change-cause="v2"',
+      'Editing the manifest by hand.',
+      'Afterwards:',
+    ]);
+    // Bullets after a plain lead are still things to do by hand.
+    expect(steps[1]!.kind === 'manual' && steps[1]!.items).toEqual(['Tell the team: /notify ops rollback started']);
+    expect(steps[2]!.notes).toEqual(['Follow these steps to go back to the previous revision.']);
+    const k8s = outline(parseFixture('61_01a_k8s_deployment_rollback.md', unseenDir).rollback!.paths[0]!.steps).filter((line) => !line.startsWith(' '));
+    expect(k8s).toEqual([
+      'shell First, list the revisions of the Deployment [output 5]',
+      'shell To see the details of one revision, run [output 7]',
+      "choice Now you've decided to undo the current rollout and go back to the previous revision",
+      'shell Check that the rollback worked and the Deployment runs as expected [output 2]',
+      'shell Get the description of the Deployment [output 8]',
+    ]);
+    expect(outline(parseFixture('70_01a_compose_rollback_ordering.md', unseenDir).rollback!.paths[0]!.steps)[0]).toBe('manual Identify the known-good version (image tags, or Git tag/commit).');
+  });
+});
+
 describe('what a step is made of', () => {
   it('output fences and transcript output are shown under their step, never run, never a step', () => {
     const steps = parseFixture('output-not-steps.md').rollback!.paths[0]!.steps;
@@ -833,6 +859,20 @@ describe('what a step is made of', () => {
       'mysqlbinlog --stop-position=232 /var/lib/mysql/bin.123456 | mysql -u root -p',
     ]);
   });
+
+  it('"Replace `SERVICE` with …" after a command makes SERVICE a parameter of it; the sentences are its notes, not a checklist (unseen2 W5)', () => {
+    const steps = parseFixture('replace-named-values.md').rollback!.paths[0]!.steps;
+    // "Replace the URL with …" names no value: it stays an instruction.
+    expect(outline(steps)).toEqual(['shell Send traffic back', 'shell Swap the slot', 'shell Check it', 'manual Replace the URL with that of your application.']);
+    const shell = steps.filter((step) => step.kind === 'shell');
+    expect(shell.map((step) => step.script)).toEqual([
+      'gcloud run services update-traffic <SERVICE> --to-revisions <REVISION>=100',
+      'az webapp deployment slot swap --slot KnownGood --target-slot production --name <APP_NAME>',
+      'curl -fsS http://127.0.0.1:8080/health',
+    ]);
+    expect(shell.map((step) => step.parameters.map((parameter) => parameter.name))).toEqual([['SERVICE', 'REVISION'], ['APP_NAME'], []]);
+    expect(shell[0]!.notes).toContain('Replace SERVICE with the name of the service.');
+  });
 });
 
 describe('where a step runs and when (scope, condition)', () => {
@@ -867,6 +907,11 @@ describe('where a step runs and when (scope, condition)', () => {
         'shell Compare the versions [gate]',
         'shell If needed, run [condition: if needed]',
       ],
+    },
+    {
+      fixture: 'heading-checklist.md',
+      why: 'a checklist under a heading is titled by the heading when its lead only introduces it ("You need the following:"); a bold lead keeps its own title',
+      steps: ['manual Before you start', 'shell Put the old release back', 'manual Check the pods'],
     },
     {
       fixture: 'item-next-action.md',
