@@ -1543,8 +1543,10 @@ const EXAMPLE = /\b(?:an example|for example|example of|e\.g\.|for instance)\b/i
  */
 function withExampleOptions(step: Step): void {
   if (step.kind !== 'manual' || !step.code || ![step.title, ...step.notes].some((text) => EXAMPLE.test(text))) return;
-  const found = step.code.text
-    .split('\n')
-    .flatMap((text, index) => [...text.matchAll(/(?<![\w-])--([a-z][\w-]*)[= ]['"]?(v?\d+\.\d+(?:\.\d+)?)\b/gi)].map((match) => ({ name: match[1]!, line: step.line + 1 + index, text: match[2]! })));
-  if (found.length > 0) step.parameters = [...(step.parameters ?? []), ...found];
+  const option = /(?<![\w-])(--([a-z][\w-]*)[= ]['"]?)(v?\d+\.\d+(?:\.\d+)?)\b/gi;
+  const found = step.code.text.split('\n').flatMap((text, index) => [...text.matchAll(option)].map((match) => ({ name: match[2]!, line: step.line + 1 + index, text: match[3]! })));
+  if (found.length === 0) return;
+  step.parameters = [...(step.parameters ?? []), ...found];
+  // Spelled `<from>` as in a runnable step, so `--set from=…` fills it in where it is shown.
+  step.code = { ...step.code, text: step.code.text.replace(option, (_, head: string, name: string) => `${head}<${name}>`) };
 }

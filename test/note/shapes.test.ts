@@ -261,7 +261,11 @@ describe('order the text states', () => {
   it('a caption over a value to write is the instruction; its example versions are parameters; a form-only caption gives way to the command', () => {
     const steps = parseFixture('stated-order.md').rollback!.paths[0]!.steps;
     const config = steps[1]!;
-    expect(config.kind === 'manual' && [config.items, config.parameters]).toEqual([['Write this into restore.yaml (yaml block, not run by runbook)'], [{ name: 'from', line: 17, text: 'v2.3.1' }]]);
+    expect(config.kind === 'manual' && [config.items, config.parameters, config.code?.text]).toEqual([
+      ['Write this into restore.yaml (yaml block, not run by runbook)'],
+      [{ name: 'from', line: 17, text: 'v2.3.1' }],
+      "target: ['restore', '--from=<from>']",
+    ]);
     const alone = parseFixture('stated-after-paths.md');
     expect(alone.rollback!.paths.map((path) => path.steps.map((step) => step.title))).toEqual([['Option A: Restore from the backup', 'Check the row counts with ./db.sh count'], ['Option B: Replay the write log']]);
   });
@@ -907,6 +911,11 @@ describe('where a step runs and when (scope, condition)', () => {
         'shell Compare the versions [gate]',
         'shell If needed, run [condition: if needed]',
       ],
+    },
+    {
+      fixture: 'heading-checklist.md',
+      why: 'a checklist under a heading is titled by the heading when its lead only introduces it ("You need the following:"); a bold lead keeps its own title',
+      steps: ['manual Before you start', 'shell Put the old release back', 'manual Check the pods'],
     },
     {
       fixture: 'item-next-action.md',
