@@ -244,4 +244,14 @@ describe('alternatives the text implies run one at a time (D4, D5)', () => {
     expect([restart.kind, restart.chosen]).toEqual(['choice', 0]);
     expect(restart.options!.map((option) => option.steps.map((step) => (step as { items?: string[] }).items))).toEqual([[['docker compose up -d']], [['docker compose up -d --force-recreate']]]);
   });
+
+  it("80_01a: the Decision Matrix is no step; each path shows it with its first step, the linked plan's path too (W15)", async () => {
+    const all = await steps('80_01a_template_shapes.md', true);
+    expect(all.map((step) => step.title)).not.toContain('Decision Matrix');
+    const firsts = all.filter((step) => step.title === 'Disable feature flag' || step.title === 'Stop the exporter');
+    expect(firsts.map((step) => [step.title, (step as { notes?: string[] }).notes?.filter((note) => note.startsWith('Decision Matrix:'))])).toEqual([
+      ['Disable feature flag', ['Decision Matrix: Symptom: Scrape errors, Threshold: >5%, Action: Roll back; Symptom: Latency, Threshold: >300ms, Action: Investigate']],
+      ['Stop the exporter', ['Decision Matrix: Symptom: Scrape errors, Threshold: >5%, Action: Roll back; Symptom: Latency, Threshold: >300ms, Action: Investigate']],
+    ]);
+  });
 });
