@@ -261,7 +261,11 @@ describe('order the text states', () => {
   it('a caption over a value to write is the instruction; its example versions are parameters; a form-only caption gives way to the command', () => {
     const steps = parseFixture('stated-order.md').rollback!.paths[0]!.steps;
     const config = steps[1]!;
-    expect(config.kind === 'manual' && [config.items, config.parameters]).toEqual([['Write this into restore.yaml (yaml block, not run by runbook)'], [{ name: 'from', line: 17, text: 'v2.3.1' }]]);
+    expect(config.kind === 'manual' && [config.items, config.parameters, config.code?.text]).toEqual([
+      ['Write this into restore.yaml (yaml block, not run by runbook)'],
+      [{ name: 'from', line: 17, text: 'v2.3.1' }],
+      "target: ['restore', '--from=<from>']",
+    ]);
     const alone = parseFixture('stated-after-paths.md');
     expect(alone.rollback!.paths.map((path) => path.steps.map((step) => step.title))).toEqual([['Option A: Restore from the backup', 'Check the row counts with ./db.sh count'], ['Option B: Replay the write log']]);
   });
@@ -628,7 +632,11 @@ describe('what a step is made of', () => {
     ]);
     const pointer = note.rollback!.paths[1]!.steps[0]!;
     expect(pointer.kind === 'manual' && pointer.link).toEqual({ target: 'long-rollback.md', line: 17 });
-    expect(note.rollback!.paths[0]!.steps[0]!.notes).toContain('Which one to pick: Backlog: < 1 day, Path: first; Backlog: later, Path: second');
+    // The table helps pick a path: it is the first thing each path shows, not the last.
+    expect(note.rollback!.paths.map((path) => path.steps[0]!.notes[0])).toEqual([
+      'Which one to pick: Backlog: < 1 day, Path: first; Backlog: later, Path: second',
+      'Which one to pick: Backlog: < 1 day, Path: first; Backlog: later, Path: second',
+    ]);
   });
 
   it('unseen 80a: the Decision Matrix is no step; the linked plan in a markdown link is found', () => {
