@@ -261,7 +261,11 @@ describe('order the text states', () => {
   it('a caption over a value to write is the instruction; its example versions are parameters; a form-only caption gives way to the command', () => {
     const steps = parseFixture('stated-order.md').rollback!.paths[0]!.steps;
     const config = steps[1]!;
-    expect(config.kind === 'manual' && [config.items, config.parameters]).toEqual([['Write this into restore.yaml (yaml block, not run by runbook)'], [{ name: 'from', line: 17, text: 'v2.3.1' }]]);
+    expect(config.kind === 'manual' && [config.items, config.parameters, config.code?.text]).toEqual([
+      ['Write this into restore.yaml (yaml block, not run by runbook)'],
+      [{ name: 'from', line: 17, text: 'v2.3.1' }],
+      "target: ['restore', '--from=<from>']",
+    ]);
     const alone = parseFixture('stated-after-paths.md');
     expect(alone.rollback!.paths.map((path) => path.steps.map((step) => step.title))).toEqual([['Option A: Restore from the backup', 'Check the row counts with ./db.sh count'], ['Option B: Replay the write log']]);
   });
@@ -408,6 +412,32 @@ describe('a variant the text prefers under a condition (W10)', () => {
       '  - If you changed images, prefer',
       '    manual docker compose up -d --force-recreate',
     ]);
+  });
+});
+
+describe('information is not a step (C3, C4)', () => {
+  it('a statement before the steps, "You can set it by:" bullets and "Follow these steps to …." are notes of the neighbouring step', () => {
+    const steps = parseFixture('information-not-steps.md').rollback!.paths[0]!.steps;
+    expect(outline(steps)).toEqual(['shell List the revisions', 'manual List the revisions (by hand)', 'shell Undo the rollout', 'shell Check it']);
+    expect(steps[0]!.notes).toEqual([
+      'Rollback is only safe if the schema is still compatible with the old version.',
+      'The cause column comes from an annotation. You can set it by:',
+      'Annotating the Deployment with kubectl annotate deployment/probe kubernetes.io/change-cause="v2"',
+      'Editing the manifest by hand.',
+      'Afterwards:',
+    ]);
+    // Bullets after a plain lead are still things to do by hand.
+    expect(steps[1]!.kind === 'manual' && steps[1]!.items).toEqual(['Tell the team: /notify ops rollback started']);
+    expect(steps[2]!.notes).toEqual(['Follow these steps to go back to the previous revision.']);
+    const k8s = outline(parseFixture('61_01a_k8s_deployment_rollback.md', unseenDir).rollback!.paths[0]!.steps).filter((line) => !line.startsWith(' '));
+    expect(k8s).toEqual([
+      'shell First, list the revisions of the Deployment [output 5]',
+      'shell To see the details of one revision, run [output 7]',
+      "choice Now you've decided to undo the current rollout and go back to the previous revision",
+      'shell Check that the rollback worked and the Deployment runs as expected [output 2]',
+      'shell Get the description of the Deployment [output 8]',
+    ]);
+    expect(outline(parseFixture('70_01a_compose_rollback_ordering.md', unseenDir).rollback!.paths[0]!.steps)[0]).toBe('manual Identify the known-good version (image tags, or Git tag/commit).');
   });
 });
 
@@ -602,7 +632,11 @@ describe('what a step is made of', () => {
     ]);
     const pointer = note.rollback!.paths[1]!.steps[0]!;
     expect(pointer.kind === 'manual' && pointer.link).toEqual({ target: 'long-rollback.md', line: 17 });
-    expect(note.rollback!.paths[0]!.steps[0]!.notes).toContain('Which one to pick: Backlog: < 1 day, Path: first; Backlog: later, Path: second');
+    // The table helps pick a path: it is the first thing each path shows, not the last.
+    expect(note.rollback!.paths.map((path) => path.steps[0]!.notes[0])).toEqual([
+      'Which one to pick: Backlog: < 1 day, Path: first; Backlog: later, Path: second',
+      'Which one to pick: Backlog: < 1 day, Path: first; Backlog: later, Path: second',
+    ]);
   });
 
   it('unseen 80a: the Decision Matrix is no step; the linked plan in a markdown link is found', () => {
@@ -879,6 +913,11 @@ describe('where a step runs and when (scope, condition)', () => {
         'shell Compare the versions [gate]',
         'shell If needed, run [condition: if needed]',
       ],
+    },
+    {
+      fixture: 'heading-checklist.md',
+      why: 'a checklist under a heading is titled by the heading when its lead only introduces it ("You need the following:"); a bold lead keeps its own title',
+      steps: ['manual Before you start', 'shell Put the old release back', 'manual Check the pods'],
     },
     {
       fixture: 'item-next-action.md',
