@@ -29,8 +29,11 @@ function distFile(entry: string): string {
   return join(dist, file);
 }
 
-/** Every package reachable through static imports from `entry`: imported by name or bundled in. */
-function staticPackages(entry: string): Set<string> {
+/**
+ * Every package reachable through static imports from `entry`: imported by name or bundled in.
+ * `modulesOnly`: not following the CommonJS bundles run at load (what loads as ES modules).
+ */
+function staticPackages(entry: string, { modulesOnly = false } = {}): Set<string> {
   const packages = new Set<string>();
   const seen = new Set<string>();
   const visit = (file: string) => {
@@ -43,7 +46,7 @@ function staticPackages(entry: string): Set<string> {
       if (specifier.startsWith('.')) visit(resolve(dirname(file), specifier));
       else packages.add(specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]!);
     }
-    for (const match of source.matchAll(SCRIPT_RUN)) visit(resolve(dirname(file), match[1]!));
+    if (!modulesOnly) for (const match of source.matchAll(SCRIPT_RUN)) visit(resolve(dirname(file), match[1]!));
   };
   visit(distFile(entry));
   return packages;
@@ -68,6 +71,14 @@ describe('static import graph of the built CLI', () => {
   ])('%s does not load %j', (_name, entry, forbidden) => {
     const packages = staticPackages(entry);
     for (const name of forbidden) expect(packages, `${entry} reaches ${name}`).not.toContain(name);
+  });
+
+  // A dry run loads no executor (the pipeline imports it for a run), and the note parser runs
+  // from dist/note-parser.cjs with its code cache: no second copy of micromark as ES modules.
+  it.each([['src/commands/rollback.ts'], ['src/commands/show.ts']])('%s loads no executor and no ES module copy of the markdown parser', (entry) => {
+    const packages = staticPackages(entry, { modulesOnly: true });
+    for (const name of ['execa', 'listr2', 'unified', 'micromark', 'remark-parse']) expect(packages, `${entry} reaches ${name}`).not.toContain(name);
+    expect(staticPackages(entry)).toContain('unified');
   });
 
   // `runs` and `log` load nothing but the script: io.ts (without the bash -n checker) and the

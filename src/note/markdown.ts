@@ -4,12 +4,15 @@
  * footnotes, strikethrough) costs start-up time and changes nothing runbook reads.
  */
 
-import type { Nodes, PhrasingContent, Root, RootContent } from 'mdast';
+import type { Nodes, Root, RootContent } from 'mdast';
 import { gfmTableFromMarkdown } from 'mdast-util-gfm-table';
-import { toString } from 'mdast-util-to-string';
 import { gfmTable } from 'micromark-extension-gfm-table';
 import remarkParse from 'remark-parse';
 import { unified, type Processor } from 'unified';
+
+// The helpers that only read a tree live apart, so reading a note's header (the plan does) does
+// not load micromark as an ES module: the parser itself runs from dist/note-parser.cjs.
+export { lineOf, rawText, textOf } from './mdast-text.js';
 
 function remarkGfmTable(this: Processor): void {
   const data = this.data();
@@ -25,25 +28,6 @@ export function parseMarkdown(text: string): Root {
   return processor.parse(text);
 }
 
-/** The plain text of a node, whitespace collapsed, as a person reads it. */
-export function textOf(node: Nodes | Nodes[]): string {
-  const nodes = Array.isArray(node) ? node : [node];
-  return (
-    nodes
-      .map((child) => toString(child, { includeImageAlt: false }))
-      .join('')
-      // `Set maintenance mode:<br />`: an inline line break written as HTML reads as a space.
-      .replace(/<br\s*\/?>/gi, ' ')
-      .replace(/\s+/g, ' ')
-      .trim()
-  );
-}
-
-/** The 1-based line a node starts on (remark always sets positions when parsing). */
-export function lineOf(node: Nodes): number {
-  return node.position?.start.line ?? 1;
-}
-
 /** Markdown held in an indented block (a tab's body), parsed with its lines where they are in the note. */
 export function reparsed(text: string, lineOffset: number): RootContent[] {
   const shift = (node: Nodes) => {
@@ -54,15 +38,4 @@ export function reparsed(text: string, lineOffset: number): RootContent[] {
   const tree = parseMarkdown(text);
   shift(tree);
   return tree.children;
-}
-
-/** A paragraph's text with its line breaks and inline code kept (the lines of a shortcode block). */
-export function rawText(node: Nodes): string {
-  if (node.type === 'text' || node.type === 'inlineCode') return node.type === 'inlineCode' ? `\`${node.value}\`` : node.value;
-  if (node.type === 'break') return '\n';
-  if ('children' in node) {
-    const inner = (node.children as PhrasingContent[]).map((child) => rawText(child)).join('');
-    return node.type === 'strong' ? `**${inner}**` : node.type === 'emphasis' ? `*${inner}*` : inner;
-  }
-  return 'value' in node ? String(node.value) : '';
 }

@@ -3,7 +3,7 @@
  */
 
 import type { Paragraph, PhrasingContent, Root } from 'mdast';
-import { lineOf, textOf } from './markdown.js';
+import { lineOf, textOf } from './mdast-text.js';
 import type { NoteField } from './types.js';
 
 export interface NoteHeader {

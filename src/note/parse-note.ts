@@ -13,6 +13,7 @@ import { readMonitoring } from './monitoring.js';
 import { findTextMarkers } from './placeholders.js';
 import { isStageId } from './stage-id.js';
 import { findDataRollback, findRollbackSection } from './rollback-section.js';
+import { replaceNamedValues } from './replace-values.js';
 import { withRestartAfterInstall } from './restart-after-install.js';
 import { annotateSteps } from './scope-and-condition.js';
 import { extractSteps, readPaths } from './steps.js';
@@ -37,6 +38,7 @@ export function parseNote(text: string, file: string, options: { wholeFile?: boo
     const data = findDataRollback(tree);
     const pathNodes = data ? section.nodes.filter((node) => !data.nodes.includes(node) && node !== data.heading) : section.nodes;
     const paths = readPaths(pathNodes, section.title, lineOf(section.heading), section.heading.depth);
+    for (const path of paths) path.steps = replaceNamedValues(path.steps);
     const component = fieldValue(header.fields, 'Component')?.value || undefined;
     for (const path of paths) path.steps = withRestartAfterInstall(path.steps, component);
     for (const path of paths) annotateSteps(path.steps);

@@ -143,6 +143,13 @@ export function normaliseParameters(line: string, examples: ReadonlyMap<string, 
       return `<${parameter}>`;
     });
   }
+  // `yum install gitlab-ee-15.0.5-ee.0.el8`: an RPM dist tag names the operator's OS release, which may not be the note's.
+  if (RPM_TOOL.test(text)) {
+    text = text.replace(DIST_TAG, (tag: string) => {
+      rewritten.push({ name: tag, text: tag });
+      return `<${tag}>`;
+    });
+  }
   for (const [example, parameter] of examples) {
     const escaped = example.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     // `py3_1.3.0+stretch1_amd64`: inside a file name too, but not inside a longer number or word.
@@ -155,13 +162,29 @@ export function normaliseParameters(line: string, examples: ReadonlyMap<string, 
   return { line: text + comment, rewritten };
 }
 
+const RPM_TOOL = /(?:^|[\s;&|(])(?:sudo\s+)?(?:yum|dnf|microdnf|rpm|zypper)\s/;
+const DIST_TAG = /(?<=\.)(?:el\d{1,2}|fc\d{2}|amzn\d{1,4})(?![A-Za-z0-9])/g;
+
 /**
  * Example values a step's text says to replace: "for example, to GitLab 15.0.5", "# replace
  * `1.3.0` and `stretch` accordingly". Versions become `version`; other values keep their text.
+ * "(Replace with gitlab-ce if …)" names the other value of a part of a name the commands
+ * (`lines`) use: `gitlab-ee` there makes `ee` the parameter, wherever it is a part of a name
+ * (`gitlab-ee=15.0.5-ee.0`).
  */
-export function findExampleValues(texts: readonly string[]): Map<string, string> {
+export function findExampleValues(texts: readonly string[], lines: readonly string[] = []): Map<string, string> {
   const examples = new Map<string, string>();
+  const code = lines.map((line) => stripComment(line)).join('\n');
   for (const text of texts) {
+    const other = /\breplace\s+(?:it\s+|this\s+|that\s+)?with\s+`?([\w.+]+(?:[-_][\w.+]+)+)`?/i.exec(text);
+    const cut = other ? other[1]!.search(/[-_][^-_]+$/) : -1;
+    if (other && cut > 0) {
+      const prefix = other[1]!.slice(0, cut + 1);
+      const escaped = prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      for (const match of code.matchAll(new RegExp(`(?<![\\w.-])${escaped}([A-Za-z]\\w{0,7})(?![\\w])`, 'g'))) {
+        if (match[1] !== other[1]!.slice(cut + 1)) examples.set(match[1]!, match[1]!);
+      }
+    }
     for (const match of text.matchAll(/\b(?:for example|e\.g\.|such as)\b[^.;\n]*?\b(v?\d+\.\d+\.\d+)\b/gi)) examples.set(match[1]!, 'version');
     const replace = /\breplace\s+((?:`[^`]+`(?:\s*(?:,|and|or)\s*)?)+)\s*(?:accordingly|with your|as needed)/i.exec(text);
     if (replace) {

@@ -13,6 +13,7 @@ import { conditionOf, heldBackReason, leadingCondition, withoutLabel } from './h
 import { lineOf, textOf } from './markdown.js';
 import { findExampleValues, findParameters, findScriptMarkers, normaliseParameters, PARAMETER } from './placeholders.js';
 import { nodeData, prepareNodes } from './prepare-nodes.js';
+import { readScope } from './scope-and-condition.js';
 import { cleanTitle } from './rollback-section.js';
 import { firstSentence, sectionTree, type Section, type SectionTree } from './sections.js';
 import { classifyBlock, foreignLine, hasCommands, isShellLanguage, isShellSetup, isTranscriptLanguage, scriptLines, splitOnMarkers, trimBlankEnds, type ScriptLines } from './shell-block.js';
@@ -47,9 +48,9 @@ const OUTPUT_LEAD =
   /\b(?:example output|sample output|the output|output is|output should|output looks|you should see|(?:will|should) (?:print|show|return|look like)|prints?\s+(?:something\s+)?like|similar to)\b|^output\b/i;
 const GATE =
   /\b(?:(?:allowed|permitted) only (?:if|when)|only (?:allowed|permitted) (?:if|when)|approves?\b|(?:verify|review|inspect|check)\s+(?:the\s+)?contents?\b|complete and accurate|(?:before|until) (?:you )?(?:proceed(?:ing)?|go(?:ing)? on|continu(?:e|ing)|apply(?:ing)? it)\b|(?:go on|continue|proceed|move on)\b[^.]*\bonly (?:if|when|after)|only (?:go on|continue|proceed)\b|if\b[^.]*\b(?:match(?:es)?|pass(?:es)?|succeeds?|is healthy|are healthy|looks? (?:right|good|correct))\b[^.]*,\s*(?:go on|continue|proceed|move on)|sign(?:ed|s)?[- ]off|get (?:an? )?(?:approval|go-ahead)|go\/no-go|do not (?:go on|continue|proceed) (?:until|unless))\b/i;
-/** First words of a sentence that tells the reader to do something (a manual step, not a note). */
+/** First words of a sentence that tells the reader to do something (a manual step, not a note); "Rollback is only safe if …" is a statement. */
 const IMPERATIVE =
-  /^(?:follow|restart|run|check|verify|confirm|make sure|ensure|post|notify|tell|page|stop|start|type|enter|open|log in|sign in|revert|reset|restore|remove|delete|update|edit|set|copy|move|wait|ask|contact|schedule|create|apply|redeploy|deploy|roll back|rollback|downgrade|upgrade|install|uninstall|reinstall|disable|enable|replace|go back|take|download|upload|switch|announce|inform|escalate|review|monitor|watch|drain|cordon|scale|rerun|re-run|retry|clear|flush|purge|reboot|shut down|bring)\b/i;
+  /^(?:follow|restart|run|check|verify|confirm|make sure|ensure|post|notify|tell|page|stop|start|type|enter|open|log in|sign in|revert|reset|restore|remove|delete|update|edit|set|copy|move|wait|ask|contact|schedule|create|apply|redeploy|deploy|roll back|rollback|downgrade|upgrade|install|uninstall|reinstall|disable|enable|replace|go back|take|download|upload|switch|announce|inform|escalate|review|monitor|watch|drain|cordon|scale|rerun|re-run|retry|clear|flush|purge|reboot|shut down|bring)\b(?!\s+(?:is|are|was|were|will|would|can|could|may|might|should|must|has|had|does)\b)/i;
 
 interface Flow {
   steps: Step[];
@@ -76,13 +77,16 @@ export function readPaths(nodes: RootContent[], sectionTitle: string, sectionLin
   attachNotes(before, carry);
   const rest = tree.children.slice(end);
   // A section after the paths that only points at other documents is read with each path, as a note.
-  const references = rest.flatMap((section) => referenceNotes(section) ?? []);
+  const references = rest.flatMap((section) => (tableNotes(section) ? [] : (referenceNotes(section) ?? [])));
+  // A table after the paths ("### Decision Matrix") helps pick one: shown with each path's first step, before anything runs.
+  const tables = rest.flatMap((section) => tableNotes(section) ?? []);
   const after = stepsOfChildren(rest.filter((section) => !referenceNotes(section)));
   const options = optionsOf(tree.children.slice(start, end), true);
   crossReferences(options);
   return options.map((option) => {
     const steps = [...before, ...option.steps, ...statedAfter(prelude, option.steps), ...after];
     if (references.length > 0 && steps.length > 0) steps[steps.length - 1] = { ...steps.at(-1)!, notes: [...steps.at(-1)!.notes, ...references] };
+    if (tables.length > 0 && steps[0]) steps[0] = { ...steps[0], notes: [...tables, ...steps[0].notes] };
     // Notes before the paths go with each path's first step (a copy: each path is its own list).
     if (before.length === 0 && carry.length > 0 && steps[0]) steps[0] = { ...steps[0], notes: [...carry, ...steps[0].notes] };
     return { title: option.title, line: option.line, steps };
@@ -742,6 +746,12 @@ function readLead(paragraph: Paragraph): Lead {
   return { title: cleanTitle(text), notes: [], text: cleanTitle(text), line, bold: false, introduces, node: paragraph };
 }
 
+/** "Follow these steps to …", "The following steps …", "… as follows.": a sentence about the list after it. */
+const INTRODUCES_STEPS = /\b(?:(?:these|the following|the next|the steps? below)(?:\s+\w+)?\s+steps?\b|as follows\b)/i;
+
+/** "You can set it by:", "It can be done with:", "for example:": what follows are possibilities, not instructions. */
+const INFORMATION_LEAD = /\b(?:you can|you may|can be|could|for example|for instance|such as|e\.g\.)\b[^.!?]*[:：]\s*$/i;
+
 /** "Never:", "Do not:", "Avoid:" leading a list (its colon already stripped from the lead). */
 const PROHIBITION = /^(?:never|do not|don't|avoid|must not|you must not)\b[^.]{0,40}$/i;
 
@@ -775,13 +785,18 @@ function stepsOfList(list: List, lead: Lead | undefined, heading: PendingHeading
   if (!list.ordered && items.every(isSimple)) {
     const texts = items.map((item) => textOf(item));
     // A plain bullet list is one checklist the operator goes through.
+    // "### Prerequisites" over "… so you need:": the heading names the checklist, the lead is its note.
+    if (heading && lead && !lead.bold && lead.introduces) return { steps: [manualStep(heading.title, heading.line, texts, [lead.text])], consumedLead: true };
     const title = lead?.title ?? heading?.title ?? (texts.length === 1 ? cleanTitle(texts[0]!) : 'Checklist');
     return { steps: [manualStep(title, lead?.line ?? heading?.line ?? lineOf(list), texts, lead?.notes ?? [])], consumedLead: lead !== undefined };
   }
   const steps = items.flatMap((item) => stepsOfItem(item));
-  // "Run these in order:" introduces the list; keep it as a note on the first step.
-  if (lead && (lead.introduces || lead.bold) && steps[0]) {
+  // "Run these in order:", "Follow these steps to …." introduce the list; keep it as a note on the first step.
+  if (lead && (lead.introduces || lead.bold || INTRODUCES_STEPS.test(lead.text)) && steps[0]) {
     steps[0].notes.unshift(lead.text);
+    // "Then, on the database host:" over the list: every step of it is for that machine.
+    const scope = readScope(lead.text);
+    if (scope) for (const step of steps) step.scope ??= scope;
     return { steps, consumedLead: true };
   }
   return { steps, consumedLead: false };
@@ -976,9 +991,15 @@ function segmentItem(body: Nodes[]): Segment[] {
     if (last?.kind === 'manual') last.items.push(text);
     else segments.push({ kind: 'manual', items: [text], line });
   };
-  for (const node of body) {
+  for (const [index, node] of body.entries()) {
     if (node.type === 'paragraph' && OUTPUT_LEAD.test(textOf(node))) {
       outputNext = true;
+      continue;
+    }
+    // "You can set it by:" over bullets without code: ways one could do it, read as notes, not things to do.
+    const previous = body[index - 1];
+    if (node.type === 'list' && !containsCode(node) && previous?.type === 'paragraph' && INFORMATION_LEAD.test(textOf(previous))) {
+      pendingNotes.push(...node.children.map((child) => textsWithoutCode(child).join(' ')).filter((text) => text !== ''));
       continue;
     }
     // "Then set these environment variables …:" after a block: what follows is the next step, titled by it.
@@ -1044,6 +1065,8 @@ interface BlockContext {
   outputs?: Set<Code>;
   /** The text keeps these blocks out of a run (held-back.ts): shown, never run. */
   held?: string;
+  /** Comments shared by per-OS variants of one block ("# (Replace with gitlab-ce …)"). */
+  comments?: string[];
   /** The text reserves these blocks for a condition (held-back.ts): they run only when the operator confirms it. */
   condition?: string;
 }
@@ -1135,7 +1158,8 @@ function scriptSteps(script: ScriptLines, context: BlockContext): Step[] {
     const steps: Step[] = [];
     const common = trimBlankEnds(variants.before);
     if (hasCommands(common.lines)) steps.push(...scriptSteps({ ...common, output: [] }, context));
-    const options = variants.groups.map((group) => ({ title: group.title, line: group.line, steps: [makeShellStep(`${context.title} (${group.title})`, group.line, group.lines, group.origins, [], context)] }));
+    const shared = { ...context, comments: variants.before.lines.filter((text) => /^\s*#/.test(text)) };
+    const options = variants.groups.map((group) => ({ title: group.title, line: group.line, steps: [makeShellStep(`${context.title} (${group.title})`, group.line, group.lines, group.origins, [], shared)] }));
     const choice = choiceStep(context.title, context.line, options);
     choice.fromComments = true;
     if (steps.length === 0) choice.notes.push(...context.notes);
@@ -1313,9 +1337,12 @@ function splitTitledCommands(script: { lines: string[]; origins: number[] }, con
   if (groups.length < 2) return undefined;
   const attention = groups.some((group) => findHazards(group.lines.join('\n'), group.origins).length > 0 || findDestructive(group.lines.join('\n'), group.origins).length > 0);
   if (!attention) return undefined;
+  // The lead over the block ("**For v4.5.0 and later:**") titles none of the pairs: it is the first one's note.
+  const said = [context.title, ...(context.notes.length > 0 ? context.notes : context.intro ? [context.intro] : [])];
+  const lead = said.filter((text, index) => text !== '' && said.indexOf(text) === index && !groups.some((group) => group.title === text));
   return groups.map((group, index) => {
     const trimmed = trimBlankEnds(group);
-    const step = makeShellStep(group.title || context.title, group.line, trimmed.lines, trimmed.origins, index === 0 ? context.notes : [], context);
+    const step = makeShellStep(group.title || context.title, group.line, trimmed.lines, trimmed.origins, index === 0 ? lead : [], context);
     if (/^review\b/i.test(group.title)) step.gate = `${group.title}: go on only when it looks right`;
     return step;
   });
@@ -1336,7 +1363,7 @@ function makeShellStep(caption: string, line: number, raw: string[], lineMap: nu
         )}`
       : caption;
   const where = `step "${title}"`;
-  const examples = findExampleValues([context.intro ?? '', ...notes, ...raw.filter((text) => /^\s*#/.test(text))]);
+  const examples = findExampleValues([context.intro ?? '', ...notes, ...(context.comments ?? []), ...raw.filter((text) => /^\s*#/.test(text))], raw);
   const rewritten: { name: string; text: string; line: number }[] = [];
   const lines = raw.map((text, index) => {
     // `… <NODE-THREE-NAME> ...`: a literal "and so on" is not an argument.
@@ -1527,8 +1554,10 @@ const EXAMPLE = /\b(?:an example|for example|example of|e\.g\.|for instance)\b/i
  */
 function withExampleOptions(step: Step): void {
   if (step.kind !== 'manual' || !step.code || ![step.title, ...step.notes].some((text) => EXAMPLE.test(text))) return;
-  const found = step.code.text
-    .split('\n')
-    .flatMap((text, index) => [...text.matchAll(/(?<![\w-])--([a-z][\w-]*)[= ]['"]?(v?\d+\.\d+(?:\.\d+)?)\b/gi)].map((match) => ({ name: match[1]!, line: step.line + 1 + index, text: match[2]! })));
-  if (found.length > 0) step.parameters = [...(step.parameters ?? []), ...found];
+  const option = /(?<![\w-])(--([a-z][\w-]*)[= ]['"]?)(v?\d+\.\d+(?:\.\d+)?)\b/gi;
+  const found = step.code.text.split('\n').flatMap((text, index) => [...text.matchAll(option)].map((match) => ({ name: match[2]!, line: step.line + 1 + index, text: match[3]! })));
+  if (found.length === 0) return;
+  step.parameters = [...(step.parameters ?? []), ...found];
+  // Spelled `<from>` as in a runnable step, so `--set from=…` fills it in where it is shown.
+  step.code = { ...step.code, text: step.code.text.replace(option, (_, head: string, name: string) => `${head}<${name}>`) };
 }

@@ -21,7 +21,7 @@ import { formatRunHeader, formatRunSummary, formatStopState } from '../view/run-
 import { styleFor } from '../view/style.js';
 import { confirmProduction } from './confirm.js';
 import { describeIncomplete, isComplete, readEndState } from './end-state.js';
-import { runMasker, runSteps, runStartedEvent, type RunOutcome } from './execute.js';
+import type { RunOutcome } from './execute.js';
 import { requireTerminal } from './guard.js';
 import type { RunContext, RunHooks } from './hooks.js';
 import type { LoadPlanOptions } from './load-plan.js';
@@ -90,6 +90,8 @@ interface ConfirmedRun {
  * the parameters still missing; then the hooks start (`beforeSteps`).
  */
 async function confirm(prepared: PreparedRun, request: RunRequest, lock: HeldLock, baseIo: Io): Promise<ConfirmedRun> {
+  // The executor (execa, listr2) loads here, after the dry run has returned: it never needs it.
+  const { runMasker, runStartedEvent } = await import('./execute.js');
   const { plan, io, runId, dirs, environment, unattended } = prepared;
   const style = styleFor(baseIo.stdout, baseIo.env);
   // Takeovers quote the lock file, which anyone could have written: escaped.
@@ -118,7 +120,8 @@ async function confirm(prepared: PreparedRun, request: RunRequest, lock: HeldLoc
  * The steps (journalled, hooks told every event), then the verdict: `incomplete` unless every
  * shell step of the path is done and every flag at its rollback value, else the recovery check.
  */
-function execute(run: ConfirmedRun, prepared: PreparedRun, request: RunRequest): Promise<RunOutcome> {
+async function execute(run: ConfirmedRun, prepared: PreparedRun, request: RunRequest): Promise<RunOutcome> {
+  const { runSteps } = await import('./execute.js');
   const { plan } = run.context;
   const { io } = prepared;
   const earlier = request.resume?.events ?? [];

@@ -18,7 +18,7 @@ interface JsonStep {
   hazards?: unknown[];
   dataRollback: unknown;
   output: string[];
-  code?: { language: string } | null;
+  code?: { language: string; text?: string } | null;
   mislabelled?: unknown;
   script?: string;
   line?: number;
@@ -92,7 +92,7 @@ const cases = [
     outline: [
       'PATH Roll back a Linux package instance',
       '  shell Disable feature flag',
-      "  manual The upgrade's migrations have to be undone, so you need",
+      '  manual Prerequisites',
       '  shell Stop GitLab and remove the current package',
       '  choice Stop GitLab and remove the current package',
       '    a) Ubuntu',
@@ -113,11 +113,11 @@ const cases = [
       '  manual Restore GitLab to complete the roll back.',
       'PATH Roll back a Docker instance',
       '  shell Disable feature flag',
-      "  manual The upgrade's migrations have to be undone, so you need",
+      '  manual Prerequisites',
       '  manual Follow the upgrade procedure, specifying an earlier version ',
       '  manual Restore the database backup you made before the upgrade.',
     ],
-    facts: { parameters: ['version'], flags: ['USE_NEW_MERGE_TRAINS=false'], prometheus: 'http://127.0.0.1:9090', checks: [] },
+    facts: { parameters: ['ee', 'version', 'el8'], flags: ['USE_NEW_MERGE_TRAINS=false'], prometheus: 'http://127.0.0.1:9090', checks: [] },
   },
   {
     note: '53_01a_argo_rollouts_abort.md',
@@ -207,7 +207,7 @@ const cases = [
       '          manual Air-gapped Clusters [on each node]',
       '      shell Start the K3s service on each node [on each node]',
       '      manual Check the K3s service status with systemctl status k3s.',
-      '  manual After the rollback, verify the following',
+      '  manual Verification',
     ],
     facts: {
       parameters: ['NODE-ONE-NAME', 'NODE-TWO-NAME', 'NODE-THREE-NAME', 'vX.Y.Zk3s1', 'PATH-TO-SNAPSHOT', 'DB-USER', 'DB-NAME', 'BACKUP-FILE'],
@@ -334,15 +334,26 @@ describe('what a run of a real-world note would run', () => {
     // The yaml block is the value to write: shown, never run; its example versions are parameters.
     expect(config.items).toEqual(['Write this into docker-compose.yaml (yaml block, not run by runbook)']);
     expect(config.parameters).toEqual(['from', 'to']);
+    expect(config.code).toEqual({ language: 'yaml', text: "command: ['downgrade', '--from=<from>', '--to=<to>']" });
+    const given = JSON.parse((await runCli(['show', `${dir}51_01a_sourcegraph_downgrade.md`, '--json', '--set', 'from=v4.2.0'])).stdout);
+    expect(given.paths[0].steps[2].code.text).toBe("command: ['downgrade', '--from=v4.2.0', '--to=<to>']");
     expect(drift.items[0]).toMatch(/^Note: As a precaution, after any downgrade check the databases/);
     // The standard-upgrade path does no downgrade: no drift step there.
     expect(plan.paths[1].steps.map((step: JsonStep) => step.title)).not.toContain(drift.title);
   });
 
-  it('52: per-OS lines of one block are options; the example version is a parameter', async () => {
+  it('52: per-OS lines of one block are options; the example version, the edition the comments say to replace and the EL release are parameters', async () => {
     const plan = await show('52_01a_gitlab_package_rollback.md');
-    const install = plan.paths[0].steps[5];
-    expect(install.options.map((option: { steps: JsonStep[] }) => option.steps[0]!.script)).toEqual(['sudo apt install gitlab-ee=<version>-ee.0', 'sudo yum install gitlab-ee-<version>-ee.0.el8']);
+    const [, prerequisites, , , identify, install] = plan.paths[0].steps;
+    expect(install.options.map((option: { steps: JsonStep[] }) => option.steps[0]!.script)).toEqual(['sudo apt install gitlab-<ee>=<version>-<ee>.0', 'sudo yum install gitlab-<ee>-<version>-<ee>.0.<el8>']);
+    expect(identify.options.map((option: { steps: JsonStep[] }) => option.steps[0]!.script)).toEqual(['sudo apt-cache madison gitlab-<ee>', 'sudo yum --showduplicates list gitlab-<ee>']);
+    // The Prerequisites checklist is shared by both paths, titled by its heading.
+    expect(prerequisites.notes).toEqual(["The upgrade's migrations have to be undone, so you need"]);
+    expect(plan.paths[1].steps[1]).toEqual(prerequisites);
+    // Path B: the alert markup is gone from the notes; the inline SKIP=… is an argument in the text, never a command.
+    const docker = plan.paths[1].steps;
+    expect(docker[2].notes.join('\n')).not.toMatch(/\{\{|alert/);
+    expect(docker.map((step: JsonStep) => step.kind)).toEqual(['shell', 'manual', 'manual', 'manual']);
   });
 
   it('53: the yaml-labelled command is shown, never run, and the dry run says to label it bash', async () => {

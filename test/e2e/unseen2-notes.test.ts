@@ -76,6 +76,9 @@ describe('ways of doing one thing are alternatives, never run one after another 
   it('105: Console / Command line / YAML are three paths; none runs both gcloud routes', async () => {
     const json = await plan('105_01a_cloud_run_traffic_rollback.md');
     expect(json.paths.map((path) => path.title)).toEqual(['Console', 'Command line', 'YAML']);
+    // "Replace `SERVICE` with …": parameters, never the literal word (W5).
+    const command = json.paths[1]!.steps.filter((step) => step.kind === 'shell');
+    expect(command.map((step) => step.script)).toEqual(['gcloud run services update-traffic <SERVICE> --to-revisions <REVISION>=100']);
     for (const path of json.paths) {
       const run = allSteps(path.steps)
         .flatMap((step) => (step.script === undefined ? [] : [step.script]))
@@ -95,5 +98,16 @@ describe('prompts of other manuals (W1)', () => {
       'mysqlbinlog --start-position=355 /var/lib/mysql/bin.123456 \\',
     ]);
     expect(shell.map((step) => (step as { hazards?: unknown[] }).hazards?.length ?? 0)).toEqual([0, 1, 1]);
+  });
+});
+
+describe('phases stay phases', () => {
+  it('111: every path restores the config and runs `nginx -t` before reload or restart', async () => {
+    const json = await plan('111_01a_nginx_config_revert.md');
+    for (const path of json.paths) {
+      const run = allSteps(path.steps).flatMap((step) => (step.script === undefined ? [] : [step.script]));
+      expect(run.slice(0, 2)).toEqual(['sudo cp /etc/nginx/sites-available/default.bak /etc/nginx/sites-available/default', 'sudo nginx -t']);
+    }
+    expect(json.paths.map((path) => allSteps(path.steps).at(-1)!.script)).toEqual(['sudo nginx -s reload', 'sudo systemctl restart nginx']);
   });
 });

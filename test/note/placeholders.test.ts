@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findParameters, findScriptMarkers, findStepTextMarkers, findTextMarkers } from '../../src/note/placeholders.js';
+import { findExampleValues, findParameters, findScriptMarkers, findStepTextMarkers, findTextMarkers, normaliseParameters } from '../../src/note/placeholders.js';
 
 const texts = (matches: { text: string }[]) => matches.map((match) => match.text);
 
@@ -51,5 +51,32 @@ describe('operator parameters', () => {
     { line: 'echo ok # <not-a-parameter>', parameters: [] },
   ])('$line', ({ line, parameters }) => {
     expect(texts(findParameters(line))).toEqual(parameters);
+  });
+});
+
+describe('values the text says to replace', () => {
+  it.each([
+    ['# (Replace with gitlab-ce if you have GitLab FOSS installed)', ['sudo apt install gitlab-ee=15.0.5-ee.0'], [['ee', 'ee']]],
+    ['replace it with `my_app-v2`', ['deploy my_app-v1 --now'], [['v1', 'v1']]],
+    // The same value as the one named, or no name the commands use: nothing to replace.
+    ['# (Replace with gitlab-ce if needed)', ['sudo apt install gitlab-ce'], []],
+    ['# (Replace with gitlab-ce if needed)', ['sudo systemctl restart nginx'], []],
+    ['Replace with your own value', ['echo hi'], []],
+  ])('%s', (text, lines, expected) => {
+    expect([...findExampleValues([text], lines)]).toEqual(expected);
+  });
+
+  it('the named part is rewritten wherever it is a part of a name, never inside a word', () => {
+    expect(normaliseParameters('sudo apt install gitlab-ee=15.0.5-ee.0 --reinstall-free', new Map([['ee', 'ee']])).line).toBe('sudo apt install gitlab-<ee>=15.0.5-<ee>.0 --reinstall-free');
+  });
+
+  it.each([
+    ['sudo yum install gitlab-ee-15.0.5-ee.0.el8', 'sudo yum install gitlab-ee-15.0.5-ee.0.<el8>'],
+    ['dnf install ./app-1.2-1.fc39.x86_64.rpm', 'dnf install ./app-1.2-1.<fc39>.x86_64.rpm'],
+    // Not an RPM tool, or not a dist tag: left alone.
+    ['curl -O https://example.org/app-1.2-1.el8.rpm', 'curl -O https://example.org/app-1.2-1.el8.rpm'],
+    ['yum install hotel8', 'yum install hotel8'],
+  ])('an RPM dist tag is the operator OS release: %s', (line, expected) => {
+    expect(normaliseParameters(line).line).toBe(expected);
   });
 });

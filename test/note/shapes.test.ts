@@ -261,7 +261,11 @@ describe('order the text states', () => {
   it('a caption over a value to write is the instruction; its example versions are parameters; a form-only caption gives way to the command', () => {
     const steps = parseFixture('stated-order.md').rollback!.paths[0]!.steps;
     const config = steps[1]!;
-    expect(config.kind === 'manual' && [config.items, config.parameters]).toEqual([['Write this into restore.yaml (yaml block, not run by runbook)'], [{ name: 'from', line: 17, text: 'v2.3.1' }]]);
+    expect(config.kind === 'manual' && [config.items, config.parameters, config.code?.text]).toEqual([
+      ['Write this into restore.yaml (yaml block, not run by runbook)'],
+      [{ name: 'from', line: 17, text: 'v2.3.1' }],
+      "target: ['restore', '--from=<from>']",
+    ]);
     const alone = parseFixture('stated-after-paths.md');
     expect(alone.rollback!.paths.map((path) => path.steps.map((step) => step.title))).toEqual([['Option A: Restore from the backup', 'Check the row counts with ./db.sh count'], ['Option B: Replay the write log']]);
   });
@@ -339,6 +343,29 @@ describe('content tabs and comment-labelled variants (D4, D5)', () => {
   });
 });
 
+describe('parameters the text says to replace, headings over checklists', () => {
+  it('"(Replace with acme-ce …)" makes the part that differs a parameter wherever the commands use it; an RPM dist tag is one; the heading titles a checklist; a lead over titled pairs is a note', () => {
+    const note = parseFixture('replace-with-and-dist-tag.md');
+    const steps = note.rollback!.paths[0]!.steps;
+    expect(outline(steps)).toEqual([
+      'manual Prerequisites',
+      'choice Find the build',
+      '  - Ubuntu',
+      '    shell Find the build (Ubuntu)',
+      '  - CentOS',
+      '    shell Find the build (CentOS)',
+      'shell Install it (for example, 2.4.1) [flagged]',
+      'manual Restart Replace With',
+      'shell Render',
+      'shell Review the render [gate, flagged]',
+    ]);
+    const scripts = flattenSteps(steps).flatMap((step) => (step.kind === 'shell' ? [step.script.split('\n').at(-1)] : []));
+    expect(scripts.slice(0, 3)).toEqual(['sudo apt-cache madison acme-<ee>', 'sudo dnf --showduplicates list acme-<ee>', 'sudo dnf install acme-<ee>-<version>-<ee>.0.<el9>.x86_64']);
+    expect(steps[0]!.notes).toEqual(['Before you start, you need']);
+    expect(steps[4]!.notes).toEqual(['Render the cluster files again', 'For clusters on the new layout:']);
+  });
+});
+
 describe('commands written without a fence (W3)', () => {
   it('paragraphs of commands after "If …:" leads: a choice, each option a manual step showing its commands line by line, parameters found', () => {
     const steps = parseFixture('unfenced-commands.md').rollback!.paths[0]!.steps;
@@ -385,6 +412,32 @@ describe('a variant the text prefers under a condition (W10)', () => {
       '  - If you changed images, prefer',
       '    manual docker compose up -d --force-recreate',
     ]);
+  });
+});
+
+describe('information is not a step (C3, C4)', () => {
+  it('a statement before the steps, "You can set it by:" bullets and "Follow these steps to …." are notes of the neighbouring step', () => {
+    const steps = parseFixture('information-not-steps.md').rollback!.paths[0]!.steps;
+    expect(outline(steps)).toEqual(['shell List the revisions', 'manual List the revisions (by hand)', 'shell Undo the rollout', 'shell Check it']);
+    expect(steps[0]!.notes).toEqual([
+      'Rollback is only safe if the schema is still compatible with the old version.',
+      'The cause column comes from an annotation. You can set it by:',
+      'Annotating the Deployment with kubectl annotate deployment/probe kubernetes.io/change-cause="v2"',
+      'Editing the manifest by hand.',
+      'Afterwards:',
+    ]);
+    // Bullets after a plain lead are still things to do by hand.
+    expect(steps[1]!.kind === 'manual' && steps[1]!.items).toEqual(['Tell the team: /notify ops rollback started']);
+    expect(steps[2]!.notes).toEqual(['Follow these steps to go back to the previous revision.']);
+    const k8s = outline(parseFixture('61_01a_k8s_deployment_rollback.md', unseenDir).rollback!.paths[0]!.steps).filter((line) => !line.startsWith(' '));
+    expect(k8s).toEqual([
+      'shell First, list the revisions of the Deployment [output 5]',
+      'shell To see the details of one revision, run [output 7]',
+      "choice Now you've decided to undo the current rollout and go back to the previous revision",
+      'shell Check that the rollback worked and the Deployment runs as expected [output 2]',
+      'shell Get the description of the Deployment [output 8]',
+    ]);
+    expect(outline(parseFixture('70_01a_compose_rollback_ordering.md', unseenDir).rollback!.paths[0]!.steps)[0]).toBe('manual Identify the known-good version (image tags, or Git tag/commit).');
   });
 });
 
@@ -579,7 +632,11 @@ describe('what a step is made of', () => {
     ]);
     const pointer = note.rollback!.paths[1]!.steps[0]!;
     expect(pointer.kind === 'manual' && pointer.link).toEqual({ target: 'long-rollback.md', line: 17 });
-    expect(note.rollback!.paths[0]!.steps[0]!.notes).toContain('Which one to pick: Backlog: < 1 day, Path: first; Backlog: later, Path: second');
+    // The table helps pick a path: it is the first thing each path shows, not the last.
+    expect(note.rollback!.paths.map((path) => path.steps[0]!.notes[0])).toEqual([
+      'Which one to pick: Backlog: < 1 day, Path: first; Backlog: later, Path: second',
+      'Which one to pick: Backlog: < 1 day, Path: first; Backlog: later, Path: second',
+    ]);
   });
 
   it('unseen 80a: the Decision Matrix is no step; the linked plan in a markdown link is found', () => {
@@ -794,7 +851,7 @@ describe('what a step is made of', () => {
     ]);
   });
 
-  it('same verb, same command, other options: ways of one action; same options or another target: a sequence (unseen2 D2)', () => {
+  it('same verb + "by/to", same command, other options: ways of one action; same options, another target or no "how": a sequence (unseen2 D2)', () => {
     expect(paths(parseFixture('same-action-headings.md'))).toEqual([
       {
         title: 'Rollback Procedure',
@@ -809,6 +866,8 @@ describe('what a step is made of', () => {
           'shell Scale up',
           'shell Start the web tier',
           'shell Start the consumer',
+          'shell Test configuration',
+          'shell Commit configuration',
         ],
       },
     ]);
@@ -821,6 +880,20 @@ describe('what a step is made of', () => {
       'mysqlbinlog --start-datetime="2020-05-27 12:59:00" \\\n   --verbose /var/lib/mysql/bin.123456 | grep -C 15 "DROP TABLE"',
       'mysqlbinlog --stop-position=232 /var/lib/mysql/bin.123456 | mysql -u root -p',
     ]);
+  });
+
+  it('"Replace `SERVICE` with …" after a command makes SERVICE a parameter of it; the sentences are its notes, not a checklist (unseen2 W5)', () => {
+    const steps = parseFixture('replace-named-values.md').rollback!.paths[0]!.steps;
+    // "Replace the URL with …" names no value: it stays an instruction.
+    expect(outline(steps)).toEqual(['shell Send traffic back', 'shell Swap the slot', 'shell Check it', 'manual Replace the URL with that of your application.']);
+    const shell = steps.filter((step) => step.kind === 'shell');
+    expect(shell.map((step) => step.script)).toEqual([
+      'gcloud run services update-traffic <SERVICE> --to-revisions <REVISION>=100',
+      'az webapp deployment slot swap --slot KnownGood --target-slot production --name <APP_NAME>',
+      'curl -fsS http://127.0.0.1:8080/health',
+    ]);
+    expect(shell.map((step) => step.parameters.map((parameter) => parameter.name))).toEqual([['SERVICE', 'REVISION'], ['APP_NAME'], []]);
+    expect(shell[0]!.notes).toContain('Replace SERVICE with the name of the service.');
   });
 });
 
@@ -856,6 +929,11 @@ describe('where a step runs and when (scope, condition)', () => {
         'shell Compare the versions [gate]',
         'shell If needed, run [condition: if needed]',
       ],
+    },
+    {
+      fixture: 'heading-checklist.md',
+      why: 'a checklist under a heading is titled by the heading when its lead only introduces it ("You need the following:"); a bold lead keeps its own title',
+      steps: ['manual Before you start', 'shell Put the old release back', 'manual Check the pods'],
     },
     {
       fixture: 'item-next-action.md',
