@@ -22,7 +22,7 @@ export interface StatedBefore {
 const BEFORE = /\bbefore\s+(?:you\s+|we\s+)?(?:can\s+)?(?:(?:run|start|execut|us|perform|begin|do|apply|try)(?:e|s|ing|ning)?\s+)?([^,;:.!?()]+)/i;
 const FIRST = /\b(?:must|need to|have to|should)\s+first\b,?\s*([^;]+)/i;
 /** "before proceeding", "before you go on": the next step, the place the item already has. */
-const NEXT = /^(?:proceed|continu|go(?:ing)? on|mov(?:e|ing) on|doing so|that|this|then|the next)/i;
+const NEXT = /^(?:proceed|continu|go(?:ing)? on|mov(?:e|ing) on|doing so|that|this|then|the next)|^(?:you\s+)?(?:start|begin|anything)(?:ing|ning)?(?:\s+(?:else|the procedure|the rollback|this))?\s*$/i;
 const CHECK = /\b(?:make sure|ensure|verify|check|confirm)\b/i;
 const LABEL = /^(?:tip|note|warning|caution|important|info|attention)\s*[:!]\s*/i;
 const STOP_WORDS = new Set([

@@ -13,6 +13,7 @@ import { conditionOf, heldBackReason, leadingCondition, withoutLabel } from './h
 import { lineOf, textOf } from './markdown.js';
 import { findExampleValues, findParameters, findScriptMarkers, normaliseParameters, PARAMETER } from './placeholders.js';
 import { nodeData, prepareNodes } from './prepare-nodes.js';
+import { readScope } from './scope-and-condition.js';
 import { cleanTitle } from './rollback-section.js';
 import { firstSentence, sectionTree, type Section, type SectionTree } from './sections.js';
 import { classifyBlock, foreignLine, hasCommands, isShellLanguage, isShellSetup, isTranscriptLanguage, scriptLines, splitOnMarkers, trimBlankEnds, type ScriptLines } from './shell-block.js';
@@ -76,13 +77,16 @@ export function readPaths(nodes: RootContent[], sectionTitle: string, sectionLin
   attachNotes(before, carry);
   const rest = tree.children.slice(end);
   // A section after the paths that only points at other documents is read with each path, as a note.
-  const references = rest.flatMap((section) => referenceNotes(section) ?? []);
+  const references = rest.flatMap((section) => (tableNotes(section) ? [] : (referenceNotes(section) ?? [])));
+  // A table after the paths ("### Decision Matrix") helps pick one: shown with each path's first step, before anything runs.
+  const tables = rest.flatMap((section) => tableNotes(section) ?? []);
   const after = stepsOfChildren(rest.filter((section) => !referenceNotes(section)));
   const options = optionsOf(tree.children.slice(start, end), true);
   crossReferences(options);
   return options.map((option) => {
     const steps = [...before, ...option.steps, ...statedAfter(prelude, option.steps), ...after];
     if (references.length > 0 && steps.length > 0) steps[steps.length - 1] = { ...steps.at(-1)!, notes: [...steps.at(-1)!.notes, ...references] };
+    if (tables.length > 0 && steps[0]) steps[0] = { ...steps[0], notes: [...tables, ...steps[0].notes] };
     // Notes before the paths go with each path's first step (a copy: each path is its own list).
     if (before.length === 0 && carry.length > 0 && steps[0]) steps[0] = { ...steps[0], notes: [...carry, ...steps[0].notes] };
     return { title: option.title, line: option.line, steps };
@@ -310,12 +314,19 @@ function optionsOf(group: Section[], asPaths = false): ChoiceOption[] {
   const tail = subOptionTail(group.map((section) => section.title));
   const main = tail ? group.slice(0, tail[0]) : group;
   // A path's steps are titled by their own leads; an option inside a path by its heading.
-  const options = main.map((section) => ({ title: section.title, line: section.line, steps: asPaths ? stepsOfTree(section, section.title) : stepsOfSection(section) }));
+  const options = main.map((section) => ({ title: section.title, line: section.line, steps: asPaths ? pathSteps(section) : stepsOfSection(section) }));
   if (tail && options.length > 0) {
     const subs = group.slice(tail[0], tail[1]);
     options.at(-1)!.steps.push(choiceStep(`${options.at(-1)!.title}: choose one`, subs[0]!.line, optionsOf(subs)));
   }
   return options;
+}
+
+/** A path's steps; a choice the path opens with that nothing else names is named by the path ("Manual Update"). */
+function pathSteps(section: Section): Step[] {
+  const steps = stepsOfTree(section, section.title);
+  if (steps[0]?.kind === 'choice' && steps[0].title === 'Choose one') steps[0].title = section.title;
+  return steps;
 }
 
 function candidateOf(section: Section): Candidate {
@@ -783,6 +794,9 @@ function stepsOfList(list: List, lead: Lead | undefined, heading: PendingHeading
   // "Run these in order:", "Follow these steps to …." introduce the list; keep it as a note on the first step.
   if (lead && (lead.introduces || lead.bold || INTRODUCES_STEPS.test(lead.text)) && steps[0]) {
     steps[0].notes.unshift(lead.text);
+    // "Then, on the database host:" over the list: every step of it is for that machine.
+    const scope = readScope(lead.text);
+    if (scope) for (const step of steps) step.scope ??= scope;
     return { steps, consumedLead: true };
   }
   return { steps, consumedLead: false };
@@ -1540,8 +1554,10 @@ const EXAMPLE = /\b(?:an example|for example|example of|e\.g\.|for instance)\b/i
  */
 function withExampleOptions(step: Step): void {
   if (step.kind !== 'manual' || !step.code || ![step.title, ...step.notes].some((text) => EXAMPLE.test(text))) return;
-  const found = step.code.text
-    .split('\n')
-    .flatMap((text, index) => [...text.matchAll(/(?<![\w-])--([a-z][\w-]*)[= ]['"]?(v?\d+\.\d+(?:\.\d+)?)\b/gi)].map((match) => ({ name: match[1]!, line: step.line + 1 + index, text: match[2]! })));
-  if (found.length > 0) step.parameters = [...(step.parameters ?? []), ...found];
+  const option = /(?<![\w-])(--([a-z][\w-]*)[= ]['"]?)(v?\d+\.\d+(?:\.\d+)?)\b/gi;
+  const found = step.code.text.split('\n').flatMap((text, index) => [...text.matchAll(option)].map((match) => ({ name: match[2]!, line: step.line + 1 + index, text: match[3]! })));
+  if (found.length === 0) return;
+  step.parameters = [...(step.parameters ?? []), ...found];
+  // Spelled `<from>` as in a runnable step, so `--set from=…` fills it in where it is shown.
+  step.code = { ...step.code, text: step.code.text.replace(option, (_, head: string, name: string) => `${head}<${name}>`) };
 }

@@ -177,7 +177,8 @@ function planStep(step: Step, number: number, values: ReadonlyMap<string, string
       ...base,
       kind: 'manual',
       items: step.items,
-      code: step.code,
+      // `<Issue or doc link>`, `--from=<from>`: text the operator pastes, filled in when given.
+      code: step.code && { ...step.code, text: fillParameters(step.code.text, (name) => values.get(name)) },
       ...(step.mislabelled ? { mislabelled: step.mislabelled } : {}),
       ...(step.hazards?.length ? { hazards: step.hazards } : {}),
       ...(step.foreign ? { foreign: step.foreign } : {}),

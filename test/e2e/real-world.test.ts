@@ -18,7 +18,7 @@ interface JsonStep {
   hazards?: unknown[];
   dataRollback: unknown;
   output: string[];
-  code?: { language: string } | null;
+  code?: { language: string; text?: string } | null;
   mislabelled?: unknown;
   script?: string;
   line?: number;
@@ -157,7 +157,7 @@ const cases = [
       '      manual without them',
       '    c) with no copy of the index database at all',
       '      manual with no copy of the index database at all',
-      '  choice Choose one',
+      '  choice Manual Update',
       '    a) If MariaDB will not start after the update because its inter',
       '      shell If MariaDB will not start after the update because its inter [flagged]',
       '      manual Type the MariaDB "root" password from your compose.yaml or d',
@@ -334,6 +334,9 @@ describe('what a run of a real-world note would run', () => {
     // The yaml block is the value to write: shown, never run; its example versions are parameters.
     expect(config.items).toEqual(['Write this into docker-compose.yaml (yaml block, not run by runbook)']);
     expect(config.parameters).toEqual(['from', 'to']);
+    expect(config.code).toEqual({ language: 'yaml', text: "command: ['downgrade', '--from=<from>', '--to=<to>']" });
+    const given = JSON.parse((await runCli(['show', `${dir}51_01a_sourcegraph_downgrade.md`, '--json', '--set', 'from=v4.2.0'])).stdout);
+    expect(given.paths[0].steps[2].code.text).toBe("command: ['downgrade', '--from=v4.2.0', '--to=<to>']");
     expect(drift.items[0]).toMatch(/^Note: As a precaution, after any downgrade check the databases/);
     // The standard-upgrade path does no downgrade: no drift step there.
     expect(plan.paths[1].steps.map((step: JsonStep) => step.title)).not.toContain(drift.title);

@@ -261,7 +261,11 @@ describe('order the text states', () => {
   it('a caption over a value to write is the instruction; its example versions are parameters; a form-only caption gives way to the command', () => {
     const steps = parseFixture('stated-order.md').rollback!.paths[0]!.steps;
     const config = steps[1]!;
-    expect(config.kind === 'manual' && [config.items, config.parameters]).toEqual([['Write this into restore.yaml (yaml block, not run by runbook)'], [{ name: 'from', line: 17, text: 'v2.3.1' }]]);
+    expect(config.kind === 'manual' && [config.items, config.parameters, config.code?.text]).toEqual([
+      ['Write this into restore.yaml (yaml block, not run by runbook)'],
+      [{ name: 'from', line: 17, text: 'v2.3.1' }],
+      "target: ['restore', '--from=<from>']",
+    ]);
     const alone = parseFixture('stated-after-paths.md');
     expect(alone.rollback!.paths.map((path) => path.steps.map((step) => step.title))).toEqual([['Option A: Restore from the backup', 'Check the row counts with ./db.sh count'], ['Option B: Replay the write log']]);
   });
@@ -628,7 +632,11 @@ describe('what a step is made of', () => {
     ]);
     const pointer = note.rollback!.paths[1]!.steps[0]!;
     expect(pointer.kind === 'manual' && pointer.link).toEqual({ target: 'long-rollback.md', line: 17 });
-    expect(note.rollback!.paths[0]!.steps[0]!.notes).toContain('Which one to pick: Backlog: < 1 day, Path: first; Backlog: later, Path: second');
+    // The table helps pick a path: it is the first thing each path shows, not the last.
+    expect(note.rollback!.paths.map((path) => path.steps[0]!.notes[0])).toEqual([
+      'Which one to pick: Backlog: < 1 day, Path: first; Backlog: later, Path: second',
+      'Which one to pick: Backlog: < 1 day, Path: first; Backlog: later, Path: second',
+    ]);
   });
 
   it('unseen 80a: the Decision Matrix is no step; the linked plan in a markdown link is found', () => {
@@ -706,6 +714,22 @@ describe('what a step is made of', () => {
     const [reinstall, check] = parseFixture('relative-source.md').rollback!.paths[0]!.steps;
     expect(reinstall!.notes).toEqual(['`.venv/bin/activate` is a path relative to the directory the step runs in: start runbook in the directory the note means, or add a `cd` to the block']);
     expect(check!.notes).toEqual([]);
+  });
+
+  it('a path that opens with an unnamed choice (a block, then "Alternatively, …" in prose) names it by the path', () => {
+    expect(paths(parseFixture('path-opens-with-choice.md'))).toEqual([
+      { title: 'Restore from the snapshot', steps: ['shell Restore from the snapshot'] },
+      {
+        title: 'Repair in place',
+        steps: [
+          'choice Repair in place',
+          '  - If the service will not start because its cache is stale, clear the cache',
+          '    shell If the service will not start because its cache is stale, clear the cache',
+          "  - Alternatively, reinstall the previous release from the vendor's archive and start it again.",
+          "    manual Alternatively, reinstall the previous release from the vendor's archive and start it again.",
+        ],
+      },
+    ]);
   });
 
   it('a mkdocs admonition with its body on the next line is a note, markup gone, labelled by its title', () => {
@@ -827,7 +851,7 @@ describe('what a step is made of', () => {
     ]);
   });
 
-  it('same verb, same command, other options: ways of one action; same options or another target: a sequence (unseen2 D2)', () => {
+  it('same verb + "by/to", same command, other options: ways of one action; same options, another target or no "how": a sequence (unseen2 D2)', () => {
     expect(paths(parseFixture('same-action-headings.md'))).toEqual([
       {
         title: 'Rollback Procedure',
@@ -842,6 +866,8 @@ describe('what a step is made of', () => {
           'shell Scale up',
           'shell Start the web tier',
           'shell Start the consumer',
+          'shell Test configuration',
+          'shell Commit configuration',
         ],
       },
     ]);
