@@ -916,7 +916,7 @@ describe('where a step runs and when (scope, condition)', () => {
     },
     {
       fixture: 'conditional-leads.md',
-      why: 'a leading "If …," is the condition of its step (titled by what follows); two "If …" leads in a row are a choice; "If they match, go on" is a gate; "Optional." defers to the if-clause after it',
+      why: 'a leading "If …," is the condition of its step (titled by what follows); two "If …" leads in a row are a choice; "If they match, go on" is a gate; "Optional." defers to the if-clause after it; "If you haven\'t already" is no condition',
       steps: [
         'shell Drain the probe nodes gracefully [condition: if the API still answers]',
         'shell Put it back in place [condition: if you kept the old cache]',
@@ -928,6 +928,7 @@ describe('where a step runs and when (scope, condition)', () => {
         '    shell If it runs in Docker, then run',
         'shell Compare the versions [gate]',
         'shell If needed, run [condition: if needed]',
+        "shell If you haven't already, stop the workers",
       ],
     },
     {
