@@ -277,6 +277,11 @@ describe('order the text states', () => {
     expect(replay!.steps.map((step) => step.kind)).toEqual(['shell']);
   });
 
+  it('a later section whose only text says it comes before what an earlier section does moves before it, a gate when it says "make sure"', () => {
+    const note = parseFixture('stated-order-across-sections.md');
+    expect(paths(note)).toEqual([{ title: 'Rollback Procedure', steps: ['shell Move the namespace back', 'manual Gateways [gate]', 'shell Uninstall the canary', 'manual Clean up'] }]);
+  });
+
   it('unseen 62: "you must first reinstall the gateway(s)" and "make sure the old gateways are up … before you uninstall" are a manual gate before the uninstall', () => {
     const steps = parseFixture('62_01a_istio_canary_uninstall.md', unseenDir).rollback!.paths[0]!.steps;
     expect(outline(steps).slice(2, 4)).toEqual(['manual Reinstall the gateway(s) of the previous revision by hand [gate]', 'shell Uninstall canary control plane']);
