@@ -59,6 +59,12 @@ interface Flow {
 
 /** The alternative paths of a Rollback Procedure, each with its steps. */
 export function readPaths(nodes: RootContent[], sectionTitle: string, sectionLine: number, depth: number): RollbackPath[] {
+  const paths = pathsOf(nodes, sectionTitle, sectionLine, depth);
+  for (const path of paths) linkConsequences(path.steps);
+  return paths;
+}
+
+function pathsOf(nodes: RootContent[], sectionTitle: string, sectionLine: number, depth: number): RollbackPath[] {
   const tree = sectionTree(prepareNodes(nodes, depth + 1));
   const candidates = tree.children.map(candidateOf);
   const runs = alternativeRuns(candidates, introducesAlternatives(lastText(tree.body)));
@@ -119,6 +125,38 @@ function preludeNotes(nodes: readonly RootContent[]): { text: string; line: numb
         line: lineOf(node),
       },
     ];
+  });
+}
+
+/** "(If required) Restore the database", "(if needed) …": a step that runs only when an earlier decision says so. */
+const CONSEQUENCE = /^\(\s*((?:only\s+)?(?:if|when))\s+(required|needed|necessary|applicable)\s*\)\s*[:.\-–—]?\s*/i;
+/** "Decide whether a DB restore is required", "Check if you need to restore": a choice that decides it. */
+const DECIDES = /\b(?:whether|if)\b.*\b(?:required|needed|necessary|needs?)\b/i;
+const NEEDS = /\b(?:needs?|requires?|required)\b/i;
+
+/**
+ * A step marked "(If required)" is conditional ("if required"); when a choice before it decides
+ * whether it is required ("Decide whether a DB restore is required"), the condition names that
+ * choice and the option whose text says the step is needed. The step stays where the note puts
+ * it: the order between (stop writers, then restore) is the note's.
+ */
+function linkConsequences(steps: Step[]): void {
+  steps.forEach((step, index) => {
+    if (step.kind === 'choice') {
+      for (const option of step.options) linkConsequences(option.steps);
+      return;
+    }
+    const marker = CONSEQUENCE.exec(step.title);
+    if (!marker || step.condition !== undefined || marker[0].length === step.title.length) return;
+    const rest = step.title.slice(marker[0].length);
+    step.title = rest.charAt(0).toUpperCase() + rest.slice(1);
+    const condition = `${marker[1]!.toLowerCase()} ${marker[2]!.toLowerCase()}`;
+    const decision = steps
+      .slice(0, index)
+      .reverse()
+      .find((before): before is ChoiceStep => before.kind === 'choice' && DECIDES.test(before.title));
+    const needs = decision?.options.filter((option) => NEEDS.test([option.title, ...flattenSteps(option.steps).flatMap((inner) => [inner.title, ...(inner.kind === 'manual' ? inner.items : [])])].join(' ')));
+    step.condition = !decision ? condition : `${condition} (decided at "${decision.title}"${needs?.length === 1 ? `: ${needs[0]!.title}` : ''})`;
   });
 }
 

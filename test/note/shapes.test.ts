@@ -441,6 +441,24 @@ describe('information is not a step (C3, C4)', () => {
   });
 });
 
+describe('a consequence of an earlier decision (W11)', () => {
+  it('"(If needed) …" / "(If required) …" steps keep their place and run only under the condition the decision before them names', () => {
+    const steps = parseFixture('consequence-of-decision.md').rollback!.paths[0]!.steps;
+    expect(steps.map((step) => [step.kind, step.title, step.condition ?? null])).toEqual([
+      ['choice', 'Decide whether a cache flush is needed', null],
+      ['shell', 'Stop the writers', null],
+      ['shell', 'Flush the cache', 'if needed (decided at "Decide whether a cache flush is needed": If it wrote cache entries)'],
+      ['manual', 'Tell the cache team', 'if required (decided at "Decide whether a cache flush is needed": If it wrote cache entries)'],
+      ['shell', 'Start the writers', null],
+    ]);
+    const compose = parseFixture('70_01a_compose_rollback_ordering.md', unseenDir).rollback!.paths[0]!.steps;
+    const restore = compose.find((step) => step.title === 'Restore the database');
+    expect(restore?.condition).toBe('if required (decided at "Decide whether a DB restore is required": If the upgrade did run migrations)');
+    // The writers are stopped before the restore, as the note orders it.
+    expect(compose.indexOf(restore!)).toBe(compose.findIndex((step) => step.title === 'Quiesce writes') + 1);
+  });
+});
+
 describe('what a step is made of', () => {
   it('output fences and transcript output are shown under their step, never run, never a step', () => {
     const steps = parseFixture('output-not-steps.md').rollback!.paths[0]!.steps;
