@@ -314,12 +314,19 @@ function optionsOf(group: Section[], asPaths = false): ChoiceOption[] {
   const tail = subOptionTail(group.map((section) => section.title));
   const main = tail ? group.slice(0, tail[0]) : group;
   // A path's steps are titled by their own leads; an option inside a path by its heading.
-  const options = main.map((section) => ({ title: section.title, line: section.line, steps: asPaths ? stepsOfTree(section, section.title) : stepsOfSection(section) }));
+  const options = main.map((section) => ({ title: section.title, line: section.line, steps: asPaths ? pathSteps(section) : stepsOfSection(section) }));
   if (tail && options.length > 0) {
     const subs = group.slice(tail[0], tail[1]);
     options.at(-1)!.steps.push(choiceStep(`${options.at(-1)!.title}: choose one`, subs[0]!.line, optionsOf(subs)));
   }
   return options;
+}
+
+/** A path's steps; a choice the path opens with that nothing else names is named by the path ("Manual Update"). */
+function pathSteps(section: Section): Step[] {
+  const steps = stepsOfTree(section, section.title);
+  if (steps[0]?.kind === 'choice' && steps[0].title === 'Choose one') steps[0].title = section.title;
+  return steps;
 }
 
 function candidateOf(section: Section): Candidate {

@@ -716,6 +716,22 @@ describe('what a step is made of', () => {
     expect(check!.notes).toEqual([]);
   });
 
+  it('a path that opens with an unnamed choice (a block, then "Alternatively, …" in prose) names it by the path', () => {
+    expect(paths(parseFixture('path-opens-with-choice.md'))).toEqual([
+      { title: 'Restore from the snapshot', steps: ['shell Restore from the snapshot'] },
+      {
+        title: 'Repair in place',
+        steps: [
+          'choice Repair in place',
+          '  - If the service will not start because its cache is stale, clear the cache',
+          '    shell If the service will not start because its cache is stale, clear the cache',
+          "  - Alternatively, reinstall the previous release from the vendor's archive and start it again.",
+          "    manual Alternatively, reinstall the previous release from the vendor's archive and start it again.",
+        ],
+      },
+    ]);
+  });
+
   it('a mkdocs admonition with its body on the next line is a note, markup gone, labelled by its title', () => {
     const steps = parseFixture('mkdocs-admonition-inline.md').rollback!.paths[0]!.steps;
     expect(outline(steps)).toEqual(['shell Restart the proxy']);
