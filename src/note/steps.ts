@@ -13,6 +13,7 @@ import { conditionOf, heldBackReason, leadingCondition, withoutLabel } from './h
 import { lineOf, textOf } from './markdown.js';
 import { findExampleValues, findParameters, findScriptMarkers, normaliseParameters, PARAMETER } from './placeholders.js';
 import { nodeData, prepareNodes } from './prepare-nodes.js';
+import { readScope } from './scope-and-condition.js';
 import { cleanTitle } from './rollback-section.js';
 import { firstSentence, sectionTree, type Section, type SectionTree } from './sections.js';
 import { classifyBlock, foreignLine, hasCommands, isShellLanguage, isShellSetup, isTranscriptLanguage, scriptLines, splitOnMarkers, trimBlankEnds, type ScriptLines } from './shell-block.js';
@@ -351,12 +352,19 @@ function optionsOf(group: Section[], asPaths = false): ChoiceOption[] {
   const tail = subOptionTail(group.map((section) => section.title));
   const main = tail ? group.slice(0, tail[0]) : group;
   // A path's steps are titled by their own leads; an option inside a path by its heading.
-  const options = main.map((section) => ({ title: section.title, line: section.line, steps: asPaths ? stepsOfTree(section, section.title) : stepsOfSection(section) }));
+  const options = main.map((section) => ({ title: section.title, line: section.line, steps: asPaths ? pathSteps(section) : stepsOfSection(section) }));
   if (tail && options.length > 0) {
     const subs = group.slice(tail[0], tail[1]);
     options.at(-1)!.steps.push(choiceStep(`${options.at(-1)!.title}: choose one`, subs[0]!.line, optionsOf(subs)));
   }
   return options;
+}
+
+/** A path's steps; a choice the path opens with that nothing else names is named by the path ("Manual Update"). */
+function pathSteps(section: Section): Step[] {
+  const steps = stepsOfTree(section, section.title);
+  if (steps[0]?.kind === 'choice' && steps[0].title === 'Choose one') steps[0].title = section.title;
+  return steps;
 }
 
 function candidateOf(section: Section): Candidate {
@@ -824,6 +832,9 @@ function stepsOfList(list: List, lead: Lead | undefined, heading: PendingHeading
   // "Run these in order:", "Follow these steps to …." introduce the list; keep it as a note on the first step.
   if (lead && (lead.introduces || lead.bold || INTRODUCES_STEPS.test(lead.text)) && steps[0]) {
     steps[0].notes.unshift(lead.text);
+    // "Then, on the database host:" over the list: every step of it is for that machine.
+    const scope = readScope(lead.text);
+    if (scope) for (const step of steps) step.scope ??= scope;
     return { steps, consumedLead: true };
   }
   return { steps, consumedLead: false };

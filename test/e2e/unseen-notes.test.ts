@@ -114,6 +114,19 @@ describe('blocks reserved for a condition (D7, D8, D9)', () => {
   });
 });
 
+describe('steps meant for other machines', () => {
+  it('84_01a: "Then, on the database host:" over a list gives each of its steps that scope; the steps before it have none', async () => {
+    const plan = await steps('84_01a_restarting_lists.md');
+    expect(plan.map((step) => [step.title, step.scope ?? null])).toEqual([
+      ['Stop traffic', null],
+      ['Take a snapshot', null],
+      ['Restore the snapshot', 'the database host'],
+      ['Run step 3 again with the previous snapshot name.', 'the database host'],
+      ['Resume traffic', 'the database host'],
+    ]);
+  });
+});
+
 /** Every shell step of a plan, choices flattened. */
 function shellSteps(list: JsonStep[]): JsonStep[] {
   return list.flatMap((step) => (step.kind === 'shell' ? [step] : (step.options ?? []).flatMap((option) => shellSteps(option.steps))));

@@ -734,6 +734,22 @@ describe('what a step is made of', () => {
     expect(check!.notes).toEqual([]);
   });
 
+  it('a path that opens with an unnamed choice (a block, then "Alternatively, …" in prose) names it by the path', () => {
+    expect(paths(parseFixture('path-opens-with-choice.md'))).toEqual([
+      { title: 'Restore from the snapshot', steps: ['shell Restore from the snapshot'] },
+      {
+        title: 'Repair in place',
+        steps: [
+          'choice Repair in place',
+          '  - If the service will not start because its cache is stale, clear the cache',
+          '    shell If the service will not start because its cache is stale, clear the cache',
+          "  - Alternatively, reinstall the previous release from the vendor's archive and start it again.",
+          "    manual Alternatively, reinstall the previous release from the vendor's archive and start it again.",
+        ],
+      },
+    ]);
+  });
+
   it('a mkdocs admonition with its body on the next line is a note, markup gone, labelled by its title', () => {
     const steps = parseFixture('mkdocs-admonition-inline.md').rollback!.paths[0]!.steps;
     expect(outline(steps)).toEqual(['shell Restart the proxy']);
@@ -853,7 +869,7 @@ describe('what a step is made of', () => {
     ]);
   });
 
-  it('same verb, same command, other options: ways of one action; same options or another target: a sequence (unseen2 D2)', () => {
+  it('same verb + "by/to", same command, other options: ways of one action; same options, another target or no "how": a sequence (unseen2 D2)', () => {
     expect(paths(parseFixture('same-action-headings.md'))).toEqual([
       {
         title: 'Rollback Procedure',
@@ -868,6 +884,8 @@ describe('what a step is made of', () => {
           'shell Scale up',
           'shell Start the web tier',
           'shell Start the consumer',
+          'shell Test configuration',
+          'shell Commit configuration',
         ],
       },
     ]);
