@@ -239,9 +239,11 @@ function plainTitle(title: string): string {
   return title.replace(/[`*_]/g, '').replace(/\s+/g, ' ').trim();
 }
 
+const HOW = /^(?:by|to|from|with|using|via|through)$/;
+
 /**
  * "Reset by shifting the offset" / "Reset by duration" / "Reset to the beginning": siblings
- * whose titles start with the same verb and whose only block runs the same command (same
+ * whose titles start with the same verb and a preposition saying how, and whose only block runs the same command (same
  * program and leading words) with a different set of options are ways of doing one action,
  * not steps. The same command with the same options and other values ("Scale down" /
  * "Scale up" with `--replicas=0` / `--replicas=3`) stays a sequence, as does the same verb on
@@ -249,13 +251,17 @@ function plainTitle(title: string): string {
  */
 function sameActionRuns(candidates: Candidate[]): boolean[] {
   const marked = candidates.map(() => false);
-  const verb = (candidate: Candidate) => plainTitle(candidate.title).split(' ')[0]!.toLowerCase();
+  // "Reset by …", "Reset to …": the verb, and a preposition saying how (not "Test configuration" / "Commit configuration").
+  const verb = (candidate: Candidate) => {
+    const [first, second] = plainTitle(candidate.title).toLowerCase().split(' ');
+    return second !== undefined && HOW.test(second) ? first : undefined;
+  };
   const key = (shape: CommandShape) => [...new Set(shape.options)].sort().join(' ');
   let start = 0;
   for (let index = 1; index <= candidates.length; index++) {
     const previous = candidates[index - 1]!;
     const current = candidates[index];
-    const continues = current?.command !== undefined && previous.command !== undefined && verb(current) === verb(previous) && current.command.head === previous.command.head;
+    const continues = current?.command !== undefined && previous.command !== undefined && verb(current) !== undefined && verb(current) === verb(previous) && current.command.head === previous.command.head;
     if (continues) continue;
     const group = candidates.slice(start, index);
     const keys = group.flatMap((candidate) => (candidate.command ? [key(candidate.command)] : []));

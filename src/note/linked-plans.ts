@@ -65,5 +65,8 @@ export function spliceLinkedPlan(request: LinkRequest, linked: Note, shown: stri
   const source = linked.rollback?.paths[0]?.steps ?? wholeFile;
   if (source.length === 0) return;
   for (const step of flattenSteps(source)) step.linkedFrom = `${shown}:${step.line}`;
+  // What the note says around the pointer (a Decision Matrix, a warning) still goes with the path.
+  const notes = request.path.steps[request.index]?.notes ?? [];
+  source[0]!.notes.unshift(...notes.filter((note) => !source[0]!.notes.includes(note)));
   request.path.steps.splice(request.index, 1, ...source);
 }

@@ -21,9 +21,13 @@ const MACHINES_LABEL = /^(?:on\s+)?((?:(?:all|each|every|the|other|remaining)\s+
 /** This machine is where runbook runs: no scope to point out. */
 const HERE = /^(?:this|the local|your (?:local )?)\s*(?:machine|host|node|server|workstation|laptop)$/i;
 
-/** The machines a text says a step is for ("the other server nodes"), or undefined. */
-export function readScope(text: string): string | undefined {
-  const label = MACHINES_LABEL.exec(cleanTitle(text).replace(/[`*_]/g, ''));
+/**
+ * The machines a text says a step is for ("the other server nodes"), or undefined. Only an
+ * option's title can be a bare label ("Server nodes"): a step's title is an action, and
+ * "Stop the workers" names what it stops, not where it runs.
+ */
+export function readScope(text: string, { label: asLabel = false } = {}): string | undefined {
+  const label = asLabel ? MACHINES_LABEL.exec(cleanTitle(text).replace(/[`*_]/g, '')) : null;
   // A label is written as a heading ("Server nodes"): said in the middle of a sentence, lower case.
   const found = label ? label[1]!.charAt(0).toLowerCase() + label[1]!.slice(1) : ON_MACHINES.exec(text.replace(/[`*_]/g, ''))?.[1];
   if (!found || HERE.test(found.trim())) return undefined;
@@ -53,6 +57,6 @@ export function annotateSteps(steps: readonly Step[], inherited?: string, option
         if (rest.split(/\s+/).length > 2) step.title = rest;
       }
     }
-    if (step.kind === 'choice') for (const option of step.options) annotateSteps(option.steps, readScope(option.title) ?? step.scope, option.title);
+    if (step.kind === 'choice') for (const option of step.options) annotateSteps(option.steps, readScope(option.title, { label: true }) ?? step.scope, option.title);
   }
 }

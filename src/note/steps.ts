@@ -13,6 +13,7 @@ import { conditionOf, heldBackReason, leadingCondition, withoutLabel } from './h
 import { lineOf, textOf } from './markdown.js';
 import { findExampleValues, findParameters, findScriptMarkers, normaliseParameters, PARAMETER } from './placeholders.js';
 import { nodeData, prepareNodes } from './prepare-nodes.js';
+import { readScope } from './scope-and-condition.js';
 import { cleanTitle } from './rollback-section.js';
 import { firstSentence, sectionTree, type Section, type SectionTree } from './sections.js';
 import { classifyBlock, foreignLine, hasCommands, isShellLanguage, isShellSetup, isTranscriptLanguage, scriptLines, splitOnMarkers, trimBlankEnds, type ScriptLines } from './shell-block.js';
@@ -59,6 +60,12 @@ interface Flow {
 
 /** The alternative paths of a Rollback Procedure, each with its steps. */
 export function readPaths(nodes: RootContent[], sectionTitle: string, sectionLine: number, depth: number): RollbackPath[] {
+  const paths = pathsOf(nodes, sectionTitle, sectionLine, depth);
+  for (const path of paths) linkConsequences(path.steps);
+  return paths;
+}
+
+function pathsOf(nodes: RootContent[], sectionTitle: string, sectionLine: number, depth: number): RollbackPath[] {
   const tree = sectionTree(prepareNodes(nodes, depth + 1));
   const candidates = tree.children.map(candidateOf);
   const runs = alternativeRuns(candidates, introducesAlternatives(lastText(tree.body)));
@@ -76,13 +83,16 @@ export function readPaths(nodes: RootContent[], sectionTitle: string, sectionLin
   attachNotes(before, carry);
   const rest = tree.children.slice(end);
   // A section after the paths that only points at other documents is read with each path, as a note.
-  const references = rest.flatMap((section) => referenceNotes(section) ?? []);
+  const references = rest.flatMap((section) => (tableNotes(section) ? [] : (referenceNotes(section) ?? [])));
+  // A table after the paths ("### Decision Matrix") helps pick one: shown with each path's first step, before anything runs.
+  const tables = rest.flatMap((section) => tableNotes(section) ?? []);
   const after = stepsOfChildren(rest.filter((section) => !referenceNotes(section)));
   const options = optionsOf(tree.children.slice(start, end), true);
   crossReferences(options);
   return options.map((option) => {
     const steps = acrossSections([...before, ...option.steps, ...statedAfter(prelude, option.steps), ...after]);
     if (references.length > 0 && steps.length > 0) steps[steps.length - 1] = { ...steps.at(-1)!, notes: [...steps.at(-1)!.notes, ...references] };
+    if (tables.length > 0 && steps[0]) steps[0] = { ...steps[0], notes: [...tables, ...steps[0].notes] };
     // Notes before the paths go with each path's first step (a copy: each path is its own list).
     if (before.length === 0 && carry.length > 0 && steps[0]) steps[0] = { ...steps[0], notes: [...carry, ...steps[0].notes] };
     return { title: option.title, line: option.line, steps };
@@ -137,6 +147,38 @@ function preludeNotes(nodes: readonly RootContent[]): { text: string; line: numb
         line: lineOf(node),
       },
     ];
+  });
+}
+
+/** "(If required) Restore the database", "(if needed) …": a step that runs only when an earlier decision says so. */
+const CONSEQUENCE = /^\(\s*((?:only\s+)?(?:if|when))\s+(required|needed|necessary|applicable)\s*\)\s*[:.\-–—]?\s*/i;
+/** "Decide whether a DB restore is required", "Check if you need to restore": a choice that decides it. */
+const DECIDES = /\b(?:whether|if)\b.*\b(?:required|needed|necessary|needs?)\b/i;
+const NEEDS = /\b(?:needs?|requires?|required)\b/i;
+
+/**
+ * A step marked "(If required)" is conditional ("if required"); when a choice before it decides
+ * whether it is required ("Decide whether a DB restore is required"), the condition names that
+ * choice and the option whose text says the step is needed. The step stays where the note puts
+ * it: the order between (stop writers, then restore) is the note's.
+ */
+function linkConsequences(steps: Step[]): void {
+  steps.forEach((step, index) => {
+    if (step.kind === 'choice') {
+      for (const option of step.options) linkConsequences(option.steps);
+      return;
+    }
+    const marker = CONSEQUENCE.exec(step.title);
+    if (!marker || step.condition !== undefined || marker[0].length === step.title.length) return;
+    const rest = step.title.slice(marker[0].length);
+    step.title = rest.charAt(0).toUpperCase() + rest.slice(1);
+    const condition = `${marker[1]!.toLowerCase()} ${marker[2]!.toLowerCase()}`;
+    const decision = steps
+      .slice(0, index)
+      .reverse()
+      .find((before): before is ChoiceStep => before.kind === 'choice' && DECIDES.test(before.title));
+    const needs = decision?.options.filter((option) => NEEDS.test([option.title, ...flattenSteps(option.steps).flatMap((inner) => [inner.title, ...(inner.kind === 'manual' ? inner.items : [])])].join(' ')));
+    step.condition = !decision ? condition : `${condition} (decided at "${decision.title}"${needs?.length === 1 ? `: ${needs[0]!.title}` : ''})`;
   });
 }
 
@@ -331,12 +373,19 @@ function optionsOf(group: Section[], asPaths = false): ChoiceOption[] {
   const tail = subOptionTail(group.map((section) => section.title));
   const main = tail ? group.slice(0, tail[0]) : group;
   // A path's steps are titled by their own leads; an option inside a path by its heading.
-  const options = main.map((section) => ({ title: section.title, line: section.line, steps: asPaths ? stepsOfTree(section, section.title) : stepsOfSection(section) }));
+  const options = main.map((section) => ({ title: section.title, line: section.line, steps: asPaths ? pathSteps(section) : stepsOfSection(section) }));
   if (tail && options.length > 0) {
     const subs = group.slice(tail[0], tail[1]);
     options.at(-1)!.steps.push(choiceStep(`${options.at(-1)!.title}: choose one`, subs[0]!.line, optionsOf(subs)));
   }
   return options;
+}
+
+/** A path's steps; a choice the path opens with that nothing else names is named by the path ("Manual Update"). */
+function pathSteps(section: Section): Step[] {
+  const steps = stepsOfTree(section, section.title);
+  if (steps[0]?.kind === 'choice' && steps[0].title === 'Choose one') steps[0].title = section.title;
+  return steps;
 }
 
 function candidateOf(section: Section): Candidate {
@@ -804,6 +853,9 @@ function stepsOfList(list: List, lead: Lead | undefined, heading: PendingHeading
   // "Run these in order:", "Follow these steps to …." introduce the list; keep it as a note on the first step.
   if (lead && (lead.introduces || lead.bold || INTRODUCES_STEPS.test(lead.text)) && steps[0]) {
     steps[0].notes.unshift(lead.text);
+    // "Then, on the database host:" over the list: every step of it is for that machine.
+    const scope = readScope(lead.text);
+    if (scope) for (const step of steps) step.scope ??= scope;
     return { steps, consumedLead: true };
   }
   return { steps, consumedLead: false };

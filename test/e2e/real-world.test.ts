@@ -157,7 +157,7 @@ const cases = [
       '      manual without them',
       '    c) with no copy of the index database at all',
       '      manual with no copy of the index database at all',
-      '  choice Choose one',
+      '  choice Manual Update',
       '    a) If MariaDB will not start after the update because its inter',
       '      shell If MariaDB will not start after the update because its inter [flagged]',
       '      manual Type the MariaDB "root" password from your compose.yaml or d',

@@ -114,6 +114,19 @@ describe('blocks reserved for a condition (D7, D8, D9)', () => {
   });
 });
 
+describe('steps meant for other machines', () => {
+  it('84_01a: "Then, on the database host:" over a list gives each of its steps that scope; the steps before it have none', async () => {
+    const plan = await steps('84_01a_restarting_lists.md');
+    expect(plan.map((step) => [step.title, step.scope ?? null])).toEqual([
+      ['Stop traffic', null],
+      ['Take a snapshot', null],
+      ['Restore the snapshot', 'the database host'],
+      ['Run step 3 again with the previous snapshot name.', 'the database host'],
+      ['Resume traffic', 'the database host'],
+    ]);
+  });
+});
+
 /** Every shell step of a plan, choices flattened. */
 function shellSteps(list: JsonStep[]): JsonStep[] {
   return list.flatMap((step) => (step.kind === 'shell' ? [step] : (step.options ?? []).flatMap((option) => shellSteps(option.steps))));
@@ -230,5 +243,21 @@ describe('alternatives the text implies run one at a time (D4, D5)', () => {
     const restart = plan.paths[0]!.steps.find((step) => step.title === 'Restart services')!;
     expect([restart.kind, restart.chosen]).toEqual(['choice', 0]);
     expect(restart.options!.map((option) => option.steps.map((step) => (step as { items?: string[] }).items))).toEqual([[['docker compose up -d']], [['docker compose up -d --force-recreate']]]);
+  });
+
+  it("80_01a: the Decision Matrix is no step; each path shows it with its first step, the linked plan's path too (W15)", async () => {
+    const all = await steps('80_01a_template_shapes.md', true);
+    expect(all.map((step) => step.title)).not.toContain('Decision Matrix');
+    const firsts = all.filter((step) => step.title === 'Disable feature flag' || step.title === 'Stop the exporter');
+    expect(firsts.map((step) => [step.title, (step as { notes?: string[] }).notes?.filter((note) => note.startsWith('Decision Matrix:'))])).toEqual([
+      ['Disable feature flag', ['Decision Matrix: Symptom: Scrape errors, Threshold: >5%, Action: Roll back; Symptom: Latency, Threshold: >300ms, Action: Investigate']],
+      ['Stop the exporter', ['Decision Matrix: Symptom: Scrape errors, Threshold: >5%, Action: Roll back; Symptom: Latency, Threshold: >300ms, Action: Investigate']],
+    ]);
+  });
+
+  it('70_01a: "(If required) Restore the database" runs only under the condition that the DB-restore decision names (W11)', async () => {
+    const plan = await steps('70_01a_compose_rollback_ordering.md');
+    const restore = plan.find((step) => step.title === 'Restore the database') as (JsonStep & { condition?: string }) | undefined;
+    expect(restore?.condition).toBe('if required (decided at "Decide whether a DB restore is required": If the upgrade did run migrations)');
   });
 });

@@ -100,3 +100,14 @@ describe('prompts of other manuals (W1)', () => {
     expect(shell.map((step) => (step as { hazards?: unknown[] }).hazards?.length ?? 0)).toEqual([0, 1, 1]);
   });
 });
+
+describe('phases stay phases', () => {
+  it('111: every path restores the config and runs `nginx -t` before reload or restart', async () => {
+    const json = await plan('111_01a_nginx_config_revert.md');
+    for (const path of json.paths) {
+      const run = allSteps(path.steps).flatMap((step) => (step.script === undefined ? [] : [step.script]));
+      expect(run.slice(0, 2)).toEqual(['sudo cp /etc/nginx/sites-available/default.bak /etc/nginx/sites-available/default', 'sudo nginx -t']);
+    }
+    expect(json.paths.map((path) => allSteps(path.steps).at(-1)!.script)).toEqual(['sudo nginx -s reload', 'sudo systemctl restart nginx']);
+  });
+});

@@ -446,6 +446,24 @@ describe('information is not a step (C3, C4)', () => {
   });
 });
 
+describe('a consequence of an earlier decision (W11)', () => {
+  it('"(If needed) …" / "(If required) …" steps keep their place and run only under the condition the decision before them names', () => {
+    const steps = parseFixture('consequence-of-decision.md').rollback!.paths[0]!.steps;
+    expect(steps.map((step) => [step.kind, step.title, step.condition ?? null])).toEqual([
+      ['choice', 'Decide whether a cache flush is needed', null],
+      ['shell', 'Stop the writers', null],
+      ['shell', 'Flush the cache', 'if needed (decided at "Decide whether a cache flush is needed": If it wrote cache entries)'],
+      ['manual', 'Tell the cache team', 'if required (decided at "Decide whether a cache flush is needed": If it wrote cache entries)'],
+      ['shell', 'Start the writers', null],
+    ]);
+    const compose = parseFixture('70_01a_compose_rollback_ordering.md', unseenDir).rollback!.paths[0]!.steps;
+    const restore = compose.find((step) => step.title === 'Restore the database');
+    expect(restore?.condition).toBe('if required (decided at "Decide whether a DB restore is required": If the upgrade did run migrations)');
+    // The writers are stopped before the restore, as the note orders it.
+    expect(compose.indexOf(restore!)).toBe(compose.findIndex((step) => step.title === 'Quiesce writes') + 1);
+  });
+});
+
 describe('what a step is made of', () => {
   it('output fences and transcript output are shown under their step, never run, never a step', () => {
     const steps = parseFixture('output-not-steps.md').rollback!.paths[0]!.steps;
@@ -637,7 +655,11 @@ describe('what a step is made of', () => {
     ]);
     const pointer = note.rollback!.paths[1]!.steps[0]!;
     expect(pointer.kind === 'manual' && pointer.link).toEqual({ target: 'long-rollback.md', line: 17 });
-    expect(note.rollback!.paths[0]!.steps[0]!.notes).toContain('Which one to pick: Backlog: < 1 day, Path: first; Backlog: later, Path: second');
+    // The table helps pick a path: it is the first thing each path shows, not the last.
+    expect(note.rollback!.paths.map((path) => path.steps[0]!.notes[0])).toEqual([
+      'Which one to pick: Backlog: < 1 day, Path: first; Backlog: later, Path: second',
+      'Which one to pick: Backlog: < 1 day, Path: first; Backlog: later, Path: second',
+    ]);
   });
 
   it('unseen 80a: the Decision Matrix is no step; the linked plan in a markdown link is found', () => {
@@ -715,6 +737,22 @@ describe('what a step is made of', () => {
     const [reinstall, check] = parseFixture('relative-source.md').rollback!.paths[0]!.steps;
     expect(reinstall!.notes).toEqual(['`.venv/bin/activate` is a path relative to the directory the step runs in: start runbook in the directory the note means, or add a `cd` to the block']);
     expect(check!.notes).toEqual([]);
+  });
+
+  it('a path that opens with an unnamed choice (a block, then "Alternatively, …" in prose) names it by the path', () => {
+    expect(paths(parseFixture('path-opens-with-choice.md'))).toEqual([
+      { title: 'Restore from the snapshot', steps: ['shell Restore from the snapshot'] },
+      {
+        title: 'Repair in place',
+        steps: [
+          'choice Repair in place',
+          '  - If the service will not start because its cache is stale, clear the cache',
+          '    shell If the service will not start because its cache is stale, clear the cache',
+          "  - Alternatively, reinstall the previous release from the vendor's archive and start it again.",
+          "    manual Alternatively, reinstall the previous release from the vendor's archive and start it again.",
+        ],
+      },
+    ]);
   });
 
   it('a mkdocs admonition with its body on the next line is a note, markup gone, labelled by its title', () => {
@@ -836,7 +874,7 @@ describe('what a step is made of', () => {
     ]);
   });
 
-  it('same verb, same command, other options: ways of one action; same options or another target: a sequence (unseen2 D2)', () => {
+  it('same verb + "by/to", same command, other options: ways of one action; same options, another target or no "how": a sequence (unseen2 D2)', () => {
     expect(paths(parseFixture('same-action-headings.md'))).toEqual([
       {
         title: 'Rollback Procedure',
@@ -851,6 +889,8 @@ describe('what a step is made of', () => {
           'shell Scale up',
           'shell Start the web tier',
           'shell Start the consumer',
+          'shell Test configuration',
+          'shell Commit configuration',
         ],
       },
     ]);
