@@ -72,7 +72,7 @@ function pathsOf(nodes: RootContent[], sectionTitle: string, sectionLine: number
   // One sub-heading holding everything: the path is named after it.
   const only = tree.children.length === 1 && !tree.body.some((node) => node.type !== 'html' && node.type !== 'thematicBreak') ? tree.children[0] : undefined;
   const prelude = preludeNotes(tree.body);
-  const withAfter = (steps: Step[]) => [...steps, ...statedAfter(prelude, steps)];
+  const withAfter = (steps: Step[]) => acrossSections([...steps, ...statedAfter(prelude, steps)]);
   if (only) return [{ title: only.title, line: only.line, steps: withAfter(stepsOfTree(only, only.title)) }];
   const tabs = wholeTabGroup(tree);
   if (tabs) return tabs.map((path) => ({ ...path, steps: withAfter(path.steps) }));
@@ -90,7 +90,7 @@ function pathsOf(nodes: RootContent[], sectionTitle: string, sectionLine: number
   const options = optionsOf(tree.children.slice(start, end), true);
   crossReferences(options);
   return options.map((option) => {
-    const steps = [...before, ...option.steps, ...statedAfter(prelude, option.steps), ...after];
+    const steps = acrossSections([...before, ...option.steps, ...statedAfter(prelude, option.steps), ...after]);
     if (references.length > 0 && steps.length > 0) steps[steps.length - 1] = { ...steps.at(-1)!, notes: [...steps.at(-1)!.notes, ...references] };
     if (tables.length > 0 && steps[0]) steps[0] = { ...steps[0], notes: [...tables, ...steps[0].notes] };
     // Notes before the paths go with each path's first step (a copy: each path is its own list).
@@ -109,6 +109,27 @@ function statedAfter(notes: readonly { text: string; line: number }[], steps: re
     if (!reading || !steps.some((step) => stepMentions(step, reading.target))) return [];
     return [manualStep(shortTitle(cleanTitle(reading.title)), line, [text])];
   });
+}
+
+/**
+ * A section of the path whose only content says it comes before what an earlier section does
+ * ("### Gateways" / "Reinstall the old gateways before you uninstall the canary."): that step
+ * moves before the first step that does it. (Within one section flowSteps has placed them.)
+ */
+function acrossSections(steps: Step[]): Step[] {
+  const out = [...steps];
+  for (let index = 1; index < out.length; index++) {
+    const step = out[index]!;
+    if (step.kind !== 'manual' || step.code || step.gate || step.link || step.items.length === 0) continue;
+    const readings = step.items.map((item) => readsAsStatedBefore(item));
+    if (readings.some((reading) => reading?.target === undefined)) continue;
+    const target = out.slice(0, index).findIndex((earlier) => readings.every((reading) => stepMentions(earlier, reading!.target!)));
+    if (target === -1) continue;
+    const gate = readings.find((reading) => reading!.gate)?.gate;
+    out.splice(index, 1);
+    out.splice(target, 0, gate ? { ...step, gate } : step);
+  }
+  return out;
 }
 
 /** The paragraphs and quotes a section opens with, before its first step or sub-heading. */
