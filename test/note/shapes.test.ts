@@ -354,6 +354,7 @@ describe('parameters the text says to replace, headings over checklists', () => 
     const steps = note.rollback!.paths[0]!.steps;
     expect(outline(steps)).toEqual([
       'manual Prerequisites',
+      'shell Remove the current package [destructive, flagged]',
       'choice Find the build',
       '  - Ubuntu',
       '    shell Find the build (Ubuntu)',
@@ -365,9 +366,12 @@ describe('parameters the text says to replace, headings over checklists', () => 
       'shell Review the render [gate, flagged]',
     ]);
     const scripts = flattenSteps(steps).flatMap((step) => (step.kind === 'shell' ? [step.script.split('\n').at(-1)] : []));
-    expect(scripts.slice(0, 3)).toEqual(['sudo apt-cache madison acme-<ee>', 'sudo dnf --showduplicates list acme-<ee>', 'sudo dnf install acme-<ee>-<version>-<ee>.0.<el9>.x86_64']);
+    // The remove block has no comment of its own: the part named once is the same in every command of the path.
+    expect(scripts.slice(0, 4)).toEqual(['sudo dnf remove acme-<ee>', 'sudo apt-cache madison acme-<ee>', 'sudo dnf --showduplicates list acme-<ee>', 'sudo dnf install acme-<ee>-<version>-<ee>.0.<el9>.x86_64']);
+    const remove = steps[1]!;
+    expect(remove.kind === 'shell' && [remove.destructive[0]!.command, remove.parameters]).toEqual(['sudo dnf remove acme-<ee>', [{ name: 'ee', line: 21, text: 'ee' }]]);
     expect(steps[0]!.notes).toEqual(['Before you start, you need']);
-    expect(steps[4]!.notes).toEqual(['Render the cluster files again', 'For clusters on the new layout:']);
+    expect(steps[5]!.notes).toEqual(['Render the cluster files again', 'For clusters on the new layout:']);
   });
 });
 
