@@ -329,7 +329,7 @@ describe('content tabs and comment-labelled variants (D4, D5)', () => {
     expect(texts(steps).filter((text) => /::(?:End)?Tabs|TabTitle/.test(text))).toEqual([]);
   });
 
-  it('comment labels naming init systems or platforms split a block into a choice; labels that only read alike flag the step', () => {
+  it('comment labels naming init systems or platforms split a block into a choice; labels that only read alike flag the step, labels that share little are a sequence', () => {
     const steps = parseFixture('comment-labelled-variants.md').rollback!.paths[0]!.steps;
     expect(outline(steps)).toEqual([
       'choice Stop the worker',
@@ -339,6 +339,8 @@ describe('content tabs and comment-labelled variants (D4, D5)', () => {
       '    shell Stop the worker (SysV init)',
       'shell Unstick what is stuck [destructive, flagged]',
       'shell Start the worker',
+      // Comments that share only their first words are steps in turn: neither a choice nor flagged.
+      'shell Clean up',
     ]);
     const unstick = steps[1]!;
     expect(unstick.kind === 'shell' && unstick.hazards.map((hazard) => [hazard.line, hazard.reason])).toEqual([[22, 'reads like 2 variants (lines 22, 25), and runbook would run them all']]);
