@@ -1177,6 +1177,11 @@ function blockSteps(blocks: Code[], context: BlockContext): Step[] {
       if (last) (last.output ??= []).push(...block.value.split('\n'));
       continue;
     }
+    // A `text`/`output` fence right after a command's block is what it prints (issue #12), not a step.
+    if (script.lines.length > 0 && OUTPUT_LANGUAGES.has((block.lang ?? '').toLowerCase())) {
+      script.output!.push(...block.value.split('\n'));
+      continue;
+    }
     const kind = classifyBlock(block.lang, block.value);
     if (!runs(block)) {
       flushShell();

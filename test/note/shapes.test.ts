@@ -977,4 +977,8 @@ describe('where a step runs and when (scope, condition)', () => {
     expect([install.scope, install.options[1]!.steps[0]!.scope]).toEqual(['each node', 'each node']);
     expect(etcd.slice(3, 7).map((step) => step.scope)).toEqual(['the first server node', 'the first server node', 'the other server nodes', 'the other server nodes']);
   });
+
+  it("a `text`/`output` fence right after a command's block is its output; alone it is still shown by hand (unseen2 W4)", () => {
+    expect(outline(parseFixture('output-fence-after-command.md').rollback!.paths[0]!.steps)).toEqual(['shell Restore the server [output 1]', 'manual Note the version [code text]']);
+  });
 });
