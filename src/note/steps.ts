@@ -179,6 +179,7 @@ function linkConsequences(steps: Step[]): void {
       .find((before): before is ChoiceStep => before.kind === 'choice' && DECIDES.test(before.title));
     const needs = decision?.options.filter((option) => NEEDS.test([option.title, ...flattenSteps(option.steps).flatMap((inner) => [inner.title, ...(inner.kind === 'manual' ? inner.items : [])])].join(' ')));
     step.condition = !decision ? condition : `${condition} (decided at "${decision.title}"${needs?.length === 1 ? `: ${needs[0]!.title}` : ''})`;
+    if (decision && needs?.length === 1) step.decidedBy = { choice: decision, option: decision.options.indexOf(needs[0]!) };
   });
 }
 
