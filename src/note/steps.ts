@@ -1177,6 +1177,11 @@ function blockSteps(blocks: Code[], context: BlockContext): Step[] {
       if (last) (last.output ??= []).push(...block.value.split('\n'));
       continue;
     }
+    // A `text`/`output` fence right after a command's block is what it prints (issue #12), not a step.
+    if (script.lines.length > 0 && OUTPUT_LANGUAGES.has((block.lang ?? '').toLowerCase())) {
+      script.output!.push(...block.value.split('\n'));
+      continue;
+    }
     const kind = classifyBlock(block.lang, block.value);
     if (!runs(block)) {
       flushShell();
@@ -1330,8 +1335,28 @@ function splitVariants(script: ScriptLines): { before: ScriptLines; groups: Vari
   const leads = heads.filter((head) => head.lead !== undefined);
   const byLead = new Map<string, typeof heads>();
   for (const head of leads) byLead.set(head.lead!, [...(byLead.get(head.lead!) ?? []), head]);
-  const parallel = [...byLead.values()].find((same) => same.length >= 2 && new Set(same.map((head) => head.title.toLowerCase())).size === same.length && groupsOf(same).every((group) => hasCommands(group.lines)));
+  const parallel = [...byLead.values()].find(
+    (same) => same.length >= 2 && new Set(same.map((head) => head.title.toLowerCase())).size === same.length && alike(same.map((head) => head.title)) && groupsOf(same).every((group) => hasCommands(group.lines)),
+  );
   return parallel ? { parallel: parallel.map((head) => script.origins[head.index]!) } : undefined;
+}
+
+/** Labels that share at least half their words ("If the pod is stuck terminating" / "If the claim is stuck pending"). */
+function alike(labels: string[]): boolean {
+  const words = labels.map(
+    (label) =>
+      new Set(
+        label
+          .toLowerCase()
+          .split(/[^a-z0-9]+/)
+          .filter(Boolean),
+      ),
+  );
+  return words.every((set, index) => {
+    const other = words[index === 0 ? 1 : 0]!;
+    const shared = [...set].filter((word) => other.has(word)).length;
+    return shared * 2 >= new Set([...set, ...other]).size;
+  });
 }
 
 /** "If on", "For systems running", "When using", "With": a comment that reads as a variant's condition (its first two words). */

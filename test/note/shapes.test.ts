@@ -329,7 +329,7 @@ describe('content tabs and comment-labelled variants (D4, D5)', () => {
     expect(texts(steps).filter((text) => /::(?:End)?Tabs|TabTitle/.test(text))).toEqual([]);
   });
 
-  it('comment labels naming init systems or platforms split a block into a choice; labels that only read alike flag the step', () => {
+  it('comment labels naming init systems or platforms split a block into a choice; labels that only read alike flag the step, labels that share little are a sequence', () => {
     const steps = parseFixture('comment-labelled-variants.md').rollback!.paths[0]!.steps;
     expect(outline(steps)).toEqual([
       'choice Stop the worker',
@@ -339,6 +339,8 @@ describe('content tabs and comment-labelled variants (D4, D5)', () => {
       '    shell Stop the worker (SysV init)',
       'shell Unstick what is stuck [destructive, flagged]',
       'shell Start the worker',
+      // Comments that share only their first words are steps in turn: neither a choice nor flagged.
+      'shell Clean up',
     ]);
     const unstick = steps[1]!;
     expect(unstick.kind === 'shell' && unstick.hazards.map((hazard) => [hazard.line, hazard.reason])).toEqual([[22, 'reads like 2 variants (lines 22, 25), and runbook would run them all']]);
@@ -974,5 +976,9 @@ describe('where a step runs and when (scope, condition)', () => {
     const install = etcd[2] as Extract<Step, { kind: 'choice' }>;
     expect([install.scope, install.options[1]!.steps[0]!.scope]).toEqual(['each node', 'each node']);
     expect(etcd.slice(3, 7).map((step) => step.scope)).toEqual(['the first server node', 'the first server node', 'the other server nodes', 'the other server nodes']);
+  });
+
+  it("a `text`/`output` fence right after a command's block is its output; alone it is still shown by hand (unseen2 W4)", () => {
+    expect(outline(parseFixture('output-fence-after-command.md').rollback!.paths[0]!.steps)).toEqual(['shell Restore the server [output 1]', 'manual Note the version [code text]']);
   });
 });
