@@ -1,5 +1,9 @@
 #!/usr/bin/env node
 // Thin entry: everything lives in the built CLI (npm ci builds it through `prepare`).
-import { main } from '../dist/cli.js';
+// CommonJS (see bin/package.json), as dist/cli.cjs is: `runbook runs` starts no ES module
+// loader; commands that need one import theirs (see docs/development.md, "Start-up").
+const { main } = require('../dist/cli.cjs');
 
-process.exitCode = await main();
+main().then((code) => {
+  process.exitCode = code;
+});

@@ -3,24 +3,27 @@
 // docs/development.md, "Start-up"):
 //
 // 1. The command table: src/cli.ts with commander and what the commands that only read need
-//    (io.ts, commands/log.ts: `runs`, `log`) as one CommonJS file, `dist/cli.cjs`, which
-//    src/boot/cli-entry.ts (`dist/cli.js`) runs with a V8 code cache. Its `import()` of any
-//    other command is left for the second half: `__importLazily('./rollback.js')`.
+//    (io.ts, commands/log.ts: `runs`, `log`) as one CommonJS file, `dist/command-table.cjs`,
+//    which src/boot/cli-entry.ts (`dist/cli.cjs`, what bin/runbook.js requires) runs with a V8
+//    code cache. Its `import()` of any other command is left for the second half:
+//    `__importLazily('./rollback.js')`. Start-up of `runs` needs no ES module at all.
 // 2. Every other command as an ES module (`dist/rollback.js`, …), with the lint worker and the
 //    compiled parser; split into chunks so a command loads only what it
 //    imports (see test/import-graph.test.ts). CommonJS dependencies get a `require` from the
 //    banner.
-// src/errors.ts is a module of its own, `dist/errors.js`, that both halves use, so an error
-// thrown by a command is an `instanceof` the classes cli.ts knows.
+// src/errors.ts is a CommonJS module of its own, `dist/errors.cjs`, that both halves use (ES
+// modules import it by name), so an error a command throws is an `instanceof` the classes
+// cli.ts knows.
 // 3. The note parser as one CommonJS file, which lint workers load fast, and its cache for
 //    the notes shipped in runbooks/.
-// 4. The code cache of `dist/cli.cjs`: written after running the CLI in this process as
+// 4. The code cache of `dist/command-table.cjs`: written after running the CLI in this process as
 //    start-up runs it (`--help`, `runs` and `log` over a state folder with a real run, usage
 //    errors), so the cache holds what those compile.
 
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,7 +47,7 @@ const commandTable = await build({
   ...common,
   entryPoints: ['src/cli.ts'],
   format: 'cjs',
-  outfile: 'dist/cli.cjs',
+  outfile: 'dist/command-table.cjs',
   write: false,
   define: { 'import.meta.url': '__importMetaUrl' },
   plugins: [
@@ -72,9 +75,9 @@ const commandTable = await build({
 const script = commandTable.outputFiles[0].text;
 const lazyImports = script.match(/\bimport\(/g)?.length ?? 0;
 const rewritten = script.replace(/\bimport\("\.\/([\w-]+)\.js"\)/g, '__importLazily("./$1.js")');
-if (/\bimport\(/.test(rewritten) || lazyImports === 0) throw new Error(`dist/cli.cjs: ${lazyImports} import() calls, not all of them to a command of the other half`);
+if (/\bimport\(/.test(rewritten) || lazyImports === 0) throw new Error(`dist/command-table.cjs: ${lazyImports} import() calls, not all of them to a command of the other half`);
 mkdirSync('dist');
-writeFileSync('dist/cli.cjs', rewritten);
+writeFileSync('dist/command-table.cjs', rewritten);
 
 // --- 2. the ES module half ---------------------------------------------------------------------
 
@@ -93,9 +96,17 @@ await build({
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   plugins: [sharedErrors()],
 });
-await build({ ...common, entryPoints: ['src/errors.ts'], format: 'esm', outfile: 'dist/errors.js' });
-// The entry on its own, not in a chunk: start-up loads bin/runbook.js, cli.js and errors.js.
-await build({ ...common, entryPoints: ['src/boot/cli-entry.ts'], format: 'esm', outfile: 'dist/cli.js', plugins: [sharedErrors()] });
+await build({ ...common, entryPoints: ['src/errors.ts'], format: 'cjs', outfile: 'dist/errors.cjs' });
+// The entry on its own: start-up loads bin/runbook.js, cli.cjs and errors.cjs, then the script.
+await build({
+  ...common,
+  entryPoints: ['src/boot/cli-entry.ts'],
+  format: 'cjs',
+  outfile: 'dist/cli.cjs',
+  define: { 'import.meta.url': '__importMetaUrl' },
+  banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  plugins: [sharedErrors()],
+});
 
 // --- 3. the note parser ------------------------------------------------------------------------
 
@@ -118,7 +129,7 @@ async function writeStartupCache() {
     const run = spawnSync(process.execPath, ['bin/runbook.js', 'rollback', '99_bench', '--yes', '--no-verify', '--runbooks', notes], { env: { ...process.env, RUNBOOK_STATE_DIR: state }, encoding: 'utf8' });
     if (run.status !== 0) throw new Error(`build: the run the code cache is written from failed (exit ${run.status}): ${run.stderr}`);
 
-    const { main, writeCodeCaches } = await import(new URL('../dist/cli.js', import.meta.url).href);
+    const { main, writeCodeCaches } = createRequire(import.meta.url)('../dist/cli.cjs');
     const sink = { write: () => true };
     const io = {
       cwd: root,
@@ -142,12 +153,12 @@ async function writeStartupCache() {
   }
 }
 
-/** src/errors.ts as the one module both halves import; every output file sits in dist/, next to it. */
+/** src/errors.ts as the one module both halves use; every output file sits in dist/, next to it. */
 function sharedErrors() {
   return {
     name: 'shared-errors',
     setup(build) {
-      build.onResolve({ filter: /errors\.js$/ }, (args) => (resolve(dirname(args.importer), args.path.replace(/\.js$/, '.ts')) === ERRORS ? { path: './errors.js', external: true } : undefined));
+      build.onResolve({ filter: /errors\.js$/ }, (args) => (resolve(dirname(args.importer), args.path.replace(/\.js$/, '.ts')) === ERRORS ? { path: './errors.cjs', external: true } : undefined));
     },
   };
 }

@@ -5,9 +5,9 @@
  * The build is an esbuild bundle with code splitting: packages are inlined into chunks, and
  * esbuild marks each inlined module with a `// node_modules/<package>/…` (or `// src/…`)
  * comment. A package is reached when a chunk reached through static imports holds it, or a
- * CommonJS bundle such a chunk runs at load (`new URL('./x.cjs', import.meta.url)`): the command
- * table, `dist/cli.cjs`, with commander and the commands that only read (see scripts/build.mjs),
- * and the note parser.
+ * CommonJS bundle such a file runs at load (`new URL('./x.cjs', import.meta.url)`): the command
+ * table, `dist/command-table.cjs`, with commander and the commands that only read, which the
+ * entry `dist/cli.cjs` runs (see scripts/build.mjs), and the note parser.
  */
 
 import { readdirSync, readFileSync } from 'node:fs';
@@ -17,7 +17,7 @@ import { projectRoot } from './helpers/run-cli.js';
 
 const dist = join(projectRoot, 'dist');
 const STATIC_IMPORT = /^\s*(?:import|export)\s(?:[^;'"]*?\sfrom\s*)?['"]([^'"]+)['"]/gm;
-const SCRIPT_RUN = /\bnew URL\(['"](\.\/[^'"]+\.cjs)['"], import\.meta\.url\)/g;
+const SCRIPT_RUN = /\bnew URL\(['"](\.\/[^'"]+\.cjs)['"], (?:import\.meta\.url|__importMetaUrl)\)/g;
 const BUNDLED_MODULE = /^\/\/ node_modules\/((?:@[^/\n]+\/)?[^/\n]+)\//gm;
 
 /** The dist file that holds a source module (`src/commands/show.ts`), or a dist file by name. */
@@ -54,7 +54,7 @@ function staticPackages(entry: string, { modulesOnly = false } = {}): Set<string
 
 describe('static import graph of the built CLI', () => {
   it('finds imports (the check itself works)', () => {
-    expect(staticPackages('cli.js')).toContain('commander');
+    expect(staticPackages('cli.cjs')).toContain('commander');
     expect(staticPackages('src/metrics/run-metrics.ts')).toContain('prom-client');
     expect(staticPackages('src/view/verify-progress.ts')).toContain('listr2');
   });
@@ -62,7 +62,7 @@ describe('static import graph of the built CLI', () => {
   it.each([
     // Start-up of --help and of the commands that only read (`runs`, `log`: the command table's
     // script holds them): no executor, no process library, no metrics, no markdown.
-    ['cli.js (--help, runs, log)', 'cli.js', ['prom-client', 'listr2', 'execa', 'unified', '@prometheus-io/lezer-promql']],
+    ['cli.cjs (--help, runs, log)', 'cli.cjs', ['prom-client', 'listr2', 'execa', 'unified', '@prometheus-io/lezer-promql']],
     ['commands/show.js', 'src/commands/show.ts', ['prom-client', 'listr2']],
     ['commands/verify.js (prom-client only with --pushgateway or --metrics-file, listr2 only without --json)', 'src/commands/verify.ts', ['prom-client', 'listr2']],
     ['run/run-verification.js (what rollback calls after its last step)', 'src/run/run-verification.ts', ['prom-client', 'listr2']],
@@ -84,7 +84,7 @@ describe('static import graph of the built CLI', () => {
   // `runs` and `log` load nothing but the script: io.ts (without the bash -n checker) and the
   // journal readers are in it, and every import() it keeps names another command.
   it('the command table holds io.ts and the log command; the rest is imported lazily', () => {
-    const script = readFileSync(join(dist, 'cli.cjs'), 'utf8');
+    const script = readFileSync(join(dist, 'command-table.cjs'), 'utf8');
     for (const module of ['src/cli.ts', 'src/io.ts', 'src/commands/log.ts', 'src/journal/read-journal.ts']) expect(script).toContain(`\n// ${module}\n`);
     expect(script).not.toContain('\n// src/execute/check-syntax.ts\n');
     const lazy = [...script.matchAll(/__importLazily\("\.\/([\w-]+)\.js"\)/g)].map((match) => match[1]);

@@ -1,17 +1,17 @@
 /**
- * The built CLI, `dist/cli.js`, as bin/runbook.js imports it. `npm run build` bundles the
+ * The built CLI, `dist/cli.cjs`, as bin/runbook.js requires it. `npm run build` bundles the
  * command table (cli.ts, commander) with what the commands that only read need (io.ts,
- * `runs`, `log`) into one classic script, `dist/cli.cjs`, run here with its V8 code cache:
- * one file compiled from a cache instead of a dozen ES modules compiled from source. Every
- * other command stays an ES module of its own (`dist/rollback.js`, …), imported by the script
- * through `importLazily` when it runs. The error classes are one module both share
- * (`dist/errors.js`), so `instanceof` holds across them.
+ * `runs`, `log`) into one classic script, `dist/command-table.cjs`, run here with its V8 code
+ * cache: one file compiled from a cache instead of a dozen ES modules compiled from source.
+ * Every other command stays an ES module of its own (`dist/rollback.js`, …), imported by the
+ * script through `importLazily` when it runs. The error classes are one CommonJS module both
+ * halves share (`dist/errors.cjs`), so `instanceof` holds across them.
  */
 
 import * as errors from '../errors.js';
 import { requireCached } from './cached-script.js';
 
-const bundle = new URL('./cli.cjs', import.meta.url);
+const bundle = new URL('./command-table.cjs', import.meta.url);
 
 /** A command module of the ES module half, by its file name in dist/ (`./rollback.js`). */
 const importLazily = (specifier: string): Promise<unknown> => import(new URL(specifier, bundle).href);

@@ -42,7 +42,8 @@ export interface RunStarted {
   cwd: string;
   environment: string | null;
   parameters: Record<string, string>;
-  steps: { number: number; title: string; kind: 'shell' | 'manual' | 'choice' }[];
+  /** `condition` / `scope`: the step runs only under that condition, or is meant for those machines (absent when none). */
+  steps: { number: number; title: string; kind: 'shell' | 'manual' | 'choice'; condition?: string; scope?: string }[];
   flags: { name: string; rollbackValue: string; envFile: string | null; step: number | null }[];
   unattended: boolean;
   /** The options a resume continues with (see `run/options.ts`); absent in older journals. */

@@ -236,7 +236,7 @@ export function runStartedEvent(plan: Plan, runId: string, io: Io, options: { un
     environment: options.environment ?? null,
     // Secret values are not journalled: a resume asks for them again.
     parameters: Object.fromEntries(plan.parameters.filter((parameter) => parameter.value !== undefined).map((parameter) => [parameter.name, isSecretName(parameter.name) ? MASK : parameter.value!])),
-    steps: path.steps.map((step) => ({ number: step.number, title: step.title, kind: step.kind })),
+    steps: path.steps.map((step) => ({ number: step.number, title: step.title, kind: step.kind, ...(step.condition ? { condition: step.condition } : {}), ...(step.scope ? { scope: step.scope } : {}) })),
     flags: plan.flags.map((flag) => ({ name: flag.name, rollbackValue: flag.rollbackValue, envFile: flag.envFile ?? null, step: flag.stepNumber ?? null })),
     unattended: options.unattended,
     options: options.options,

@@ -31,10 +31,9 @@ describe('start-up', () => {
 
   // The build's code cache is only worth its bytes when V8 takes it (see src/boot/cached-script.ts).
   it('runs the command table from the script with the code cache the build wrote, and V8 accepts it', () => {
-    const probe = `const { main } = await import('./dist/cli.js');
-      const { codeCachesAccepted } = await import('./dist/cli.js');
+    const probe = `const { main, codeCachesAccepted } = require('./dist/cli.cjs');
       process.stdout.write(JSON.stringify({ main: typeof main, accepted: codeCachesAccepted() }));`;
-    const result = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', probe], { cwd: projectRoot, encoding: 'utf8' }));
+    const result = JSON.parse(execFileSync(process.execPath, ['-e', probe], { cwd: projectRoot, encoding: 'utf8' }));
     expect(result).toEqual({ main: 'function', accepted: true });
   });
 });

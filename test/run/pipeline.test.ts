@@ -234,6 +234,11 @@ describe('the run pipeline: every way a run ends', () => {
       expect(summary).toContain('it runs on the other nodes, and runbook runs on this machine only');
       expect(sandbox.journal().events.at(-1)).toMatchObject({ type: 'run-finished', result: 'incomplete', exitCode: 1 });
       expect(sandbox.journal().events.find((event) => event.type === 'step-finished' && event.step === 3)).toMatchObject({ result: 'needs-person' });
+      // The journal names the condition and the machines from the start.
+      expect(sandbox.journal().events[0]).toMatchObject({
+        type: 'run-started',
+        steps: [{ number: 1 }, { number: 2, condition: 'only if the cache is corrupt' }, { number: 3, scope: 'the other nodes' }, { number: 4 }],
+      });
     });
 
     it('interactive: "it does not hold" and "done there by hand" leave nothing missing: the run succeeds, and only this machine\'s commands ran', async () => {
