@@ -60,13 +60,19 @@ interface Flow {
 
 /** The alternative paths of a Rollback Procedure, each with its steps. */
 export function readPaths(nodes: RootContent[], sectionTitle: string, sectionLine: number, depth: number): RollbackPath[] {
+  const paths = pathsOf(nodes, sectionTitle, sectionLine, depth);
+  for (const path of paths) linkConsequences(path.steps);
+  return paths;
+}
+
+function pathsOf(nodes: RootContent[], sectionTitle: string, sectionLine: number, depth: number): RollbackPath[] {
   const tree = sectionTree(prepareNodes(nodes, depth + 1));
   const candidates = tree.children.map(candidateOf);
   const runs = alternativeRuns(candidates, introducesAlternatives(lastText(tree.body)));
   // One sub-heading holding everything: the path is named after it.
   const only = tree.children.length === 1 && !tree.body.some((node) => node.type !== 'html' && node.type !== 'thematicBreak') ? tree.children[0] : undefined;
   const prelude = preludeNotes(tree.body);
-  const withAfter = (steps: Step[]) => [...steps, ...statedAfter(prelude, steps)];
+  const withAfter = (steps: Step[]) => acrossSections([...steps, ...statedAfter(prelude, steps)]);
   if (only) return [{ title: only.title, line: only.line, steps: withAfter(stepsOfTree(only, only.title)) }];
   const tabs = wholeTabGroup(tree);
   if (tabs) return tabs.map((path) => ({ ...path, steps: withAfter(path.steps) }));
@@ -84,7 +90,7 @@ export function readPaths(nodes: RootContent[], sectionTitle: string, sectionLin
   const options = optionsOf(tree.children.slice(start, end), true);
   crossReferences(options);
   return options.map((option) => {
-    const steps = [...before, ...option.steps, ...statedAfter(prelude, option.steps), ...after];
+    const steps = acrossSections([...before, ...option.steps, ...statedAfter(prelude, option.steps), ...after]);
     if (references.length > 0 && steps.length > 0) steps[steps.length - 1] = { ...steps.at(-1)!, notes: [...steps.at(-1)!.notes, ...references] };
     if (tables.length > 0 && steps[0]) steps[0] = { ...steps[0], notes: [...tables, ...steps[0].notes] };
     // Notes before the paths go with each path's first step (a copy: each path is its own list).
@@ -105,6 +111,27 @@ function statedAfter(notes: readonly { text: string; line: number }[], steps: re
   });
 }
 
+/**
+ * A section of the path whose only content says it comes before what an earlier section does
+ * ("### Gateways" / "Reinstall the old gateways before you uninstall the canary."): that step
+ * moves before the first step that does it. (Within one section flowSteps has placed them.)
+ */
+function acrossSections(steps: Step[]): Step[] {
+  const out = [...steps];
+  for (let index = 1; index < out.length; index++) {
+    const step = out[index]!;
+    if (step.kind !== 'manual' || step.code || step.gate || step.link || step.items.length === 0) continue;
+    const readings = step.items.map((item) => readsAsStatedBefore(item));
+    if (readings.some((reading) => reading?.target === undefined)) continue;
+    const target = out.slice(0, index).findIndex((earlier) => readings.every((reading) => stepMentions(earlier, reading!.target!)));
+    if (target === -1) continue;
+    const gate = readings.find((reading) => reading!.gate)?.gate;
+    out.splice(index, 1);
+    out.splice(target, 0, gate ? { ...step, gate } : step);
+  }
+  return out;
+}
+
 /** The paragraphs and quotes a section opens with, before its first step or sub-heading. */
 function preludeNotes(nodes: readonly RootContent[]): { text: string; line: number }[] {
   const end = nodes.findIndex((node) => node.type !== 'paragraph' && node.type !== 'blockquote' && node.type !== 'html' && node.type !== 'thematicBreak');
@@ -120,6 +147,38 @@ function preludeNotes(nodes: readonly RootContent[]): { text: string; line: numb
         line: lineOf(node),
       },
     ];
+  });
+}
+
+/** "(If required) Restore the database", "(if needed) …": a step that runs only when an earlier decision says so. */
+const CONSEQUENCE = /^\(\s*((?:only\s+)?(?:if|when))\s+(required|needed|necessary|applicable)\s*\)\s*[:.\-–—]?\s*/i;
+/** "Decide whether a DB restore is required", "Check if you need to restore": a choice that decides it. */
+const DECIDES = /\b(?:whether|if)\b.*\b(?:required|needed|necessary|needs?)\b/i;
+const NEEDS = /\b(?:needs?|requires?|required)\b/i;
+
+/**
+ * A step marked "(If required)" is conditional ("if required"); when a choice before it decides
+ * whether it is required ("Decide whether a DB restore is required"), the condition names that
+ * choice and the option whose text says the step is needed. The step stays where the note puts
+ * it: the order between (stop writers, then restore) is the note's.
+ */
+function linkConsequences(steps: Step[]): void {
+  steps.forEach((step, index) => {
+    if (step.kind === 'choice') {
+      for (const option of step.options) linkConsequences(option.steps);
+      return;
+    }
+    const marker = CONSEQUENCE.exec(step.title);
+    if (!marker || step.condition !== undefined || marker[0].length === step.title.length) return;
+    const rest = step.title.slice(marker[0].length);
+    step.title = rest.charAt(0).toUpperCase() + rest.slice(1);
+    const condition = `${marker[1]!.toLowerCase()} ${marker[2]!.toLowerCase()}`;
+    const decision = steps
+      .slice(0, index)
+      .reverse()
+      .find((before): before is ChoiceStep => before.kind === 'choice' && DECIDES.test(before.title));
+    const needs = decision?.options.filter((option) => NEEDS.test([option.title, ...flattenSteps(option.steps).flatMap((inner) => [inner.title, ...(inner.kind === 'manual' ? inner.items : [])])].join(' ')));
+    step.condition = !decision ? condition : `${condition} (decided at "${decision.title}"${needs?.length === 1 ? `: ${needs[0]!.title}` : ''})`;
   });
 }
 
@@ -709,7 +768,10 @@ function instructionIn(text: string): string | undefined {
   if (sentences(text) > 2) return undefined;
   for (const sentence of text.split(/(?<=[.!?])\s+(?=[A-Z])/)) {
     // Only after the colon: a sentence of its own that starts "When in doubt, contact support" is advice, a note.
-    for (const clause of sentence.split(/[:;]\s+/).slice(1)) {
+    const [statement, ...clauses] = sentence.split(/[:;]\s+/);
+    // "Note: restart it after editing", "Important: run this as root": a label, advice on the step before.
+    if (statement!.trim().split(/\s+/).length < 4) continue;
+    for (const clause of clauses) {
       const condition = CONDITION_CLAUSE.exec(clause)?.[0] ?? '';
       if (!IMPERATIVE.test(clause.slice(condition.length))) continue;
       const title = cleanTitle(clause).replace(/[.!]$/, '');
@@ -1118,6 +1180,11 @@ function blockSteps(blocks: Code[], context: BlockContext): Step[] {
       if (last) (last.output ??= []).push(...block.value.split('\n'));
       continue;
     }
+    // A `text`/`output` fence right after a command's block is what it prints (issue #12), not a step.
+    if (script.lines.length > 0 && OUTPUT_LANGUAGES.has((block.lang ?? '').toLowerCase())) {
+      script.output!.push(...block.value.split('\n'));
+      continue;
+    }
     const kind = classifyBlock(block.lang, block.value);
     if (!runs(block)) {
       flushShell();
@@ -1271,8 +1338,28 @@ function splitVariants(script: ScriptLines): { before: ScriptLines; groups: Vari
   const leads = heads.filter((head) => head.lead !== undefined);
   const byLead = new Map<string, typeof heads>();
   for (const head of leads) byLead.set(head.lead!, [...(byLead.get(head.lead!) ?? []), head]);
-  const parallel = [...byLead.values()].find((same) => same.length >= 2 && new Set(same.map((head) => head.title.toLowerCase())).size === same.length && groupsOf(same).every((group) => hasCommands(group.lines)));
+  const parallel = [...byLead.values()].find(
+    (same) => same.length >= 2 && new Set(same.map((head) => head.title.toLowerCase())).size === same.length && alike(same.map((head) => head.title)) && groupsOf(same).every((group) => hasCommands(group.lines)),
+  );
   return parallel ? { parallel: parallel.map((head) => script.origins[head.index]!) } : undefined;
+}
+
+/** Labels that share at least half their words ("If the pod is stuck terminating" / "If the claim is stuck pending"). */
+function alike(labels: string[]): boolean {
+  const words = labels.map(
+    (label) =>
+      new Set(
+        label
+          .toLowerCase()
+          .split(/[^a-z0-9]+/)
+          .filter(Boolean),
+      ),
+  );
+  return words.every((set, index) => {
+    const other = words[index === 0 ? 1 : 0]!;
+    const shared = [...set].filter((word) => other.has(word)).length;
+    return shared * 2 >= new Set([...set, ...other]).size;
+  });
 }
 
 /** "If on", "For systems running", "When using", "With": a comment that reads as a variant's condition (its first two words). */

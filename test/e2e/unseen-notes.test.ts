@@ -254,4 +254,10 @@ describe('alternatives the text implies run one at a time (D4, D5)', () => {
       ['Stop the exporter', ['Decision Matrix: Symptom: Scrape errors, Threshold: >5%, Action: Roll back; Symptom: Latency, Threshold: >300ms, Action: Investigate']],
     ]);
   });
+
+  it('70_01a: "(If required) Restore the database" runs only under the condition that the DB-restore decision names (W11)', async () => {
+    const plan = await steps('70_01a_compose_rollback_ordering.md');
+    const restore = plan.find((step) => step.title === 'Restore the database') as (JsonStep & { condition?: string }) | undefined;
+    expect(restore?.condition).toBe('if required (decided at "Decide whether a DB restore is required": If the upgrade did run migrations)');
+  });
 });
