@@ -769,7 +769,10 @@ function instructionIn(text: string): string | undefined {
   if (sentences(text) > 2) return undefined;
   for (const sentence of text.split(/(?<=[.!?])\s+(?=[A-Z])/)) {
     // Only after the colon: a sentence of its own that starts "When in doubt, contact support" is advice, a note.
-    for (const clause of sentence.split(/[:;]\s+/).slice(1)) {
+    const [statement, ...clauses] = sentence.split(/[:;]\s+/);
+    // "Note: restart it after editing", "Important: run this as root": a label, advice on the step before.
+    if (statement!.trim().split(/\s+/).length < 4) continue;
+    for (const clause of clauses) {
       const condition = CONDITION_CLAUSE.exec(clause)?.[0] ?? '';
       if (!IMPERATIVE.test(clause.slice(condition.length))) continue;
       const title = cleanTitle(clause).replace(/[.!]$/, '');

@@ -698,7 +698,7 @@ describe('what a step is made of', () => {
     expect(unseen.filter((line) => line.startsWith('choice') || line.startsWith('  - '))).toEqual(['choice Restore the database for your install', '  - Docker', '  - Bare metal']);
   });
 
-  it('an explanation ending in an instruction after its colon is a manual step; a "To …, run:" lead names the choice; a lone "When in doubt, contact …" stays a note', () => {
+  it('an explanation ending in an instruction after its colon is a manual step; a "To …, run:" lead names the choice; a lone "When in doubt, contact …" or "Important: run …" stays a note', () => {
     const steps = parseFixture('instruction-after-colon.md').rollback!.paths[0]!.steps;
     expect(outline(steps)).toEqual([
       'choice Roll back the cache to its last snapshot',
@@ -709,7 +709,8 @@ describe('what a step is made of', () => {
       'manual Enter the old key when a client asks for one [condition: if you rotated a key after the snapshot was taken]',
     ]);
     expect(steps[0]!.notes).toEqual(['The loader picks the newest snapshot in the spool folder.']);
-    expect(steps[1]!.notes).toEqual(['Older releases call the tool cache-ctl.', 'When in doubt about a snapshot, contact the cache team.']);
+    // "Important: run …" is a label over advice, not an explanation: a note too.
+    expect(steps[1]!.notes).toEqual(['Older releases call the tool cache-ctl.', 'When in doubt about a snapshot, contact the cache team.', 'Important: run the loader as the cache user.']);
   });
 
   it('a path titled "Rolling back to v2.3.0" ends with the steps it refers to, the version filled in, then a restart; sql is flagged for a console', () => {
