@@ -46,10 +46,17 @@ export function planToAnsible(plan: Plan): string {
     }
   }
   // A step under a condition is off until the operator says it holds (-e runbook_condition_4=true).
+  // A step for some machines ("the other server nodes") runs on the hosts listed for it, none by default:
+  // the play runs on every host, and `rm -rf …/db` meant for the other servers must never reach the first.
   for (const step of path.steps) {
-    if (step.kind === 'shell' && step.condition) {
+    if (step.kind !== 'shell') continue;
+    if (step.condition) {
       lines.push(`    # step ${step.number} runs only under a condition: ${literal(step.condition).replace(/\n/g, ' ')}`);
       lines.push(`    runbook_condition_${step.number}: false`);
+    }
+    if (step.scope) {
+      lines.push(`    # step ${step.number} runs on: ${literal(step.scope).replace(/\n/g, ' ')}; list those hosts: -e '{"runbook_hosts_${step.number}": ["host1"]}'`);
+      lines.push(`    runbook_hosts_${step.number}: []`);
     }
   }
   if (path.steps.some((step) => step.dataRollback)) lines.push(`    runbook_with_data_rollback: ${path.steps.some((step) => step.dataRollback?.requested) ? 'true' : 'false'}`);
@@ -116,6 +123,7 @@ function withConditions(step: PlanStep, task: string[]): string[] {
     ...step.within.map(({ choice, option }) => `runbook_choose_${choice} | string == '${optionLetter(option)}'`),
     ...(step.dataRollback ? ['runbook_with_data_rollback | bool'] : []),
     ...(step.kind === 'shell' && step.condition ? [`runbook_condition_${step.number} | bool`] : []),
+    ...(step.kind === 'shell' && step.scope ? [`inventory_hostname in runbook_hosts_${step.number}`] : []),
   ];
   if (conditions.length === 0 || task.length === 0) return task;
   // Every task a step makes (the flag check too) carries the conditions.

@@ -17,6 +17,9 @@ const ONLY_IF = /^(?:[\w-]+:\s*)?(?:only (?:if|when|in case|after)\b|emergency(?
 /** "If the cluster is running and the API is reachable, stop …", "If needed, then run:": a leading condition clause. */
 const LEADING_IF = /^(?:if|in case|only if|only when)\s+([^,;:]{3,160}?)\s*(?:,\s*(?:then\s+)?|\s+then\s+)(?=\S)/i;
 
+/** "you haven't already", "not already done", "it is not yet running". */
+const ALREADY = /(?:\bnot|n['’]t|\bnever)\b.*\b(?:already|yet)\b|\balready\b.*\bnot\b/i;
+
 /** "Optional.", "Optional:", "(Optional)", "Optionally," opening a step. */
 const OPTIONAL = /^(?:\(optional\)|optional(?:ly)?\b)\s*[.:,)-]?\s*/i;
 
@@ -48,6 +51,8 @@ export function leadingCondition(text: string): { condition: string; rest: strin
   const optional = OPTIONAL.exec(withoutLabel(text));
   const body = optional ? withoutLabel(text).slice(optional[0].length) : withoutLabel(text);
   const match = LEADING_IF.exec(body);
+  // "If you haven't already, stop the service": a required step that is harmless to repeat, not a condition.
+  if (match && ALREADY.test(match[1]!)) return undefined;
   if (!match) return optional && body.trim() !== '' ? { condition: 'optional', rest: body.trim()[0]!.toUpperCase() + body.trim().slice(1) } : undefined;
   const rest = body.slice(match[0].length).trim();
   if (rest === '') return undefined;

@@ -180,6 +180,7 @@ function linkConsequences(steps: Step[]): void {
       .find((before): before is ChoiceStep => before.kind === 'choice' && DECIDES.test(before.title));
     const needs = decision?.options.filter((option) => NEEDS.test([option.title, ...flattenSteps(option.steps).flatMap((inner) => [inner.title, ...(inner.kind === 'manual' ? inner.items : [])])].join(' ')));
     step.condition = !decision ? condition : `${condition} (decided at "${decision.title}"${needs?.length === 1 ? `: ${needs[0]!.title}` : ''})`;
+    if (decision && needs?.length === 1) step.decidedBy = { choice: decision, option: decision.options.indexOf(needs[0]!) };
   });
 }
 
@@ -769,7 +770,10 @@ function instructionIn(text: string): string | undefined {
   if (sentences(text) > 2) return undefined;
   for (const sentence of text.split(/(?<=[.!?])\s+(?=[A-Z])/)) {
     // Only after the colon: a sentence of its own that starts "When in doubt, contact support" is advice, a note.
-    for (const clause of sentence.split(/[:;]\s+/).slice(1)) {
+    const [statement, ...clauses] = sentence.split(/[:;]\s+/);
+    // "Note: restart it after editing", "Important: run this as root": a label, advice on the step before.
+    if (statement!.trim().split(/\s+/).length < 4) continue;
+    for (const clause of clauses) {
       const condition = CONDITION_CLAUSE.exec(clause)?.[0] ?? '';
       if (!IMPERATIVE.test(clause.slice(condition.length))) continue;
       const title = cleanTitle(clause).replace(/[.!]$/, '');
@@ -1178,6 +1182,11 @@ function blockSteps(blocks: Code[], context: BlockContext): Step[] {
       if (last) (last.output ??= []).push(...block.value.split('\n'));
       continue;
     }
+    // A `text`/`output` fence right after a command's block is what it prints (issue #12), not a step.
+    if (script.lines.length > 0 && OUTPUT_LANGUAGES.has((block.lang ?? '').toLowerCase())) {
+      script.output!.push(...block.value.split('\n'));
+      continue;
+    }
     const kind = classifyBlock(block.lang, block.value);
     if (!runs(block)) {
       flushShell();
@@ -1331,8 +1340,28 @@ function splitVariants(script: ScriptLines): { before: ScriptLines; groups: Vari
   const leads = heads.filter((head) => head.lead !== undefined);
   const byLead = new Map<string, typeof heads>();
   for (const head of leads) byLead.set(head.lead!, [...(byLead.get(head.lead!) ?? []), head]);
-  const parallel = [...byLead.values()].find((same) => same.length >= 2 && new Set(same.map((head) => head.title.toLowerCase())).size === same.length && groupsOf(same).every((group) => hasCommands(group.lines)));
+  const parallel = [...byLead.values()].find(
+    (same) => same.length >= 2 && new Set(same.map((head) => head.title.toLowerCase())).size === same.length && alike(same.map((head) => head.title)) && groupsOf(same).every((group) => hasCommands(group.lines)),
+  );
   return parallel ? { parallel: parallel.map((head) => script.origins[head.index]!) } : undefined;
+}
+
+/** Labels that share at least half their words ("If the pod is stuck terminating" / "If the claim is stuck pending"). */
+function alike(labels: string[]): boolean {
+  const words = labels.map(
+    (label) =>
+      new Set(
+        label
+          .toLowerCase()
+          .split(/[^a-z0-9]+/)
+          .filter(Boolean),
+      ),
+  );
+  return words.every((set, index) => {
+    const other = words[index === 0 ? 1 : 0]!;
+    const shared = [...set].filter((word) => other.has(word)).length;
+    return shared * 2 >= new Set([...set, ...other]).size;
+  });
 }
 
 /** "If on", "For systems running", "When using", "With": a comment that reads as a variant's condition (its first two words). */

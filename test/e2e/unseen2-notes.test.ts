@@ -111,3 +111,12 @@ describe('phases stay phases', () => {
     expect(json.paths.map((path) => allSteps(path.steps).at(-1)!.script)).toEqual(['sudo nginx -s reload', 'sudo systemctl restart nginx']);
   });
 });
+
+describe('output is not a step (W4)', () => {
+  it('110: the `output` fence after the az restore is its output, not a run-by-hand step', async () => {
+    const json = await plan('110_01a_azure_pg_pitr_powershell.md');
+    const linux = json.paths.find((path) => path.title.startsWith('Example 2'))!;
+    expect(linux.steps.map((step) => step.kind)).toEqual(['shell', 'manual']);
+    expect((linux.steps[0] as { output?: string[] }).output).toEqual(['{', '  "name": "pg-restore",', '  "state": "Ready"', '}']);
+  });
+});

@@ -150,4 +150,14 @@ describe('planToAnsible', () => {
     expect(wipe).toContain('      when:\n        - "runbook_condition_2 | bool"\n');
     expect(play.slice(play.indexOf('- name: "3.'))).not.toContain('when:');
   });
+
+  it('runs a step meant for some machines only on the hosts listed for it, none by default', () => {
+    const realWorld = new URL('../fixtures/real-world/', import.meta.url);
+    const k3s = buildPlan(parseFixture('55_01a_k3s_version_rollback.md', realWorld), { parameters: new Map(), choices: ['2=b'] });
+    const play = planToAnsible(k3s);
+    const wipe = k3s.paths[0]!.steps.find((step) => step.kind === 'shell' && step.script.startsWith('rm -rf /var/lib/rancher'))!;
+    expect(play).toContain(`    runbook_hosts_${wipe.number}: []\n`);
+    const task = play.slice(play.indexOf(`- name: "${wipe.number}.`));
+    expect(task.slice(0, task.indexOf('    - name:', 10))).toContain(`        - "inventory_hostname in runbook_hosts_${wipe.number}"\n`);
+  });
 });

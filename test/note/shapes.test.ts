@@ -329,7 +329,7 @@ describe('content tabs and comment-labelled variants (D4, D5)', () => {
     expect(texts(steps).filter((text) => /::(?:End)?Tabs|TabTitle/.test(text))).toEqual([]);
   });
 
-  it('comment labels naming init systems or platforms split a block into a choice; labels that only read alike flag the step', () => {
+  it('comment labels naming init systems or platforms split a block into a choice; labels that only read alike flag the step, labels that share little are a sequence', () => {
     const steps = parseFixture('comment-labelled-variants.md').rollback!.paths[0]!.steps;
     expect(outline(steps)).toEqual([
       'choice Stop the worker',
@@ -339,6 +339,8 @@ describe('content tabs and comment-labelled variants (D4, D5)', () => {
       '    shell Stop the worker (SysV init)',
       'shell Unstick what is stuck [destructive, flagged]',
       'shell Start the worker',
+      // Comments that share only their first words are steps in turn: neither a choice nor flagged.
+      'shell Clean up',
     ]);
     const unstick = steps[1]!;
     expect(unstick.kind === 'shell' && unstick.hazards.map((hazard) => [hazard.line, hazard.reason])).toEqual([[22, 'reads like 2 variants (lines 22, 25), and runbook would run them all']]);
@@ -700,7 +702,7 @@ describe('what a step is made of', () => {
     expect(unseen.filter((line) => line.startsWith('choice') || line.startsWith('  - '))).toEqual(['choice Restore the database for your install', '  - Docker', '  - Bare metal']);
   });
 
-  it('an explanation ending in an instruction after its colon is a manual step; a "To …, run:" lead names the choice; a lone "When in doubt, contact …" stays a note', () => {
+  it('an explanation ending in an instruction after its colon is a manual step; a "To …, run:" lead names the choice; a lone "When in doubt, contact …" or "Important: run …" stays a note', () => {
     const steps = parseFixture('instruction-after-colon.md').rollback!.paths[0]!.steps;
     expect(outline(steps)).toEqual([
       'choice Roll back the cache to its last snapshot',
@@ -711,7 +713,8 @@ describe('what a step is made of', () => {
       'manual Enter the old key when a client asks for one [condition: if you rotated a key after the snapshot was taken]',
     ]);
     expect(steps[0]!.notes).toEqual(['The loader picks the newest snapshot in the spool folder.']);
-    expect(steps[1]!.notes).toEqual(['Older releases call the tool cache-ctl.', 'When in doubt about a snapshot, contact the cache team.']);
+    // "Important: run …" is a label over advice, not an explanation: a note too.
+    expect(steps[1]!.notes).toEqual(['Older releases call the tool cache-ctl.', 'When in doubt about a snapshot, contact the cache team.', 'Important: run the loader as the cache user.']);
   });
 
   it('a path titled "Rolling back to v2.3.0" ends with the steps it refers to, the version filled in, then a restart; sql is flagged for a console', () => {
@@ -943,7 +946,7 @@ describe('where a step runs and when (scope, condition)', () => {
     },
     {
       fixture: 'conditional-leads.md',
-      why: 'a leading "If …," is the condition of its step (titled by what follows); two "If …" leads in a row are a choice; "If they match, go on" is a gate; "Optional." defers to the if-clause after it',
+      why: 'a leading "If …," is the condition of its step (titled by what follows); two "If …" leads in a row are a choice; "If they match, go on" is a gate; "Optional." defers to the if-clause after it; "If you haven\'t already" is no condition',
       steps: [
         'shell Drain the probe nodes gracefully [condition: if the API still answers]',
         'shell Put it back in place [condition: if you kept the old cache]',
@@ -955,6 +958,7 @@ describe('where a step runs and when (scope, condition)', () => {
         '    shell If it runs in Docker, then run',
         'shell Compare the versions [gate]',
         'shell If needed, run [condition: if needed]',
+        "shell If you haven't already, stop the workers",
       ],
     },
     {
@@ -977,5 +981,9 @@ describe('where a step runs and when (scope, condition)', () => {
     const install = etcd[2] as Extract<Step, { kind: 'choice' }>;
     expect([install.scope, install.options[1]!.steps[0]!.scope]).toEqual(['each node', 'each node']);
     expect(etcd.slice(3, 7).map((step) => step.scope)).toEqual(['the first server node', 'the first server node', 'the other server nodes', 'the other server nodes']);
+  });
+
+  it("a `text`/`output` fence right after a command's block is its output; alone it is still shown by hand (unseen2 W4)", () => {
+    expect(outline(parseFixture('output-fence-after-command.md').rollback!.paths[0]!.steps)).toEqual(['shell Restore the server [output 1]', 'manual Note the version [code text]']);
   });
 });
