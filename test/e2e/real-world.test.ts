@@ -347,6 +347,9 @@ describe('what a run of a real-world note would run', () => {
     const [, prerequisites, , , identify, install] = plan.paths[0].steps;
     expect(install.options.map((option: { steps: JsonStep[] }) => option.steps[0]!.script)).toEqual(['sudo apt install gitlab-<ee>=<version>-<ee>.0', 'sudo yum install gitlab-<ee>-<version>-<ee>.0.<el8>']);
     expect(identify.options.map((option: { steps: JsonStep[] }) => option.steps[0]!.script)).toEqual(['sudo apt-cache madison gitlab-<ee>', 'sudo yum --showduplicates list gitlab-<ee>']);
+    // The remove block has no "Replace with" comment: the edition is still the parameter there.
+    expect(plan.paths[0].steps[3].options.map((option: { steps: JsonStep[] }) => option.steps[0]!.script)).toEqual(['sudo dpkg -r gitlab-<ee>', 'sudo yum remove gitlab-<ee>']);
+    expect(plan.parameters.find((parameter: { name: string }) => parameter.name === 'ee').lines).toEqual([51, 54, 63, 66, 75, 78]);
     // The Prerequisites checklist is shared by both paths, titled by its heading.
     expect(prerequisites.notes).toEqual(["The upgrade's migrations have to be undone, so you need"]);
     expect(plan.paths[1].steps[1]).toEqual(prerequisites);
