@@ -18,6 +18,7 @@ import { cleanTitle } from './rollback-section.js';
 import { firstSentence, sectionTree, type Section, type SectionTree } from './sections.js';
 import { classifyBlock, foreignLine, hasCommands, isShellLanguage, isShellSetup, isTranscriptLanguage, scriptLines, splitOnMarkers, trimBlankEnds, type ScriptLines } from './shell-block.js';
 import { stripComment } from './shell-words.js';
+import { spreadNamedParts } from './shared-parameters.js';
 import { readsAsStatedAfter, readsAsStatedBefore, type StatedBefore, stepMentions } from './stated-order.js';
 import type { ChoiceOption, ChoiceStep, ForeignBlock, ManualStep, RollbackPath, ShellStep, Step } from './types.js';
 import { flattenSteps } from './walk-steps.js';
@@ -72,7 +73,7 @@ function pathsOf(nodes: RootContent[], sectionTitle: string, sectionLine: number
   // One sub-heading holding everything: the path is named after it.
   const only = tree.children.length === 1 && !tree.body.some((node) => node.type !== 'html' && node.type !== 'thematicBreak') ? tree.children[0] : undefined;
   const prelude = preludeNotes(tree.body);
-  const withAfter = (steps: Step[]) => acrossSections([...steps, ...statedAfter(prelude, steps)]);
+  const withAfter = (steps: Step[]) => spreadNamedParts(acrossSections([...steps, ...statedAfter(prelude, steps)]));
   if (only) return [{ title: only.title, line: only.line, steps: withAfter(stepsOfTree(only, only.title)) }];
   const tabs = wholeTabGroup(tree);
   if (tabs) return tabs.map((path) => ({ ...path, steps: withAfter(path.steps) }));
@@ -90,7 +91,7 @@ function pathsOf(nodes: RootContent[], sectionTitle: string, sectionLine: number
   const options = optionsOf(tree.children.slice(start, end), true);
   crossReferences(options);
   return options.map((option) => {
-    const steps = acrossSections([...before, ...option.steps, ...statedAfter(prelude, option.steps), ...after]);
+    const steps = spreadNamedParts(acrossSections([...before, ...option.steps, ...statedAfter(prelude, option.steps), ...after]));
     if (references.length > 0 && steps.length > 0) steps[steps.length - 1] = { ...steps.at(-1)!, notes: [...steps.at(-1)!.notes, ...references] };
     if (tables.length > 0 && steps[0]) steps[0] = { ...steps[0], notes: [...tables, ...steps[0].notes] };
     // Notes before the paths go with each path's first step (a copy: each path is its own list).
