@@ -931,9 +931,9 @@ describe('where a step runs and when (scope, condition)', () => {
   it.each([
     {
       fixture: 'step-scopes.md',
-      why: '"on every node", "on the first … node only" and labels that only name machines are scopes; "on this machine" and "the number of replicas" are not',
+      why: '"On every node, …" (the title keeps what to do), "on the first … node only" and labels that only name machines are scopes; "on this machine" and "the number of replicas" are not',
       steps: [
-        'shell On every node, stop the agent [on: every node]',
+        'shell Stop the agent [on: every node]',
         'shell Restore the snapshot on the first control-plane node only [on: the first control-plane node]',
         'choice Install the previous version',
         '  - Worker nodes',
