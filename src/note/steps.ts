@@ -18,6 +18,7 @@ import { cleanTitle } from './rollback-section.js';
 import { firstSentence, sectionTree, type Section, type SectionTree } from './sections.js';
 import { classifyBlock, foreignLine, hasCommands, isShellLanguage, isShellSetup, isTranscriptLanguage, isUsageLine, scriptLines, splitOnMarkers, trimBlankEnds, type ScriptLines } from './shell-block.js';
 import { stripComment } from './shell-words.js';
+import { spreadNamedParts } from './shared-parameters.js';
 import { readsAsStatedAfter, readsAsStatedBefore, type StatedBefore, stepMentions } from './stated-order.js';
 import type { ChoiceOption, ChoiceStep, ForeignBlock, ManualStep, RollbackPath, ShellStep, Step } from './types.js';
 import { flattenSteps } from './walk-steps.js';
@@ -72,7 +73,7 @@ function pathsOf(nodes: RootContent[], sectionTitle: string, sectionLine: number
   // One sub-heading holding everything: the path is named after it.
   const only = tree.children.length === 1 && !tree.body.some((node) => node.type !== 'html' && node.type !== 'thematicBreak') ? tree.children[0] : undefined;
   const prelude = preludeNotes(tree.body);
-  const withAfter = (steps: Step[]) => acrossSections([...steps, ...statedAfter(prelude, steps)]);
+  const withAfter = (steps: Step[]) => spreadNamedParts(acrossSections([...steps, ...statedAfter(prelude, steps)]));
   if (only) return [{ title: only.title, line: only.line, steps: withAfter(stepsOfTree(only, only.title)) }];
   const tabs = wholeTabGroup(tree);
   if (tabs) return tabs.map((path) => ({ ...path, steps: withAfter(path.steps) }));
@@ -90,7 +91,7 @@ function pathsOf(nodes: RootContent[], sectionTitle: string, sectionLine: number
   const options = optionsOf(tree.children.slice(start, end), true);
   crossReferences(options);
   return options.map((option) => {
-    const steps = acrossSections([...before, ...option.steps, ...statedAfter(prelude, option.steps), ...after]);
+    const steps = spreadNamedParts(acrossSections([...before, ...option.steps, ...statedAfter(prelude, option.steps), ...after]));
     if (references.length > 0 && steps.length > 0) steps[steps.length - 1] = { ...steps.at(-1)!, notes: [...steps.at(-1)!.notes, ...references] };
     if (tables.length > 0 && steps[0]) steps[0] = { ...steps[0], notes: [...tables, ...steps[0].notes] };
     // Notes before the paths go with each path's first step (a copy: each path is its own list).
@@ -179,6 +180,7 @@ function linkConsequences(steps: Step[]): void {
       .find((before): before is ChoiceStep => before.kind === 'choice' && DECIDES.test(before.title));
     const needs = decision?.options.filter((option) => NEEDS.test([option.title, ...flattenSteps(option.steps).flatMap((inner) => [inner.title, ...(inner.kind === 'manual' ? inner.items : [])])].join(' ')));
     step.condition = !decision ? condition : `${condition} (decided at "${decision.title}"${needs?.length === 1 ? `: ${needs[0]!.title}` : ''})`;
+    if (decision && needs?.length === 1) step.decidedBy = { choice: decision, option: decision.options.indexOf(needs[0]!) };
   });
 }
 
@@ -768,7 +770,10 @@ function instructionIn(text: string): string | undefined {
   if (sentences(text) > 2) return undefined;
   for (const sentence of text.split(/(?<=[.!?])\s+(?=[A-Z])/)) {
     // Only after the colon: a sentence of its own that starts "When in doubt, contact support" is advice, a note.
-    for (const clause of sentence.split(/[:;]\s+/).slice(1)) {
+    const [statement, ...clauses] = sentence.split(/[:;]\s+/);
+    // "Note: restart it after editing", "Important: run this as root": a label, advice on the step before.
+    if (statement!.trim().split(/\s+/).length < 4) continue;
+    for (const clause of clauses) {
       const condition = CONDITION_CLAUSE.exec(clause)?.[0] ?? '';
       if (!IMPERATIVE.test(clause.slice(condition.length))) continue;
       const title = cleanTitle(clause).replace(/[.!]$/, '');
@@ -1335,8 +1340,28 @@ function splitVariants(script: ScriptLines): { before: ScriptLines; groups: Vari
   const leads = heads.filter((head) => head.lead !== undefined);
   const byLead = new Map<string, typeof heads>();
   for (const head of leads) byLead.set(head.lead!, [...(byLead.get(head.lead!) ?? []), head]);
-  const parallel = [...byLead.values()].find((same) => same.length >= 2 && new Set(same.map((head) => head.title.toLowerCase())).size === same.length && groupsOf(same).every((group) => hasCommands(group.lines)));
+  const parallel = [...byLead.values()].find(
+    (same) => same.length >= 2 && new Set(same.map((head) => head.title.toLowerCase())).size === same.length && alike(same.map((head) => head.title)) && groupsOf(same).every((group) => hasCommands(group.lines)),
+  );
   return parallel ? { parallel: parallel.map((head) => script.origins[head.index]!) } : undefined;
+}
+
+/** Labels that share at least half their words ("If the pod is stuck terminating" / "If the claim is stuck pending"). */
+function alike(labels: string[]): boolean {
+  const words = labels.map(
+    (label) =>
+      new Set(
+        label
+          .toLowerCase()
+          .split(/[^a-z0-9]+/)
+          .filter(Boolean),
+      ),
+  );
+  return words.every((set, index) => {
+    const other = words[index === 0 ? 1 : 0]!;
+    const shared = [...set].filter((word) => other.has(word)).length;
+    return shared * 2 >= new Set([...set, ...other]).size;
+  });
 }
 
 /** "If on", "For systems running", "When using", "With": a comment that reads as a variant's condition (its first two words). */

@@ -329,7 +329,7 @@ describe('content tabs and comment-labelled variants (D4, D5)', () => {
     expect(texts(steps).filter((text) => /::(?:End)?Tabs|TabTitle/.test(text))).toEqual([]);
   });
 
-  it('comment labels naming init systems or platforms split a block into a choice; labels that only read alike flag the step', () => {
+  it('comment labels naming init systems or platforms split a block into a choice; labels that only read alike flag the step, labels that share little are a sequence', () => {
     const steps = parseFixture('comment-labelled-variants.md').rollback!.paths[0]!.steps;
     expect(outline(steps)).toEqual([
       'choice Stop the worker',
@@ -339,6 +339,8 @@ describe('content tabs and comment-labelled variants (D4, D5)', () => {
       '    shell Stop the worker (SysV init)',
       'shell Unstick what is stuck [destructive, flagged]',
       'shell Start the worker',
+      // Comments that share only their first words are steps in turn: neither a choice nor flagged.
+      'shell Clean up',
     ]);
     const unstick = steps[1]!;
     expect(unstick.kind === 'shell' && unstick.hazards.map((hazard) => [hazard.line, hazard.reason])).toEqual([[22, 'reads like 2 variants (lines 22, 25), and runbook would run them all']]);
@@ -354,6 +356,7 @@ describe('parameters the text says to replace, headings over checklists', () => 
     const steps = note.rollback!.paths[0]!.steps;
     expect(outline(steps)).toEqual([
       'manual Prerequisites',
+      'shell Remove the current package [destructive, flagged]',
       'choice Find the build',
       '  - Ubuntu',
       '    shell Find the build (Ubuntu)',
@@ -365,9 +368,12 @@ describe('parameters the text says to replace, headings over checklists', () => 
       'shell Review the render [gate, flagged]',
     ]);
     const scripts = flattenSteps(steps).flatMap((step) => (step.kind === 'shell' ? [step.script.split('\n').at(-1)] : []));
-    expect(scripts.slice(0, 3)).toEqual(['sudo apt-cache madison acme-<ee>', 'sudo dnf --showduplicates list acme-<ee>', 'sudo dnf install acme-<ee>-<version>-<ee>.0.<el9>.x86_64']);
+    // The remove block has no comment of its own: the part named once is the same in every command of the path.
+    expect(scripts.slice(0, 4)).toEqual(['sudo dnf remove acme-<ee>', 'sudo apt-cache madison acme-<ee>', 'sudo dnf --showduplicates list acme-<ee>', 'sudo dnf install acme-<ee>-<version>-<ee>.0.<el9>.x86_64']);
+    const remove = steps[1]!;
+    expect(remove.kind === 'shell' && [remove.destructive[0]!.command, remove.parameters]).toEqual(['sudo dnf remove acme-<ee>', [{ name: 'ee', line: 21, text: 'ee' }]]);
     expect(steps[0]!.notes).toEqual(['Before you start, you need']);
-    expect(steps[4]!.notes).toEqual(['Render the cluster files again', 'For clusters on the new layout:']);
+    expect(steps[5]!.notes).toEqual(['Render the cluster files again', 'For clusters on the new layout:']);
   });
 });
 
@@ -696,7 +702,7 @@ describe('what a step is made of', () => {
     expect(unseen.filter((line) => line.startsWith('choice') || line.startsWith('  - '))).toEqual(['choice Restore the database for your install', '  - Docker', '  - Bare metal']);
   });
 
-  it('an explanation ending in an instruction after its colon is a manual step; a "To …, run:" lead names the choice; a lone "When in doubt, contact …" stays a note', () => {
+  it('an explanation ending in an instruction after its colon is a manual step; a "To …, run:" lead names the choice; a lone "When in doubt, contact …" or "Important: run …" stays a note', () => {
     const steps = parseFixture('instruction-after-colon.md').rollback!.paths[0]!.steps;
     expect(outline(steps)).toEqual([
       'choice Roll back the cache to its last snapshot',
@@ -707,7 +713,8 @@ describe('what a step is made of', () => {
       'manual Enter the old key when a client asks for one [condition: if you rotated a key after the snapshot was taken]',
     ]);
     expect(steps[0]!.notes).toEqual(['The loader picks the newest snapshot in the spool folder.']);
-    expect(steps[1]!.notes).toEqual(['Older releases call the tool cache-ctl.', 'When in doubt about a snapshot, contact the cache team.']);
+    // "Important: run …" is a label over advice, not an explanation: a note too.
+    expect(steps[1]!.notes).toEqual(['Older releases call the tool cache-ctl.', 'When in doubt about a snapshot, contact the cache team.', 'Important: run the loader as the cache user.']);
   });
 
   it('a path titled "Rolling back to v2.3.0" ends with the steps it refers to, the version filled in, then a restart; sql is flagged for a console', () => {
@@ -924,9 +931,9 @@ describe('where a step runs and when (scope, condition)', () => {
   it.each([
     {
       fixture: 'step-scopes.md',
-      why: '"on every node", "on the first … node only" and labels that only name machines are scopes; "on this machine" and "the number of replicas" are not',
+      why: '"On every node, …" (the title keeps what to do), "on the first … node only" and labels that only name machines are scopes; "on this machine" and "the number of replicas" are not',
       steps: [
-        'shell On every node, stop the agent [on: every node]',
+        'shell Stop the agent [on: every node]',
         'shell Restore the snapshot on the first control-plane node only [on: the first control-plane node]',
         'choice Install the previous version',
         '  - Worker nodes',
