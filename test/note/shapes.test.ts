@@ -986,4 +986,12 @@ describe('where a step runs and when (scope, condition)', () => {
   it("a `text`/`output` fence right after a command's block is its output; alone it is still shown by hand (unseen2 W4)", () => {
     expect(outline(parseFixture('output-fence-after-command.md').rollback!.paths[0]!.steps)).toEqual(['shell Restore the server [output 1]', 'manual Note the version [code text]']);
   });
+
+  it('a usage synopsis (`[flags]`, `[options]`) is a syntax reference, never run; "Options" headings are no "Option S" (unseen2 W6, W7)', () => {
+    const note = parseFixture('usage-synopsis.md');
+    const steps = note.rollback!.paths[0]!.steps;
+    expect(outline(steps)).toEqual(['manual argocd app rollback [code text]', 'manual Options [code text]', 'manual Options inherited from parent commands [code text]', 'shell Roll it back']);
+    expect(steps[0]!.kind === 'manual' && steps[0]!.items).toEqual(['Syntax reference: a usage line, not a command (not run by runbook)']);
+    expect(steps[0]!.kind === 'manual' && steps[0]!.parameters).toBeUndefined();
+  });
 });
