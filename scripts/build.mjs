@@ -18,7 +18,8 @@
 //    the notes shipped in runbooks/.
 // 4. The code cache of `dist/command-table.cjs`: written after running the CLI in this process as
 //    start-up runs it (`--help`, `runs` and `log` over a state folder with a real run, usage
-//    errors), so the cache holds what those compile.
+//    errors), so the cache holds what those compile. The same for the PromQL grammar
+//    (`dist/lezer-promql.cjs`, see src/boot/lezer-promql.ts), after parsing sample queries.
 
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -84,6 +85,7 @@ writeFileSync('dist/command-table.cjs', rewritten);
 await build({
   ...common,
   entryPoints: {
+    'promql-grammar': 'src/boot/lezer-promql.ts',
     'lint-worker': 'src/lint/lint-worker.ts',
     'compiled-parser': 'src/note/compiled-parser.ts',
     ...Object.fromEntries(lazyEntries),
@@ -94,9 +96,11 @@ await build({
   entryNames: '[name]',
   chunkNames: '[name]-[hash]',
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  alias: { '@prometheus-io/lezer-promql': './src/boot/lezer-promql.ts' },
   plugins: [sharedErrors()],
 });
 await build({ ...common, entryPoints: ['src/errors.ts'], format: 'cjs', outfile: 'dist/errors.cjs' });
+await build({ ...common, entryPoints: ['@prometheus-io/lezer-promql'], format: 'cjs', outfile: 'dist/lezer-promql.cjs' });
 // The entry on its own: start-up loads bin/runbook.js, cli.cjs and errors.cjs, then the script.
 await build({
   ...common,
@@ -114,9 +118,29 @@ await build({ ...common, entryPoints: ['src/note/parse-note.ts'], format: 'cjs',
 const { writeParserCache } = await import(new URL('../dist/compiled-parser.js', import.meta.url).href);
 await writeParserCache('runbooks');
 
-// --- 4. the command table's code cache ---------------------------------------------------------
+// --- 4. the code caches of the command table and the PromQL grammar ------------------------------
 
 await writeStartupCache();
+await writePromqlCache();
+
+/** Parses queries of the shapes notes use (and walks their trees, as src/prometheus does), then saves what V8 compiled. */
+async function writePromqlCache() {
+  const { parser, writeCodeCaches } = await import(new URL('../dist/promql-grammar.js', import.meta.url).href);
+  const queries = [
+    'up{job="butler"} == 0',
+    'sum(rate(http_requests_total{job="api",code=~"5.."}[5m])) / sum(rate(http_requests_total{job="api"}[5m])) > 0.01',
+    'histogram_quantile(0.99, sum by (le) (rate(request_duration_seconds_bucket[5m]))) * 1000',
+    'max_over_time(queue_depth[10m:1m] offset 5m) >= bool 100 unless on(instance) absent(up)',
+    'count(up == 1) < 3 or vector(0)',
+    'rate(foo[5m',
+  ];
+  for (const query of queries) {
+    const cursor = parser.parse(query).cursor();
+    do cursor.node.type.name;
+    while (cursor.next());
+  }
+  writeCodeCaches();
+}
 
 /** Runs the CLI in this process as start-up runs it (output discarded), then saves what V8 compiled. */
 async function writeStartupCache() {

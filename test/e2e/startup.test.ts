@@ -30,7 +30,10 @@ describe('start-up', () => {
   });
 
   // The build's code cache is only worth its bytes when V8 takes it (see src/boot/cached-script.ts).
-  it('runs the command table from the script with the code cache the build wrote, and V8 accepts it', () => {
+  it('runs the command table and the PromQL grammar from scripts with the code caches the build wrote, and V8 accepts them', async () => {
+    const grammar = await import(join(projectRoot, 'dist', 'promql-grammar.js'));
+    expect(grammar.parser.parse('up == 0').topNode.name).toBe('PromQL');
+    expect(grammar.codeCachesAccepted()).toBe(true);
     const probe = `const { main, codeCachesAccepted } = require('./dist/cli.cjs');
       process.stdout.write(JSON.stringify({ main: typeof main, accepted: codeCachesAccepted() }));`;
     const result = JSON.parse(execFileSync(process.execPath, ['-e', probe], { cwd: projectRoot, encoding: 'utf8' }));
