@@ -396,6 +396,13 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
       if (took === 'skip') return `step ${choice} was skipped: no option taken`;
       if (took !== option) return `option ${optionLetter(option)}${title ? ` "${title}"` : ''} of step ${choice} not taken`;
     }
+    // "(If required) Restore the database" after "Decide whether a DB restore is required": the other option said it is not.
+    const decided = step.decidedBy && taken.get(step.decidedBy.choice);
+    if (step.decidedBy && typeof decided === 'number' && decided !== step.decidedBy.option) {
+      const owner = options.steps.find((candidate) => candidate.number === step.decidedBy!.choice);
+      const title = owner?.kind === 'choice' ? owner.options[decided]?.title : undefined;
+      return `not required: step ${step.decidedBy.choice} took ${optionLetter(decided)})${title ? ` "${title}"` : ''}`;
+    }
     return undefined;
   };
 

@@ -44,6 +44,9 @@ export function annotateSteps(steps: readonly Step[], inherited?: string, option
     if (step.scope === undefined) {
       const own = readScope(step.title);
       if (own ?? inherited) step.scope = own ?? inherited;
+      // "On each node, stop the K3s service": the title is what to do, the scope is shown apart.
+      const rest = own ? new RegExp(String.raw`^on\s+${escapeRegExp(own)}\s*,\s*(?!\s|(?:or|and|but)\b)(.+)$`, 'i').exec(step.title)?.[1] : undefined;
+      if (rest && rest.split(/\s+/).length > 2) step.title = rest.charAt(0).toUpperCase() + rest.slice(1);
     }
     // A step inside the option "If it ran under systemd:" is that option: the choice asks, not the step.
     const optionsCondition = optionTitle !== undefined && readsAsCondition(optionTitle) && step.title.startsWith(optionTitle);
@@ -59,4 +62,8 @@ export function annotateSteps(steps: readonly Step[], inherited?: string, option
     }
     if (step.kind === 'choice') for (const option of step.options) annotateSteps(option.steps, readScope(option.title, { label: true }) ?? step.scope, option.title);
   }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -69,6 +69,8 @@ interface StepBase {
   scope?: string;
   /** The step runs only when this holds ("only if the volume is corrupt"): asked on its own, default no, never run unattended. */
   condition?: string;
+  /** A consequence of an earlier choice ("(If required) Restore the database"): only that option of it needs the step. */
+  decidedBy?: { choice: ChoiceStep; option: number };
 }
 
 /**

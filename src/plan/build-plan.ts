@@ -138,9 +138,13 @@ export function isTemplate(note: Note): boolean {
  */
 function planSteps(steps: readonly Step[], values: ReadonlyMap<string, string>, withDataRollback: boolean): PlanStep[] {
   const out: PlanStep[] = [];
+  const numbers = new Map<Step, number>();
   const visit = (list: readonly Step[], within: PlanStep['within']) => {
     for (const step of list) {
       const planned = planStep(step, out.length + 1, values, within, withDataRollback);
+      numbers.set(step, planned.number);
+      const decider = step.decidedBy ? numbers.get(step.decidedBy.choice) : undefined;
+      if (decider !== undefined) planned.decidedBy = { choice: decider, option: step.decidedBy!.option };
       out.push(planned);
       if (step.kind !== 'choice' || planned.kind !== 'choice') continue;
       step.options.forEach((option, index) => {

@@ -74,6 +74,8 @@ export interface PlanStepBase {
    * `option` (0-based). Empty for a step every run of the path goes through.
    */
   within: { choice: number; option: number }[];
+  /** An earlier choice whose option `option` needs this step (W11): another option taken skips it. */
+  decidedBy?: { choice: number; option: number };
   /** What the step's commands print, as the note shows it: shown, never run. */
   output?: string[];
   /** A go/no-go check: the run does not pass it without the operator's explicit yes. */

@@ -38,7 +38,9 @@ export async function readEndState(plan: Plan, events: RunEvent[], io: Pick<Io, 
   const taken = new Map(events.flatMap((event) => (event.type === 'step-finished' && event.option !== undefined ? [[event.step, event.option] as const] : [])));
   // A choice with no result in these events (settled by an earlier part of a resumed run) keeps the plan's `chosen`.
   const chosenOf = (number: number) => taken.get(number) ?? (path.steps.find((step) => step.number === number) as { chosen?: number } | undefined)?.chosen;
-  const onPath = path.steps.filter((step) => step.within.every(({ choice, option }) => chosenOf(choice) === option));
+  // A consequence of a choice ("(If required) Restore the database") is off the path when the choice took another option.
+  const needed = (step: (typeof path.steps)[number]) => step.decidedBy === undefined || chosenOf(step.decidedBy.choice) === undefined || chosenOf(step.decidedBy.choice) === step.decidedBy.option;
+  const onPath = path.steps.filter((step) => step.within.every(({ choice, option }) => chosenOf(choice) === option) && needed(step));
   for (const step of onPath) {
     if (step.dataRollback && outcomes.get(step.number)?.result !== 'done') continue;
     const outcome = outcomes.get(step.number);

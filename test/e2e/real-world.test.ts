@@ -176,8 +176,8 @@ const cases = [
       '      manual SQLite',
       '    b) Embedded etcd',
       '      shell Stop the workloads gracefully by draining all nodes [if the cluster is…]',
-      '      shell On each node, stop the K3s service and all running pod proce [on each node]',
-      '      choice On each node, roll the K3s binary back to the previous versi [on each node]',
+      '      shell Stop the K3s service and all running pod processes [on each node]',
+      '      choice Roll the K3s binary back to the previous version, but do not [on each node]',
       '        a) Clusters with Internet Access',
       '          choice Clusters with Internet Access [on each node]',
       '            a) Server nodes',
@@ -188,15 +188,15 @@ const cases = [
       '          manual Air-gapped Clusters [on each node]',
       '      shell On the first server node, or the node without a server: entr [destructive, on the first server node]',
       '      shell Start the K3s service on the first server node [on the first server node]',
-      '      shell On the other server nodes, remove the K3s database directory [destructive, on the other server nodes]',
+      '      shell Remove the K3s database directory [destructive, on the other server nodes]',
       '      shell Start the K3s service on the other server nodes [on the other server nodes]',
       '      shell Start the K3s service on all agent nodes [on all agent nodes]',
       '      manual Check the K3s service status with systemctl status k3s.',
       '    c) External Database',
       '      shell Stop the workloads gracefully by draining all nodes [if the cluster is…]',
-      '      shell On each node, stop the K3s service and all running pod proce [on each node]',
+      '      shell Stop the K3s service and all running pod processes [on each node]',
       '      shell Restore a database snapshot taken before the K3s upgrade and [destructive, flagged]',
-      '      choice On each node, roll the K3s binary back to the previous versi [on each node]',
+      '      choice Roll the K3s binary back to the previous version. [on each node]',
       '        a) Clusters with Internet Access',
       '          choice Clusters with Internet Access [on each node]',
       '            a) Server nodes',
@@ -347,6 +347,9 @@ describe('what a run of a real-world note would run', () => {
     const [, prerequisites, , , identify, install] = plan.paths[0].steps;
     expect(install.options.map((option: { steps: JsonStep[] }) => option.steps[0]!.script)).toEqual(['sudo apt install gitlab-<ee>=<version>-<ee>.0', 'sudo yum install gitlab-<ee>-<version>-<ee>.0.<el8>']);
     expect(identify.options.map((option: { steps: JsonStep[] }) => option.steps[0]!.script)).toEqual(['sudo apt-cache madison gitlab-<ee>', 'sudo yum --showduplicates list gitlab-<ee>']);
+    // The remove block has no "Replace with" comment: the edition is still the parameter there.
+    expect(plan.paths[0].steps[3].options.map((option: { steps: JsonStep[] }) => option.steps[0]!.script)).toEqual(['sudo dpkg -r gitlab-<ee>', 'sudo yum remove gitlab-<ee>']);
+    expect(plan.parameters.find((parameter: { name: string }) => parameter.name === 'ee').lines).toEqual([51, 54, 63, 66, 75, 78]);
     // The Prerequisites checklist is shared by both paths, titled by its heading.
     expect(prerequisites.notes).toEqual(["The upgrade's migrations have to be undone, so you need"]);
     expect(plan.paths[1].steps[1]).toEqual(prerequisites);

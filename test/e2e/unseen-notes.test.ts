@@ -260,4 +260,17 @@ describe('alternatives the text implies run one at a time (D4, D5)', () => {
     const restore = plan.find((step) => step.title === 'Restore the database') as (JsonStep & { condition?: string }) | undefined;
     expect(restore?.condition).toBe('if required (decided at "Decide whether a DB restore is required": If the upgrade did run migrations)');
   });
+
+  it('a consequence step is skipped as not required when its decision takes the other option, and the run is complete (W11)', async () => {
+    const { dir, log, env } = sandboxWithFake('systemctl');
+    writeFileSync(join(dir, 'bin', 'redis-cli'), `#!/bin/sh\necho "redis-cli $*" >> '${log}'\nexit 0\n`);
+    chmodSync(join(dir, 'bin', 'redis-cli'), 0o755);
+    const note = join(dir, 'consequence-of-decision.md');
+    writeFileSync(note, readFileSync(`${fixturesDir}/notes/consequence-of-decision.md`, 'utf8'));
+    // Option a ("no cache entries") is taken by default; its manual step is done by hand (--done 2).
+    const result = await runCli(['rollback', note, '--yes', '--no-verify', '--state-dir', join(dir, 'state'), '--done', '2'], { cwd: dir, env });
+    expect(result.stdout).toMatch(/Rollback of 40_36a: succeeded/);
+    expect(result.stdout).toMatch(/5\. Flush the cache +not required: step 1 took a\)/);
+    expect(readFileSync(log, 'utf8')).toBe('systemctl stop probe-writer\nsystemctl start probe-writer\n');
+  });
 });

@@ -356,6 +356,7 @@ describe('parameters the text says to replace, headings over checklists', () => 
     const steps = note.rollback!.paths[0]!.steps;
     expect(outline(steps)).toEqual([
       'manual Prerequisites',
+      'shell Remove the current package [destructive, flagged]',
       'choice Find the build',
       '  - Ubuntu',
       '    shell Find the build (Ubuntu)',
@@ -367,9 +368,12 @@ describe('parameters the text says to replace, headings over checklists', () => 
       'shell Review the render [gate, flagged]',
     ]);
     const scripts = flattenSteps(steps).flatMap((step) => (step.kind === 'shell' ? [step.script.split('\n').at(-1)] : []));
-    expect(scripts.slice(0, 3)).toEqual(['sudo apt-cache madison acme-<ee>', 'sudo dnf --showduplicates list acme-<ee>', 'sudo dnf install acme-<ee>-<version>-<ee>.0.<el9>.x86_64']);
+    // The remove block has no comment of its own: the part named once is the same in every command of the path.
+    expect(scripts.slice(0, 4)).toEqual(['sudo dnf remove acme-<ee>', 'sudo apt-cache madison acme-<ee>', 'sudo dnf --showduplicates list acme-<ee>', 'sudo dnf install acme-<ee>-<version>-<ee>.0.<el9>.x86_64']);
+    const remove = steps[1]!;
+    expect(remove.kind === 'shell' && [remove.destructive[0]!.command, remove.parameters]).toEqual(['sudo dnf remove acme-<ee>', [{ name: 'ee', line: 21, text: 'ee' }]]);
     expect(steps[0]!.notes).toEqual(['Before you start, you need']);
-    expect(steps[4]!.notes).toEqual(['Render the cluster files again', 'For clusters on the new layout:']);
+    expect(steps[5]!.notes).toEqual(['Render the cluster files again', 'For clusters on the new layout:']);
   });
 });
 
@@ -758,6 +762,20 @@ describe('what a step is made of', () => {
     ]);
   });
 
+  it('condition bullets under a lead of several sentences: the choice is titled by the first sentence, the lead is its note', () => {
+    const steps = parseFixture('condition-bullets-long-lead.md').rollback!.paths[0]!.steps;
+    expect(outline(steps)).toEqual([
+      'choice Going back needs the last export and the signing key',
+      '  - with both the export and the audit folder',
+      '    manual with both the export and the audit folder',
+      '  - without the audit folder, re-index after the import',
+      '    manual without the audit folder, re-index after the import',
+      '  - with no export at all',
+      '    manual with no export at all',
+    ]);
+    expect(steps[0]!.notes).toEqual(['Going back needs the last export and the signing key. Keeping the audit folder as well saves a full re-index later']);
+  });
+
   it('a mkdocs admonition with its body on the next line is a note, markup gone, labelled by its title', () => {
     const steps = parseFixture('mkdocs-admonition-inline.md').rollback!.paths[0]!.steps;
     expect(outline(steps)).toEqual(['shell Restart the proxy']);
@@ -927,9 +945,9 @@ describe('where a step runs and when (scope, condition)', () => {
   it.each([
     {
       fixture: 'step-scopes.md',
-      why: '"on every node", "on the first … node only" and labels that only name machines are scopes; "on this machine" and "the number of replicas" are not',
+      why: '"On every node, …" (the title keeps what to do), "on the first … node only" and labels that only name machines are scopes; "on this machine" and "the number of replicas" are not',
       steps: [
-        'shell On every node, stop the agent [on: every node]',
+        'shell Stop the agent [on: every node]',
         'shell Restore the snapshot on the first control-plane node only [on: the first control-plane node]',
         'choice Install the previous version',
         '  - Worker nodes',
@@ -981,5 +999,13 @@ describe('where a step runs and when (scope, condition)', () => {
 
   it("a `text`/`output` fence right after a command's block is its output; alone it is still shown by hand (unseen2 W4)", () => {
     expect(outline(parseFixture('output-fence-after-command.md').rollback!.paths[0]!.steps)).toEqual(['shell Restore the server [output 1]', 'manual Note the version [code text]']);
+  });
+
+  it('a usage synopsis (`[flags]`, `[options]`) is a syntax reference, never run; "Options" headings are no "Option S" (unseen2 W6, W7)', () => {
+    const note = parseFixture('usage-synopsis.md');
+    const steps = note.rollback!.paths[0]!.steps;
+    expect(outline(steps)).toEqual(['manual argocd app rollback [code text]', 'manual Options [code text]', 'manual Options inherited from parent commands [code text]', 'shell Roll it back']);
+    expect(steps[0]!.kind === 'manual' && steps[0]!.items).toEqual(['Syntax reference: a usage line, not a command (not run by runbook)']);
+    expect(steps[0]!.kind === 'manual' && steps[0]!.parameters).toBeUndefined();
   });
 });
