@@ -823,12 +823,15 @@ function stepsOfList(list: List, lead: Lead | undefined, heading: PendingHeading
   const items = list.children;
   const alternatives = alternativeItems(list, lead?.text);
   if (alternatives) {
-    const title = lead?.title ?? heading?.title ?? 'Choose one';
+    // A lead of several sentences titles the choice by its first; the whole lead is its note.
+    const long = lead !== undefined && !lead.bold && sentences(lead.text) > 1;
+    const title = long ? cleanTitle(lead!.text.split(/(?<=[.!?])\s+(?=[A-Z])/)[0]!).replace(/\.$/, '') : (lead?.title ?? heading?.title ?? 'Choose one');
     const choice = choiceStep(
       title,
       lead?.line ?? heading?.line ?? lineOf(list),
       items.map((item) => optionOfItem(item)),
     );
+    if (long) choice.notes.push(lead!.text);
     if (lead && lead.notes.length > 0) choice.notes.push(...lead.notes);
     return { steps: [choice], consumedLead: lead !== undefined };
   }

@@ -762,6 +762,20 @@ describe('what a step is made of', () => {
     ]);
   });
 
+  it('condition bullets under a lead of several sentences: the choice is titled by the first sentence, the lead is its note', () => {
+    const steps = parseFixture('condition-bullets-long-lead.md').rollback!.paths[0]!.steps;
+    expect(outline(steps)).toEqual([
+      'choice Going back needs the last export and the signing key',
+      '  - with both the export and the audit folder',
+      '    manual with both the export and the audit folder',
+      '  - without the audit folder, re-index after the import',
+      '    manual without the audit folder, re-index after the import',
+      '  - with no export at all',
+      '    manual with no export at all',
+    ]);
+    expect(steps[0]!.notes).toEqual(['Going back needs the last export and the signing key. Keeping the audit folder as well saves a full re-index later']);
+  });
+
   it('a mkdocs admonition with its body on the next line is a note, markup gone, labelled by its title', () => {
     const steps = parseFixture('mkdocs-admonition-inline.md').rollback!.paths[0]!.steps;
     expect(outline(steps)).toEqual(['shell Restart the proxy']);
