@@ -1013,4 +1013,11 @@ describe('where a step runs and when (scope, condition)', () => {
     const steps = parseFixture('destructive-words.md').rollback!.paths[0]!.steps;
     expect(steps.map((step) => step.kind === 'shell' && step.destructive.length > 0)).toEqual([true, true, false]);
   });
+
+  it('"Monitor …" after the alternatives is a phase of every path, not a path of its own (unseen2 W8)', () => {
+    expect(paths(parseFixture('monitor-phase.md'))).toEqual([
+      { title: 'Using the API', steps: ['shell Using the API', 'shell Monitor the restore'] },
+      { title: 'Using the snapshot tool', steps: ['shell Using the snapshot tool', 'shell Monitor the restore'] },
+    ]);
+  });
 });
