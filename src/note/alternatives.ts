@@ -98,7 +98,9 @@ const VARIANT_TERMS = [
 const ROLE_TERMS = ['server', 'agent', 'manual', 'automatic', 'source', 'binary', 'tarball', 'package', 'standalone', 'cluster', 'primary', 'replica', 'leader', 'worker', 'master', 'controller'];
 
 const CONDITION = /^(?:if|when|in case|unless|otherwise|for\s+(?:\S+\s+){0,3}?(?:installs?|installations?|deployments?|instances?|clusters?|users?|setups?|nodes?)\b|(?:with|without)\s)/i;
-const OPTION = /^(?:option|method|approach|plan|alternative|variant|scenario|case|choice|route)\s*(?:[A-Z]|\d+|[IVX]+)\b/i;
+const OPTION = /^(?:option|method|approach|plan|alternative|variant|scenario|case|choice|route)(\s*)(.*)$/is;
+/** The label after the word: a capital letter, a number or a roman numeral ("Option B", "Plan 2"), never "Options" or "Plan a rollback". */
+const OPTION_LABEL = /^(?:[A-Z]|\d+|[IVX]+)(?![A-Za-z0-9])/;
 /** "Fast path: flip the flag", "Full rollback", "Emergency revert": one of several ways, named by how. */
 const KIND_OF_WAY = /\b(?:fast|quick|full|complete|partial|emergency|minimal|slow|safe|manual|automated|automatic|scripted)\s+(?:path|rollback|roll[- ]?back|route|revert|downgrade|restore|recovery|fix)\b/i;
 const ALTERNATIVELY = /^(?:alternatively|or else|instead|as an alternative|or,|or\s)/i;
@@ -138,7 +140,9 @@ export function readsAsCondition(text: string): boolean {
 
 /** "Option A: Quick rollback", "Method 2", "Plan B". */
 export function readsAsOption(text: string): boolean {
-  return OPTION.test(text.trim()) || KIND_OF_WAY.test(text);
+  const option = OPTION.exec(text.trim());
+  const labelled = option !== null && OPTION_LABEL.test(option[2]!) && (option[1] !== '' || /^\d/.test(option[2]!));
+  return labelled || KIND_OF_WAY.test(text);
 }
 
 /** "Alternatively, …": the text that follows replaces what came before. */

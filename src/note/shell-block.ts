@@ -190,6 +190,19 @@ export function foreignLine(code: string): ForeignLine | undefined {
   return undefined;
 }
 
+/**
+ * A usage synopsis (`argocd app rollback APPNAME [ID] [flags]`, `nomad job revert [options]
+ * <job> <version>`): `[flags]` / `[options]` stand for "options go here" and are no argument
+ * anybody types. A syntax reference, never a command.
+ */
+const USAGE_WORD = /(?:^|\s)\[(?:flags|options|global[ -]options|command|subcommand|args|arguments)(?:\.{3}|…)?\](?=\s|$)/i;
+
+/** True when the block's first command line is a usage synopsis. */
+export function isUsageLine(code: string): boolean {
+  const first = code.split('\n').find((line) => line.trim() !== '' && !/^\s*#/.test(line));
+  return first !== undefined && USAGE_WORD.test(first);
+}
+
 /** The command after a prompt, or undefined when the line has none. */
 export function afterPrompt(line: string): string | undefined {
   const match = PROMPT.exec(line);
@@ -239,7 +252,7 @@ export function classifyBlock(lang: string | null | undefined, code: string): Bl
   // A line typed at another program's prompt, or an HTTP console request, is never bash: with `>` in
   // the prompt, bash would even truncate a file (`127.0.0.1:6379> SAVE` writes `SAVE`).
   if (language === '' || SHELL_LANGUAGES.has(language)) {
-    if (foreignLine(code)) return 'other';
+    if (foreignLine(code) || isUsageLine(code)) return 'other';
   }
   if (TRANSCRIPT_LANGUAGES.has(language)) {
     return hasPrompt(code) || code.split('\n').some((line) => rootCommand(line) !== undefined) ? 'transcript' : looksLikeCommands(code) ? 'shell' : 'other';

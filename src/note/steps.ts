@@ -16,7 +16,7 @@ import { nodeData, prepareNodes } from './prepare-nodes.js';
 import { readScope } from './scope-and-condition.js';
 import { cleanTitle } from './rollback-section.js';
 import { firstSentence, sectionTree, type Section, type SectionTree } from './sections.js';
-import { classifyBlock, foreignLine, hasCommands, isShellLanguage, isShellSetup, isTranscriptLanguage, scriptLines, splitOnMarkers, trimBlankEnds, type ScriptLines } from './shell-block.js';
+import { classifyBlock, foreignLine, hasCommands, isShellLanguage, isShellSetup, isTranscriptLanguage, isUsageLine, scriptLines, splitOnMarkers, trimBlankEnds, type ScriptLines } from './shell-block.js';
 import { stripComment } from './shell-words.js';
 import { spreadNamedParts } from './shared-parameters.js';
 import { readsAsStatedAfter, readsAsStatedBefore, type StatedBefore, stepMentions } from './stated-order.js';
@@ -823,12 +823,15 @@ function stepsOfList(list: List, lead: Lead | undefined, heading: PendingHeading
   const items = list.children;
   const alternatives = alternativeItems(list, lead?.text);
   if (alternatives) {
-    const title = lead?.title ?? heading?.title ?? 'Choose one';
+    // A lead of several sentences titles the choice by its first; the whole lead is its note.
+    const long = lead !== undefined && !lead.bold && sentences(lead.text) > 1;
+    const title = long ? cleanTitle(lead!.text.split(/(?<=[.!?])\s+(?=[A-Z])/)[0]!).replace(/\.$/, '') : (lead?.title ?? heading?.title ?? 'Choose one');
     const choice = choiceStep(
       title,
       lead?.line ?? heading?.line ?? lineOf(list),
       items.map((item) => optionOfItem(item)),
     );
+    if (long) choice.notes.push(lead!.text);
     if (lead && lead.notes.length > 0) choice.notes.push(...lead.notes);
     return { steps: [choice], consumedLead: lead !== undefined };
   }
@@ -1587,7 +1590,9 @@ function codeStep(code: Code, intro: string | undefined, title: string, notes: s
           : `Not run by runbook: ${excluded}`
         : language.toLowerCase() === 'sql'
           ? 'Type into the database console (sql block, not run by runbook)'
-          : (foreignItem(code) ?? `Run by hand if needed (${language} block, not run by runbook)`);
+          : isUsageLine(code.value)
+            ? 'Syntax reference: a usage line, not a command (not run by runbook)'
+            : (foreignItem(code) ?? `Run by hand if needed (${language} block, not run by runbook)`);
   // A heading over the caption keeps titling the step; the caption alone is rewritten as the instruction.
   const step: ManualStep = { kind: 'manual', title: edit && (intro === undefined || cleanTitle(intro) === title) ? edit.title : title, line: lineOf(code), items: [item], notes, code: { language, text: code.value } };
   const foreign = excluded === undefined ? foreignBlock(code) : undefined;
@@ -1608,7 +1613,8 @@ function codeStep(code: Code, intro: string | undefined, title: string, notes: s
   if (excluded === undefined && code.lang && classifyBlock(null, code.value) === 'shell') step.mislabelled = { line: lineOf(code), language: code.lang };
   // A fence's first line is the fence itself; a paragraph's first line is its first command.
   const first = lineOf(code) + (unfenced ? 0 : 1);
-  const parameters = code.value.split('\n').flatMap((text, index) => [...text.matchAll(PARAMETER)].map((match) => ({ name: match[1]!, line: first + index })));
+  // A usage line's `<job>` is a metavariable, not a value to ask for.
+  const parameters = isUsageLine(code.value) ? [] : code.value.split('\n').flatMap((text, index) => [...text.matchAll(PARAMETER)].map((match) => ({ name: match[1]!, line: first + index })));
   if (parameters.length > 0) step.parameters = parameters;
   // Lint: "names the command … runbook does not run it; put it in a bash block".
   if (unfenced) step.commandsInText = code.value.split('\n');

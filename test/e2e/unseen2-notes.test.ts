@@ -120,3 +120,13 @@ describe('output is not a step (W4)', () => {
     expect((linux.steps[0] as { output?: string[] }).output).toEqual(['{', '  "name": "pg-restore",', '  "state": "Ready"', '}']);
   });
 });
+
+describe('syntax references are not commands (W6, W7)', () => {
+  it('108: the cobra usage line never runs and asks for no `flags`; the two Options tables are no choice', async () => {
+    const json = await plan('108_01a_argocd_app_rollback.md');
+    const steps = json.paths[0]!.steps;
+    expect(steps.map((step) => step.kind)).toEqual(['manual', 'manual', 'manual', 'manual', 'manual']);
+    expect(steps[1]!.items).toEqual(['Syntax reference: a usage line, not a command (not run by runbook)']);
+    expect((json as unknown as { parameters: unknown[] }).parameters).toEqual([]);
+  });
+});

@@ -762,6 +762,20 @@ describe('what a step is made of', () => {
     ]);
   });
 
+  it('condition bullets under a lead of several sentences: the choice is titled by the first sentence, the lead is its note', () => {
+    const steps = parseFixture('condition-bullets-long-lead.md').rollback!.paths[0]!.steps;
+    expect(outline(steps)).toEqual([
+      'choice Going back needs the last export and the signing key',
+      '  - with both the export and the audit folder',
+      '    manual with both the export and the audit folder',
+      '  - without the audit folder, re-index after the import',
+      '    manual without the audit folder, re-index after the import',
+      '  - with no export at all',
+      '    manual with no export at all',
+    ]);
+    expect(steps[0]!.notes).toEqual(['Going back needs the last export and the signing key. Keeping the audit folder as well saves a full re-index later']);
+  });
+
   it('a mkdocs admonition with its body on the next line is a note, markup gone, labelled by its title', () => {
     const steps = parseFixture('mkdocs-admonition-inline.md').rollback!.paths[0]!.steps;
     expect(outline(steps)).toEqual(['shell Restart the proxy']);
@@ -985,5 +999,13 @@ describe('where a step runs and when (scope, condition)', () => {
 
   it("a `text`/`output` fence right after a command's block is its output; alone it is still shown by hand (unseen2 W4)", () => {
     expect(outline(parseFixture('output-fence-after-command.md').rollback!.paths[0]!.steps)).toEqual(['shell Restore the server [output 1]', 'manual Note the version [code text]']);
+  });
+
+  it('a usage synopsis (`[flags]`, `[options]`) is a syntax reference, never run; "Options" headings are no "Option S" (unseen2 W6, W7)', () => {
+    const note = parseFixture('usage-synopsis.md');
+    const steps = note.rollback!.paths[0]!.steps;
+    expect(outline(steps)).toEqual(['manual argocd app rollback [code text]', 'manual Options [code text]', 'manual Options inherited from parent commands [code text]', 'shell Roll it back']);
+    expect(steps[0]!.kind === 'manual' && steps[0]!.items).toEqual(['Syntax reference: a usage line, not a command (not run by runbook)']);
+    expect(steps[0]!.kind === 'manual' && steps[0]!.parameters).toBeUndefined();
   });
 });
