@@ -265,7 +265,7 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
         ? { question: `Step ${step.number} ${step.destructive.length > 0 ? 'deletes or overwrites data or state' : 'needs a terminal'}: run it?`, choices: ON_ITS_OWN_CHOICES }
         : undefined;
     // The condition's or the scope's question (or the answer given up front) was the step's own question already.
-    if (!options.unattended && (step.condition || step.scope)) {
+    if (!options.unattended && (step.condition || step.scope) && answered !== 'confirm') {
       // answered above: run it
     } else if (!options.unattended && ownQuestion) {
       const choice = await ask(ui, step.number, ownQuestion.question, ownQuestion.choices, true);
