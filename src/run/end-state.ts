@@ -83,7 +83,8 @@ export function describeIncomplete(state: EndState): string {
   const unchanged = state.flags.filter((flag) => !flag.ok);
   if (unchanged.length > 0)
     parts.push(`flag${unchanged.length === 1 ? '' : 's'} unchanged: ${unchanged.map((flag) => `${flag.name} is ${flag.value ?? flag.reason ?? 'unset'} (rollback value ${flag.expected})`).join(', ')}`);
-  if (nothingDone(state)) parts.push(`nothing was done: step${state.needsPerson.length === 1 ? '' : 's'} ${state.needsPerson.join(', ')} need${state.needsPerson.length === 1 ? 's' : ''} a person, and no step of this path runs without one`);
+  if (nothingDone(state))
+    parts.push(`nothing was done: step${state.needsPerson.length === 1 ? '' : 's'} ${state.needsPerson.join(', ')} need${state.needsPerson.length === 1 ? 's' : ''} a person, and no step of this path runs without one`);
   return `the rollback is not complete: ${parts.join('; ')}`;
 }
 

@@ -134,8 +134,20 @@ export function stepAnswers(steps: PlanStep[], options: { done?: string[]; confi
       into.add(number);
     }
   };
-  take(options.done, '--done', answers.done, (step) => step.kind === 'manual' || (step.kind === 'shell' && step.scope !== undefined), 'manual steps done by hand, and steps done by hand on the machines they are meant for');
-  take(options.confirm, '--confirm', answers.confirm, (step) => step.kind === 'shell' && (step.condition !== undefined || step.scope !== undefined), 'a step whose condition holds, or one meant for machines this one is among');
+  take(
+    options.done,
+    '--done',
+    answers.done,
+    (step) => step.kind === 'manual' || (step.kind === 'shell' && step.scope !== undefined),
+    'manual steps done by hand, and steps done by hand on the machines they are meant for',
+  );
+  take(
+    options.confirm,
+    '--confirm',
+    answers.confirm,
+    (step) => step.kind === 'shell' && (step.condition !== undefined || step.scope !== undefined),
+    'a step whose condition holds, or one meant for machines this one is among',
+  );
   take(options.decline, '--decline', answers.decline, (step) => step.kind === 'shell' && step.condition !== undefined, 'a step whose condition does not hold');
   return answers;
 }

@@ -52,11 +52,7 @@ function runs(step: PlanStep, steps: readonly PlanStep[], skip: ReadonlyMap<numb
  * Where an unattended run would stop short, known before it starts: a command it never runs as
  * written, a gate, or a manual step that shell steps follow (see the executor). Pure.
  */
-export function predictUnattendedStop(
-  steps: readonly PlanStep[],
-  skip: ReadonlyMap<number, string>,
-  answers: { done: ReadonlySet<number>; confirm: ReadonlySet<number> },
-): { step: PlanStep; reason: string } | undefined {
+export function predictUnattendedStop(steps: readonly PlanStep[], skip: ReadonlyMap<number, string>, answers: { done: ReadonlySet<number>; confirm: ReadonlySet<number> }): { step: PlanStep; reason: string } | undefined {
   for (const step of steps) {
     if (!runs(step, steps, skip) || answers.done.has(step.number)) continue;
     if (step.kind === 'shell' && step.scope && !answers.confirm.has(step.number)) {

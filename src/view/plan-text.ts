@@ -109,7 +109,11 @@ export function formatPlan(rawPlan: Plan, options: PlanTextOptions): string {
     for (const hazard of escapeDeep(options.hazards)) out.push(style.yellow(`  ${hazard.line === undefined ? '' : `line ${hazard.line}: `}${hazard.message}`));
   }
   for (const step of escapeDeep(options.unchecked ?? [])) {
-    out.push(style.yellow(`unattended (--yes), step ${step.number} "${step.title}" would be left out: its condition "${step.condition}" is not checked; pass --confirm ${step.number} if it holds, --decline ${step.number} if not`));
+    out.push(
+      style.yellow(
+        `unattended (--yes), step ${step.number} "${step.title}" would be left out: its condition "${step.condition}" is not checked; pass --confirm ${step.number} if it holds, --decline ${step.number} if not`,
+      ),
+    );
   }
   if (options.unattendedStop) {
     const { step, reason } = escapeDeep(options.unattendedStop);

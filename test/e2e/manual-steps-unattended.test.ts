@@ -65,7 +65,9 @@ describe('manual steps in an unattended run', () => {
     const note = new URL('../fixtures/unseen/86_01a_blockquote_fence.md', import.meta.url).pathname;
     const sandbox = createSandbox();
     const result = await sandbox.run(['rollback', note, '--yes', '--dry-run']);
-    expect(result.stdout).toContain('unattended (--yes), step 2 "Wipe it and let it resync." would be left out: its condition "only if the volume is corrupt" is not checked; pass --confirm 2 if it holds, --decline 2 if not\n');
+    expect(result.stdout).toContain(
+      'unattended (--yes), step 2 "Wipe it and let it resync." would be left out: its condition "only if the volume is corrupt" is not checked; pass --confirm 2 if it holds, --decline 2 if not\n',
+    );
     const declined = await sandbox.run(['rollback', note, '--yes', '--dry-run', '--decline', '2']);
     expect(declined.stdout).not.toContain('would be left out');
     const wrong = await sandbox.run(['rollback', note, '--yes', '--dry-run', '--decline', '1']);

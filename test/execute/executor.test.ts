@@ -228,7 +228,9 @@ describe('executeSteps', () => {
 
   it('--done N: a manual step done by hand is acknowledged without a question, and an unattended run goes past it', async () => {
     const gate: PlanManualStep = { ...manual(3, ['The IMOC signs off']), gate: 'The IMOC signs off' };
-    const result = await execute([manual(1, ['edit gitlab.rb']), shell(2, 'gitlab-ctl reconfigure'), gate, shell(4, 'make rollback')], { options: { unattended: true, answers: { done: new Set([1, 3]), confirm: new Set(), decline: new Set() } } });
+    const result = await execute([manual(1, ['edit gitlab.rb']), shell(2, 'gitlab-ctl reconfigure'), gate, shell(4, 'make rollback')], {
+      options: { unattended: true, answers: { done: new Set([1, 3]), confirm: new Set(), decline: new Set() } },
+    });
     expect(result.error).toBeUndefined();
     expect(result.runs.map((run) => run.script)).toEqual(['gitlab-ctl reconfigure', 'make rollback']);
     expect(result.summary).toEqual(['1 acknowledged', '1 → acknowledged', '2 run', '2 → done', '3 acknowledged', '3 → acknowledged', '4 run', '4 → done']);
