@@ -1499,7 +1499,7 @@ function relativeSource(lines: readonly string[]): string | undefined {
 }
 
 const DESTRUCTIVE_TEXT =
-  /\b(?:(?:is|are) destructive|destructive (?:step|command|operation|action)|(?:wipes?|erases?|deletes?|drops?|destroys?|removes?) (?:all|any|every|the existing)\b[^.]*\b(?:data|messages?|rows?|records?|tables?|volumes?|files?)|data loss|cannot be undone|irreversible)\b/i;
+  /\b(?:(?:is|are) destructive|destructive (?:step|command|operation|action)|(?:wipes?|erases?|deletes?|drops?|destroys?|removes?) (?:all|any|every|the existing|the whole|the entire)\b[^.]*\b(?:data|messages?|rows?|records?|tables?|volumes?|files?)|(?:can |will |may )?los(?:e|es|ing) (?:all |the |your )?(?:\w+ )?data\b|data loss|cannot be undone|irreversible)\b/i;
 
 const POINTER = /\b(?:follow|see|use|run|execute|apply|do)\b[^.]*?\b(?:rollback|roll-back|plan|procedure|runbook|steps|instructions)\b[^.]*?((?:\.{1,2}\/|\/)?[\w.@-]+(?:\/[\w.@-]+)*\.md)\b/i;
 

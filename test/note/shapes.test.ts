@@ -1010,4 +1010,9 @@ describe('where a step runs and when (scope, condition)', () => {
     expect(steps[0]!.kind === 'manual' && steps[0]!.items).toEqual(['Syntax reference: a usage line, not a command (not run by runbook)']);
     expect(steps[0]!.kind === 'manual' && steps[0]!.parameters).toBeUndefined();
   });
+
+  it('"removes the whole … table", "losing all its data" mark the command destructive (unseen2 W3)', () => {
+    const steps = parseFixture('destructive-words.md').rollback!.paths[0]!.steps;
+    expect(steps.map((step) => step.kind === 'shell' && step.destructive.length > 0)).toEqual([true, true, false]);
+  });
 });
