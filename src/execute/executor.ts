@@ -14,6 +14,7 @@ import { optionLetter } from '../plan/choose.js';
 import type { PlanChoiceStep, PlanFlag, PlanManualStep, PlanShellStep, PlanStep } from '../plan/types.js';
 import { CONDITION_NOT_HELD, conditionNotChecked } from '../run/end-state.js';
 import { nextShellStep, predictFlagFailure } from '../run/predict.js';
+import type { StepAnswers } from '../run/options.js';
 import type { ScriptResult, ScriptRun } from './run-script.js';
 import type { ShellSession } from './shell-session.js';
 import type { Choice, StepUi, StepView } from './step-view.js';
@@ -53,8 +54,8 @@ export interface ExecutorOptions {
   settled?: Map<number, string>;
   /** A resume: the option each choice step took in an earlier attempt. */
   taken?: Map<number, number | 'skip'>;
-  /** Manual steps the operator says were done by hand (`--done N`): acknowledged, not asked. */
-  doneByHand?: ReadonlySet<number>;
+  /** Answers given up front (`--done`, `--confirm`, `--decline`): those steps are not asked. */
+  answers?: StepAnswers;
 }
 
 /** One try at a shell step. */
@@ -111,6 +112,7 @@ const FAILURE_CHOICES: Choice<'retry' | 'skip' | 'abort'>[] = [
 /** Runs the steps; what happened is told through `deps.emit` (throws to stop the run). */
 export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps): Promise<void> {
   let continueAll = options.unattended;
+  const answers = options.answers ?? { done: new Set<number>(), confirm: new Set<number>(), decline: new Set<number>() };
   const at = () => deps.now().toISOString();
   const decide = (step: number, decision: StepDecision) => deps.emit({ type: 'step-decision', at: at(), step, decision });
   /** Asks; a prompt closed by Ctrl-C is recorded as the operator's abort before the run stops. */
@@ -147,7 +149,7 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
   const runManual = async (step: PlanManualStep, ui: StepUi) => {
     // Recorded once there is an outcome: a run stopped at the question has not done this step.
     const started = () => deps.emit({ type: 'step-started', at: at(), step: step.number, title: step.title, kind: 'manual', commands: deps.mask(step.items.join('\n')), attempt: 1 });
-    if (options.doneByHand?.has(step.number)) {
+    if (answers.done.has(step.number)) {
       ui.show(step.items.map((item) => deps.mask(`[x] ${item}`)));
       started();
       decide(step.number, 'acknowledged');
@@ -204,7 +206,15 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
       ui.skip(deps.mask(`needs a person: ${hazard.reason}`));
       throw new IncompleteError(`stopped before step ${step.number} "${step.title}": ${hazard.command} ${hazard.reason}; ${hazard.fix}, or run the rollback interactively`);
     }
-    if (options.unattended && step.scope) {
+    const answered = answers.done.has(step.number) ? 'done' : answers.confirm.has(step.number) ? 'confirm' : undefined;
+    if (step.scope && answered === 'done') {
+      started(step, commands);
+      decide(step.number, 'acknowledged');
+      finish(step, 'acknowledged', { message: `done by hand on ${step.scope} (--done ${step.number})` });
+      ui.skip(deps.mask(`done by hand on ${step.scope}`));
+      return;
+    }
+    if (options.unattended && step.scope && answered !== 'confirm') {
       // runbook runs on this machine only: a step for other machines cannot be done here, and is never reported done.
       decide(step.number, 'needs-person');
       finish(step, 'needs-person', { message: `it runs on ${step.scope}, and runbook runs on this machine only` });
@@ -214,7 +224,7 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
       );
     }
     const attention = step.destructive.length > 0 ? ' (it deletes or overwrites data or state)' : step.hazards.length > 0 ? ' (it needs a terminal)' : '';
-    if (!options.unattended && step.condition) {
+    if (!options.unattended && step.condition && answered !== 'confirm') {
       // Asked on its own, even after "continue all": only the operator can tell whether the condition holds.
       const choice = await ask(ui, step.number, `Step ${step.number} runs only under a condition: "${step.condition}"${attention} — does it hold?`, CONDITION_CHOICES, true);
       decide(step.number, choice);
@@ -229,7 +239,7 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
         throw new AbortedError(`stopped by the operator before step ${step.number} "${step.title}"`);
       }
     }
-    if (!options.unattended && step.scope) {
+    if (!options.unattended && step.scope && answered !== 'confirm') {
       const choice = await ask(ui, step.number, `Step ${step.number} runs on: ${step.scope}${attention} — run it here?`, ELSEWHERE_CHOICES, true);
       decide(step.number, choice === 'done-there' ? 'acknowledged' : choice);
       if (choice === 'done-there') {
@@ -254,8 +264,8 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
       : step.destructive.length > 0 || step.hazards.length > 0
         ? { question: `Step ${step.number} ${step.destructive.length > 0 ? 'deletes or overwrites data or state' : 'needs a terminal'}: run it?`, choices: ON_ITS_OWN_CHOICES }
         : undefined;
-    // The condition's or the scope's question was the step's own question already.
-    if (!options.unattended && (step.condition || step.scope)) {
+    // The condition's or the scope's question (or the answer given up front) was the step's own question already.
+    if (!options.unattended && (step.condition || step.scope) && answered !== 'confirm') {
       // answered above: run it
     } else if (!options.unattended && ownQuestion) {
       const choice = await ask(ui, step.number, ownQuestion.question, ownQuestion.choices, true);
@@ -463,11 +473,18 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
       ui.skip(settled);
       return;
     }
+    if (step.condition && answers.decline.has(step.number)) {
+      const message = `${CONDITION_NOT_HELD}: ${step.condition} (--decline ${step.number})`;
+      decide(step.number, 'skip');
+      finish(step, 'skipped', { message });
+      ui.skip(deps.mask(message));
+      return;
+    }
     const reason =
       options.notSelected.get(step.number) ??
       offPath(step) ??
       (options.unattended && step.dataRollback && !step.dataRollback.requested ? 'data migration not rolled back: optional, pass --with-data-rollback to run it unattended' : undefined) ??
-      (options.unattended && step.kind === 'shell' && step.condition ? conditionNotChecked(step.condition) : undefined);
+      (options.unattended && step.kind === 'shell' && step.condition && !answers.confirm.has(step.number) ? conditionNotChecked(step.condition) : undefined);
     if (reason !== undefined) {
       decide(step.number, 'not-selected');
       finish(step, 'not-selected', { message: reason });

@@ -1551,6 +1551,9 @@ function manualStep(title: string, line: number, items: string[], notes: string[
 
 const EXCLUDE_FROM_RUN_ALL = 'marked excludeFromRunAll';
 
+/** `file = "59/01ignored_user.py"`: a value no identifier can spell, compared in double quotes. */
+const DOUBLE_QUOTED_VALUE = /(?:=|<>|!=|\bin\s*\(|\blike)\s*"[^"\n]*[^\w"\n][^"\n]*"/i;
+
 /** Fence labels of code typed into a database console. */
 const CONSOLE_LANGUAGES = new Set(['sql', 'psql', 'pgsql', 'postgresql', 'mysql', 'sqlite', 'sqlite3', 'plsql', 'tsql', 'cql']);
 /**
@@ -1608,6 +1611,13 @@ function codeStep(code: Code, intro: string | undefined, title: string, notes: s
         fix: 'open the console on the database by hand and type it there; runbook never runs it',
       },
     ];
+    const quoted = code.value.split('\n').findIndex((text) => DOUBLE_QUOTED_VALUE.test(text));
+    if (quoted !== -1) {
+      step.notes = [
+        ...step.notes,
+        `line ${lineOf(code) + 1 + quoted} compares with a "double-quoted" value: SQLite and MySQL read it as a string, PostgreSQL (and standard SQL) as a column name; on PostgreSQL write it in 'single quotes'`,
+      ];
+    }
   }
   // A `yaml`/`text` fence holding a command: shown, never run, and lint says so.
   if (excluded === undefined && code.lang && classifyBlock(null, code.value) === 'shell') step.mislabelled = { line: lineOf(code), language: code.lang };

@@ -23,6 +23,8 @@ export interface EndState {
   notRun: { number: number; title: string; why: string }[];
   /** Steps that did their work (shell `done`, manual acknowledged). */
   done: number[];
+  /** Manual steps nobody did (an unattended run): a path of them alone is not a rollback done. */
+  needsPerson: number[];
   /** Every flag a step of the path sets, as its env file says now. */
   flags: { name: string; value: string | null; expected: string; ok: boolean; reason?: string }[];
 }
@@ -34,6 +36,7 @@ export async function readEndState(plan: Plan, events: RunEvent[], io: Pick<Io, 
   const decisions = new Map(events.flatMap((event) => (event.type === 'step-decision' ? [[event.step, event.decision] as const] : [])));
   const notRun: EndState['notRun'] = [];
   const done: number[] = [];
+  const needsPerson: number[] = [];
   // Only the steps of the options the run took count; the optional data rollback never does.
   const taken = new Map(events.flatMap((event) => (event.type === 'step-finished' && event.option !== undefined ? [[event.step, event.option] as const] : [])));
   // A choice with no result in these events (settled by an earlier part of a resumed run) keeps the plan's `chosen`.
@@ -47,6 +50,7 @@ export async function readEndState(plan: Plan, events: RunEvent[], io: Pick<Io, 
     // The operator checked the condition and it does not hold: the note says not to run it.
     if (step.condition && outcome?.result === 'skipped' && outcome.message?.startsWith(CONDITION_NOT_HELD)) continue;
     if (outcome?.result === 'done' || outcome?.result === 'acknowledged') done.push(step.number);
+    else if (outcome?.result === 'needs-person') needsPerson.push(step.number);
     else if (step.kind === 'shell') notRun.push({ number: step.number, title: step.title, why: describeNotRun(outcome?.result, outcome?.message, decisions.get(step.number)) });
   }
   const numbers = new Set(onPath.map((step) => step.number));
@@ -60,11 +64,16 @@ export async function readEndState(plan: Plan, events: RunEvent[], io: Pick<Io, 
         return { name: flag.name, value, expected: flag.rollbackValue, ok: value !== null && value.trim().toLowerCase() === flag.rollbackValue.trim().toLowerCase(), reason };
       }),
   );
-  return { notRun, done, flags };
+  return { notRun, done, needsPerson, flags };
 }
 
 export function isComplete(state: EndState): boolean {
-  return state.notRun.length === 0 && state.flags.every((flag) => flag.ok);
+  return state.notRun.length === 0 && state.flags.every((flag) => flag.ok) && !nothingDone(state);
+}
+
+/** Every step of the path was a person's to do, and none was done: nothing of the rollback happened. */
+function nothingDone(state: EndState): boolean {
+  return state.done.length === 0 && state.needsPerson.length > 0;
 }
 
 /** One line for the journal and the summary: what is missing. */
@@ -74,6 +83,8 @@ export function describeIncomplete(state: EndState): string {
   const unchanged = state.flags.filter((flag) => !flag.ok);
   if (unchanged.length > 0)
     parts.push(`flag${unchanged.length === 1 ? '' : 's'} unchanged: ${unchanged.map((flag) => `${flag.name} is ${flag.value ?? flag.reason ?? 'unset'} (rollback value ${flag.expected})`).join(', ')}`);
+  if (nothingDone(state))
+    parts.push(`nothing was done: step${state.needsPerson.length === 1 ? '' : 's'} ${state.needsPerson.join(', ')} need${state.needsPerson.length === 1 ? 's' : ''} a person, and no step of this path runs without one`);
   return `the rollback is not complete: ${parts.join('; ')}`;
 }
 

@@ -6,7 +6,7 @@
 
 import { resolve } from 'node:path';
 import type { StateDirs } from './state-dirs.js';
-import type { RecordedOptions } from './options.js';
+import type { RecordedOptions, StepAnswers } from './options.js';
 import { ExitCode, IncompleteError, InterruptedError, RunbookError } from '../errors.js';
 import { readFlagValue } from '../flags/env-file.js';
 import type { Io } from '../io.js';
@@ -36,8 +36,8 @@ export interface RunRequest {
   /** Absolute working directory of the steps. */
   cwd: string;
   notSelected: Map<number, string>;
-  /** Manual steps done by hand (`--done`). */
-  doneByHand?: ReadonlySet<number>;
+  /** `--done`, `--confirm`, `--decline`. */
+  answers?: StepAnswers;
   /** Steps a resumed run finished earlier. */
   settled?: Map<number, string>;
   /** A resume: the option each choice step took earlier. */
@@ -125,7 +125,7 @@ export async function runSteps(request: RunRequest, io: Io): Promise<RunOutcome>
         cwd: request.cwd,
         env: stepEnvironment(io.env, plan, request.runId),
         notSelected: request.notSelected,
-        doneByHand: request.doneByHand,
+        answers: request.answers,
         settled: request.settled,
         taken: request.taken,
       },

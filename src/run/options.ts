@@ -20,8 +20,10 @@ export interface RunOptions extends RecoveryFlags, AlertingFlags {
   yes?: boolean;
   from?: string;
   only?: string;
-  /** `--done N`: manual steps the operator did by hand, so an unattended run goes past them. */
+  /** `--done N`, `--confirm N`, `--decline N`: answers given up front (see `stepAnswers`). */
   done?: string[];
+  confirm?: string[];
+  decline?: string[];
   stepTimeout?: string;
   journalDir?: string;
   stateDir?: string;
@@ -107,17 +109,53 @@ export function selectSteps(numbers: number[], options: { from?: string; only?: 
   return left;
 }
 
-/** `--done N`: each must name a manual step of the path (a gate included: typing it is the explicit yes). */
-export function manualStepsDone(steps: PlanStep[], values: string[]): Set<number> {
-  const done = new Set<number>();
-  for (const value of values) {
-    const number = parsePositiveInteger(value, '--done');
-    const step = steps.find((candidate) => candidate.number === number);
-    if (!step) throw new UsageError(`--done ${value}: this path has no step ${number}`);
-    if (step.kind !== 'manual') throw new UsageError(`--done ${value}: step ${number} "${step.title}" is a ${step.kind} step; --done is for manual steps done by hand`);
-    done.add(number);
-  }
-  return done;
+/**
+ * What the operator answers up front for steps an unattended run cannot decide alone:
+ * `--done N` (did it by hand: a manual step, a gate, a step meant for another machine),
+ * `--confirm N` (run it: its condition holds, or this machine is one it is meant for),
+ * `--decline N` (its condition does not hold: leave it out). Each must fit its step.
+ */
+export interface StepAnswers {
+  done: Set<number>;
+  confirm: Set<number>;
+  decline: Set<number>;
+}
+
+export function stepAnswers(steps: PlanStep[], options: { done?: string[]; confirm?: string[]; decline?: string[] }): StepAnswers {
+  const answers: StepAnswers = { done: new Set(), confirm: new Set(), decline: new Set() };
+  const take = (values: string[] | undefined, option: string, into: Set<number>, fits: (step: PlanStep) => boolean, what: string) => {
+    for (const value of values ?? []) {
+      const number = parsePositiveInteger(value, option);
+      const step = steps.find((candidate) => candidate.number === number);
+      if (!step) throw new UsageError(`${option} ${value}: this path has no step ${number}`);
+      if (!fits(step)) throw new UsageError(`${option} ${value}: step ${number} "${step.title}" is ${describeKind(step)}; ${option} is for ${what}`);
+      const other = (['done', 'confirm', 'decline'] as const).find((key) => answers[key].has(number) && answers[key] !== into);
+      if (other) throw new UsageError(`${option} ${value}: step ${number} is already given to --${other}: answer it once`);
+      into.add(number);
+    }
+  };
+  take(
+    options.done,
+    '--done',
+    answers.done,
+    (step) => step.kind === 'manual' || (step.kind === 'shell' && step.scope !== undefined),
+    'manual steps done by hand, and steps done by hand on the machines they are meant for',
+  );
+  take(
+    options.confirm,
+    '--confirm',
+    answers.confirm,
+    (step) => step.kind === 'shell' && (step.condition !== undefined || step.scope !== undefined),
+    'a step whose condition holds, or one meant for machines this one is among',
+  );
+  take(options.decline, '--decline', answers.decline, (step) => step.kind === 'shell' && step.condition !== undefined, 'a step whose condition does not hold');
+  return answers;
+}
+
+function describeKind(step: PlanStep): string {
+  if (step.kind !== 'shell') return `a ${step.kind} step`;
+  if (step.condition === undefined && step.scope === undefined) return 'a shell step with no condition and meant for this machine';
+  return step.condition === undefined ? `meant for ${step.scope}, with no condition` : `a shell step under the condition "${step.condition}"`;
 }
 
 export function stepTimeoutMs(options: { stepTimeout?: string }): number {

@@ -33,7 +33,7 @@ import { alertingHook } from './alerting-hook.js';
 import { createMetricsHook } from './metrics-hook.js';
 import { recordOptions, type RunOptions } from './options.js';
 import { askParameters } from './parameters.js';
-import { predictUnattendedStop } from './predict.js';
+import { predictUnattendedStop, uncheckedConditions } from './predict.js';
 import { prepareRun, type PreparedRun, type ResumeSource } from './prepare.js';
 import { resumeOpening, resumeCommandFor } from './resume-source.js';
 import { checkRecovery } from './verify.js';
@@ -135,7 +135,7 @@ async function execute(run: ConfirmedRun, prepared: PreparedRun, request: RunReq
       stepTimeoutMs: prepared.stepTimeoutMs,
       cwd: prepared.cwd,
       notSelected: prepared.notSelected,
-      doneByHand: prepared.doneByHand,
+      answers: prepared.answers,
       settled: request.resume?.settled,
       // The options the choice steps took in earlier attempts: their steps stay on the path.
       taken: request.resume ? choicesTaken(request.resume.events) : undefined,
@@ -205,6 +205,7 @@ async function showDryRun(prepared: PreparedRun, request: RunRequest, io: Io): P
         notSelected: prepared.notSelected,
         predicted,
         unattendedStop: unattendedStopOf(prepared),
+        unchecked: prepared.unattended ? uncheckedConditions(plan.paths[plan.selectedPath]!.steps, prepared.notSelected, prepared.answers) : undefined,
         hazards: prepared.hazards,
         around: describeAlerting(prepared.alerting),
       }),
@@ -217,7 +218,7 @@ async function showDryRun(prepared: PreparedRun, request: RunRequest, io: Io): P
 /** `--yes`: where the run would stop short (a dry run says so before anyone relies on it). */
 function unattendedStopOf(prepared: PreparedRun) {
   const { plan } = prepared;
-  return prepared.unattended ? predictUnattendedStop(plan.paths[plan.selectedPath]!.steps, prepared.notSelected, prepared.doneByHand) : undefined;
+  return prepared.unattended ? predictUnattendedStop(plan.paths[plan.selectedPath]!.steps, prepared.notSelected, prepared.answers) : undefined;
 }
 
 /** What a resume of this run must take over; paths made absolute, so a resume works from any folder. */

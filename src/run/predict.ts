@@ -52,13 +52,21 @@ function runs(step: PlanStep, steps: readonly PlanStep[], skip: ReadonlyMap<numb
  * Where an unattended run would stop short, known before it starts: a command it never runs as
  * written, a gate, or a manual step that shell steps follow (see the executor). Pure.
  */
-export function predictUnattendedStop(steps: readonly PlanStep[], skip: ReadonlyMap<number, string>, doneByHand: ReadonlySet<number>): { step: PlanStep; reason: string } | undefined {
+export function predictUnattendedStop(steps: readonly PlanStep[], skip: ReadonlyMap<number, string>, answers: { done: ReadonlySet<number>; confirm: ReadonlySet<number> }): { step: PlanStep; reason: string } | undefined {
   for (const step of steps) {
-    if (!runs(step, steps, skip) || doneByHand.has(step.number)) continue;
+    if (!runs(step, steps, skip) || answers.done.has(step.number)) continue;
+    if (step.kind === 'shell' && step.scope && !answers.confirm.has(step.number)) {
+      return { step, reason: `it is meant for ${step.scope}: pass --confirm ${step.number} if this machine is one of them, or --done ${step.number} once it is done there` };
+    }
     if (step.kind === 'shell' && step.hazards.length > 0) return { step, reason: `${step.hazards[0]!.command} ${step.hazards[0]!.reason}: never run unattended as written` };
     if (step.gate) return { step, reason: `${step.kind === 'shell' ? 'after it, ' : ''}the gate "${step.gate}" needs an operator's yes${step.kind === 'manual' ? ` (--done ${step.number} once approved)` : ''}` };
     const next = step.kind === 'manual' ? nextShellStep(steps, step, skip) : undefined;
     if (next) return { step, reason: `a manual step, and step ${next.number} "${next.title}" after it may depend on it: do it by hand first and pass --done ${step.number}` };
   }
   return undefined;
+}
+
+/** Conditional shell steps an unattended run leaves out, because nobody answered for them up front. */
+export function uncheckedConditions(steps: readonly PlanStep[], skip: ReadonlyMap<number, string>, answers: { confirm: ReadonlySet<number>; decline: ReadonlySet<number> }): PlanStep[] {
+  return steps.filter((step) => step.kind === 'shell' && step.condition !== undefined && runs(step, steps, skip) && !answers.confirm.has(step.number) && !answers.decline.has(step.number));
 }

@@ -16,7 +16,7 @@ import type { RunState } from '../journal/run-state.js';
 import type { Plan, PlanStep } from '../plan/types.js';
 import { checkDirectory, refuseUnattendedProduction } from './guard.js';
 import { loadPlan, type LoadPlanOptions } from './load-plan.js';
-import { manualStepsDone, selectSteps, stepTimeoutMs, type RunOptions } from './options.js';
+import { selectSteps, stepAnswers, stepTimeoutMs, type RunOptions, type StepAnswers } from './options.js';
 import { requireParameters } from './parameters.js';
 import { predictFailures } from './predict.js';
 import { stateDirs, type StateDirs } from './state-dirs.js';
@@ -45,8 +45,8 @@ export interface PreparedRun {
   stepTimeoutMs: number;
   /** Steps this run leaves out (`--from`, `--only`), with the reason. */
   notSelected: Map<number, string>;
-  /** Manual steps done by hand (`--done`). */
-  doneByHand: Set<number>;
+  /** `--done`, `--confirm`, `--decline`. */
+  answers: StepAnswers;
   /** Undefined with --no-verify. */
   recovery?: VerifySettings;
   /** Notifications and the silence (see run/alerting.ts). */
@@ -104,12 +104,12 @@ export async function prepareRun(note: LoadPlanOptions, options: RunOptions, bas
         path.steps.map((step) => step.number),
         options,
       );
-  const doneByHand = manualStepsDone(path.steps, options.done ?? []);
+  const answers = stepAnswers(path.steps, options);
   if (unattended) requireParameters(plan);
   const recovery = options.verify === false ? undefined : recoverySettings(options, plan, io.now());
   const alerting = alertingSettings(options, io.env, environment);
   const dirs = stateDirs(baseIo, { ...options, runbooks: note.runbooks, noteFile: plan.file });
   const runId = resume?.runId ?? createRunId(plan.stage, io.now(), io.random);
   const predicted = predictFailures(plan, new Map([...notSelected, ...(resume?.settled ?? [])]));
-  return { plan, io, cwd, environment, runId, dirs, unattended, stepTimeoutMs: timeoutMs, notSelected, doneByHand, recovery, alerting, predicted, hazards, resume };
+  return { plan, io, cwd, environment, runId, dirs, unattended, stepTimeoutMs: timeoutMs, notSelected, answers, recovery, alerting, predicted, hazards, resume };
 }

@@ -76,6 +76,8 @@ export async function loadResume(options: ResumeOptions, io: Io): Promise<Resume
       ...recorded,
       yes: options.yes,
       done: options.done,
+      confirm: options.confirm,
+      decline: options.decline,
       iKnowThisIsProduction: options.iKnowThisIsProduction,
       journalDir: options.journalDir,
       stateDir: options.stateDir,

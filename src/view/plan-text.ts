@@ -36,6 +36,8 @@ export interface PlanTextOptions {
   hazards?: { line?: number; message: string }[];
   /** `--yes`: where the unattended run would stop short (see run/predict.ts). */
   unattendedStop?: { step: { number: number; title: string }; reason: string };
+  /** `--yes`: conditional steps it would leave out, nobody having answered for them. */
+  unchecked?: { number: number; title: string; condition?: string }[];
 }
 
 export function formatPlan(rawPlan: Plan, options: PlanTextOptions): string {
@@ -105,6 +107,13 @@ export function formatPlan(rawPlan: Plan, options: PlanTextOptions): string {
   if (options.hazards?.length) {
     out.push('', style.bold('Hazards (as runbook lint reports them)'));
     for (const hazard of escapeDeep(options.hazards)) out.push(style.yellow(`  ${hazard.line === undefined ? '' : `line ${hazard.line}: `}${hazard.message}`));
+  }
+  for (const step of escapeDeep(options.unchecked ?? [])) {
+    out.push(
+      style.yellow(
+        `unattended (--yes), step ${step.number} "${step.title}" would be left out: its condition "${step.condition}" is not checked; pass --confirm ${step.number} if it holds, --decline ${step.number} if not`,
+      ),
+    );
   }
   if (options.unattendedStop) {
     const { step, reason } = escapeDeep(options.unattendedStop);

@@ -49,10 +49,36 @@ describe('manual steps in an unattended run', () => {
     expect(sandbox.journals()).toEqual([]);
   });
 
+  it('a path of manual steps alone, run unattended, is incomplete: nothing of the rollback was done', async () => {
+    const sandbox = createSandbox({ notes: ['run-notes/manual-only.md'] });
+    const result = await sandbox.run(sandbox.args('rollback', '92_manual', '--yes'));
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toContain('Rollback of 92_manual: INCOMPLETE');
+    expect(result.stdout).toContain('nothing was done: steps 1, 2 need a person, and no step of this path runs without one');
+    expect(sandbox.journal().events.at(-1)).toMatchObject({ type: 'run-finished', result: 'incomplete', exitCode: 1 });
+    // Done by hand: the operator says so, and the run is complete.
+    const done = await sandbox.run(sandbox.args('rollback', '92_manual', '--yes', '--done', '1', '--done', '2'));
+    expect(done.exitCode).toBe(0);
+  });
+
+  it('the dry run with --yes names the conditional steps it would leave out, and how to answer for them', async () => {
+    const note = new URL('../fixtures/unseen/86_01a_blockquote_fence.md', import.meta.url).pathname;
+    const sandbox = createSandbox();
+    const result = await sandbox.run(['rollback', note, '--yes', '--dry-run']);
+    expect(result.stdout).toContain(
+      'unattended (--yes), step 2 "Wipe it and let it resync." would be left out: its condition "only if the volume is corrupt" is not checked; pass --confirm 2 if it holds, --decline 2 if not\n',
+    );
+    const declined = await sandbox.run(['rollback', note, '--yes', '--dry-run', '--decline', '2']);
+    expect(declined.stdout).not.toContain('would be left out');
+    const wrong = await sandbox.run(['rollback', note, '--yes', '--dry-run', '--decline', '1']);
+    expect(wrong.exitCode).toBe(2);
+    expect(wrong.stderr).toMatch(/^runbook: --decline 1: step 1 ".*" is a shell step with no condition and meant for this machine; --decline is for a step whose condition does not hold\n$/);
+  });
+
   it('--done refuses a step that is not a manual step of the path, before anything runs', async () => {
     const sandbox = createSandbox({ notes: ['run-notes/manual-mid-path.md'] });
     for (const [value, message] of [
-      ['1', '--done 1: step 1 "Stop the workers" is a shell step; --done is for manual steps done by hand'],
+      ['1', '--done 1: step 1 "Stop the workers" is a shell step with no condition and meant for this machine; --done is for manual steps done by hand, and steps done by hand on the machines they are meant for'],
       ['9', '--done 9: this path has no step 9'],
       ['x', '--done'],
     ] as const) {

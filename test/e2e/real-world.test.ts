@@ -392,6 +392,10 @@ describe('what a run of a real-world note would run', () => {
     expect(generic.steps[1].notes).toHaveLength(2);
     expect(JSON.stringify(plan)).not.toContain('REPLACE_WITH_SCHEMA_VERSIONS');
     expect(release.steps[2].hazards[0].reason).toBe('typed into an interactive database console (psql, mysql, sqlite3, …)');
+    // The quirk kept from the original: double-quoted file names are strings to SQLite only.
+    expect(release.steps[5].notes).toEqual([
+      `line 102 compares with a "double-quoted" value: SQLite and MySQL read it as a string, PostgreSQL (and standard SQL) as a column name; on PostgreSQL write it in 'single quotes'`,
+    ]);
     expect(release.steps.at(-1).items[0]).toMatch(/^Restart Synapse Homeserver so that it runs the version just installed/);
     // `env/` is relative to Synapse's install directory: the pip step says where it must run.
     expect(generic.steps[1].options[0].steps[0].notes).toEqual(['`env/bin/activate` is a path relative to the directory the step runs in: start runbook in the directory the note means, or add a `cd` to the block']);

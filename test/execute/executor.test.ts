@@ -188,6 +188,23 @@ describe('executeSteps', () => {
     expect(trailing.shown).toContain('2 skip: needs a person: tell the team');
   });
 
+  it('answers given up front: --confirm runs a conditional step and one meant for other machines; --decline leaves a conditional one out; --done a step done there', async () => {
+    const drain: PlanShellStep = { ...shell(1, 'kubectl drain'), condition: 'if the API is reachable' };
+    const wipe: PlanShellStep = { ...shell(2, 'rm -rf db'), condition: 'only if the volume is corrupt' };
+    const start: PlanShellStep = { ...shell(3, 'systemctl start k3s'), scope: 'the first server node' };
+    const others: PlanShellStep = { ...shell(4, 'systemctl start k3s'), scope: 'the other server nodes' };
+    const answers = { done: new Set([4]), confirm: new Set([1, 3]), decline: new Set([2]) };
+    const unattended = await execute([drain, wipe, start, others], { options: { unattended: true, answers } });
+    expect(unattended.error).toBeUndefined();
+    expect(unattended.runs.map((run) => run.script)).toEqual(['kubectl drain', 'systemctl start k3s']);
+    expect(unattended.summary).toEqual(['1 run', '1 → done', '2 skip', '2 → skipped', '3 run', '3 → done', '4 acknowledged', '4 → acknowledged']);
+    expect(unattended.events).toContainEqual(expect.objectContaining({ type: 'step-finished', step: 2, message: 'not run: the operator said its condition does not hold: only if the volume is corrupt (--decline 2)' }));
+    expect(unattended.events).toContainEqual(expect.objectContaining({ type: 'step-finished', step: 4, message: 'done by hand on the other server nodes (--done 4)' }));
+    // Interactive: answered up front, so not asked again (only the plain "run it?" for the confirmed steps).
+    const interactive = await execute([drain, wipe, start], { answers: ['run', 'run'], options: { answers } });
+    expect(interactive.asked).toEqual(['Run step 1?', 'Run step 3?']);
+  });
+
   it('unattended: only shell steps on the chosen option count as "after" a manual step', async () => {
     const choice: PlanChoiceStep = {
       kind: 'choice',
@@ -211,7 +228,9 @@ describe('executeSteps', () => {
 
   it('--done N: a manual step done by hand is acknowledged without a question, and an unattended run goes past it', async () => {
     const gate: PlanManualStep = { ...manual(3, ['The IMOC signs off']), gate: 'The IMOC signs off' };
-    const result = await execute([manual(1, ['edit gitlab.rb']), shell(2, 'gitlab-ctl reconfigure'), gate, shell(4, 'make rollback')], { options: { unattended: true, doneByHand: new Set([1, 3]) } });
+    const result = await execute([manual(1, ['edit gitlab.rb']), shell(2, 'gitlab-ctl reconfigure'), gate, shell(4, 'make rollback')], {
+      options: { unattended: true, answers: { done: new Set([1, 3]), confirm: new Set(), decline: new Set() } },
+    });
     expect(result.error).toBeUndefined();
     expect(result.runs.map((run) => run.script)).toEqual(['gitlab-ctl reconfigure', 'make rollback']);
     expect(result.summary).toEqual(['1 acknowledged', '1 → acknowledged', '2 run', '2 → done', '3 acknowledged', '3 → acknowledged', '4 run', '4 → done']);

@@ -733,6 +733,8 @@ describe('what a step is made of', () => {
       ['pipx install --force report-builder==2.3.0', []],
     ]);
     expect(release![0]!.kind === 'manual' && release![0]!.hazards?.map((hazard) => [hazard.line, hazard.reason])).toEqual([[23, 'typed into an interactive database console (psql, mysql, sqlite3, …)']]);
+    // The double-quoted file name works in SQLite, not in PostgreSQL: said, since the note does not.
+    expect(release![0]!.notes).toEqual([`line 24 compares with a "double-quoted" value: SQLite and MySQL read it as a string, PostgreSQL (and standard SQL) as a column name; on PostgreSQL write it in 'single quotes'`]);
   });
 
   it('no restart is added when a later step starts the service again, or the install step itself does', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FlagReading } from '../../src/flags/env-file.js';
 import type { PlanManualStep, PlanShellStep, PlanStep } from '../../src/plan/types.js';
-import { predictFlagFailure, predictUnattendedStop } from '../../src/run/predict.js';
+import { predictFlagFailure, predictUnattendedStop, uncheckedConditions } from '../../src/run/predict.js';
 
 const flag = { envFile: '~/work/infra/.env.infra', rollbackValue: 'false', sedPattern: 'X=true' };
 
@@ -56,7 +56,16 @@ describe('predictUnattendedStop', () => {
     ['a command that needs a terminal', [shell(1, { hazards: [{ line: 1, command: 'less x', reason: 'opens a pager', fix: 'cat it' }] }), shell(2)], none, [], 1],
     ['a gate, even as the last step', [shell(1), manual(2, { gate: 'the IMOC signs off' })], none, [], 2],
     ['a data rollback nobody asked for does not count as a later shell step', [manual(1), shell(2, { dataRollback: { requested: false } })], none, [], undefined],
+    ['a step meant for other machines', [shell(1), shell(2, { scope: 'the other server nodes' })], none, [], 2],
+    ['… done there by hand (--done 2)', [shell(1), shell(2, { scope: 'the other server nodes' })], none, [2], undefined],
   ])('%s', (_name, steps, skip, done, expected) => {
-    expect(predictUnattendedStop(steps, skip, new Set(done))?.step.number).toBe(expected);
+    expect(predictUnattendedStop(steps, skip, { done: new Set(done), confirm: new Set() })?.step.number).toBe(expected);
+  });
+});
+
+describe('uncheckedConditions', () => {
+  it('lists the conditional shell steps nobody answered for, leaving out those given --confirm or --decline', () => {
+    const steps = [shell(1, { condition: 'if the API is reachable' }), shell(2, { condition: 'only if the volume is corrupt' }), shell(3, { condition: 'if needed' }), shell(4)];
+    expect(uncheckedConditions(steps, new Map(), { confirm: new Set([1]), decline: new Set([2]) }).map((step) => step.number)).toEqual([3]);
   });
 });
