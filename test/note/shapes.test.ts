@@ -1018,8 +1018,8 @@ describe('where a step runs and when (scope, condition)', () => {
 
   it('"Monitor …" after the alternatives is a phase of every path, not a path of its own (unseen2 W8)', () => {
     expect(paths(parseFixture('monitor-phase.md'))).toEqual([
-      { title: 'Using the API', steps: ['shell Using the API', 'shell Monitor the restore'] },
-      { title: 'Using the snapshot tool', steps: ['shell Using the snapshot tool', 'shell Monitor the restore'] },
+      { title: 'Delete and restore', steps: ['shell Delete and restore', 'shell Monitor the restore'] },
+      { title: 'Rename on restore', steps: ['shell Rename on restore', 'shell Monitor the restore'] },
     ]);
   });
 });
