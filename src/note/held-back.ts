@@ -15,7 +15,16 @@ const DO_NOT = /^(?:do not|don't|never)\s+(?:run|execute|apply|use|type|paste)\b
 /** "Only if the volume is corrupt, …", "Only when …", "Emergency only: …", "As a last resort, …". */
 const ONLY_IF = /^(?:[\w-]+:\s*)?(?:only (?:if|when|in case|after)\b|emergency(?: use)? only\b|in an emergency\b|in emergencies\b|(?:only )?as a last resort\b|last resort\b)/i;
 /** "If the cluster is running and the API is reachable, stop …", "If needed, then run:": a leading condition clause. */
-const LEADING_IF = /^(?:if|in case|only if|only when)\s+([^,;:]{3,160}?)\s*(?:,\s*(?:then\s+)?|\s+then\s+)(?=\S)/i;
+const LEADING_IF = /^(?:if|in case|only if|only when)\s+([^,;:—–]{3,160}?)\s*(?:,\s*(?:then\s+)?|\s+then\s+|\s+[—–]\s+)(?=\S)/i;
+
+/** What is left after the clause only points at the block: "here's the command", "— losing all data — run:". */
+const POINTS_AT_BLOCK = /^(?:[^—–]*[—–]\s*)?(?:here(?:'s|’s| is) (?:the|a) command|run(?: this| the following)?|use(?: this)?|do this)\s*:?$/i;
+
+/** "you want to unapply all migrations" → "Unapply all migrations": the clause says what the step does. */
+function actionOf(clause: string): string | undefined {
+  const action = /^(?:you|we)\s+(?:want|need|would like|wish|have)\s+to\s+(.{3,})$/i.exec(clause.trim())?.[1];
+  return action && action[0]!.toUpperCase() + action.slice(1);
+}
 
 /** "you haven't already", "not already done", "it is not yet running". */
 const ALREADY = /(?:\bnot|n['’]t|\bnever)\b.*\b(?:already|yet)\b|\balready\b.*\bnot\b/i;
@@ -57,7 +66,9 @@ export function leadingCondition(text: string): { condition: string; rest: strin
   const rest = body.slice(match[0].length).trim();
   if (rest === '') return undefined;
   const keyword = /^(only if|only when|in case)/i.exec(match[0])?.[1]?.toLowerCase() ?? 'if';
-  return { condition: `${keyword} ${match[1]!.trim()}`, rest: rest[0]!.toUpperCase() + rest.slice(1) };
+  // "If you want to unapply all migrations — losing all its data — here's the command:": the clause is the title.
+  const action = POINTS_AT_BLOCK.test(rest) ? actionOf(match[1]!) : undefined;
+  return { condition: `${keyword} ${match[1]!.trim()}`, rest: action ?? rest[0]!.toUpperCase() + rest.slice(1) };
 }
 
 /** "Only if the volume is corrupt, wipe it" → "only if the volume is corrupt". */

@@ -10,6 +10,7 @@ import { fixturesDir, runCli } from '../helpers/run-cli.js';
 interface JsonStep {
   kind: string;
   title: string;
+  condition?: string | null;
   script?: string;
   items?: string[];
   foreign?: { line: number; kind: string; text: string } | null;
@@ -59,6 +60,15 @@ describe('lines typed into another console are never bash (D1, D5)', () => {
     const drop = json.paths[0]!.steps.find((step) => step.title.startsWith('Delete and restore'))!;
     expect(drop.kind).toBe('manual');
     expect(drop.foreign).toMatchObject({ line: 48, kind: 'http', text: 'DELETE my-index' });
+  });
+});
+
+describe('a conditional alternative is off by default (D4)', () => {
+  it('103: "If you want to unapply all migrations … here\'s the command" is a conditional step, never run unattended', async () => {
+    const json = await plan('103_01a_django_unapply_migrations.md');
+    const zero = allSteps(json.paths[0]!.steps).find((step) => step.script === 'python3 manage.py migrate main_app zero')!;
+    expect(zero.title).toBe('Unapply all migrations of the app');
+    expect(zero.condition).toBe('if you want to unapply all migrations of the app');
   });
 });
 

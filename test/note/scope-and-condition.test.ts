@@ -66,6 +66,9 @@ describe('leadingCondition: "If …," opening a step', () => {
     ['Optional. If you have existing job logs, pause Sidekiq', 'if you have existing job logs', 'Pause Sidekiq'],
     ['Optional: clean up the S3 bucket', 'optional', 'Clean up the S3 bucket'],
     ['In case the restore fails, run it again', 'in case the restore fails', 'Run it again'],
+    // The rest only points at the block: the clause says what the step does.
+    ["If you want to unapply all migrations of the app — losing all its data so far — here's the command", 'if you want to unapply all migrations of the app', 'Unapply all migrations of the app'],
+    ['If you need to reset the index, run:', 'if you need to reset the index', 'Reset the index'],
   ])('%s', (text, condition, rest) => expect(leadingCondition(text)).toEqual({ condition, rest }));
 
   it.each(["If you haven't already, stop the workers", 'If not done yet, stop the workers', 'Restart the service if it is down', 'Stop the service'])('none: %s', (text) => expect(leadingCondition(text)).toBeUndefined());
