@@ -6,23 +6,16 @@
 
 import { splitCommands } from './shell-words.js';
 
+/** Operating systems and init systems: what a comment in a block can name alone (`# Ubuntu`, `# SysV init`). */
+const OS_TERMS = ['linux', 'macos', 'mac os', 'os x', 'windows', 'ubuntu', 'debian', 'centos', 'rhel', 'red hat', 'fedora', 'alpine', 'arch', 'suse', 'amazon linux'];
+const INIT_TERMS = ['systemd', 'sysv init', 'sysvinit', 'sysv', 'upstart', 'openrc', 'runit', 'launchd'];
+
+/** Variant terms a comment may name alone: operating systems, their package managers and init systems. */
+export const COMMENT_VARIANT_TERMS: ReadonlySet<string> = new Set([...OS_TERMS, 'apt', 'yum', 'dnf', 'brew', 'homebrew', ...INIT_TERMS]);
+
 /** Platform, tool and datastore names that tell variants of one step apart. Lower case. */
 const VARIANT_TERMS = [
-  'linux',
-  'macos',
-  'mac os',
-  'os x',
-  'windows',
-  'ubuntu',
-  'debian',
-  'centos',
-  'rhel',
-  'red hat',
-  'fedora',
-  'alpine',
-  'arch',
-  'suse',
-  'amazon linux',
+  ...OS_TERMS,
   'docker compose',
   'docker-compose',
   'compose',
@@ -34,14 +27,7 @@ const VARIANT_TERMS = [
   'kustomize',
   'openshift',
   'nomad',
-  'systemd',
-  'sysv init',
-  'sysvinit',
-  'sysv',
-  'upstart',
-  'openrc',
-  'runit',
-  'launchd',
+  ...INIT_TERMS,
   'pip',
   'pipx',
   'conda',

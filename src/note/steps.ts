@@ -7,7 +7,7 @@
  */
 
 import type { Blockquote, Code, List, ListItem, Nodes, Paragraph, RootContent, Table } from 'mdast';
-import { alternativeRuns, commandShape, introducesAlternatives, readsAsAlternatively, readsAsCondition, readsAsOption, subOptionTail, variantTerms, type Candidate } from './alternatives.js';
+import { COMMENT_VARIANT_TERMS, alternativeRuns, commandShape, introducesAlternatives, readsAsAlternatively, readsAsCondition, readsAsOption, subOptionTail, variantTerms, type Candidate } from './alternatives.js';
 import { findDestructive, findHazards } from './command-hazards.js';
 import { conditionOf, heldBackReason, leadingCondition, withoutLabel } from './held-back.js';
 import { lineOf, textOf } from './markdown.js';
@@ -1321,7 +1321,7 @@ function splitVariants(script: ScriptLines): { before: ScriptLines; groups: Vari
     const text = line.replace(/^\s*#+\s*/, '').trim();
     if (text.split(/\s+/).length > 8) return;
     const condition = VARIANT_LABEL.exec(text);
-    const terms = variantTerms(text).filter((term) => condition !== null || COMMENT_TERMS.has(term));
+    const terms = variantTerms(text).filter((term) => condition !== null || COMMENT_VARIANT_TERMS.has(term));
     const title = cleanTitle(text.replace(VARIANT_LABEL_PREFIX, '').replace(/[:：].*$/, '')) || text;
     heads.push({ index, title, term: terms.length > 0 ? terms.join('+') : undefined, lead: condition?.[0].toLowerCase().replace(/\s+/g, ' ') });
   });
@@ -1370,38 +1370,6 @@ function alike(labels: string[]): boolean {
 /** "If on", "For systems running", "When using", "With": a comment that reads as a variant's condition (its first two words). */
 const VARIANT_LABEL = /^(?:if|for|on|when|with|using|in case of)\s+\S+/i;
 const VARIANT_LABEL_PREFIX = /^(?:(?:if|when|for)\s+(?:(?:you(?:'re| are)?|systems?|hosts?|machines?|servers?|nodes?|installs?|installations?)\s+)?(?:on|using|running|with|use)\s+|(?:on|with|using)\s+)/i;
-
-/** Variant terms a comment may name alone (`# Ubuntu`, `# SysV init`): operating systems, their package managers and init systems. */
-const COMMENT_TERMS = new Set([
-  'linux',
-  'macos',
-  'mac os',
-  'os x',
-  'windows',
-  'ubuntu',
-  'debian',
-  'centos',
-  'rhel',
-  'red hat',
-  'fedora',
-  'alpine',
-  'arch',
-  'suse',
-  'amazon linux',
-  'apt',
-  'yum',
-  'dnf',
-  'brew',
-  'homebrew',
-  'systemd',
-  'sysv init',
-  'sysvinit',
-  'sysv',
-  'upstart',
-  'openrc',
-  'runit',
-  'launchd',
-]);
 
 /**
  * A block of `# title` + command pairs where some command needs its own confirmation (a pager
