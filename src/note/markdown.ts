@@ -9,6 +9,7 @@ import { gfmTableFromMarkdown } from 'mdast-util-gfm-table';
 import { gfmTable } from 'micromark-extension-gfm-table';
 import remarkParse from 'remark-parse';
 import { unified, type Processor } from 'unified';
+import { stripHeadingAnchors } from './heading-anchors.js';
 
 // The helpers that only read a tree live apart, so reading a note's header (the plan does) does
 // not load micromark as an ES module: the parser itself runs from dist/note-parser.cjs.
@@ -25,7 +26,9 @@ let processor: { parse(text: string): Root } | undefined;
 /** Parses markdown text (line endings already normalised to `\n`) into an mdast tree. */
 export function parseMarkdown(text: string): Root {
   processor ??= unified().use(remarkParse).use(remarkGfmTable).freeze();
-  return processor.parse(text);
+  const tree = processor.parse(text);
+  stripHeadingAnchors(tree);
+  return tree;
 }
 
 /** Markdown held in an indented block (a tab's body), parsed with its lines where they are in the note. */

@@ -61,6 +61,14 @@ describe('lines typed into another console are never bash (D1, D5)', () => {
     expect(drop.kind).toBe('manual');
     expect(drop.foreign).toMatchObject({ line: 48, kind: 'http', text: 'DELETE my-index' });
   });
+
+  it('100: the docs-builder anchors `[delete-and-restore]` are not in the titles, and lint reports no placeholder (C0)', async () => {
+    const json = await plan('100_01a_elastic_snapshot_restore.md');
+    expect(json.paths.map((path) => path.title)).toEqual(['Delete and restore', 'Rename on restore']);
+    const lint = await runCli(['lint', `${fixturesDir}/unseen2/100_01a_elastic_snapshot_restore.md`]);
+    expect(`${lint.stdout}${lint.stderr}`).toMatch(/DELETE my-index/);
+    expect(`${lint.stdout}${lint.stderr}`).not.toMatch(/placeholder/);
+  });
 });
 
 describe('a conditional alternative is off by default (D4)', () => {

@@ -6,6 +6,7 @@
  */
 
 import { describe, expect, it } from 'vitest';
+import { lintNote } from '../../src/lint/lint-note.js';
 import type { Note, Step } from '../../src/note/types.js';
 import { flattenSteps } from '../../src/note/walk-steps.js';
 import { parseFixture } from '../helpers/notes.js';
@@ -953,6 +954,17 @@ describe('what a step is made of', () => {
     ]);
     expect(shell.map((step) => step.parameters.map((parameter) => parameter.name))).toEqual([['SERVICE', 'REVISION'], ['APP_NAME'], []]);
     expect(shell[0]!.notes).toContain('Replace SERVICE with the name of the service.');
+  });
+
+  it('heading anchors (`[kebab-slug]`, `{#id}`, `{: #id .class}`) are markup: dropped from titles, never a placeholder (unseen2 C0)', () => {
+    const note = parseFixture('heading-anchors.md');
+    expect(outline(note.rollback!.paths[0]!.steps)).toEqual(['manual Stop the writers', 'manual Restore the snapshot', 'shell Check the cluster', 'manual Tell the [service] owner']);
+    // A one-word template field in a title is still unfilled.
+    expect(
+      lintNote(note, [])
+        .filter((problem) => problem.message.startsWith('unfilled'))
+        .map((problem) => problem.line),
+    ).toEqual([23]);
   });
 });
 
