@@ -1,15 +1,22 @@
 /**
- * Blocks the note says are not part of an ordinary run. Two kinds:
+ * Blocks the note says are not part of an ordinary run:
  * - a **condition** ("Do **not** run the following unless …", "Only if the volume is corrupt",
  *   "Emergency only: …", "If the API is reachable, drain …"): the block is a runnable step
  *   that runs only when the operator confirms the condition holds — asked on its own, default
  *   no, never run unattended (docs/note-format.md, "Conditional steps");
- * - a **reference list** ("other commands you can use to explore"): shown, never run.
+ * - a **reference list** ("other commands you can use to explore"): shown, never run;
+ * - an **anti-example** ("Wrong:", "Incorrect (…):", "❌"): the mistake the text warns about;
+ * - a **roll-forward** ("Forward again", "Roll forward", "Upgrade again"): the way back out of the
+ *   rollback, which would undo it if run as part of it (unseen3 D2): shown, never run.
  */
+import { readsAsAntiExample } from './anti-examples.js';
 
 /** "Here are some other commands that help you explore …", "Useful commands:", "Cheat sheet". */
 const REFERENCE =
   /\b(?:other|more|some|useful|handy|additional|extra|common)\s+(?:[\w-]+\s+){0,3}?commands?\b[^.]*?(?:\byou can use\b|\b(?:help|helps)\b|\bto\s+(?:understand|explore|inspect|learn|debug|troubleshoot|investigate|look around)\b)|\bcheat[- ]?sheet\b|\bcommands? for (?:your )?reference\b|\breference commands\b/i;
+/** "Forward again", "Roll forward", "Rolling forward", "Migrate up again", "Upgrade again": it undoes the rollback. */
+const ROLL_FORWARD = /^(?:(?:then|and|to|later)\s+)?(?:(?:go|move|migrate|roll|rolling|upgrade)\s+)?forward\s+again\b|^roll(?:s|ing|ed)?[- ]forward\b|^(?:upgrade|migrate(?:\s+up)?)\s+again\b/i;
+
 /** "Do not run the following unless …", "Never run this …", "Don't apply it unless …". */
 const DO_NOT = /^(?:do not|don't|never)\s+(?:run|execute|apply|use|type|paste)\b/i;
 /** "Only if the volume is corrupt, …", "Only when …", "Emergency only: …", "As a last resort, …". */
@@ -34,6 +41,8 @@ const OPTIONAL = /^(?:\(optional\)|optional(?:ly)?\b)\s*[.:,)-]?\s*/i;
 
 /** Why the text keeps a block out of every run: a reference list, never run. */
 export function heldBackReason(text: string): string | undefined {
+  if (readsAsAntiExample(text)) return 'shown as the wrong way to do it: never run';
+  if (ROLL_FORWARD.test(withoutLabel(text))) return 'rolls the change forward again: it would undo the rollback, not part of it';
   return REFERENCE.test(withoutLabel(text)) && conditionOf(text) === undefined ? 'reference commands to explore with, not part of the rollback' : undefined;
 }
 

@@ -119,5 +119,11 @@ export function cleanTitle(text: string): string {
     .replace(/[:：]\s*$/, '')
     .trim();
   if (title.startsWith('[') && title.endsWith(']')) title = title.slice(1, -1).trim();
+  // "In general you need to undo what the upgrade changed, for example:" introduces examples:
+  // the title is what to do ("Undo what the upgrade changed").
+  const examples = /^(.{8,}?),?\s+(?:for example|for instance|e\.g\.|such as)$/i.exec(title);
+  if (examples) title = examples[1]!;
+  const general = /^(?:in general|generally|usually|typically),?\s+you\s+(?:need|have|want)\s+to\s+(\S.{3,})$/i.exec(title);
+  if (general) title = general[1]![0]!.toUpperCase() + general[1]!.slice(1);
   return title;
 }

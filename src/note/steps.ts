@@ -9,6 +9,7 @@
 import type { Blockquote, Code, List, ListItem, Nodes, Paragraph, RootContent, Table } from 'mdast';
 import { COMMENT_VARIANT_TERMS, alternativeRuns, commandShape, introducesAlternatives, readsAsAlternatively, readsAsCondition, readsAsOption, subOptionTail, variantTerms, type Candidate } from './alternatives.js';
 import { findDestructive, findHazards } from './command-hazards.js';
+import { withoutAntiExamples } from './anti-examples.js';
 import { conditionOf, heldBackReason, leadingCondition, withoutLabel } from './held-back.js';
 import { lineOf, textOf } from './markdown.js';
 import { findExampleValues, findParameters, findScriptMarkers, normaliseParameters, PARAMETER } from './placeholders.js';
@@ -1223,9 +1224,10 @@ function blockSteps(blocks: Code[], context: BlockContext): Step[] {
   const hasShell = blocks.some(runs);
   let script: ScriptLines = { lines: [], origins: [], output: [] };
   let named: string | undefined;
+  const antiExamples: string[] = [];
   const flushShell = () => {
     if (script.lines.length > 0) {
-      const made = scriptSteps(script, { ...context, title: named ?? context.title, notes: steps.length === 0 ? notes : [] });
+      const made = scriptSteps(script, { ...context, title: named ?? context.title, notes: [...(steps.length === 0 ? notes : []), ...antiExamples.splice(0)] });
       steps.push(...made);
     } else if ((script.output ?? []).length > 0 && steps.at(-1)) (steps.at(-1)!.output ??= []).push(...script.output!);
     script = { lines: [], origins: [], output: [] };
@@ -1265,7 +1267,8 @@ function blockSteps(blocks: Code[], context: BlockContext): Step[] {
     }
     if (attributes.name && !named) named = attributes.name;
     const firstLine = lineOf(block) + 1; // the fence itself is on lineOf(block)
-    const lines = scriptLines(block.value, kind);
+    const { script: lines, held: wrong } = withoutAntiExamples(scriptLines(block.value, kind));
+    antiExamples.push(...wrong.map((shown) => `Not run (line ${firstLine + shown.origin}, shown as "${shown.label}"): ${shown.command}`));
     const cwd = attributes.cwd ? [`cd ${shellQuote(attributes.cwd)}`] : [];
     script.lines.push(...cwd, ...lines.lines);
     script.origins.push(...cwd.map(() => firstLine - 1), ...lines.origins.map((origin) => firstLine + origin));

@@ -266,7 +266,7 @@ const cases = [
     outline: [
       'PATH Rolling back to older versions',
       '  shell Disable feature flag',
-      '  choice In general you need to undo whatever the upgrade changed, fo',
+      '  choice Undo whatever the upgrade changed',
       '    a) pip',
       '      shell pip',
       '    b) Debian',

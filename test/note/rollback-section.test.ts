@@ -60,6 +60,10 @@ describe('cleanTitle', () => {
     { text: '  Validate rollback ： ', title: 'Validate rollback' },
     { text: '[Follow full rollback plan from docs/x.md]', title: 'Follow full rollback plan from docs/x.md' },
     { text: '[Metric 1]', title: 'Metric 1' },
+    // A lead that introduces examples: the title is what to do.
+    { text: 'In general you need to undo whatever the upgrade changed, for example:', title: 'Undo whatever the upgrade changed' },
+    { text: 'Restart the services, such as', title: 'Restart the services' },
+    { text: 'Use an example', title: 'Use an example' },
   ])('$text → $title', ({ text, title }) => {
     expect(cleanTitle(text)).toBe(title);
   });

@@ -811,6 +811,19 @@ describe('what a step is made of', () => {
     ]);
   });
 
+  it('commands shown as the wrong way ("# Wrong:" comment, "Incorrect (…):" lead) and a roll-forward ("Forward again") never run (unseen3 D1, D2)', () => {
+    const steps = parseFixture('wrong-way-and-roll-forward.md').rollback!.paths[0]!.steps;
+    expect(outline(steps)).toEqual(['shell Undo the last two schema changes', 'manual Incorrect (skips the cache) [code bash]', 'shell Restart with the cache flushed', 'manual Forward again [code bash]']);
+    const scripts = flattenSteps(steps).flatMap((step) => (step.kind === 'shell' ? [step.script] : []));
+    expect(
+      scripts
+        .join('\n')
+        .split('\n')
+        .filter((line) => line !== '' && !line.startsWith('#')),
+    ).toEqual(['shopctl schema down --steps 2', 'shopctl restart']);
+    expect(steps[0]!.notes).toContain('Not run (line 13, shown as "Wrong: this reverts only one change"): shopctl schema down');
+  });
+
   it('unseen notes: the reference list never runs; "Do not run … unless", <details> "Emergency only" and conditional admonitions run only under their condition', () => {
     const all = (name: string) => flattenSteps(parseFixture(name, unseenDir).rollback!.paths.flatMap((path) => path.steps));
     /** Scripts of the steps every run runs, and `condition → script` of the ones that run only under a condition. */

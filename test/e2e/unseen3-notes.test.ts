@@ -1,0 +1,67 @@
+/**
+ * Unseen notes, third set (test/fixtures/unseen3/, see its README and FINDINGS.md): the parts of
+ * their reading that the fixes for the DANGEROUS findings decide. One `show --json` process per
+ * note; the plan is what a run would follow.
+ */
+
+import { describe, expect, it } from 'vitest';
+import { fixturesDir, runCli } from '../helpers/run-cli.js';
+
+interface JsonStep {
+  kind: string;
+  title: string;
+  script?: string;
+  items?: string[];
+  notes?: string[];
+  options?: { title: string; steps: JsonStep[] }[];
+}
+interface JsonPlan {
+  paths: { title: string; selected: boolean; steps: JsonStep[] }[];
+}
+
+const plans = new Map<string, Promise<JsonPlan>>();
+
+/** The plan of a note, read once per note. */
+function plan(note: string): Promise<JsonPlan> {
+  let found = plans.get(note);
+  if (!found) {
+    found = runCli(['show', `${fixturesDir}/unseen3/${note}`, '--json']).then((result) => {
+      expect(result.stderr).toBe('');
+      expect(result.exitCode).toBe(0);
+      return JSON.parse(result.stdout) as JsonPlan;
+    });
+    plans.set(note, found);
+  }
+  return found;
+}
+
+/** Every step of every path, options included. */
+function allSteps(steps: JsonStep[]): JsonStep[] {
+  return steps.flatMap((step) => [step, ...(step.options ?? []).flatMap((option) => allSteps(option.steps))]);
+}
+
+/** The command lines bash would run, comments and blanks left out. */
+const commands = (json: JsonPlan) =>
+  json.paths
+    .flatMap((path) => allSteps(path.steps))
+    .flatMap((step) => (step.script === undefined ? [] : step.script.split('\n')))
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
+
+describe('what the text says must not run never runs', () => {
+  it('124: the command under "## Wrong:" is shown, never run; the "## Right:" one runs (D1)', async () => {
+    const json = await plan('124_01a_rails_syntax_list_and_wrong_right.md');
+    const pitfalls = json.paths[0]!.steps.find((step) => step.title === 'Common Pitfalls')!;
+    expect(pitfalls.kind).toBe('shell');
+    expect(pitfalls.script!.split('\n').filter((line) => line.trim() !== '' && !line.trim().startsWith('#'))).toEqual(['rails db:rollback STEP=3']);
+    expect(pitfalls.notes).toContain('Not run (line 39, shown as "Wrong: rollback multiple migrations without STEP"): rails db:rollback');
+  });
+
+  it('120: "Forward again" (`alembic upgrade head`) would undo the downgrade: shown, never run (D2)', async () => {
+    const json = await plan('120_01a_alembic_bare_captions.md');
+    expect(commands(json)).not.toContain('alembic upgrade head');
+    const forward = json.paths[0]!.steps.find((step) => step.title === 'Forward again')!;
+    expect(forward.kind).toBe('manual');
+    expect(commands(json)).toContain('alembic downgrade -1');
+  });
+});
