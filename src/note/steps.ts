@@ -49,6 +49,17 @@ const DESCRIBES_OUTPUT = /\b(?:logs?|prints?|shows?|displays?|reports?|outputs?|
 const OUTPUT_LANGUAGES = new Set(['text', 'txt', 'output', 'plaintext', 'plain', 'log', 'none', 'nohighlight']);
 const OUTPUT_LEAD =
   /\b(?:example output|sample output|the output|output is|output should|output looks|you should see|(?:will|should) (?:print|show|return|look like)|prints?\s+(?:something\s+)?like|similar to)\b|^output\b/i;
+// A heading that only names output: "Output", "Example output", "Expected result", "Response".
+const OUTPUT_HEADING = /^(?:(?:example|sample|expected|typical)\s+)?(?:output|results?|response)$/i;
+// "This time the application returns …": a statement of what the action before printed. Not a
+// lead that names the block itself as a command ("The following query shows …").
+const NAMES_BLOCK = /\b(?:following|below|this|these|next)\s+(?:\w+\s+)?(?:commands?|quer(?:y|ies)|scripts?|requests?|statements?|snippets?|code|steps?)\b/i;
+
+function describesOutput(text: string): boolean {
+  const last = text.split(/(?<=[.!?])\s+/).at(-1)!;
+  return DESCRIBES_OUTPUT.test(last) && !NAMES_BLOCK.test(text) && !IMPERATIVE.test(last.replace(/^(?:now|then|next|finally),?\s+/i, ''));
+}
+
 const GATE =
   /\b(?:(?:allowed|permitted) only (?:if|when)|only (?:allowed|permitted) (?:if|when)|approves?\b|(?:verify|review|inspect|check)\s+(?:the\s+)?contents?\b|complete and accurate|(?:before|until) (?:you )?(?:proceed(?:ing)?|go(?:ing)? on|continu(?:e|ing)|apply(?:ing)? it)\b|(?:go on|continue|proceed|move on)\b[^.]*\bonly (?:if|when|after)|only (?:go on|continue|proceed)\b|if\b[^.]*\b(?:match(?:es)?|pass(?:es)?|succeeds?|is healthy|are healthy|looks? (?:right|good|correct))\b[^.]*,\s*(?:go on|continue|proceed|move on)|sign(?:ed|s)?[- ]off|get (?:an? )?(?:approval|go-ahead)|go\/no-go|do not (?:go on|continue|proceed) (?:until|unless))\b/i;
 /** First words of a sentence that tells the reader to do something (a manual step, not a note); "Rollback is only safe if …" is a statement. */
@@ -293,10 +304,20 @@ function stepsOfChildren(children: Section[], introduced = false): Step[] {
       continue;
     }
     const references = referenceNotes(children[index]!);
-    if (references && steps.length > 0) steps.at(-1)!.notes.push(...references);
+    const output = outputOf(children[index]!);
+    const producing = producer(steps.at(-1));
+    if (output && producing && producing.kind !== 'choice') (producing.output ??= []).push(...output);
+    else if (references && steps.length > 0) steps.at(-1)!.notes.push(...references);
     else steps.push(...stepsOfSection(children[index]!));
   }
   return steps;
+}
+
+/** "### Output" over nothing but blocks: what the step before prints, never a step (unseen2 W4). */
+function outputOf(section: Section): string[] | undefined {
+  if (section.children.length > 0 || !OUTPUT_HEADING.test(section.title) || section.body.length === 0) return undefined;
+  if (!section.body.every((node) => node.type === 'code')) return undefined;
+  return section.body.flatMap((node) => (node as Code).value.split('\n'));
 }
 
 const REFERENCE = /\b(?:(?:is|are) (?:described|documented|explained|covered) in|see the|refer to|learn more|more (?:details|information) in)\b/i;
@@ -560,6 +581,24 @@ function flowSteps(nodes: readonly RootContent[], pathTitle: string, carry?: str
           lead = undefined;
           break;
         }
+        // "### Output" over a block, or "This time the application returns Hello World!." over a
+        // block that holds no command: what the step before prints, never a step of its own.
+        const neverRun = blocks.every((block) => classifyBlock(block.lang, block.value) === 'other');
+        const again = neverRun && lead ? runAgain(lead, blocks, flow.steps) : undefined;
+        if (again) {
+          push(again);
+          lead = undefined;
+          break;
+        }
+        const outputHeading = lead === undefined && heading !== undefined && OUTPUT_HEADING.test(heading.title);
+        const describedOutput = neverRun && lead !== undefined && !lead.bold && describesOutput(lead.text);
+        if (last && last.kind !== 'choice' && (outputHeading || describedOutput)) {
+          if (lead) addNote(lead.text);
+          (last.output ??= []).push(...blocks.flatMap((block) => block.value.split('\n')));
+          lead = undefined;
+          heading = undefined;
+          break;
+        }
         const line = lead && (lead.bold || !heading) ? lead.line : (heading?.line ?? lead?.line ?? lineOf(node));
         // "Option 1:" then "Option 2:", "If it ran:" then "If it did not:": a second lead of the same kind is the other branch.
         const leadKind = lead === undefined ? undefined : readsAsOption(lead.title) ? 'option' : readsAsCondition(lead.text) && !GATE.test(lead.text) ? 'condition' : undefined;
@@ -696,6 +735,25 @@ function placeStated(steps: Step[], stated: readonly Stated[]): void {
     if (gate) step.gate = gate;
     steps.splice(index, 0, step);
   }
+}
+
+// "Run the same `showmigrations` command to confirm:", "Run `status` again:".
+const RUN_AGAIN = /\brun (?:the same|that) (\S+) command\b|\brun (\S+) (?:command )?again\b/i;
+
+/**
+ * "Run the same `showmigrations` command to confirm:" over a block that holds no command: the
+ * block is what that earlier command prints now, and the step runs it again (unseen2 W4).
+ */
+function runAgain(lead: Lead, blocks: Code[], earlier: readonly Step[]): ShellStep | undefined {
+  const sentence = lead.text.split(/(?<=[.!?])\s+/).find((text) => RUN_AGAIN.test(text));
+  const match = sentence?.match(RUN_AGAIN);
+  const name = match?.[1] ?? match?.[2];
+  if (!sentence || !name || !lead.node.children.some((child) => child.type === 'inlineCode' && child.value === name)) return undefined;
+  if (blocks.some((block) => block.value.includes(name))) return undefined;
+  const word = new RegExp(`(?:^|\\s)${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:\\s|$)`, 'm');
+  const step = [...earlier].reverse().find((candidate): candidate is ShellStep => candidate.kind === 'shell' && word.test(candidate.script));
+  if (!step) return undefined;
+  return { ...structuredClone(step), title: cleanTitle(sentence), line: lead.line, notes: [lead.text], output: blocks.flatMap((block) => block.value.split('\n')) };
 }
 
 /** The step whose output a block right after `step` shows: inside a choice, the last option's last step. */

@@ -137,6 +137,19 @@ describe('output is not a step (W4)', () => {
     expect(linux.steps.map((step) => step.kind)).toEqual(['shell', 'manual']);
     expect((linux.steps[0] as { output?: string[] }).output).toEqual(['{', '  "name": "pg-restore",', '  "state": "Ready"', '}']);
   });
+
+  it('103, 106, 109: output after a lead that does not say so is the output of its command, never a run-by-hand step', async () => {
+    const django = (await plan('103_01a_django_unapply_migrations.md')).paths[0]!.steps;
+    const confirm = django.find((step) => step.title.startsWith('Run the same showmigrations'))!;
+    expect(confirm).toMatchObject({ kind: 'shell', script: 'python3 manage.py showmigrations main_app' });
+    expect((confirm as { output?: string[] }).output).toContain(' [ ] 0003_toy_alter_feeding_options_alter_feeding_date');
+    const azure = (await plan('106_01a_azure_slot_swap.md')).paths[0]!.steps;
+    expect(azure.map((step) => step.title).filter((title) => title.startsWith('This time'))).toEqual([]);
+    expect((azure.find((step) => step.title === 'Run the curl command again') as { output?: string[] }).output).toEqual(['Hello, World!']);
+    const liquibase = (await plan('109_01a_liquibase_rollback_count.md')).paths[0]!.steps;
+    expect(liquibase.map((step) => step.title)).not.toContain('Output');
+    expect((liquibase.at(-1) as { output?: string[] }).output).toEqual(expect.arrayContaining(["Liquibase command 'rollback-count' was executed successfully."]));
+  });
 });
 
 describe('syntax references are not commands (W6, W7)', () => {

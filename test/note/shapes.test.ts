@@ -962,6 +962,28 @@ describe('what a step is made of', () => {
     expect(shell[0]!.notes).toContain('Replace SERVICE with the name of the service.');
   });
 
+  it('output after a lead that does not say "output": a statement of what was printed, an "Output" section, "Run the same `x` command" (unseen2 W4)', () => {
+    const steps = parseFixture('output-without-label.md').rollback!.paths[0]!.steps;
+    // The `sql` block is named by its lead ("The following query …"): still a step, never output.
+    expect(outline(steps)).toEqual([
+      'shell Roll back the schema',
+      'shell Undo the last one',
+      'shell Run the same status command to confirm [output 3]',
+      'shell Drop the cache [output 1]',
+      'manual Check the service [flagged, code sql]',
+      'shell Call the service [output 1]',
+    ]);
+    expect(steps.map((step) => (step.kind === 'shell' ? step.script : ''))).toEqual([
+      'migrate-tool status orders',
+      'migrate-tool down orders 1',
+      'migrate-tool status orders',
+      'cache-tool flush orders',
+      '',
+      'curl -fsS http://127.0.0.1:8080/health',
+    ]);
+    expect(steps[5]!.notes).toContain('This time the service returns ok.');
+  });
+
   it('heading anchors (`[kebab-slug]`, `{#id}`, `{: #id .class}`) are markup: dropped from titles, never a placeholder (unseen2 C0)', () => {
     const note = parseFixture('heading-anchors.md');
     expect(outline(note.rollback!.paths[0]!.steps)).toEqual(['manual Stop the writers', 'manual Restore the snapshot', 'shell Check the cluster', 'manual Tell the [service] owner']);
