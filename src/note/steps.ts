@@ -10,6 +10,7 @@ import type { Blockquote, Code, List, ListItem, Nodes, Paragraph, RootContent, T
 import { COMMENT_VARIANT_TERMS, alternativeRuns, commandShape, introducesAlternatives, readsAsAlternatively, readsAsCondition, readsAsOption, subOptionTail, variantTerms, type Candidate } from './alternatives.js';
 import { findDestructive, findHazards } from './command-hazards.js';
 import { withoutAntiExamples } from './anti-examples.js';
+import { findVariantLines } from './variant-lines.js';
 import { conditionOf, heldBackReason, leadingCondition, withoutLabel } from './held-back.js';
 import { lineOf, textOf } from './markdown.js';
 import { findExampleValues, findParameters, findScriptMarkers, normaliseParameters, PARAMETER } from './placeholders.js';
@@ -1513,7 +1514,19 @@ function makeShellStep(caption: string, line: number, raw: string[], lineMap: nu
   }
   const relative = relativeSource(lines);
   const told = relative ? [...notes, `\`${relative}\` is a path relative to the directory the step runs in: start runbook in the directory the note means, or add a \`cd\` to the block`] : notes;
-  return { kind: 'shell', title, line, notes: told, script, lineMap, placeholders, parameters, hazards: findHazards(script, lineMap), destructive, ...(context.condition ? { condition: context.condition } : {}) };
+  return {
+    kind: 'shell',
+    title,
+    line,
+    notes: told,
+    script,
+    lineMap,
+    placeholders,
+    parameters,
+    hazards: [...findHazards(script, lineMap), ...findVariantLines(lines, lineMap)],
+    destructive,
+    ...(context.condition ? { condition: context.condition } : {}),
+  };
 }
 
 /**

@@ -11,6 +11,7 @@ interface JsonStep {
   kind: string;
   title: string;
   script?: string;
+  hazards?: { line: number; command: string }[];
   items?: string[];
   notes?: string[];
   options?: { title: string; steps: JsonStep[] }[];
@@ -63,5 +64,11 @@ describe('what the text says must not run never runs', () => {
     const forward = json.paths[0]!.steps.find((step) => step.title === 'Forward again')!;
     expect(forward.kind).toBe('manual');
     expect(commands(json)).toContain('alembic downgrade -1');
+  });
+
+  it('124: the block listing `rails db:rollback` and `rails db:rollback STEP=3` is variants: flagged, never run unattended (D1)', async () => {
+    const json = await plan('124_01a_rails_syntax_list_and_wrong_right.md');
+    const listed = json.paths[0]!.steps.find((step) => step.script?.includes('rails db:migrate:down'))!;
+    expect(listed.hazards?.map((hazard) => [hazard.line, hazard.command])).toEqual([[28, 'rails db:rollback / rails db:rollback STEP=3']]);
   });
 });

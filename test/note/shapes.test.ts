@@ -824,6 +824,12 @@ describe('what a step is made of', () => {
     expect(steps[0]!.notes).toContain('Not run (line 13, shown as "Wrong: this reverts only one change"): shopctl schema down');
   });
 
+  it('a block that repeats a command with more arguments reads as variants: flagged, never run unattended (unseen3 D1)', () => {
+    const steps = parseFixture('variant-lines.md').rollback!.paths[0]!.steps;
+    expect(outline(steps)).toEqual(['shell Roll the release back [flagged]', 'shell Stop both services']);
+    expect(steps[0]!.kind === 'shell' && steps[0]!.hazards.map((hazard) => [hazard.line, hazard.command])).toEqual([[11, 'helm rollback web / helm rollback web 3']]);
+  });
+
   it('unseen notes: the reference list never runs; "Do not run … unless", <details> "Emergency only" and conditional admonitions run only under their condition', () => {
     const all = (name: string) => flattenSteps(parseFixture(name, unseenDir).rollback!.paths.flatMap((path) => path.steps));
     /** Scripts of the steps every run runs, and `condition → script` of the ones that run only under a condition. */
