@@ -1010,9 +1010,12 @@ function stepsOfItem(item: ListItem): Step[] {
       });
       return [choiceStep(title, line, options)];
     }
-    const texts = body.flatMap((node) => textsWithoutCode(node));
+    // "> **Note** InnoDB also prints …" under the item: a note of the step, not one more thing to do.
+    const quoted = body.filter((node): node is Blockquote => node.type === 'blockquote');
+    const texts = body.filter((node) => node.type !== 'blockquote').flatMap((node) => textsWithoutCode(node));
     const items = texts.length > 0 ? texts : [lead ? lead.text : textOf(item)];
-    const step = manualStep(title, line, items, texts.length > 0 ? (lead?.notes ?? []) : []);
+    const quotes = quoted.map((node) => textsWithoutCode(node).join(' ')).filter((text) => text !== '');
+    const step = manualStep(title, line, items, [...(texts.length > 0 ? (lead?.notes ?? []) : []), ...quotes]);
     if (gate) step.gate = gate;
     withLink(withCommandsInText(step, item), item);
     return [step];

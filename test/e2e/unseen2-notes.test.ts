@@ -152,6 +152,14 @@ describe('output is not a step (W4)', () => {
   });
 });
 
+describe('notes are not to-dos (W2)', () => {
+  it('101: the `> **Note**` under step 1 is a note of it, not an item to tick', async () => {
+    const first = (await plan('101_01a_mysql_binlog_pitr.md')).paths[0]!.steps[0]! as JsonStep & { notes: string[] };
+    expect(first.items).toEqual(['Restore the last full backup taken before tp. When it is finished, note the binary log position the backup stops at, and restart the server.']);
+    expect(first.notes.some((note) => note.startsWith('Note InnoDB also prints a position'))).toBe(true);
+  });
+});
+
 describe('syntax references are not commands (W6, W7)', () => {
   it('108: the cobra usage line never runs and asks for no `flags`; the two Options tables are no choice', async () => {
     const json = await plan('108_01a_argocd_app_rollback.md');

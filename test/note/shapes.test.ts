@@ -996,6 +996,15 @@ describe('what a step is made of', () => {
     expect(steps[5]!.notes).toContain('This time the service returns ok.');
   });
 
+  it('a `> **Note**` blockquote inside a list item is a note of that step, never one more thing to do (unseen2 W2)', () => {
+    const steps = parseFixture('blockquote-in-item.md').rollback!.paths[0]!.steps;
+    expect(steps.map((step) => [step.kind, step.kind === 'manual' ? step.items : [], step.notes])).toEqual([
+      ['manual', ['Restore the last full backup and restart the server.'], ['Note The server also prints a position after the restart; do not rely on it.']],
+      ['manual', ['Post in #ops that the rollback started.'], ['Warning: keep the channel topic as it is.']],
+      ['shell', [], []],
+    ]);
+  });
+
   it('heading anchors (`[kebab-slug]`, `{#id}`, `{: #id .class}`) are markup: dropped from titles, never a placeholder (unseen2 C0)', () => {
     const note = parseFixture('heading-anchors.md');
     expect(outline(note.rollback!.paths[0]!.steps)).toEqual(['manual Stop the writers', 'manual Restore the snapshot', 'shell Check the cluster', 'manual Tell the [service] owner']);
