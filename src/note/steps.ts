@@ -503,7 +503,11 @@ function flowSteps(nodes: readonly RootContent[], pathTitle: string, carry?: str
     if (GATE.test(text)) push(gateStep(text, lead.line));
     // "**Warning:** Only do this if you're sure!" after a block: a warning of that step, not a step.
     else if (lead.bold && flow.steps.length > 0 && /^(?:warning|caution|danger|important|note|tip|attention)$/i.test(lead.title.replace(/[:!]\s*$/, ''))) addNote(text);
-    else if (readsAsAlternatively(text) && flow.steps.length > anchor) {
+    else if (lead.bold && readsAsOption(lead.title) && !(groupKind === 'option' && optionStart === anchor && flow.steps.length > anchor)) {
+      // "**Option 1: Mark it rolled back**", then prose and its steps: the label opens an option, it is no step of its own.
+      startOptions(lead.title);
+      flow.pending.push(text);
+    } else if (readsAsAlternatively(text) && flow.steps.length > anchor) {
       alternative([manualStep(cleanTitle(text.split(/(?<=[.!?])\s/)[0]!), lead.line, [text])], text, lead.line);
     } else if ((IMPERATIVE.test(text) && sentences(text) <= 2) || lead.bold || (flow.steps.length === 0 && heading !== undefined && isLast(lead))) {
       push(withLink(withCommandsInText(manualStep(titleFor(pathTitle), heading && !lead.bold ? heading.line : lead.line, [text], lead.bold ? lead.notes : []), lead.node), lead.node));
@@ -514,6 +518,12 @@ function flowSteps(nodes: readonly RootContent[], pathTitle: string, carry?: str
     lead = undefined;
   };
   const isLast = (current: Lead) => !nodes.some((node) => node.type !== 'paragraph' && lineOf(node) > current.line && node.type !== 'thematicBreak');
+  /** "Option 1: …" opens a group of options: the steps from here on are its first option. */
+  const startOptions = (title: string) => {
+    optionStart = anchor = flow.steps.length;
+    groupKind = 'option';
+    groupLead = { title, at: anchor };
+  };
   /** Makes the steps since `anchor` and `steps` one choice (or adds `steps` to the choice there). */
   const alternative = (steps: Step[], text: string, line: number) => {
     const title = optionTitle(text, steps);
@@ -633,6 +643,17 @@ function flowSteps(nodes: readonly RootContent[], pathTitle: string, carry?: str
       case 'list': {
         // "If you changed images, prefer:" over a list after a step: a variant of that step, not one more step.
         const preferred = lead !== undefined && flow.steps.length > anchor && readsAsPreferredVariant(lead.text) ? lead : undefined;
+        // "**Option 2: Resolve as applied**" over a list, after "**Option 1: …**" and its steps: the other option.
+        const option = lead?.bold && readsAsOption(lead.title) ? lead : undefined;
+        if (option && groupKind === 'option' && optionStart === anchor && flow.steps.length > anchor) {
+          lead = undefined;
+          alternative(stepsOfList(node, undefined, undefined).steps, option.title, option.line);
+          break;
+        }
+        if (option) {
+          startOptions(option.title);
+          lead = undefined;
+        }
         const listSteps = stepsOfList(node, preferred ? undefined : lead, preferred ? undefined : heading);
         if (preferred) {
           lead = undefined;

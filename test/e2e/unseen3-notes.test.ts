@@ -71,4 +71,11 @@ describe('what the text says must not run never runs', () => {
     const listed = json.paths[0]!.steps.find((step) => step.script?.includes('rails db:migrate:down'))!;
     expect(listed.hazards?.map((hazard) => [hazard.line, hazard.command])).toEqual([[28, 'rails db:rollback / rails db:rollback STEP=3']]);
   });
+
+  it('122: **Option 1** / **Option 2** over numbered lists are a choice: only one of `resolve --rolled-back` and `resolve --applied` is done (W1)', async () => {
+    const json = await plan('122_01a_prisma_bold_options_terminal.md');
+    const choice = json.paths[0]!.steps.find((step) => step.kind === 'choice')!;
+    expect(choice.options!.map((option) => option.title)).toEqual(['Option 1: Mark the migration as rolled back and re-deploy', 'Option 2: Manually complete migration and resolve as applied']);
+    expect(choice.options![1]!.steps.map((step) => step.title)).toEqual(['Manually complete the remaining steps of the migration against the production database.', 'Resolve the migration as applied']);
+  });
 });

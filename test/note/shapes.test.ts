@@ -830,6 +830,18 @@ describe('what a step is made of', () => {
     expect(steps[0]!.kind === 'shell' && steps[0]!.hazards.map((hazard) => [hazard.line, hazard.command])).toEqual([[11, 'helm rollback web / helm rollback web 3']]);
   });
 
+  it('bold "Option 1: …" / "Option 2: …" leads over numbered lists are a choice, not one sequence (unseen3 W1)', () => {
+    expect(outline(parseFixture('bold-options-over-lists.md').rollback!.paths[0]!.steps)).toEqual([
+      'choice Choose one',
+      '  - Option 1: Mark the change rolled back and deploy again',
+      '    shell Mark it rolled back',
+      '    shell Deploy again',
+      '  - Option 2: Finish it by hand and mark it applied',
+      '    manual Finish the remaining statements by hand.',
+      '    shell Mark it applied',
+    ]);
+  });
+
   it('unseen notes: the reference list never runs; "Do not run … unless", <details> "Emergency only" and conditional admonitions run only under their condition', () => {
     const all = (name: string) => flattenSteps(parseFixture(name, unseenDir).rollback!.paths.flatMap((path) => path.steps));
     /** Scripts of the steps every run runs, and `condition → script` of the ones that run only under a condition. */
