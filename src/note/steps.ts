@@ -293,13 +293,13 @@ function stepsOfTree(tree: SectionTree, title: string): Step[] {
   const carry: string[] = [];
   const steps = flowSteps(tree.body, title, tree.children.length > 0 ? carry : undefined);
   for (const step of steps) if (step.kind === 'choice' && step.title === 'Choose one') step.title = purposeOf(step.options[0]!.title) ?? step.title;
-  steps.push(...stepsOfChildren(tree.children, introducesAlternatives(lastText(tree.body))));
+  steps.push(...stepsOfChildren(tree.children, introducesAlternatives(lastText(tree.body)), steps.length > 0));
   attachNotes(steps, carry);
   if (steps.length === 0 && carry.length > 0) steps.push(manualStep(title, tree.children[0]?.line ?? 1, carry));
   return steps;
 }
 
-function stepsOfChildren(children: Section[], introduced = false): Step[] {
+function stepsOfChildren(children: Section[], introduced = false, preceded = false): Step[] {
   const runs = alternativeRuns(children.map(candidateOf), introduced);
   const steps: Step[] = [];
   for (let index = 0; index < children.length; index++) {
@@ -315,6 +315,7 @@ function stepsOfChildren(children: Section[], introduced = false): Step[] {
     const producing = producer(steps.at(-1));
     if (output && producing && producing.kind !== 'choice') (producing.output ??= []).push(...output);
     else if (references && steps.length > 0) steps.at(-1)!.notes.push(...references);
+    else if (index === children.length - 1 && (preceded || steps.length > 0) && CLEAN_UP.test(children[index]!.title)) steps.push(...stepsOfSection(children[index]!).map(cleanUpStep));
     else steps.push(...stepsOfSection(children[index]!));
   }
   return steps;
@@ -325,6 +326,18 @@ function outputOf(section: Section): string[] | undefined {
   if (section.children.length > 0 || !OUTPUT_HEADING.test(section.title) || section.body.length === 0) return undefined;
   if (!section.body.every((node) => node.type === 'code')) return undefined;
   return section.body.flatMap((node) => (node as Code).value.split('\n'));
+}
+
+/**
+ * "### Delete solution", "### Clean up resources" as the last section: a tutorial removing what it
+ * set up (the resource group with the app), not part of the rollback. Its steps run only when the
+ * operator says so (unseen2 W11).
+ */
+const CLEAN_UP =
+  /^(?:(?:clean[\s-]?up|tear[\s-]?down)(?:\s+(?:the\s+)?(?:tutorial\s+|created\s+)?(?:resources|everything))?|(?:delete|remove)\s+(?:the\s+)?(?:solution|(?:tutorial\s+|created\s+)?resources|resource group))(?:\s*\(optional\))?$/i;
+
+function cleanUpStep(step: Step): Step {
+  return step.condition ? step : { ...step, condition: 'if you want to clean up what the page set up: not needed for the rollback' };
 }
 
 const REFERENCE = /\b(?:(?:is|are) (?:described|documented|explained|covered) in|see the|refer to|learn more|more (?:details|information) in)\b/i;

@@ -167,6 +167,14 @@ describe('a preview or a judgement before the change is a go/no-go (W9, W10)', (
   });
 });
 
+describe('a tutorial clean-up is not part of the rollback (W11)', () => {
+  it('106: "Delete solution" (`az group delete`) is conditional, off unless the operator wants it', async () => {
+    const steps = (await plan('106_01a_azure_slot_swap.md')).paths[0]!.steps;
+    expect(steps.at(-1)).toMatchObject({ title: 'Delete solution', condition: expect.stringMatching(/^if you want to clean up/) });
+    expect(steps.slice(0, -1).every((step) => !step.condition)).toBe(true);
+  });
+});
+
 describe('notes are not to-dos (W2)', () => {
   it('101: the `> **Note**` under step 1 is a note of it, not an item to tick', async () => {
     const first = (await plan('101_01a_mysql_binlog_pitr.md')).paths[0]!.steps[0]! as JsonStep & { notes: string[] };

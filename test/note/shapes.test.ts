@@ -280,7 +280,12 @@ describe('order the text states', () => {
 
   it('a later section whose only text says it comes before what an earlier section does moves before it, a gate when it says "make sure"', () => {
     const note = parseFixture('stated-order-across-sections.md');
-    expect(paths(note)).toEqual([{ title: 'Rollback Procedure', steps: ['shell Move the namespace back', 'manual Gateways [gate]', 'shell Uninstall the canary', 'manual Clean up'] }]);
+    expect(paths(note)).toEqual([
+      {
+        title: 'Rollback Procedure',
+        steps: ['shell Move the namespace back', 'manual Gateways [gate]', 'shell Uninstall the canary', 'manual Clean up [condition: if you want to clean up what the page set up: not needed for the rollback]'],
+      },
+    ]);
   });
 
   it('unseen 62: "you must first reinstall the gateway(s)" and "make sure the old gateways are up … before you uninstall" are a manual gate before the uninstall', () => {
@@ -1015,6 +1020,16 @@ describe('what a step is made of', () => {
       'shell Reload the proxy',
       'manual Go/no-go: When confident that the test results work, apply the configuration [gate]',
       'shell When confident that the test results work, apply the configuration',
+    ]);
+  });
+
+  it('a last "Clean up resources" section is a tutorial clean-up: conditional, never part of the rollback (unseen2 W11)', () => {
+    const steps = parseFixture('tutorial-clean-up.md').rollback!.paths[0]!.steps;
+    // "Clean up the failed slot" names what it cleans: a step of the rollback.
+    expect(outline(steps)).toEqual([
+      'shell Swap the slots back',
+      'shell Clean up the failed slot [destructive]',
+      'shell Clean up resources [destructive, condition: if you want to clean up what the page set up: not needed for the rollback]',
     ]);
   });
 
