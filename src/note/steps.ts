@@ -23,6 +23,7 @@ import { stripComment } from './shell-words.js';
 import { spreadNamedParts } from './shared-parameters.js';
 import { readsAsStatedAfter, readsAsStatedBefore, type StatedBefore, stepMentions } from './stated-order.js';
 import type { ChoiceOption, ChoiceStep, ForeignBlock, ManualStep, RollbackPath, ShellStep, Step } from './types.js';
+import { gatePreviews } from './preview-gates.js';
 import { flattenSteps } from './walk-steps.js';
 
 interface Lead {
@@ -49,6 +50,9 @@ const DESCRIBES_OUTPUT = /\b(?:logs?|prints?|shows?|displays?|reports?|outputs?|
 const OUTPUT_LANGUAGES = new Set(['text', 'txt', 'output', 'plaintext', 'plain', 'log', 'none', 'nohighlight']);
 const OUTPUT_LEAD =
   /\b(?:example output|sample output|the output|output is|output should|output looks|you should see|(?:will|should) (?:print|show|return|look like)|prints?\s+(?:something\s+)?like|similar to)\b|^output\b/i;
+// "When confident that …, apply", "Once you are satisfied with the plan, run": the text asks for a
+// judgement before the block, a go/no-go of its own.
+const CONFIDENT = /^(?:when|once|if|after)\s+(?:you(?:'re|\s+are|\s+feel)\s+)?(?:confident|satisfied|sure|certain|comfortable|convinced|happy)\s+(?:that|with)\b/i;
 // A heading that only names output: "Output", "Example output", "Expected result", "Response".
 const OUTPUT_HEADING = /^(?:(?:example|sample|expected|typical)\s+)?(?:output|results?|response)$/i;
 // "This time the application returns …": a statement of what the action before printed. Not a
@@ -75,7 +79,10 @@ interface Flow {
 /** The alternative paths of a Rollback Procedure, each with its steps. */
 export function readPaths(nodes: RootContent[], sectionTitle: string, sectionLine: number, depth: number): RollbackPath[] {
   const paths = pathsOf(nodes, sectionTitle, sectionLine, depth);
-  for (const path of paths) linkConsequences(path.steps);
+  for (const path of paths) {
+    linkConsequences(path.steps);
+    path.steps = gatePreviews(path.steps);
+  }
   return paths;
 }
 
@@ -624,6 +631,9 @@ function flowSteps(nodes: readonly RootContent[], pathTitle: string, carry?: str
         if (alternativeLead) alternative(steps, lead!.text, lead!.line);
         else {
           if (lead && !GATE.test(lead.text) && !lead.bold && (readsAsCondition(lead.text) || readsAsVariantLead(lead.text)) && flow.steps.length > 0) anchor = flow.steps.length;
+          // "When confident that the test results work, apply configuration:": decide, then run.
+          const confident = lead?.text.split(/(?<=[.!?])\s+/).find((sentence) => CONFIDENT.test(sentence));
+          if (confident) push(gateStep(confident, lead!.line));
           push(...steps);
         }
         lead = undefined;

@@ -11,6 +11,7 @@ interface JsonStep {
   kind: string;
   title: string;
   condition?: string | null;
+  gate?: string | null;
   script?: string;
   items?: string[];
   foreign?: { line: number; kind: string; text: string } | null;
@@ -149,6 +150,20 @@ describe('output is not a step (W4)', () => {
     const liquibase = (await plan('109_01a_liquibase_rollback_count.md')).paths[0]!.steps;
     expect(liquibase.map((step) => step.title)).not.toContain('Output');
     expect((liquibase.at(-1) as { output?: string[] }).output).toEqual(expect.arrayContaining(["Liquibase command 'rollback-count' was executed successfully."]));
+  });
+});
+
+describe('a preview or a judgement before the change is a go/no-go (W9, W10)', () => {
+  it('104: every path stops after the `--dry-run` preview, before its `--execute`', async () => {
+    const json = await plan('104_01a_kafka_offset_reset.md');
+    for (const path of json.paths) expect(path.steps.find((step) => step.script?.includes('--dry-run'))?.gate).toMatch(/preview/);
+  });
+
+  it('111: "When confident that the test results work, apply" is a gate between `nginx -t` and the reload', async () => {
+    const steps = (await plan('111_01a_nginx_config_revert.md')).paths[0]!.steps;
+    const reload = steps.findIndex((step) => step.script === 'sudo nginx -s reload');
+    expect(steps[reload - 1]).toMatchObject({ kind: 'manual', gate: 'When confident that the test results work, apply configuration' });
+    expect(steps[reload - 2]!.script).toBe('sudo nginx -t');
   });
 });
 

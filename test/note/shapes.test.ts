@@ -1011,6 +1011,19 @@ describe('what a step is made of', () => {
     ]);
   });
 
+  it('a preview (`--dry-run`) that a later step repeats without it, and "When confident that …, apply", are go/no-gos (unseen2 W9, W10)', () => {
+    const steps = parseFixture('preview-then-apply.md').rollback!.paths[0]!.steps;
+    // `kubectl apply --dry-run=server` is repeated by no later step: no gate.
+    expect(outline(steps)).toEqual([
+      'shell Preview the rewind [gate]',
+      'shell Rewind',
+      'shell Check a config',
+      'shell Reload the proxy',
+      'manual Go/no-go: When confident that the test results work, apply the configuration [gate]',
+      'shell When confident that the test results work, apply the configuration',
+    ]);
+  });
+
   it('heading anchors (`[kebab-slug]`, `{#id}`, `{: #id .class}`) are markup: dropped from titles, never a placeholder (unseen2 C0)', () => {
     const note = parseFixture('heading-anchors.md');
     expect(outline(note.rollback!.paths[0]!.steps)).toEqual(['manual Stop the writers', 'manual Restore the snapshot', 'shell Check the cluster', 'manual Tell the [service] owner']);
