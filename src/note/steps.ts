@@ -10,7 +10,7 @@ import type { Blockquote, Code, List, ListItem, Nodes, Paragraph, RootContent, T
 import { COMMENT_VARIANT_TERMS, alternativeRuns, commandShape, introducesAlternatives, readsAsAlternatively, readsAsCondition, readsAsOption, subOptionTail, variantTerms, type Candidate } from './alternatives.js';
 import { findDestructive, findHazards } from './command-hazards.js';
 import { withoutAntiExamples } from './anti-examples.js';
-import { findVariantLines } from './variant-lines.js';
+import { findVariantLines, flagRepeatedRollbacks } from './variant-lines.js';
 import { conditionOf, heldBackReason, leadingCondition, withoutLabel } from './held-back.js';
 import { lineOf, textOf } from './markdown.js';
 import { findExampleValues, findParameters, findScriptMarkers, normaliseParameters, PARAMETER } from './placeholders.js';
@@ -93,7 +93,7 @@ function pathsOf(nodes: RootContent[], sectionTitle: string, sectionLine: number
   // One sub-heading holding everything: the path is named after it.
   const only = tree.children.length === 1 && !tree.body.some((node) => node.type !== 'html' && node.type !== 'thematicBreak') ? tree.children[0] : undefined;
   const prelude = preludeNotes(tree.body);
-  const withAfter = (steps: Step[]) => spreadNamedParts(acrossSections([...steps, ...statedAfter(prelude, steps)]));
+  const withAfter = (steps: Step[]) => flagRepeatedRollbacks(spreadNamedParts(acrossSections([...steps, ...statedAfter(prelude, steps)])));
   if (only) return [{ title: only.title, line: only.line, steps: withAfter(stepsOfTree(only, only.title)) }];
   const tabs = wholeTabGroup(tree);
   if (tabs) return tabs.map((path) => ({ ...path, steps: withAfter(path.steps) }));
@@ -111,7 +111,7 @@ function pathsOf(nodes: RootContent[], sectionTitle: string, sectionLine: number
   const options = optionsOf(tree.children.slice(start, end), true);
   crossReferences(options);
   return options.map((option) => {
-    const steps = spreadNamedParts(acrossSections([...before, ...option.steps, ...statedAfter(prelude, option.steps), ...after]));
+    const steps = flagRepeatedRollbacks(spreadNamedParts(acrossSections([...before, ...option.steps, ...statedAfter(prelude, option.steps), ...after])));
     if (references.length > 0 && steps.length > 0) steps[steps.length - 1] = { ...steps.at(-1)!, notes: [...steps.at(-1)!.notes, ...references] };
     if (tables.length > 0 && steps[0]) steps[0] = { ...steps[0], notes: [...tables, ...steps[0].notes] };
     // Notes before the paths go with each path's first step (a copy: each path is its own list).

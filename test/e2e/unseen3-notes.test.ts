@@ -64,6 +64,9 @@ describe('what the text says must not run never runs', () => {
     const forward = json.paths[0]!.steps.find((step) => step.title === 'Forward again')!;
     expect(forward.kind).toBe('manual');
     expect(commands(json)).toContain('alembic downgrade -1');
+    // The second way of downgrading is flagged: asked for on its own, never run unattended after the first.
+    const specific = json.paths[0]!.steps.find((step) => step.title === 'Rollback to specific revision')!;
+    expect(specific.hazards?.map((hazard) => [hazard.line, hazard.command])).toEqual([[30, 'alembic downgrade -1 / alembic downgrade <revision_id>']]);
   });
 
   it('124: the block listing `rails db:rollback` and `rails db:rollback STEP=3` is variants: flagged, never run unattended (D1)', async () => {

@@ -847,6 +847,12 @@ describe('what a step is made of', () => {
     ]);
   });
 
+  it('two rollback-titled steps in a row running the same program and subcommand read as two ways of one rollback: the second is flagged (unseen3 D2)', () => {
+    const steps = parseFixture('repeated-rollback-captions.md').rollback!.paths[0]!.steps;
+    expect(outline(steps)).toEqual(['shell Roll back one revision', 'shell Roll back to a chosen revision [flagged]', 'shell Restart the worker']);
+    expect(steps[1]!.kind === 'shell' && steps[1]!.hazards.map((hazard) => hazard.command)).toEqual(['shopctl schema down -1 / shopctl schema down <revision>']);
+  });
+
   it('unseen notes: the reference list never runs; "Do not run … unless", <details> "Emergency only" and conditional admonitions run only under their condition', () => {
     const all = (name: string) => flattenSteps(parseFixture(name, unseenDir).rollback!.paths.flatMap((path) => path.steps));
     /** Scripts of the steps every run runs, and `condition → script` of the ones that run only under a condition. */
