@@ -362,6 +362,8 @@ const SQL_DESTRUCTIVE = /\b(?:drop\s+(?:table|database|schema|index|view|materia
 const SQL_CLIENTS = /^(?:psql|mysql|mariadb|sqlite3|clickhouse-client|cqlsh|cockroach|sqlcmd|duckdb|snowsql|bq)$/;
 const MONGO_DESTRUCTIVE = /\.(?:drop|dropDatabase|deleteMany|deleteOne|remove|findOneAndDelete|dropIndexes)\s*\(/;
 /** Files that hold a live database: copying or moving over one overwrites its data. */
+// `dump.bak.rdb`, `app.db.orig`, `orders.backup.sqlite`, `data.db~`, `/var/backups/…`: a backup's name.
+const BACKUP_NAME = /(?:^|[/._-])(?:bak|backups?|orig|old|saved?)(?:[/._-]|$)|~$/i;
 const DATA_FILE = /\.(?:db|sqlite3?|rdb|aof|ibd|mdb|ldb|wal)$|^\/var\/lib\/(?:mysql|postgresql|pgsql|redis|mongodb|etcd|docker\/volumes)\//;
 
 const deletes = (what: string): Finding => ({ reason: `deletes ${what}`, fix: 'check the target first; the run asks for this command on its own' });
@@ -407,7 +409,8 @@ function destructiveOf(call: Invocation, context: ScanContext): Finding | undefi
   if (base === 'rsync' && args.some((arg) => /^--(?:delete(?:-\w+)?|del|remove-source-files)$/.test(arg))) return deletes('files at the destination that are not in the source (`--delete`)');
   if (base === 'truncate') return { reason: 'empties or cuts a file (`truncate`)', fix: 'check the file first; the run asks for this command on its own' };
   const target = args.filter((arg) => !arg.startsWith('-')).at(-1) ?? '';
-  if ((base === 'cp' || base === 'mv' || base === 'install') && DATA_FILE.test(target))
+  // `cp dump.rdb dump.bak.rdb`: a copy put aside under a backup's name overwrites no live file.
+  if ((base === 'cp' || base === 'mv' || base === 'install') && DATA_FILE.test(target) && !BACKUP_NAME.test(target))
     return { reason: 'overwrites a live database file', fix: 'stop the service and keep a copy first; the run asks for this command on its own' };
   // `mv backup live`: the file there now is gone, and the backup with it.
   if (base === 'mv' && !letters.has('n') && !has('--no-clobber') && /^\/(?:etc|var|opt|srv)\/.*[^/]$/.test(target) && /\.[\w]+$/.test(target))

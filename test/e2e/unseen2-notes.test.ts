@@ -53,6 +53,9 @@ describe('lines typed into another console are never bash (D1, D5)', () => {
     expect(scripts(json).filter((script) => script.includes('6379>'))).toEqual([]);
     // The copy aside, stop and start still run.
     expect(scripts(json)).toContain('sudo systemctl stop redis-server.service');
+    // W12: the copy aside (`dump.rdb` → `dump.bak.rdb`) overwrites no live database file.
+    const aside = allSteps(json.paths[0]!.steps).find((step) => step.script?.includes('dump.bak.rdb')) as JsonStep & { destructive: unknown[] };
+    expect(aside.destructive).toEqual([]);
   });
 
   it('100: Kibana Dev Tools requests in an `sh` block are sent by hand; no path runs `DELETE my-index`', async () => {

@@ -80,6 +80,8 @@ describe('findDestructive: commands that delete or overwrite data or state', () 
     'rsync -a --delete /backup/www/ /var/www/',
     "find /var/lib/probe -name '*.tmp' -delete",
     'cp /backup/probe.db /var/lib/probe/probe.db',
+    // unseen2 W12: putting the backup back over the live file still is.
+    'sudo cp /var/lib/redis/dump.bak.rdb /var/lib/redis/dump.rdb',
     'mv /etc/probe/config.yaml.bak /etc/probe/config.yaml',
     '> /etc/probe/flags.conf',
     ': > /etc/probe/flags.conf',
@@ -116,6 +118,10 @@ describe('findDestructive: commands that delete or overwrite data or state', () 
   });
 
   it.each([
+    // unseen2 W12: a copy put aside under a backup's name overwrites no live file.
+    'sudo cp /var/lib/redis/dump.rdb /var/lib/redis/dump.bak.rdb',
+    'cp /var/lib/probe/probe.db /var/backups/probe.db',
+    'cp -a /var/lib/probe/probe.db /var/lib/probe/probe.db.orig',
     'docker compose down',
     'docker compose down --timeout 30',
     'docker compose up -d',
