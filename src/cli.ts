@@ -45,15 +45,19 @@ function buildProgram(run: (action: Action, options?: { checksPlans?: boolean })
     run(async (io) => (await import('./commands/show.js')).showCommand({ ...planOptionsFrom(stage, options), json: options.json }, io)),
   );
 
+  // What an unattended run cannot ask, answered up front (run/options.ts `stepAnswers`); rollback, rehearse and resume alike.
+  const answerOptions = (command: Command) =>
+    command
+      .option('--done <n>', 'step N was done by hand (a manual step, or one meant for another machine): not asked, and an unattended run goes past it (repeatable)', collect)
+      .option('--confirm <n>', 'run step N unattended: its condition holds, or this machine is one it is meant for (repeatable)', collect)
+      .option('--decline <n>', "step N's condition does not hold: leave it out, the run can still succeed (repeatable)", collect);
+
   const runOptions = (command: Command) =>
     alertingOptions(
       verifyOptions(
-        command
+        answerOptions(command)
           .option('--from <n>', 'start at step N (the steps before it are not run)')
           .option('--only <n>', 'run step N only')
-          .option('--done <n>', 'step N was done by hand (a manual step, or one meant for another machine): not asked, and an unattended run goes past it (repeatable)', collect)
-          .option('--confirm <n>', 'run step N unattended: its condition holds, or this machine is one it is meant for (repeatable)', collect)
-          .option('--decline <n>', "step N's condition does not hold: leave it out, the run can still succeed (repeatable)", collect)
           .option('--step-timeout <duration>', 'stop a step (and everything it started) after this long, e.g. 90s (default: 10m)')
           .option('--journal-dir <dir>', 'where run journals go (default: <state dir>/runs)')
           .option('--state-dir <dir>', 'folder for runs/, locks/ and reports/ (default: $RUNBOOK_STATE_DIR, else .runbook next to the runbooks folder)')
@@ -95,9 +99,6 @@ function buildProgram(run: (action: Action, options?: { checksPlans?: boolean })
     .argument('<run>', 'run id (see runbook runs) or stage id: its latest run')
     .description('continue an interrupted or aborted run after its last finished step')
     .option('-y, --yes', 'run the remaining steps without asking')
-    .option('--done <n>', 'step N was done by hand (a manual step, or one meant for another machine): not asked, and an unattended resume goes past it (repeatable)', collect)
-    .option('--confirm <n>', 'run step N unattended: its condition holds, or this machine is one it is meant for (repeatable)', collect)
-    .option('--decline <n>', "step N's condition does not hold: leave it out, the run can still succeed (repeatable)", collect)
     .option('--step-timeout <duration>', 'stop a step (and everything it started) after this long (default: as the run had it)')
     .option('--cwd <dir>', 'working directory of the steps (default: the one the run used)')
     .option('--set <name=value>', 'value of a secret <parameter> (the journal masks them)', collect)
@@ -107,7 +108,7 @@ function buildProgram(run: (action: Action, options?: { checksPlans?: boolean })
     .option('--prometheus-url <url>', 'Prometheus for the recovery check (default: as the run had it)')
     .option('--i-know-this-is-production', 'let an unattended resume go ahead in a production environment')
     .option('--no-verify', 'skip the recovery check after the last step');
-  alertingOptions(verifyOptions(resumeCommand)).action((runReference: string, options: RunFlags & { cwd?: string; set?: string[]; runbooks?: string; prometheusUrl?: string }) =>
+  alertingOptions(verifyOptions(answerOptions(resumeCommand))).action((runReference: string, options: RunFlags & { cwd?: string; set?: string[]; runbooks?: string; prometheusUrl?: string }) =>
     run(async (io) => (await import('./commands/resume.js')).resumeCommand({ ...options, run: runReference }, io)),
   );
 

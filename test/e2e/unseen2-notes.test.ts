@@ -5,42 +5,10 @@
  */
 
 import { describe, expect, it } from 'vitest';
+import { allSteps, type JsonPlan, type JsonStep, planReader } from '../helpers/plan-json.js';
 import { fixturesDir, runCli } from '../helpers/run-cli.js';
 
-interface JsonStep {
-  kind: string;
-  title: string;
-  condition?: string | null;
-  gate?: string | null;
-  script?: string;
-  items?: string[];
-  foreign?: { line: number; kind: string; text: string } | null;
-  options?: { title: string; steps: JsonStep[] }[];
-}
-interface JsonPlan {
-  paths: { title: string; selected: boolean; steps: JsonStep[] }[];
-}
-
-const plans = new Map<string, Promise<JsonPlan>>();
-
-/** The plan of a note, read once per note. */
-function plan(note: string): Promise<JsonPlan> {
-  let found = plans.get(note);
-  if (!found) {
-    found = runCli(['show', `${fixturesDir}/unseen2/${note}`, '--json']).then((result) => {
-      expect(result.stderr).toBe('');
-      expect(result.exitCode).toBe(0);
-      return JSON.parse(result.stdout) as JsonPlan;
-    });
-    plans.set(note, found);
-  }
-  return found;
-}
-
-/** Every step of every path, options included. */
-function allSteps(steps: JsonStep[]): JsonStep[] {
-  return steps.flatMap((step) => [step, ...(step.options ?? []).flatMap((option) => allSteps(option.steps))]);
-}
+const plan = planReader('unseen2');
 
 const scripts = (json: JsonPlan) => json.paths.flatMap((path) => allSteps(path.steps)).flatMap((step) => (step.script === undefined ? [] : [step.script]));
 

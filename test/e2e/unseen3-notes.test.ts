@@ -5,41 +5,9 @@
  */
 
 import { describe, expect, it } from 'vitest';
-import { fixturesDir, runCli } from '../helpers/run-cli.js';
+import { allSteps, type JsonPlan, planReader } from '../helpers/plan-json.js';
 
-interface JsonStep {
-  kind: string;
-  title: string;
-  script?: string;
-  hazards?: { line: number; command: string }[];
-  items?: string[];
-  notes?: string[];
-  options?: { title: string; steps: JsonStep[] }[];
-}
-interface JsonPlan {
-  paths: { title: string; selected: boolean; steps: JsonStep[] }[];
-}
-
-const plans = new Map<string, Promise<JsonPlan>>();
-
-/** The plan of a note, read once per note. */
-function plan(note: string): Promise<JsonPlan> {
-  let found = plans.get(note);
-  if (!found) {
-    found = runCli(['show', `${fixturesDir}/unseen3/${note}`, '--json']).then((result) => {
-      expect(result.stderr).toBe('');
-      expect(result.exitCode).toBe(0);
-      return JSON.parse(result.stdout) as JsonPlan;
-    });
-    plans.set(note, found);
-  }
-  return found;
-}
-
-/** Every step of every path, options included. */
-function allSteps(steps: JsonStep[]): JsonStep[] {
-  return steps.flatMap((step) => [step, ...(step.options ?? []).flatMap((option) => allSteps(option.steps))]);
-}
+const plan = planReader('unseen3');
 
 /** The command lines bash would run, comments and blanks left out. */
 const commands = (json: JsonPlan) =>
