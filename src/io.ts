@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
+import { isatty } from 'node:tty';
 import { readRegularFile } from './files/read-file-safely.js';
 
 export interface OutputStream {
@@ -81,7 +82,8 @@ export async function createNodeIo(options: { checksPlans?: boolean } = {}): Pro
     stdout: process.stdout,
     stderr: process.stderr,
     fs: { readFile: (path) => readRegularFile(path), readdir: (path) => fs.readdir(path, { withFileTypes: true }), stat: (path) => fs.stat(path), realpath: (path) => fs.realpath(path) },
-    interactive: process.stdin.isTTY === true,
+    // isatty, not process.stdin: making the stdin stream costs start-up time that `runs` and `log` never need.
+    interactive: isatty(0),
     checkSyntax,
     now: () => new Date(),
     random: Math.random,
