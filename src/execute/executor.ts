@@ -190,6 +190,21 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
     if (choice === 'skip') ui.skip('skipped by the operator');
   };
 
+  /**
+   * After a step's question: "skip" records it skipped with `message` (true: nothing more to do);
+   * "quit" stops the run, the step not recorded as skipped, so a resume starts here.
+   */
+  const skippedOrQuit = (step: PlanShellStep, choice: string, message: string, ui: StepUi): boolean => {
+    if (choice === 'quit') {
+      ui.skip('not run (quit)');
+      throw new AbortedError(`stopped by the operator before step ${step.number} "${step.title}"`);
+    }
+    if (choice !== 'skip') return false;
+    finish(step, 'skipped', { message });
+    ui.skip(deps.mask(message));
+    return true;
+  };
+
   const runShell = async (step: PlanShellStep, ui: StepUi) => {
     const commands = deps.mask(step.script);
     // The exact commands are shown before they run, asked or not, so a log shows what ran.
@@ -228,16 +243,7 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
       // Asked on its own, even after "continue all": only the operator can tell whether the condition holds.
       const choice = await ask(ui, step.number, `Step ${step.number} runs only under a condition: "${step.condition}"${attention} — does it hold?`, CONDITION_CHOICES, true);
       decide(step.number, choice);
-      if (choice === 'skip') {
-        const message = `${CONDITION_NOT_HELD}: ${step.condition}`;
-        finish(step, 'skipped', { message });
-        ui.skip(deps.mask(message));
-        return;
-      }
-      if (choice === 'quit') {
-        ui.skip('not run (quit)');
-        throw new AbortedError(`stopped by the operator before step ${step.number} "${step.title}"`);
-      }
+      if (skippedOrQuit(step, choice, `${CONDITION_NOT_HELD}: ${step.condition}`, ui)) return;
     }
     if (!options.unattended && step.scope && answered !== 'confirm') {
       const choice = await ask(ui, step.number, `Step ${step.number} runs on: ${step.scope}${attention} — run it here?`, ELSEWHERE_CHOICES, true);
@@ -248,15 +254,7 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
         ui.skip(deps.mask(`done by hand on ${step.scope}`));
         return;
       }
-      if (choice === 'skip') {
-        finish(step, 'skipped', { message: 'skipped by the operator' });
-        ui.skip('skipped by the operator');
-        return;
-      }
-      if (choice === 'quit') {
-        ui.skip('not run (quit)');
-        throw new AbortedError(`stopped by the operator before step ${step.number} "${step.title}"`);
-      }
+      if (skippedOrQuit(step, choice, 'skipped by the operator', ui)) return;
     }
     // Asked on its own, even after "continue all": optional data rollback, destructive and flagged commands.
     const ownQuestion = step.dataRollback
@@ -264,35 +262,18 @@ export async function executeSteps(options: ExecutorOptions, deps: ExecutorDeps)
       : step.destructive.length > 0 || step.hazards.length > 0
         ? { question: `Step ${step.number} ${step.destructive.length > 0 ? 'deletes or overwrites data or state' : 'needs a terminal'}: run it?`, choices: ON_ITS_OWN_CHOICES }
         : undefined;
-    // The condition's or the scope's question (or the answer given up front) was the step's own question already.
-    if (!options.unattended && (step.condition || step.scope) && answered !== 'confirm') {
+    // The condition's or the scope's question was the step's own question already.
+    const askedAlready = !options.unattended && Boolean(step.condition || step.scope) && answered !== 'confirm';
+    if (askedAlready) {
       // answered above: run it
     } else if (!options.unattended && ownQuestion) {
       const choice = await ask(ui, step.number, ownQuestion.question, ownQuestion.choices, true);
       decide(step.number, choice);
-      if (choice === 'skip') {
-        const message = step.dataRollback ? 'data migration not rolled back (the operator chose not to)' : 'skipped by the operator';
-        finish(step, 'skipped', { message });
-        ui.skip(message);
-        return;
-      }
-      if (choice === 'quit') {
-        ui.skip('not run (quit)');
-        throw new AbortedError(`stopped by the operator before step ${step.number} "${step.title}"`);
-      }
+      if (skippedOrQuit(step, choice, step.dataRollback ? 'data migration not rolled back (the operator chose not to)' : 'skipped by the operator', ui)) return;
     } else if (!continueAll) {
       const choice = await ask(ui, step.number, `Run step ${step.number}?`, STEP_CHOICES, true);
       decide(step.number, choice);
-      if (choice === 'skip') {
-        finish(step, 'skipped', { message: 'skipped by the operator' });
-        ui.skip('skipped by the operator');
-        return;
-      }
-      // Not recorded as skipped: the step did not run, and a resume starts here.
-      if (choice === 'quit') {
-        ui.skip('not run (quit)');
-        throw new AbortedError(`stopped by the operator before step ${step.number} "${step.title}"`);
-      }
+      if (skippedOrQuit(step, choice, 'skipped by the operator', ui)) return;
       if (choice === 'continue-all') continueAll = true;
     } else {
       decide(step.number, 'run');
